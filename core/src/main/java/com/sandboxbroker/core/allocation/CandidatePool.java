@@ -1,0 +1,173 @@
+package com.sandboxbroker.core.allocation;
+
+import com.sandboxbroker.core.sandbox.NoSandboxAvailableException;
+import com.sandboxbroker.core.sandbox.NoSandboxAvailableException.Reason;
+import com.sandboxbroker.core.sandbox.Sandbox;
+import com.sandboxbroker.core.store.Page;
+import com.sandboxbroker.core.store.SandboxStore;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An in-process buffer of {@code available} sandboxes that hands <em>distinct</em> candidates to
+ * concurrent requests of this instance, so they do not all race for the same few items (the
+ * earlier broker read the same 15 and gave up with 409). One index read serves a whole batch.
+ *
+ * <p>Candidates handed out are tracked until their claim resolves, and for a short while after (an
+ * index may still list a just-claimed item), so a refill never re-issues them. The pool reports
+ * "no sandbox" only after a full pass over the index found nothing that is not already taken, and
+ * waits while claims that could still fail are in flight.
+ */
+final class CandidatePool {
+  /** How long a resolved candidate is skipped: longer than any index propagation lag. */
+  private static final long RECENT_NANOS = TimeUnit.SECONDS.toNanos(5);
+  private static final long IN_FLIGHT = Long.MAX_VALUE;
+  private static final int MAX_PREFIX_BUFFERS = 256;
+
+  private final SandboxStore store;
+  private final int batch;
+  /** sandbox id → until when to skip it; {@link #IN_FLIGHT} while its claim is unresolved */
+  private final Map<String, Long> handedOut = new ConcurrentHashMap<>();
+
+  private final Map<String, Buffer> buffers =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Buffer> eldest) {
+              return size() > MAX_PREFIX_BUFFERS; // bounded whatever prefixes callers send
+            }
+          });
+
+  CandidatePool(SandboxStore store, int batch) {
+    this.store = store;
+    this.batch = batch;
+  }
+
+  /** A candidate no other request of this instance holds; throws when the pool has none left. */
+  Sandbox take(String prefix, long deadlineNanos) {
+    Buffer buffer = buffers.computeIfAbsent(prefix, p -> new Buffer());
+    while (true) {
+      Optional<Sandbox> next = buffer.poll();
+      if (next.isPresent()) {
+        return next.get();
+      }
+      boolean waitForInFlight;
+      synchronized (buffer.refillLock) { // single flight: one refill per buffer at a time
+        if (buffer.hasQueued()) {
+          continue;
+        }
+        Refill refill = refill(prefix, buffer);
+        if (refill.fresh > 0) {
+          continue;
+        }
+        waitForInFlight = refill.inFlight > 0;
+      }
+      if (!waitForInFlight || System.nanoTime() > deadlineNanos) {
+        throw new NoSandboxAvailableException(reasonFor(prefix));
+      }
+      // Every remaining candidate is being claimed right now; one may yet come back.
+      sleepBriefly();
+    }
+  }
+
+  /** Returns an unused candidate (the request turned out to be a replay). */
+  void giveBack(Sandbox candidate) {
+    handedOut.remove(candidate.sandboxId());
+    buffers.computeIfAbsent("", p -> new Buffer()).offer(candidate);
+  }
+
+  /** The candidate's claim resolved (won or lost): it is no longer available either way. */
+  void resolved(String sandboxId) {
+    handedOut.put(sandboxId, System.nanoTime() + RECENT_NANOS);
+  }
+
+  private record Refill(int fresh, int inFlight) {}
+
+  private Refill refill(String prefix, Buffer buffer) {
+    long now = System.nanoTime();
+    handedOut.values().removeIf(until -> until != IN_FLIGHT && until < now);
+    boolean startedMidway = buffer.cursor.isPresent();
+    int inFlight = 0;
+    while (true) {
+      Page<Sandbox> page = store.findAvailable(prefix, buffer.cursor, batch);
+      buffer.cursor = page.cursor();
+      List<Sandbox> fresh = new ArrayList<>(page.items().size());
+      for (Sandbox s : page.items()) {
+        Long until = handedOut.get(s.sandboxId());
+        if (until == null) {
+          fresh.add(s);
+        } else if (until == IN_FLIGHT) {
+          inFlight++;
+        }
+      }
+      if (!fresh.isEmpty()) {
+        // shuffled so that instances reading the same page do not walk it in the same order
+        Collections.shuffle(fresh, ThreadLocalRandom.current());
+        buffer.offerAll(fresh);
+        return new Refill(fresh.size(), inFlight);
+      }
+      if (page.cursor().isEmpty()) {
+        if (startedMidway) {
+          startedMidway = false; // wrap around once to cover the part of the index before us
+          continue;
+        }
+        return new Refill(0, inFlight);
+      }
+    }
+  }
+
+  private Reason reasonFor(String prefix) {
+    if (prefix.isEmpty()) {
+      return Reason.POOL_EMPTY;
+    }
+    return store.findAvailable("", Optional.empty(), 1).items().isEmpty()
+        ? Reason.POOL_EMPTY
+        : Reason.NO_PREFIX_MATCH;
+  }
+
+  private static void sleepBriefly() {
+    try {
+      Thread.sleep(5);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AllocationTimeoutException();
+    }
+  }
+
+  private final class Buffer {
+    final Object refillLock = new Object();
+    private final Deque<Sandbox> queue = new ArrayDeque<>();
+    Optional<String> cursor = Optional.empty();
+
+    synchronized Optional<Sandbox> poll() {
+      Sandbox s;
+      while ((s = queue.poll()) != null) {
+        if (handedOut.putIfAbsent(s.sandboxId(), IN_FLIGHT) == null) {
+          return Optional.of(s);
+        }
+      }
+      return Optional.empty();
+    }
+
+    synchronized boolean hasQueued() {
+      return !queue.isEmpty();
+    }
+
+    synchronized void offer(Sandbox s) {
+      queue.addFirst(s);
+    }
+
+    synchronized void offerAll(List<Sandbox> items) {
+      queue.addAll(items);
+    }
+  }
+}

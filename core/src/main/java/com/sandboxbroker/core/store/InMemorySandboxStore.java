@@ -1,0 +1,143 @@
+package com.sandboxbroker.core.store;
+
+import com.sandboxbroker.core.sandbox.Lease;
+import com.sandboxbroker.core.sandbox.Sandbox;
+import com.sandboxbroker.core.sandbox.SandboxStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A faithful in-process fake of the store for fast domain tests: one lock makes every operation
+ * atomic, which is the guarantee DynamoDB's conditional writes give per item. Held to the same
+ * contract suite as {@code DynamoDbSandboxStore}.
+ */
+public final class InMemorySandboxStore implements SandboxStore {
+  private static final String CURSOR_PREFIX = "mem:";
+
+  private final NavigableMap<String, Sandbox> sandboxes = new TreeMap<>();
+  private final Map<String, Lease> leases = new HashMap<>();
+
+  @Override
+  public void createTableIfMissing() {}
+
+  @Override
+  public boolean isReachable() {
+    return true;
+  }
+
+  @Override
+  public synchronized Optional<Sandbox> findSandbox(String sandboxId) {
+    return Optional.ofNullable(sandboxes.get(sandboxId));
+  }
+
+  @Override
+  public synchronized Page<Sandbox> findAvailable(
+      String namePrefix, Optional<String> cursor, int limit) {
+    var tail = cursor.map(c -> sandboxes.tailMap(decode(c), false)).orElse(sandboxes);
+    List<Sandbox> page = new ArrayList<>();
+    String last = null;
+    for (Sandbox s : tail.values()) {
+      if (page.size() == limit) {
+        return new Page<>(page, Optional.of(encode(last)));
+      }
+      last = s.sandboxId();
+      if (s.status() == SandboxStatus.AVAILABLE
+          && (namePrefix == null || s.name().startsWith(namePrefix))) {
+        page.add(s);
+      }
+    }
+    return new Page<>(page, Optional.empty());
+  }
+
+  @Override
+  public synchronized List<Sandbox> allSandboxes() {
+    return List.copyOf(sandboxes.values());
+  }
+
+  @Override
+  public synchronized boolean insertSandbox(Sandbox sandbox) {
+    return sandboxes.putIfAbsent(sandbox.sandboxId(), sandbox) == null;
+  }
+
+  @Override
+  public synchronized ClaimResult claim(Lease lease) {
+    Sandbox current = sandboxes.get(lease.sandboxId());
+    if (current == null || current.status() != SandboxStatus.AVAILABLE) {
+      return ClaimResult.lost(Optional.ofNullable(current));
+    }
+    Sandbox after = SandboxTransitions.claimed(current, lease);
+    sandboxes.put(after.sandboxId(), after);
+    return ClaimResult.claimed(after);
+  }
+
+  @Override
+  public synchronized LeasePutResult putLease(Lease lease, long now) {
+    String key = leaseKey(lease.identity(), lease.slot());
+    Lease existing = leases.get(key);
+    if (existing != null && existing.expiresAt() > now) {
+      return LeasePutResult.occupiedBy(existing);
+    }
+    leases.put(key, lease);
+    return LeasePutResult.success();
+  }
+
+  @Override
+  public synchronized Optional<Lease> findLease(String identity, int slot) {
+    return Optional.ofNullable(leases.get(leaseKey(identity, slot)));
+  }
+
+  @Override
+  public synchronized boolean replaceLease(Lease current, Lease next) {
+    String key = leaseKey(current.identity(), current.slot());
+    Lease stored = leases.get(key);
+    if (stored == null
+        || !stored.leaseId().equals(current.leaseId())
+        || !stored.sandboxId().equals(current.sandboxId())) {
+      return false;
+    }
+    leases.put(key, next);
+    return true;
+  }
+
+  @Override
+  public synchronized TransitionResult markForDeletion(String sandboxId, String identity, long now) {
+    Sandbox current = sandboxes.get(sandboxId);
+    if (current == null
+        || current.status() != SandboxStatus.ALLOCATED
+        || !current.allocatedTo().equals(identity)) {
+      return new TransitionResult(false, Optional.ofNullable(current));
+    }
+    Sandbox after = SandboxTransitions.markedForDeletion(current, now);
+    sandboxes.put(sandboxId, after);
+    return new TransitionResult(true, Optional.of(after));
+  }
+
+  private static String leaseKey(String identity, int slot) {
+    return identity + "\u0000" + slot;
+  }
+
+  private static String encode(String lastId) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString((CURSOR_PREFIX + lastId).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String decode(String cursor) {
+    try {
+      String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      if (!raw.startsWith(CURSOR_PREFIX)) {
+        throw new InvalidCursorException();
+      }
+      return raw.substring(CURSOR_PREFIX.length());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidCursorException();
+    }
+  }
+}

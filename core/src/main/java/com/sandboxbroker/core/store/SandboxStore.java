@@ -1,0 +1,77 @@
+package com.sandboxbroker.core.store;
+
+import com.sandboxbroker.core.sandbox.Lease;
+import com.sandboxbroker.core.sandbox.Sandbox;
+import com.sandboxbroker.core.sandbox.SandboxStatus;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The broker's persistence port. Every state change is a conditional write on the state it
+ * expects; a failed condition is reported as an outcome, never thrown as a storage exception.
+ * Reads of single items are strongly consistent.
+ */
+public interface SandboxStore {
+
+  /** Creates the table and its indexes when missing (local mode, tests); no-op when present. */
+  void createTableIfMissing();
+
+  /** Cheap reachability probe for readiness checks. */
+  boolean isReachable();
+
+  Optional<Sandbox> findSandbox(String sandboxId);
+
+  /**
+   * A page of {@code available} sandboxes, optionally only those whose name starts with {@code
+   * namePrefix}. Reads an index and may be slightly stale; callers claim conditionally.
+   */
+  Page<Sandbox> findAvailable(String namePrefix, Optional<String> cursor, int limit);
+
+  /** Every sandbox item (not leases or other bookkeeping), read to the end. */
+  List<Sandbox> allSandboxes();
+
+  /** Writes a new sandbox unless an item with its id exists; returns whether it wrote. */
+  boolean insertSandbox(Sandbox sandbox);
+
+  /**
+   * Claims {@code lease.sandboxId()} for the lease's identity: only if it is {@code available}.
+   * Stamps owner, lab, lease id and the lease's times on the sandbox.
+   */
+  ClaimResult claim(Lease lease);
+
+  /**
+   * Writes the lease into its (identity, slot) unless a lease is there that expires after {@code
+   * now}; when one is, returns it.
+   */
+  LeasePutResult putLease(Lease lease, long now);
+
+  Optional<Lease> findLease(String identity, int slot);
+
+  /**
+   * Replaces {@code current} by {@code next} in the same slot, only if the slot still holds {@code
+   * current} unchanged (same lease id and candidate).
+   */
+  boolean replaceLease(Lease current, Lease next);
+
+  /**
+   * The owner's release: {@code allocated} held by {@code identity} → {@code pending_deletion}
+   * stamped with {@code now}. Returns the item after the write, or as it stood if the condition
+   * failed (empty if missing).
+   */
+  TransitionResult markForDeletion(String sandboxId, String identity, long now);
+
+  /** The outcome of a conditional status transition. */
+  record TransitionResult(boolean applied, Optional<Sandbox> current) {}
+
+  /** Counts sandboxes by status exactly (reads to the end). */
+  default java.util.Map<SandboxStatus, Long> countByStatus() {
+    var counts = new java.util.EnumMap<SandboxStatus, Long>(SandboxStatus.class);
+    for (SandboxStatus s : SandboxStatus.values()) {
+      counts.put(s, 0L);
+    }
+    for (Sandbox s : allSandboxes()) {
+      counts.merge(s.status(), 1L, Long::sum);
+    }
+    return counts;
+  }
+}

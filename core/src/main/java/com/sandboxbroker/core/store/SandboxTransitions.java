@@ -1,0 +1,31 @@
+package com.sandboxbroker.core.store;
+
+import com.sandboxbroker.core.sandbox.Lease;
+import com.sandboxbroker.core.sandbox.Sandbox;
+import com.sandboxbroker.core.sandbox.SandboxStatus;
+
+/**
+ * The new item values of each transition, shared by the in-memory fake (which applies them) and
+ * kept equal to the DynamoDB adapter's update expressions by the store contract suite.
+ */
+final class SandboxTransitions {
+  private SandboxTransitions() {}
+
+  static Sandbox claimed(Sandbox s, Lease lease) {
+    return new Sandbox(
+        s.sandboxId(), s.name(), s.externalId(), s.sfdcAccountId(), SandboxStatus.ALLOCATED,
+        lease.identity(), lease.trackName(), lease.leaseId(), lease.allocatedAt(),
+        lease.expiresAt(), 0, s.deletionAttempts(), s.nextAttemptAt(), s.lastError(),
+        s.deletedAt(), s.createdAt(), s.lastSeenAt(), s.missingCount(), s.staleSince(),
+        s.version() + 1);
+  }
+
+  static Sandbox markedForDeletion(Sandbox s, long now) {
+    return new Sandbox(
+        s.sandboxId(), s.name(), s.externalId(), s.sfdcAccountId(),
+        SandboxStatus.PENDING_DELETION, s.allocatedTo(), s.trackName(), s.leaseId(),
+        s.allocatedAt(), s.expiresAt(), now, s.deletionAttempts(), s.nextAttemptAt(),
+        s.lastError(), s.deletedAt(), s.createdAt(), s.lastSeenAt(), s.missingCount(),
+        s.staleSince(), s.version() + 1);
+  }
+}

@@ -1,0 +1,177 @@
+package com.sandboxbroker.core.store.dynamodb;
+
+import static com.sandboxbroker.core.contract.TableContract.LEASE_PK_PREFIX;
+import static com.sandboxbroker.core.contract.TableContract.LEASE_SK_PREFIX;
+import static com.sandboxbroker.core.contract.TableContract.PARTITION_KEY;
+import static com.sandboxbroker.core.contract.TableContract.SANDBOX_PK_PREFIX;
+import static com.sandboxbroker.core.contract.TableContract.SANDBOX_SK;
+import static com.sandboxbroker.core.contract.TableContract.SCHEMA_VERSION;
+import static com.sandboxbroker.core.contract.TableContract.SCHEMA_VERSION_ATTRIBUTE;
+import static com.sandboxbroker.core.contract.TableContract.SORT_KEY;
+import static com.sandboxbroker.core.contract.TableContract.TTL_ATTRIBUTE;
+
+import com.sandboxbroker.core.sandbox.Lease;
+import com.sandboxbroker.core.sandbox.Sandbox;
+import com.sandboxbroker.core.sandbox.SandboxStatus;
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Storage mapping between domain records and DynamoDB items. Attribute names are the earlier
+ * broker's snake_case ones where they existed; unknown attributes are ignored on read so older and
+ * newer versions of the broker can share a table.
+ */
+final class Items {
+  private Items() {}
+
+  static final String ITEM_TYPE = "item_type";
+  static final String TYPE_SANDBOX = "sandbox";
+  static final String TYPE_LEASE = "lease";
+
+  // sandbox attributes
+  static final String SANDBOX_ID = "sandbox_id";
+  static final String NAME = "name";
+  static final String EXTERNAL_ID = "external_id";
+  static final String SFDC_ACCOUNT_ID = "sfdc_account_id";
+  static final String STATUS = "status";
+  static final String ALLOCATED_TO = "allocated_to_track";
+  static final String TRACK_NAME = "track_name";
+  static final String LEASE_ID = "lease_id";
+  static final String ALLOCATED_AT = "allocated_at";
+  static final String EXPIRES_AT = "expires_at";
+  static final String DELETION_REQUESTED_AT = "deletion_requested_at";
+  static final String DELETION_ATTEMPTS = "deletion_attempts";
+  static final String NEXT_ATTEMPT_AT = "next_attempt_at";
+  static final String LAST_ERROR = "last_error";
+  static final String DELETED_AT = "deleted_at";
+  static final String CREATED_AT = "created_at";
+  static final String LAST_SEEN_AT = "last_seen_at";
+  static final String MISSING_COUNT = "missing_count";
+  static final String STALE_SINCE = "stale_since";
+  static final String VERSION = "version";
+
+  // lease attributes (never `status`, so leases stay out of StatusIndex)
+  static final String IDENTITY = "identity";
+  static final String SLOT = "slot";
+  static final String IDEMPOTENCY_KEY = "idempotency_key";
+  static final String NAME_PREFIX = "name_prefix";
+  static final String CREATED_AT_MS = "created_at_ms";
+
+  static Map<String, AttributeValue> sandboxKey(String sandboxId) {
+    return Map.of(PARTITION_KEY, s(SANDBOX_PK_PREFIX + sandboxId), SORT_KEY, s(SANDBOX_SK));
+  }
+
+  static Map<String, AttributeValue> leaseKey(String identity, int slot) {
+    return Map.of(PARTITION_KEY, s(LEASE_PK_PREFIX + identity), SORT_KEY, s(LEASE_SK_PREFIX + slot));
+  }
+
+  static Map<String, AttributeValue> toItem(Sandbox x) {
+    Map<String, AttributeValue> item = new HashMap<>(sandboxKey(x.sandboxId()));
+    item.put(ITEM_TYPE, s(TYPE_SANDBOX));
+    item.put(SCHEMA_VERSION_ATTRIBUTE, n(SCHEMA_VERSION));
+    item.put(SANDBOX_ID, s(x.sandboxId()));
+    item.put(NAME, s(x.name()));
+    item.put(EXTERNAL_ID, s(x.externalId()));
+    item.put(SFDC_ACCOUNT_ID, s(x.sfdcAccountId()));
+    item.put(STATUS, s(x.status().wireName()));
+    item.put(ALLOCATED_TO, s(x.allocatedTo()));
+    item.put(TRACK_NAME, s(x.trackName()));
+    item.put(LEASE_ID, s(x.leaseId()));
+    // allocated_at is StatusIndex's sort key: 0 keeps unallocated items in the index
+    item.put(ALLOCATED_AT, n(x.allocatedAt()));
+    item.put(EXPIRES_AT, n(x.expiresAt()));
+    item.put(DELETION_REQUESTED_AT, n(x.deletionRequestedAt()));
+    item.put(DELETION_ATTEMPTS, n(x.deletionAttempts()));
+    item.put(NEXT_ATTEMPT_AT, n(x.nextAttemptAt()));
+    item.put(LAST_ERROR, s(x.lastError()));
+    item.put(DELETED_AT, n(x.deletedAt()));
+    item.put(CREATED_AT, n(x.createdAt()));
+    item.put(LAST_SEEN_AT, n(x.lastSeenAt()));
+    item.put(MISSING_COUNT, n(x.missingCount()));
+    item.put(STALE_SINCE, n(x.staleSince()));
+    item.put(VERSION, n(x.version()));
+    return item;
+  }
+
+  static Sandbox toSandbox(Map<String, AttributeValue> item) {
+    return new Sandbox(
+        str(item, SANDBOX_ID),
+        str(item, NAME),
+        str(item, EXTERNAL_ID),
+        str(item, SFDC_ACCOUNT_ID),
+        SandboxStatus.fromWireName(str(item, STATUS))
+            .orElseThrow(() -> new IllegalStateException("unknown sandbox status in table")),
+        str(item, ALLOCATED_TO),
+        str(item, TRACK_NAME),
+        str(item, LEASE_ID),
+        num(item, ALLOCATED_AT),
+        num(item, EXPIRES_AT),
+        num(item, DELETION_REQUESTED_AT),
+        (int) num(item, DELETION_ATTEMPTS),
+        num(item, NEXT_ATTEMPT_AT),
+        str(item, LAST_ERROR),
+        num(item, DELETED_AT),
+        num(item, CREATED_AT),
+        num(item, LAST_SEEN_AT),
+        (int) num(item, MISSING_COUNT),
+        num(item, STALE_SINCE),
+        num(item, VERSION));
+  }
+
+  static Map<String, AttributeValue> toItem(Lease x, long ttl) {
+    Map<String, AttributeValue> item = new HashMap<>(leaseKey(x.identity(), x.slot()));
+    item.put(ITEM_TYPE, s(TYPE_LEASE));
+    item.put(SCHEMA_VERSION_ATTRIBUTE, n(SCHEMA_VERSION));
+    item.put(IDENTITY, s(x.identity()));
+    item.put(SLOT, n(x.slot()));
+    item.put(IDEMPOTENCY_KEY, s(x.idempotencyKey()));
+    item.put(LEASE_ID, s(x.leaseId()));
+    item.put(SANDBOX_ID, s(x.sandboxId()));
+    item.put(NAME, s(x.name()));
+    item.put(EXTERNAL_ID, s(x.externalId()));
+    item.put(SFDC_ACCOUNT_ID, s(x.sfdcAccountId()));
+    item.put(TRACK_NAME, s(x.trackName()));
+    item.put(NAME_PREFIX, s(x.namePrefix()));
+    item.put(ALLOCATED_AT, n(x.allocatedAt()));
+    item.put(EXPIRES_AT, n(x.expiresAt()));
+    item.put(CREATED_AT_MS, n(x.createdAtMillis()));
+    item.put(TTL_ATTRIBUTE, n(ttl));
+    return item;
+  }
+
+  static Lease toLease(Map<String, AttributeValue> item) {
+    return new Lease(
+        str(item, IDENTITY),
+        (int) num(item, SLOT),
+        str(item, IDEMPOTENCY_KEY),
+        str(item, LEASE_ID),
+        str(item, SANDBOX_ID),
+        str(item, NAME),
+        str(item, EXTERNAL_ID),
+        str(item, SFDC_ACCOUNT_ID),
+        str(item, TRACK_NAME),
+        str(item, NAME_PREFIX),
+        num(item, ALLOCATED_AT),
+        num(item, EXPIRES_AT),
+        num(item, CREATED_AT_MS));
+  }
+
+  static AttributeValue s(String v) {
+    return AttributeValue.fromS(v);
+  }
+
+  static AttributeValue n(long v) {
+    return AttributeValue.fromN(Long.toString(v));
+  }
+
+  static String str(Map<String, AttributeValue> item, String name) {
+    AttributeValue v = item.get(name);
+    return v == null || v.s() == null ? "" : v.s();
+  }
+
+  static long num(Map<String, AttributeValue> item, String name) {
+    AttributeValue v = item.get(name);
+    return v == null || v.n() == null ? 0 : new java.math.BigDecimal(v.n()).longValue();
+  }
+}
