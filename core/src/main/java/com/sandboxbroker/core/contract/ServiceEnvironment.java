@@ -1,0 +1,34 @@
+package com.sandboxbroker.core.contract;
+
+/**
+ * Environment variables the service's {@code config.yml} reads (through Dropwizard's
+ * substitution), declared once so the CDK app sets exactly these on the API task definition.
+ */
+public enum ServiceEnvironment {
+  BROKER_API_TOKEN(true, "track tokens, comma-separated (plain or sha256:<hex>)"),
+  BROKER_ADMIN_TOKEN(true, "admin tokens, comma-separated (plain or sha256:<hex>)"),
+  BROKER_STORE(false, "local (embedded DynamoDB Local, the default) or aws"),
+  TABLE_NAME(false, "DynamoDB table name"),
+  AWS_REGION(false, "AWS region for DynamoDB and Step Functions"),
+  DYNAMODB_ENDPOINT(false, "DynamoDB endpoint override"),
+  BROKER_JOBS_MODE(false, "in-process (local default) or step-functions"),
+  SYNC_STATE_MACHINE_ARN(false, "state machine the admin sync endpoint starts"),
+  CLEANUP_STATE_MACHINE_ARN(false, "state machine the admin cleanup endpoint starts"),
+  EXPIRY_STATE_MACHINE_ARN(false, "state machine the admin auto-expire endpoint starts");
+
+  private final boolean secret;
+  private final String description;
+
+  ServiceEnvironment(boolean secret, String description) {
+    this.secret = secret;
+    this.description = description;
+  }
+
+  public boolean isSecret() {
+    return secret;
+  }
+
+  public String description() {
+    return description;
+  }
+}
