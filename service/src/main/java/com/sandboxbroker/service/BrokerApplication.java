@@ -10,6 +10,7 @@ import com.sandboxbroker.service.auth.TokenRegistry;
 import com.sandboxbroker.service.config.AuthFactory.GeneratedTokens;
 import com.sandboxbroker.service.config.DynamoDbFactory;
 import com.sandboxbroker.service.errors.DomainExceptionMappers;
+import com.sandboxbroker.service.errors.SdkExceptionMapper;
 import com.sandboxbroker.service.errors.UnexpectedExceptionMapper;
 import com.sandboxbroker.service.errors.WebApplicationExceptionMapper;
 import com.sandboxbroker.service.http.HealthServlets;
@@ -101,6 +102,7 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     jersey.register(RolesAllowedDynamicFeature.class);
     DomainExceptionMappers.all().forEach(jersey::register);
     jersey.register(new WebApplicationExceptionMapper());
+    jersey.register(new SdkExceptionMapper());
     jersey.register(new UnexpectedExceptionMapper());
     jersey.register(new AllocationResource(allocator));
 

@@ -37,6 +37,8 @@ public final class DynamoDbFactory {
   @JsonProperty private boolean createTable = false;
   /** Sized above the Jetty threads that may allocate at once, so requests never queue for a socket. */
   @JsonProperty private int maxConnections = 256;
+  /** DynamoDB answers in milliseconds; a socket silent this long is a dead connection. */
+  @JsonProperty private int socketTimeoutSeconds = 5;
   @JsonProperty @Valid private Local local = new Local();
 
   /** Embedded DynamoDB Local settings. */
@@ -86,7 +88,7 @@ public final class DynamoDbFactory {
                 ApacheHttpClient.builder()
                     .maxConnections(maxConnections)
                     .connectionTimeout(Duration.ofSeconds(2))
-                    .socketTimeout(Duration.ofSeconds(5))
+                    .socketTimeout(Duration.ofSeconds(socketTimeoutSeconds))
                     .build());
     if (endpoint != null && !endpoint.isBlank()) {
       builder.endpointOverride(URI.create(endpoint));
