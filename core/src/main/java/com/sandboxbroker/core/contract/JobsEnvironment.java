@@ -20,7 +20,20 @@ public enum JobsEnvironment {
   NIOSXAAS_EMAIL(Kind.SECRET, "NIOSXaaS service-account e-mail"),
   NIOSXAAS_PASSWORD(Kind.SECRET, "NIOSXaaS service-account password"),
   TASK_TOKEN(Kind.OPTIONAL, "Step Functions task token (set by the state machine)"),
-  EXECUTION_ARN(Kind.OPTIONAL, "Step Functions execution ARN (set by the state machine)");
+  EXECUTION_ARN(Kind.OPTIONAL, "Step Functions execution ARN (set by the state machine)"),
+  SFN_ENDPOINT(Kind.OPTIONAL, "Step Functions endpoint override (an HTTP stub in tests)"),
+  SFN_HEARTBEAT_SECONDS(Kind.OPTIONAL, "period of SendTaskHeartbeat while a job runs (default 30)"),
+  JOB_LOCK_TTL_SECONDS(Kind.OPTIONAL, "job lock lifetime without renewal (default 120)"),
+  JOB_RUN_RETENTION_DAYS(Kind.OPTIONAL, "how long job-run records are kept (default 30)"),
+  SYNC_MAX_STALE_FRACTION(
+      Kind.OPTIONAL, "largest share of the pool one sync may count missing (default 0.2)"),
+  CLEANUP_PARALLELISM(Kind.OPTIONAL, "concurrent upstream deletes (default 4)"),
+  CLEANUP_MAX_ATTEMPTS(Kind.OPTIONAL, "failed deletes before deletion_failed (default 8)"),
+  CLEANUP_BACKOFF_BASE_SECONDS(Kind.OPTIONAL, "first retry delay of a failed delete (default 60)"),
+  CLEANUP_BACKOFF_MAX_SECONDS(Kind.OPTIONAL, "longest retry delay of a failed delete (default 3600)"),
+  CLEANUP_MAX_ITEMS(Kind.OPTIONAL, "most deletions one run attempts (default 500)"),
+  DELETED_RETENTION_DAYS(Kind.OPTIONAL, "how long deleted sandboxes stay readable (default 30)"),
+  STALE_GRACE_HOURS(Kind.OPTIONAL, "how long stale records stay before expiry purges them (default 24)");
 
   /** How a variable is supplied. */
   public enum Kind {
