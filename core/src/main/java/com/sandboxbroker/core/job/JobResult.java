@@ -21,6 +21,11 @@ public record JobResult(Map<String, Long> counts, Optional<JobError> failure, St
     return new JobResult(counts, Optional.empty(), "");
   }
 
+  /** Succeeded, with something an operator should know (e.g. a refused mass-stale). */
+  public static JobResult succeeded(Map<String, Long> counts, String detail) {
+    return new JobResult(counts, Optional.empty(), detail);
+  }
+
   public static JobResult failed(Map<String, Long> counts, JobError error, String detail) {
     return new JobResult(counts, Optional.of(error), detail);
   }
