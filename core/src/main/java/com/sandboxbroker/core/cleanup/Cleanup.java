@@ -189,7 +189,7 @@ public final class Cleanup implements Job {
         add("rate_limited", 1);
         Duration wait = e.retryAfter();
         pauseUntilNanos.accumulateAndGet(System.nanoTime() + wait.toNanos(), Math::max);
-        long nextAt = epochSecond() + Math.max(1, ceilSeconds(wait));
+        long nextAt = secondsAfter(Math.max(1000, wait.toMillis()));
         record(store.recordDeletionRetry(current, current.deletionAttempts(), nextAt, e.getMessage()), null);
       } catch (UpstreamException e) {
         drain.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
@@ -222,8 +222,7 @@ public final class Cleanup implements Job {
       if (attempts >= policy.maxAttempts()) {
         record(store.recordDeletionFailed(current, attempts, error), "deletion_failed");
       } else {
-        long delayMillis = backoff.apply(attempts);
-        long nextAt = epochSecond() + Math.max(1, (delayMillis + 999) / 1000);
+        long nextAt = secondsAfter(backoff.apply(attempts));
         record(store.recordDeletionRetry(current, attempts, nextAt, error), "retry_scheduled");
       }
     }
@@ -287,7 +286,8 @@ public final class Cleanup implements Job {
     return clock.instant().getEpochSecond();
   }
 
-  private static long ceilSeconds(Duration d) {
-    return (d.toMillis() + 999) / 1000;
+  /** The first epoch second at or after now + delay: never earlier than the delay asked for. */
+  private long secondsAfter(long delayMillis) {
+    return (clock.millis() + delayMillis + 999) / 1000;
   }
 }
