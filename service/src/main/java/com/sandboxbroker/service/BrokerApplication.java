@@ -1,6 +1,26 @@
 package com.sandboxbroker.service;
 
 import com.sandboxbroker.core.allocation.Allocator;
+import com.sandboxbroker.core.cleanup.Cleanup;
+import com.sandboxbroker.core.cleanup.CleanupPolicy;
+import com.sandboxbroker.core.contract.JobName;
+import com.sandboxbroker.core.expiry.Expiry;
+import com.sandboxbroker.core.expiry.ExpiryPolicy;
+import com.sandboxbroker.core.job.Job;
+import com.sandboxbroker.core.job.JobLauncher;
+import com.sandboxbroker.core.job.JobStore;
+import com.sandboxbroker.core.provider.StaticInventoryProvider;
+import com.sandboxbroker.core.store.dynamodb.DynamoDbJobStore;
+import com.sandboxbroker.core.sync.SyncPolicy;
+import com.sandboxbroker.service.config.JobsFactory;
+import com.sandboxbroker.service.jobs.InProcessJobScheduler;
+import com.sandboxbroker.service.jobs.StepFunctionsJobStarter;
+import com.sandboxbroker.service.resources.JobResource;
+import io.dropwizard.lifecycle.Managed;
+import java.util.EnumMap;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import com.sandboxbroker.core.store.SandboxStore;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
 import com.sandboxbroker.core.sync.PoolSync;
@@ -88,13 +108,15 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     ((DefaultServerFactory) config.getServerFactory()).setJerseyRootPath(basePath + "/*");
     boolean localMode = config.dynamoDb().mode() == DynamoDbFactory.Mode.LOCAL;
 
-    SandboxStore store =
-        new DynamoDbSandboxStore(config.dynamoDb().build(environment.lifecycle()), config.dynamoDb().tableName());
+    DynamoDbClient dynamo = config.dynamoDb().build(environment.lifecycle());
+    SandboxStore store = new DynamoDbSandboxStore(dynamo, config.dynamoDb().tableName());
     if (config.dynamoDb().createTable()) {
       store.createTableIfMissing();
     }
+    // one demo upstream for the import and the in-process jobs: deletions recycle into it
+    StaticInventoryProvider demoPool = config.demoPool().build();
     if (localMode && config.demoPool().importWhenEmpty() && store.allSandboxes().isEmpty()) {
-      var result = new PoolSync(store, config.demoPool().build(), clock).run();
+      var result = new PoolSync(store, demoPool, clock).run();
       LOG.info("Imported the demo pool: {} sandboxes", result.inserted());
     }
 
@@ -132,6 +154,40 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     jersey.register(
         new ApiDocsResource(
             basePath, OpenApiDocument.json(basePath, Set.of(AllocationResource.class, AdminResource.class))));
+
+    JobsFactory jobsConfig = config.jobs();
+    JobStore jobStore = new DynamoDbJobStore(dynamo, config.dynamoDb().tableName());
+    ScheduledExecutorService jobThreads = InProcessJobScheduler.defaultExecutor();
+    JobLauncher launcher =
+        new JobLauncher(
+            jobStore, clock, () -> UUID.randomUUID().toString(), jobsConfig.lockTtl(), jobsConfig.runRetention(), jobThreads);
+    Map<JobName, Job> inProcessJobs = new EnumMap<>(JobName.class);
+    inProcessJobs.put(JobName.EXPIRY, new Expiry(store, clock, ExpiryPolicy.defaults()));
+    if (jobsConfig.inProcessProvider() == JobsFactory.Provider.DEMO) {
+      CleanupPolicy defaults = CleanupPolicy.defaults();
+      inProcessJobs.put(JobName.SYNC, new PoolSync(store, demoPool, clock, SyncPolicy.defaults()));
+      inProcessJobs.put(
+          JobName.CLEANUP,
+          new Cleanup(
+              store, demoPool, Optional.empty(), clock,
+              new CleanupPolicy(
+                  defaults.parallelism(), defaults.maxAttempts(), jobsConfig.cleanupBackoffBase(),
+                  defaults.backoffMax(), defaults.maxItems(), defaults.deletedRetention(),
+                  defaults.breakerMinimumCalls())));
+    }
+    Optional<StepFunctionsJobStarter> stepFunctions =
+        jobsConfig.buildStepFunctions().map(sfn -> {
+          environment.lifecycle().manage(new Managed() {
+            @Override
+            public void stop() {
+              sfn.close();
+            }
+          });
+          return new StepFunctionsJobStarter(sfn, jobsConfig.stateMachines());
+        });
+    environment.lifecycle().manage(
+        new InProcessJobScheduler(launcher, inProcessJobs, jobsConfig.schedule(), jobThreads));
+    jersey.register(new JobResource(launcher, inProcessJobs, jobStore, stepFunctions, clock));
 
     var servlets = environment.servlets();
     servlets
