@@ -105,6 +105,7 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     PoolCounts poolCounts =
         new PoolCounts(store, Duration.ofSeconds(config.poolGaugeRefreshSeconds()), environment.metrics());
     environment.lifecycle().manage(poolCounts);
+    metrics.exportPoolTotal(poolCounts);
 
     Allocator allocator =
         new Allocator(
