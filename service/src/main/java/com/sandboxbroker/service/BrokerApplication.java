@@ -1,6 +1,5 @@
 package com.sandboxbroker.service;
 
-import com.sandboxbroker.core.allocation.AllocationListener;
 import com.sandboxbroker.core.allocation.Allocator;
 import com.sandboxbroker.core.cleanup.Cleanup;
 import com.sandboxbroker.core.cleanup.CleanupPolicy;
@@ -38,6 +37,21 @@ import com.sandboxbroker.service.http.JsonErrorHandler;
 import com.sandboxbroker.service.http.RequestIdFilter;
 import com.sandboxbroker.service.http.SecurityHeadersFilter;
 import com.sandboxbroker.service.resources.AllocationResource;
+import com.sandboxbroker.service.docs.ApiDocsResource;
+import com.sandboxbroker.service.docs.OpenApiDocument;
+import com.sandboxbroker.service.health.DynamoDbHealthCheck;
+import com.sandboxbroker.service.http.CorsFilter;
+import com.sandboxbroker.service.http.RequestBodyLimitFilter;
+import com.sandboxbroker.service.metrics.BrokerMetrics;
+import com.sandboxbroker.service.metrics.JobMetrics;
+import com.sandboxbroker.service.metrics.PoolCounts;
+import com.sandboxbroker.service.observability.ApiEventFilter;
+import com.sandboxbroker.service.ratelimit.RateLimitFilter;
+import com.sandboxbroker.service.resources.AdminResource;
+import io.dropwizard.servlets.assets.AssetServlet;
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -111,13 +125,19 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     TokenRegistry tokens = config.auth().build(environmentVariables, localMode, generated);
     generated.forEach(t -> printLocalTokens(t, basePath));
 
+    // metrics first: the allocator reports lost claims to them
+    BrokerMetrics metrics = new BrokerMetrics(environment.metrics());
+    PoolCounts poolCounts =
+        new PoolCounts(store, Duration.ofSeconds(config.poolGaugeRefreshSeconds()), environment.metrics());
+    environment.lifecycle().manage(poolCounts);
+
     Allocator allocator =
         new Allocator(
             store,
             config.allocation().build(),
             clock,
             () -> UUID.randomUUID().toString(),
-            AllocationListener.NONE);
+            metrics);
 
     var jersey = environment.jersey();
     jersey.register(new BearerAuthFilter(tokens, Set.of("docs", "openapi.json", "swagger-ui")));
@@ -127,13 +147,22 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     jersey.register(new SdkExceptionMapper());
     jersey.register(new UnexpectedExceptionMapper());
     jersey.register(new AllocationResource(allocator));
+    jersey.register(new ApiEventFilter(metrics));
+    jersey.register(new AdminResource(store, clock, metrics));
+    if (config.rateLimit().enabled()) {
+      jersey.register(new RateLimitFilter(config.rateLimit().build()));
+    }
+    jersey.register(
+        new ApiDocsResource(
+            basePath, OpenApiDocument.json(basePath, Set.of(AllocationResource.class, AdminResource.class, JobResource.class))));
 
     JobsFactory jobsConfig = config.jobs();
     JobStore jobStore = new DynamoDbJobStore(dynamo, config.dynamoDb().tableName());
     ScheduledExecutorService jobThreads = InProcessJobScheduler.defaultExecutor();
     JobLauncher launcher =
         new JobLauncher(
-            jobStore, clock, () -> UUID.randomUUID().toString(), jobsConfig.lockTtl(), jobsConfig.runRetention(), jobThreads);
+            jobStore, clock, () -> UUID.randomUUID().toString(), jobsConfig.lockTtl(), jobsConfig.runRetention(), jobThreads,
+            new JobMetrics(environment.metrics()));
     Map<JobName, Job> inProcessJobs = new EnumMap<>(JobName.class);
     inProcessJobs.put(JobName.EXPIRY, new Expiry(store, clock, ExpiryPolicy.defaults()));
     if (jobsConfig.inProcessProvider() == JobsFactory.Provider.DEMO) {
@@ -169,6 +198,27 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     servlets
         .addFilter("security-headers", new SecurityHeadersFilter(basePath))
         .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, "/*");
+    servlets
+        .addFilter("body-limit", new RequestBodyLimitFilter(config.maxRequestBodyBytes(), environment.getObjectMapper()))
+        .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, basePath + "/*");
+    if (!config.corsAllowedOrigins().isEmpty()) {
+      servlets
+          .addFilter("cors", new CorsFilter(Set.copyOf(config.corsAllowedOrigins())))
+          .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+    }
+    // Swagger UI's files, outside Jersey: public, never rate limited
+    servlets
+        .addServlet(
+            "swagger-ui",
+            new AssetServlet(ApiDocsResource.swaggerUiAssets(), basePath + "/swagger-ui/", null, StandardCharsets.UTF_8))
+        .addMapping(basePath + "/swagger-ui/*");
+    environment.healthChecks().register("dynamodb", new DynamoDbHealthCheck(store));
+    // Prometheus text on the admin connector only (never through the load balancer); it takes
+    // over /metrics, the path scrapers use by default
+    environment
+        .admin()
+        .addServlet("prometheus", new PrometheusMetricsServlet(metrics.prometheusRegistry()))
+        .addMapping("/metrics");
     environment.getApplicationContext().setErrorHandler(new JsonErrorHandler());
     environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonErrorHandler.ServerLevel()));
     var json = environment.getObjectMapper();
