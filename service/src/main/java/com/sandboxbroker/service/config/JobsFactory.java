@@ -91,16 +91,17 @@ public final class JobsFactory {
   /** The state machine per job, for the jobs that have one configured. */
   public Map<JobName, String> stateMachines() {
     Map<JobName, String> m = new EnumMap<>(JobName.class);
-    if (!syncStateMachineArn.isBlank()) {
-      m.put(JobName.SYNC, syncStateMachineArn.trim());
-    }
-    if (!cleanupStateMachineArn.isBlank()) {
-      m.put(JobName.CLEANUP, cleanupStateMachineArn.trim());
-    }
-    if (!expiryStateMachineArn.isBlank()) {
-      m.put(JobName.EXPIRY, expiryStateMachineArn.trim());
-    }
+    putIfSet(m, JobName.SYNC, syncStateMachineArn);
+    putIfSet(m, JobName.CLEANUP, cleanupStateMachineArn);
+    putIfSet(m, JobName.EXPIRY, expiryStateMachineArn);
     return m;
+  }
+
+  /** {@code ${VAR:-}} with VAR unset substitutes nothing, which YAML reads as null. */
+  private static void putIfSet(Map<JobName, String> m, JobName job, String arn) {
+    if (arn != null && !arn.isBlank()) {
+      m.put(job, arn.trim());
+    }
   }
 
   /** A Step Functions client when any state machine is configured. */
@@ -109,8 +110,11 @@ public final class JobsFactory {
       return Optional.empty();
     }
     // a few StartExecution calls per day: the small URLConnection client is plenty
-    var b = SfnClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(region));
-    if (!stepFunctionsEndpoint.isBlank()) {
+    var b =
+        SfnClient.builder()
+            .httpClient(UrlConnectionHttpClient.create())
+            .region(Region.of(region == null || region.isBlank() ? "us-east-1" : region));
+    if (stepFunctionsEndpoint != null && !stepFunctionsEndpoint.isBlank()) {
       b.endpointOverride(URI.create(stepFunctionsEndpoint.trim()));
     }
     return Optional.of(b.build());
