@@ -41,6 +41,7 @@ import com.sandboxbroker.service.docs.ApiDocsResource;
 import com.sandboxbroker.service.docs.OpenApiDocument;
 import com.sandboxbroker.service.health.DynamoDbHealthCheck;
 import com.sandboxbroker.service.http.CorsFilter;
+import com.sandboxbroker.service.http.ErrorBodyFilter;
 import com.sandboxbroker.service.http.RequestBodyLimitFilter;
 import com.sandboxbroker.service.metrics.BrokerMetrics;
 import com.sandboxbroker.service.metrics.JobMetrics;
@@ -48,9 +49,7 @@ import com.sandboxbroker.service.metrics.PoolCounts;
 import com.sandboxbroker.service.observability.ApiEventFilter;
 import com.sandboxbroker.service.ratelimit.RateLimitFilter;
 import com.sandboxbroker.service.resources.AdminResource;
-import io.dropwizard.servlets.assets.AssetServlet;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
@@ -130,6 +129,7 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     PoolCounts poolCounts =
         new PoolCounts(store, Duration.ofSeconds(config.poolGaugeRefreshSeconds()), environment.metrics());
     environment.lifecycle().manage(poolCounts);
+    metrics.exportPoolTotal(poolCounts);
 
     Allocator allocator =
         new Allocator(
@@ -199,6 +199,9 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
         .addFilter("security-headers", new SecurityHeadersFilter(basePath))
         .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, "/*");
     servlets
+        .addFilter("error-body", new ErrorBodyFilter(environment.getObjectMapper()))
+        .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, "/*");
+    servlets
         .addFilter("body-limit", new RequestBodyLimitFilter(config.maxRequestBodyBytes(), environment.getObjectMapper()))
         .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, basePath + "/*");
     if (!config.corsAllowedOrigins().isEmpty()) {
@@ -206,12 +209,6 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
           .addFilter("cors", new CorsFilter(Set.copyOf(config.corsAllowedOrigins())))
           .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
     }
-    // Swagger UI's files, outside Jersey: public, never rate limited
-    servlets
-        .addServlet(
-            "swagger-ui",
-            new AssetServlet(ApiDocsResource.swaggerUiAssets(), basePath + "/swagger-ui/", null, StandardCharsets.UTF_8))
-        .addMapping(basePath + "/swagger-ui/*");
     environment.healthChecks().register("dynamodb", new DynamoDbHealthCheck(store));
     // Prometheus text on the admin connector only (never through the load balancer); it takes
     // over /metrics, the path scrapers use by default

@@ -44,10 +44,6 @@ public final class BrokerConfiguration extends Configuration {
     return demoPool;
   }
 
-  public JobsFactory jobs() {
-    return jobs;
-  }
-
   // ---- admin API, observability and HTTP hardening (issue 3) ----
 
   @JsonProperty @jakarta.validation.Valid @NotNull
@@ -77,5 +73,9 @@ public final class BrokerConfiguration extends Configuration {
 
   public int poolGaugeRefreshSeconds() {
     return poolGaugeRefreshSeconds;
+  }
+
+  public JobsFactory jobs() {
+    return jobs;
   }
 }
