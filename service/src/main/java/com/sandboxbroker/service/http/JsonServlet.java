@@ -13,6 +13,27 @@ abstract class JsonServlet extends HttpServlet {
     this.json = json;
   }
 
+  /**
+   * Only GET and HEAD: HttpServlet would answer other known methods with 405 but unknown ones
+   * (PATCH) with 501, and the contract says a wrong method is 405 (found by the hostile-request
+   * property test).
+   */
+  @Override
+  protected void service(jakarta.servlet.http.HttpServletRequest req, HttpServletResponse resp)
+      throws jakarta.servlet.ServletException, IOException {
+    String method = req.getMethod();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      resp.setHeader("Allow", "GET, HEAD");
+      write(
+          resp,
+          405,
+          com.sandboxbroker.service.api.ErrorResponse.of(
+              "METHOD_NOT_ALLOWED", "Method not allowed on this endpoint", RequestIdFilter.currentId()));
+      return;
+    }
+    super.service(req, resp);
+  }
+
   void write(HttpServletResponse response, int status, Object body) throws IOException {
     response.setStatus(status);
     response.setContentType("application/json");
