@@ -27,7 +27,9 @@ import software.constructs.Construct;
  *
  * <p>The service's own metrics (allocation latency, pool gauges) come from CloudWatch embedded
  * metric format lines the service writes to its log stream: namespace {@value #SERVICE_NAMESPACE},
- * dimension {@code Stage}. DEPLOY.md states that contract.
+ * no dimensions. DEPLOY.md states that contract. No Stage dimension because each stage is meant
+ * to live in its own account (the stack's env names one); the service then needs no knowledge of
+ * the stage it runs in.
  */
 public final class Monitoring extends Construct {
   public static final String SERVICE_NAMESPACE = "SandboxBroker";
@@ -133,7 +135,7 @@ public final class Monitoring extends Construct {
             .treatMissingData(TreatMissingData.NOT_BREACHING),
         notify);
 
-    Metric allocationP99 = serviceMetric(props.stage(), ALLOCATION_LATENCY, "p99");
+    Metric allocationP99 = serviceMetric(ALLOCATION_LATENCY, "p99");
     add(
         Alarm.Builder.create(this, "AllocationLatency")
             .alarmName(prefix + "-allocation-latency-p99")
@@ -148,7 +150,7 @@ public final class Monitoring extends Construct {
             .treatMissingData(TreatMissingData.NOT_BREACHING),
         notify);
 
-    Metric poolAvailable = serviceMetric(props.stage(), POOL_AVAILABLE, "Minimum");
+    Metric poolAvailable = serviceMetric(POOL_AVAILABLE, "Minimum");
     add(
         Alarm.Builder.create(this, "PoolLow")
             .alarmName(prefix + "-pool-available-low")
@@ -163,7 +165,7 @@ public final class Monitoring extends Construct {
             .treatMissingData(TreatMissingData.BREACHING),
         notify);
 
-    Metric deletionFailed = serviceMetric(props.stage(), POOL_DELETION_FAILED, "Maximum");
+    Metric deletionFailed = serviceMetric(POOL_DELETION_FAILED, "Maximum");
     add(
         Alarm.Builder.create(this, "DeletionFailed")
             .alarmName(prefix + "-deletion-failed")
@@ -224,7 +226,7 @@ public final class Monitoring extends Construct {
                             .title("Allocation latency")
                             .left(
                                 List.of(
-                                    serviceMetric(props.stage(), ALLOCATION_LATENCY, "p50"),
+                                    serviceMetric(ALLOCATION_LATENCY, "p50"),
                                     allocationP99))
                             .width(8)
                             .build(),
@@ -257,11 +259,10 @@ public final class Monitoring extends Construct {
     return software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().statistic("Sum").period(PERIOD).build();
   }
 
-  private static Metric serviceMetric(String stage, String name, String statistic) {
+  private static Metric serviceMetric(String name, String statistic) {
     return Metric.Builder.create()
         .namespace(SERVICE_NAMESPACE)
         .metricName(name)
-        .dimensionsMap(Map.of("Stage", stage))
         .statistic(statistic)
         .period(PERIOD)
         .build();

@@ -11,7 +11,7 @@ import software.amazon.awscdk.services.stepfunctions.IStateMachine;
 
 /**
  * @param namePrefix prefix of alarm and dashboard names, e.g. {@code sandbox-broker-prod}
- * @param stage the {@code Stage} dimension of the service's own metrics
+ * @param stage the stage, for the dashboard's title
  * @param topic where alarms notify
  * @param stateMachines each job's state machine
  * @param rates each job's schedule period
