@@ -95,7 +95,9 @@ try {
   const output = await execution.result;
   result = { status: 'SUCCEEDED', output };
 } catch (e) {
-  result = { status: 'FAILED', error: e.name, cause: e.cause ?? e.message };
+  // the library wraps the Fail state's error in an ExecutionError; report the state machine's own
+  const failure = e.cause instanceof Error ? e.cause : e;
+  result = { status: 'FAILED', error: failure.name, cause: failure.message };
 }
 await Promise.race([collecting, new Promise((r) => setTimeout(r, 200))]);
 const retried = events.filter((e) => e.type === 'StateRetried').map((e) => e.state?.name);
