@@ -1,7 +1,7 @@
 // Executes one synthesized state machine definition locally (aws-local-stepfunctions), with the
 // ECS RunTask state replaced by running the real jobs-runner main class and the SNS publish
 // replaced by recording the message. Prints one JSON line: status, output/error, every RunTask
-// attempt and every notification. Driven by StateMachineLocalTest.
+// attempt, every notification, and the states entered and retried. Driven by StateMachineLocalTest.
 //
 //   node run-sfn.mjs <asl.json> <input-json>
 // env: JOBS_CLASSPATH  the jobs-runner's classpath
@@ -9,24 +9,80 @@
 //      JOB_ENV         JSON object: the task definition's environment as it is locally
 //      FAIL_FIRST      optional "<n>:<error name>": the first n RunTask calls fail with that error
 //                      before any container starts, as ECS does when Fargate has no capacity
+//      CSP_FAIL_FIRST  optional n: the stub CSP API answers the first n requests with 503
+//
+// The runner gets TASK_TOKEN and reports to Step Functions itself (design §6): SFN_ENDPOINT points
+// it at a stub in this process that takes SendTaskHeartbeat/Success/Failure, and the task state
+// ends the way Step Functions would end it on that callback. The same server stubs the CSP API
+// (GET /v2/current_user/accounts) for runs with PROVIDER=csp.
 import './polyfill.mjs';
 import { readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { StateMachine } from 'aws-local-stepfunctions';
 
 const [aslPath, inputJson] = process.argv.slice(2);
 const definition = JSON.parse(readFileSync(aslPath, 'utf8'));
 const jobEnv = JSON.parse(process.env.JOB_ENV ?? '{}');
 const [failFirstCount, failFirstError] = (process.env.FAIL_FIRST ?? '0:').split(':');
-let failuresLeft = Number(failFirstCount);
+let ecsFailuresLeft = Number(failFirstCount);
+let cspFailuresLeft = Number(process.env.CSP_FAIL_FIRST ?? '0');
 
-// The runner's exit codes and the error names it sends with SendTaskFailure are one contract
-// (design §6). Locally there is no Step Functions endpoint to call back, so the runner runs
-// without TASK_TOKEN and this handler turns its exit code into the callback it would have sent.
-const ERROR_BY_EXIT_CODE = { 1: 'JobFailed', 2: 'InvalidConfig', 3: 'UpstreamUnavailable' };
+// The runner's exit codes and its SendTaskFailure error names are one contract (design §6).
+const EXIT_CODE_BY_ERROR = { JobFailed: 1, InvalidConfig: 2, UpstreamUnavailable: 3 };
 
 const attempts = [];
 const notifications = [];
+const callbacks = new Map(); // task token -> { heartbeats, outcome }
+const cspRequests = [];
+
+function readBody(req) {
+  return new Promise((resolve) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => resolve(body));
+  });
+}
+
+const server = createServer(async (req, res) => {
+  const body = await readBody(req);
+  const target = req.headers['x-amz-target'] ?? '';
+  if (target.startsWith('AWSStepFunctions.')) {
+    const action = target.slice('AWSStepFunctions.'.length);
+    const call = JSON.parse(body || '{}');
+    const entry = callbacks.get(call.taskToken);
+    if (!entry) {
+      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify({ __type: 'TaskDoesNotExist', message: 'unknown task token' }));
+      return;
+    }
+    if (action === 'SendTaskHeartbeat') entry.heartbeats++;
+    else if (action === 'SendTaskSuccess') entry.outcome ??= { success: true, output: call.output };
+    else if (action === 'SendTaskFailure') entry.outcome ??= { success: false, error: call.error, cause: call.cause };
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+    res.end('{}');
+    return;
+  }
+  if (req.url.startsWith('/v2/current_user/accounts')) {
+    cspRequests.push(req.url);
+    if (cspFailuresLeft > 0) {
+      cspFailuresLeft--;
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end('{"error":"unavailable"}');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ results: [
+      { id: 'identity/accounts/7d1c1f36-1d3e-4f5e-9a0b-000000000001', csp_id: '8001', name: 'lab-csp-0001', account_type: 'sandbox', state: 'active' },
+      { id: 'identity/accounts/7d1c1f36-1d3e-4f5e-9a0b-000000000002', csp_id: '8002', name: 'lab-csp-0002', account_type: 'sandbox', state: 'active' },
+    ] }));
+    return;
+  }
+  res.writeHead(404);
+  res.end();
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const stubUrl = `http://127.0.0.1:${server.address().port}`;
 
 function taskError(name, message) {
   const e = new Error(message);
@@ -34,31 +90,57 @@ function taskError(name, message) {
   return e;
 }
 
-function runJobsRunner(params) {
+function runProcess(args, env) {
+  return new Promise((resolve) => {
+    const child = spawn('java', args, { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => { stdout += c; });
+    child.stderr.on('data', (c) => { stderr += c; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 180000);
+    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+  });
+}
+
+async function runJobsRunner(params) {
   const override = params.Overrides.ContainerOverrides[0];
   const overrideEnv = Object.fromEntries((override.Environment ?? []).map(({ Name, Value }) => [Name, Value]));
   const attempt = { command: override.Command, overrideEnv: Object.keys(overrideEnv).sort(), taskToken: overrideEnv.TASK_TOKEN };
   attempts.push(attempt);
-  if (failuresLeft > 0) {
-    failuresLeft--;
+  if (ecsFailuresLeft > 0) {
+    ecsFailuresLeft--;
     attempt.error = failFirstError;
     throw taskError(failFirstError, 'Capacity is unavailable at this time. (simulated RunTask failure)');
   }
-  const env = { ...process.env, ...jobEnv, ...overrideEnv };
-  delete env.TASK_TOKEN;
-  const r = spawnSync('java', ['-cp', process.env.JOBS_CLASSPATH, process.env.JOBS_MAIN, ...override.Command], {
-    env, encoding: 'utf8', timeout: 120000,
-  });
-  attempt.exitCode = r.status;
-  attempt.stderrTail = (r.stderr ?? '').split('\n').slice(-15).join('\n');
-  const lines = (r.stdout ?? '').trim().split('\n').filter(Boolean);
-  const last = lines[lines.length - 1];
-  if (r.status === 0) {
-    attempt.report = JSON.parse(last);
-    return attempt.report;
+  // one token per attempt, as Step Functions issues a fresh token for every retry
+  const token = `${overrideEnv.TASK_TOKEN}-${attempts.length}`;
+  const entry = { heartbeats: 0, outcome: undefined };
+  callbacks.set(token, entry);
+  const env = {
+    ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
+    ...jobEnv, ...overrideEnv, TASK_TOKEN: token, SFN_ENDPOINT: stubUrl,
+  };
+  if (env.PROVIDER === 'csp') env.CSP_BASE_URL = `${stubUrl}/v2`;
+  const r = await runProcess(['-cp', process.env.JOBS_CLASSPATH, process.env.JOBS_MAIN, ...override.Command], env);
+  attempt.exitCode = r.code;
+  attempt.heartbeats = entry.heartbeats;
+  attempt.stderrTail = r.stderr.split('\n').slice(-15).join('\n');
+  const lines = r.stdout.trim().split('\n').filter(Boolean);
+  attempt.stdoutLines = lines.length;
+  if (lines.length) attempt.report = JSON.parse(lines[lines.length - 1]);
+  attempt.callback = entry.outcome ? (entry.outcome.success ? 'SendTaskSuccess' : 'SendTaskFailure') : 'none';
+  if (!entry.outcome) {
+    // the task stopped without a callback: Step Functions would end the state on the heartbeat timeout
+    attempt.error = 'States.HeartbeatTimeout';
+    throw taskError(attempt.error, 'no callback from the jobs-runner');
   }
-  attempt.error = ERROR_BY_EXIT_CODE[r.status] ?? 'States.TaskFailed';
-  throw taskError(attempt.error, last ?? `jobs-runner exited ${r.status}`);
+  if (entry.outcome.success) {
+    attempt.exitCodeMatchesCallback = r.code === 0;
+    return JSON.parse(entry.outcome.output);
+  }
+  attempt.error = entry.outcome.error;
+  attempt.exitCodeMatchesCallback = EXIT_CODE_BY_ERROR[entry.outcome.error] === r.code;
+  throw taskError(entry.outcome.error, entry.outcome.cause ?? '');
 }
 
 function recordNotification(params) {
@@ -100,6 +182,8 @@ try {
   result = { status: 'FAILED', error: failure.name, cause: failure.message };
 }
 await Promise.race([collecting, new Promise((r) => setTimeout(r, 200))]);
+server.close();
 const retried = events.filter((e) => e.type === 'StateRetried').map((e) => e.state?.name);
 const entered = events.filter((e) => e.type === 'StateEntered').map((e) => e.state?.name);
-console.log(JSON.stringify({ ...result, attempts, notifications, retried, entered }));
+console.log(JSON.stringify({ ...result, attempts, notifications, retried, entered, cspRequests: cspRequests.length }));
+process.exit(0);

@@ -24,8 +24,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * Executes each synthesized state machine definition locally (aws-local-stepfunctions) with the
  * ECS task replaced by the REAL jobs-runner (its main class on this test classpath) against an
- * in-process DynamoDB Local and a static inventory: the success path, a retried transient failure
- * (ECS capacity), and a terminal failure that reaches the SNS notification state.
+ * in-process DynamoDB Local and a static inventory: the success path, retried transient failures
+ * (ECS capacity; the upstream unavailable), and a terminal failure that reaches the SNS
+ * notification state. The runner reports through its task token to a Step Functions stub in the
+ * harness (src/test/node/run-sfn.mjs), so the token protocol is exercised end to end.
  */
 class StateMachineLocalTest {
   static final String JOBS_MAIN = "com.sandboxbroker.jobs.JobsRunner";
@@ -64,11 +66,13 @@ class StateMachineLocalTest {
   @EnumSource(JobName.class)
   @Timeout(300)
   void successPath(JobName job) throws IOException {
-    JsonNode result = execute(job, jobEnvironment(freshTable()), null);
+    JsonNode result = execute(job, jobEnvironment(freshTable()), null, null);
     assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
     assertThat(result.get("attempts")).hasSize(1);
     JsonNode attempt = result.get("attempts").get(0);
     assertThat(attempt.get("exitCode").asInt()).isZero();
+    assertThat(attempt.get("callback").asText()).isEqualTo("SendTaskSuccess");
+    assertThat(attempt.get("exitCodeMatchesCallback").asBoolean()).isTrue();
     assertThat(attempt.get("command").get(0).asText()).isEqualTo(job.wireName());
     // the state machine hands the runner its token and execution ARN from the context object
     assertThat(attempt.get("taskToken").asText()).isEqualTo("local-task-token");
@@ -83,11 +87,30 @@ class StateMachineLocalTest {
   @EnumSource(JobName.class)
   @Timeout(300)
   void aTransientEcsCapacityFailureIsRetriedThenSucceeds(JobName job) throws IOException {
-    JsonNode result = execute(job, jobEnvironment(freshTable()), "1:ECS.AmazonECSException");
+    JsonNode result = execute(job, jobEnvironment(freshTable()), "1:ECS.AmazonECSException", null);
     assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
     assertThat(result.get("attempts")).hasSize(2);
     assertThat(result.get("attempts").get(0).get("error").asText()).isEqualTo("ECS.AmazonECSException");
     assertThat(result.get("attempts").get(1).get("exitCode").asInt()).isZero();
+    assertThat(result.get("retried").toString()).contains(JobStateMachine.RUN_STATE);
+    assertThat(result.get("notifications")).isEmpty();
+  }
+
+  /** The runner's own transient error: CSP answers 503 to the whole first run, then recovers. */
+  @org.junit.jupiter.api.Test
+  @Timeout(300)
+  void anUnavailableUpstreamIsRetriedThenTheSyncSucceeds() throws IOException {
+    Map<String, String> env = jobEnvironment(freshTable());
+    env.put(JobsEnvironment.PROVIDER.name(), "csp");
+    env.put(JobsEnvironment.CSP_API_TOKEN.name(), "local-token");
+    JsonNode result = execute(JobName.SYNC, env, null, "3"); // the runner tries a listing 3 times
+    assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+    assertThat(result.get("attempts")).hasSize(2);
+    JsonNode first = result.get("attempts").get(0);
+    assertThat(first.get("error").asText()).as(first.toString()).isEqualTo("UpstreamUnavailable");
+    assertThat(first.get("callback").asText()).isEqualTo("SendTaskFailure");
+    assertThat(first.get("exitCode").asInt()).isEqualTo(3);
+    assertThat(result.get("attempts").get(1).get("callback").asText()).isEqualTo("SendTaskSuccess");
     assertThat(result.get("retried").toString()).contains(JobStateMachine.RUN_STATE);
     assertThat(result.get("notifications")).isEmpty();
   }
@@ -99,11 +122,12 @@ class StateMachineLocalTest {
     Map<String, String> env = jobEnvironment(freshTable());
     // no table name: the runner's documented exit code 2, InvalidConfig, which no retry can heal
     env.remove(JobsEnvironment.TABLE_NAME.name());
-    JsonNode result = execute(job, env, null);
+    JsonNode result = execute(job, env, null, null);
     assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("FAILED");
     assertThat(result.get("error").asText()).isEqualTo("InvalidConfig");
     assertThat(result.get("attempts")).hasSize(1);
     assertThat(result.get("attempts").get(0).get("exitCode").asInt()).isEqualTo(2);
+    assertThat(result.get("attempts").get(0).get("callback").asText()).isEqualTo("SendTaskFailure");
     assertThat(result.get("entered").toString())
         .contains(JobStateMachine.NOTIFY_STATE).contains(JobStateMachine.FAIL_STATE);
     assertThat(result.get("notifications")).hasSize(1);
@@ -136,13 +160,11 @@ class StateMachineLocalTest {
     env.put(JobsEnvironment.PROVIDER.name(), "static");
     env.put(JobsEnvironment.STATIC_INVENTORY_PATH.name(), inventory.toString());
     env.put(JobsEnvironment.NIOSXAAS_ENABLED.name(), "false");
-    // DynamoDB Local accepts any credentials but the SDK insists on having some
-    env.put("AWS_ACCESS_KEY_ID", "local");
-    env.put("AWS_SECRET_ACCESS_KEY", "local");
     return env;
   }
 
-  private static JsonNode execute(JobName job, Map<String, String> jobEnv, String failFirst) throws IOException {
+  private static JsonNode execute(JobName job, Map<String, String> jobEnv, String failFirst, String cspFailFirst)
+      throws IOException {
     Path asl = SynthesizedBroker.get().writeDefinition(job);
     Map<String, String> env = new HashMap<>();
     env.put("JOBS_CLASSPATH", System.getProperty("java.class.path"));
@@ -151,6 +173,9 @@ class StateMachineLocalTest {
     env.put("STATE_MACHINE_NAME", "sandbox-broker-dev-" + job.wireName());
     if (failFirst != null) {
       env.put("FAIL_FIRST", failFirst);
+    }
+    if (cspFailFirst != null) {
+      env.put("CSP_FAIL_FIRST", cspFailFirst);
     }
     NodeTool run = NodeTool.run(env, "src/test/node/run-sfn.mjs", asl.toString(), "{\"job\":\"" + job.wireName() + "\"}");
     assertThat(run.exitCode()).as(run.stderr()).isZero();
