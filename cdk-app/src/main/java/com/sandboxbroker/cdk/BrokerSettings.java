@@ -101,12 +101,17 @@ public record BrokerSettings(
    * @param heartbeatTimeout the task state fails if the runner sends no heartbeat for this long
    * @param taskTimeout one run (one attempt) may take at most this long
    * @param missedPeriods the "not succeeded" alarm fires after this many schedule periods without a success
+   * @param tuning the runner's own knobs, set explicitly on the task definition
    */
   public record JobsSettings(
       int cpu, int memoryMiB, Map<JobName, Duration> rates, Duration heartbeatTimeout,
-      Duration taskTimeout, int missedPeriods) {
+      Duration taskTimeout, int missedPeriods, RunnerTuning tuning) {
     public JobsSettings {
       rates = Map.copyOf(rates);
+      if (Duration.ofSeconds(tuning.heartbeatSeconds()).multipliedBy(3).compareTo(heartbeatTimeout) > 0) {
+        // three missed heartbeats, not one slow request, should be what fails a task
+        throw new IllegalArgumentException("heartbeatTimeout must be at least 3 runner heartbeat periods");
+      }
       for (JobName job : JobName.values()) {
         Duration rate = rates.get(job);
         if (rate == null || rate.toSeconds() % 60 != 0 || rate.toMinutes() < 1) {
@@ -133,7 +138,8 @@ public record BrokerSettings(
      * retried and one skipped run before paging.
      */
     public static final JobsSettings DEFAULT =
-        new JobsSettings(256, 512, defaultRates(), Duration.ofMinutes(5), Duration.ofMinutes(30), 3);
+        new JobsSettings(
+            256, 512, defaultRates(), Duration.ofMinutes(5), Duration.ofMinutes(30), 3, RunnerTuning.DEFAULT);
 
     private static Map<JobName, Duration> defaultRates() {
       Map<JobName, Duration> rates = new EnumMap<>(JobName.class);
@@ -146,6 +152,33 @@ public record BrokerSettings(
     public Duration rate(JobName job) {
       return rates.get(job);
     }
+  }
+
+  /**
+   * The jobs-runner's tuning variables (core's JobsEnvironment). The values are the runner's own
+   * defaults; the task definition states them so an operator sees and changes them in one place.
+   */
+  public record RunnerTuning(
+      int cspTimeoutSeconds,
+      int heartbeatSeconds,
+      int lockTtlSeconds,
+      int runRetentionDays,
+      double syncMaxStaleFraction,
+      int cleanupParallelism,
+      int cleanupMaxAttempts,
+      int cleanupBackoffBaseSeconds,
+      int cleanupBackoffMaxSeconds,
+      int cleanupMaxItems,
+      int deletedRetentionDays,
+      int staleGraceHours) {
+    public RunnerTuning {
+      if (lockTtlSeconds < 2 * heartbeatSeconds) {
+        // the lock is renewed with the heartbeat; it must survive one late renewal
+        throw new IllegalArgumentException("lockTtlSeconds must be at least two heartbeat periods");
+      }
+    }
+
+    public static final RunnerTuning DEFAULT = new RunnerTuning(15, 30, 120, 30, 0.2, 4, 8, 60, 3600, 500, 30, 24);
   }
 
   /**
