@@ -152,6 +152,7 @@ public final class SandboxBrokerStack extends Stack {
   private Map<String, String> jobsEnvironment(BrokerSettings settings, BrokerTable table) {
     Map<String, String> env = new LinkedHashMap<>();
     BrokerSettings.UpstreamSettings upstream = settings.upstream();
+    BrokerSettings.RunnerTuning tuning = settings.jobs().tuning();
     for (JobsEnvironment v : JobsEnvironment.values()) {
       String value =
           switch (v) {
@@ -167,6 +168,21 @@ public final class SandboxBrokerStack extends Stack {
             case NIOSXAAS_SHADOW_MODE -> Boolean.toString(upstream.niosxaasShadowMode());
             case NIOSXAAS_BASE_URL -> upstream.niosxaasBaseUrl();
             case NIOSXAAS_SERVICE_NAME -> upstream.niosxaasServiceName();
+            case CREATE_TABLE -> "false"; // this stack owns the table and its settings
+            case CSP_TIMEOUT_SECONDS -> Integer.toString(tuning.cspTimeoutSeconds());
+            // the regional endpoint, explicitly: it resolves to the Step Functions VPC endpoint
+            case SFN_ENDPOINT -> "https://states." + getRegion() + "." + getUrlSuffix();
+            case SFN_HEARTBEAT_SECONDS -> Integer.toString(tuning.heartbeatSeconds());
+            case JOB_LOCK_TTL_SECONDS -> Integer.toString(tuning.lockTtlSeconds());
+            case JOB_RUN_RETENTION_DAYS -> Integer.toString(tuning.runRetentionDays());
+            case SYNC_MAX_STALE_FRACTION -> Double.toString(tuning.syncMaxStaleFraction());
+            case CLEANUP_PARALLELISM -> Integer.toString(tuning.cleanupParallelism());
+            case CLEANUP_MAX_ATTEMPTS -> Integer.toString(tuning.cleanupMaxAttempts());
+            case CLEANUP_BACKOFF_BASE_SECONDS -> Integer.toString(tuning.cleanupBackoffBaseSeconds());
+            case CLEANUP_BACKOFF_MAX_SECONDS -> Integer.toString(tuning.cleanupBackoffMaxSeconds());
+            case CLEANUP_MAX_ITEMS -> Integer.toString(tuning.cleanupMaxItems());
+            case DELETED_RETENTION_DAYS -> Integer.toString(tuning.deletedRetentionDays());
+            case STALE_GRACE_HOURS -> Integer.toString(tuning.staleGraceHours());
             case CSP_API_TOKEN, NIOSXAAS_EMAIL, NIOSXAAS_PASSWORD -> null; // secrets, see jobsSecrets
             case TASK_TOKEN, EXECUTION_ARN -> null; // per execution: JobStateMachine's container overrides
           };

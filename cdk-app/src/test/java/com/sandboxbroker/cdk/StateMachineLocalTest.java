@@ -73,6 +73,8 @@ class StateMachineLocalTest {
     assertThat(attempt.get("exitCode").asInt()).isZero();
     assertThat(attempt.get("callback").asText()).isEqualTo("SendTaskSuccess");
     assertThat(attempt.get("exitCodeMatchesCallback").asBoolean()).isTrue();
+    // the runner's first heartbeat goes out when it starts (the period is 30 s)
+    assertThat(attempt.get("heartbeats").asInt()).isPositive();
     assertThat(attempt.get("command").get(0).asText()).isEqualTo(job.wireName());
     // the state machine hands the runner its token and execution ARN from the context object
     assertThat(attempt.get("taskToken").asText()).isEqualTo("local-task-token");

@@ -33,7 +33,11 @@ public final class LocalDynamo implements AutoCloseable {
   }
 
   public static LocalDynamo start() {
+    // for code under test that uses the default region and credential chain (DynamoDB Local
+    // accepts any credentials)
     System.setProperty("aws.region", "us-east-1");
+    System.setProperty("aws.accessKeyId", "local");
+    System.setProperty("aws.secretAccessKey", "local");
     for (int attempt = 0; ; attempt++) { // retry if the free port was taken in between
       int port;
       try (ServerSocket s = new ServerSocket(0)) {

@@ -1,0 +1,44 @@
+package com.sandboxbroker.service;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.sandboxbroker.service.config.AllocationFactory;
+import com.sandboxbroker.service.config.AuthFactory;
+import com.sandboxbroker.service.config.DemoPoolFactory;
+import com.sandboxbroker.service.config.DynamoDbFactory;
+import io.dropwizard.core.Configuration;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+
+/** The service's configuration ({@code config.yml}); validated at start-up, fails fast. */
+public final class BrokerConfiguration extends Configuration {
+  /** Track and admin routes live under it; health endpoints stay at the root. */
+  @JsonProperty
+  @Pattern(regexp = "/[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*")
+  private String basePath = "/v1";
+
+  @JsonProperty @Valid @NotNull private AuthFactory auth = new AuthFactory();
+  @JsonProperty @Valid @NotNull private DynamoDbFactory dynamoDb = new DynamoDbFactory();
+  @JsonProperty @Valid @NotNull private AllocationFactory allocation = new AllocationFactory();
+  @JsonProperty @Valid @NotNull private DemoPoolFactory demoPool = new DemoPoolFactory();
+
+  public String basePath() {
+    return basePath;
+  }
+
+  public AuthFactory auth() {
+    return auth;
+  }
+
+  public DynamoDbFactory dynamoDb() {
+    return dynamoDb;
+  }
+
+  public AllocationFactory allocation() {
+    return allocation;
+  }
+
+  public DemoPoolFactory demoPool() {
+    return demoPool;
+  }
+}

@@ -1,0 +1,22 @@
+package com.sandboxbroker.service.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+/**
+ * The one error shape of the contract: {@code {"detail": {"code", "message", "request_id",
+ * "retry_after"?, "reason"?}}}. Deployed cleanup hooks print {@code detail.code} and {@code
+ * detail.message}.
+ */
+public record ErrorResponse(Detail detail) {
+
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Detail(
+      String code, String message, String requestId, Integer retryAfter, String reason) {}
+
+  public static ErrorResponse of(String code, String message, String requestId) {
+    return new ErrorResponse(new Detail(code, message, requestId, null, null));
+  }
+}

@@ -1,0 +1,60 @@
+package com.sandboxbroker.service.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Known tokens, held only as SHA-256 digests. Lookup hashes the presented token and compares it
+ * against every entry with {@link MessageDigest#isEqual} (constant time) without stopping early,
+ * so timing reveals neither a token nor which entry matched.
+ */
+public final class TokenRegistry {
+  private static final String HASH_PREFIX = "sha256:";
+
+  /** A configured token (plain or {@code sha256:<hex>}) and the caller it authenticates. */
+  public record Entry(String token, Caller caller) {}
+
+  private record Digested(byte[] digest, Caller caller) {}
+
+  private final List<Digested> entries;
+
+  public TokenRegistry(List<Entry> configured) {
+    this.entries =
+        configured.stream().map(e -> new Digested(digestOf(e.token()), e.caller())).toList();
+  }
+
+  public Optional<Caller> authenticate(String presented) {
+    byte[] digest = sha256(presented);
+    Caller found = null;
+    for (Digested e : entries) {
+      if (MessageDigest.isEqual(e.digest(), digest) && found == null) {
+        found = e.caller();
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
+  private static byte[] digestOf(String configured) {
+    if (configured.toLowerCase(Locale.ROOT).startsWith(HASH_PREFIX)) {
+      String hex = configured.substring(HASH_PREFIX.length());
+      if (hex.length() != 64) {
+        throw new IllegalStateException("a sha256: token must have 64 hex digits");
+      }
+      return HexFormat.of().parseHex(hex);
+    }
+    return sha256(configured);
+  }
+
+  static byte[] sha256(String value) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JRE", e);
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package com.sandboxbroker.service.http;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Errors Jetty produces itself, before or outside Jersey (an ambiguous URI, oversized headers, a
+ * malformed request line), rendered in the contract's shape instead of Jetty's HTML page, and
+ * never with the cause's text.
+ */
+public final class JsonErrorHandler extends org.eclipse.jetty.ee10.servlet.ErrorHandler {
+
+  @Override
+  protected boolean generateAcceptableResponse(
+      Request request,
+      Response response,
+      Callback callback,
+      String contentType,
+      List<Charset> charsets,
+      int code,
+      String message,
+      Throwable cause)
+      throws IOException {
+    return writeJson(response, callback, code);
+  }
+
+  /** The server-level twin, for errors raised before a request reaches the context. */
+  public static final class ServerLevel extends org.eclipse.jetty.server.handler.ErrorHandler {
+    @Override
+    protected boolean generateAcceptableResponse(
+        Request request,
+        Response response,
+        Callback callback,
+        String contentType,
+        List<Charset> charsets,
+        int code,
+        String message,
+        Throwable cause)
+        throws IOException {
+      return writeJson(response, callback, code);
+    }
+  }
+
+  static boolean writeJson(Response response, Callback callback, int code) {
+    String requestId = response.getHeaders().get(RequestIdFilter.HEADER);
+    if (requestId == null) {
+      requestId = UUID.randomUUID().toString();
+      response.getHeaders().put(RequestIdFilter.HEADER, requestId);
+    }
+    String body =
+        "{\"detail\":{\"code\":\""
+            + codeFor(code)
+            + "\",\"message\":\""
+            + messageFor(code)
+            + "\",\"request_id\":\""
+            + requestId
+            + "\"}}";
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    SecurityHeadersFilter.strictHeaders().forEach((k, v) -> response.getHeaders().put(k, v));
+    response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    return true;
+  }
+
+  private static String codeFor(int status) {
+    return switch (status) {
+      case 404 -> "NOT_FOUND";
+      case 405 -> "METHOD_NOT_ALLOWED";
+      case 413 -> "PAYLOAD_TOO_LARGE";
+      case 414 -> "URI_TOO_LONG";
+      case 431 -> "HEADERS_TOO_LARGE";
+      default -> status >= 500 ? "INTERNAL_ERROR" : "BAD_REQUEST";
+    };
+  }
+
+  private static String messageFor(int status) {
+    return switch (status) {
+      case 404 -> "No such endpoint";
+      case 405 -> "Method not allowed on this endpoint";
+      case 413 -> "Request body too large";
+      case 414 -> "Request URI too long";
+      case 431 -> "Request headers too large";
+      default -> status >= 500 ? "Internal error; quote the request id" : "The request is malformed";
+    };
+  }
+}
