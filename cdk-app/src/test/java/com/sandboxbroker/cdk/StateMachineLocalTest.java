@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sandboxbroker.core.contract.JobName;
 import com.sandboxbroker.core.contract.JobsEnvironment;
+import com.sandboxbroker.core.contract.TableContract;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
 import com.sandboxbroker.core.testing.LocalDynamo;
 import java.io.IOException;
@@ -66,7 +67,8 @@ class StateMachineLocalTest {
   @EnumSource(JobName.class)
   @Timeout(300)
   void successPath(JobName job) throws IOException {
-    JsonNode result = execute(job, jobEnvironment(freshTable()), null, null);
+    String table = freshTable();
+    JsonNode result = execute(job, jobEnvironment(table), null, null);
     assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
     assertThat(result.get("attempts")).hasSize(1);
     JsonNode attempt = result.get("attempts").get(0);
@@ -83,6 +85,15 @@ class StateMachineLocalTest {
     assertThat(attempt.get("report").get("execution_arn").asText()).contains(":execution:");
     assertThat(result.get("output").get("report").get("job").asText()).isEqualTo(job.wireName());
     assertThat(result.get("notifications")).isEmpty();
+    if (job == JobName.SYNC) {
+      // the real work happened: both inventory accounts are now sandbox items in the table
+      assertThat(attempt.get("report").get("counts").get("inserted").asInt()).isEqualTo(2);
+      long sandboxes =
+          client.scan(b -> b.tableName(table)).items().stream()
+              .filter(i -> i.get(TableContract.PARTITION_KEY).s().startsWith(TableContract.SANDBOX_PK_PREFIX))
+              .count();
+      assertThat(sandboxes).isEqualTo(2);
+    }
   }
 
   @ParameterizedTest
