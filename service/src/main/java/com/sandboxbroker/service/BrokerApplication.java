@@ -44,6 +44,7 @@ import com.sandboxbroker.service.http.CorsFilter;
 import com.sandboxbroker.service.http.ErrorBodyFilter;
 import com.sandboxbroker.service.http.RequestBodyLimitFilter;
 import com.sandboxbroker.service.metrics.BrokerMetrics;
+import com.sandboxbroker.service.metrics.EmfMetricsReporter;
 import com.sandboxbroker.service.metrics.JobMetrics;
 import com.sandboxbroker.service.metrics.PoolCounts;
 import com.sandboxbroker.service.observability.ApiEventFilter;
@@ -129,6 +130,13 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     PoolCounts poolCounts =
         new PoolCounts(store, Duration.ofSeconds(config.poolGaugeRefreshSeconds()), environment.metrics());
     environment.lifecycle().manage(poolCounts);
+    if (!localMode && config.emfMetricsIntervalSeconds() > 0) {
+      // deployed: stdout goes to CloudWatch Logs, which turns these lines into the alarms' metrics
+      EmfMetricsReporter emf =
+          new EmfMetricsReporter(poolCounts, Duration.ofSeconds(config.emfMetricsIntervalSeconds()), clock, System.out);
+      metrics.exportLatencyTo(emf);
+      environment.lifecycle().manage(emf);
+    }
     metrics.exportPoolTotal(poolCounts);
 
     Allocator allocator =

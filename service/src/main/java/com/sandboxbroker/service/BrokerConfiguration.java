@@ -78,4 +78,14 @@ public final class BrokerConfiguration extends Configuration {
   public JobsFactory jobs() {
     return jobs;
   }
+
+  /**
+   * Deployed on AWS: how often the CloudWatch metrics behind the alarms are written to stdout in
+   * embedded metric format (0 = never). Every 60 s matches the alarms' period.
+   */
+  @JsonProperty @jakarta.validation.constraints.Min(0) private int emfMetricsIntervalSeconds = 60;
+
+  public int emfMetricsIntervalSeconds() {
+    return emfMetricsIntervalSeconds;
+  }
 }

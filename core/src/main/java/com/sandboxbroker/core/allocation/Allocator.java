@@ -116,7 +116,8 @@ public final class Allocator {
       }
       Lease lease = newLease(request, slot, candidate, now);
       LeasePutResult put = store.putLease(lease, now);
-      if (put.written()) {
+      // An SDK retry of a put whose first attempt landed finds our own lease: still ours to create.
+      if (put.written() || put.existing().map(l -> l.leaseId().equals(lease.leaseId())).orElse(false)) {
         return Optional.of(complete(lease, true, deadline));
       }
       candidates.giveBack(candidate);

@@ -43,6 +43,7 @@ public final class BrokerMetrics implements AllocationListener, MultiCollector {
   private final ConcurrentMap<String, Counter> deletionMarked = new ConcurrentHashMap<>();
   private final Counter conflicts;
   private final Histogram latency;
+  private volatile EmfMetricsReporter cloudWatch;
   private volatile PoolCounts pool;
 
   public BrokerMetrics(MetricRegistry registry) {
@@ -81,10 +82,19 @@ public final class BrokerMetrics implements AllocationListener, MultiCollector {
     this.pool = poolCounts;
   }
 
+  /** Deployed on AWS: allocation latencies also go to CloudWatch (the p99 alarm reads them). */
+  public void exportLatencyTo(EmfMetricsReporter cloudWatch) {
+    this.cloudWatch = cloudWatch;
+  }
+
   /** One allocate answered: outcome as the contract names it, latency in seconds. */
   public void allocateAnswered(String outcome, double seconds) {
     counter(allocate, ALLOCATE, outcome).inc();
     latency.observe(seconds);
+    EmfMetricsReporter emf = cloudWatch;
+    if (emf != null) {
+      emf.allocationLatency(seconds);
+    }
   }
 
   public void deletionMarked(String outcome) {
