@@ -18,6 +18,7 @@ import com.sandboxbroker.service.http.JsonErrorHandler;
 import com.sandboxbroker.service.http.RequestIdFilter;
 import com.sandboxbroker.service.http.SecurityHeadersFilter;
 import com.sandboxbroker.service.resources.AllocationResource;
+import com.sandboxbroker.service.resources.DashboardResource;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -98,13 +99,17 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
             AllocationListener.NONE);
 
     var jersey = environment.jersey();
-    jersey.register(new BearerAuthFilter(tokens, Set.of("docs", "openapi.json", "swagger-ui")));
+    // The dashboard page and its assets hold no data and need no token: the page asks the operator
+    // for an admin token and every API call it makes is authorized like any other.
+    jersey.register(
+        new BearerAuthFilter(tokens, Set.of("docs", "openapi.json", "swagger-ui", "admin/dashboard")));
     jersey.register(RolesAllowedDynamicFeature.class);
     DomainExceptionMappers.all().forEach(jersey::register);
     jersey.register(new WebApplicationExceptionMapper());
     jersey.register(new SdkExceptionMapper());
     jersey.register(new UnexpectedExceptionMapper());
     jersey.register(new AllocationResource(allocator));
+    jersey.register(new DashboardResource());
 
     var servlets = environment.servlets();
     servlets
