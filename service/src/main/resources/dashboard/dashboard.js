@@ -112,6 +112,15 @@
     return new Date(epoch * 1000).toLocaleString([], { dateStyle: 'short', timeStyle: 'medium' });
   }
 
+  // Run tables are narrow: today's runs need only the time of day.
+  function shortWhen(epoch) {
+    if (!epoch) return '—';
+    const d = new Date(epoch * 1000);
+    return d.toDateString() === new Date().toDateString()
+      ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      : d.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  }
+
   // ---- sign-in ----
 
   function showLogin(message) {
@@ -457,7 +466,7 @@
     const size = 14;
     const svg = s('svg', { viewBox: '0 0 ' + (30 * (size + 3)) + ' ' + size, class: 'strip', role: 'img',
       'aria-label': 'outcomes of the last ' + shown.length + ' runs' });
-    shown.forEach((r, i) => svg.append(s('rect', { x: (30 - shown.length + i) * (size + 3), y: 0, width: size, height: size, rx: 3,
+    shown.forEach((r, i) => svg.append(s('rect', { x: i * (size + 3), y: 0, width: size, height: size, rx: 3,
       class: 'out-' + r.outcome }, s('title', { text: when(r.started_at) + ' ' + r.outcome }))));
     return svg;
   }
@@ -475,13 +484,13 @@
         const took = r.duration_ms !== undefined ? (r.duration_ms / 1000).toFixed(1) + ' s'
           : (r.ended_at && r.started_at ? (r.ended_at - r.started_at) + ' s' : '—');
         return h('tr', {},
-          h('td', { 'data-label': 'Started', text: when(r.started_at) }),
+          h('td', { 'data-label': 'Started', title: when(r.started_at), text: shortWhen(r.started_at) }),
           h('td', { 'data-label': 'Took', text: took }),
           h('td', { 'data-label': 'Outcome' }, h('span', { class: 'badge out-' + r.outcome, text: r.outcome }),
             r.error ? ' ' + r.error : '', r.detail ? h('span', { class: 'muted', text: ' ' + r.detail }) : null),
           h('td', { 'data-label': 'Counts', text: counts(r.counts) }),
           h('td', { 'data-label': 'Execution' }, link
-            ? h('a', { href: link, target: '_blank', rel: 'noopener noreferrer', text: 'Step Functions ↗' })
+            ? h('a', { href: link, target: '_blank', rel: 'noopener noreferrer', text: 'execution ↗', title: r.execution_arn })
             : h('span', { class: 'muted', text: 'in-process' })));
       })));
   }
