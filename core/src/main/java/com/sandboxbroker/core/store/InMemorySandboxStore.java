@@ -3,6 +3,7 @@ package com.sandboxbroker.core.store;
 import com.sandboxbroker.core.sandbox.Lease;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
+import com.sandboxbroker.core.sandbox.UpstreamSandbox;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -23,6 +24,9 @@ public final class InMemorySandboxStore implements SandboxStore {
 
   private final NavigableMap<String, Sandbox> sandboxes = new TreeMap<>();
   private final Map<String, Lease> leases = new HashMap<>();
+  /** Attributes DynamoDB keeps beside the sandbox record; kept here so tests can read them. */
+  private final Map<String, String> preDeleteOutcomes = new HashMap<>();
+  private final Map<String, Long> ttls = new HashMap<>();
 
   @Override
   public void createTableIfMissing() {}
@@ -116,6 +120,126 @@ public final class InMemorySandboxStore implements SandboxStore {
     }
     Sandbox after = SandboxTransitions.markedForDeletion(current, now);
     sandboxes.put(sandboxId, after);
+    return new TransitionResult(true, Optional.of(after));
+  }
+
+  @Override
+  public synchronized List<Sandbox> sandboxesInStatus(SandboxStatus status) {
+    return sandboxes.values().stream().filter(s -> s.status() == status).toList();
+  }
+
+  @Override
+  public synchronized TransitionResult refreshFromUpstream(Sandbox seen, UpstreamSandbox upstream) {
+    return transition(
+        seen, SandboxStatus.AVAILABLE, s -> SandboxTransitions.refreshed(s, upstream, SandboxStatus.AVAILABLE));
+  }
+
+  @Override
+  public synchronized TransitionResult recordMissing(Sandbox seen) {
+    return transition(
+        seen,
+        SandboxStatus.AVAILABLE,
+        s -> SandboxTransitions.missing(s, s.missingCount() + 1, SandboxStatus.AVAILABLE, 0));
+  }
+
+  @Override
+  public synchronized TransitionResult markStale(Sandbox seen, long now) {
+    return transition(
+        seen,
+        SandboxStatus.AVAILABLE,
+        s -> SandboxTransitions.missing(s, s.missingCount() + 1, SandboxStatus.STALE, now));
+  }
+
+  @Override
+  public synchronized TransitionResult reviveStale(Sandbox seen, UpstreamSandbox upstream) {
+    return transition(
+        seen, SandboxStatus.STALE, s -> SandboxTransitions.refreshed(s, upstream, SandboxStatus.AVAILABLE));
+  }
+
+  @Override
+  public synchronized TransitionResult expireAllocation(Sandbox seen, long now) {
+    Sandbox current = sandboxes.get(seen.sandboxId());
+    if (current == null
+        || current.status() != SandboxStatus.ALLOCATED
+        || !current.leaseId().equals(seen.leaseId())
+        || current.expiresAt() > now) {
+      return new TransitionResult(false, Optional.ofNullable(current));
+    }
+    Sandbox after = SandboxTransitions.expired(current, now);
+    sandboxes.put(after.sandboxId(), after);
+    return new TransitionResult(true, Optional.of(after));
+  }
+
+  @Override
+  public synchronized boolean purgeStale(Sandbox seen, long staleBefore) {
+    Sandbox current = sandboxes.get(seen.sandboxId());
+    if (current == null
+        || current.status() != SandboxStatus.STALE
+        || current.version() != seen.version()
+        || current.staleSince() > staleBefore) {
+      return false;
+    }
+    sandboxes.remove(seen.sandboxId());
+    return true;
+  }
+
+  @Override
+  public synchronized TransitionResult recordPreDeleteOutcome(Sandbox seen, String outcome, long now) {
+    TransitionResult result =
+        transition(seen, SandboxStatus.PENDING_DELETION, SandboxTransitions::touched);
+    if (result.applied()) {
+      preDeleteOutcomes.put(seen.sandboxId(), outcome);
+    }
+    return result;
+  }
+
+  /** The last pre-delete outcome recorded on a sandbox (DynamoDB: {@code predelete_outcome}). */
+  public synchronized Optional<String> preDeleteOutcome(String sandboxId) {
+    return Optional.ofNullable(preDeleteOutcomes.get(sandboxId));
+  }
+
+  @Override
+  public synchronized TransitionResult recordDeleted(Sandbox seen, long now, long ttl) {
+    TransitionResult result =
+        transition(
+            seen,
+            SandboxStatus.PENDING_DELETION,
+            s -> SandboxTransitions.deletionOutcome(
+                s, SandboxStatus.DELETED, s.deletionAttempts() + 1, 0, "", now));
+    if (result.applied()) {
+      ttls.put(seen.sandboxId(), ttl);
+    }
+    return result;
+  }
+
+  @Override
+  public synchronized TransitionResult recordDeletionRetry(
+      Sandbox seen, int attempts, long nextAttemptAt, String error) {
+    return transition(
+        seen,
+        SandboxStatus.PENDING_DELETION,
+        s -> SandboxTransitions.deletionOutcome(
+            s, SandboxStatus.PENDING_DELETION, attempts, nextAttemptAt, error, 0));
+  }
+
+  @Override
+  public synchronized TransitionResult recordDeletionFailed(Sandbox seen, int attempts, String error) {
+    return transition(
+        seen,
+        SandboxStatus.PENDING_DELETION,
+        s -> SandboxTransitions.deletionOutcome(
+            s, SandboxStatus.DELETION_FAILED, attempts, 0, error, 0));
+  }
+
+  /** Applies {@code change} only if the item is still in {@code expected} at the version read. */
+  private TransitionResult transition(
+      Sandbox seen, SandboxStatus expected, java.util.function.UnaryOperator<Sandbox> change) {
+    Sandbox current = sandboxes.get(seen.sandboxId());
+    if (current == null || current.status() != expected || current.version() != seen.version()) {
+      return new TransitionResult(false, Optional.ofNullable(current));
+    }
+    Sandbox after = change.apply(current);
+    sandboxes.put(after.sandboxId(), after);
     return new TransitionResult(true, Optional.of(after));
   }
 

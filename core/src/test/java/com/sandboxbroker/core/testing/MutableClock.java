@@ -5,17 +5,23 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** A clock tests move by hand, to cross lease expiries and in-flight windows without sleeping. */
+/** A clock tests move by hand (thread-safe), so lease expiry and backoff need no sleeping. */
 public final class MutableClock extends Clock {
-  private volatile Instant now;
+  private final AtomicLong offsetMillis = new AtomicLong();
+  private final Clock base;
 
-  public MutableClock(Instant start) {
-    this.now = start;
+  public MutableClock(Clock base) {
+    this.base = base;
+  }
+
+  public static MutableClock systemUtc() {
+    return new MutableClock(Clock.systemUTC());
   }
 
   public void advance(Duration d) {
-    now = now.plus(d);
+    offsetMillis.addAndGet(d.toMillis());
   }
 
   @Override
@@ -29,7 +35,12 @@ public final class MutableClock extends Clock {
   }
 
   @Override
+  public long millis() {
+    return base.millis() + offsetMillis.get();
+  }
+
+  @Override
   public Instant instant() {
-    return now;
+    return Instant.ofEpochMilli(millis());
   }
 }

@@ -13,6 +13,7 @@ import com.sandboxbroker.core.contract.TableContract;
 import com.sandboxbroker.core.sandbox.Lease;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
+import com.sandboxbroker.core.sandbox.UpstreamSandbox;
 import com.sandboxbroker.core.store.ClaimResult;
 import com.sandboxbroker.core.store.InvalidCursorException;
 import com.sandboxbroker.core.store.LeasePutResult;
@@ -318,6 +319,238 @@ public final class DynamoDbSandboxStore implements SandboxStore {
                               ":now", n(now),
                               ":zero", n(0),
                               ":one", n(1)))
+                      .returnValues(ReturnValue.ALL_NEW)
+                      .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      return new TransitionResult(true, Optional.of(Items.toSandbox(response.attributes())));
+    } catch (ConditionalCheckFailedException e) {
+      return new TransitionResult(false, oldSandbox(e));
+    }
+  }
+
+  @Override
+  public List<Sandbox> sandboxesInStatus(SandboxStatus status) {
+    List<Sandbox> all = new ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      var request =
+          QueryRequest.builder()
+              .tableName(tableName)
+              .indexName(STATUS_INDEX)
+              .keyConditionExpression("#status = :status")
+              .expressionAttributeNames(Map.of("#status", Items.STATUS))
+              .expressionAttributeValues(Map.of(":status", s(status.wireName())))
+              .exclusiveStartKey(start)
+              .build();
+      QueryResponse page = dynamo.query(request);
+      page.items().forEach(i -> all.add(Items.toSandbox(i)));
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+    return all;
+  }
+
+  @Override
+  public TransitionResult refreshFromUpstream(Sandbox seen, UpstreamSandbox upstream) {
+    return conditionalUpdate(seen, SandboxStatus.AVAILABLE, refreshSet(seen, upstream, null));
+  }
+
+  @Override
+  public TransitionResult recordMissing(Sandbox seen) {
+    return conditionalUpdate(
+        seen,
+        SandboxStatus.AVAILABLE,
+        new SetClause().set(Items.MISSING_COUNT, n(seen.missingCount() + 1L)));
+  }
+
+  @Override
+  public TransitionResult markStale(Sandbox seen, long now) {
+    return conditionalUpdate(
+        seen,
+        SandboxStatus.AVAILABLE,
+        new SetClause()
+            .set(Items.STATUS, s(SandboxStatus.STALE.wireName()))
+            .set(Items.MISSING_COUNT, n(seen.missingCount() + 1L))
+            .set(Items.STALE_SINCE, n(now)));
+  }
+
+  @Override
+  public TransitionResult reviveStale(Sandbox seen, UpstreamSandbox upstream) {
+    return conditionalUpdate(
+        seen,
+        SandboxStatus.STALE,
+        refreshSet(seen, upstream, SandboxStatus.AVAILABLE).set(Items.STALE_SINCE, n(0)));
+  }
+
+  @Override
+  public TransitionResult expireAllocation(Sandbox seen, long now) {
+    try {
+      var response =
+          dynamo.updateItem(
+              b ->
+                  b.tableName(tableName)
+                      .key(Items.sandboxKey(seen.sandboxId()))
+                      .updateExpression(
+                          "SET #status = :pending, #drq = :now,"
+                              + " #version = if_not_exists(#version, :zero) + :one")
+                      .conditionExpression("#status = :allocated AND #lease = :lease AND #exp <= :now")
+                      .expressionAttributeNames(
+                          Map.of(
+                              "#status", Items.STATUS,
+                              "#lease", Items.LEASE_ID,
+                              "#exp", Items.EXPIRES_AT,
+                              "#drq", Items.DELETION_REQUESTED_AT,
+                              "#version", Items.VERSION))
+                      .expressionAttributeValues(
+                          Map.of(
+                              ":pending", s(SandboxStatus.PENDING_DELETION.wireName()),
+                              ":allocated", s(SandboxStatus.ALLOCATED.wireName()),
+                              ":lease", s(seen.leaseId()),
+                              ":now", n(now),
+                              ":zero", n(0),
+                              ":one", n(1)))
+                      .returnValues(ReturnValue.ALL_NEW)
+                      .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      return new TransitionResult(true, Optional.of(Items.toSandbox(response.attributes())));
+    } catch (ConditionalCheckFailedException e) {
+      return new TransitionResult(false, oldSandbox(e));
+    }
+  }
+
+  @Override
+  public boolean purgeStale(Sandbox seen, long staleBefore) {
+    Map<String, String> names = new HashMap<>();
+    Map<String, AttributeValue> values = new HashMap<>();
+    String condition = expectation(seen, SandboxStatus.STALE, names, values) + " AND #since <= :before";
+    names.put("#since", Items.STALE_SINCE);
+    values.put(":before", n(staleBefore));
+    try {
+      dynamo.deleteItem(
+          b ->
+              b.tableName(tableName)
+                  .key(Items.sandboxKey(seen.sandboxId()))
+                  .conditionExpression(condition)
+                  .expressionAttributeNames(names)
+                  .expressionAttributeValues(values));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public TransitionResult recordPreDeleteOutcome(Sandbox seen, String outcome, long now) {
+    return conditionalUpdate(
+        seen,
+        SandboxStatus.PENDING_DELETION,
+        new SetClause().set(Items.PREDELETE_OUTCOME, s(outcome)).set(Items.PREDELETE_AT, n(now)));
+  }
+
+  @Override
+  public TransitionResult recordDeleted(Sandbox seen, long now, long ttl) {
+    return conditionalUpdate(
+        seen,
+        SandboxStatus.PENDING_DELETION,
+        new SetClause()
+            .set(Items.STATUS, s(SandboxStatus.DELETED.wireName()))
+            .set(Items.DELETED_AT, n(now))
+            .set(Items.DELETION_ATTEMPTS, n(seen.deletionAttempts() + 1L))
+            .set(Items.NEXT_ATTEMPT_AT, n(0))
+            .set(Items.LAST_ERROR, s(""))
+            .set(TableContract.TTL_ATTRIBUTE, n(ttl)));
+  }
+
+  @Override
+  public TransitionResult recordDeletionRetry(
+      Sandbox seen, int attempts, long nextAttemptAt, String error) {
+    return conditionalUpdate(
+        seen,
+        SandboxStatus.PENDING_DELETION,
+        new SetClause()
+            .set(Items.DELETION_ATTEMPTS, n(attempts))
+            .set(Items.NEXT_ATTEMPT_AT, n(nextAttemptAt))
+            .set(Items.LAST_ERROR, s(error)));
+  }
+
+  @Override
+  public TransitionResult recordDeletionFailed(Sandbox seen, int attempts, String error) {
+    return conditionalUpdate(
+        seen,
+        SandboxStatus.PENDING_DELETION,
+        new SetClause()
+            .set(Items.STATUS, s(SandboxStatus.DELETION_FAILED.wireName()))
+            .set(Items.DELETION_ATTEMPTS, n(attempts))
+            .set(Items.NEXT_ATTEMPT_AT, n(0))
+            .set(Items.LAST_ERROR, s(error)));
+  }
+
+  /** Only the upstream attributes that changed, so an unchanged account costs no write at all. */
+  private static SetClause refreshSet(Sandbox seen, UpstreamSandbox u, SandboxStatus newStatus) {
+    SetClause set = new SetClause();
+    if (!seen.name().equals(u.name())) {
+      set.set(Items.NAME, s(u.name()));
+    }
+    if (!seen.externalId().equals(u.externalId())) {
+      set.set(Items.EXTERNAL_ID, s(u.externalId()));
+    }
+    if (!seen.sfdcAccountId().equals(u.sfdcAccountId())) {
+      set.set(Items.SFDC_ACCOUNT_ID, s(u.sfdcAccountId()));
+    }
+    if (seen.missingCount() != 0) {
+      set.set(Items.MISSING_COUNT, n(0));
+    }
+    if (newStatus != null) {
+      set.set(Items.STATUS, s(newStatus.wireName()));
+    }
+    return set;
+  }
+
+  /** The SET part of an update expression, built from only the attributes a transition changes. */
+  private static final class SetClause {
+    private final Map<String, AttributeValue> values = new java.util.LinkedHashMap<>();
+
+    SetClause set(String attribute, AttributeValue value) {
+      values.put(attribute, value);
+      return this;
+    }
+  }
+
+  /**
+   * {@code #status = :expected AND #version = :version} (an item written before versions existed
+   * has none, which counts as 0).
+   */
+  private static String expectation(
+      Sandbox seen, SandboxStatus expected, Map<String, String> names, Map<String, AttributeValue> values) {
+    names.put("#status", Items.STATUS);
+    names.put("#version", Items.VERSION);
+    values.put(":expected", s(expected.wireName()));
+    values.put(":seenVersion", n(seen.version()));
+    return seen.version() == 0
+        ? "#status = :expected AND (attribute_not_exists(#version) OR #version = :seenVersion)"
+        : "#status = :expected AND #version = :seenVersion";
+  }
+
+  private TransitionResult conditionalUpdate(Sandbox seen, SandboxStatus expected, SetClause set) {
+    Map<String, String> names = new HashMap<>();
+    Map<String, AttributeValue> values = new HashMap<>();
+    String condition = expectation(seen, expected, names, values);
+    StringBuilder update = new StringBuilder("SET #version = :nextVersion");
+    values.put(":nextVersion", n(seen.version() + 1));
+    int i = 0;
+    for (var e : set.values.entrySet()) {
+      names.put("#a" + i, e.getKey());
+      values.put(":a" + i, e.getValue());
+      update.append(", #a").append(i).append(" = :a").append(i);
+      i++;
+    }
+    try {
+      var response =
+          dynamo.updateItem(
+              b ->
+                  b.tableName(tableName)
+                      .key(Items.sandboxKey(seen.sandboxId()))
+                      .updateExpression(update.toString())
+                      .conditionExpression(condition)
+                      .expressionAttributeNames(names)
+                      .expressionAttributeValues(values)
                       .returnValues(ReturnValue.ALL_NEW)
                       .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
       return new TransitionResult(true, Optional.of(Items.toSandbox(response.attributes())));

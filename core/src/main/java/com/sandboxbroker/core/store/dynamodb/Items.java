@@ -50,6 +50,9 @@ final class Items {
   static final String MISSING_COUNT = "missing_count";
   static final String STALE_SINCE = "stale_since";
   static final String VERSION = "version";
+  /** NIOSXaaS pre-delete clean-up outcome ("cleaned:2", "nothing_to_clean", "failed:<reason>"). */
+  static final String PREDELETE_OUTCOME = "predelete_outcome";
+  static final String PREDELETE_AT = "predelete_at";
 
   // lease attributes (never `status`, so leases stay out of StatusIndex)
   static final String IDENTITY = "identity";
