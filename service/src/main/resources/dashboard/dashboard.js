@@ -360,9 +360,14 @@
   async function renderDeletions(sandboxes) {
     const pending = sandboxes.filter((sb) => sb.status === 'pending_deletion');
     const failed = sandboxes.filter((sb) => sb.status === 'deletion_failed');
-    const lookups = await details(
-      pending.filter((sb) => !sb.deletion_requested_at).sort((a, b) => (a.allocated_at || 0) - (b.allocated_at || 0))
-        .concat(failed));
+    // The list has no deletion time; the earliest allocations are the likeliest oldest requests,
+    // so look those up (a bounded number, each list separately, so neither starves the other).
+    const [pendingDetails, failedDetails] = await Promise.all([
+      details(pending.filter((sb) => !sb.deletion_requested_at)
+        .sort((a, b) => (a.allocated_at || 0) - (b.allocated_at || 0))),
+      details(failed),
+    ]);
+    const lookups = new Map([...pendingDetails, ...failedDetails]);
     const requestedAt = (sb) => sb.deletion_requested_at || (lookups.get(sb.sandbox_id) || {}).deletion_requested_at || 0;
 
     const oldest = pending.map((sb) => ({ sb, at: requestedAt(sb) })).filter((p) => p.at)
