@@ -430,6 +430,7 @@
       name: j.job || j.name,
       paused: Boolean(j.paused),
       running: Boolean(j.running),
+      runner: j.runner || '',
       runs: j.runs || j.recent_runs || j.last_runs || [],
     }));
   }
@@ -456,6 +457,7 @@
           h('h3', { text: job.name }),
           h('span', { class: 'badge ' + (job.paused ? 'paused' : 'active'), 'data-role': 'state', text: job.paused ? 'paused' : (job.running ? 'running' : 'active') }),
           last ? h('span', { class: 'badge out-' + last.outcome, text: 'last: ' + last.outcome }) : null,
+          job.runner ? h('span', { class: 'muted small', text: job.runner }) : null,
           h('button', { type: 'button', class: job.paused ? '' : 'quiet', 'data-action': job.paused ? 'resume' : 'pause',
             'data-job': job.name, text: job.paused ? 'Resume' : 'Pause',
             onclick: (ev) => setPaused(ev.currentTarget, job.name, !job.paused) })),
