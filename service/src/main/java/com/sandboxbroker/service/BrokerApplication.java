@@ -1,6 +1,5 @@
 package com.sandboxbroker.service;
 
-import com.sandboxbroker.core.allocation.AllocationListener;
 import com.sandboxbroker.core.allocation.Allocator;
 import com.sandboxbroker.core.store.SandboxStore;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
@@ -18,6 +17,20 @@ import com.sandboxbroker.service.http.JsonErrorHandler;
 import com.sandboxbroker.service.http.RequestIdFilter;
 import com.sandboxbroker.service.http.SecurityHeadersFilter;
 import com.sandboxbroker.service.resources.AllocationResource;
+import com.sandboxbroker.service.docs.ApiDocsResource;
+import com.sandboxbroker.service.docs.OpenApiDocument;
+import com.sandboxbroker.service.health.DynamoDbHealthCheck;
+import com.sandboxbroker.service.http.CorsFilter;
+import com.sandboxbroker.service.http.RequestBodyLimitFilter;
+import com.sandboxbroker.service.metrics.BrokerMetrics;
+import com.sandboxbroker.service.metrics.PoolCounts;
+import com.sandboxbroker.service.observability.ApiEventFilter;
+import com.sandboxbroker.service.ratelimit.RateLimitFilter;
+import com.sandboxbroker.service.resources.AdminResource;
+import io.dropwizard.servlets.assets.AssetServlet;
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import com.sandboxbroker.service.resources.DashboardResource;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
@@ -90,13 +103,19 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     TokenRegistry tokens = config.auth().build(environmentVariables, localMode, generated);
     generated.forEach(t -> printLocalTokens(t, basePath));
 
+    // metrics first: the allocator reports lost claims to them
+    BrokerMetrics metrics = new BrokerMetrics(environment.metrics());
+    PoolCounts poolCounts =
+        new PoolCounts(store, Duration.ofSeconds(config.poolGaugeRefreshSeconds()), environment.metrics());
+    environment.lifecycle().manage(poolCounts);
+
     Allocator allocator =
         new Allocator(
             store,
             config.allocation().build(),
             clock,
             () -> UUID.randomUUID().toString(),
-            AllocationListener.NONE);
+            metrics);
 
     var jersey = environment.jersey();
     // The dashboard page and its assets hold no data and need no token: the page asks the operator
@@ -109,6 +128,14 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     jersey.register(new SdkExceptionMapper());
     jersey.register(new UnexpectedExceptionMapper());
     jersey.register(new AllocationResource(allocator));
+    jersey.register(new ApiEventFilter(metrics));
+    jersey.register(new AdminResource(store, clock, metrics));
+    if (config.rateLimit().enabled()) {
+      jersey.register(new RateLimitFilter(config.rateLimit().build()));
+    }
+    jersey.register(
+        new ApiDocsResource(
+            basePath, OpenApiDocument.json(basePath, Set.of(AllocationResource.class, AdminResource.class))));
     jersey.register(new DashboardResource());
 
     var servlets = environment.servlets();
@@ -118,6 +145,27 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     servlets
         .addFilter("security-headers", new SecurityHeadersFilter(basePath))
         .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, "/*");
+    servlets
+        .addFilter("body-limit", new RequestBodyLimitFilter(config.maxRequestBodyBytes(), environment.getObjectMapper()))
+        .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, basePath + "/*");
+    if (!config.corsAllowedOrigins().isEmpty()) {
+      servlets
+          .addFilter("cors", new CorsFilter(Set.copyOf(config.corsAllowedOrigins())))
+          .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+    }
+    // Swagger UI's files, outside Jersey: public, never rate limited
+    servlets
+        .addServlet(
+            "swagger-ui",
+            new AssetServlet(ApiDocsResource.swaggerUiAssets(), basePath + "/swagger-ui/", null, StandardCharsets.UTF_8))
+        .addMapping(basePath + "/swagger-ui/*");
+    environment.healthChecks().register("dynamodb", new DynamoDbHealthCheck(store));
+    // Prometheus text on the admin connector only (never through the load balancer); it takes
+    // over /metrics, the path scrapers use by default
+    environment
+        .admin()
+        .addServlet("prometheus", new PrometheusMetricsServlet(metrics.prometheusRegistry()))
+        .addMapping("/metrics");
     environment.getApplicationContext().setErrorHandler(new JsonErrorHandler());
     environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonErrorHandler.ServerLevel()));
     var json = environment.getObjectMapper();

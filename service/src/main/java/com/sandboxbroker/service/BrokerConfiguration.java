@@ -41,4 +41,35 @@ public final class BrokerConfiguration extends Configuration {
   public DemoPoolFactory demoPool() {
     return demoPool;
   }
+
+  // ---- admin API, observability and HTTP hardening (issue 3) ----
+
+  @JsonProperty @jakarta.validation.Valid @NotNull
+  private com.sandboxbroker.service.ratelimit.RateLimitFactory rateLimit =
+      new com.sandboxbroker.service.ratelimit.RateLimitFactory();
+
+  /** Browser origins allowed to call the API; empty (the default) leaves CORS off. */
+  @JsonProperty @NotNull private java.util.List<String> corsAllowedOrigins = new java.util.ArrayList<>();
+
+  /** Largest request body accepted: POSTs take none, a stray {@code {}} is fine. */
+  @JsonProperty @jakarta.validation.constraints.Min(0) private long maxRequestBodyBytes = 1024;
+
+  /** How often the pool gauges re-count the table (never per scrape). */
+  @JsonProperty @jakarta.validation.constraints.Min(1) private int poolGaugeRefreshSeconds = 30;
+
+  public com.sandboxbroker.service.ratelimit.RateLimitFactory rateLimit() {
+    return rateLimit;
+  }
+
+  public java.util.List<String> corsAllowedOrigins() {
+    return corsAllowedOrigins;
+  }
+
+  public long maxRequestBodyBytes() {
+    return maxRequestBodyBytes;
+  }
+
+  public int poolGaugeRefreshSeconds() {
+    return poolGaugeRefreshSeconds;
+  }
 }

@@ -45,7 +45,7 @@ class ArchitectureTest {
   void storageMappingStaysInsideTheAdapter() {
     classes()
         .that().resideInAPackage("com.sandboxbroker.core.store.dynamodb..")
-        .and().doNotHaveSimpleName("DynamoDbSandboxStore")
+        .and().haveNameNotMatching(".*\\.DynamoDb[A-Za-z]*Store")
         .should().notBePublic()
         .check(classes);
   }

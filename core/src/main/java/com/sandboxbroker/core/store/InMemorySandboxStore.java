@@ -264,4 +264,80 @@ public final class InMemorySandboxStore implements SandboxStore {
       throw new InvalidCursorException();
     }
   }
+
+  // ---- admin API (issue 3) ----
+
+  /** Operator actions per sandbox id; DynamoDB keeps them on the sandbox item itself. */
+  private final Map<String, List<com.sandboxbroker.core.sandbox.AdminAction>> adminActions =
+      new HashMap<>();
+
+  @Override
+  public synchronized Page<Sandbox> listSandboxes(
+      SandboxFilter filter, Optional<String> cursor, int limit) {
+    var tail = cursor.map(c -> sandboxes.tailMap(decode(c), false)).orElse(sandboxes);
+    List<Sandbox> page = new ArrayList<>();
+    var it = tail.values().iterator();
+    while (it.hasNext()) {
+      Sandbox s = it.next();
+      if (filter.matches(s)) {
+        page.add(s);
+        if (page.size() == limit) {
+          return new Page<>(page, it.hasNext() ? Optional.of(encode(s.sandboxId())) : Optional.empty());
+        }
+      }
+    }
+    return new Page<>(page, Optional.empty());
+  }
+
+  @Override
+  public synchronized Optional<AuditedSandbox> findAudited(String sandboxId) {
+    return findSandbox(sandboxId)
+        .map(s -> new AuditedSandbox(s, adminActions.getOrDefault(sandboxId, List.of())));
+  }
+
+  @Override
+  public synchronized TransitionResult retryDeletion(
+      String sandboxId, com.sandboxbroker.core.sandbox.AdminAction action) {
+    Sandbox current = sandboxes.get(sandboxId);
+    if (current == null || current.status() != SandboxStatus.DELETION_FAILED) {
+      return new TransitionResult(false, Optional.ofNullable(current));
+    }
+    return applyAdmin(SandboxTransitions.deletionRetried(current), action);
+  }
+
+  @Override
+  public synchronized TransitionResult forceRelease(
+      String sandboxId, com.sandboxbroker.core.sandbox.AdminAction action) {
+    Sandbox current = sandboxes.get(sandboxId);
+    if (current == null
+        || current.status() != action.fromStatus()
+        || !current.status().isLive()
+        || current.status() == SandboxStatus.PENDING_DELETION) {
+      return new TransitionResult(false, Optional.ofNullable(current));
+    }
+    return applyAdmin(SandboxTransitions.forceReleased(current, action.at()), action);
+  }
+
+  @Override
+  public synchronized int deleteByStatus(SandboxStatus status) {
+    int before = sandboxes.size();
+    sandboxes.values().removeIf(s -> s.status() == status);
+    return before - sandboxes.size();
+  }
+
+  @Override
+  public synchronized int deleteStale(long staleSinceAtOrBefore) {
+    int before = sandboxes.size();
+    sandboxes
+        .values()
+        .removeIf(s -> s.status() == SandboxStatus.STALE && s.staleSince() <= staleSinceAtOrBefore);
+    return before - sandboxes.size();
+  }
+
+  private TransitionResult applyAdmin(
+      Sandbox after, com.sandboxbroker.core.sandbox.AdminAction action) {
+    sandboxes.put(after.sandboxId(), after);
+    adminActions.computeIfAbsent(after.sandboxId(), k -> new ArrayList<>()).add(action);
+    return new TransitionResult(true, Optional.of(after));
+  }
 }

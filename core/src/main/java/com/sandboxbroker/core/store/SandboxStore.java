@@ -125,4 +125,40 @@ public interface SandboxStore {
     }
     return counts;
   }
+
+  // ---- admin API (issue 3) ----
+
+  /**
+   * One page of sandboxes matching {@code filter}. A page is never short while more items match:
+   * the store keeps reading until it holds {@code limit} items or the data ends. The cursor is
+   * empty when the read reached the end. A cursor this store did not produce for the same kind of
+   * listing throws {@link InvalidCursorException}.
+   */
+  Page<Sandbox> listSandboxes(SandboxFilter filter, Optional<String> cursor, int limit);
+
+  /** The sandbox with its recorded operator actions (strongly consistent). */
+  Optional<AuditedSandbox> findAudited(String sandboxId);
+
+  /**
+   * Admin repair: {@code deletion_failed} → {@code pending_deletion}, with the attempt counter and
+   * back-off reset so cleanup tries again at once; {@code action} is appended to the item's trail.
+   */
+  TransitionResult retryDeletion(String sandboxId, com.sandboxbroker.core.sandbox.AdminAction action);
+
+  /**
+   * Admin release: any live status except {@code pending_deletion} → {@code pending_deletion},
+   * stamped with {@code action.at()} as the deletion request time; {@code action} is appended to
+   * the item's trail. The condition is the status the caller saw ({@code action.fromStatus()}), so
+   * a concurrent change is reported, never overwritten.
+   */
+  TransitionResult forceRelease(String sandboxId, com.sandboxbroker.core.sandbox.AdminAction action);
+
+  /**
+   * Removes every sandbox record in {@code status} from the table (never upstream), each with a
+   * condition on that status; returns how many it removed.
+   */
+  int deleteByStatus(SandboxStatus status);
+
+  /** Removes {@code stale} records whose {@code stale_since} is at or before the cutoff. */
+  int deleteStale(long staleSinceAtOrBefore);
 }

@@ -66,4 +66,26 @@ final class SandboxTransitions {
         s.deletionAttempts(), s.nextAttemptAt(), s.lastError(), s.deletedAt(), s.createdAt(),
         s.lastSeenAt(), s.missingCount(), s.staleSince(), s.version() + 1);
   }
+
+  // ---- admin API (issue 3) ----
+
+  /** deletion_failed → pending_deletion with a fresh attempt budget; the last error stays. */
+  static Sandbox deletionRetried(Sandbox s) {
+    return new Sandbox(
+        s.sandboxId(), s.name(), s.externalId(), s.sfdcAccountId(),
+        SandboxStatus.PENDING_DELETION, s.allocatedTo(), s.trackName(), s.leaseId(),
+        s.allocatedAt(), s.expiresAt(), s.deletionRequestedAt(), 0, 0,
+        s.lastError(), s.deletedAt(), s.createdAt(), s.lastSeenAt(), s.missingCount(),
+        s.staleSince(), s.version() + 1);
+  }
+
+  /** Any live status → pending_deletion; the owner stays on the record for the audit. */
+  static Sandbox forceReleased(Sandbox s, long now) {
+    return new Sandbox(
+        s.sandboxId(), s.name(), s.externalId(), s.sfdcAccountId(),
+        SandboxStatus.PENDING_DELETION, s.allocatedTo(), s.trackName(), s.leaseId(),
+        s.allocatedAt(), s.expiresAt(), now, s.deletionAttempts(), s.nextAttemptAt(),
+        s.lastError(), s.deletedAt(), s.createdAt(), s.lastSeenAt(), s.missingCount(),
+        s.staleSince(), s.version() + 1);
+  }
 }

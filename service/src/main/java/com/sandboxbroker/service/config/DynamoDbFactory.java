@@ -10,6 +10,7 @@ import jakarta.validation.constraints.NotNull;
 import java.io.File;
 import java.net.URI;
 import java.time.Duration;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -37,6 +38,8 @@ public final class DynamoDbFactory {
   @JsonProperty private boolean createTable = false;
   /** Sized above the Jetty threads that may allocate at once, so requests never queue for a socket. */
   @JsonProperty private int maxConnections = 256;
+  /** SDK attempts per call (the SDK's own default is 3); throttling and 5xx are retried with backoff. */
+  @JsonProperty private int maxAttempts = 3;
   /** DynamoDB answers in milliseconds; a socket silent this long is a dead connection. */
   @JsonProperty private int socketTimeoutSeconds = 5;
   @JsonProperty @Valid private Local local = new Local();
@@ -90,6 +93,8 @@ public final class DynamoDbFactory {
                     .connectionTimeout(Duration.ofSeconds(2))
                     .socketTimeout(Duration.ofSeconds(socketTimeoutSeconds))
                     .build());
+    builder.overrideConfiguration(
+        o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(maxAttempts).build()));
     if (endpoint != null && !endpoint.isBlank()) {
       builder.endpointOverride(URI.create(endpoint));
     }

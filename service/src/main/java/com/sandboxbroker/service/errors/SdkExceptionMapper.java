@@ -4,6 +4,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -18,11 +20,18 @@ public final class SdkExceptionMapper implements ExceptionMapper<SdkException> {
 
   @Override
   public Response toResponse(SdkException e) {
-    if (!e.retryable()) {
+    if (!isTransient(e)) {
       return unexpected.toResponse(e);
     }
     LOG.warn("DynamoDB unavailable: {}", e.getClass().getSimpleName());
     return ErrorResponses.retryable(
         503, "SERVICE_UNAVAILABLE", "The sandbox store is busy or unreachable; retry shortly", 1, null);
+  }
+
+  private static boolean isTransient(SdkException e) {
+    if (e instanceof AwsServiceException service) {
+      return service.isThrottlingException() || service.statusCode() >= 500;
+    }
+    return e instanceof SdkClientException || e.retryable(); // I/O: timeouts, resets, refused
   }
 }

@@ -177,4 +177,39 @@ final class Items {
     AttributeValue v = item.get(name);
     return v == null || v.n() == null ? 0 : new java.math.BigDecimal(v.n()).longValue();
   }
+
+  // ---- admin API (issue 3) ----
+
+  /** The item's operator trail: a list of maps {at, by, action, from}, appended to, never rewritten. */
+  static final String ADMIN_ACTIONS = "admin_actions";
+
+  static AttributeValue toValue(com.sandboxbroker.core.sandbox.AdminAction a) {
+    return AttributeValue.fromM(
+        Map.of(
+            "at", n(a.at()),
+            "by", s(a.by()),
+            "action", s(a.action()),
+            "from", s(a.fromStatus().wireName())));
+  }
+
+  static java.util.List<com.sandboxbroker.core.sandbox.AdminAction> toAdminActions(
+      Map<String, AttributeValue> item) {
+    AttributeValue list = item.get(ADMIN_ACTIONS);
+    if (list == null || !list.hasL()) {
+      return java.util.List.of();
+    }
+    java.util.List<com.sandboxbroker.core.sandbox.AdminAction> actions = new java.util.ArrayList<>();
+    for (AttributeValue v : list.l()) {
+      if (v.hasM()) {
+        Map<String, AttributeValue> m = v.m();
+        actions.add(
+            new com.sandboxbroker.core.sandbox.AdminAction(
+                num(m, "at"),
+                str(m, "by"),
+                str(m, "action"),
+                SandboxStatus.fromWireName(str(m, "from")).orElse(SandboxStatus.AVAILABLE)));
+      }
+    }
+    return actions;
+  }
 }
