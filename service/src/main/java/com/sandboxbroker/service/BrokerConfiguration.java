@@ -5,6 +5,7 @@ import com.sandboxbroker.service.config.AllocationFactory;
 import com.sandboxbroker.service.config.AuthFactory;
 import com.sandboxbroker.service.config.DemoPoolFactory;
 import com.sandboxbroker.service.config.DynamoDbFactory;
+import com.sandboxbroker.service.config.JobsFactory;
 import io.dropwizard.core.Configuration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -21,6 +22,7 @@ public final class BrokerConfiguration extends Configuration {
   @JsonProperty @Valid @NotNull private DynamoDbFactory dynamoDb = new DynamoDbFactory();
   @JsonProperty @Valid @NotNull private AllocationFactory allocation = new AllocationFactory();
   @JsonProperty @Valid @NotNull private DemoPoolFactory demoPool = new DemoPoolFactory();
+  @JsonProperty @Valid @NotNull private JobsFactory jobs = new JobsFactory();
 
   public String basePath() {
     return basePath;
@@ -71,5 +73,9 @@ public final class BrokerConfiguration extends Configuration {
 
   public int poolGaugeRefreshSeconds() {
     return poolGaugeRefreshSeconds;
+  }
+
+  public JobsFactory jobs() {
+    return jobs;
   }
 }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** The allocation protocol's rules, on the in-memory store with a hand-moved clock. */
 class AllocatorTest {
   private final InMemorySandboxStore store = new InMemorySandboxStore();
-  private final MutableClock clock = new MutableClock(java.time.Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), java.time.ZoneOffset.UTC));
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
   private final AtomicInteger ids = new AtomicInteger();
 
   private Allocator allocator(int cap) {

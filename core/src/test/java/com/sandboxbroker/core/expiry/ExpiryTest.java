@@ -46,7 +46,7 @@ class ExpiryTest {
 
   @Test
   void expiresOnlyAllocationsPastTheirLeaseAndPurgesStaleAfterGrace() {
-    MutableClock clock = new MutableClock(java.time.Clock.fixed(java.time.Instant.now(), java.time.ZoneOffset.UTC));
+    MutableClock clock = new MutableClock(java.time.Instant.now());
     DynamoDbSandboxStore store = new DynamoDbSandboxStore(client, LocalDynamo.uniqueTableName());
     store.createTableIfMissing();
     ListProvider upstream = new ListProvider();

@@ -133,6 +133,7 @@ class JobsAndAllocationInterleavingTest {
           while (!done.get()) {
             operations.incrementAndGet();
             launcher.launch(job, "");
+            sleep(20); // jobs run back to back, but leave DynamoDB Local some room for allocations
           }
         }));
       }
@@ -152,7 +153,7 @@ class JobsAndAllocationInterleavingTest {
               }
             }
           }
-          sleep(100);
+          sleep(300);
         }
       }));
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);

@@ -22,6 +22,7 @@ public final class ApiDocsResource {
   private final String openApiJson;
   private final String page;
   private final String initializer;
+  private final String swaggerUiAssets = swaggerUiAssets();
 
   public ApiDocsResource(String basePath, String openApiJson) {
     this.openApiJson = openApiJson;
@@ -65,6 +66,33 @@ public final class ApiDocsResource {
   public String initializer() {
     return initializer;
   }
+
+  /**
+   * The few Swagger UI files the page loads, from the webjar. Served by Jersey rather than an asset
+   * servlet so that anything else under {@code swagger-ui/} is a 404 in the contract's shape (the
+   * asset servlet's bare 404 skipped our headers; found by the hostile-request property test).
+   */
+  @GET
+  @Path("swagger-ui/{file}")
+  public jakarta.ws.rs.core.Response swaggerUi(@jakarta.ws.rs.PathParam("file") String file) {
+    String type = SWAGGER_UI_FILES.get(file);
+    if (type == null) {
+      throw new jakarta.ws.rs.NotFoundException();
+    }
+    InputStream in = ApiDocsResource.class.getResourceAsStream(swaggerUiAssets + file);
+    if (in == null) {
+      throw new jakarta.ws.rs.NotFoundException();
+    }
+    return jakarta.ws.rs.core.Response.ok(in, type).build();
+  }
+
+  private static final java.util.Map<String, String> SWAGGER_UI_FILES =
+      java.util.Map.of(
+          "swagger-ui.css", "text/css",
+          "swagger-ui-bundle.js", "text/javascript",
+          "swagger-ui-standalone-preset.js", "text/javascript",
+          "favicon-16x16.png", "image/png",
+          "favicon-32x32.png", "image/png");
 
   private static String classpathText(String path) {
     try (InputStream in = ApiDocsResource.class.getResourceAsStream(path)) {

@@ -43,6 +43,7 @@ public final class BrokerMetrics implements AllocationListener, MultiCollector {
   private final ConcurrentMap<String, Counter> deletionMarked = new ConcurrentHashMap<>();
   private final Counter conflicts;
   private final Histogram latency;
+  private volatile PoolCounts pool;
 
   public BrokerMetrics(MetricRegistry registry) {
     this.registry = registry;
@@ -75,6 +76,11 @@ public final class BrokerMetrics implements AllocationListener, MultiCollector {
     return prometheus;
   }
 
+  /** The pool counts behind {@code broker_pool_total}. */
+  public void exportPoolTotal(PoolCounts poolCounts) {
+    this.pool = poolCounts;
+  }
+
   /** One allocate answered: outcome as the contract names it, latency in seconds. */
   public void allocateAnswered(String outcome, double seconds) {
     counter(allocate, ALLOCATE, outcome).inc();
@@ -92,7 +98,19 @@ public final class BrokerMetrics implements AllocationListener, MultiCollector {
 
   @Override
   public MetricSnapshots collect() {
+    PoolCounts counts = pool;
     return MetricSnapshots.of(
+        // The earlier broker's name for the live pool size. The Prometheus client refuses a gauge
+        // named *_total, so it is rendered as a counter family "broker_pool" (exposed as
+        // broker_pool_total); broker_pool_live carries the same value as a true gauge.
+        CounterSnapshot.builder()
+            .name("broker_pool")
+            .help("Live sandboxes in the pool (a level, not a rate: every status except deleted)")
+            .dataPoint(
+                CounterSnapshot.CounterDataPointSnapshot.builder()
+                    .value(counts == null ? 0 : counts.total())
+                    .build())
+            .build(),
         family("broker_allocate", "Allocation requests by outcome", allocate),
         family("broker_deletion_marked", "Sandboxes marked for deletion by outcome", deletionMarked),
         CounterSnapshot.builder()

@@ -35,7 +35,9 @@ public final class PoolCounts implements Managed {
         registry.register("broker.pool." + s.wireName(), (Gauge<Long>) () -> count(s));
       }
     }
-    registry.register("broker.pool.total", (Gauge<Long>) this::total);
+    // "broker.pool.total" would lose its suffix on export (the Prometheus client reserves _total
+    // for counters); BrokerMetrics renders broker_pool_total itself from total()
+    registry.register("broker.pool.live", (Gauge<Long>) this::total);
   }
 
   public long count(SandboxStatus status) {
