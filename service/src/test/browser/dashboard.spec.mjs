@@ -71,10 +71,8 @@ try {
   });
   page.on('response', (r) => {
     const path = new URL(r.url()).pathname;
-    // wrong and track tokens are refused on purpose; a route this build lacks is reported by the
-    // JUnit side (it leaves that check out), anything else is a defect
-    const expected = r.status() === 401 || r.status() === 403
-      || (r.status() === 404 && path.endsWith('/admin/jobs') && !CHECKS.has('pause'));
+    // wrong and track tokens are refused on purpose; anything else is a defect
+    const expected = r.status() === 401 || r.status() === 403;
     if (r.status() >= 400 && !expected) problems.push('http ' + r.status() + ' ' + r.request().method() + ' ' + path);
   });
   page.on('pageerror', (e) => problems.push('pageerror: ' + e.message));
