@@ -144,6 +144,8 @@ try {
   }
 
   await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+  const laptopOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check('no sideways scrolling on a laptop', laptopOverflow <= 0, { overflow: laptopOverflow });
 
   // Phone: one column, nothing wider than the screen.
   await page.setViewportSize({ width: 390, height: 844 });

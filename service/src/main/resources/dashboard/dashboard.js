@@ -393,7 +393,7 @@
       fill('failed-list', h('p', { class: 'ok', text: 'None.' }));
       return;
     }
-    fill('failed-list', h('table', { class: 'rows', id: 'failed-table' },
+    fill('failed-list', h('div', { class: 'scroll' }, h('table', { class: 'rows', id: 'failed-table' },
       h('thead', {}, h('tr', {}, ['Sandbox', 'Lab', 'Attempts', 'Last error', ''].map((t) => h('th', { text: t })))),
       h('tbody', {}, failed.map((sb) => {
         const d = lookups.get(sb.sandbox_id) || {};
@@ -404,7 +404,7 @@
           h('td', { 'data-label': 'Last error', class: 'err-text', text: d.last_error || '—' }),
           h('td', {}, h('button', { type: 'button', 'data-action': 'retry', 'data-sandbox-id': sb.sandbox_id,
             text: 'Retry deletion', onclick: (ev) => retryDeletion(ev.currentTarget, sb.sandbox_id) })));
-      }))));
+      })))));
   }
 
   async function retryDeletion(button, id) {
@@ -484,7 +484,7 @@
   }
 
   function runTable(runs) {
-    return h('table', { class: 'rows runs' },
+    return h('div', { class: 'scroll' }, h('table', { class: 'rows runs' },
       h('thead', {}, h('tr', {}, ['Started', 'Took', 'Outcome', 'Counts', 'Execution'].map((t) => h('th', { text: t })))),
       h('tbody', {}, runs.map((r) => {
         const link = r.execution_arn ? consoleLink(r.execution_arn) : null;
@@ -499,7 +499,7 @@
           h('td', { 'data-label': 'Execution' }, link
             ? h('a', { href: link, target: '_blank', rel: 'noopener noreferrer', text: 'execution ↗', title: r.execution_arn })
             : h('span', { class: 'muted', text: 'in-process' })));
-      })));
+      }))));
   }
 
   async function setPaused(button, job, pause) {
