@@ -394,16 +394,17 @@
       return;
     }
     fill('failed-list', h('div', { class: 'scroll' }, h('table', { class: 'rows', id: 'failed-table' },
-      h('thead', {}, h('tr', {}, ['Sandbox', 'Lab', 'Attempts', 'Last error', ''].map((t) => h('th', { text: t })))),
+      h('thead', {}, h('tr', {}, ['', 'Sandbox', 'Lab', 'Attempts', 'Last error'].map((t) => h('th', { text: t })))),
       h('tbody', {}, failed.map((sb) => {
         const d = lookups.get(sb.sandbox_id) || {};
         return h('tr', { 'data-sandbox-id': sb.sandbox_id },
+          // the action first: on a narrow card the last column is the one that scrolls away
+          h('td', {}, h('button', { type: 'button', 'data-action': 'retry', 'data-sandbox-id': sb.sandbox_id,
+            text: 'Retry deletion', onclick: (ev) => retryDeletion(ev.currentTarget, sb.sandbox_id) })),
           h('td', { 'data-label': 'Sandbox' }, h('code', { text: sb.sandbox_id }), ' ', h('span', { class: 'muted', text: sb.name })),
           h('td', { 'data-label': 'Lab', text: sb.track_name || '—' }),
           h('td', { 'data-label': 'Attempts', text: d.deletion_attempts ?? '—' }),
-          h('td', { 'data-label': 'Last error', class: 'err-text', text: d.last_error || '—' }),
-          h('td', {}, h('button', { type: 'button', 'data-action': 'retry', 'data-sandbox-id': sb.sandbox_id,
-            text: 'Retry deletion', onclick: (ev) => retryDeletion(ev.currentTarget, sb.sandbox_id) })));
+          h('td', { 'data-label': 'Last error', class: 'err-text', text: d.last_error || '—' }));
       })))));
   }
 
