@@ -146,7 +146,10 @@ final class RunbookAudit {
     return null;
   }
 
-  /** A call to the broker's API found in a page: its method and path below the base path. */
+  /**
+   * A call to the broker's API found in a page (a {@code curl} command line): its method and path
+   * below the base path.
+   */
   record ApiCall(String page, String method, String path) {
     @Override
     public String toString() {
@@ -167,6 +170,10 @@ final class RunbookAudit {
     List<ApiCall> calls = new ArrayList<>();
     // a command continued with a trailing backslash is one logical line
     for (String line : text.replace("\\\n", " ").lines().toList()) {
+      // only commands count: a page may mention the dashboard or the docs by URL
+      if (!line.contains("curl ")) {
+        continue;
+      }
       Matcher method = METHOD.matcher(line);
       String verb = method.find() ? method.group(1) : "GET";
       Matcher call = API_CALL.matcher(line);

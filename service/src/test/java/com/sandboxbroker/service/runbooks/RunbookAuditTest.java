@@ -31,6 +31,7 @@ class RunbookAuditTest {
       curl -sS -X POST "${BROKER}/admin/sandboxes/$SANDBOX_ID/retry-deletion?x=1"
       curl -sS "$BROKER_HOST/readyz"
       ```
+      Open $BROKER/admin/dashboard in a browser.
       ## Act
       y
       ## Escalate
