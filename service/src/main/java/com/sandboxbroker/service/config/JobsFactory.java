@@ -91,16 +91,17 @@ public final class JobsFactory {
   /** The state machine per job, for the jobs that have one configured. */
   public Map<JobName, String> stateMachines() {
     Map<JobName, String> m = new EnumMap<>(JobName.class);
-    if (!syncStateMachineArn.isBlank()) {
-      m.put(JobName.SYNC, syncStateMachineArn.trim());
-    }
-    if (!cleanupStateMachineArn.isBlank()) {
-      m.put(JobName.CLEANUP, cleanupStateMachineArn.trim());
-    }
-    if (!expiryStateMachineArn.isBlank()) {
-      m.put(JobName.EXPIRY, expiryStateMachineArn.trim());
-    }
+    putIfSet(m, JobName.SYNC, syncStateMachineArn);
+    putIfSet(m, JobName.CLEANUP, cleanupStateMachineArn);
+    putIfSet(m, JobName.EXPIRY, expiryStateMachineArn);
     return m;
+  }
+
+  // `${VAR:-}` in config.yml substitutes to nothing, which YAML reads as null
+  private static void putIfSet(Map<JobName, String> m, JobName job, String arn) {
+    if (arn != null && !arn.isBlank()) {
+      m.put(job, arn.trim());
+    }
   }
 
   /** A Step Functions client when any state machine is configured. */
