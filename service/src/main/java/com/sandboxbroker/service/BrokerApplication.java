@@ -44,6 +44,7 @@ import com.sandboxbroker.service.http.CorsFilter;
 import com.sandboxbroker.service.http.ErrorBodyFilter;
 import com.sandboxbroker.service.http.RequestBodyLimitFilter;
 import com.sandboxbroker.service.metrics.BrokerMetrics;
+import com.sandboxbroker.service.metrics.JobMetrics;
 import com.sandboxbroker.service.metrics.PoolCounts;
 import com.sandboxbroker.service.observability.ApiEventFilter;
 import com.sandboxbroker.service.ratelimit.RateLimitFilter;
@@ -157,7 +158,7 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     }
     jersey.register(
         new ApiDocsResource(
-            basePath, OpenApiDocument.json(basePath, Set.of(AllocationResource.class, AdminResource.class))));
+            basePath, OpenApiDocument.json(basePath, Set.of(AllocationResource.class, AdminResource.class, JobResource.class))));
     jersey.register(new DashboardResource());
 
     JobsFactory jobsConfig = config.jobs();
@@ -165,7 +166,8 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     ScheduledExecutorService jobThreads = InProcessJobScheduler.defaultExecutor();
     JobLauncher launcher =
         new JobLauncher(
-            jobStore, clock, () -> UUID.randomUUID().toString(), jobsConfig.lockTtl(), jobsConfig.runRetention(), jobThreads);
+            jobStore, clock, () -> UUID.randomUUID().toString(), jobsConfig.lockTtl(), jobsConfig.runRetention(), jobThreads,
+            new JobMetrics(environment.metrics()));
     Map<JobName, Job> inProcessJobs = new EnumMap<>(JobName.class);
     inProcessJobs.put(JobName.EXPIRY, new Expiry(store, clock, ExpiryPolicy.defaults()));
     if (jobsConfig.inProcessProvider() == JobsFactory.Provider.DEMO) {

@@ -31,6 +31,7 @@ public final class JobLauncher {
   private final Duration lockTtl;
   private final Duration runRetention;
   private final ScheduledExecutorService renewals;
+  private final JobRunListener listener;
 
   public JobLauncher(
       JobStore store,
@@ -39,6 +40,17 @@ public final class JobLauncher {
       Duration lockTtl,
       Duration runRetention,
       ScheduledExecutorService renewals) {
+    this(store, clock, runIds, lockTtl, runRetention, renewals, JobRunListener.NONE);
+  }
+
+  public JobLauncher(
+      JobStore store,
+      Clock clock,
+      Supplier<String> runIds,
+      Duration lockTtl,
+      Duration runRetention,
+      ScheduledExecutorService renewals,
+      JobRunListener listener) {
     if (lockTtl.toMillis() < 3) {
       throw new IllegalArgumentException("lockTtl too short");
     }
@@ -48,6 +60,7 @@ public final class JobLauncher {
     this.lockTtl = lockTtl;
     this.runRetention = runRetention;
     this.renewals = renewals;
+    this.listener = listener;
   }
 
   /** Runs {@code job} once; never throws for what the job does (the outcome says it). */
@@ -115,6 +128,11 @@ public final class JobLauncher {
     } catch (RuntimeException e) {
       // the report still goes out; a missing history entry must not turn a good run into a failure
       LOG.warn("{} run record not written: {}", job.name().wireName(), e.getClass().getSimpleName());
+    }
+    try {
+      listener.finished(run);
+    } catch (RuntimeException e) {
+      LOG.warn("{} run listener failed: {}", job.name().wireName(), e.getClass().getSimpleName());
     }
     return run;
   }

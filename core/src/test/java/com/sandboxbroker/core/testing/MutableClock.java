@@ -20,7 +20,7 @@ public final class MutableClock extends Clock {
     this(Clock.fixed(start, ZoneOffset.UTC));
   }
 
-  private MutableClock(Clock base) {
+  public MutableClock(Clock base) {
     this.base = base;
   }
 

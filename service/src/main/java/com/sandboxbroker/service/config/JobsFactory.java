@@ -97,7 +97,7 @@ public final class JobsFactory {
     return m;
   }
 
-  // `${VAR:-}` in config.yml substitutes to nothing, which YAML reads as null
+  /** {@code ${VAR:-}} with VAR unset substitutes nothing, which YAML reads as null. */
   private static void putIfSet(Map<JobName, String> m, JobName job, String arn) {
     if (arn != null && !arn.isBlank()) {
       m.put(job, arn.trim());
@@ -110,8 +110,11 @@ public final class JobsFactory {
       return Optional.empty();
     }
     // a few StartExecution calls per day: the small URLConnection client is plenty
-    var b = SfnClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(region));
-    if (!stepFunctionsEndpoint.isBlank()) {
+    var b =
+        SfnClient.builder()
+            .httpClient(UrlConnectionHttpClient.create())
+            .region(Region.of(region == null || region.isBlank() ? "us-east-1" : region));
+    if (stepFunctionsEndpoint != null && !stepFunctionsEndpoint.isBlank()) {
       b.endpointOverride(URI.create(stepFunctionsEndpoint.trim()));
     }
     return Optional.of(b.build());

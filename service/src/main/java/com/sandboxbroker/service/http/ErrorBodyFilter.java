@@ -43,10 +43,12 @@ public final class ErrorBodyFilter implements Filter {
         });
   }
 
-  private void write(HttpServletResponse response, int status) throws IOException {
+  private void write(HttpServletResponse response, int sc) throws IOException {
     if (response.isCommitted()) {
       return;
     }
+    // HttpServlet answers a method it does not know with 501; for a client that is a wrong method
+    int status = sc == 501 ? 405 : sc;
     response.resetBuffer();
     response.setStatus(status);
     response.setContentType("application/json");

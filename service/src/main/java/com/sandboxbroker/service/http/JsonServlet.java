@@ -1,10 +1,7 @@
 package com.sandboxbroker.service.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sandboxbroker.service.api.ErrorResponse;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
@@ -17,18 +14,24 @@ abstract class JsonServlet extends HttpServlet {
   }
 
   /**
-   * These endpoints are read-only: any other method is a 405 in the contract's shape (the servlet
-   * default would answer 501, a 5xx, for methods it does not know such as PATCH).
+   * Only GET and HEAD: HttpServlet would answer other known methods with 405 but unknown ones
+   * (PATCH) with 501, and the contract says a wrong method is 405 (found by the hostile-request
+   * property test).
    */
   @Override
-  protected void service(HttpServletRequest req, HttpServletResponse resp)
-      throws ServletException, IOException {
-    if (req.getMethod().equals("GET") || req.getMethod().equals("HEAD")) {
-      super.service(req, resp);
+  protected void service(jakarta.servlet.http.HttpServletRequest req, HttpServletResponse resp)
+      throws jakarta.servlet.ServletException, IOException {
+    String method = req.getMethod();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      resp.setHeader("Allow", "GET, HEAD");
+      write(
+          resp,
+          405,
+          com.sandboxbroker.service.api.ErrorResponse.of(
+              "METHOD_NOT_ALLOWED", "Method not allowed on this endpoint", RequestIdFilter.currentId()));
       return;
     }
-    resp.setHeader("Allow", "GET, HEAD");
-    write(resp, 405, ErrorResponse.of("METHOD_NOT_ALLOWED", "Method not allowed on this endpoint", RequestIdFilter.currentId()));
+    super.service(req, resp);
   }
 
   void write(HttpServletResponse response, int status, Object body) throws IOException {

@@ -124,8 +124,9 @@ public final class JobResource {
     }
     Job job = inProcessJobs.get(name);
     if (job == null) {
+      // the deployment's configuration, not a server fault: 409 like the other refusals here
       throw new ApiException(
-          503, "JOB_NOT_AVAILABLE", "This deployment runs " + name.wireName() + " neither in-process nor through Step Functions");
+          409, "JOB_NOT_AVAILABLE", "This deployment runs " + name.wireName() + " neither in-process nor through Step Functions");
     }
     JobRun run = launcher.launch(job, "");
     if (run.outcome() == JobOutcome.SKIPPED) {

@@ -50,7 +50,8 @@ class StepFunctionsJobStarterTest {
 
       // a job without a state machine and without an in-process upstream is not available here
       var cleanup = broker.send(broker.request("/v1/admin/cleanup", TestBroker.ADMIN_TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build());
-      assertThat(cleanup.statusCode()).isEqualTo(503);
+      assertThat(cleanup.statusCode()).isEqualTo(409);
+      assertThat(cleanup.body()).contains("JOB_NOT_AVAILABLE");
     } finally {
       sfn.stop();
     }

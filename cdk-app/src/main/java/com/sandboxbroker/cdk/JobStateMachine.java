@@ -1,0 +1,182 @@
+package com.sandboxbroker.cdk;
+
+import com.sandboxbroker.core.contract.JobsEnvironment;
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.List;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.ecs.FargatePlatformVersion;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.stepfunctions.CatchProps;
+import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
+import software.amazon.awscdk.services.stepfunctions.Fail;
+import software.amazon.awscdk.services.stepfunctions.IntegrationPattern;
+import software.amazon.awscdk.services.stepfunctions.JitterType;
+import software.amazon.awscdk.services.stepfunctions.JsonPath;
+import software.amazon.awscdk.services.stepfunctions.LogLevel;
+import software.amazon.awscdk.services.stepfunctions.LogOptions;
+import software.amazon.awscdk.services.stepfunctions.RetryProps;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
+import software.amazon.awscdk.services.stepfunctions.StateMachineType;
+import software.amazon.awscdk.services.stepfunctions.TaskInput;
+import software.amazon.awscdk.services.stepfunctions.Timeout;
+import software.amazon.awscdk.services.stepfunctions.tasks.ContainerOverride;
+import software.amazon.awscdk.services.stepfunctions.tasks.EcsFargateLaunchTarget;
+import software.amazon.awscdk.services.stepfunctions.tasks.EcsFargateLaunchTargetOptions;
+import software.amazon.awscdk.services.stepfunctions.tasks.EcsRunTask;
+import software.amazon.awscdk.services.stepfunctions.tasks.SnsPublish;
+import software.amazon.awscdk.services.stepfunctions.tasks.TaskEnvironmentVariable;
+import software.constructs.Construct;
+
+/**
+ * One job's Standard state machine: run the jobs-runner as an ECS task and wait for its task-token
+ * callback; retry transient failures with backoff and jitter; otherwise notify SNS naming the
+ * execution and fail.
+ */
+public final class JobStateMachine extends Construct {
+  /** State names: the ASL tests and the runbooks refer to them. */
+  public static final String RUN_STATE = "RunJob";
+
+  public static final String NOTIFY_STATE = "NotifyFailure";
+  public static final String FAIL_STATE = "JobFailed";
+
+  /** Errors the runner reports for a run that may succeed if simply run again (design §6). */
+  public static final List<String> TRANSIENT_JOB_ERRORS =
+      List.of("UpstreamUnavailable", "States.HeartbeatTimeout");
+
+  /**
+   * Errors of the RunTask call itself. ECS reports "Capacity is unavailable at this time" (and
+   * throttling) as ECS.AmazonECSException; ServerException is ECS's own 5xx.
+   */
+  public static final List<String> ECS_CAPACITY_ERRORS = List.of("ECS.AmazonECSException", "ECS.ServerException");
+
+  private final StateMachine stateMachine;
+
+  public JobStateMachine(Construct scope, String id, JobStateMachineProps props) {
+    super(scope, id);
+    String job = props.job().wireName();
+
+    EcsRunTask runJob =
+        EcsRunTask.Builder.create(this, RUN_STATE)
+            .stateName(RUN_STATE)
+            .comment("Run `jobs-runner " + job + "` and wait for its SendTaskSuccess/SendTaskFailure")
+            .integrationPattern(IntegrationPattern.WAIT_FOR_TASK_TOKEN)
+            .cluster(props.cluster())
+            .taskDefinition(props.jobsTask().taskDefinition())
+            .launchTarget(
+                new EcsFargateLaunchTarget(
+                    EcsFargateLaunchTargetOptions.builder().platformVersion(FargatePlatformVersion.LATEST).build()))
+            .subnets(props.subnets())
+            .assignPublicIp(props.assignPublicIp())
+            .securityGroups(List.of(props.securityGroup()))
+            .containerOverrides(
+                List.of(
+                    ContainerOverride.builder()
+                        .containerDefinition(props.jobsTask().container())
+                        .command(List.of(job))
+                        .environment(
+                            List.of(
+                                TaskEnvironmentVariable.builder()
+                                    .name(JobsEnvironment.TASK_TOKEN.name())
+                                    .value(JsonPath.getTaskToken())
+                                    .build(),
+                                TaskEnvironmentVariable.builder()
+                                    .name(JobsEnvironment.EXECUTION_ARN.name())
+                                    .value(JsonPath.getExecutionId())
+                                    .build()))
+                        .build()))
+            .heartbeatTimeout(Timeout.duration(seconds(props.heartbeatTimeout())))
+            .taskTimeout(Timeout.duration(seconds(props.taskTimeout())))
+            // keep the execution input; the runner's JSON report becomes $.report
+            .resultPath("$.report")
+            .build();
+
+    // A transient job failure: the next attempt starts from scratch, which every job allows
+    // (design §6). 1 min, 2 min, 4 min with full jitter, so a recovering upstream is not hit by
+    // retries in lock-step; 3 retries fit well inside one schedule period of the slowest job.
+    runJob.addRetry(
+        RetryProps.builder()
+            .errors(TRANSIENT_JOB_ERRORS)
+            .interval(Duration.seconds(60))
+            .backoffRate(2)
+            .maxAttempts(3)
+            .maxDelay(Duration.minutes(5))
+            .jitterStrategy(JitterType.FULL)
+            .build());
+    // Fargate capacity usually returns within seconds to minutes: start sooner, try more often.
+    runJob.addRetry(
+        RetryProps.builder()
+            .errors(ECS_CAPACITY_ERRORS)
+            .interval(Duration.seconds(15))
+            .backoffRate(2)
+            .maxAttempts(5)
+            .maxDelay(Duration.minutes(4))
+            .jitterStrategy(JitterType.FULL)
+            .build());
+
+    SnsPublish notify =
+        SnsPublish.Builder.create(this, NOTIFY_STATE)
+            .stateName(NOTIFY_STATE)
+            .topic(props.alarmTopic())
+            .subject("Sandbox Broker job " + job + " failed")
+            .message(
+                TaskInput.fromText(
+                    JsonPath.format(
+                        "Sandbox Broker job " + job + " failed. Execution: {} Error: {} Cause: {}"
+                            + " Runbook: runbooks/job-execution-failed.md",
+                        JsonPath.getExecutionId(),
+                        JsonPath.stringAt("$.error.Error"),
+                        JsonPath.stringAt("$.error.Cause"))))
+            .resultPath(JsonPath.DISCARD)
+            .build();
+    Fail fail =
+        Fail.Builder.create(this, FAIL_STATE)
+            .stateName(FAIL_STATE)
+            .errorPath("$.error.Error")
+            .causePath("$.error.Cause")
+            .build();
+    runJob.addCatch(notify.next(fail), CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.error").build());
+
+    LogGroup logs =
+        LogGroup.Builder.create(this, "Logs")
+            // the /aws/vendedlogs/ prefix keeps CloudWatch's log resource policy from growing per group
+            .logGroupName("/aws/vendedlogs/states/" + props.stateMachineName())
+            .retention(props.logRetention())
+            .removalPolicy(RemovalPolicy.DESTROY)
+            .build();
+    this.stateMachine =
+        StateMachine.Builder.create(this, "StateMachine")
+            .stateMachineName(props.stateMachineName())
+            // Standard: exactly-once state transitions, up to a year, execution history for redrive
+            .stateMachineType(StateMachineType.STANDARD)
+            .definitionBody(DefinitionBody.fromChainable(runJob))
+            // every attempt may take the full task timeout, plus the capped retry delays
+            .timeout(seconds(props.taskTimeout().multipliedBy(4).plusMinutes(20)))
+            .tracingEnabled(true)
+            .logs(LogOptions.builder().destination(logs).level(LogLevel.ALL).includeExecutionData(true).build())
+            .build();
+    // publishing to the KMS-encrypted topic needs the key as well as sns:Publish
+    props.alarmTopic().grantPublish(stateMachine);
+    NagSuppressions.addResourceSuppressions(
+        stateMachine,
+        List.of(
+            NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason(
+                    "ecs:RunTask is granted on the jobs task definition's family (revision *) so a"
+                        + " new revision can run without a state machine update; ecs:DescribeTasks/"
+                        + "StopTask, CloudWatch Logs delivery and X-Ray actions have no resource-level"
+                        + " permissions and need Resource *.")
+                .build()),
+        true);
+  }
+
+  private static Duration seconds(java.time.Duration d) {
+    return Duration.seconds(d.toSeconds());
+  }
+
+  public StateMachine stateMachine() {
+    return stateMachine;
+  }
+}

@@ -1,0 +1,284 @@
+package com.sandboxbroker.cdk;
+
+import com.sandboxbroker.core.contract.JobName;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.Dashboard;
+import software.amazon.awscdk.services.cloudwatch.GraphWidget;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.IWidget;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.SingleValueWidget;
+import software.amazon.awscdk.services.cloudwatch.TextWidget;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.elasticloadbalancingv2.HttpCodeElb;
+import software.amazon.awscdk.services.elasticloadbalancingv2.HttpCodeTarget;
+import software.amazon.awscdk.services.stepfunctions.IStateMachine;
+import software.constructs.Construct;
+
+/**
+ * The alarms (each naming its runbook) and the operations dashboard.
+ *
+ * <p>The service's own metrics (allocation latency, pool gauges) come from CloudWatch embedded
+ * metric format lines the service writes to its log stream: namespace {@value #SERVICE_NAMESPACE},
+ * no dimensions. DEPLOY.md states that contract. No Stage dimension because each stage is meant
+ * to live in its own account (the stack's env names one); the service then needs no knowledge of
+ * the stage it runs in.
+ */
+public final class Monitoring extends Construct {
+  public static final String SERVICE_NAMESPACE = "SandboxBroker";
+  public static final String ALLOCATION_LATENCY = "AllocationLatency";
+  public static final String POOL_AVAILABLE = "PoolAvailable";
+  public static final String POOL_DELETION_FAILED = "PoolDeletionFailed";
+
+  /** Runbook pages, relative to the repository root; every alarm's description names one. */
+  public static final String RUNBOOK_JOB_FAILED = "runbooks/job-execution-failed.md";
+  public static final String RUNBOOK_JOB_NOT_SUCCEEDING = "runbooks/job-not-succeeding.md";
+  public static final String RUNBOOK_API_5XX = "runbooks/api-5xx.md";
+  public static final String RUNBOOK_ALLOCATION_LATENCY = "runbooks/allocation-latency.md";
+  public static final String RUNBOOK_POOL_LOW = "runbooks/pool-low.md";
+  public static final String RUNBOOK_DELETION_FAILED = "runbooks/deletion-failed.md";
+  public static final String RUNBOOK_DYNAMODB_THROTTLING = "runbooks/dynamodb-throttling.md";
+
+  /** Five minutes: the finest period that is free for standard metrics and still pages promptly. */
+  private static final Duration PERIOD = Duration.minutes(5);
+
+  private final List<Alarm> alarms = new ArrayList<>();
+  private final Dashboard dashboard;
+
+  public Monitoring(Construct scope, String id, MonitoringProps props) {
+    super(scope, id);
+    String prefix = props.namePrefix();
+    SnsAction notify = new SnsAction(props.topic());
+    List<IWidget> jobWidgets = new ArrayList<>();
+
+    for (JobName job : JobName.values()) {
+      IStateMachine machine = props.stateMachines().get(job);
+      String name = job.wireName();
+      MathExpression failedOrTimedOut =
+          MathExpression.Builder.create()
+              .expression("FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)")
+              .usingMetrics(
+                  Map.of(
+                      "failed", machine.metricFailed(),
+                      "timedOut", machine.metricTimedOut(),
+                      "aborted", machine.metricAborted()))
+              .label(name + " executions failed, timed out or aborted")
+              .period(PERIOD)
+              .build();
+      add(
+          Alarm.Builder.create(this, "JobFailed-" + name)
+              .alarmName(prefix + "-" + name + "-executions-failed")
+              .alarmDescription(
+                  "A " + name + " execution failed, timed out or was aborted after its retries."
+                      + " The SNS message names the execution. Runbook: " + RUNBOOK_JOB_FAILED)
+              .metric(failedOrTimedOut)
+              .threshold(1)
+              .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+              .evaluationPeriods(1)
+              .treatMissingData(TreatMissingData.NOT_BREACHING),
+          notify);
+
+      // No success for N whole schedule periods: covers a disabled schedule, a state machine
+      // that is never started, and runs that hang; missing data means no success, so it breaches.
+      java.time.Duration rate = props.rates().get(job);
+      add(
+          Alarm.Builder.create(this, "JobNotSucceeded-" + name)
+              .alarmName(prefix + "-" + name + "-not-succeeded")
+              .alarmDescription(
+                  "No " + name + " execution succeeded in " + props.missedPeriods() + " schedule periods of "
+                      + rate.toMinutes() + " min. Runbook: " + RUNBOOK_JOB_NOT_SUCCEEDING)
+              .metric(machine.metricSucceeded().with(software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
+                  .period(Duration.minutes(rate.toMinutes())).statistic("Sum").build()))
+              .threshold(1)
+              .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
+              .evaluationPeriods(props.missedPeriods())
+              .datapointsToAlarm(props.missedPeriods())
+              .treatMissingData(TreatMissingData.BREACHING),
+          notify);
+
+      jobWidgets.add(
+          GraphWidget.Builder.create()
+              .title("Job " + name + ": executions")
+              .left(List.of(machine.metricSucceeded(), machine.metricFailed(), machine.metricTimedOut()))
+              .width(8)
+              .build());
+    }
+
+    MathExpression alb5xx =
+        MathExpression.Builder.create()
+            .expression("FILL(target, 0) + FILL(elb, 0)")
+            .usingMetrics(
+                Map.of(
+                    "target", props.loadBalancer().getMetrics().httpCodeTarget(HttpCodeTarget.TARGET_5XX_COUNT),
+                    "elb", props.loadBalancer().getMetrics().httpCodeElb(HttpCodeElb.ELB_5XX_COUNT)))
+            .label("5xx responses (targets + ALB)")
+            .period(PERIOD)
+            .build();
+    add(
+        Alarm.Builder.create(this, "Api5xx")
+            .alarmName(prefix + "-api-5xx")
+            .alarmDescription(
+                "The API returned at least " + props.thresholds().alb5xxPer5Min()
+                    + " 5xx responses in each of two 5-minute periods. Runbook: " + RUNBOOK_API_5XX)
+            .metric(alb5xx)
+            .threshold(props.thresholds().alb5xxPer5Min())
+            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+            // two periods: one bad deployment step that the circuit breaker rolls back is noise
+            .evaluationPeriods(2)
+            .treatMissingData(TreatMissingData.NOT_BREACHING),
+        notify);
+
+    Metric allocationP99 = serviceMetric(ALLOCATION_LATENCY, "p99");
+    add(
+        Alarm.Builder.create(this, "AllocationLatency")
+            .alarmName(prefix + "-allocation-latency-p99")
+            .alarmDescription(
+                "Allocation p99 latency stayed above " + props.thresholds().allocationP99Millis()
+                    + " ms for 15 minutes. Runbook: " + RUNBOOK_ALLOCATION_LATENCY)
+            .metric(allocationP99)
+            .threshold(props.thresholds().allocationP99Millis())
+            .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+            .evaluationPeriods(3)
+            // no allocations, no latency: quiet hours are not an incident
+            .treatMissingData(TreatMissingData.NOT_BREACHING),
+        notify);
+
+    Metric poolAvailable = serviceMetric(POOL_AVAILABLE, "Minimum");
+    add(
+        Alarm.Builder.create(this, "PoolLow")
+            .alarmName(prefix + "-pool-available-low")
+            .alarmDescription(
+                "Fewer than " + props.thresholds().poolLowWater() + " sandboxes available for 10 minutes"
+                    + " (or the service stopped reporting the pool). Runbook: " + RUNBOOK_POOL_LOW)
+            .metric(poolAvailable)
+            .threshold(props.thresholds().poolLowWater())
+            .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
+            .evaluationPeriods(2)
+            // every task reports the gauge every minute: silence means nobody can see the pool
+            .treatMissingData(TreatMissingData.BREACHING),
+        notify);
+
+    Metric deletionFailed = serviceMetric(POOL_DELETION_FAILED, "Maximum");
+    add(
+        Alarm.Builder.create(this, "DeletionFailed")
+            .alarmName(prefix + "-deletion-failed")
+            .alarmDescription(
+                "At least one sandbox is in deletion_failed: cleanup gave up on it after its"
+                    + " attempts. Runbook: " + RUNBOOK_DELETION_FAILED)
+            .metric(deletionFailed)
+            .threshold(0)
+            .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+            .evaluationPeriods(1)
+            .treatMissingData(TreatMissingData.NOT_BREACHING),
+        notify);
+
+    MathExpression throttles =
+        MathExpression.Builder.create()
+            .expression("FILL(reads, 0) + FILL(writes, 0)")
+            .usingMetrics(
+                Map.of(
+                    "reads", props.table().metric("ReadThrottleEvents", sum()),
+                    "writes", props.table().metric("WriteThrottleEvents", sum())))
+            .label("DynamoDB throttle events")
+            .period(PERIOD)
+            .build();
+    add(
+        Alarm.Builder.create(this, "DynamoDbThrottles")
+            .alarmName(prefix + "-dynamodb-throttles")
+            .alarmDescription(
+                "The table throttled requests in three consecutive 5-minute periods (the SDK's"
+                    + " retries absorb single bursts). Runbook: " + RUNBOOK_DYNAMODB_THROTTLING)
+            .metric(throttles)
+            .threshold(1)
+            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+            .evaluationPeriods(3)
+            .treatMissingData(TreatMissingData.NOT_BREACHING),
+        notify);
+
+    this.dashboard =
+        Dashboard.Builder.create(this, "Dashboard")
+            .dashboardName(prefix)
+            .widgets(
+                List.of(
+                    List.of(
+                        TextWidget.Builder.create()
+                            .markdown(
+                                "# Sandbox Broker " + props.stage()
+                                    + "\nAlarms link their runbook in `runbooks/`. Pool and latency"
+                                    + " metrics come from the service (namespace `" + SERVICE_NAMESPACE + "`).")
+                            .width(24)
+                            .height(2)
+                            .build()),
+                    List.of(
+                        SingleValueWidget.Builder.create()
+                            .title("Pool")
+                            .metrics(List.of(poolAvailable, deletionFailed))
+                            .width(8)
+                            .build(),
+                        GraphWidget.Builder.create()
+                            .title("Allocation latency")
+                            .left(
+                                List.of(
+                                    serviceMetric(ALLOCATION_LATENCY, "p50"),
+                                    allocationP99))
+                            .width(8)
+                            .build(),
+                        GraphWidget.Builder.create()
+                            .title("API requests and 5xx")
+                            .left(List.of(props.loadBalancer().getMetrics().requestCount()))
+                            .right(List.of(alb5xx))
+                            .width(8)
+                            .build()),
+                    jobWidgets,
+                    List.of(
+                        GraphWidget.Builder.create()
+                            .title("Target response time")
+                            .left(List.of(props.loadBalancer().getMetrics().targetResponseTime()))
+                            .width(12)
+                            .build(),
+                        GraphWidget.Builder.create()
+                            .title("DynamoDB throttles and capacity")
+                            .left(List.of(throttles))
+                            .right(
+                                List.of(
+                                    props.table().metricConsumedReadCapacityUnits(),
+                                    props.table().metricConsumedWriteCapacityUnits()))
+                            .width(12)
+                            .build())))
+            .build();
+  }
+
+  private static software.amazon.awscdk.services.cloudwatch.MetricOptions sum() {
+    return software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().statistic("Sum").period(PERIOD).build();
+  }
+
+  private static Metric serviceMetric(String name, String statistic) {
+    return Metric.Builder.create()
+        .namespace(SERVICE_NAMESPACE)
+        .metricName(name)
+        .statistic(statistic)
+        .period(PERIOD)
+        .build();
+  }
+
+  private void add(Alarm.Builder builder, SnsAction notify) {
+    Alarm alarm = builder.build();
+    alarm.addAlarmAction(notify);
+    alarms.add(alarm);
+  }
+
+  public List<Alarm> alarms() {
+    return List.copyOf(alarms);
+  }
+
+  public Dashboard dashboard() {
+    return dashboard;
+  }
+}

@@ -1,0 +1,106 @@
+package com.sandboxbroker.cdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sandboxbroker.core.contract.JobName;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Every alarm the design lists exists, notifies the topic, and names a runbook that exists. */
+class AlarmTemplateTest {
+  private static final Pattern RUNBOOK = Pattern.compile("runbooks/[a-z0-9-]+\\.md");
+  private final SynthesizedBroker broker = SynthesizedBroker.get();
+
+  private Map<String, JsonNode> alarmsByName() {
+    Map<String, JsonNode> byName = new TreeMap<>();
+    broker.resources("AWS::CloudWatch::Alarm").values()
+        .forEach(a -> byName.put(a.get("Properties").get("AlarmName").asText(), a.get("Properties")));
+    return byName;
+  }
+
+  @Test
+  void everyListedAlarmExists() {
+    String p = "sandbox-broker-" + broker.settings.stage() + "-";
+    List<String> expected = new ArrayList<>();
+    for (JobName job : JobName.values()) {
+      expected.add(p + job.wireName() + "-executions-failed");
+      expected.add(p + job.wireName() + "-not-succeeded");
+    }
+    expected.addAll(
+        List.of(p + "api-5xx", p + "allocation-latency-p99", p + "pool-available-low", p + "deletion-failed", p + "dynamodb-throttles"));
+    assertThat(alarmsByName().keySet()).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
+  void everyAlarmNamesARunbookThatExistsAndNotifiesTheTopic() {
+    alarmsByName().forEach((name, alarm) -> {
+      Matcher m = RUNBOOK.matcher(alarm.get("AlarmDescription").asText());
+      assertThat(m.find()).as(name + " names a runbook").isTrue();
+      assertThat(Files.isRegularFile(SynthesizedBroker.REPO_ROOT.resolve(m.group()))).as(name + " → " + m.group()).isTrue();
+      assertThat(alarm.get("AlarmActions").get(0).get("Ref").asText()).as(name).startsWith("AlarmTopic");
+    });
+  }
+
+  @Test
+  void notSucceededAlarmsTreatMissingDataAsBreachingOverNPeriods() {
+    for (JobName job : JobName.values()) {
+      JsonNode alarm = alarmsByName().get("sandbox-broker-" + broker.settings.stage() + "-" + job.wireName() + "-not-succeeded");
+      assertThat(alarm.get("MetricName").asText()).isEqualTo("ExecutionsSucceeded");
+      assertThat(alarm.get("Namespace").asText()).isEqualTo("AWS/States");
+      assertThat(alarm.get("Period").asLong()).isEqualTo(broker.settings.jobs().rate(job).toSeconds());
+      assertThat(alarm.get("EvaluationPeriods").asInt()).isEqualTo(broker.settings.jobs().missedPeriods());
+      assertThat(alarm.get("TreatMissingData").asText()).isEqualTo("breaching");
+      assertThat(alarm.get("ComparisonOperator").asText()).isEqualTo("LessThanThreshold");
+      assertThat(alarm.get("Threshold").asDouble()).isEqualTo(1.0);
+    }
+  }
+
+  @Test
+  void executionFailureAlarmsCountFailedTimedOutAndAborted() {
+    JsonNode alarm = alarmsByName().get("sandbox-broker-" + broker.settings.stage() + "-sync-executions-failed");
+    List<String> metricNames = new ArrayList<>();
+    alarm.get("Metrics").forEach(m -> metricNames.add(m.path("MetricStat").path("Metric").path("MetricName").asText()));
+    assertThat(metricNames).contains("ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted");
+  }
+
+  @Test
+  void serviceMetricAlarmsUseTheDocumentedNamespaceAndThresholds() {
+    String p = "sandbox-broker-" + broker.settings.stage() + "-";
+    JsonNode latency = alarmsByName().get(p + "allocation-latency-p99");
+    assertThat(latency.get("Namespace").asText()).isEqualTo(Monitoring.SERVICE_NAMESPACE);
+    assertThat(latency.get("MetricName").asText()).isEqualTo(Monitoring.ALLOCATION_LATENCY);
+    assertThat(latency.get("ExtendedStatistic").asText()).isEqualTo("p99");
+
+    JsonNode low = alarmsByName().get(p + "pool-available-low");
+    assertThat(low.get("MetricName").asText()).isEqualTo(Monitoring.POOL_AVAILABLE);
+    assertThat(low.get("Threshold").asDouble()).isEqualTo(broker.settings.alarms().poolLowWater());
+    assertThat(low.get("ComparisonOperator").asText()).isEqualTo("LessThanThreshold");
+
+    JsonNode failed = alarmsByName().get(p + "deletion-failed");
+    assertThat(failed.get("MetricName").asText()).isEqualTo(Monitoring.POOL_DELETION_FAILED);
+    assertThat(failed.get("Threshold").asDouble()).isZero();
+    assertThat(failed.get("ComparisonOperator").asText()).isEqualTo("GreaterThanThreshold");
+
+    JsonNode throttles = alarmsByName().get(p + "dynamodb-throttles");
+    List<String> metricNames = new ArrayList<>();
+    throttles.get("Metrics").forEach(m -> metricNames.add(m.path("MetricStat").path("Metric").path("MetricName").asText()));
+    assertThat(metricNames).contains("ReadThrottleEvents", "WriteThrottleEvents");
+
+    JsonNode api5xx = alarmsByName().get(p + "api-5xx");
+    List<String> codes = new ArrayList<>();
+    api5xx.get("Metrics").forEach(m -> codes.add(m.path("MetricStat").path("Metric").path("MetricName").asText()));
+    assertThat(codes).contains("HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count");
+  }
+
+  @Test
+  void aDashboardExists() {
+    assertThat(broker.resources("AWS::CloudWatch::Dashboard")).hasSize(1);
+  }
+}

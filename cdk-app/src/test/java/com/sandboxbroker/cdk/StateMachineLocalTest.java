@@ -1,0 +1,198 @@
+package com.sandboxbroker.cdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sandboxbroker.core.contract.JobName;
+import com.sandboxbroker.core.contract.JobsEnvironment;
+import com.sandboxbroker.core.contract.TableContract;
+import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
+import com.sandboxbroker.core.testing.LocalDynamo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Executes each synthesized state machine definition locally (aws-local-stepfunctions) with the
+ * ECS task replaced by the REAL jobs-runner (its main class on this test classpath) against an
+ * in-process DynamoDB Local and a static inventory: the success path, retried transient failures
+ * (ECS capacity; the upstream unavailable), and a terminal failure that reaches the SNS
+ * notification state. The runner reports through its task token to a Step Functions stub in the
+ * harness (src/test/node/run-sfn.mjs), so the token protocol is exercised end to end.
+ */
+class StateMachineLocalTest {
+  static final String JOBS_MAIN = "com.sandboxbroker.jobs.JobsRunner";
+  private static LocalDynamo ddb;
+  private static DynamoDbClient client;
+  @TempDir static Path dir;
+
+  @BeforeAll
+  static void start() {
+    boolean runnerPresent;
+    try {
+      Class.forName(JOBS_MAIN, false, StateMachineLocalTest.class.getClassLoader());
+      runnerPresent = true;
+    } catch (ClassNotFoundException e) {
+      runnerPresent = false;
+    }
+    Assumptions.assumeTrue(
+        runnerPresent,
+        JOBS_MAIN + " is not on the test classpath: the jobs-runner module is not merged into this"
+            + " branch yet, so the local executions cannot run the real runner");
+    ddb = LocalDynamo.start();
+    client = ddb.client();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (client != null) {
+      client.close();
+    }
+    if (ddb != null) {
+      ddb.close();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(JobName.class)
+  @Timeout(300)
+  void successPath(JobName job) throws IOException {
+    String table = freshTable();
+    JsonNode result = execute(job, jobEnvironment(table), null, null);
+    assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+    assertThat(result.get("attempts")).hasSize(1);
+    JsonNode attempt = result.get("attempts").get(0);
+    assertThat(attempt.get("exitCode").asInt()).isZero();
+    assertThat(attempt.get("callback").asText()).isEqualTo("SendTaskSuccess");
+    assertThat(attempt.get("exitCodeMatchesCallback").asBoolean()).isTrue();
+    // the runner's first heartbeat goes out when it starts (the period is 30 s)
+    assertThat(attempt.get("heartbeats").asInt()).isPositive();
+    assertThat(attempt.get("command").get(0).asText()).isEqualTo(job.wireName());
+    // the state machine hands the runner its token and execution ARN from the context object
+    assertThat(attempt.get("taskToken").asText()).isEqualTo("local-task-token");
+    assertThat(attempt.get("report").get("job").asText()).isEqualTo(job.wireName());
+    assertThat(attempt.get("report").get("outcome").asText()).isIn("succeeded", "skipped");
+    assertThat(attempt.get("report").get("execution_arn").asText()).contains(":execution:");
+    assertThat(result.get("output").get("report").get("job").asText()).isEqualTo(job.wireName());
+    assertThat(result.get("notifications")).isEmpty();
+    if (job == JobName.SYNC) {
+      // the real work happened: both inventory accounts are now sandbox items in the table
+      assertThat(attempt.get("report").get("counts").get("inserted").asInt()).isEqualTo(2);
+      long sandboxes =
+          client.scan(b -> b.tableName(table)).items().stream()
+              .filter(i -> i.get(TableContract.PARTITION_KEY).s().startsWith(TableContract.SANDBOX_PK_PREFIX))
+              .count();
+      assertThat(sandboxes).isEqualTo(2);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(JobName.class)
+  @Timeout(300)
+  void aTransientEcsCapacityFailureIsRetriedThenSucceeds(JobName job) throws IOException {
+    JsonNode result = execute(job, jobEnvironment(freshTable()), "1:ECS.AmazonECSException", null);
+    assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+    assertThat(result.get("attempts")).hasSize(2);
+    assertThat(result.get("attempts").get(0).get("error").asText()).isEqualTo("ECS.AmazonECSException");
+    assertThat(result.get("attempts").get(1).get("exitCode").asInt()).isZero();
+    assertThat(result.get("retried").toString()).contains(JobStateMachine.RUN_STATE);
+    assertThat(result.get("notifications")).isEmpty();
+  }
+
+  /** The runner's own transient error: CSP answers 503 to the whole first run, then recovers. */
+  @org.junit.jupiter.api.Test
+  @Timeout(300)
+  void anUnavailableUpstreamIsRetriedThenTheSyncSucceeds() throws IOException {
+    Map<String, String> env = jobEnvironment(freshTable());
+    env.put(JobsEnvironment.PROVIDER.name(), "csp");
+    env.put(JobsEnvironment.CSP_API_TOKEN.name(), "local-token");
+    JsonNode result = execute(JobName.SYNC, env, null, "3"); // the runner tries a listing 3 times
+    assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+    assertThat(result.get("attempts")).hasSize(2);
+    JsonNode first = result.get("attempts").get(0);
+    assertThat(first.get("error").asText()).as(first.toString()).isEqualTo("UpstreamUnavailable");
+    assertThat(first.get("callback").asText()).isEqualTo("SendTaskFailure");
+    assertThat(first.get("exitCode").asInt()).isEqualTo(3);
+    assertThat(result.get("attempts").get(1).get("callback").asText()).isEqualTo("SendTaskSuccess");
+    assertThat(result.get("retried").toString()).contains(JobStateMachine.RUN_STATE);
+    assertThat(result.get("notifications")).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(JobName.class)
+  @Timeout(300)
+  void aTerminalFailureNotifiesSnsWithTheExecutionAndFails(JobName job) throws IOException {
+    Map<String, String> env = jobEnvironment(freshTable());
+    // no table name: the runner's documented exit code 2, InvalidConfig, which no retry can heal
+    env.remove(JobsEnvironment.TABLE_NAME.name());
+    JsonNode result = execute(job, env, null, null);
+    assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("FAILED");
+    assertThat(result.get("error").asText()).isEqualTo("InvalidConfig");
+    assertThat(result.get("attempts")).hasSize(1);
+    assertThat(result.get("attempts").get(0).get("exitCode").asInt()).isEqualTo(2);
+    assertThat(result.get("attempts").get(0).get("callback").asText()).isEqualTo("SendTaskFailure");
+    assertThat(result.get("entered").toString())
+        .contains(JobStateMachine.NOTIFY_STATE).contains(JobStateMachine.FAIL_STATE);
+    assertThat(result.get("notifications")).hasSize(1);
+    JsonNode notification = result.get("notifications").get(0);
+    assertThat(notification.get("topicArn").asText()).startsWith("REF_AlarmTopic");
+    assertThat(notification.get("message").asText())
+        .contains(":execution:sandbox-broker-dev-" + job.wireName() + ":local-1")
+        .contains("InvalidConfig");
+  }
+
+  private static String freshTable() {
+    String table = LocalDynamo.uniqueTableName();
+    new DynamoDbSandboxStore(client, table).createTableIfMissing();
+    return table;
+  }
+
+  /** The task definition's environment as it is locally: DynamoDB Local, static provider. */
+  private static Map<String, String> jobEnvironment(String table) throws IOException {
+    Path inventory = dir.resolve("inventory.json");
+    Files.writeString(
+        inventory,
+        """
+        [{"sandbox_id": "9001", "name": "lab-local-0001", "external_id": "identity/accounts/4a1e9c52-3c1a-4d7e-9a1b-5d8d6a1f0001"},
+         {"sandbox_id": "9002", "name": "lab-local-0002", "external_id": "identity/accounts/4a1e9c52-3c1a-4d7e-9a1b-5d8d6a1f0002"}]
+        """);
+    Map<String, String> env = new HashMap<>();
+    env.put(JobsEnvironment.TABLE_NAME.name(), table);
+    env.put(JobsEnvironment.AWS_REGION.name(), "us-east-1");
+    env.put(JobsEnvironment.DYNAMODB_ENDPOINT.name(), ddb.endpoint().toString());
+    env.put(JobsEnvironment.PROVIDER.name(), "static");
+    env.put(JobsEnvironment.STATIC_INVENTORY_PATH.name(), inventory.toString());
+    env.put(JobsEnvironment.NIOSXAAS_ENABLED.name(), "false");
+    return env;
+  }
+
+  private static JsonNode execute(JobName job, Map<String, String> jobEnv, String failFirst, String cspFailFirst)
+      throws IOException {
+    Path asl = SynthesizedBroker.get().writeDefinition(job);
+    Map<String, String> env = new HashMap<>();
+    env.put("JOBS_CLASSPATH", System.getProperty("java.class.path"));
+    env.put("JOBS_MAIN", JOBS_MAIN);
+    env.put("JOB_ENV", SynthesizedBroker.JSON.writeValueAsString(jobEnv));
+    env.put("STATE_MACHINE_NAME", "sandbox-broker-dev-" + job.wireName());
+    if (failFirst != null) {
+      env.put("FAIL_FIRST", failFirst);
+    }
+    if (cspFailFirst != null) {
+      env.put("CSP_FAIL_FIRST", cspFailFirst);
+    }
+    NodeTool run = NodeTool.run(env, "src/test/node/run-sfn.mjs", asl.toString(), "{\"job\":\"" + job.wireName() + "\"}");
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    String[] lines = run.stdout().strip().split("\n");
+    return SynthesizedBroker.JSON.readTree(lines[lines.length - 1]);
+  }
+}
