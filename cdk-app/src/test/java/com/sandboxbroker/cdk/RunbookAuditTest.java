@@ -1,4 +1,4 @@
-package com.sandboxbroker.service.runbooks;
+package com.sandboxbroker.cdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

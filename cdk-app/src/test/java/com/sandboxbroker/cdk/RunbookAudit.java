@@ -1,4 +1,4 @@
-package com.sandboxbroker.service.runbooks;
+package com.sandboxbroker.cdk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
