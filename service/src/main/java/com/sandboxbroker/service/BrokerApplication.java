@@ -52,6 +52,7 @@ import com.sandboxbroker.service.ratelimit.RateLimitFilter;
 import com.sandboxbroker.service.resources.AdminResource;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import java.time.Duration;
+import com.sandboxbroker.service.resources.DashboardResource;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -148,7 +149,10 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
             metrics);
 
     var jersey = environment.jersey();
-    jersey.register(new BearerAuthFilter(tokens, Set.of("docs", "openapi.json", "swagger-ui")));
+    // The dashboard page and its assets hold no data and need no token: the page asks the operator
+    // for an admin token and every API call it makes is authorized like any other.
+    jersey.register(
+        new BearerAuthFilter(tokens, Set.of("docs", "openapi.json", "swagger-ui", "admin/dashboard")));
     jersey.register(RolesAllowedDynamicFeature.class);
     DomainExceptionMappers.all().forEach(jersey::register);
     jersey.register(new WebApplicationExceptionMapper());
@@ -163,6 +167,7 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     jersey.register(
         new ApiDocsResource(
             basePath, OpenApiDocument.json(basePath, Set.of(AllocationResource.class, AdminResource.class, JobResource.class))));
+    jersey.register(new DashboardResource());
 
     JobsFactory jobsConfig = config.jobs();
     JobStore jobStore = new DynamoDbJobStore(dynamo, config.dynamoDb().tableName());

@@ -1,0 +1,159 @@
+package com.sandboxbroker.service.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sandboxbroker.core.sandbox.Sandbox;
+import com.sandboxbroker.core.sandbox.SandboxStatus;
+import com.sandboxbroker.service.testing.TestBroker;
+import io.dropwizard.testing.ConfigOverride;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dashboard in a real browser (Debian's headless Chromium, driven by playwright-core from
+ * {@code src/test/browser}) against the real app on DynamoDB Local: what an operator sees and
+ * clicks must agree with the admin API. Screenshots land in {@code target/dashboard/}.
+ *
+ * <p>The browser side runs as a Node process because Playwright's Java binding downloads its own
+ * browser, which this network does not allow; playwright-core drives the machine's Chromium. The
+ * build installs it ({@code npm ci}, pinned by the committed package-lock.json).
+ */
+class DashboardBrowserTest {
+  private static final Path BROWSER_DIR = Path.of("src/test/browser");
+  private static final Path ARTIFACTS = Path.of("target/dashboard");
+  private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static TestBroker broker;
+  private static String failedId;
+
+  @BeforeAll
+  static void startAndSeed() {
+    // no in-process schedule: a job run between reading the page and reading the API would make
+    // the counts differ for a reason that is not the dashboard's
+    broker =
+        TestBroker.start(
+            ConfigOverride.config("jobs.syncIntervalSeconds", "0"),
+            ConfigOverride.config("jobs.cleanupIntervalSeconds", "0"),
+            ConfigOverride.config("jobs.expiryIntervalSeconds", "0"));
+    List<String> ids = broker.seed("lab-dash-", 14);
+    // a pool with every status, so every part of the page has something to draw
+    String[] labs = {"adventure", "adventure", "dns-basics", "dns-basics", "dns-basics", "ddi-lab"};
+    for (int i = 0; i < labs.length; i++) {
+      var allocated =
+          broker.send(
+              broker.request("/v1/allocate", TestBroker.TRACK_TOKEN)
+                  .header("X-Instruqt-Sandbox-ID", "learner-" + i)
+                  .header("X-Instruqt-Track-ID", labs[i])
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build());
+      assertThat(allocated.statusCode()).isEqualTo(201);
+      if (i < 2) {
+        String id = field(allocated.body(), "sandbox_id");
+        var marked =
+            broker.send(
+                broker.request("/v1/sandboxes/" + id + "/mark-for-deletion", TestBroker.TRACK_TOKEN)
+                    .header("X-Instruqt-Sandbox-ID", "learner-" + i)
+                    .POST(HttpRequest.BodyPublishers.noBody())
+                    .build());
+        assertThat(marked.statusCode()).isEqualTo(200);
+      }
+    }
+    long now = System.currentTimeMillis() / 1000;
+    failedId = "dashfail1";
+    insertFailed(failedId, "lab-dash-failed-1", now);
+    insertFailed("dashfail2", "lab-dash-failed-2", now);
+    assertThat(ids).hasSize(14);
+    // one recorded run, so the page has a run to draw
+    var expiry =
+        broker.send(
+            broker.request("/v1/admin/auto-expire", TestBroker.ADMIN_TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(expiry.statusCode()).as(expiry.body()).isEqualTo(200);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @Test
+  void operatorSeesThePoolRetriesADeletionAndPausesCleanup() throws Exception {
+    assertThat(Files.isExecutable(CHROMIUM))
+        .as("Debian's chromium must be installed (apt-get install -y chromium); .ci/run installs it")
+        .isTrue();
+    assertThat(BROWSER_DIR.resolve("node_modules/playwright-core"))
+        .as("playwright-core is installed by the build's npm ci (exec-maven-plugin)")
+        .exists();
+    Files.createDirectories(ARTIFACTS);
+    Path log = ARTIFACTS.resolve("browser-checks.log");
+
+    ProcessBuilder node =
+        new ProcessBuilder("node", "dashboard.spec.mjs")
+            .directory(BROWSER_DIR.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    var env = node.environment();
+    env.put("BROKER_URL", broker.uri("/v1").toString());
+    env.put("ADMIN_TOKEN", TestBroker.ADMIN_TOKEN);
+    env.put("TRACK_TOKEN", TestBroker.TRACK_TOKEN);
+    env.put("FAILED_ID", failedId);
+    env.put("ARTIFACT_DIR", ARTIFACTS.toAbsolutePath().toString());
+    env.put("CHROMIUM", CHROMIUM.toString());
+    Process process = node.start();
+    boolean finished = process.waitFor(4, TimeUnit.MINUTES);
+    if (!finished) {
+      process.destroyForcibly();
+    }
+    String output = Files.readString(log, StandardCharsets.UTF_8);
+    assertThat(finished).as("browser checks finished in time:%n%s", output).isTrue();
+    assertThat(process.exitValue()).as("browser checks:%n%s", output).isZero();
+    assertThat(ARTIFACTS.resolve("dashboard.png")).isNotEmptyFile();
+    assertThat(ARTIFACTS.resolve("dashboard-wrong-token.png")).isNotEmptyFile();
+    assertThat(output).contains("\"check\":\"counts equal GET /admin/stats\",\"ok\":true");
+
+    // what the page did is what the table and the API now say
+    assertThat(broker.store().findSandbox(failedId).orElseThrow().status())
+        .isEqualTo(SandboxStatus.PENDING_DELETION);
+    JsonNode jobs = adminGet("/v1/admin/jobs").path("jobs");
+    for (JsonNode job : jobs) {
+      assertThat(job.path("paused").asBoolean()).as(job.toString()).isEqualTo(job.path("job").asText().equals("cleanup"));
+    }
+    assertThat(jobs).hasSize(3);
+    assertThat(ARTIFACTS.resolve("dashboard-phone.png")).isNotEmptyFile();
+  }
+
+  private static JsonNode adminGet(String path) throws IOException {
+    var response = broker.send(broker.request(path, TestBroker.ADMIN_TOKEN).GET().build());
+    assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+    return JSON.readTree(response.body());
+  }
+
+  private static void insertFailed(String id, String name, long now) {
+    Sandbox failed =
+        new Sandbox(
+            id, name, "identity/accounts/" + id, "", SandboxStatus.DELETION_FAILED, "", "adventure", "",
+            now - 7200, now + 86400, now - 3600, 5, 0, "upstream answered 500", 0, now - 86400,
+            now - 3600, 0, 0, 3);
+    assertThat(broker.store().insertSandbox(failed)).isTrue();
+  }
+
+  private static String field(String json, String name) {
+    try {
+      return JSON.readTree(json).path(name).asText();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
