@@ -113,7 +113,7 @@ class CleanupTest {
   CspSandboxProvider provider() {
     return new CspSandboxProvider(
         HttpClient.newHttpClient(),
-        new CspSettings(URI.create(csp.baseUrl() + "/v2"), "secret-token", Duration.ofSeconds(5), 1000));
+        new CspSettings(URI.create(csp.baseUrl() + "/v2"), "secret-token", Duration.ofSeconds(30), 1000));
   }
 
   Cleanup cleanup(Clock clock, int maxAttempts, int breakerMinimumCalls) {

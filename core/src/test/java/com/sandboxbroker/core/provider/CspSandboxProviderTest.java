@@ -60,7 +60,7 @@ class CspSandboxProviderTest {
         get(urlPathEqualTo("/v2/current_user/accounts"))
             .willReturn(okJson("{\"results\":[" + account(1, "sandbox", "active") + "," + account(2, "customer", "active")
                 + "," + account(3, "sandbox", "disabled") + ",{\"id\":\"identity/accounts/abc\",\"name\":\"no-csp-id\",\"account_type\":\"sandbox\",\"state\":\"active\"}]}")));
-    List<UpstreamSandbox> list = provider(1000, Duration.ofSeconds(5)).listSandboxes();
+    List<UpstreamSandbox> list = provider(1000, Duration.ofSeconds(30)).listSandboxes();
     assertThat(list).extracting(UpstreamSandbox::sandboxId).containsExactly("1", "identity/accounts/abc");
     assertThat(list.get(0).sfdcAccountId()).isEqualTo("SF1");
     assertThat(list.get(0).externalId()).startsWith("identity/accounts/");
@@ -75,7 +75,7 @@ class CspSandboxProviderTest {
         .willReturn(okJson("{\"results\":[" + account(3, "sandbox", "active") + "," + account(4, "sandbox", "active") + "]}")));
     csp.stubFor(get(urlPathEqualTo("/v2/current_user/accounts")).withQueryParam("_offset", equalTo("4"))
         .willReturn(okJson("{\"results\":[" + account(5, "sandbox", "active") + "]}")));
-    assertThat(provider(2, Duration.ofSeconds(5)).listSandboxes()).extracting(UpstreamSandbox::sandboxId)
+    assertThat(provider(2, Duration.ofSeconds(30)).listSandboxes()).extracting(UpstreamSandbox::sandboxId)
         .containsExactly("1", "2", "3", "4", "5");
   }
 
@@ -83,7 +83,7 @@ class CspSandboxProviderTest {
   void aServerIgnoringPagingIsReadOnce() {
     csp.stubFor(get(urlPathEqualTo("/v2/current_user/accounts"))
         .willReturn(okJson("{\"results\":[" + account(1, "sandbox", "active") + "," + account(2, "sandbox", "active") + "]}")));
-    assertThat(provider(2, Duration.ofSeconds(5)).listSandboxes()).hasSize(2);
+    assertThat(provider(2, Duration.ofSeconds(30)).listSandboxes()).hasSize(2);
     csp.verify(2, getRequestedFor(urlPathEqualTo("/v2/current_user/accounts"))); // the 2nd page added nothing
   }
 
@@ -93,13 +93,13 @@ class CspSandboxProviderTest {
         .willReturn(okJson("{\"results\":[" + account(1, "sandbox", "active") + "],\"next_page_token\":\"p2\"}")));
     csp.stubFor(get(urlPathEqualTo("/v2/current_user/accounts")).withQueryParam("_page_token", equalTo("p2"))
         .willReturn(okJson("{\"results\":[" + account(2, "sandbox", "active") + "]}")));
-    assertThat(provider(1000, Duration.ofSeconds(5)).listSandboxes()).extracting(UpstreamSandbox::sandboxId).containsExactly("1", "2");
+    assertThat(provider(1000, Duration.ofSeconds(30)).listSandboxes()).extracting(UpstreamSandbox::sandboxId).containsExactly("1", "2");
   }
 
   @Test
   void listRetriesTransientFailuresThenGivesUp() {
     csp.stubFor(get(urlPathEqualTo("/v2/current_user/accounts")).willReturn(aResponse().withStatus(502)));
-    assertThatThrownBy(() -> provider(1000, Duration.ofSeconds(5)).listSandboxes())
+    assertThatThrownBy(() -> provider(1000, Duration.ofSeconds(30)).listSandboxes())
         .isInstanceOf(UpstreamUnavailableException.class).hasMessage("CSP GET: HTTP 502");
     csp.verify(3, getRequestedFor(urlPathEqualTo("/v2/current_user/accounts")));
   }
@@ -109,7 +109,8 @@ class CspSandboxProviderTest {
     String uuid = Sandboxes.uuidOf("7");
     String path = "/v2/sandbox/accounts/" + uuid;
     var sandbox = Sandboxes.pendingDeletion("7", "o", 100);
-    CspSandboxProvider p = provider(1000, Duration.ofSeconds(1));
+    // generous: a loaded CI machine must not turn a slow stub answer into a timeout
+    CspSandboxProvider p = provider(1000, Duration.ofSeconds(30));
     for (int ok : new int[] {200, 204, 404}) {
       csp.stubFor(delete(urlPathEqualTo(path)).willReturn(aResponse().withStatus(ok)));
       p.deleteSandbox(sandbox);
@@ -123,7 +124,7 @@ class CspSandboxProviderTest {
     csp.stubFor(delete(urlPathEqualTo(path)).willReturn(aResponse().withStatus(401)));
     assertThatThrownBy(() -> p.deleteSandbox(sandbox)).isInstanceOf(UpstreamRejectedException.class)
         .hasMessageNotContaining("tok-123");
-    csp.stubFor(delete(urlPathEqualTo(path)).willReturn(aResponse().withStatus(204).withFixedDelay(3000)));
-    assertThatThrownBy(() -> p.deleteSandbox(sandbox)).isInstanceOf(UpstreamUnavailableException.class).hasMessageContaining("timeout");
+    csp.stubFor(delete(urlPathEqualTo(path)).willReturn(aResponse().withStatus(204).withFixedDelay(5000)));
+    assertThatThrownBy(() -> provider(1000, Duration.ofSeconds(1)).deleteSandbox(sandbox)).isInstanceOf(UpstreamUnavailableException.class).hasMessageContaining("timeout");
   }
 }

@@ -87,9 +87,9 @@ class NiosXaasCleanupHookTest {
   Cleanup cleanup(boolean shadow) {
     var hook = new NiosXaasCleanupHook(
         HttpClient.newHttpClient(),
-        new NiosXaasSettings(URI.create(wm.baseUrl()), EMAIL, PASSWORD, "Instrqt-SaaS", shadow, Duration.ofSeconds(5), Duration.ofMinutes(10)),
+        new NiosXaasSettings(URI.create(wm.baseUrl()), EMAIL, PASSWORD, "Instrqt-SaaS", shadow, Duration.ofSeconds(30), Duration.ofMinutes(10)),
         Clock.systemUTC());
-    var csp = new CspSandboxProvider(HttpClient.newHttpClient(), new CspSettings(URI.create(wm.baseUrl() + "/v2"), TOKEN, Duration.ofSeconds(5), 1000));
+    var csp = new CspSandboxProvider(HttpClient.newHttpClient(), new CspSettings(URI.create(wm.baseUrl() + "/v2"), TOKEN, Duration.ofSeconds(30), 1000));
     return new Cleanup(store, csp, Optional.of(hook), Clock.systemUTC(),
         new CleanupPolicy(2, 3, Duration.ofSeconds(1), Duration.ofSeconds(2), 100, Duration.ofDays(30), 10));
   }

@@ -12,7 +12,13 @@ import com.sandboxbroker.service.api.JobPauseResponse;
 import com.sandboxbroker.service.api.JobRunResponse;
 import com.sandboxbroker.service.api.JobStartedResponse;
 import com.sandboxbroker.service.api.JobStatusResponse;
+import com.sandboxbroker.service.api.ErrorResponse;
 import com.sandboxbroker.service.api.JobsResponse;
+import com.sandboxbroker.service.observability.ApiAction;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.sandboxbroker.service.auth.Caller;
 import com.sandboxbroker.service.errors.ApiException;
 import com.sandboxbroker.service.jobs.StepFunctionsJobStarter;
@@ -62,24 +68,45 @@ public final class JobResource {
 
   @POST
   @Path("sync")
+  @ApiAction("admin_job_sync")
+  @Operation(summary = "Run sync now", description = "Upstream accounts into the pool. Counts: synced, marked_stale, and more.")
+  @ApiResponse(responseCode = "200", description = "Run in-process: completed, with the job's counts and duration_ms", content = @Content(schema = @Schema(implementation = JobCompletedResponse.class)))
+  @ApiResponse(responseCode = "202", description = "Started as a Step Functions execution", content = @Content(schema = @Schema(implementation = JobStartedResponse.class)))
+  @ApiResponse(responseCode = "409", description = "JOB_ALREADY_RUNNING, JOB_PAUSED or JOB_NOT_AVAILABLE", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(responseCode = "503", description = "UPSTREAM_UNAVAILABLE: the upstream provider failed; the job retries later", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public Response sync() {
     return run(JobName.SYNC);
   }
 
   @POST
   @Path("cleanup")
+  @ApiAction("admin_job_cleanup")
+  @Operation(summary = "Run cleanup now", description = "Delete released sandboxes upstream. Counts: deleted, failed, and more.")
+  @ApiResponse(responseCode = "200", description = "Run in-process: completed, with the job's counts and duration_ms", content = @Content(schema = @Schema(implementation = JobCompletedResponse.class)))
+  @ApiResponse(responseCode = "202", description = "Started as a Step Functions execution", content = @Content(schema = @Schema(implementation = JobStartedResponse.class)))
+  @ApiResponse(responseCode = "409", description = "JOB_ALREADY_RUNNING, JOB_PAUSED or JOB_NOT_AVAILABLE", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(responseCode = "503", description = "UPSTREAM_UNAVAILABLE: the upstream provider failed; the job retries later", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public Response cleanup() {
     return run(JobName.CLEANUP);
   }
 
   @POST
   @Path("auto-expire")
+  @ApiAction("admin_job_expiry")
+  @Operation(summary = "Run expiry now", description = "Release allocations past expires_at and purge stale records. Counts: expired, purged_stale.")
+  @ApiResponse(responseCode = "200", description = "Run in-process: completed, with the job's counts and duration_ms", content = @Content(schema = @Schema(implementation = JobCompletedResponse.class)))
+  @ApiResponse(responseCode = "202", description = "Started as a Step Functions execution", content = @Content(schema = @Schema(implementation = JobStartedResponse.class)))
+  @ApiResponse(responseCode = "409", description = "JOB_ALREADY_RUNNING, JOB_PAUSED or JOB_NOT_AVAILABLE", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(responseCode = "503", description = "UPSTREAM_UNAVAILABLE: the upstream provider failed; the job retries later", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public Response autoExpire() {
     return run(JobName.EXPIRY);
   }
 
   @GET
   @Path("jobs")
+  @ApiAction("admin_jobs")
+  @Operation(summary = "Jobs and their last runs", description = "Each job: paused flag, whether a run holds its lock, how it is run here, its last runs.")
+  @ApiResponse(responseCode = "200", description = "The jobs", content = @Content(schema = @Schema(implementation = JobsResponse.class)))
   public JobsResponse jobs() {
     long now = clock.millis();
     return new JobsResponse(
@@ -97,6 +124,10 @@ public final class JobResource {
 
   @POST
   @Path("jobs/{job}/pause")
+  @ApiAction("admin_job_pause")
+  @Operation(summary = "Pause one job", description = "Its runs exit at once as skipped; other jobs keep running.")
+  @ApiResponse(responseCode = "200", description = "Paused", content = @Content(schema = @Schema(implementation = JobPauseResponse.class)))
+  @ApiResponse(responseCode = "404", description = "JOB_NOT_FOUND", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public JobPauseResponse pause(@PathParam("job") String job) {
     JobName name = jobName(job);
     jobStore.setPaused(name, true, clock.instant().getEpochSecond());
@@ -105,6 +136,10 @@ public final class JobResource {
 
   @POST
   @Path("jobs/{job}/resume")
+  @ApiAction("admin_job_resume")
+  @Operation(summary = "Resume one job", description = "Clears the job's pause flag.")
+  @ApiResponse(responseCode = "200", description = "Resumed", content = @Content(schema = @Schema(implementation = JobPauseResponse.class)))
+  @ApiResponse(responseCode = "404", description = "JOB_NOT_FOUND", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public JobPauseResponse resume(@PathParam("job") String job) {
     JobName name = jobName(job);
     jobStore.setPaused(name, false, clock.instant().getEpochSecond());
