@@ -13,7 +13,7 @@ import software.constructs.Construct;
 /**
  * One Secrets Manager secret per secret environment variable (tokens, upstream credentials).
  * One secret each, not one JSON document, so each can be rotated, audited and granted on its own.
- * They are created with a random placeholder; DEPLOY.md says how to put the real values.
+ * They are created with a random placeholder; the README's "Deploy" section says how to put the real values.
  */
 public final class BrokerSecrets extends Construct {
   private final Map<String, ISecret> byEnvName = new LinkedHashMap<>();

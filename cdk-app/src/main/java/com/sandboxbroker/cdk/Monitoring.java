@@ -27,7 +27,7 @@ import software.constructs.Construct;
  *
  * <p>The service's own metrics (allocation latency, pool gauges) come from CloudWatch embedded
  * metric format lines the service writes to its log stream: namespace {@value #SERVICE_NAMESPACE},
- * no dimensions. DEPLOY.md states that contract. No Stage dimension because each stage is meant
+ * no dimensions. The README's "Deploy" section states that contract. No Stage dimension because each stage is meant
  * to live in its own account (the stack's env names one); the service then needs no knowledge of
  * the stage it runs in.
  */
