@@ -1,6 +1,5 @@
 package com.sandboxbroker.service;
 
-import com.sandboxbroker.core.allocation.AllocationListener;
 import com.sandboxbroker.core.allocation.Allocator;
 import com.sandboxbroker.core.store.SandboxStore;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
@@ -16,6 +15,8 @@ import com.sandboxbroker.service.http.HealthServlets;
 import com.sandboxbroker.service.http.JsonErrorHandler;
 import com.sandboxbroker.service.http.RequestIdFilter;
 import com.sandboxbroker.service.http.SecurityHeadersFilter;
+import com.sandboxbroker.service.metrics.AllocationMetrics;
+import com.sandboxbroker.service.metrics.DynamoDbRequestMetrics;
 import com.sandboxbroker.service.resources.AllocationResource;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
@@ -74,8 +75,10 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     ((DefaultServerFactory) config.getServerFactory()).setJerseyRootPath(basePath + "/*");
     boolean localMode = config.dynamoDb().mode() == DynamoDbFactory.Mode.LOCAL;
 
+    var dynamoDbMetrics = new DynamoDbRequestMetrics(environment.metrics());
     SandboxStore store =
-        new DynamoDbSandboxStore(config.dynamoDb().build(environment.lifecycle()), config.dynamoDb().tableName());
+        new DynamoDbSandboxStore(
+            config.dynamoDb().build(environment.lifecycle(), dynamoDbMetrics), config.dynamoDb().tableName());
     if (config.dynamoDb().createTable()) {
       store.createTableIfMissing();
     }
@@ -94,7 +97,7 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
             config.allocation().build(),
             clock,
             () -> UUID.randomUUID().toString(),
-            AllocationListener.NONE);
+            new AllocationMetrics(environment.metrics()));
 
     var jersey = environment.jersey();
     jersey.register(new BearerAuthFilter(tokens, Set.of("docs", "openapi.json", "swagger-ui")));

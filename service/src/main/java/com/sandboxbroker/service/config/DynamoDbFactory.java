@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.sandboxbroker.core.contract.TableContract;
 import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.lifecycle.setup.LifecycleEnvironment;
+import com.sandboxbroker.service.metrics.DynamoDbRequestMetrics;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -58,6 +59,11 @@ public final class DynamoDbFactory {
   }
 
   public DynamoDbClient build(LifecycleEnvironment lifecycle) {
+    return build(lifecycle, null);
+  }
+
+  /** As {@link #build(LifecycleEnvironment)}, every request counted by {@code metrics} (if given). */
+  public DynamoDbClient build(LifecycleEnvironment lifecycle, DynamoDbRequestMetrics metrics) {
     if (mode == Mode.LOCAL) {
       AmazonDynamoDBLocal embedded;
       if (local.inMemory) {
@@ -77,7 +83,9 @@ public final class DynamoDbFactory {
               embedded.shutdown();
             }
           });
-      return embedded.dynamoDbClient();
+      DynamoDbClient client = embedded.dynamoDbClient();
+      // no SDK pipeline in embedded mode, so the interceptor below would never run: wrap instead
+      return metrics == null ? client : metrics.counting(client);
     }
     var builder =
         DynamoDbClient.builder()
@@ -90,6 +98,9 @@ public final class DynamoDbFactory {
                     .build());
     if (endpoint != null && !endpoint.isBlank()) {
       builder.endpointOverride(URI.create(endpoint));
+    }
+    if (metrics != null) {
+      builder.overrideConfiguration(o -> o.addExecutionInterceptor(metrics.interceptor()));
     }
     DynamoDbClient client = builder.build();
     lifecycle.manage(
