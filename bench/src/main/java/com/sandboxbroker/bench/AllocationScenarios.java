@@ -27,11 +27,12 @@ import java.util.concurrent.atomic.LongAdder;
 final class AllocationScenarios {
   /**
    * Allocations (then releases) before measuring, so the scenario meets a JIT-warm service, as a
-   * class meets a service that has been up for hours, rather than measuring a cold JVM's first
-   * requests. 400 at 32 clients: a few seconds, enough for Jetty, Jersey, Jackson and DynamoDB
-   * Local's hot paths to be compiled (the floor gets the same treatment).
+   * class meets a service that has been up for hours, rather than a cold JVM whose C2 compiler
+   * threads take most of the CPU. Profiled here (JFR ThreadCPULoad): after 400 allocations the
+   * compiler still used 40 % of the service's CPU; DynamoDB Local's large generated parser
+   * methods are the slowest to compile. 1500 is what fits the 10-minute budget on 2 shared cores.
    */
-  static final int WARMUP_ALLOCATIONS = 400;
+  static final int WARMUP_ALLOCATIONS = 1500;
 
   private static final int WARMUP_CLIENTS = 32;
   /** Readback and replay checks run after the timed part; enough parallelism to be quick. */
@@ -67,8 +68,12 @@ final class AllocationScenarios {
     Path inventory = InventoryFile.write(workDir, name, WARMUP_ALLOCATIONS + n);
     try (BrokerProcess broker = BrokerProcess.start(options, workDir, name, inventory, token)) {
       warmUp(broker);
-      double floorRate = measureFloor(n);
+      ClaimFloor.Measurement floorM = measureFloor(n);
+      double floorRate = floorM.claimsPerSecond();
+      ClaimFloor.Measurement inProcess = floor.measureAllocator(n, Math.max(2000, 4 * n));
       BrokerProcess.Counters before = broker.counters();
+      double serviceCpu0 = broker.cpuMillis();
+      double benchCpu0 = ClaimFloor.processCpuMillis();
 
       TrackClient client = new TrackClient(TrackClient.newHttpClient(), broker.base(), token);
       Ledger ledger = new Ledger();
@@ -110,6 +115,8 @@ final class AllocationScenarios {
         learners.shutdownNow();
       }
       double seconds = (lastDone.get() - start) / 1e9;
+      double serviceCpu = broker.cpuMillis() - serviceCpu0;
+      double benchCpu = ClaimFloor.processCpuMillis() - benchCpu0;
       BrokerProcess.Counters delta = broker.counters().minus(before);
       double rss = broker.peakRssMb();
       peakRssMb = Math.max(peakRssMb, rss);
@@ -118,6 +125,8 @@ final class AllocationScenarios {
       Map<String, Long> checks = verify(client, ledger, Map.of(), ledger.sandboxByIdentity().size(), true);
 
       Map<String, Object> extra = extra(floorRate, allocated.sum(), outcomes, delta, seconds);
+      extra.put("in_process_allocator_per_s", BenchMain.round(inProcess.claimsPerSecond(), 0));
+      extra.put("cpu_ms", cpu(floorM, inProcess, serviceCpu, benchCpu, n));
       extra.put("service_peak_rss_mb", BenchMain.round(rss, 0));
       extra.put("checks", checks);
       return result(name, n, n, allocated.sum(), seconds, latencies, delta, ledger, floorRate, extra);
@@ -136,8 +145,11 @@ final class AllocationScenarios {
     Path inventory = InventoryFile.write(workDir, name, WARMUP_ALLOCATIONS + pool);
     try (BrokerProcess broker = BrokerProcess.start(options, workDir, name, inventory, token)) {
       warmUp(broker);
-      double floorRate = measureFloor(clients);
+      ClaimFloor.Measurement floorM = measureFloor(clients);
+      double floorRate = floorM.claimsPerSecond();
       BrokerProcess.Counters before = broker.counters();
+      double serviceCpu0 = broker.cpuMillis();
+      double benchCpu0 = ClaimFloor.processCpuMillis();
 
       TrackClient client = new TrackClient(TrackClient.newHttpClient(), broker.base(), token);
       Ledger ledger = new Ledger();
@@ -201,6 +213,8 @@ final class AllocationScenarios {
         pool2.shutdownNow();
       }
       double elapsed = (System.nanoTime() - start) / 1e9;
+      double serviceCpu = broker.cpuMillis() - serviceCpu0;
+      double benchCpu = ClaimFloor.processCpuMillis() - benchCpu0;
       BrokerProcess.Counters delta = broker.counters().minus(before);
 
       Map<String, Long> checks = verify(client, ledger, released, SUSTAINED_READBACK_SAMPLE, false);
@@ -208,6 +222,8 @@ final class AllocationScenarios {
 
       Map<String, Object> extra = extra(floorRate, allocated.sum(), outcomes, delta, elapsed);
       extra.put("pool", pool);
+      long ops = allocations.count() + replays.count() + releases.count();
+      extra.put("cpu_ms", cpu(floorM, null, serviceCpu, benchCpu, ops));
       extra.put("replays", replays.count());
       extra.put("replay_p99_ms", BenchMain.round(replays.percentileMs(99), 1));
       extra.put("releases", releases.count());
@@ -252,12 +268,29 @@ final class AllocationScenarios {
     }
   }
 
-  private double measureFloor(int concurrency) throws Exception {
+  /**
+   * CPU per operation: where the time goes on a CPU-bound shared box. The floor's and the
+   * in-process allocator's include their embedded database; the service's likewise (embedded),
+   * the bench client's is what driving the HTTP load cost on the same cores.
+   */
+  private static Map<String, Object> cpu(
+      ClaimFloor.Measurement floorM, ClaimFloor.Measurement inProcess, double serviceCpu, double benchCpu, long ops) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("floor_per_claim", BenchMain.round(floorM.cpuMsPerOp(), 2));
+    if (inProcess != null) {
+      m.put("in_process_allocator_per_allocation", BenchMain.round(inProcess.cpuMsPerOp(), 2));
+    }
+    m.put("service_per_request", BenchMain.round(serviceCpu / Math.max(1, ops), 2));
+    m.put("bench_client_per_request", BenchMain.round(benchCpu / Math.max(1, ops), 2));
+    return m;
+  }
+
+  private ClaimFloor.Measurement measureFloor(int concurrency) throws Exception {
     // ≥ 10 claims per thread and ≥ 3000 in all (about 2 s): long enough that start-up and the last
     // stragglers are a small part of the timed window
     ClaimFloor.Measurement m = floor.measure(concurrency, Math.max(3000, 10 * concurrency));
     floorByConcurrency.put(Integer.toString(concurrency), BenchMain.round(m.claimsPerSecond(), 0));
-    return m.claimsPerSecond();
+    return m;
   }
 
   /**

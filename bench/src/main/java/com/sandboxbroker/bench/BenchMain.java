@@ -66,12 +66,15 @@ public final class BenchMain {
         bestRate = Math.max(bestRate, r.throughputPerS());
         out.println(row(r));
       }
-      int pool =
-          (int) Math.min(SUSTAINED_POOL_MAX,
-              Math.max(SUSTAINED_POOL_MIN, SUSTAINED_POOL_HEADROOM * options.sustainSeconds() * bestRate));
-      ScenarioResult sustained = allocation.sustained(options.sustainedClients(), options.sustainSeconds(), pool);
-      scenarios.add(sustained);
-      out.println(row(sustained));
+      if (options.sustainSeconds() > 0) { // 0: skip (for profiling the class starts alone)
+        int pool =
+            (int) Math.min(SUSTAINED_POOL_MAX,
+                Math.max(SUSTAINED_POOL_MIN, SUSTAINED_POOL_HEADROOM * options.sustainSeconds() * bestRate));
+        ScenarioResult sustained =
+            allocation.sustained(options.sustainedClients(), options.sustainSeconds(), pool);
+        scenarios.add(sustained);
+        out.println(row(sustained));
+      }
     }
 
     Map<String, Double> floors = allocation.floorByConcurrency();

@@ -5,9 +5,15 @@ import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.sandbox.UpstreamSandbox;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
+import com.sandboxbroker.core.allocation.AllocationListener;
+import com.sandboxbroker.core.allocation.AllocationPolicy;
+import com.sandboxbroker.core.allocation.AllocationRequest;
+import com.sandboxbroker.core.allocation.Allocator;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -51,7 +57,13 @@ final class ClaimFloor implements AutoCloseable {
   }
 
   /** Result of one measurement: claims per second and how many claims it timed. */
-  record Measurement(int concurrency, int claims, double claimsPerSecond) {}
+  record Measurement(int concurrency, int claims, double claimsPerSecond, double cpuMsPerOp) {}
+
+  /** CPU time of this JVM so far (all threads, incl. the embedded database), in milliseconds. */
+  static double processCpuMillis() {
+    var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os.getProcessCpuTime() / 1e6;
+  }
 
   /** Claims {@code claims} fresh items with {@code concurrency} threads; returns claims/s. */
   Measurement measure(int concurrency, int claims) throws Exception {
@@ -80,16 +92,72 @@ final class ClaimFloor implements AutoCloseable {
                 }));
       }
       ready.await();
+      double cpu0 = processCpuMillis();
       long start = System.nanoTime();
       go.countDown();
       for (Future<?> f : done) {
         f.get();
       }
       double seconds = (System.nanoTime() - start) / 1e9;
+      double cpu = processCpuMillis() - cpu0;
       if (lost.get() > 0) {
         throw new IllegalStateException("floor claims lost on distinct items: " + lost.get());
       }
-      return new Measurement(concurrency, claims, claims / seconds);
+      return new Measurement(concurrency, claims, claims / seconds, cpu / claims);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Diagnostic, not a target: core's {@link Allocator} itself (lease PutItem + claim UpdateItem,
+   * candidate buffer) on the same embedded DynamoDB Local, in this JVM, without HTTP, at the same
+   * concurrency, one allocation per identity. Set against the floor it shows what the protocol
+   * costs; set against the HTTP scenario, what the service process and the network stack cost.
+   */
+  Measurement measureAllocator(int concurrency, int allocations) throws Exception {
+    int run = runs.incrementAndGet();
+    String table = "alloc" + run;
+    DynamoDbSandboxStore allocStore = new DynamoDbSandboxStore(dynamo, table);
+    allocStore.createTableIfMissing();
+    seed(allocStore, run, allocations);
+    Allocator allocator =
+        new Allocator(
+            allocStore,
+            AllocationPolicy.defaults(),
+            Clock.systemUTC(),
+            () -> UUID.randomUUID().toString(),
+            AllocationListener.NONE);
+    AtomicInteger next = new AtomicInteger();
+    CountDownLatch ready = new CountDownLatch(concurrency);
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < concurrency; t++) {
+        done.add(
+            pool.submit(
+                () -> {
+                  ready.countDown();
+                  go.await();
+                  int i;
+                  while ((i = next.getAndIncrement()) < allocations) {
+                    String identity = "learner-" + run + "-" + i;
+                    allocator.allocate(new AllocationRequest(identity, identity, "", "", Optional.empty()));
+                  }
+                  return null;
+                }));
+      }
+      ready.await();
+      double cpu0 = processCpuMillis();
+      long start = System.nanoTime();
+      go.countDown();
+      for (Future<?> f : done) {
+        f.get();
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      return new Measurement(
+          concurrency, allocations, allocations / seconds, (processCpuMillis() - cpu0) / allocations);
     } finally {
       pool.shutdownNow();
     }
@@ -141,6 +209,10 @@ final class ClaimFloor implements AutoCloseable {
 
   /** Inserts fresh available sandboxes through the service's store code (untimed). */
   private List<String> seed(int run, int count) throws Exception {
+    return seed(store, run, count);
+  }
+
+  private static List<String> seed(DynamoDbSandboxStore store, int run, int count) throws Exception {
     List<String> ids = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       ids.add("floor" + run + "-" + i);
