@@ -57,14 +57,15 @@ public final class BenchMain {
     List<String> notes = new ArrayList<>();
     AllocationScenarios allocation;
     try (ClaimFloor floor = new ClaimFloor()) {
-      floor.measure(16, 4000); // JIT warm-up of the floor's path, discarded
+      floor.measure(16, 3000); // JIT warm-up of the floor's path, discarded
+      progress(t0, "floor warmed up");
       allocation = new AllocationScenarios(options, workDir, floor);
       double bestRate = 0;
       for (int n : options.classSizes()) {
         ScenarioResult r = allocation.classStart(n);
         scenarios.add(r);
         bestRate = Math.max(bestRate, r.throughputPerS());
-        out.println(row(r));
+        progress(t0, row(r));
       }
       if (options.sustainSeconds() > 0) { // 0: skip (for profiling the class starts alone)
         int pool =
@@ -73,7 +74,7 @@ public final class BenchMain {
         ScenarioResult sustained =
             allocation.sustained(options.sustainedClients(), options.sustainSeconds(), pool);
         scenarios.add(sustained);
-        out.println(row(sustained));
+        progress(t0, row(sustained));
       }
     }
 
@@ -87,9 +88,10 @@ public final class BenchMain {
       results.put("cleanup", null);
       notes.add("jobs skipped (--skip-jobs)");
     } else {
-      JobScenarios.Results jobs = JobScenarios.run(workDir, notes);
+      JobScenarios.Results jobs = JobScenarios.run(notes);
       results.put("sync", jobs.sync());
       results.put("cleanup", jobs.cleanup());
+      progress(t0, "jobs done");
     }
     results.put("service_peak_rss_mb", round(allocation.classStartPeakRssMb(), 0));
     results.put("started_at", started.toString());
@@ -110,6 +112,10 @@ public final class BenchMain {
     json.writeValue(options.out().toFile(), results);
     out.printf("%nwrote %s in %.0f s%n", options.out().toAbsolutePath(), (System.nanoTime() - t0) / 1e9);
     System.exit(0); // embedded DynamoDB Local leaves non-daemon threads behind
+  }
+
+  private static void progress(long t0, String what) {
+    System.out.printf("[%4.0f s] %s%n", (System.nanoTime() - t0) / 1e9, what);
   }
 
   /** Rounds for the JSON and the table; NaN (no samples) becomes null. */

@@ -1,7 +1,5 @@
 package com.sandboxbroker.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -26,7 +24,6 @@ final class BrokerProcess implements AutoCloseable {
   /** Start-up includes importing the pool (one conditional PutItem per sandbox, ~1-3 ms each). */
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** USER_HZ: 100 on every Linux x86-64/arm64 kernel configuration in practice. */
   private static final double CLOCK_TICKS_PER_SECOND = 100;
 
@@ -56,6 +53,16 @@ final class BrokerProcess implements AutoCloseable {
     command.add("-Ddw.demoPool.inventory=" + inventory.toAbsolutePath());
     command.add("-Ddw.server.applicationConnectors[0].port=" + port);
     command.add("-Ddw.server.adminConnectors[0].port=" + adminPort);
+    // The in-process jobs would recycle released sandboxes into the pool and re-list the whole
+    // inventory every 30 s: the allocation scenarios measure allocation alone (the jobs have
+    // their own scenarios). ARNs empty: config.yml's ${..:-} defaults parse as null here.
+    for (String job : new String[] {"sync", "cleanup", "expiry"}) {
+      command.add("-Ddw.jobs." + job + "IntervalSeconds=0");
+      command.add("-Ddw.jobs." + job + "StateMachineArn=");
+    }
+    // the pool gauges' full-table recount (every 30 s by default) is off the request path; an
+    // hour keeps its Scans out of the per-allocation request count
+    command.add("-Ddw.poolGaugeRefreshSeconds=3600");
     command.add("-jar");
     command.add(options.serviceJar().toAbsolutePath().toString());
     command.add("server");
@@ -81,7 +88,11 @@ final class BrokerProcess implements AutoCloseable {
     return process.pid();
   }
 
-  /** Cumulative counters the service exposes on its admin port (Dropwizard's metrics JSON). */
+  /**
+   * Cumulative counters the service exposes on its admin port, in the Prometheus text format
+   * ({@code /metrics}): {@code dynamodb_requests_total}, {@code dynamodb_requests_<Operation>_total}
+   * and {@code broker_allocate_conflicts_total} (lost claims).
+   */
   Counters counters() throws IOException, InterruptedException {
     HttpResponse<String> response =
         http.send(
@@ -90,24 +101,29 @@ final class BrokerProcess implements AutoCloseable {
     if (response.statusCode() != 200) {
       throw new IOException("admin /metrics answered " + response.statusCode());
     }
-    JsonNode meters = JSON.readTree(response.body()).path("meters");
+    Long total = null;
+    Long lost = null;
     Map<String, Long> byOperation = new TreeMap<>();
-    String prefix = "dynamodb.requests.";
-    meters.fields()
-        .forEachRemaining(
-            e -> {
-              if (e.getKey().startsWith(prefix)) {
-                byOperation.put(e.getKey().substring(prefix.length()), e.getValue().path("count").asLong());
-              }
-            });
-    if (!meters.has("dynamodb.requests") || !meters.has("allocation.claims.lost")) {
-      throw new IOException(
-          "the service does not expose dynamodb.requests / allocation.claims.lost: is the service jar current?");
+    for (String line : response.body().split("\n")) {
+      if (line.startsWith("#") || line.isBlank()) {
+        continue;
+      }
+      int space = line.lastIndexOf(' ');
+      String name = line.substring(0, space);
+      long value = (long) Double.parseDouble(line.substring(space + 1));
+      if (name.equals("dynamodb_requests_total")) {
+        total = value;
+      } else if (name.startsWith("dynamodb_requests_") && name.endsWith("_total")) {
+        byOperation.put(name.substring("dynamodb_requests_".length(), name.length() - "_total".length()), value);
+      } else if (name.equals("broker_allocate_conflicts_total")) {
+        lost = value;
+      }
     }
-    return new Counters(
-        meters.path("dynamodb.requests").path("count").asLong(),
-        byOperation,
-        meters.path("allocation.claims.lost").path("count").asLong());
+    if (total == null || lost == null) {
+      throw new IOException(
+          "the service does not expose dynamodb_requests_total / broker_allocate_conflicts_total: is the jar current?");
+    }
+    return new Counters(total, byOperation, lost);
   }
 
   /** CPU time (user + system) the service process has used so far, in milliseconds. */

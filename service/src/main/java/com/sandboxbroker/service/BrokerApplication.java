@@ -1,6 +1,26 @@
 package com.sandboxbroker.service;
 
 import com.sandboxbroker.core.allocation.Allocator;
+import com.sandboxbroker.core.cleanup.Cleanup;
+import com.sandboxbroker.core.cleanup.CleanupPolicy;
+import com.sandboxbroker.core.contract.JobName;
+import com.sandboxbroker.core.expiry.Expiry;
+import com.sandboxbroker.core.expiry.ExpiryPolicy;
+import com.sandboxbroker.core.job.Job;
+import com.sandboxbroker.core.job.JobLauncher;
+import com.sandboxbroker.core.job.JobStore;
+import com.sandboxbroker.core.provider.StaticInventoryProvider;
+import com.sandboxbroker.core.store.dynamodb.DynamoDbJobStore;
+import com.sandboxbroker.core.sync.SyncPolicy;
+import com.sandboxbroker.service.config.JobsFactory;
+import com.sandboxbroker.service.jobs.InProcessJobScheduler;
+import com.sandboxbroker.service.jobs.StepFunctionsJobStarter;
+import com.sandboxbroker.service.resources.JobResource;
+import io.dropwizard.lifecycle.Managed;
+import java.util.EnumMap;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import com.sandboxbroker.core.store.SandboxStore;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
 import com.sandboxbroker.core.sync.PoolSync;
@@ -9,15 +29,28 @@ import com.sandboxbroker.service.auth.TokenRegistry;
 import com.sandboxbroker.service.config.AuthFactory.GeneratedTokens;
 import com.sandboxbroker.service.config.DynamoDbFactory;
 import com.sandboxbroker.service.errors.DomainExceptionMappers;
+import com.sandboxbroker.service.errors.SdkExceptionMapper;
 import com.sandboxbroker.service.errors.UnexpectedExceptionMapper;
 import com.sandboxbroker.service.errors.WebApplicationExceptionMapper;
 import com.sandboxbroker.service.http.HealthServlets;
 import com.sandboxbroker.service.http.JsonErrorHandler;
 import com.sandboxbroker.service.http.RequestIdFilter;
 import com.sandboxbroker.service.http.SecurityHeadersFilter;
-import com.sandboxbroker.service.metrics.AllocationMetrics;
 import com.sandboxbroker.service.metrics.DynamoDbRequestMetrics;
 import com.sandboxbroker.service.resources.AllocationResource;
+import com.sandboxbroker.service.docs.ApiDocsResource;
+import com.sandboxbroker.service.docs.OpenApiDocument;
+import com.sandboxbroker.service.health.DynamoDbHealthCheck;
+import com.sandboxbroker.service.http.CorsFilter;
+import com.sandboxbroker.service.http.ErrorBodyFilter;
+import com.sandboxbroker.service.http.RequestBodyLimitFilter;
+import com.sandboxbroker.service.metrics.BrokerMetrics;
+import com.sandboxbroker.service.metrics.PoolCounts;
+import com.sandboxbroker.service.observability.ApiEventFilter;
+import com.sandboxbroker.service.ratelimit.RateLimitFilter;
+import com.sandboxbroker.service.resources.AdminResource;
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+import java.time.Duration;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -75,15 +108,17 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     ((DefaultServerFactory) config.getServerFactory()).setJerseyRootPath(basePath + "/*");
     boolean localMode = config.dynamoDb().mode() == DynamoDbFactory.Mode.LOCAL;
 
-    var dynamoDbMetrics = new DynamoDbRequestMetrics(environment.metrics());
-    SandboxStore store =
-        new DynamoDbSandboxStore(
-            config.dynamoDb().build(environment.lifecycle(), dynamoDbMetrics), config.dynamoDb().tableName());
+    // every DynamoDB request counted per operation (dynamodb.requests.*), for cost per allocation
+    DynamoDbClient dynamo =
+        config.dynamoDb().build(environment.lifecycle(), new DynamoDbRequestMetrics(environment.metrics()));
+    SandboxStore store = new DynamoDbSandboxStore(dynamo, config.dynamoDb().tableName());
     if (config.dynamoDb().createTable()) {
       store.createTableIfMissing();
     }
+    // one demo upstream for the import and the in-process jobs: deletions recycle into it
+    StaticInventoryProvider demoPool = config.demoPool().build();
     if (localMode && config.demoPool().importWhenEmpty() && store.allSandboxes().isEmpty()) {
-      var result = new PoolSync(store, config.demoPool().build(), clock).run();
+      var result = new PoolSync(store, demoPool, clock).run();
       LOG.info("Imported the demo pool: {} sandboxes", result.inserted());
     }
 
@@ -91,21 +126,71 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     TokenRegistry tokens = config.auth().build(environmentVariables, localMode, generated);
     generated.forEach(t -> printLocalTokens(t, basePath));
 
+    // metrics first: the allocator reports lost claims to them
+    BrokerMetrics metrics = new BrokerMetrics(environment.metrics());
+    PoolCounts poolCounts =
+        new PoolCounts(store, Duration.ofSeconds(config.poolGaugeRefreshSeconds()), environment.metrics());
+    environment.lifecycle().manage(poolCounts);
+    metrics.exportPoolTotal(poolCounts);
+
     Allocator allocator =
         new Allocator(
             store,
             config.allocation().build(),
             clock,
             () -> UUID.randomUUID().toString(),
-            new AllocationMetrics(environment.metrics()));
+            metrics);
 
     var jersey = environment.jersey();
     jersey.register(new BearerAuthFilter(tokens, Set.of("docs", "openapi.json", "swagger-ui")));
     jersey.register(RolesAllowedDynamicFeature.class);
     DomainExceptionMappers.all().forEach(jersey::register);
     jersey.register(new WebApplicationExceptionMapper());
+    jersey.register(new SdkExceptionMapper());
     jersey.register(new UnexpectedExceptionMapper());
     jersey.register(new AllocationResource(allocator));
+    jersey.register(new ApiEventFilter(metrics));
+    jersey.register(new AdminResource(store, clock, metrics));
+    if (config.rateLimit().enabled()) {
+      jersey.register(new RateLimitFilter(config.rateLimit().build()));
+    }
+    jersey.register(
+        new ApiDocsResource(
+            basePath, OpenApiDocument.json(basePath, Set.of(AllocationResource.class, AdminResource.class))));
+
+    JobsFactory jobsConfig = config.jobs();
+    JobStore jobStore = new DynamoDbJobStore(dynamo, config.dynamoDb().tableName());
+    ScheduledExecutorService jobThreads = InProcessJobScheduler.defaultExecutor();
+    JobLauncher launcher =
+        new JobLauncher(
+            jobStore, clock, () -> UUID.randomUUID().toString(), jobsConfig.lockTtl(), jobsConfig.runRetention(), jobThreads);
+    Map<JobName, Job> inProcessJobs = new EnumMap<>(JobName.class);
+    inProcessJobs.put(JobName.EXPIRY, new Expiry(store, clock, ExpiryPolicy.defaults()));
+    if (jobsConfig.inProcessProvider() == JobsFactory.Provider.DEMO) {
+      CleanupPolicy defaults = CleanupPolicy.defaults();
+      inProcessJobs.put(JobName.SYNC, new PoolSync(store, demoPool, clock, SyncPolicy.defaults()));
+      inProcessJobs.put(
+          JobName.CLEANUP,
+          new Cleanup(
+              store, demoPool, Optional.empty(), clock,
+              new CleanupPolicy(
+                  defaults.parallelism(), defaults.maxAttempts(), jobsConfig.cleanupBackoffBase(),
+                  defaults.backoffMax(), defaults.maxItems(), defaults.deletedRetention(),
+                  defaults.breakerMinimumCalls())));
+    }
+    Optional<StepFunctionsJobStarter> stepFunctions =
+        jobsConfig.buildStepFunctions().map(sfn -> {
+          environment.lifecycle().manage(new Managed() {
+            @Override
+            public void stop() {
+              sfn.close();
+            }
+          });
+          return new StepFunctionsJobStarter(sfn, jobsConfig.stateMachines());
+        });
+    environment.lifecycle().manage(
+        new InProcessJobScheduler(launcher, inProcessJobs, jobsConfig.schedule(), jobThreads));
+    jersey.register(new JobResource(launcher, inProcessJobs, jobStore, stepFunctions, clock));
 
     var servlets = environment.servlets();
     servlets
@@ -114,6 +199,24 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     servlets
         .addFilter("security-headers", new SecurityHeadersFilter(basePath))
         .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, "/*");
+    servlets
+        .addFilter("error-body", new ErrorBodyFilter(environment.getObjectMapper()))
+        .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, "/*");
+    servlets
+        .addFilter("body-limit", new RequestBodyLimitFilter(config.maxRequestBodyBytes(), environment.getObjectMapper()))
+        .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, basePath + "/*");
+    if (!config.corsAllowedOrigins().isEmpty()) {
+      servlets
+          .addFilter("cors", new CorsFilter(Set.copyOf(config.corsAllowedOrigins())))
+          .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+    }
+    environment.healthChecks().register("dynamodb", new DynamoDbHealthCheck(store));
+    // Prometheus text on the admin connector only (never through the load balancer); it takes
+    // over /metrics, the path scrapers use by default
+    environment
+        .admin()
+        .addServlet("prometheus", new PrometheusMetricsServlet(metrics.prometheusRegistry()))
+        .addMapping("/metrics");
     environment.getApplicationContext().setErrorHandler(new JsonErrorHandler());
     environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonErrorHandler.ServerLevel()));
     var json = environment.getObjectMapper();

@@ -5,6 +5,7 @@ import com.sandboxbroker.service.config.AllocationFactory;
 import com.sandboxbroker.service.config.AuthFactory;
 import com.sandboxbroker.service.config.DemoPoolFactory;
 import com.sandboxbroker.service.config.DynamoDbFactory;
+import com.sandboxbroker.service.config.JobsFactory;
 import io.dropwizard.core.Configuration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -21,6 +22,7 @@ public final class BrokerConfiguration extends Configuration {
   @JsonProperty @Valid @NotNull private DynamoDbFactory dynamoDb = new DynamoDbFactory();
   @JsonProperty @Valid @NotNull private AllocationFactory allocation = new AllocationFactory();
   @JsonProperty @Valid @NotNull private DemoPoolFactory demoPool = new DemoPoolFactory();
+  @JsonProperty @Valid @NotNull private JobsFactory jobs = new JobsFactory();
 
   public String basePath() {
     return basePath;
@@ -40,5 +42,40 @@ public final class BrokerConfiguration extends Configuration {
 
   public DemoPoolFactory demoPool() {
     return demoPool;
+  }
+
+  // ---- admin API, observability and HTTP hardening (issue 3) ----
+
+  @JsonProperty @jakarta.validation.Valid @NotNull
+  private com.sandboxbroker.service.ratelimit.RateLimitFactory rateLimit =
+      new com.sandboxbroker.service.ratelimit.RateLimitFactory();
+
+  /** Browser origins allowed to call the API; empty (the default) leaves CORS off. */
+  @JsonProperty @NotNull private java.util.List<String> corsAllowedOrigins = new java.util.ArrayList<>();
+
+  /** Largest request body accepted: POSTs take none, a stray {@code {}} is fine. */
+  @JsonProperty @jakarta.validation.constraints.Min(0) private long maxRequestBodyBytes = 1024;
+
+  /** How often the pool gauges re-count the table (never per scrape). */
+  @JsonProperty @jakarta.validation.constraints.Min(1) private int poolGaugeRefreshSeconds = 30;
+
+  public com.sandboxbroker.service.ratelimit.RateLimitFactory rateLimit() {
+    return rateLimit;
+  }
+
+  public java.util.List<String> corsAllowedOrigins() {
+    return corsAllowedOrigins;
+  }
+
+  public long maxRequestBodyBytes() {
+    return maxRequestBodyBytes;
+  }
+
+  public int poolGaugeRefreshSeconds() {
+    return poolGaugeRefreshSeconds;
+  }
+
+  public JobsFactory jobs() {
+    return jobs;
   }
 }

@@ -9,10 +9,12 @@ public enum JobsEnvironment {
   TABLE_NAME(Kind.REQUIRED, "DynamoDB table name"),
   AWS_REGION(Kind.OPTIONAL, "AWS region (ECS sets it; default chain otherwise)"),
   DYNAMODB_ENDPOINT(Kind.OPTIONAL, "DynamoDB endpoint override (DynamoDB Local in tests)"),
+  CREATE_TABLE(Kind.OPTIONAL, "true to create the table when missing (local runs and tests only)"),
   PROVIDER(Kind.OPTIONAL, "upstream provider: csp (default) or static"),
   STATIC_INVENTORY_PATH(Kind.OPTIONAL, "JSON inventory file for PROVIDER=static"),
   CSP_BASE_URL(Kind.OPTIONAL, "Infoblox CSP base URL (default https://csp.infoblox.com/v2)"),
   CSP_API_TOKEN(Kind.SECRET, "Infoblox CSP API token"),
+  CSP_TIMEOUT_SECONDS(Kind.OPTIONAL, "per-request CSP timeout; deletes take 5-10 s (default 15)"),
   NIOSXAAS_ENABLED(Kind.OPTIONAL, "true to clean NIOSXaaS universal services before deleting"),
   NIOSXAAS_SHADOW_MODE(Kind.OPTIONAL, "true to only count what would be deleted"),
   NIOSXAAS_BASE_URL(Kind.OPTIONAL, "NIOSXaaS base URL"),
@@ -20,7 +22,20 @@ public enum JobsEnvironment {
   NIOSXAAS_EMAIL(Kind.SECRET, "NIOSXaaS service-account e-mail"),
   NIOSXAAS_PASSWORD(Kind.SECRET, "NIOSXaaS service-account password"),
   TASK_TOKEN(Kind.OPTIONAL, "Step Functions task token (set by the state machine)"),
-  EXECUTION_ARN(Kind.OPTIONAL, "Step Functions execution ARN (set by the state machine)");
+  EXECUTION_ARN(Kind.OPTIONAL, "Step Functions execution ARN (set by the state machine)"),
+  SFN_ENDPOINT(Kind.OPTIONAL, "Step Functions endpoint override (an HTTP stub in tests)"),
+  SFN_HEARTBEAT_SECONDS(Kind.OPTIONAL, "period of SendTaskHeartbeat while a job runs (default 30)"),
+  JOB_LOCK_TTL_SECONDS(Kind.OPTIONAL, "job lock lifetime without renewal (default 120)"),
+  JOB_RUN_RETENTION_DAYS(Kind.OPTIONAL, "how long job-run records are kept (default 30)"),
+  SYNC_MAX_STALE_FRACTION(
+      Kind.OPTIONAL, "largest share of the pool one sync may count missing (default 0.2)"),
+  CLEANUP_PARALLELISM(Kind.OPTIONAL, "concurrent upstream deletes (default 4)"),
+  CLEANUP_MAX_ATTEMPTS(Kind.OPTIONAL, "failed deletes before deletion_failed (default 8)"),
+  CLEANUP_BACKOFF_BASE_SECONDS(Kind.OPTIONAL, "first retry delay of a failed delete (default 60)"),
+  CLEANUP_BACKOFF_MAX_SECONDS(Kind.OPTIONAL, "longest retry delay of a failed delete (default 3600)"),
+  CLEANUP_MAX_ITEMS(Kind.OPTIONAL, "most deletions one run attempts (default 500)"),
+  DELETED_RETENTION_DAYS(Kind.OPTIONAL, "how long deleted sandboxes stay readable (default 30)"),
+  STALE_GRACE_HOURS(Kind.OPTIONAL, "how long stale records stay before expiry purges them (default 24)");
 
   /** How a variable is supplied. */
   public enum Kind {

@@ -3,6 +3,7 @@ package com.sandboxbroker.core.store;
 import com.sandboxbroker.core.sandbox.Lease;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
+import com.sandboxbroker.core.sandbox.UpstreamSandbox;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -23,6 +24,9 @@ public final class InMemorySandboxStore implements SandboxStore {
 
   private final NavigableMap<String, Sandbox> sandboxes = new TreeMap<>();
   private final Map<String, Lease> leases = new HashMap<>();
+  /** Attributes DynamoDB keeps beside the sandbox record; kept here so tests can read them. */
+  private final Map<String, String> preDeleteOutcomes = new HashMap<>();
+  private final Map<String, Long> ttls = new HashMap<>();
 
   @Override
   public void createTableIfMissing() {}
@@ -119,6 +123,126 @@ public final class InMemorySandboxStore implements SandboxStore {
     return new TransitionResult(true, Optional.of(after));
   }
 
+  @Override
+  public synchronized List<Sandbox> sandboxesInStatus(SandboxStatus status) {
+    return sandboxes.values().stream().filter(s -> s.status() == status).toList();
+  }
+
+  @Override
+  public synchronized TransitionResult refreshFromUpstream(Sandbox seen, UpstreamSandbox upstream) {
+    return transition(
+        seen, SandboxStatus.AVAILABLE, s -> SandboxTransitions.refreshed(s, upstream, SandboxStatus.AVAILABLE));
+  }
+
+  @Override
+  public synchronized TransitionResult recordMissing(Sandbox seen) {
+    return transition(
+        seen,
+        SandboxStatus.AVAILABLE,
+        s -> SandboxTransitions.missing(s, s.missingCount() + 1, SandboxStatus.AVAILABLE, 0));
+  }
+
+  @Override
+  public synchronized TransitionResult markStale(Sandbox seen, long now) {
+    return transition(
+        seen,
+        SandboxStatus.AVAILABLE,
+        s -> SandboxTransitions.missing(s, s.missingCount() + 1, SandboxStatus.STALE, now));
+  }
+
+  @Override
+  public synchronized TransitionResult reviveStale(Sandbox seen, UpstreamSandbox upstream) {
+    return transition(
+        seen, SandboxStatus.STALE, s -> SandboxTransitions.refreshed(s, upstream, SandboxStatus.AVAILABLE));
+  }
+
+  @Override
+  public synchronized TransitionResult expireAllocation(Sandbox seen, long now) {
+    Sandbox current = sandboxes.get(seen.sandboxId());
+    if (current == null
+        || current.status() != SandboxStatus.ALLOCATED
+        || !current.leaseId().equals(seen.leaseId())
+        || current.expiresAt() > now) {
+      return new TransitionResult(false, Optional.ofNullable(current));
+    }
+    Sandbox after = SandboxTransitions.expired(current, now);
+    sandboxes.put(after.sandboxId(), after);
+    return new TransitionResult(true, Optional.of(after));
+  }
+
+  @Override
+  public synchronized boolean purgeStale(Sandbox seen, long staleBefore) {
+    Sandbox current = sandboxes.get(seen.sandboxId());
+    if (current == null
+        || current.status() != SandboxStatus.STALE
+        || current.version() != seen.version()
+        || current.staleSince() > staleBefore) {
+      return false;
+    }
+    sandboxes.remove(seen.sandboxId());
+    return true;
+  }
+
+  @Override
+  public synchronized TransitionResult recordPreDeleteOutcome(Sandbox seen, String outcome, long now) {
+    TransitionResult result =
+        transition(seen, SandboxStatus.PENDING_DELETION, SandboxTransitions::touched);
+    if (result.applied()) {
+      preDeleteOutcomes.put(seen.sandboxId(), outcome);
+    }
+    return result;
+  }
+
+  /** The last pre-delete outcome recorded on a sandbox (DynamoDB: {@code predelete_outcome}). */
+  public synchronized Optional<String> preDeleteOutcome(String sandboxId) {
+    return Optional.ofNullable(preDeleteOutcomes.get(sandboxId));
+  }
+
+  @Override
+  public synchronized TransitionResult recordDeleted(Sandbox seen, long now, long ttl) {
+    TransitionResult result =
+        transition(
+            seen,
+            SandboxStatus.PENDING_DELETION,
+            s -> SandboxTransitions.deletionOutcome(
+                s, SandboxStatus.DELETED, s.deletionAttempts() + 1, 0, "", now));
+    if (result.applied()) {
+      ttls.put(seen.sandboxId(), ttl);
+    }
+    return result;
+  }
+
+  @Override
+  public synchronized TransitionResult recordDeletionRetry(
+      Sandbox seen, int attempts, long nextAttemptAt, String error) {
+    return transition(
+        seen,
+        SandboxStatus.PENDING_DELETION,
+        s -> SandboxTransitions.deletionOutcome(
+            s, SandboxStatus.PENDING_DELETION, attempts, nextAttemptAt, error, 0));
+  }
+
+  @Override
+  public synchronized TransitionResult recordDeletionFailed(Sandbox seen, int attempts, String error) {
+    return transition(
+        seen,
+        SandboxStatus.PENDING_DELETION,
+        s -> SandboxTransitions.deletionOutcome(
+            s, SandboxStatus.DELETION_FAILED, attempts, 0, error, 0));
+  }
+
+  /** Applies {@code change} only if the item is still in {@code expected} at the version read. */
+  private TransitionResult transition(
+      Sandbox seen, SandboxStatus expected, java.util.function.UnaryOperator<Sandbox> change) {
+    Sandbox current = sandboxes.get(seen.sandboxId());
+    if (current == null || current.status() != expected || current.version() != seen.version()) {
+      return new TransitionResult(false, Optional.ofNullable(current));
+    }
+    Sandbox after = change.apply(current);
+    sandboxes.put(after.sandboxId(), after);
+    return new TransitionResult(true, Optional.of(after));
+  }
+
   private static String leaseKey(String identity, int slot) {
     return identity + "\u0000" + slot;
   }
@@ -139,5 +263,81 @@ public final class InMemorySandboxStore implements SandboxStore {
     } catch (IllegalArgumentException e) {
       throw new InvalidCursorException();
     }
+  }
+
+  // ---- admin API (issue 3) ----
+
+  /** Operator actions per sandbox id; DynamoDB keeps them on the sandbox item itself. */
+  private final Map<String, List<com.sandboxbroker.core.sandbox.AdminAction>> adminActions =
+      new HashMap<>();
+
+  @Override
+  public synchronized Page<Sandbox> listSandboxes(
+      SandboxFilter filter, Optional<String> cursor, int limit) {
+    var tail = cursor.map(c -> sandboxes.tailMap(decode(c), false)).orElse(sandboxes);
+    List<Sandbox> page = new ArrayList<>();
+    var it = tail.values().iterator();
+    while (it.hasNext()) {
+      Sandbox s = it.next();
+      if (filter.matches(s)) {
+        page.add(s);
+        if (page.size() == limit) {
+          return new Page<>(page, it.hasNext() ? Optional.of(encode(s.sandboxId())) : Optional.empty());
+        }
+      }
+    }
+    return new Page<>(page, Optional.empty());
+  }
+
+  @Override
+  public synchronized Optional<AuditedSandbox> findAudited(String sandboxId) {
+    return findSandbox(sandboxId)
+        .map(s -> new AuditedSandbox(s, adminActions.getOrDefault(sandboxId, List.of())));
+  }
+
+  @Override
+  public synchronized TransitionResult retryDeletion(
+      String sandboxId, com.sandboxbroker.core.sandbox.AdminAction action) {
+    Sandbox current = sandboxes.get(sandboxId);
+    if (current == null || current.status() != SandboxStatus.DELETION_FAILED) {
+      return new TransitionResult(false, Optional.ofNullable(current));
+    }
+    return applyAdmin(SandboxTransitions.deletionRetried(current), action);
+  }
+
+  @Override
+  public synchronized TransitionResult forceRelease(
+      String sandboxId, com.sandboxbroker.core.sandbox.AdminAction action) {
+    Sandbox current = sandboxes.get(sandboxId);
+    if (current == null
+        || current.status() != action.fromStatus()
+        || !current.status().isLive()
+        || current.status() == SandboxStatus.PENDING_DELETION) {
+      return new TransitionResult(false, Optional.ofNullable(current));
+    }
+    return applyAdmin(SandboxTransitions.forceReleased(current, action.at()), action);
+  }
+
+  @Override
+  public synchronized int deleteByStatus(SandboxStatus status) {
+    int before = sandboxes.size();
+    sandboxes.values().removeIf(s -> s.status() == status);
+    return before - sandboxes.size();
+  }
+
+  @Override
+  public synchronized int deleteStale(long staleSinceAtOrBefore) {
+    int before = sandboxes.size();
+    sandboxes
+        .values()
+        .removeIf(s -> s.status() == SandboxStatus.STALE && s.staleSince() <= staleSinceAtOrBefore);
+    return before - sandboxes.size();
+  }
+
+  private TransitionResult applyAdmin(
+      Sandbox after, com.sandboxbroker.core.sandbox.AdminAction action) {
+    sandboxes.put(after.sandboxId(), after);
+    adminActions.computeIfAbsent(after.sandboxId(), k -> new ArrayList<>()).add(action);
+    return new TransitionResult(true, Optional.of(after));
   }
 }

@@ -3,6 +3,7 @@ package com.sandboxbroker.core.store;
 import com.sandboxbroker.core.sandbox.Lease;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
+import com.sandboxbroker.core.sandbox.UpstreamSandbox;
 import java.util.List;
 import java.util.Optional;
 
@@ -60,6 +61,56 @@ public interface SandboxStore {
    */
   TransitionResult markForDeletion(String sandboxId, String identity, long now);
 
+  // ---- background jobs (sync, cleanup, expiry). Each is one conditional write on the state the
+  // job read (status, and the item's version where a concurrent writer could have changed it), so
+  // a job never overwrites a track's or another job's concurrent change. A lost condition is an
+  // outcome ({@code applied == false}), never an exception.
+
+  /** Every sandbox in {@code status}, read from {@code StatusIndex} to the end. */
+  List<Sandbox> sandboxesInStatus(SandboxStatus status);
+
+  /**
+   * Sync: writes only the upstream attributes that differ from {@code seen} and clears the missing
+   * count. Condition: unchanged since read ({@code version}) and still {@code available}.
+   */
+  TransitionResult refreshFromUpstream(Sandbox seen, UpstreamSandbox upstream);
+
+  /** Sync, first strike: an {@code available} item absent from a listing; missing count + 1. */
+  TransitionResult recordMissing(Sandbox seen);
+
+  /** Sync, second strike: {@code available} → {@code stale}, stamped {@code staleSince = now}. */
+  TransitionResult markStale(Sandbox seen, long now);
+
+  /** Sync: a {@code stale} account listed again → {@code available}, attributes refreshed. */
+  TransitionResult reviveStale(Sandbox seen, UpstreamSandbox upstream);
+
+  /**
+   * Expiry: {@code allocated} under the same lease and {@code expires_at <= now} → {@code
+   * pending_deletion}; the owner is kept so they can still read and mark it.
+   */
+  TransitionResult expireAllocation(Sandbox seen, long now);
+
+  /** Expiry: removes a {@code stale} record whose {@code stale_since <= staleBefore}. */
+  boolean purgeStale(Sandbox seen, long staleBefore);
+
+  /** Cleanup: the pre-delete hook's outcome, recorded on a {@code pending_deletion} sandbox. */
+  TransitionResult recordPreDeleteOutcome(Sandbox seen, String outcome, long now);
+
+  /**
+   * Cleanup: verified gone upstream → {@code deleted}, an audit record that DynamoDB's TTL removes at
+   * {@code ttl}. The owner is kept: they may still read it and repeat mark-for-deletion.
+   */
+  TransitionResult recordDeleted(Sandbox seen, long now, long ttl);
+
+  /**
+   * Cleanup: a delete that did not succeed stays {@code pending_deletion} and becomes due again at
+   * {@code nextAttemptAt}; {@code attempts} is the new attempt count (unchanged for a rate limit).
+   */
+  TransitionResult recordDeletionRetry(Sandbox seen, int attempts, long nextAttemptAt, String error);
+
+  /** Cleanup: attempts exhausted → {@code deletion_failed} (an operator may retry it). */
+  TransitionResult recordDeletionFailed(Sandbox seen, int attempts, String error);
+
   /** The outcome of a conditional status transition. */
   record TransitionResult(boolean applied, Optional<Sandbox> current) {}
 
@@ -74,4 +125,40 @@ public interface SandboxStore {
     }
     return counts;
   }
+
+  // ---- admin API (issue 3) ----
+
+  /**
+   * One page of sandboxes matching {@code filter}. A page is never short while more items match:
+   * the store keeps reading until it holds {@code limit} items or the data ends. The cursor is
+   * empty when the read reached the end. A cursor this store did not produce for the same kind of
+   * listing throws {@link InvalidCursorException}.
+   */
+  Page<Sandbox> listSandboxes(SandboxFilter filter, Optional<String> cursor, int limit);
+
+  /** The sandbox with its recorded operator actions (strongly consistent). */
+  Optional<AuditedSandbox> findAudited(String sandboxId);
+
+  /**
+   * Admin repair: {@code deletion_failed} → {@code pending_deletion}, with the attempt counter and
+   * back-off reset so cleanup tries again at once; {@code action} is appended to the item's trail.
+   */
+  TransitionResult retryDeletion(String sandboxId, com.sandboxbroker.core.sandbox.AdminAction action);
+
+  /**
+   * Admin release: any live status except {@code pending_deletion} → {@code pending_deletion},
+   * stamped with {@code action.at()} as the deletion request time; {@code action} is appended to
+   * the item's trail. The condition is the status the caller saw ({@code action.fromStatus()}), so
+   * a concurrent change is reported, never overwritten.
+   */
+  TransitionResult forceRelease(String sandboxId, com.sandboxbroker.core.sandbox.AdminAction action);
+
+  /**
+   * Removes every sandbox record in {@code status} from the table (never upstream), each with a
+   * condition on that status; returns how many it removed.
+   */
+  int deleteByStatus(SandboxStatus status);
+
+  /** Removes {@code stale} records whose {@code stale_since} is at or before the cutoff. */
+  int deleteStale(long staleSinceAtOrBefore);
 }

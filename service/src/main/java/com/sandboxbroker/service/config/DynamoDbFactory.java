@@ -11,6 +11,7 @@ import jakarta.validation.constraints.NotNull;
 import java.io.File;
 import java.net.URI;
 import java.time.Duration;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -38,6 +39,10 @@ public final class DynamoDbFactory {
   @JsonProperty private boolean createTable = false;
   /** Sized above the Jetty threads that may allocate at once, so requests never queue for a socket. */
   @JsonProperty private int maxConnections = 256;
+  /** SDK attempts per call (the SDK's own default is 3); throttling and 5xx are retried with backoff. */
+  @JsonProperty private int maxAttempts = 3;
+  /** DynamoDB answers in milliseconds; a socket silent this long is a dead connection. */
+  @JsonProperty private int socketTimeoutSeconds = 5;
   @JsonProperty @Valid private Local local = new Local();
 
   /** Embedded DynamoDB Local settings. */
@@ -94,13 +99,18 @@ public final class DynamoDbFactory {
                 ApacheHttpClient.builder()
                     .maxConnections(maxConnections)
                     .connectionTimeout(Duration.ofSeconds(2))
-                    .socketTimeout(Duration.ofSeconds(5))
+                    .socketTimeout(Duration.ofSeconds(socketTimeoutSeconds))
                     .build());
+    // one override: a second overrideConfiguration(...) call would replace this one
+    builder.overrideConfiguration(
+        o -> {
+          o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(maxAttempts).build());
+          if (metrics != null) {
+            o.addExecutionInterceptor(metrics.interceptor());
+          }
+        });
     if (endpoint != null && !endpoint.isBlank()) {
       builder.endpointOverride(URI.create(endpoint));
-    }
-    if (metrics != null) {
-      builder.overrideConfiguration(o -> o.addExecutionInterceptor(metrics.interceptor()));
     }
     DynamoDbClient client = builder.build();
     lifecycle.manage(

@@ -32,6 +32,24 @@ public final class JsonErrorHandler extends org.eclipse.jetty.ee10.servlet.Error
     return writeJson(response, callback, code);
   }
 
+  /** Every method gets the JSON body (Jetty's default writes one only for GET, POST and HEAD). */
+  @Override
+  public boolean errorPageForMethod(String method) {
+    return true;
+  }
+
+  /**
+   * Always JSON, whatever the request's Accept header says: Jetty's default negotiation writes an
+   * empty body (no request id, no security headers) when nothing acceptable is offered, e.g. an
+   * empty {@code Accept}.
+   */
+  @Override
+  protected void generateResponse(
+      Request request, Response response, int code, String message, Throwable cause, Callback callback)
+      throws IOException {
+    writeJson(response, callback, code);
+  }
+
   /** The server-level twin, for errors raised before a request reaches the context. */
   public static final class ServerLevel extends org.eclipse.jetty.server.handler.ErrorHandler {
     @Override
@@ -46,6 +64,24 @@ public final class JsonErrorHandler extends org.eclipse.jetty.ee10.servlet.Error
         Throwable cause)
         throws IOException {
       return writeJson(response, callback, code);
+    }
+
+    /** Every method gets the JSON body (Jetty's default writes one only for GET, POST and HEAD). */
+    @Override
+    public boolean errorPageForMethod(String method) {
+      return true;
+    }
+
+    /**
+     * Always JSON, whatever the request's Accept header says: Jetty's default negotiation writes an
+     * empty body (no request id, no security headers) when nothing acceptable is offered, e.g. an
+     * empty {@code Accept}.
+     */
+    @Override
+    protected void generateResponse(
+        Request request, Response response, int code, String message, Throwable cause, Callback callback)
+        throws IOException {
+      writeJson(response, callback, code);
     }
   }
 
@@ -69,7 +105,7 @@ public final class JsonErrorHandler extends org.eclipse.jetty.ee10.servlet.Error
     return true;
   }
 
-  private static String codeFor(int status) {
+  static String codeFor(int status) {
     return switch (status) {
       case 404 -> "NOT_FOUND";
       case 405 -> "METHOD_NOT_ALLOWED";
@@ -80,7 +116,7 @@ public final class JsonErrorHandler extends org.eclipse.jetty.ee10.servlet.Error
     };
   }
 
-  private static String messageFor(int status) {
+  static String messageFor(int status) {
     return switch (status) {
       case 404 -> "No such endpoint";
       case 405 -> "Method not allowed on this endpoint";

@@ -9,6 +9,15 @@ import com.sandboxbroker.service.api.SandboxResponse;
 import com.sandboxbroker.service.auth.Caller;
 import com.sandboxbroker.service.errors.ApiException;
 import com.sandboxbroker.service.http.TrackHeaders;
+import com.sandboxbroker.service.api.ErrorResponse;
+import com.sandboxbroker.service.observability.ApiAction;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -28,6 +37,7 @@ import jakarta.ws.rs.core.SecurityContext;
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Caller.TRACK)
+@Tag(name = "track", description = "Lab track endpoints (track token)")
 public final class AllocationResource {
   private final Allocator allocator;
 
@@ -37,13 +47,30 @@ public final class AllocationResource {
 
   @POST
   @Path("allocate")
+  @ApiAction("allocate")
+  @Operation(
+      summary = "Allocate a sandbox to the identity",
+      description =
+          "Gives the identity one available sandbox (201) or returns the one it already holds for"
+              + " the same Idempotency-Key (200, same body). Takes no body; send none or an empty"
+              + " one with any content type.")
+  @ApiResponse(responseCode = "201", description = "New allocation", content = @Content(schema = @Schema(implementation = AllocateResponse.class)))
+  @ApiResponse(responseCode = "200", description = "Replay of the identity's live allocation", content = @Content(schema = @Schema(implementation = AllocateResponse.class)))
+  @ApiResponse(responseCode = "400", description = "MISSING_SANDBOX_ID, INVALID_SANDBOX_ID, INVALID_TRACK_ID, INVALID_NAME_PREFIX, INVALID_IDEMPOTENCY_KEY", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(responseCode = "403", description = "FORBIDDEN (not a track token), PREFIX_NOT_ALLOWED, LAB_NOT_ALLOWED", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(
+      responseCode = "409",
+      description = "NO_SANDBOXES_AVAILABLE (retry_after 30, reason pool_empty|no_prefix_match, Retry-After header) or IDENTITY_LIMIT_REACHED",
+      headers = @Header(name = "Retry-After", description = "Seconds (NO_SANDBOXES_AVAILABLE only)", schema = @Schema(type = "integer")),
+      content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(responseCode = "503", description = "ALLOCATION_TIMEOUT: busy, retry shortly", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public Response allocate(
       @Context SecurityContext security,
-      @HeaderParam(TrackHeaders.IDENTITY) String identityHeader,
-      @HeaderParam(TrackHeaders.LEGACY_IDENTITY) String legacyIdentity,
-      @HeaderParam(TrackHeaders.LAB) String labHeader,
-      @HeaderParam(TrackHeaders.NAME_PREFIX) String prefixHeader,
-      @HeaderParam(TrackHeaders.IDEMPOTENCY_KEY) String keyHeader) {
+      @Parameter(description = "The learner's identity (Instruqt participant id), ≤ 256 characters") @HeaderParam(TrackHeaders.IDENTITY) String identityHeader,
+      @Parameter(description = "Legacy identity header, used when X-Instruqt-Sandbox-ID is absent or blank") @HeaderParam(TrackHeaders.LEGACY_IDENTITY) String legacyIdentity,
+      @Parameter(description = "Lab label, stored as track_name") @HeaderParam(TrackHeaders.LAB) String labHeader,
+      @Parameter(description = "Only sandboxes whose name starts with this (case-sensitive)") @HeaderParam(TrackHeaders.NAME_PREFIX) String prefixHeader,
+      @Parameter(description = "Defaults to the identity; the same key replays the same allocation") @HeaderParam(TrackHeaders.IDEMPOTENCY_KEY) String keyHeader) {
     Caller caller = (Caller) security.getUserPrincipal();
     String identity = TrackHeaders.identity(identityHeader, legacyIdentity);
     String lab = lab(caller, labHeader);
@@ -60,20 +87,34 @@ public final class AllocationResource {
 
   @GET
   @Path("sandboxes/{sandboxId}")
+  @ApiAction("owner_view")
+  @Operation(summary = "The owner's view of a sandbox", description = "Visible to its owner in every status until the record is gone.")
+  @ApiResponse(responseCode = "200", description = "The sandbox", content = @Content(schema = @Schema(implementation = SandboxResponse.class)))
+  @ApiResponse(responseCode = "400", description = "MISSING_SANDBOX_ID, INVALID_SANDBOX_ID", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(responseCode = "403", description = "NOT_SANDBOX_OWNER, or FORBIDDEN (not a track token)", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(responseCode = "404", description = "SANDBOX_NOT_FOUND", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public SandboxResponse get(
       @PathParam("sandboxId") String sandboxId,
-      @HeaderParam(TrackHeaders.IDENTITY) String identityHeader,
-      @HeaderParam(TrackHeaders.LEGACY_IDENTITY) String legacyIdentity) {
+      @Parameter(description = "The learner's identity") @HeaderParam(TrackHeaders.IDENTITY) String identityHeader,
+      @Parameter(description = "Legacy identity header") @HeaderParam(TrackHeaders.LEGACY_IDENTITY) String legacyIdentity) {
     String identity = TrackHeaders.identity(identityHeader, legacyIdentity);
     return SandboxResponse.from(allocator.ownerView(SandboxIds.valid(sandboxId), identity));
   }
 
   @POST
   @Path("sandboxes/{sandboxId}/mark-for-deletion")
+  @ApiAction("mark_for_deletion")
+  @Operation(
+      summary = "Release the sandbox for deletion",
+      description = "Idempotent: the owner repeating the call gets 200 and the same deletion_requested_at, also after cleanup finished. Takes no body.")
+  @ApiResponse(responseCode = "200", description = "Marked (or already marked/deleted)", content = @Content(schema = @Schema(implementation = DeletionMarkResponse.class)))
+  @ApiResponse(responseCode = "400", description = "MISSING_SANDBOX_ID, INVALID_SANDBOX_ID", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(responseCode = "403", description = "NOT_SANDBOX_OWNER, or FORBIDDEN (not a track token)", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(responseCode = "404", description = "SANDBOX_NOT_FOUND (never existed, or retention passed)", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public DeletionMarkResponse markForDeletion(
       @PathParam("sandboxId") String sandboxId,
-      @HeaderParam(TrackHeaders.IDENTITY) String identityHeader,
-      @HeaderParam(TrackHeaders.LEGACY_IDENTITY) String legacyIdentity) {
+      @Parameter(description = "The learner's identity") @HeaderParam(TrackHeaders.IDENTITY) String identityHeader,
+      @Parameter(description = "Legacy identity header") @HeaderParam(TrackHeaders.LEGACY_IDENTITY) String legacyIdentity) {
     String identity = TrackHeaders.identity(identityHeader, legacyIdentity);
     return DeletionMarkResponse.from(allocator.markForDeletion(SandboxIds.valid(sandboxId), identity));
   }

@@ -160,4 +160,29 @@ public final class TestBroker implements AutoCloseable {
       throw new IllegalStateException(e);
     }
   }
+
+  // ---- admin API tests (issue 3) ----
+
+  /** A bodiless request with a bearer token (null: no Authorization header). */
+  public HttpResponse<String> call(String method, String path, String token) {
+    return send(request(path, token).method(method, HttpRequest.BodyPublishers.noBody()).build());
+  }
+
+  public HttpResponse<String> get(String path, String token) {
+    return call("GET", path, token);
+  }
+
+  public HttpResponse<String> post(String path, String token) {
+    return call("POST", path, token);
+  }
+
+  /** {@code GET} on the admin connector (metrics, health checks); no token there. */
+  public HttpResponse<String> adminGet(String path) {
+    return send(HttpRequest.newBuilder(adminUri(path)).timeout(Duration.ofSeconds(60)).GET().build());
+  }
+
+  /** The HTTP client, for tests that build unusual requests themselves. */
+  public HttpClient http() {
+    return http;
+  }
 }

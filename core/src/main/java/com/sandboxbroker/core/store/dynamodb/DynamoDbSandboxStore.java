@@ -13,6 +13,7 @@ import com.sandboxbroker.core.contract.TableContract;
 import com.sandboxbroker.core.sandbox.Lease;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
+import com.sandboxbroker.core.sandbox.UpstreamSandbox;
 import com.sandboxbroker.core.store.ClaimResult;
 import com.sandboxbroker.core.store.InvalidCursorException;
 import com.sandboxbroker.core.store.LeasePutResult;
@@ -326,6 +327,238 @@ public final class DynamoDbSandboxStore implements SandboxStore {
     }
   }
 
+  @Override
+  public List<Sandbox> sandboxesInStatus(SandboxStatus status) {
+    List<Sandbox> all = new ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      var request =
+          QueryRequest.builder()
+              .tableName(tableName)
+              .indexName(STATUS_INDEX)
+              .keyConditionExpression("#status = :status")
+              .expressionAttributeNames(Map.of("#status", Items.STATUS))
+              .expressionAttributeValues(Map.of(":status", s(status.wireName())))
+              .exclusiveStartKey(start)
+              .build();
+      QueryResponse page = dynamo.query(request);
+      page.items().forEach(i -> all.add(Items.toSandbox(i)));
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+    return all;
+  }
+
+  @Override
+  public TransitionResult refreshFromUpstream(Sandbox seen, UpstreamSandbox upstream) {
+    return conditionalUpdate(seen, SandboxStatus.AVAILABLE, refreshSet(seen, upstream, null));
+  }
+
+  @Override
+  public TransitionResult recordMissing(Sandbox seen) {
+    return conditionalUpdate(
+        seen,
+        SandboxStatus.AVAILABLE,
+        new SetClause().set(Items.MISSING_COUNT, n(seen.missingCount() + 1L)));
+  }
+
+  @Override
+  public TransitionResult markStale(Sandbox seen, long now) {
+    return conditionalUpdate(
+        seen,
+        SandboxStatus.AVAILABLE,
+        new SetClause()
+            .set(Items.STATUS, s(SandboxStatus.STALE.wireName()))
+            .set(Items.MISSING_COUNT, n(seen.missingCount() + 1L))
+            .set(Items.STALE_SINCE, n(now)));
+  }
+
+  @Override
+  public TransitionResult reviveStale(Sandbox seen, UpstreamSandbox upstream) {
+    return conditionalUpdate(
+        seen,
+        SandboxStatus.STALE,
+        refreshSet(seen, upstream, SandboxStatus.AVAILABLE).set(Items.STALE_SINCE, n(0)));
+  }
+
+  @Override
+  public TransitionResult expireAllocation(Sandbox seen, long now) {
+    try {
+      var response =
+          dynamo.updateItem(
+              b ->
+                  b.tableName(tableName)
+                      .key(Items.sandboxKey(seen.sandboxId()))
+                      .updateExpression(
+                          "SET #status = :pending, #drq = :now,"
+                              + " #version = if_not_exists(#version, :zero) + :one")
+                      .conditionExpression("#status = :allocated AND #lease = :lease AND #exp <= :now")
+                      .expressionAttributeNames(
+                          Map.of(
+                              "#status", Items.STATUS,
+                              "#lease", Items.LEASE_ID,
+                              "#exp", Items.EXPIRES_AT,
+                              "#drq", Items.DELETION_REQUESTED_AT,
+                              "#version", Items.VERSION))
+                      .expressionAttributeValues(
+                          Map.of(
+                              ":pending", s(SandboxStatus.PENDING_DELETION.wireName()),
+                              ":allocated", s(SandboxStatus.ALLOCATED.wireName()),
+                              ":lease", s(seen.leaseId()),
+                              ":now", n(now),
+                              ":zero", n(0),
+                              ":one", n(1)))
+                      .returnValues(ReturnValue.ALL_NEW)
+                      .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      return new TransitionResult(true, Optional.of(Items.toSandbox(response.attributes())));
+    } catch (ConditionalCheckFailedException e) {
+      return new TransitionResult(false, oldSandbox(e));
+    }
+  }
+
+  @Override
+  public boolean purgeStale(Sandbox seen, long staleBefore) {
+    Map<String, String> names = new HashMap<>();
+    Map<String, AttributeValue> values = new HashMap<>();
+    String condition = expectation(seen, SandboxStatus.STALE, names, values) + " AND #since <= :before";
+    names.put("#since", Items.STALE_SINCE);
+    values.put(":before", n(staleBefore));
+    try {
+      dynamo.deleteItem(
+          b ->
+              b.tableName(tableName)
+                  .key(Items.sandboxKey(seen.sandboxId()))
+                  .conditionExpression(condition)
+                  .expressionAttributeNames(names)
+                  .expressionAttributeValues(values));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public TransitionResult recordPreDeleteOutcome(Sandbox seen, String outcome, long now) {
+    return conditionalUpdate(
+        seen,
+        SandboxStatus.PENDING_DELETION,
+        new SetClause().set(Items.PREDELETE_OUTCOME, s(outcome)).set(Items.PREDELETE_AT, n(now)));
+  }
+
+  @Override
+  public TransitionResult recordDeleted(Sandbox seen, long now, long ttl) {
+    return conditionalUpdate(
+        seen,
+        SandboxStatus.PENDING_DELETION,
+        new SetClause()
+            .set(Items.STATUS, s(SandboxStatus.DELETED.wireName()))
+            .set(Items.DELETED_AT, n(now))
+            .set(Items.DELETION_ATTEMPTS, n(seen.deletionAttempts() + 1L))
+            .set(Items.NEXT_ATTEMPT_AT, n(0))
+            .set(Items.LAST_ERROR, s(""))
+            .set(TableContract.TTL_ATTRIBUTE, n(ttl)));
+  }
+
+  @Override
+  public TransitionResult recordDeletionRetry(
+      Sandbox seen, int attempts, long nextAttemptAt, String error) {
+    return conditionalUpdate(
+        seen,
+        SandboxStatus.PENDING_DELETION,
+        new SetClause()
+            .set(Items.DELETION_ATTEMPTS, n(attempts))
+            .set(Items.NEXT_ATTEMPT_AT, n(nextAttemptAt))
+            .set(Items.LAST_ERROR, s(error)));
+  }
+
+  @Override
+  public TransitionResult recordDeletionFailed(Sandbox seen, int attempts, String error) {
+    return conditionalUpdate(
+        seen,
+        SandboxStatus.PENDING_DELETION,
+        new SetClause()
+            .set(Items.STATUS, s(SandboxStatus.DELETION_FAILED.wireName()))
+            .set(Items.DELETION_ATTEMPTS, n(attempts))
+            .set(Items.NEXT_ATTEMPT_AT, n(0))
+            .set(Items.LAST_ERROR, s(error)));
+  }
+
+  /** Only the upstream attributes that changed, so an unchanged account costs no write at all. */
+  private static SetClause refreshSet(Sandbox seen, UpstreamSandbox u, SandboxStatus newStatus) {
+    SetClause set = new SetClause();
+    if (!seen.name().equals(u.name())) {
+      set.set(Items.NAME, s(u.name()));
+    }
+    if (!seen.externalId().equals(u.externalId())) {
+      set.set(Items.EXTERNAL_ID, s(u.externalId()));
+    }
+    if (!seen.sfdcAccountId().equals(u.sfdcAccountId())) {
+      set.set(Items.SFDC_ACCOUNT_ID, s(u.sfdcAccountId()));
+    }
+    if (seen.missingCount() != 0) {
+      set.set(Items.MISSING_COUNT, n(0));
+    }
+    if (newStatus != null) {
+      set.set(Items.STATUS, s(newStatus.wireName()));
+    }
+    return set;
+  }
+
+  /** The SET part of an update expression, built from only the attributes a transition changes. */
+  private static final class SetClause {
+    private final Map<String, AttributeValue> values = new java.util.LinkedHashMap<>();
+
+    SetClause set(String attribute, AttributeValue value) {
+      values.put(attribute, value);
+      return this;
+    }
+  }
+
+  /**
+   * {@code #status = :expected AND #version = :version} (an item written before versions existed
+   * has none, which counts as 0).
+   */
+  private static String expectation(
+      Sandbox seen, SandboxStatus expected, Map<String, String> names, Map<String, AttributeValue> values) {
+    names.put("#status", Items.STATUS);
+    names.put("#version", Items.VERSION);
+    values.put(":expected", s(expected.wireName()));
+    values.put(":seenVersion", n(seen.version()));
+    return seen.version() == 0
+        ? "#status = :expected AND (attribute_not_exists(#version) OR #version = :seenVersion)"
+        : "#status = :expected AND #version = :seenVersion";
+  }
+
+  private TransitionResult conditionalUpdate(Sandbox seen, SandboxStatus expected, SetClause set) {
+    Map<String, String> names = new HashMap<>();
+    Map<String, AttributeValue> values = new HashMap<>();
+    String condition = expectation(seen, expected, names, values);
+    StringBuilder update = new StringBuilder("SET #version = :nextVersion");
+    values.put(":nextVersion", n(seen.version() + 1));
+    int i = 0;
+    for (var e : set.values.entrySet()) {
+      names.put("#a" + i, e.getKey());
+      values.put(":a" + i, e.getValue());
+      update.append(", #a").append(i).append(" = :a").append(i);
+      i++;
+    }
+    try {
+      var response =
+          dynamo.updateItem(
+              b ->
+                  b.tableName(tableName)
+                      .key(Items.sandboxKey(seen.sandboxId()))
+                      .updateExpression(update.toString())
+                      .conditionExpression(condition)
+                      .expressionAttributeNames(names)
+                      .expressionAttributeValues(values)
+                      .returnValues(ReturnValue.ALL_NEW)
+                      .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      return new TransitionResult(true, Optional.of(Items.toSandbox(response.attributes())));
+    } catch (ConditionalCheckFailedException e) {
+      return new TransitionResult(false, oldSandbox(e));
+    }
+  }
+
   /** The item a failed condition saw; falls back to a consistent read on emulators without it. */
   private Optional<Sandbox> oldSandbox(ConditionalCheckFailedException e) {
     if (e.hasItem() && !e.item().isEmpty()) {
@@ -346,5 +579,252 @@ public final class DynamoDbSandboxStore implements SandboxStore {
 
   private static KeySchemaElement key(String name, KeyType type) {
     return KeySchemaElement.builder().attributeName(name).keyType(type).build();
+  }
+
+  // ---- admin API (issue 3) ----
+
+  /**
+   * Items read per request while filling a list page: enough that a sparse filter needs few round
+   * trips, small enough that one request stays far below DynamoDB's 1 MB page.
+   */
+  private static final int LIST_BATCH = 200;
+
+  private final CursorCodec tableCursors = new CursorCodec(Set.of(PARTITION_KEY, SORT_KEY));
+
+  @Override
+  public Page<Sandbox> listSandboxes(
+      com.sandboxbroker.core.store.SandboxFilter filter, Optional<String> cursor, int limit) {
+    boolean byStatus = filter.status().isPresent();
+    CursorCodec codec = byStatus ? indexCursors : tableCursors;
+    Map<String, AttributeValue> start = cursor.map(codec::decode).orElse(null);
+    Map<String, String> names = new HashMap<>(Map.of("#pk", PARTITION_KEY));
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(":sbx", s(SANDBOX_PK_PREFIX)));
+    List<String> conditions = new ArrayList<>(List.of("begins_with(#pk, :sbx)"));
+    filter.lab().ifPresent(lab -> {
+      names.put("#lab", Items.TRACK_NAME);
+      values.put(":lab", s(lab));
+      conditions.add("#lab = :lab");
+    });
+    filter.owner().ifPresent(owner -> {
+      names.put("#owner", Items.ALLOCATED_TO);
+      values.put(":owner", s(owner));
+      conditions.add("#owner = :owner");
+    });
+    String filterExpression = String.join(" AND ", conditions);
+    filter.status().ifPresent(st -> {
+      names.put("#status", Items.STATUS);
+      values.put(":status", s(st.wireName()));
+    });
+
+    List<Sandbox> page = new ArrayList<>(limit);
+    boolean firstRequest = true;
+    while (true) {
+      List<Map<String, AttributeValue>> items;
+      Map<String, AttributeValue> lastEvaluated;
+      try {
+        if (byStatus) {
+          QueryResponse r =
+              dynamo.query(
+                  QueryRequest.builder()
+                      .tableName(tableName)
+                      .indexName(STATUS_INDEX)
+                      .keyConditionExpression("#status = :status")
+                      .filterExpression(filterExpression)
+                      .expressionAttributeNames(names)
+                      .expressionAttributeValues(values)
+                      .exclusiveStartKey(start)
+                      .limit(Math.max(limit, LIST_BATCH))
+                      .build());
+          items = r.items();
+          lastEvaluated = r.lastEvaluatedKey();
+        } else {
+          ScanResponse r =
+              dynamo.scan(
+                  ScanRequest.builder()
+                      .tableName(tableName)
+                      .filterExpression(filterExpression)
+                      .expressionAttributeNames(names)
+                      .expressionAttributeValues(values)
+                      .exclusiveStartKey(start)
+                      .consistentRead(true)
+                      .limit(Math.max(limit, LIST_BATCH))
+                      .build());
+          items = r.items();
+          lastEvaluated = r.lastEvaluatedKey();
+        }
+      } catch (DynamoDbException e) {
+        if (firstRequest && cursor.isPresent() && e.statusCode() == 400) {
+          throw new InvalidCursorException(); // well-formed, but not a position in this listing
+        }
+        throw e;
+      }
+      firstRequest = false;
+      boolean more = lastEvaluated != null && !lastEvaluated.isEmpty();
+      for (int i = 0; i < items.size(); i++) {
+        page.add(Items.toSandbox(items.get(i)));
+        if (page.size() == limit) {
+          // resume right after the last item returned, which may sit mid-way through a batch
+          boolean rest = more || i < items.size() - 1;
+          return new Page<>(
+              page, rest ? Optional.of(codec.encode(keyOf(items.get(i), byStatus))) : Optional.empty());
+        }
+      }
+      if (!more) {
+        return new Page<>(page, Optional.empty());
+      }
+      start = lastEvaluated;
+    }
+  }
+
+  private static Map<String, AttributeValue> keyOf(Map<String, AttributeValue> item, boolean indexed) {
+    Map<String, AttributeValue> key = new HashMap<>();
+    key.put(PARTITION_KEY, item.get(PARTITION_KEY));
+    key.put(SORT_KEY, item.get(SORT_KEY));
+    if (indexed) {
+      key.put(STATUS_INDEX_PARTITION_KEY, item.get(STATUS_INDEX_PARTITION_KEY));
+      key.put(STATUS_INDEX_SORT_KEY, item.get(STATUS_INDEX_SORT_KEY));
+    }
+    return key;
+  }
+
+  @Override
+  public Optional<com.sandboxbroker.core.store.AuditedSandbox> findAudited(String sandboxId) {
+    var item =
+        dynamo
+            .getItem(b -> b.tableName(tableName).key(Items.sandboxKey(sandboxId)).consistentRead(true))
+            .item();
+    return item == null || item.isEmpty()
+        ? Optional.empty()
+        : Optional.of(
+            new com.sandboxbroker.core.store.AuditedSandbox(
+                Items.toSandbox(item), Items.toAdminActions(item)));
+  }
+
+  @Override
+  public TransitionResult retryDeletion(
+      String sandboxId, com.sandboxbroker.core.sandbox.AdminAction action) {
+    return adminTransition(
+        sandboxId,
+        action,
+        "#status = :pending, #attempts = :zero, #next = :zero",
+        "#status = :failed",
+        Map.of("#attempts", Items.DELETION_ATTEMPTS, "#next", Items.NEXT_ATTEMPT_AT),
+        Map.of(":failed", s(SandboxStatus.DELETION_FAILED.wireName())));
+  }
+
+  @Override
+  public TransitionResult forceRelease(
+      String sandboxId, com.sandboxbroker.core.sandbox.AdminAction action) {
+    SandboxStatus from = action.fromStatus();
+    if (!from.isLive() || from == SandboxStatus.PENDING_DELETION) {
+      return new TransitionResult(false, findSandbox(sandboxId));
+    }
+    return adminTransition(
+        sandboxId,
+        action,
+        "#status = :pending, #drq = :now",
+        "#status = :from",
+        Map.of("#drq", Items.DELETION_REQUESTED_AT),
+        Map.of(":from", s(from.wireName()), ":now", n(action.at())));
+  }
+
+  /** One conditional UpdateItem: the transition, the version bump and the trail entry together. */
+  private TransitionResult adminTransition(
+      String sandboxId,
+      com.sandboxbroker.core.sandbox.AdminAction action,
+      String set,
+      String condition,
+      Map<String, String> extraNames,
+      Map<String, AttributeValue> extraValues) {
+    Map<String, String> names = new HashMap<>(extraNames);
+    names.put("#status", Items.STATUS);
+    names.put("#version", Items.VERSION);
+    names.put("#trail", Items.ADMIN_ACTIONS);
+    Map<String, AttributeValue> values = new HashMap<>(extraValues);
+    values.put(":pending", s(SandboxStatus.PENDING_DELETION.wireName()));
+    values.put(":zero", n(0));
+    values.put(":one", n(1));
+    values.put(":entry", AttributeValue.fromL(List.of(Items.toValue(action))));
+    values.put(":empty", AttributeValue.fromL(List.of()));
+    try {
+      var response =
+          dynamo.updateItem(
+              b ->
+                  b.tableName(tableName)
+                      .key(Items.sandboxKey(sandboxId))
+                      .updateExpression(
+                          "SET "
+                              + set
+                              + ", #version = if_not_exists(#version, :zero) + :one,"
+                              + " #trail = list_append(if_not_exists(#trail, :empty), :entry)")
+                      .conditionExpression("attribute_exists(#status) AND " + condition)
+                      .expressionAttributeNames(names)
+                      .expressionAttributeValues(values)
+                      .returnValues(ReturnValue.ALL_NEW)
+                      .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      return new TransitionResult(true, Optional.of(Items.toSandbox(response.attributes())));
+    } catch (ConditionalCheckFailedException e) {
+      return new TransitionResult(false, oldSandbox(e));
+    }
+  }
+
+  @Override
+  public int deleteByStatus(SandboxStatus status) {
+    return deleteFromIndex(status, null, 0);
+  }
+
+  @Override
+  public int deleteStale(long staleSinceAtOrBefore) {
+    return deleteFromIndex(SandboxStatus.STALE, Items.STALE_SINCE, staleSinceAtOrBefore);
+  }
+
+  /**
+   * Reads the status partition of the index to the end and deletes each sandbox item on the
+   * condition that it is still in that status (and, with {@code atOrBeforeAttribute}, old enough);
+   * an item that moved on in between is left alone.
+   */
+  private int deleteFromIndex(SandboxStatus status, String atOrBeforeAttribute, long cutoff) {
+    int deleted = 0;
+    Map<String, AttributeValue> start = null;
+    do {
+      QueryResponse page =
+          dynamo.query(
+              QueryRequest.builder()
+                  .tableName(tableName)
+                  .indexName(STATUS_INDEX)
+                  .keyConditionExpression("#status = :status")
+                  .expressionAttributeNames(Map.of("#status", Items.STATUS))
+                  .expressionAttributeValues(Map.of(":status", s(status.wireName())))
+                  .exclusiveStartKey(start)
+                  .build());
+      for (Map<String, AttributeValue> item : page.items()) {
+        if (!Items.str(item, PARTITION_KEY).startsWith(SANDBOX_PK_PREFIX)) {
+          continue;
+        }
+        Map<String, String> names = new HashMap<>(Map.of("#status", Items.STATUS));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":status", s(status.wireName())));
+        String condition = "#status = :status";
+        if (atOrBeforeAttribute != null) {
+          names.put("#at", atOrBeforeAttribute);
+          values.put(":cutoff", n(cutoff));
+          condition += " AND (attribute_not_exists(#at) OR #at <= :cutoff)";
+        }
+        try {
+          String finalCondition = condition;
+          dynamo.deleteItem(
+              b ->
+                  b.tableName(tableName)
+                      .key(keyOf(item, false))
+                      .conditionExpression(finalCondition)
+                      .expressionAttributeNames(names)
+                      .expressionAttributeValues(values));
+          deleted++;
+        } catch (ConditionalCheckFailedException e) {
+          // changed since the index read: not ours to delete any more
+        }
+      }
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+    return deleted;
   }
 }

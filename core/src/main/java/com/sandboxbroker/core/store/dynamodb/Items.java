@@ -50,6 +50,9 @@ final class Items {
   static final String MISSING_COUNT = "missing_count";
   static final String STALE_SINCE = "stale_since";
   static final String VERSION = "version";
+  /** NIOSXaaS pre-delete clean-up outcome ("cleaned:2", "nothing_to_clean", "failed:<reason>"). */
+  static final String PREDELETE_OUTCOME = "predelete_outcome";
+  static final String PREDELETE_AT = "predelete_at";
 
   // lease attributes (never `status`, so leases stay out of StatusIndex)
   static final String IDENTITY = "identity";
@@ -173,5 +176,40 @@ final class Items {
   static long num(Map<String, AttributeValue> item, String name) {
     AttributeValue v = item.get(name);
     return v == null || v.n() == null ? 0 : new java.math.BigDecimal(v.n()).longValue();
+  }
+
+  // ---- admin API (issue 3) ----
+
+  /** The item's operator trail: a list of maps {at, by, action, from}, appended to, never rewritten. */
+  static final String ADMIN_ACTIONS = "admin_actions";
+
+  static AttributeValue toValue(com.sandboxbroker.core.sandbox.AdminAction a) {
+    return AttributeValue.fromM(
+        Map.of(
+            "at", n(a.at()),
+            "by", s(a.by()),
+            "action", s(a.action()),
+            "from", s(a.fromStatus().wireName())));
+  }
+
+  static java.util.List<com.sandboxbroker.core.sandbox.AdminAction> toAdminActions(
+      Map<String, AttributeValue> item) {
+    AttributeValue list = item.get(ADMIN_ACTIONS);
+    if (list == null || !list.hasL()) {
+      return java.util.List.of();
+    }
+    java.util.List<com.sandboxbroker.core.sandbox.AdminAction> actions = new java.util.ArrayList<>();
+    for (AttributeValue v : list.l()) {
+      if (v.hasM()) {
+        Map<String, AttributeValue> m = v.m();
+        actions.add(
+            new com.sandboxbroker.core.sandbox.AdminAction(
+                num(m, "at"),
+                str(m, "by"),
+                str(m, "action"),
+                SandboxStatus.fromWireName(str(m, "from")).orElse(SandboxStatus.AVAILABLE)));
+      }
+    }
+    return actions;
   }
 }

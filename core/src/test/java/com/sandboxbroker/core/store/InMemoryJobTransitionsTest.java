@@ -1,0 +1,8 @@
+package com.sandboxbroker.core.store;
+
+class InMemoryJobTransitionsTest extends JobTransitionsContract {
+  @Override
+  protected SandboxStore newStore() {
+    return new InMemorySandboxStore();
+  }
+}

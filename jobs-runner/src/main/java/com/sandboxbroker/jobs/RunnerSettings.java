@@ -1,0 +1,229 @@
+package com.sandboxbroker.jobs;
+
+import static com.sandboxbroker.core.contract.JobsEnvironment.*;
+
+import com.sandboxbroker.core.cleanup.CleanupPolicy;
+import com.sandboxbroker.core.contract.JobName;
+import com.sandboxbroker.core.contract.JobsEnvironment;
+import com.sandboxbroker.core.expiry.ExpiryPolicy;
+import com.sandboxbroker.core.provider.csp.CspSettings;
+import com.sandboxbroker.core.provider.niosxaas.NiosXaasSettings;
+import com.sandboxbroker.core.sync.SyncPolicy;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the runner reads from its environment (the contract is {@link JobsEnvironment}),
+ * parsed and validated up front so a bad deployment fails fast with exit code 2 before any work.
+ */
+record RunnerSettings(
+    JobName job,
+    String tableName,
+    Optional<String> region,
+    Optional<URI> dynamoDbEndpoint,
+    boolean createTable,
+    ProviderKind provider,
+    Optional<Path> staticInventory,
+    Optional<CspSettings> csp,
+    Optional<NiosXaasSettings> niosXaas,
+    Optional<String> taskToken,
+    String executionArn,
+    Optional<URI> sfnEndpoint,
+    Duration heartbeatPeriod,
+    Duration lockTtl,
+    Duration runRetention,
+    SyncPolicy sync,
+    CleanupPolicy cleanup,
+    ExpiryPolicy expiry) {
+
+  enum ProviderKind {
+    CSP,
+    STATIC
+  }
+
+  /** Step Functions' heartbeat timeout is set well above this by the CDK app. */
+  static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(30);
+  /** Four heartbeats' worth: a crashed run blocks its job for at most two minutes. */
+  static final Duration DEFAULT_LOCK_TTL = Duration.ofSeconds(120);
+  static final Duration DEFAULT_RUN_RETENTION = Duration.ofDays(30);
+
+  /** Never prints secrets (the nested settings redact theirs; the task token is a capability). */
+  @Override
+  public String toString() {
+    return "RunnerSettings[job=" + job.wireName() + ", table=" + tableName + ", provider=" + provider
+        + ", taskToken=" + (taskToken.isPresent() ? "***" : "none") + "]";
+  }
+
+  static RunnerSettings from(JobName job, Map<String, String> env) {
+    Reader r = new Reader(env);
+    String table = r.required(TABLE_NAME);
+    ProviderKind provider =
+        switch (r.optional(PROVIDER).orElse("csp")) {
+          case "csp" -> ProviderKind.CSP;
+          case "static" -> ProviderKind.STATIC;
+          default -> throw new InvalidConfigException(PROVIDER.name() + " must be csp or static");
+        };
+    boolean needsProvider = job != JobName.EXPIRY;
+    Optional<Path> inventory = r.optional(STATIC_INVENTORY_PATH).map(Path::of);
+    Optional<CspSettings> csp = Optional.empty();
+    if (needsProvider && provider == ProviderKind.STATIC) {
+      if (inventory.isEmpty() || !Files.isReadable(inventory.get())) {
+        throw new InvalidConfigException(STATIC_INVENTORY_PATH.name() + " must name a readable file");
+      }
+    }
+    if (needsProvider && provider == ProviderKind.CSP) {
+      String token = r.optional(CSP_API_TOKEN).orElseThrow(
+          () -> new InvalidConfigException(CSP_API_TOKEN.name() + " is required for PROVIDER=csp"));
+      csp =
+          Optional.of(
+              new CspSettings(
+                  r.uri(CSP_BASE_URL).orElse(CspSettings.DEFAULT_BASE_URL),
+                  token,
+                  r.seconds(CSP_TIMEOUT_SECONDS, CspSettings.DEFAULT_REQUEST_TIMEOUT),
+                  CspSettings.DEFAULT_PAGE_SIZE));
+    }
+    Optional<NiosXaasSettings> nios = Optional.empty();
+    if (job == JobName.CLEANUP && r.bool(NIOSXAAS_ENABLED)) {
+      URI base = r.uri(NIOSXAAS_BASE_URL).orElseThrow(
+          () -> new InvalidConfigException(NIOSXAAS_BASE_URL.name() + " is required when NIOSXaaS is enabled"));
+      String email = r.optional(NIOSXAAS_EMAIL).orElseThrow(
+          () -> new InvalidConfigException(NIOSXAAS_EMAIL.name() + " is required when NIOSXaaS is enabled"));
+      String password = r.optional(NIOSXAAS_PASSWORD).orElseThrow(
+          () -> new InvalidConfigException(NIOSXAAS_PASSWORD.name() + " is required when NIOSXaaS is enabled"));
+      nios =
+          Optional.of(
+              new NiosXaasSettings(
+                  base, email, password,
+                  // present but empty means "all services" (upstream-csp.md)
+                  env.containsKey(NIOSXAAS_SERVICE_NAME.name())
+                      ? env.get(NIOSXAAS_SERVICE_NAME.name()).trim()
+                      : NiosXaasSettings.DEFAULT_SERVICE_NAME,
+                  r.bool(NIOSXAAS_SHADOW_MODE),
+                  r.seconds(CSP_TIMEOUT_SECONDS, CspSettings.DEFAULT_REQUEST_TIMEOUT),
+                  NiosXaasSettings.DEFAULT_SESSION_LIFETIME));
+    }
+    Duration lockTtl = r.seconds(JOB_LOCK_TTL_SECONDS, DEFAULT_LOCK_TTL);
+    Duration heartbeat = r.seconds(SFN_HEARTBEAT_SECONDS, DEFAULT_HEARTBEAT);
+    if (lockTtl.toSeconds() < 1 || heartbeat.toSeconds() < 1) {
+      throw new InvalidConfigException(
+          JOB_LOCK_TTL_SECONDS.name() + " and " + SFN_HEARTBEAT_SECONDS.name() + " must be >= 1");
+    }
+    try {
+      return new RunnerSettings(
+          job,
+          table,
+          r.optional(AWS_REGION),
+          r.uri(DYNAMODB_ENDPOINT),
+          r.bool(CREATE_TABLE),
+          provider,
+          inventory,
+          csp,
+          nios,
+          r.optional(TASK_TOKEN),
+          r.optional(EXECUTION_ARN).orElse(""),
+          r.uri(SFN_ENDPOINT),
+          heartbeat,
+          lockTtl,
+          r.days(JOB_RUN_RETENTION_DAYS, DEFAULT_RUN_RETENTION),
+          new SyncPolicy(
+              r.fraction(SYNC_MAX_STALE_FRACTION, SyncPolicy.DEFAULT_MAX_MISSING_FRACTION),
+              SyncPolicy.DEFAULT_WRITE_PARALLELISM),
+          new CleanupPolicy(
+              r.integer(CLEANUP_PARALLELISM, CleanupPolicy.DEFAULT_PARALLELISM),
+              r.integer(CLEANUP_MAX_ATTEMPTS, CleanupPolicy.DEFAULT_MAX_ATTEMPTS),
+              r.seconds(CLEANUP_BACKOFF_BASE_SECONDS, CleanupPolicy.DEFAULT_BACKOFF_BASE),
+              r.seconds(CLEANUP_BACKOFF_MAX_SECONDS, CleanupPolicy.DEFAULT_BACKOFF_MAX),
+              r.integer(CLEANUP_MAX_ITEMS, CleanupPolicy.DEFAULT_MAX_ITEMS),
+              r.days(DELETED_RETENTION_DAYS, CleanupPolicy.DEFAULT_DELETED_RETENTION),
+              CleanupPolicy.DEFAULT_BREAKER_MINIMUM_CALLS),
+          new ExpiryPolicy(r.hours(STALE_GRACE_HOURS, ExpiryPolicy.DEFAULT_STALE_GRACE)));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(e.getMessage()); // the policies' range checks
+    }
+  }
+
+  /** Reads variables by their contract names; error messages name the variable, never its value. */
+  private record Reader(Map<String, String> env) {
+    Optional<String> optional(JobsEnvironment v) {
+      String value = env.get(v.name());
+      return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    String required(JobsEnvironment v) {
+      return optional(v).orElseThrow(() -> new InvalidConfigException(v.name() + " is required"));
+    }
+
+    boolean bool(JobsEnvironment v) {
+      return optional(v)
+          .map(
+              s -> switch (s.toLowerCase(java.util.Locale.ROOT)) {
+                case "true", "1", "yes" -> true;
+                case "false", "0", "no" -> false;
+                default -> throw new InvalidConfigException(v.name() + " must be true or false");
+              })
+          .orElse(false);
+    }
+
+    Optional<URI> uri(JobsEnvironment v) {
+      return optional(v).map(s -> {
+        try {
+          URI u = URI.create(s);
+          if (u.getScheme() == null || u.getHost() == null) {
+            throw new IllegalArgumentException();
+          }
+          return u;
+        } catch (IllegalArgumentException e) {
+          throw new InvalidConfigException(v.name() + " must be an absolute URL");
+        }
+      });
+    }
+
+    long positive(JobsEnvironment v, long fallback) {
+      return optional(v).map(s -> {
+        try {
+          long n = Long.parseLong(s);
+          if (n < 0) {
+            throw new NumberFormatException();
+          }
+          return n;
+        } catch (NumberFormatException e) {
+          throw new InvalidConfigException(v.name() + " must be a non-negative integer");
+        }
+      }).orElse(fallback);
+    }
+
+    int integer(JobsEnvironment v, int fallback) {
+      return (int) Math.min(Integer.MAX_VALUE, positive(v, fallback));
+    }
+
+    Duration seconds(JobsEnvironment v, Duration fallback) {
+      return Duration.ofSeconds(positive(v, fallback.toSeconds()));
+    }
+
+    Duration hours(JobsEnvironment v, Duration fallback) {
+      return Duration.ofHours(positive(v, fallback.toHours()));
+    }
+
+    Duration days(JobsEnvironment v, Duration fallback) {
+      return Duration.ofDays(positive(v, fallback.toDays()));
+    }
+
+    double fraction(JobsEnvironment v, double fallback) {
+      return optional(v).map(s -> {
+        try {
+          double d = Double.parseDouble(s);
+          if (!(d >= 0 && d <= 1)) {
+            throw new NumberFormatException();
+          }
+          return d;
+        } catch (NumberFormatException e) {
+          throw new InvalidConfigException(v.name() + " must be a number in 0..1");
+        }
+      }).orElse(fallback);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package com.sandboxbroker.service.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.sandboxbroker.core.contract.JobName;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sfn.SfnClient;
+
+/**
+ * The background jobs as the service runs them (design §8). {@code in-process} (local mode): the
+ * three jobs run on their schedules inside the service, and the admin endpoints run them on demand.
+ * {@code step-functions} (deployed): no in-process schedule; an admin request starts the job's
+ * state machine when its ARN is configured.
+ */
+public final class JobsFactory {
+  /** Who runs the jobs. */
+  public enum Mode {
+    IN_PROCESS,
+    STEP_FUNCTIONS
+  }
+
+  /** Where in-process sync and cleanup find the upstream: only the demo pool is served in-process. */
+  public enum Provider {
+    NONE,
+    DEMO
+  }
+
+  @JsonProperty @NotNull private Mode mode = Mode.IN_PROCESS;
+  @JsonProperty @NotNull private Provider inProcessProvider = Provider.NONE;
+  /** Schedule periods in seconds; 0 turns a job's in-process schedule off. */
+  @JsonProperty @Min(0) private int syncIntervalSeconds = 60;
+  @JsonProperty @Min(0) private int cleanupIntervalSeconds = 60;
+  @JsonProperty @Min(0) private int expiryIntervalSeconds = 300;
+  /** Same default as the jobs-runner: a crashed run blocks its job for at most two minutes. */
+  @JsonProperty @Min(1) @Max(3600) private int lockTtlSeconds = 120;
+  @JsonProperty @Min(1) private int runRetentionDays = 30;
+  /** The local demo retries failed deletes sooner than production's 60 s. */
+  @JsonProperty @Min(0) private int cleanupBackoffBaseSeconds = 60;
+  @JsonProperty private String syncStateMachineArn = "";
+  @JsonProperty private String cleanupStateMachineArn = "";
+  @JsonProperty private String expiryStateMachineArn = "";
+  @JsonProperty private String region = "us-east-1";
+  /** Step Functions endpoint override (tests point it at an HTTP stub). */
+  @JsonProperty private String stepFunctionsEndpoint = "";
+
+  public Mode mode() {
+    return mode;
+  }
+
+  public Provider inProcessProvider() {
+    return inProcessProvider;
+  }
+
+  /** The in-process schedule: a job with no entry is not scheduled. */
+  public Map<JobName, Duration> schedule() {
+    Map<JobName, Duration> s = new EnumMap<>(JobName.class);
+    if (mode == Mode.IN_PROCESS) {
+      put(s, JobName.SYNC, syncIntervalSeconds);
+      put(s, JobName.CLEANUP, cleanupIntervalSeconds);
+      put(s, JobName.EXPIRY, expiryIntervalSeconds);
+    }
+    return s;
+  }
+
+  private static void put(Map<JobName, Duration> s, JobName job, int seconds) {
+    if (seconds > 0) {
+      s.put(job, Duration.ofSeconds(seconds));
+    }
+  }
+
+  public Duration lockTtl() {
+    return Duration.ofSeconds(lockTtlSeconds);
+  }
+
+  public Duration runRetention() {
+    return Duration.ofDays(runRetentionDays);
+  }
+
+  public Duration cleanupBackoffBase() {
+    return Duration.ofSeconds(cleanupBackoffBaseSeconds);
+  }
+
+  /** The state machine per job, for the jobs that have one configured. */
+  public Map<JobName, String> stateMachines() {
+    Map<JobName, String> m = new EnumMap<>(JobName.class);
+    if (!syncStateMachineArn.isBlank()) {
+      m.put(JobName.SYNC, syncStateMachineArn.trim());
+    }
+    if (!cleanupStateMachineArn.isBlank()) {
+      m.put(JobName.CLEANUP, cleanupStateMachineArn.trim());
+    }
+    if (!expiryStateMachineArn.isBlank()) {
+      m.put(JobName.EXPIRY, expiryStateMachineArn.trim());
+    }
+    return m;
+  }
+
+  /** A Step Functions client when any state machine is configured. */
+  public Optional<SfnClient> buildStepFunctions() {
+    if (stateMachines().isEmpty()) {
+      return Optional.empty();
+    }
+    // a few StartExecution calls per day: the small URLConnection client is plenty
+    var b = SfnClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(region));
+    if (!stepFunctionsEndpoint.isBlank()) {
+      b.endpointOverride(URI.create(stepFunctionsEndpoint.trim()));
+    }
+    return Optional.of(b.build());
+  }
+}

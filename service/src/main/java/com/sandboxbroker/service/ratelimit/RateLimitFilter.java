@@ -1,0 +1,69 @@
+package com.sandboxbroker.service.ratelimit;
+
+import com.sandboxbroker.service.auth.Caller;
+import com.sandboxbroker.service.errors.ErrorResponses;
+import com.sandboxbroker.service.http.TrackHeaders;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+
+/**
+ * Applies the {@link RateLimiter} to authenticated API requests, after authentication and the role
+ * check so that an anonymous flood cannot drain a real caller's bucket. Public routes (the docs)
+ * carry no principal and are never limited; health endpoints are outside Jersey altogether.
+ */
+@Priority(Priorities.AUTHORIZATION + 100)
+public final class RateLimitFilter implements ContainerRequestFilter, ContainerResponseFilter {
+  public static final String LIMIT_HEADER = "X-RateLimit-Limit";
+  public static final String REMAINING_HEADER = "X-RateLimit-Remaining";
+  private static final String DECISION = RateLimitFilter.class.getName() + ".decision";
+
+  private final RateLimiter limiter;
+
+  public RateLimitFilter(RateLimiter limiter) {
+    this.limiter = limiter;
+  }
+
+  @Override
+  public void filter(ContainerRequestContext request) {
+    if (request.getSecurityContext() == null
+        || !(request.getSecurityContext().getUserPrincipal() instanceof Caller caller)) {
+      return;
+    }
+    RateLimiter.Decision d = limiter.acquire(caller.name(), identityKey(request));
+    request.setProperty(DECISION, d);
+    if (!d.allowed()) {
+      request.abortWith(
+          ErrorResponses.retryable(
+              429,
+              "RATE_LIMIT_EXCEEDED",
+              "Too many requests; retry after the indicated delay",
+              (int) Math.min(d.retryAfterSeconds(), Integer.MAX_VALUE),
+              null));
+    }
+  }
+
+  @Override
+  public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+    if (request.getProperty(DECISION) instanceof RateLimiter.Decision d) {
+      response.getHeaders().putSingle(LIMIT_HEADER, Long.toString(d.limit()));
+      response.getHeaders().putSingle(REMAINING_HEADER, Long.toString(d.remaining()));
+    }
+  }
+
+  /** The identity as the track sends it, bounded so a forged header cannot inflate the key. */
+  private static String identityKey(ContainerRequestContext request) {
+    String id = request.getHeaderString(TrackHeaders.IDENTITY);
+    if (id == null || id.isBlank()) {
+      id = request.getHeaderString(TrackHeaders.LEGACY_IDENTITY);
+    }
+    if (id == null) {
+      return "";
+    }
+    id = id.trim();
+    return id.length() > TrackHeaders.MAX_LENGTH ? id.substring(0, TrackHeaders.MAX_LENGTH) : id;
+  }
+}

@@ -1,0 +1,157 @@
+package com.sandboxbroker.service.resources;
+
+import com.sandboxbroker.core.contract.JobName;
+import com.sandboxbroker.core.job.Job;
+import com.sandboxbroker.core.job.JobError;
+import com.sandboxbroker.core.job.JobLauncher;
+import com.sandboxbroker.core.job.JobOutcome;
+import com.sandboxbroker.core.job.JobRun;
+import com.sandboxbroker.core.job.JobStore;
+import com.sandboxbroker.service.api.JobCompletedResponse;
+import com.sandboxbroker.service.api.JobPauseResponse;
+import com.sandboxbroker.service.api.JobRunResponse;
+import com.sandboxbroker.service.api.JobStartedResponse;
+import com.sandboxbroker.service.api.JobStatusResponse;
+import com.sandboxbroker.service.api.JobsResponse;
+import com.sandboxbroker.service.auth.Caller;
+import com.sandboxbroker.service.errors.ApiException;
+import com.sandboxbroker.service.jobs.StepFunctionsJobStarter;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Admin job control (contract §3): run a job now, list the jobs' last runs, pause and resume one
+ * job. A run goes through the same {@link JobLauncher} as the schedules (lock, pause, run record),
+ * or, where the job has a state machine, starts an execution of it.
+ */
+@Path("/admin")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Caller.ADMIN)
+public final class JobResource {
+  /** How many recent runs {@code GET /admin/jobs} shows per job. */
+  private static final int LAST_RUNS = 10;
+
+  private final JobLauncher launcher;
+  private final Map<JobName, Job> inProcessJobs;
+  private final JobStore jobStore;
+  private final Optional<StepFunctionsJobStarter> stepFunctions;
+  private final Clock clock;
+
+  public JobResource(
+      JobLauncher launcher,
+      Map<JobName, Job> inProcessJobs,
+      JobStore jobStore,
+      Optional<StepFunctionsJobStarter> stepFunctions,
+      Clock clock) {
+    this.launcher = launcher;
+    this.inProcessJobs = Map.copyOf(inProcessJobs);
+    this.jobStore = jobStore;
+    this.stepFunctions = stepFunctions;
+    this.clock = clock;
+  }
+
+  @POST
+  @Path("sync")
+  public Response sync() {
+    return run(JobName.SYNC);
+  }
+
+  @POST
+  @Path("cleanup")
+  public Response cleanup() {
+    return run(JobName.CLEANUP);
+  }
+
+  @POST
+  @Path("auto-expire")
+  public Response autoExpire() {
+    return run(JobName.EXPIRY);
+  }
+
+  @GET
+  @Path("jobs")
+  public JobsResponse jobs() {
+    long now = clock.millis();
+    return new JobsResponse(
+        Arrays.stream(JobName.values())
+            .map(
+                job ->
+                    new JobStatusResponse(
+                        job.wireName(),
+                        jobStore.isPaused(job),
+                        jobStore.isLocked(job, now),
+                        stepFunctions.filter(s -> s.orchestrates(job)).isPresent() ? "step-functions" : "in-process",
+                        jobStore.recentRuns(job, LAST_RUNS).stream().map(JobRunResponse::from).toList()))
+            .toList());
+  }
+
+  @POST
+  @Path("jobs/{job}/pause")
+  public JobPauseResponse pause(@PathParam("job") String job) {
+    JobName name = jobName(job);
+    jobStore.setPaused(name, true, clock.instant().getEpochSecond());
+    return new JobPauseResponse(name.wireName(), true);
+  }
+
+  @POST
+  @Path("jobs/{job}/resume")
+  public JobPauseResponse resume(@PathParam("job") String job) {
+    JobName name = jobName(job);
+    jobStore.setPaused(name, false, clock.instant().getEpochSecond());
+    return new JobPauseResponse(name.wireName(), false);
+  }
+
+  private Response run(JobName name) {
+    if (stepFunctions.isPresent() && stepFunctions.get().orchestrates(name)) {
+      if (jobStore.isPaused(name)) {
+        throw pausedError(name);
+      }
+      if (jobStore.isLocked(name, clock.millis())) {
+        throw runningError(name);
+      }
+      String arn = stepFunctions.get().start(name).orElseThrow();
+      return Response.accepted(JobStartedResponse.started(name.wireName(), arn)).build();
+    }
+    Job job = inProcessJobs.get(name);
+    if (job == null) {
+      throw new ApiException(
+          503, "JOB_NOT_AVAILABLE", "This deployment runs " + name.wireName() + " neither in-process nor through Step Functions");
+    }
+    JobRun run = launcher.launch(job, "");
+    if (run.outcome() == JobOutcome.SKIPPED) {
+      throw "paused".equals(run.detail()) ? pausedError(name) : runningError(name);
+    }
+    if (run.outcome() == JobOutcome.FAILED) {
+      JobError error = run.error().orElse(JobError.JOB_FAILED);
+      throw error == JobError.UPSTREAM_UNAVAILABLE
+          ? new ApiException(503, "UPSTREAM_UNAVAILABLE", "The upstream provider is unavailable; the job will retry")
+          : new ApiException(500, "JOB_FAILED", "The job failed; see GET /admin/jobs");
+    }
+    return Response.ok(JobCompletedResponse.from(run)).build();
+  }
+
+  private static ApiException runningError(JobName name) {
+    return new ApiException(409, "JOB_ALREADY_RUNNING", "A " + name.wireName() + " run is already in progress");
+  }
+
+  private static ApiException pausedError(JobName name) {
+    return new ApiException(409, "JOB_PAUSED", "The " + name.wireName() + " job is paused; resume it first");
+  }
+
+  private static JobName jobName(String job) {
+    // the admin run endpoint is "auto-expire"; accept that spelling for the expiry job too
+    String wire = "auto-expire".equals(job) ? JobName.EXPIRY.wireName() : job;
+    return JobName.fromWireName(wire)
+        .orElseThrow(() -> new ApiException(404, "JOB_NOT_FOUND", "No such job (sync, cleanup, expiry)"));
+  }
+}
