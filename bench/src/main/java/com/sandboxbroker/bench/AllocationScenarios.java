@@ -38,7 +38,7 @@ final class AllocationScenarios {
   /** Readback and replay checks run after the timed part; enough parallelism to be quick. */
   private static final int CHECK_CLIENTS = 16;
   /** Sustained readback is sampled: all of several thousand would take longer than the run. */
-  private static final int SUSTAINED_READBACK_SAMPLE = 1000;
+  private static final int SUSTAINED_READBACK_SAMPLE = 500;
 
   private final BenchOptions options;
   private final Path workDir;
