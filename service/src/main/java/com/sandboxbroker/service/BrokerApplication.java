@@ -36,6 +36,7 @@ import com.sandboxbroker.service.http.HealthServlets;
 import com.sandboxbroker.service.http.JsonErrorHandler;
 import com.sandboxbroker.service.http.RequestIdFilter;
 import com.sandboxbroker.service.http.SecurityHeadersFilter;
+import com.sandboxbroker.service.metrics.DynamoDbRequestMetrics;
 import com.sandboxbroker.service.resources.AllocationResource;
 import com.sandboxbroker.service.docs.ApiDocsResource;
 import com.sandboxbroker.service.docs.OpenApiDocument;
@@ -110,7 +111,9 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     ((DefaultServerFactory) config.getServerFactory()).setJerseyRootPath(basePath + "/*");
     boolean localMode = config.dynamoDb().mode() == DynamoDbFactory.Mode.LOCAL;
 
-    DynamoDbClient dynamo = config.dynamoDb().build(environment.lifecycle());
+    // every DynamoDB request counted per operation (dynamodb.requests.*), for cost per allocation
+    DynamoDbClient dynamo =
+        config.dynamoDb().build(environment.lifecycle(), new DynamoDbRequestMetrics(environment.metrics()));
     SandboxStore store = new DynamoDbSandboxStore(dynamo, config.dynamoDb().tableName());
     if (config.dynamoDb().createTable()) {
       store.createTableIfMissing();

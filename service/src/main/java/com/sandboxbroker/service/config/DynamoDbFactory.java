@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.sandboxbroker.core.contract.TableContract;
 import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.lifecycle.setup.LifecycleEnvironment;
+import com.sandboxbroker.service.metrics.DynamoDbRequestMetrics;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -63,6 +64,11 @@ public final class DynamoDbFactory {
   }
 
   public DynamoDbClient build(LifecycleEnvironment lifecycle) {
+    return build(lifecycle, null);
+  }
+
+  /** As {@link #build(LifecycleEnvironment)}, every request counted by {@code metrics} (if given). */
+  public DynamoDbClient build(LifecycleEnvironment lifecycle, DynamoDbRequestMetrics metrics) {
     if (mode == Mode.LOCAL) {
       AmazonDynamoDBLocal embedded;
       if (local.inMemory) {
@@ -82,7 +88,9 @@ public final class DynamoDbFactory {
               embedded.shutdown();
             }
           });
-      return embedded.dynamoDbClient();
+      DynamoDbClient client = embedded.dynamoDbClient();
+      // no SDK pipeline in embedded mode, so the interceptor below would never run: wrap instead
+      return metrics == null ? client : metrics.counting(client);
     }
     var builder =
         DynamoDbClient.builder()
@@ -93,8 +101,14 @@ public final class DynamoDbFactory {
                     .connectionTimeout(Duration.ofSeconds(2))
                     .socketTimeout(Duration.ofSeconds(socketTimeoutSeconds))
                     .build());
+    // one override: a second overrideConfiguration(...) call would replace this one
     builder.overrideConfiguration(
-        o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(maxAttempts).build()));
+        o -> {
+          o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(maxAttempts).build());
+          if (metrics != null) {
+            o.addExecutionInterceptor(metrics.interceptor());
+          }
+        });
     if (endpoint != null && !endpoint.isBlank()) {
       builder.endpointOverride(URI.create(endpoint));
     }

@@ -1,0 +1,201 @@
+package com.sandboxbroker.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The broker service as a separate process, started from its fat jar exactly as the README runs
+ * it, in local mode (embedded DynamoDB Local, in memory so every start is a clean table), with the
+ * pool imported at start-up from a generated inventory through the service's own sync path.
+ */
+final class BrokerProcess implements AutoCloseable {
+  /** Start-up includes importing the pool (one conditional PutItem per sandbox, ~1-3 ms each). */
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+
+  /** USER_HZ: 100 on every Linux x86-64/arm64 kernel configuration in practice. */
+  private static final double CLOCK_TICKS_PER_SECOND = 100;
+
+  private final Process process;
+  private final Path log;
+  private final URI base;
+  private final URI admin;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private BrokerProcess(Process process, Path log, int port, int adminPort) {
+    this.process = process;
+    this.log = log;
+    this.base = URI.create("http://127.0.0.1:" + port);
+    this.admin = URI.create("http://127.0.0.1:" + adminPort);
+  }
+
+  static BrokerProcess start(BenchOptions options, Path workDir, String name, Path inventory, String trackToken)
+      throws IOException, InterruptedException {
+    int port = freePort();
+    int adminPort = freePort();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(options.serviceJvmOptions());
+    command.add("-Ddw.dynamoDb.mode=local");
+    command.add("-Ddw.dynamoDb.local.inMemory=true");
+    command.add("-Ddw.demoPool.importWhenEmpty=true");
+    command.add("-Ddw.demoPool.inventory=" + inventory.toAbsolutePath());
+    command.add("-Ddw.server.applicationConnectors[0].port=" + port);
+    command.add("-Ddw.server.adminConnectors[0].port=" + adminPort);
+    // The in-process jobs would recycle released sandboxes into the pool and re-list the whole
+    // inventory every 30 s: the allocation scenarios measure allocation alone (the jobs have
+    // their own scenarios). ARNs empty: config.yml's ${..:-} defaults parse as null here.
+    for (String job : new String[] {"sync", "cleanup", "expiry"}) {
+      command.add("-Ddw.jobs." + job + "IntervalSeconds=0");
+      command.add("-Ddw.jobs." + job + "StateMachineArn=");
+    }
+    // the pool gauges' full-table recount (every 30 s by default) is off the request path; an
+    // hour keeps its Scans out of the per-allocation request count
+    command.add("-Ddw.poolGaugeRefreshSeconds=3600");
+    command.add("-jar");
+    command.add(options.serviceJar().toAbsolutePath().toString());
+    command.add("server");
+    command.add(options.serviceConfig().toAbsolutePath().toString());
+    Path log = workDir.resolve(name + ".log");
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+    Map<String, String> env = builder.environment();
+    env.put("BROKER_STORE", "local");
+    env.put("BROKER_API_TOKEN", trackToken);
+    env.put("BROKER_ADMIN_TOKEN", "bench-admin-" + Long.toHexString(System.nanoTime()));
+    env.put("DDB_LOCAL_TELEMETRY", "0");
+    BrokerProcess broker = new BrokerProcess(builder.start(), log, port, adminPort);
+    broker.awaitReady();
+    return broker;
+  }
+
+  URI base() {
+    return base;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /**
+   * Cumulative counters the service exposes on its admin port, in the Prometheus text format
+   * ({@code /metrics}): {@code dynamodb_requests_total}, {@code dynamodb_requests_<Operation>_total}
+   * and {@code broker_allocate_conflicts_total} (lost claims).
+   */
+  Counters counters() throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(admin.resolve("/metrics")).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException("admin /metrics answered " + response.statusCode());
+    }
+    Long total = null;
+    Long lost = null;
+    Map<String, Long> byOperation = new TreeMap<>();
+    for (String line : response.body().split("\n")) {
+      if (line.startsWith("#") || line.isBlank()) {
+        continue;
+      }
+      int space = line.lastIndexOf(' ');
+      String name = line.substring(0, space);
+      long value = (long) Double.parseDouble(line.substring(space + 1));
+      if (name.equals("dynamodb_requests_total")) {
+        total = value;
+      } else if (name.startsWith("dynamodb_requests_") && name.endsWith("_total")) {
+        byOperation.put(name.substring("dynamodb_requests_".length(), name.length() - "_total".length()), value);
+      } else if (name.equals("broker_allocate_conflicts_total")) {
+        lost = value;
+      }
+    }
+    if (total == null || lost == null) {
+      throw new IOException(
+          "the service does not expose dynamodb_requests_total / broker_allocate_conflicts_total: is the jar current?");
+    }
+    return new Counters(total, byOperation, lost);
+  }
+
+  /** CPU time (user + system) the service process has used so far, in milliseconds. */
+  double cpuMillis() throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+    // fields after the ")" that closes the command name: utime and stime are the 12th and 13th
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    return ticks * 1000.0 / CLOCK_TICKS_PER_SECOND;
+  }
+
+  /** Peak resident set of the service process so far (kernel high-water mark), in MiB. */
+  double peakRssMb() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+      }
+    }
+    throw new IOException("no VmHWM in /proc/" + process.pid() + "/status");
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy(); // SIGTERM: Dropwizard stops Jetty and DynamoDB Local in order
+    if (!process.waitFor(15, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Request counters at one moment; subtract two to get a scenario's figures. */
+  record Counters(long requests, Map<String, Long> byOperation, long claimsLost) {
+    Counters minus(Counters earlier) {
+      Map<String, Long> ops = new TreeMap<>();
+      byOperation.forEach((op, n) -> {
+        long d = n - earlier.byOperation.getOrDefault(op, 0L);
+        if (d != 0) {
+          ops.put(op, d);
+        }
+      });
+      return new Counters(requests - earlier.requests, ops, claimsLost - earlier.claimsLost);
+    }
+  }
+
+  private void awaitReady() throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    HttpRequest probe = HttpRequest.newBuilder(base.resolve("/healthz")).timeout(Duration.ofSeconds(2)).build();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IOException("service exited with " + process.exitValue() + "; log: " + log + "\n" + tail());
+      }
+      try {
+        if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet (the pool import runs before Jetty starts)
+      }
+      Thread.sleep(200);
+    }
+    process.destroyForcibly();
+    throw new IOException("service not ready within " + START_TIMEOUT + "; log: " + log + "\n" + tail());
+  }
+
+  private String tail() throws IOException {
+    List<String> lines = Files.readAllLines(log);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
