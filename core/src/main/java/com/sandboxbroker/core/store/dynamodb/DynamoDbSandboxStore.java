@@ -295,36 +295,23 @@ public final class DynamoDbSandboxStore implements SandboxStore {
 
   @Override
   public TransitionResult markForDeletion(String sandboxId, String identity, long now) {
-    try {
-      var response =
-          dynamo.updateItem(
-              b ->
-                  b.tableName(tableName)
-                      .key(Items.sandboxKey(sandboxId))
-                      .updateExpression(
-                          "SET #status = :pending, #drq = :now,"
-                              + " #version = if_not_exists(#version, :zero) + :one")
-                      .conditionExpression("#status = :allocated AND #owner = :owner")
-                      .expressionAttributeNames(
-                          Map.of(
-                              "#status", Items.STATUS,
-                              "#owner", Items.ALLOCATED_TO,
-                              "#drq", Items.DELETION_REQUESTED_AT,
-                              "#version", Items.VERSION))
-                      .expressionAttributeValues(
-                          Map.of(
-                              ":pending", s(SandboxStatus.PENDING_DELETION.wireName()),
-                              ":allocated", s(SandboxStatus.ALLOCATED.wireName()),
-                              ":owner", s(identity),
-                              ":now", n(now),
-                              ":zero", n(0),
-                              ":one", n(1)))
-                      .returnValues(ReturnValue.ALL_NEW)
-                      .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-      return new TransitionResult(true, Optional.of(Items.toSandbox(response.attributes())));
-    } catch (ConditionalCheckFailedException e) {
-      return new TransitionResult(false, oldSandbox(e));
-    }
+    return conditionalUpdate(
+        sandboxId,
+        "SET #status = :pending, #drq = :now,"
+            + " #version = if_not_exists(#version, :zero) + :one",
+        "#status = :allocated AND #owner = :owner",
+        Map.of(
+            "#status", Items.STATUS,
+            "#owner", Items.ALLOCATED_TO,
+            "#drq", Items.DELETION_REQUESTED_AT,
+            "#version", Items.VERSION),
+        Map.of(
+            ":pending", s(SandboxStatus.PENDING_DELETION.wireName()),
+            ":allocated", s(SandboxStatus.ALLOCATED.wireName()),
+            ":owner", s(identity),
+            ":now", n(now),
+            ":zero", n(0),
+            ":one", n(1)));
   }
 
   @Override
@@ -382,37 +369,24 @@ public final class DynamoDbSandboxStore implements SandboxStore {
 
   @Override
   public TransitionResult expireAllocation(Sandbox seen, long now) {
-    try {
-      var response =
-          dynamo.updateItem(
-              b ->
-                  b.tableName(tableName)
-                      .key(Items.sandboxKey(seen.sandboxId()))
-                      .updateExpression(
-                          "SET #status = :pending, #drq = :now,"
-                              + " #version = if_not_exists(#version, :zero) + :one")
-                      .conditionExpression("#status = :allocated AND #lease = :lease AND #exp <= :now")
-                      .expressionAttributeNames(
-                          Map.of(
-                              "#status", Items.STATUS,
-                              "#lease", Items.LEASE_ID,
-                              "#exp", Items.EXPIRES_AT,
-                              "#drq", Items.DELETION_REQUESTED_AT,
-                              "#version", Items.VERSION))
-                      .expressionAttributeValues(
-                          Map.of(
-                              ":pending", s(SandboxStatus.PENDING_DELETION.wireName()),
-                              ":allocated", s(SandboxStatus.ALLOCATED.wireName()),
-                              ":lease", s(seen.leaseId()),
-                              ":now", n(now),
-                              ":zero", n(0),
-                              ":one", n(1)))
-                      .returnValues(ReturnValue.ALL_NEW)
-                      .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-      return new TransitionResult(true, Optional.of(Items.toSandbox(response.attributes())));
-    } catch (ConditionalCheckFailedException e) {
-      return new TransitionResult(false, oldSandbox(e));
-    }
+    return conditionalUpdate(
+        seen.sandboxId(),
+        "SET #status = :pending, #drq = :now,"
+            + " #version = if_not_exists(#version, :zero) + :one",
+        "#status = :allocated AND #lease = :lease AND #exp <= :now",
+        Map.of(
+            "#status", Items.STATUS,
+            "#lease", Items.LEASE_ID,
+            "#exp", Items.EXPIRES_AT,
+            "#drq", Items.DELETION_REQUESTED_AT,
+            "#version", Items.VERSION),
+        Map.of(
+            ":pending", s(SandboxStatus.PENDING_DELETION.wireName()),
+            ":allocated", s(SandboxStatus.ALLOCATED.wireName()),
+            ":lease", s(seen.leaseId()),
+            ":now", n(now),
+            ":zero", n(0),
+            ":one", n(1)));
   }
 
   @Override
@@ -541,13 +515,28 @@ public final class DynamoDbSandboxStore implements SandboxStore {
       update.append(", #a").append(i).append(" = :a").append(i);
       i++;
     }
+    return conditionalUpdate(
+        seen.sandboxId(),
+        update.toString(),
+        condition,
+        names,
+        values);
+  }
+
+  /** One conditional UpdateItem on a sandbox; a failed condition returns the item as it stood. */
+  private TransitionResult conditionalUpdate(
+      String sandboxId,
+      String update,
+      String condition,
+      Map<String, String> names,
+      Map<String, AttributeValue> values) {
     try {
       var response =
           dynamo.updateItem(
               b ->
                   b.tableName(tableName)
-                      .key(Items.sandboxKey(seen.sandboxId()))
-                      .updateExpression(update.toString())
+                      .key(Items.sandboxKey(sandboxId))
+                      .updateExpression(update)
                       .conditionExpression(condition)
                       .expressionAttributeNames(names)
                       .expressionAttributeValues(values)
@@ -746,26 +735,15 @@ public final class DynamoDbSandboxStore implements SandboxStore {
     values.put(":one", n(1));
     values.put(":entry", AttributeValue.fromL(List.of(Items.toValue(action))));
     values.put(":empty", AttributeValue.fromL(List.of()));
-    try {
-      var response =
-          dynamo.updateItem(
-              b ->
-                  b.tableName(tableName)
-                      .key(Items.sandboxKey(sandboxId))
-                      .updateExpression(
-                          "SET "
-                              + set
-                              + ", #version = if_not_exists(#version, :zero) + :one,"
-                              + " #trail = list_append(if_not_exists(#trail, :empty), :entry)")
-                      .conditionExpression("attribute_exists(#status) AND " + condition)
-                      .expressionAttributeNames(names)
-                      .expressionAttributeValues(values)
-                      .returnValues(ReturnValue.ALL_NEW)
-                      .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-      return new TransitionResult(true, Optional.of(Items.toSandbox(response.attributes())));
-    } catch (ConditionalCheckFailedException e) {
-      return new TransitionResult(false, oldSandbox(e));
-    }
+    return conditionalUpdate(
+        sandboxId,
+        "SET "
+            + set
+            + ", #version = if_not_exists(#version, :zero) + :one,"
+            + " #trail = list_append(if_not_exists(#trail, :empty), :entry)",
+        "attribute_exists(#status) AND " + condition,
+        names,
+        values);
   }
 
   @Override
