@@ -92,6 +92,8 @@ public final class OpenApiDocument {
     error(responses, "429", "RATE_LIMIT_EXCEEDED: this token and identity exceeded the rate limit")
         .addHeaderObject("Retry-After", header("Seconds to wait", new IntegerSchema()));
     error(responses, "500", "INTERNAL_ERROR: quote the request id");
+    error(responses, "503", "SERVICE_UNAVAILABLE: the sandbox store is briefly busy or unreachable; retry after Retry-After")
+        .addHeaderObject("Retry-After", header("Seconds to wait", new IntegerSchema()));
     for (Map.Entry<String, ApiResponse> e : responses.entrySet()) {
       ApiResponse r = e.getValue();
       r.addHeaderObject(RequestIdFilter.HEADER, header("The request's id, also in logs and error bodies", new StringSchema()));

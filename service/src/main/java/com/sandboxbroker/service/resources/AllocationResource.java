@@ -63,7 +63,7 @@ public final class AllocationResource {
       description = "NO_SANDBOXES_AVAILABLE (retry_after 30, reason pool_empty|no_prefix_match, Retry-After header) or IDENTITY_LIMIT_REACHED",
       headers = @Header(name = "Retry-After", description = "Seconds (NO_SANDBOXES_AVAILABLE only)", schema = @Schema(type = "integer")),
       content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
-  @ApiResponse(responseCode = "503", description = "ALLOCATION_TIMEOUT: busy, retry shortly", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(responseCode = "503", description = "ALLOCATION_TIMEOUT (claims kept failing within the time budget) or SERVICE_UNAVAILABLE (the store is briefly unreachable): nothing was allocated twice; retry after Retry-After", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public Response allocate(
       @Context SecurityContext security,
       @Parameter(description = "The learner's identity (Instruqt participant id), ≤ 256 characters") @HeaderParam(TrackHeaders.IDENTITY) String identityHeader,
