@@ -2,9 +2,7 @@ package com.sandboxbroker.service.http;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.UUID;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -17,20 +15,6 @@ import org.eclipse.jetty.util.Callback;
  * never with the cause's text.
  */
 public final class JsonErrorHandler extends org.eclipse.jetty.ee10.servlet.ErrorHandler {
-
-  @Override
-  protected boolean generateAcceptableResponse(
-      Request request,
-      Response response,
-      Callback callback,
-      String contentType,
-      List<Charset> charsets,
-      int code,
-      String message,
-      Throwable cause)
-      throws IOException {
-    return writeJson(response, callback, code);
-  }
 
   /** Every method gets the JSON body (Jetty's default writes one only for GET, POST and HEAD). */
   @Override
@@ -52,20 +36,6 @@ public final class JsonErrorHandler extends org.eclipse.jetty.ee10.servlet.Error
 
   /** The server-level twin, for errors raised before a request reaches the context. */
   public static final class ServerLevel extends org.eclipse.jetty.server.handler.ErrorHandler {
-    @Override
-    protected boolean generateAcceptableResponse(
-        Request request,
-        Response response,
-        Callback callback,
-        String contentType,
-        List<Charset> charsets,
-        int code,
-        String message,
-        Throwable cause)
-        throws IOException {
-      return writeJson(response, callback, code);
-    }
-
     /** Every method gets the JSON body (Jetty's default writes one only for GET, POST and HEAD). */
     @Override
     public boolean errorPageForMethod(String method) {
@@ -85,7 +55,7 @@ public final class JsonErrorHandler extends org.eclipse.jetty.ee10.servlet.Error
     }
   }
 
-  static boolean writeJson(Response response, Callback callback, int code) {
+  static void writeJson(Response response, Callback callback, int code) {
     String requestId = response.getHeaders().get(RequestIdFilter.HEADER);
     if (requestId == null) {
       requestId = UUID.randomUUID().toString();
@@ -102,7 +72,6 @@ public final class JsonErrorHandler extends org.eclipse.jetty.ee10.servlet.Error
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     SecurityHeadersFilter.strictHeaders().forEach((k, v) -> response.getHeaders().put(k, v));
     response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
-    return true;
   }
 
   static String codeFor(int status) {
