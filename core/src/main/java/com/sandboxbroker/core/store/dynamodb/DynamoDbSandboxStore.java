@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -317,22 +319,31 @@ public final class DynamoDbSandboxStore implements SandboxStore {
   @Override
   public List<Sandbox> sandboxesInStatus(SandboxStatus status) {
     List<Sandbox> all = new ArrayList<>();
+    forEachSandboxItemInStatus(status, item -> all.add(Items.toSandbox(item)));
+    return all;
+  }
+
+  /** Reads a status partition of {@code StatusIndex} to the end, page by page; sandbox items only. */
+  private void forEachSandboxItemInStatus(SandboxStatus status, Consumer<Map<String, AttributeValue>> action) {
     Map<String, AttributeValue> start = null;
     do {
-      var request =
-          QueryRequest.builder()
-              .tableName(tableName)
-              .indexName(STATUS_INDEX)
-              .keyConditionExpression("#status = :status")
-              .expressionAttributeNames(Map.of("#status", Items.STATUS))
-              .expressionAttributeValues(Map.of(":status", s(status.wireName())))
-              .exclusiveStartKey(start)
-              .build();
-      QueryResponse page = dynamo.query(request);
-      page.items().forEach(i -> all.add(Items.toSandbox(i)));
+      QueryResponse page =
+          dynamo.query(
+              QueryRequest.builder()
+                  .tableName(tableName)
+                  .indexName(STATUS_INDEX)
+                  .keyConditionExpression("#status = :status")
+                  .expressionAttributeNames(Map.of("#status", Items.STATUS))
+                  .expressionAttributeValues(Map.of(":status", s(status.wireName())))
+                  .exclusiveStartKey(start)
+                  .build());
+      for (Map<String, AttributeValue> item : page.items()) {
+        if (Items.str(item, PARTITION_KEY).startsWith(SANDBOX_PK_PREFIX)) {
+          action.accept(item);
+        }
+      }
       start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
     } while (start != null);
-    return all;
   }
 
   @Override
@@ -762,47 +773,31 @@ public final class DynamoDbSandboxStore implements SandboxStore {
    * an item that moved on in between is left alone.
    */
   private int deleteFromIndex(SandboxStatus status, String atOrBeforeAttribute, long cutoff) {
-    int deleted = 0;
-    Map<String, AttributeValue> start = null;
-    do {
-      QueryResponse page =
-          dynamo.query(
-              QueryRequest.builder()
-                  .tableName(tableName)
-                  .indexName(STATUS_INDEX)
-                  .keyConditionExpression("#status = :status")
-                  .expressionAttributeNames(Map.of("#status", Items.STATUS))
-                  .expressionAttributeValues(Map.of(":status", s(status.wireName())))
-                  .exclusiveStartKey(start)
-                  .build());
-      for (Map<String, AttributeValue> item : page.items()) {
-        if (!Items.str(item, PARTITION_KEY).startsWith(SANDBOX_PK_PREFIX)) {
-          continue;
-        }
-        Map<String, String> names = new HashMap<>(Map.of("#status", Items.STATUS));
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":status", s(status.wireName())));
-        String condition = "#status = :status";
-        if (atOrBeforeAttribute != null) {
-          names.put("#at", atOrBeforeAttribute);
-          values.put(":cutoff", n(cutoff));
-          condition += " AND (attribute_not_exists(#at) OR #at <= :cutoff)";
-        }
-        try {
-          String finalCondition = condition;
-          dynamo.deleteItem(
-              b ->
-                  b.tableName(tableName)
-                      .key(keyOf(item, false))
-                      .conditionExpression(finalCondition)
-                      .expressionAttributeNames(names)
-                      .expressionAttributeValues(values));
-          deleted++;
-        } catch (ConditionalCheckFailedException e) {
-          // changed since the index read: not ours to delete any more
-        }
+    Map<String, String> names = new HashMap<>(Map.of("#status", Items.STATUS));
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(":status", s(status.wireName())));
+    String condition =
+        atOrBeforeAttribute == null
+            ? "#status = :status"
+            : "#status = :status AND (attribute_not_exists(#at) OR #at <= :cutoff)";
+    if (atOrBeforeAttribute != null) {
+      names.put("#at", atOrBeforeAttribute);
+      values.put(":cutoff", n(cutoff));
+    }
+    AtomicInteger deleted = new AtomicInteger();
+    forEachSandboxItemInStatus(status, item -> {
+      try {
+        dynamo.deleteItem(
+            b ->
+                b.tableName(tableName)
+                    .key(keyOf(item, false))
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
+        deleted.incrementAndGet();
+      } catch (ConditionalCheckFailedException e) {
+        // changed since the index read: not ours to delete any more
       }
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-    } while (start != null);
-    return deleted;
+    });
+    return deleted.get();
   }
 }
