@@ -98,7 +98,7 @@ public final class SandboxBrokerStack extends Stack {
                 settings.certificateArn(),
                 table.table(),
                 new ArrayList<>(machines.values()),
-                serviceEnvironment(table, machines),
+                serviceEnvironment(settings.stage(), table, machines),
                 serviceSecrets(secrets),
                 settings.api(),
                 LOG_RETENTION,
@@ -183,6 +183,8 @@ public final class SandboxBrokerStack extends Stack {
             case CLEANUP_MAX_ITEMS -> Integer.toString(tuning.cleanupMaxItems());
             case DELETED_RETENTION_DAYS -> Integer.toString(tuning.deletedRetentionDays());
             case STALE_GRACE_HOURS -> Integer.toString(tuning.staleGraceHours());
+            // the Stage dimension of the run's metrics: Monitoring's alarms select on it
+            case BROKER_STAGE -> settings.stage();
             case CSP_API_TOKEN, NIOSXAAS_EMAIL, NIOSXAAS_PASSWORD -> null; // secrets, see jobsSecrets
             case TASK_TOKEN, EXECUTION_ARN -> null; // per execution: JobStateMachine's container overrides
           };
@@ -203,7 +205,7 @@ public final class SandboxBrokerStack extends Stack {
     return result;
   }
 
-  private Map<String, String> serviceEnvironment(BrokerTable table, Map<JobName, IStateMachine> machines) {
+  private Map<String, String> serviceEnvironment(String stage, BrokerTable table, Map<JobName, IStateMachine> machines) {
     Map<String, String> env = new LinkedHashMap<>();
     for (ServiceEnvironment v : ServiceEnvironment.values()) {
       String value =
@@ -217,6 +219,8 @@ public final class SandboxBrokerStack extends Stack {
             case SYNC_STATE_MACHINE_ARN -> machines.get(JobName.SYNC).getStateMachineArn();
             case CLEANUP_STATE_MACHINE_ARN -> machines.get(JobName.CLEANUP).getStateMachineArn();
             case EXPIRY_STATE_MACHINE_ARN -> machines.get(JobName.EXPIRY).getStateMachineArn();
+            // the Stage dimension of the service's metrics: Monitoring's alarms select on it
+            case BROKER_STAGE -> stage;
             case BROKER_API_TOKEN, BROKER_ADMIN_TOKEN -> null; // secrets, see serviceSecrets
           };
       if (value != null) {

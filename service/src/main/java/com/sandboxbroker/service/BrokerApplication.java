@@ -137,7 +137,11 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     if (!localMode && config.emfMetricsIntervalSeconds() > 0) {
       // deployed: stdout goes to CloudWatch Logs, which turns these lines into the alarms' metrics
       EmfMetricsReporter emf =
-          new EmfMetricsReporter(poolCounts, Duration.ofSeconds(config.emfMetricsIntervalSeconds()), clock, System.out);
+          new EmfMetricsReporter(
+              config.metricsStage(), poolCounts,
+              // one unnamed pool until pools exist: no Pool-dimensioned gauges yet
+              java.util.Map::of,
+              Duration.ofSeconds(config.emfMetricsIntervalSeconds()), clock, System.out);
       metrics.exportLatencyTo(emf);
       environment.lifecycle().manage(emf);
     }

@@ -88,4 +88,14 @@ public final class BrokerConfiguration extends Configuration {
   public int emfMetricsIntervalSeconds() {
     return emfMetricsIntervalSeconds;
   }
+
+  /**
+   * The {@code Stage} dimension of every CloudWatch metric the service publishes (BROKER_STAGE),
+   * so two stages sharing an account never mix in one alarm.
+   */
+  @JsonProperty @jakarta.validation.constraints.NotEmpty private String metricsStage = "local";
+
+  public String metricsStage() {
+    return metricsStage;
+  }
 }

@@ -14,7 +14,8 @@ public enum ServiceEnvironment {
   BROKER_JOBS_MODE(false, "in-process (local default) or step-functions"),
   SYNC_STATE_MACHINE_ARN(false, "state machine the admin sync endpoint starts"),
   CLEANUP_STATE_MACHINE_ARN(false, "state machine the admin cleanup endpoint starts"),
-  EXPIRY_STATE_MACHINE_ARN(false, "state machine the admin auto-expire endpoint starts");
+  EXPIRY_STATE_MACHINE_ARN(false, "state machine the admin auto-expire endpoint starts"),
+  BROKER_STAGE(false, "the Stage dimension of the CloudWatch metrics (default local)");
 
   private final boolean secret;
   private final String description;

@@ -1,60 +1,80 @@
 package com.sandboxbroker.service.metrics;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sandboxbroker.core.metrics.EmfStream;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import io.dropwizard.lifecycle.Managed;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.cloudwatchlogs.emf.exception.InvalidMetricException;
+import software.amazon.cloudwatchlogs.emf.logger.MetricsLogger;
+import software.amazon.cloudwatchlogs.emf.model.Unit;
 
 /**
- * Publishes the metrics the CloudWatch alarms read (namespace {@code SandboxBroker}:
- * AllocationLatency, PoolAvailable, PoolDeletionFailed) as CloudWatch embedded metric format
- * lines on stdout. The awslogs driver ships stdout to CloudWatch Logs, which extracts the
- * metrics: no agent and no {@code PutMetricData} permission needed. Latencies are kept as a
- * value → count histogram per interval (EMF's Values/Counts arrays, at most 100 distinct values),
- * so CloudWatch computes the p99 the alarm uses from every allocation, not from a sample.
+ * Publishes the metrics the CloudWatch alarms read (namespace {@value EmfStream#NAMESPACE}:
+ * AllocationLatency, PoolAvailable, PoolDeletionFailed) as CloudWatch embedded metric format lines
+ * on stdout, built by AWS's {@code aws-embedded-metrics} library (see {@link EmfStream}).
+ *
+ * <p>Every metric has the dimension {@code Stage}; the per-pool gauges also {@code Pool}.
+ * Allocation latencies are published raw, every one of the interval: the library writes at most
+ * 100 values per metric per event and spreads more over further events, so CloudWatch computes the
+ * p99 the alarm uses from all of them (the hand-written reporter this replaces kept the 100
+ * smallest distinct values and so dropped exactly the slow tail under load).
  */
 public final class EmfMetricsReporter implements Managed {
-  static final String NAMESPACE = "SandboxBroker";
-  /** EMF accepts at most 100 distinct values per metric per line. */
-  private static final int MAX_VALUES = 100;
+  public static final String ALLOCATION_LATENCY = "AllocationLatency";
+  public static final String POOL_AVAILABLE = "PoolAvailable";
+  public static final String POOL_DELETION_FAILED = "PoolDeletionFailed";
+  public static final String POOL = "Pool";
 
+  private static final Logger LOG = LoggerFactory.getLogger(EmfMetricsReporter.class);
+
+  private final String stage;
   private final PoolCounts pool;
+  private final Supplier<Map<String, Map<SandboxStatus, Long>>> countsByPool;
   private final Duration interval;
-  private final Clock clock;
-  private final PrintStream out;
-  private final ObjectMapper json = new ObjectMapper();
-  private final Map<Long, LongAdder> latencyMs = new ConcurrentHashMap<>();
+  private final EmfStream emf;
+  /** Latencies since the last flush; the library's logger is safe to add to from many threads. */
+  private final MetricsLogger latencies;
+  private final AtomicLong pending = new AtomicLong();
   private ScheduledExecutorService timer;
 
-  public EmfMetricsReporter(PoolCounts pool, Duration interval, Clock clock, PrintStream out) {
+  /**
+   * @param countsByPool the live counts of each pool (pool name → status → count), published
+   *     with a {@code Pool} dimension; {@code Map::of} while there is one unnamed pool
+   */
+  public EmfMetricsReporter(
+      String stage,
+      PoolCounts pool,
+      Supplier<Map<String, Map<SandboxStatus, Long>>> countsByPool,
+      Duration interval,
+      Clock clock,
+      PrintStream out) {
+    this.stage = stage;
     this.pool = pool;
+    this.countsByPool = countsByPool;
     this.interval = interval;
-    this.clock = clock;
-    this.out = out;
+    this.emf = new EmfStream(out, clock);
+    this.latencies = emf.logger(EmfStream.STAGE, stage);
   }
 
-  /** Records one allocation's latency, rounded to two significant digits to bound the values. */
+  /** Records one allocation's latency, unrounded (milliseconds with the fraction kept). */
   public void allocationLatency(double seconds) {
-    latencyMs.computeIfAbsent(twoSignificantDigits(Math.round(seconds * 1000)), k -> new LongAdder()).increment();
-  }
-
-  static long twoSignificantDigits(long ms) {
-    long scale = 1;
-    while (ms / scale >= 100) {
-      scale *= 10;
+    try {
+      latencies.putMetric(ALLOCATION_LATENCY, seconds * 1000, Unit.MILLISECONDS);
+      pending.incrementAndGet();
+    } catch (InvalidMetricException e) {
+      // NaN or infinite: nothing CloudWatch could use
+      LOG.warn("allocation latency not recorded: {}", e.getMessage());
     }
-    return ms / scale * scale;
   }
 
   @Override
@@ -65,7 +85,7 @@ public final class EmfMetricsReporter implements Managed {
       return t;
     });
     long period = interval.toMillis();
-    timer.scheduleAtFixedRate(this::flush, period, period, TimeUnit.MILLISECONDS);
+    timer.scheduleAtFixedRate(this::flushQuietly, period, period, TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -74,50 +94,35 @@ public final class EmfMetricsReporter implements Managed {
     flush();
   }
 
-  /** Writes the pool gauges and the latencies recorded since the last flush. */
+  private void flushQuietly() {
+    try {
+      flush();
+    } catch (RuntimeException e) {
+      // a failed flush must not end the schedule (scheduleAtFixedRate stops on an exception)
+      LOG.warn("EMF metrics not written: {}", e.getClass().getSimpleName());
+    }
+  }
+
+  /** Writes the pool gauges (overall and per pool) and the latencies recorded since the last flush. */
   void flush() {
-    ObjectNode gauges = envelope(new String[] {"PoolAvailable", "PoolDeletionFailed"}, "Count");
-    gauges.put("PoolAvailable", pool.count(SandboxStatus.AVAILABLE));
-    gauges.put("PoolDeletionFailed", pool.count(SandboxStatus.DELETION_FAILED));
-    out.println(gauges);
-    Map<Long, Long> drained = new TreeMap<>();
-    latencyMs.forEach((ms, n) -> {
-      long c = n.sumThenReset();
-      if (c > 0) {
-        drained.put(ms, c);
-      }
-    });
-    latencyMs.entrySet().removeIf(e -> e.getValue().sum() == 0);
-    if (drained.isEmpty()) {
-      return;
+    gauges(emf.logger(EmfStream.STAGE, stage), pool.count(SandboxStatus.AVAILABLE), pool.count(SandboxStatus.DELETION_FAILED));
+    countsByPool.get().forEach((name, counts) ->
+        gauges(
+            emf.logger(EmfStream.STAGE, stage, POOL, name),
+            counts.getOrDefault(SandboxStatus.AVAILABLE, 0L),
+            counts.getOrDefault(SandboxStatus.DELETION_FAILED, 0L)));
+    if (pending.getAndSet(0) > 0) {
+      emf.flush(latencies);
     }
-    ObjectNode histogram = json.createObjectNode();
-    ArrayNode values = histogram.putArray("Values");
-    ArrayNode counts = histogram.putArray("Counts");
-    drained.entrySet().stream().limit(MAX_VALUES).forEach(e -> {
-      values.add(e.getKey());
-      counts.add(e.getValue());
-    });
-    out.println(latencyLine(histogram));
   }
 
-  private String latencyLine(ObjectNode histogram) {
-    ObjectNode root = envelope(new String[] {"AllocationLatency"}, "Milliseconds");
-    root.set("AllocationLatency", histogram);
-    return root.toString();
-  }
-
-  private ObjectNode envelope(String[] metrics, String unit) {
-    ObjectNode root = json.createObjectNode();
-    ObjectNode aws = root.putObject("_aws");
-    aws.put("Timestamp", clock.millis());
-    ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
-    directive.put("Namespace", NAMESPACE);
-    directive.putArray("Dimensions").addArray(); // no dimensions: one stage per account
-    ArrayNode defs = directive.putArray("Metrics");
-    for (String m : metrics) {
-      defs.addObject().put("Name", m).put("Unit", unit);
+  private void gauges(MetricsLogger logger, long available, long deletionFailed) {
+    try {
+      logger.putMetric(POOL_AVAILABLE, available, Unit.COUNT);
+      logger.putMetric(POOL_DELETION_FAILED, deletionFailed, Unit.COUNT);
+    } catch (InvalidMetricException e) {
+      throw new IllegalStateException(e); // finite counts: cannot happen
     }
-    return root;
+    emf.flush(logger);
   }
 }

@@ -6,8 +6,10 @@ import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sandboxbroker.core.sandbox.Sandbox;
+import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.sandbox.UpstreamSandbox;
 import com.sandboxbroker.core.store.InMemorySandboxStore;
+import com.sandboxbroker.core.testing.EmfSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,55 +17,118 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The CloudWatch EMF lines the alarms of the CDK app read (namespace, names, units, values). */
+/** The CloudWatch EMF lines the alarms of the CDK app read (namespace, names, units, dimensions). */
 class EmfMetricsReporterTest {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private final Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+  private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
 
-  @Test
-  void writesPoolGaugesAndTheLatencyHistogramOfTheInterval() throws Exception {
+  private EmfMetricsReporter reporter(Map<String, Map<SandboxStatus, Long>> perPool) {
     InMemorySandboxStore store = new InMemorySandboxStore();
     for (int i = 0; i < 7; i++) {
       store.insertSandbox(Sandbox.available(new UpstreamSandbox("s" + i, "lab-" + i, "identity/accounts/u" + i, ""), 1));
     }
     PoolCounts pool = new PoolCounts(store, Duration.ofSeconds(30), new MetricRegistry());
     pool.refresh();
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    Clock clock = Clock.fixed(Instant.ofEpochMilli(1_795_400_000_000L), ZoneOffset.UTC);
-    EmfMetricsReporter emf =
-        new EmfMetricsReporter(pool, Duration.ofSeconds(60), clock, new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    return new EmfMetricsReporter(
+        "staging", pool, () -> perPool, Duration.ofSeconds(60), Clock.fixed(now, ZoneOffset.UTC),
+        new PrintStream(buffer, true, StandardCharsets.UTF_8));
+  }
 
-    emf.allocationLatency(0.0123); // 12 ms
-    emf.allocationLatency(0.0124); // 12 ms
-    emf.allocationLatency(1.2345); // 1,200 ms (two significant digits)
-    emf.flush();
-    emf.flush(); // nothing new: only the gauges again
-
-    String[] lines = buffer.toString(StandardCharsets.UTF_8).trim().split("\n");
-    assertThat(lines).hasSize(3);
-    JsonNode gauges = JSON.readTree(lines[0]);
-    JsonNode directive = gauges.at("/_aws/CloudWatchMetrics/0");
-    assertThat(gauges.at("/_aws/Timestamp").asLong()).isEqualTo(1_795_400_000_000L);
-    assertThat(directive.get("Namespace").asText()).isEqualTo("SandboxBroker");
-    assertThat(directive.get("Dimensions").get(0).size()).isZero();
-    assertThat(directive.get("Metrics").findValuesAsText("Name")).containsExactly("PoolAvailable", "PoolDeletionFailed");
-    assertThat(gauges.get("PoolAvailable").asLong()).isEqualTo(7);
-    assertThat(gauges.get("PoolDeletionFailed").asLong()).isZero();
-
-    JsonNode latency = JSON.readTree(lines[1]);
-    assertThat(latency.at("/_aws/CloudWatchMetrics/0/Metrics/0/Name").asText()).isEqualTo("AllocationLatency");
-    assertThat(latency.at("/_aws/CloudWatchMetrics/0/Metrics/0/Unit").asText()).isEqualTo("Milliseconds");
-    assertThat(latency.at("/AllocationLatency/Values").toString()).isEqualTo("[12,1200]");
-    assertThat(latency.at("/AllocationLatency/Counts").toString()).isEqualTo("[2,1]");
-    assertThat(JSON.readTree(lines[2]).has("AllocationLatency")).isFalse();
+  private List<JsonNode> lines() throws Exception {
+    List<JsonNode> events = new ArrayList<>();
+    for (String line : buffer.toString(StandardCharsets.UTF_8).trim().split("\n")) {
+      assertThat(EmfSpec.violations(line)).as(line).isEmpty();
+      events.add(JSON.readTree(line));
+    }
+    return events;
   }
 
   @Test
-  void roundsToTwoSignificantDigits() {
-    assertThat(EmfMetricsReporter.twoSignificantDigits(7)).isEqualTo(7);
-    assertThat(EmfMetricsReporter.twoSignificantDigits(99)).isEqualTo(99);
-    assertThat(EmfMetricsReporter.twoSignificantDigits(123)).isEqualTo(120);
-    assertThat(EmfMetricsReporter.twoSignificantDigits(98_765)).isEqualTo(98_000);
+  void writesStageDimensionedPoolGaugesAndTheLatenciesOfTheInterval() throws Exception {
+    EmfMetricsReporter emf = reporter(Map.of());
+    emf.allocationLatency(0.0123);
+    emf.allocationLatency(0.0124);
+    emf.allocationLatency(1.2345);
+    emf.flush();
+    emf.flush(); // nothing new: only the gauges again
+
+    List<JsonNode> events = lines();
+    assertThat(events).hasSize(3); // gauges + latencies, then the gauges alone
+    JsonNode gauges = events.get(0);
+    JsonNode directive = gauges.at("/_aws/CloudWatchMetrics/0");
+    assertThat(gauges.at("/_aws/Timestamp").asLong()).isEqualTo(now.toEpochMilli());
+    assertThat(directive.get("Namespace").asText()).isEqualTo("SandboxBroker");
+    assertThat(directive.get("Dimensions").toString()).isEqualTo("[[\"Stage\"]]");
+    assertThat(gauges.get("Stage").asText()).isEqualTo("staging");
+    assertThat(directive.get("Metrics").findValuesAsText("Name")).containsExactlyInAnyOrder("PoolAvailable", "PoolDeletionFailed");
+    assertThat(directive.get("Metrics").findValuesAsText("Unit")).containsOnly("Count");
+    assertThat(gauges.get("PoolAvailable").asDouble()).isEqualTo(7);
+    assertThat(gauges.get("PoolDeletionFailed").asDouble()).isZero();
+
+    JsonNode latency = events.get(1);
+    assertThat(latency.at("/_aws/CloudWatchMetrics/0/Metrics/0/Name").asText()).isEqualTo("AllocationLatency");
+    assertThat(latency.at("/_aws/CloudWatchMetrics/0/Metrics/0/Unit").asText()).isEqualTo("Milliseconds");
+    assertThat(latency.at("/_aws/CloudWatchMetrics/0/Dimensions").toString()).isEqualTo("[[\"Stage\"]]");
+    List<Double> values = new ArrayList<>();
+    latency.get("AllocationLatency").forEach(v -> values.add(v.asDouble()));
+    assertThat(values).containsExactly(12.3, 12.4, 1234.5);
+    assertThat(events.get(2).has("AllocationLatency")).isFalse();
+    assertThat(events.get(2).has("PoolAvailable")).isTrue();
+  }
+
+  @Test
+  void eachPoolGetsItsOwnPoolDimensionedGauges() throws Exception {
+    EmfMetricsReporter emf =
+        reporter(
+            Map.of(
+                "adventure", Map.of(SandboxStatus.AVAILABLE, 3L, SandboxStatus.DELETION_FAILED, 1L),
+                "default", Map.of(SandboxStatus.AVAILABLE, 4L)));
+    emf.flush();
+
+    List<JsonNode> perPool = lines().stream().filter(e -> e.has("Pool")).toList();
+    assertThat(perPool).hasSize(2);
+    for (JsonNode e : perPool) {
+      assertThat(e.at("/_aws/CloudWatchMetrics/0/Dimensions").toString()).isEqualTo("[[\"Stage\",\"Pool\"]]");
+      assertThat(e.get("Stage").asText()).isEqualTo("staging");
+      long available = e.get("Pool").asText().equals("adventure") ? 3 : 4;
+      long failed = e.get("Pool").asText().equals("adventure") ? 1 : 0;
+      assertThat(e.get("PoolAvailable").asDouble()).isEqualTo(available);
+      assertThat(e.get("PoolDeletionFailed").asDouble()).isEqualTo(failed);
+    }
+  }
+
+  @Test
+  void concurrentLatenciesAreAllPublished() throws Exception {
+    EmfMetricsReporter emf = reporter(Map.of());
+    int threads = 8;
+    int each = 500;
+    Thread[] workers = new Thread[threads];
+    for (int t = 0; t < threads; t++) {
+      workers[t] = new Thread(() -> {
+        for (int i = 0; i < each; i++) {
+          emf.allocationLatency(0.001 * (i + 1));
+        }
+      });
+      workers[t].start();
+    }
+    for (int t = 0; t < threads; t++) {
+      emf.flush(); // flushes race the writers: nothing may be lost or published twice
+    }
+    for (Thread w : workers) {
+      w.join();
+    }
+    emf.flush();
+    long published = 0;
+    for (JsonNode e : lines()) {
+      JsonNode v = e.path("AllocationLatency");
+      published += v.isArray() ? v.size() : v.isNumber() ? 1 : 0;
+    }
+    assertThat(published).isEqualTo((long) threads * each);
   }
 }
