@@ -10,6 +10,11 @@
 //      FAIL_FIRST      optional "<n>:<error name>": the first n RunTask calls fail with that error
 //                      before any container starts, as ECS does when Fargate has no capacity
 //      CSP_FAIL_FIRST  optional n: the stub CSP API answers the first n requests with 503
+//      REDRIVE_JOB_ENV optional JSON object: when the execution fails, the operator fixes the
+//                      task's environment to this and redrives it. Redrive restarts the execution
+//                      at the state that failed, with that state's input (AWS's redrive, which
+//                      aws-local-stepfunctions lacks: the definition is run again from that state);
+//                      the output line then has "redrive": {failedState, status, error, attempts, entered}
 //
 // The runner gets TASK_TOKEN and reports to Step Functions itself (design §6): SFN_ENDPOINT points
 // it at a stub in this process that takes SendTaskHeartbeat/Success/Failure, and the task state
@@ -23,7 +28,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 
 const [aslPath, inputJson] = process.argv.slice(2);
 const definition = JSON.parse(readFileSync(aslPath, 'utf8'));
-const jobEnv = JSON.parse(process.env.JOB_ENV ?? '{}');
+let jobEnv = JSON.parse(process.env.JOB_ENV ?? '{}');
 const [failFirstCount, failFirstError] = (process.env.FAIL_FIRST ?? '0:').split(':');
 let ecsFailuresLeft = Number(failFirstCount);
 let cspFailuresLeft = Number(process.env.CSP_FAIL_FIRST ?? '0');
@@ -157,33 +162,51 @@ for (const [name, state] of taskStates) {
 }
 
 const executionArn = `arn:aws:states:eu-west-1:123456789012:execution:${process.env.STATE_MACHINE_NAME ?? 'local'}:local-1`;
-const machine = new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
-const execution = machine.run(JSON.parse(inputJson), {
-  overrides: {
-    taskResourceLocalHandlers: handlers,
-    // the real intervals are minutes; the order and count of retries is what is under test
-    retryIntervalOverrides: Object.fromEntries(taskStates.map(([n]) => [n, 0])),
-  },
-  context: {
-    Execution: { Id: executionArn, Name: 'local-1', Input: JSON.parse(inputJson), StartTime: new Date().toISOString() },
-    Task: { Token: 'local-task-token' },
-  },
-});
 
-const events = [];
-const collecting = (async () => { for await (const e of execution.eventLogs) events.push(e); })();
-let result;
-try {
-  const output = await execution.result;
-  result = { status: 'SUCCEEDED', output };
-} catch (e) {
-  // the library wraps the Fail state's error in an ExecutionError; report the state machine's own
-  const failure = e.cause instanceof Error ? e.cause : e;
-  result = { status: 'FAILED', error: failure.name, cause: failure.message };
+async function execute(def, input) {
+  const machine = new StateMachine(def, { validationOptions: { checkArn: true, checkPaths: true } });
+  const execution = machine.run(input, {
+    overrides: {
+      taskResourceLocalHandlers: handlers,
+      // the real intervals are minutes; the order and count of retries is what is under test
+      retryIntervalOverrides: Object.fromEntries(taskStates.map(([n]) => [n, 0])),
+    },
+    context: {
+      Execution: { Id: executionArn, Name: 'local-1', Input: JSON.parse(inputJson), StartTime: new Date().toISOString() },
+      Task: { Token: 'local-task-token' },
+    },
+  });
+  const events = [];
+  const collecting = (async () => { for await (const e of execution.eventLogs) events.push(e); })();
+  let outcome;
+  try {
+    const output = await execution.result;
+    outcome = { status: 'SUCCEEDED', output };
+  } catch (e) {
+    // the library wraps the Fail state's error in an ExecutionError; report the state machine's own
+    const failure = e.cause instanceof Error ? e.cause : e;
+    outcome = { status: 'FAILED', error: failure.name, cause: failure.message };
+  }
+  await Promise.race([collecting, new Promise((r) => setTimeout(r, 200))]);
+  const retried = events.filter((e) => e.type === 'StateRetried').map((e) => e.state?.name);
+  const entered = events.filter((e) => e.type === 'StateEntered').map((e) => e.state?.name);
+  const enteredInputs = events.filter((e) => e.type === 'StateEntered').map((e) => e.state?.input);
+  return { outcome, retried, entered, enteredInputs };
 }
-await Promise.race([collecting, new Promise((r) => setTimeout(r, 200))]);
+
+const first = await execute(definition, JSON.parse(inputJson));
+const result = first.outcome;
+const { retried, entered } = first;
+const firstAttempts = attempts.slice();
+let redrive;
+if (result.status === 'FAILED' && process.env.REDRIVE_JOB_ENV) {
+  jobEnv = JSON.parse(process.env.REDRIVE_JOB_ENV);
+  const failedState = entered[entered.length - 1];
+  const input = first.enteredInputs[first.enteredInputs.length - 1] ?? JSON.parse(inputJson);
+  const attemptsBefore = attempts.length;
+  const again = await execute({ ...definition, StartAt: failedState }, input);
+  redrive = { failedState, ...again.outcome, attempts: attempts.slice(attemptsBefore), entered: again.entered };
+}
 server.close();
-const retried = events.filter((e) => e.type === 'StateRetried').map((e) => e.state?.name);
-const entered = events.filter((e) => e.type === 'StateEntered').map((e) => e.state?.name);
-console.log(JSON.stringify({ ...result, attempts, notifications, retried, entered, cspRequests: cspRequests.length }));
+console.log(JSON.stringify({ ...result, attempts: firstAttempts, notifications, retried, entered, cspRequests: cspRequests.length, redrive }));
 process.exit(0);

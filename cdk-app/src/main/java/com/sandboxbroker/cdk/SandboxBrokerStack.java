@@ -67,7 +67,7 @@ public final class SandboxBrokerStack extends Stack {
                 settings.jobs().cpu(),
                 settings.jobs().memoryMiB(),
                 LOG_RETENTION,
-                "/sandbox-broker/" + settings.stage() + "/jobs"));
+                jobsLogGroupName(settings)));
 
     Map<JobName, IStateMachine> machines = new EnumMap<>(JobName.class);
     for (JobName job : JobName.values()) {
@@ -78,7 +78,7 @@ public final class SandboxBrokerStack extends Stack {
               "Job-" + job.wireName(),
               new JobStateMachineProps(
                   job, name, cluster, jobsTask, network.jobsSubnets(), network.jobsNeedPublicIp(),
-                  network.jobsSecurityGroup(), alarmTopic.topic(), settings.jobs().heartbeatTimeout(),
+                  network.jobsSecurityGroup(), settings.jobs().heartbeatTimeout(),
                   settings.jobs().taskTimeout(), LOG_RETENTION));
       machines.put(job, machine.stateMachine());
       new JobSchedule(
@@ -102,7 +102,7 @@ public final class SandboxBrokerStack extends Stack {
                 serviceSecrets(secrets),
                 settings.api(),
                 LOG_RETENTION,
-                "/sandbox-broker/" + settings.stage() + "/api"));
+                apiLogGroupName(settings)));
     new ApiFirewall(
         this, "Firewall",
         new ApiFirewallProps(prefix + "-api", api.service().getLoadBalancer().getLoadBalancerArn(), settings.api().wafRequestsPer5MinPerIp()));
@@ -112,10 +112,28 @@ public final class SandboxBrokerStack extends Stack {
         new MonitoringProps(
             prefix, settings.stage(), alarmTopic.topic(), machines, settings.jobs().rates(), settings.jobs().missedPeriods(),
             api.service().getLoadBalancer(), api.service().getTargetGroup(), table.table(), settings.alarms()));
+    new OperationsAlarms(
+        this,
+        "OperationsAlarms",
+        new OperationsAlarmsProps(
+            prefix, alarmTopic.topic(), new ArrayList<>(machines.values()), cluster, api.service().getService(),
+            api.service().getTargetGroup(), table.table(),
+            List.of(apiLogGroupName(settings), jobsLogGroupName(settings)),
+            JobSchedule.SCHEDULE_GROUP));
 
     CfnOutput.Builder.create(this, "ApiUrl").value("https://" + api.service().getLoadBalancer().getLoadBalancerDnsName()).build();
     CfnOutput.Builder.create(this, "TableName").value(table.table().getTableName()).build();
     CfnOutput.Builder.create(this, "AlarmTopicArn").value(alarmTopic.topic().getTopicArn()).build();
+  }
+
+  /** The API's log group: its EMF lines become the service's metrics. */
+  private static String apiLogGroupName(BrokerSettings settings) {
+    return "/sandbox-broker/" + settings.stage() + "/api";
+  }
+
+  /** The jobs-runner's log group: its EMF lines become the runs' metrics. */
+  private static String jobsLogGroupName(BrokerSettings settings) {
+    return "/sandbox-broker/" + settings.stage() + "/jobs";
   }
 
   /**

@@ -26,8 +26,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * Executes each synthesized state machine definition locally (aws-local-stepfunctions) with the
  * ECS task replaced by the REAL jobs-runner (its main class on this test classpath) against an
  * in-process DynamoDB Local and a static inventory: the success path, retried transient failures
- * (ECS capacity; the upstream unavailable), and a terminal failure that reaches the SNS
- * notification state. The runner reports through its task token to a Step Functions stub in the
+ * (ECS capacity; the upstream unavailable), and a failure for good that fails the execution in
+ * RunJob, after which a redrive (the harness restarts the definition at the failed state, as AWS's
+ * redrive does) re-runs the real runner. The runner reports through its task token to a Step Functions stub in the
  * harness (src/test/node/run-sfn.mjs), so the token protocol is exercised end to end.
  */
 class StateMachineLocalTest {
@@ -128,27 +129,68 @@ class StateMachineLocalTest {
     assertThat(result.get("notifications")).isEmpty();
   }
 
+  /**
+   * A failure no retry heals (no table name: the runner's exit code 2, InvalidConfig) fails the
+   * execution in RunJob itself, with the runner's error, and the machine publishes nothing (the
+   * EventBridge rule sends the one notification). The operator then fixes the configuration and
+   * redrives: redrive restarts at the failed state, RunJob, so the real jobs-runner runs again and
+   * the execution succeeds, the sync doing its real work.
+   */
   @ParameterizedTest
   @EnumSource(JobName.class)
   @Timeout(300)
-  void aTerminalFailureNotifiesSnsWithTheExecutionAndFails(JobName job) throws IOException {
-    Map<String, String> env = jobEnvironment(freshTable());
-    // no table name: the runner's documented exit code 2, InvalidConfig, which no retry can heal
-    env.remove(JobsEnvironment.TABLE_NAME.name());
-    JsonNode result = execute(job, env, null, null);
+  void aFailureForGoodFailsInRunJobAndARedriveAfterTheFixRerunsTheJob(JobName job) throws IOException {
+    String table = freshTable();
+    Map<String, String> broken = jobEnvironment(table);
+    broken.remove(JobsEnvironment.TABLE_NAME.name());
+    JsonNode result = execute(job, SynthesizedBroker.get().writeDefinition(job), broken, jobEnvironment(table));
     assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("FAILED");
     assertThat(result.get("error").asText()).isEqualTo("InvalidConfig");
     assertThat(result.get("attempts")).hasSize(1);
     assertThat(result.get("attempts").get(0).get("exitCode").asInt()).isEqualTo(2);
     assertThat(result.get("attempts").get(0).get("callback").asText()).isEqualTo("SendTaskFailure");
-    assertThat(result.get("entered").toString())
-        .contains(JobStateMachine.NOTIFY_STATE).contains(JobStateMachine.FAIL_STATE);
-    assertThat(result.get("notifications")).hasSize(1);
-    JsonNode notification = result.get("notifications").get(0);
-    assertThat(notification.get("topicArn").asText()).startsWith("REF_AlarmTopic");
-    assertThat(notification.get("message").asText())
-        .contains(":execution:sandbox-broker-dev-" + job.wireName() + ":local-1")
-        .contains("InvalidConfig");
+    assertThat(result.get("entered").toString()).isEqualTo("[\"" + JobStateMachine.RUN_STATE + "\"]");
+    assertThat(result.get("notifications")).isEmpty();
+
+    JsonNode redrive = result.get("redrive");
+    assertThat(redrive.get("failedState").asText()).isEqualTo(JobStateMachine.RUN_STATE);
+    assertThat(redrive.get("status").asText()).as(redrive.toString()).isEqualTo("SUCCEEDED");
+    assertThat(redrive.get("attempts")).hasSize(1);
+    JsonNode rerun = redrive.get("attempts").get(0);
+    assertThat(rerun.get("exitCode").asInt()).isZero();
+    assertThat(rerun.get("callback").asText()).isEqualTo("SendTaskSuccess");
+    assertThat(rerun.get("report").get("outcome").asText()).isEqualTo("succeeded");
+    if (job == JobName.SYNC) {
+      assertThat(rerun.get("report").get("counts").get("inserted").asInt()).isEqualTo(2);
+    }
+  }
+
+  /**
+   * The shape this replaced: every error caught and routed through a notify state to a Fail state.
+   * Its failed state is the Fail state, so the same redrive after the same fix fails again at once
+   * and never runs the job: the runbook's redrive could not work.
+   */
+  @org.junit.jupiter.api.Test
+  @Timeout(300)
+  void withACatchToAFailStateTheSameRedriveFailsAgainWithoutRunningTheJob() throws IOException {
+    String table = freshTable();
+    Map<String, String> broken = jobEnvironment(table);
+    broken.remove(JobsEnvironment.TABLE_NAME.name());
+    com.fasterxml.jackson.databind.node.ObjectNode asl =
+        (com.fasterxml.jackson.databind.node.ObjectNode) SynthesizedBroker.get().definition(JobName.SYNC).deepCopy();
+    var run = (com.fasterxml.jackson.databind.node.ObjectNode) asl.get("States").get(JobStateMachine.RUN_STATE);
+    run.putArray("Catch").addObject().put("Next", "JobFailed").put("ResultPath", "$.error")
+        .putArray("ErrorEquals").add("States.ALL");
+    asl.with("States").putObject("JobFailed").put("Type", "Fail").put("ErrorPath", "$.error.Error").put("CausePath", "$.error.Cause");
+    Path file = dir.resolve("caught.asl.json");
+    Files.writeString(file, SynthesizedBroker.JSON.writeValueAsString(asl));
+
+    JsonNode result = execute(JobName.SYNC, file, broken, jobEnvironment(table));
+    assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("FAILED");
+    JsonNode redrive = result.get("redrive");
+    assertThat(redrive.get("failedState").asText()).isEqualTo("JobFailed");
+    assertThat(redrive.get("status").asText()).as(redrive.toString()).isEqualTo("FAILED");
+    assertThat(redrive.get("attempts")).isEmpty();
   }
 
   private static String freshTable() {
@@ -178,7 +220,18 @@ class StateMachineLocalTest {
 
   private static JsonNode execute(JobName job, Map<String, String> jobEnv, String failFirst, String cspFailFirst)
       throws IOException {
-    Path asl = SynthesizedBroker.get().writeDefinition(job);
+    return execute(job, SynthesizedBroker.get().writeDefinition(job), jobEnv, failFirst, cspFailFirst, null);
+  }
+
+  /** Runs {@code asl}; when it fails, redrives it with the task environment {@code redriveEnv}. */
+  private static JsonNode execute(JobName job, Path asl, Map<String, String> jobEnv, Map<String, String> redriveEnv)
+      throws IOException {
+    return execute(job, asl, jobEnv, null, null, redriveEnv);
+  }
+
+  private static JsonNode execute(
+      JobName job, Path asl, Map<String, String> jobEnv, String failFirst, String cspFailFirst,
+      Map<String, String> redriveEnv) throws IOException {
     Map<String, String> env = new HashMap<>();
     env.put("JOBS_CLASSPATH", System.getProperty("java.class.path"));
     env.put("JOBS_MAIN", JOBS_MAIN);
@@ -189,6 +242,9 @@ class StateMachineLocalTest {
     }
     if (cspFailFirst != null) {
       env.put("CSP_FAIL_FIRST", cspFailFirst);
+    }
+    if (redriveEnv != null) {
+      env.put("REDRIVE_JOB_ENV", SynthesizedBroker.JSON.writeValueAsString(redriveEnv));
     }
     NodeTool run = NodeTool.run(env, "src/test/node/run-sfn.mjs", asl.toString(), "{\"job\":\"" + job.wireName() + "\"}");
     assertThat(run.exitCode()).as(run.stderr()).isZero();

@@ -19,8 +19,8 @@ import software.amazon.cloudwatchlogs.emf.logger.MetricsLogger;
 import software.amazon.cloudwatchlogs.emf.model.Unit;
 
 /**
- * Publishes the metrics the CloudWatch alarms read (namespace {@value EmfStream#NAMESPACE}:
- * AllocationLatency, PoolAvailable, PoolDeletionFailed) as CloudWatch embedded metric format lines
+ * Publishes the metrics the CloudWatch alarms and on-call read (namespace {@value
+ * EmfStream#NAMESPACE}: AllocationLatency, PoolAvailable, PoolDeletionFailed, AllocationConflicts) as CloudWatch embedded metric format lines
  * on stdout, built by AWS's {@code aws-embedded-metrics} library (see {@link EmfStream}).
  *
  * <p>Every metric has the dimension {@code Stage}; the per-pool gauges also {@code Pool}.
@@ -33,6 +33,8 @@ public final class EmfMetricsReporter implements Managed {
   public static final String ALLOCATION_LATENCY = "AllocationLatency";
   public static final String POOL_AVAILABLE = "PoolAvailable";
   public static final String POOL_DELETION_FAILED = "PoolDeletionFailed";
+  /** Conditional claims lost to a concurrent writer in the interval (on-call's contention figure). */
+  public static final String ALLOCATION_CONFLICTS = "AllocationConflicts";
   public static final String POOL = "Pool";
 
   private static final Logger LOG = LoggerFactory.getLogger(EmfMetricsReporter.class);
@@ -45,6 +47,7 @@ public final class EmfMetricsReporter implements Managed {
   /** Latencies since the last flush; the library's logger is safe to add to from many threads. */
   private final MetricsLogger latencies;
   private final AtomicLong pending = new AtomicLong();
+  private final java.util.concurrent.atomic.LongAdder conflicts = new java.util.concurrent.atomic.LongAdder();
   private ScheduledExecutorService timer;
 
   /**
@@ -77,6 +80,11 @@ public final class EmfMetricsReporter implements Managed {
     }
   }
 
+  /** One conditional claim lost to a concurrent writer. */
+  public void claimLost() {
+    conflicts.increment();
+  }
+
   @Override
   public void start() {
     timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -105,7 +113,13 @@ public final class EmfMetricsReporter implements Managed {
 
   /** Writes the pool gauges (overall and per pool) and the latencies recorded since the last flush. */
   void flush() {
-    gauges(emf.logger(EmfStream.STAGE, stage), pool.count(SandboxStatus.AVAILABLE), pool.count(SandboxStatus.DELETION_FAILED));
+    MetricsLogger overall = emf.logger(EmfStream.STAGE, stage);
+    try {
+      overall.putMetric(ALLOCATION_CONFLICTS, conflicts.sumThenReset(), Unit.COUNT);
+    } catch (InvalidMetricException e) {
+      throw new IllegalStateException(e); // a finite count: cannot happen
+    }
+    gauges(overall, pool.count(SandboxStatus.AVAILABLE), pool.count(SandboxStatus.DELETION_FAILED));
     countsByPool.get().forEach((name, counts) ->
         gauges(
             emf.logger(EmfStream.STAGE, stage, POOL, name),

@@ -55,6 +55,8 @@ class EmfMetricsReporterTest {
     emf.allocationLatency(0.0123);
     emf.allocationLatency(0.0124);
     emf.allocationLatency(1.2345);
+    emf.claimLost();
+    emf.claimLost();
     emf.flush();
     emf.flush(); // nothing new: only the gauges again
 
@@ -66,7 +68,9 @@ class EmfMetricsReporterTest {
     assertThat(directive.get("Namespace").asText()).isEqualTo("SandboxBroker");
     assertThat(directive.get("Dimensions").toString()).isEqualTo("[[\"Stage\"]]");
     assertThat(gauges.get("Stage").asText()).isEqualTo("staging");
-    assertThat(directive.get("Metrics").findValuesAsText("Name")).containsExactlyInAnyOrder("PoolAvailable", "PoolDeletionFailed");
+    assertThat(directive.get("Metrics").findValuesAsText("Name"))
+        .containsExactlyInAnyOrder("AllocationConflicts", "PoolAvailable", "PoolDeletionFailed");
+    assertThat(gauges.get("AllocationConflicts").asDouble()).isEqualTo(2);
     assertThat(directive.get("Metrics").findValuesAsText("Unit")).containsOnly("Count");
     assertThat(gauges.get("PoolAvailable").asDouble()).isEqualTo(7);
     assertThat(gauges.get("PoolDeletionFailed").asDouble()).isZero();
@@ -80,6 +84,7 @@ class EmfMetricsReporterTest {
     assertThat(values).containsExactly(12.3, 12.4, 1234.5);
     assertThat(events.get(2).has("AllocationLatency")).isFalse();
     assertThat(events.get(2).has("PoolAvailable")).isTrue();
+    assertThat(events.get(2).get("AllocationConflicts").asDouble()).isZero(); // per interval, reset
   }
 
   @Test
