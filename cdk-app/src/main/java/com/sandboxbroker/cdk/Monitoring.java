@@ -69,6 +69,7 @@ public final class Monitoring extends Construct {
     SnsAction notify = new SnsAction(props.topic());
     List<IWidget> jobWidgets = new ArrayList<>();
     List<IWidget> jobCountWidgets = new ArrayList<>();
+    List<IWidget> executionWidgets = new ArrayList<>();
 
     for (JobName job : JobName.values()) {
       String name = job.wireName();
@@ -128,7 +129,9 @@ public final class Monitoring extends Construct {
       // runner publishes, found by SEARCH so a new count needs no dashboard change)
       List<IMetric> outcomes = new ArrayList<>();
       for (String outcome : JOB_OUTCOMES) {
-        outcomes.add(jobOutcome(props.stage(), name, outcome, PERIOD));
+        outcomes.add(
+            jobOutcome(props.stage(), name, outcome, PERIOD)
+                .with(software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().label(outcome).build()));
       }
       jobWidgets.add(
           GraphWidget.Builder.create()
@@ -150,6 +153,13 @@ public final class Monitoring extends Construct {
                           .label(name)
                           .period(PERIOD)
                           .build()))
+              .width(8)
+              .build());
+      IStateMachine machine = props.stateMachines().get(job);
+      executionWidgets.add(
+          GraphWidget.Builder.create()
+              .title("Job " + name + ": executions")
+              .left(List.of(machine.metricSucceeded(), machine.metricFailed(), machine.metricTimedOut(), machine.metricAborted()))
               .width(8)
               .build());
     }
@@ -281,6 +291,7 @@ public final class Monitoring extends Construct {
                             .build()),
                     jobWidgets,
                     jobCountWidgets,
+                    executionWidgets,
                     List.of(
                         GraphWidget.Builder.create()
                             .title("Target response time")
@@ -320,7 +331,6 @@ public final class Monitoring extends Construct {
         .dimensionsMap(Map.of("Stage", stage, "Job", job, "Outcome", outcome))
         .statistic("Sum")
         .period(period)
-        .label(job + " " + outcome)
         .build();
   }
 

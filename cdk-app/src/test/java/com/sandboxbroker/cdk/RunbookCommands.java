@@ -64,6 +64,7 @@ final class RunbookCommands {
           Pattern.compile("^base64\\b.*\\s-w\\b"), "GNU-only `base64 -w`",
           Pattern.compile("^xargs\\b.*\\s-r\\b"), "GNU-only `xargs -r`");
 
+  private static final Pattern PLACEHOLDER = Pattern.compile("<[A-Za-z][^<>|]*>");
   private static final Pattern FENCE = Pattern.compile("(?ms)^```bash\\n(.*?)^```");
   private static final Pattern INLINE_AWS = Pattern.compile("`(aws [^`]+)`");
   private static final Pattern INLINE_CODE = Pattern.compile("`([^`\\s]+)`");
@@ -116,15 +117,19 @@ final class RunbookCommands {
     return commands;
   }
 
-  /** Tools that are neither shell syntax nor documented prerequisites, and non-portable flags. */
-  static List<String> toolViolations(List<Command> commands, Set<String> prerequisites) {
+  /**
+   * Tools that are neither shell syntax, documented prerequisites nor a script of the repository
+   * ({@code repoScript} says whether a path is one), and non-portable flags.
+   */
+  static List<String> toolViolations(
+      List<Command> commands, Set<String> prerequisites, java.util.function.Predicate<String> repoScript) {
     List<String> violations = new ArrayList<>();
     for (Command c : commands) {
       String tool = c.tool();
       if (tool.isEmpty() || SHELL.contains(tool)) {
         continue;
       }
-      if (!prerequisites.contains(tool)) {
+      if (!prerequisites.contains(tool) && !(tool.contains("/") && repoScript.test(tool))) {
         violations.add(c + " — runs `" + tool + "`, which the Prerequisites of runbooks/README.md do not list");
       }
       String joined = String.join(" ", c.words());
@@ -299,7 +304,8 @@ final class RunbookCommands {
   }
 
   private static void add(String page, String text, List<Command> out) {
-    List<String> words = new ArrayList<>(words(text.trim()));
+    // a <placeholder> the reader fills in is one word, not a redirection
+    List<String> words = new ArrayList<>(words(PLACEHOLDER.matcher(text.trim()).replaceAll("PLACEHOLDER")));
     // leading assignments (FOO=bar cmd) and shell keywords that prefix a command (do, then, !)
     while (!words.isEmpty()
         && (words.get(0).matches("[A-Za-z_][A-Za-z0-9_]*=.*") || Set.of("do", "then", "else", "!", "export").contains(words.get(0)))) {

@@ -35,10 +35,15 @@ class RunbookCommandsTest {
   void flagsAToolThePrerequisitesLackAndGnuOnlyFlags() {
     List<String> violations =
         RunbookCommands.toolViolations(
-            page("gdate +%s\ndate -u -d '1 hour ago' +%s\ncurl -sS x | jq .\ndate -u +%Y%m%d"), PREREQUISITES);
-    assertThat(violations).hasSize(2);
+            page(
+                "gdate +%s\ndate -u -d '1 hour ago' +%s\ncurl -sS x | jq .\ndate -u +%Y%m%d\n"
+                    + "export EXEC=<failed executionArn>\nrunbooks/copy.sh a b\nrunbooks/missing.sh"),
+            PREREQUISITES,
+            path -> path.equals("runbooks/copy.sh"));
+    assertThat(violations).hasSize(3);
     assertThat(violations.get(0)).contains("`gdate`");
     assertThat(violations.get(1)).contains("GNU-only `date -d`");
+    assertThat(violations.get(2)).contains("`runbooks/missing.sh`");
   }
 
   @Test
