@@ -73,8 +73,8 @@ public final class Monitoring extends Construct {
 
     for (JobName job : JobName.values()) {
       String name = job.wireName();
-      // A failed execution notifies once, through JobExecutionNotifications' EventBridge rule
-      // (one message per execution, naming it); there is no ExecutionsFailed alarm to page twice.
+      // A failed execution notifies once, through OperationsAlarms' EventBridge rule (one message
+      // per execution, naming it); there is no ExecutionsFailed alarm to page twice.
 
       // No real success for N whole schedule periods: covers a disabled schedule, a state machine
       // that is never started, runs that hang, and runs that do nothing. A paused or lock-skipped
