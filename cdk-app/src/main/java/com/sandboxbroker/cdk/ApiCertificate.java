@@ -29,9 +29,9 @@ public final class ApiCertificate extends Construct {
   private final ICertificate certificate;
   private final IHostedZone zone;
 
-  public ApiCertificate(Construct scope, String id, BrokerSettings settings) {
+  public ApiCertificate(Construct scope, String id, ApiCertificateProps props) {
     super(scope, id);
-    DomainSettings domain = settings.delivery().domain();
+    DomainSettings domain = props.domain();
     String region = Stack.of(this).getRegion();
     if (domain != null) {
       this.zone =
@@ -47,7 +47,7 @@ public final class ApiCertificate extends Construct {
       return;
     }
     this.zone = null;
-    String arn = settings.certificateArn();
+    String arn = props.certificateArn();
     if (arn == null) {
       this.certificate = null;
       return;

@@ -16,10 +16,7 @@ import software.amazon.awscdk.services.certificatemanager.ICertificate;
 import software.amazon.awscdk.services.ec2.Peer;
 import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
-import software.amazon.awscdk.services.ec2.SubnetSelection;
-import software.amazon.awscdk.services.elasticloadbalancingv2.IApplicationListener;
 import software.amazon.awscdk.services.logs.LogGroup;
-import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
 
 /**
@@ -39,15 +36,11 @@ public final class ApiGatewayIngress extends Construct {
   private final HttpApi api;
   private final DomainName domainName;
 
-  /**
-   * @param listener the internal ALB's production listener
-   * @param certificate for the custom domain; null: the execute-api host name only
-   * @param hostName the custom domain's name, with {@code certificate}
-   */
-  public ApiGatewayIngress(
-      Construct scope, String id, String apiName, IApplicationListener listener, software.amazon.awscdk.services.ec2.IVpc vpc,
-      SubnetSelection subnets, ICertificate certificate, String hostName, RetentionDays logRetention, boolean retainLogs) {
+  public ApiGatewayIngress(Construct scope, String id, ApiGatewayIngressProps props) {
     super(scope, id);
+    String apiName = props.apiName();
+    var vpc = props.vpc();
+    ICertificate certificate = props.certificate();
     SecurityGroup linkSecurityGroup =
         SecurityGroup.Builder.create(this, "VpcLinkSecurityGroup")
             .vpc(vpc)
@@ -59,19 +52,19 @@ public final class ApiGatewayIngress extends Construct {
         VpcLink.Builder.create(this, "VpcLink")
             .vpcLinkName(apiName)
             .vpc(vpc)
-            .subnets(subnets)
+            .subnets(props.subnets())
             .securityGroups(List.of(linkSecurityGroup))
             .build();
     this.domainName =
         certificate == null
             ? null
-            : DomainName.Builder.create(this, "DomainName").domainName(hostName).certificate(certificate).build();
+            : DomainName.Builder.create(this, "DomainName").domainName(props.hostName()).certificate(certificate).build();
     this.api =
         HttpApi.Builder.create(this, "Api")
             .apiName(apiName)
             .description("Sandbox Broker API (issue #15 ingress option)")
             .defaultIntegration(
-                new HttpAlbIntegration("Alb", listener, HttpAlbIntegrationProps.builder().vpcLink(link).build()))
+                new HttpAlbIntegration("Alb", props.listener(), HttpAlbIntegrationProps.builder().vpcLink(link).build()))
             .defaultDomainMapping(domainName == null ? null : DomainMappingOptions.builder().domainName(domainName).build())
             // with a custom domain, that is the only way in (the same TLS name the certificate proves)
             .disableExecuteApiEndpoint(domainName != null)
@@ -79,8 +72,8 @@ public final class ApiGatewayIngress extends Construct {
 
     LogGroup accessLogs =
         LogGroup.Builder.create(this, "AccessLogs")
-            .retention(logRetention)
-            .removalPolicy(retainLogs ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.DESTROY)
+            .retention(props.logRetention())
+            .removalPolicy(props.retainLogs() ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.DESTROY)
             .build();
     CfnStage stage = (CfnStage) api.getDefaultStage().getNode().getDefaultChild();
     stage.setAccessLogSettings(

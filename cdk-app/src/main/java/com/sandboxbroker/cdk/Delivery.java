@@ -45,9 +45,11 @@ final class Delivery {
     if (settings.delivery().ingress() == DeliverySettings.Ingress.APIGATEWAY) {
       ApiGatewayIngress gateway =
           new ApiGatewayIngress(
-              stack, "ApiGateway", "sandbox-broker-" + settings.stage() + "-api", api.productionListener(),
-              network.vpc(), network.serviceSubnets(), certificate.certificate(),
-              domain == null ? null : domain.hostName(), logRetention, !settings.delivery().isPreview());
+              stack, "ApiGateway",
+              new ApiGatewayIngressProps(
+                  "sandbox-broker-" + settings.stage() + "-api", api.productionListener(), network.vpc(),
+                  network.serviceSubnets(), certificate.certificate(), domain == null ? null : domain.hostName(),
+                  logRetention, !settings.delivery().isPreview()));
       if (domain != null) {
         ARecord.Builder.create(stack, "ApiAlias")
             .zone(certificate.zone())

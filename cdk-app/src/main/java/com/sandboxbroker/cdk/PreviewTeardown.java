@@ -9,7 +9,6 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.logs.LogGroup;
-import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.scheduler.Schedule;
 import software.amazon.awscdk.services.scheduler.ScheduleExpression;
 import software.amazon.awscdk.services.scheduler.ScheduleTargetInput;
@@ -51,17 +50,13 @@ public final class PreviewTeardown extends Construct {
   private final StateMachine stateMachine;
   private final Schedule schedule;
 
-  /**
-   * @param stage the preview's name
-   * @param preview when to delete and how long before to warn
-   * @param clusterName the ECS cluster
-   * @param serviceName the API's ECS service
-   * @param topic where the warning and a failure go
-   */
-  public PreviewTeardown(
-      Construct scope, String id, String stage, DeliverySettings.Preview preview, String clusterName,
-      String serviceName, ITopic topic, RetentionDays logRetention) {
+  public PreviewTeardown(Construct scope, String id, PreviewTeardownProps props) {
     super(scope, id);
+    String stage = props.stage();
+    DeliverySettings.Preview preview = props.preview();
+    String clusterName = props.clusterName();
+    String serviceName = props.serviceName();
+    ITopic topic = props.topic();
     Stack stack = Stack.of(this);
     String deleteAt = DateTimeFormatter.ISO_INSTANT.format(preview.deleteAt());
 
@@ -142,7 +137,7 @@ public final class PreviewTeardown extends Construct {
     LogGroup logs =
         LogGroup.Builder.create(this, "Logs")
             .logGroupName("/aws/vendedlogs/states/sandbox-broker-" + stage + "-teardown")
-            .retention(logRetention)
+            .retention(props.logRetention())
             .removalPolicy(RemovalPolicy.DESTROY)
             .build();
     this.stateMachine =

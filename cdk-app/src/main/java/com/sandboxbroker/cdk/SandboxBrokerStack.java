@@ -88,7 +88,7 @@ public final class SandboxBrokerStack extends Stack {
           new JobScheduleProps(job, name, machine.stateMachine(), settings.jobs().rate(job)));
     }
 
-    ApiCertificate certificate = new ApiCertificate(this, "ApiCertificate", settings);
+    ApiCertificate certificate = new ApiCertificate(this, "ApiCertificate", new ApiCertificateProps(settings.delivery().domain(), settings.certificateArn()));
     boolean apiGateway = settings.delivery().ingress() == DeliverySettings.Ingress.APIGATEWAY;
     ApiService api =
         new ApiService(
@@ -126,8 +126,9 @@ public final class SandboxBrokerStack extends Stack {
 
     if (settings.delivery().isPreview()) {
       new PreviewTeardown(
-          this, "Teardown", settings.stage(), settings.delivery().preview(), cluster.getClusterName(),
-          api.fargateService().getServiceName(), alarmTopic.topic(), LOG_RETENTION);
+          this, "Teardown",
+          new PreviewTeardownProps(
+              settings.stage(), settings.delivery().preview(), prefix, prefix + "-api", alarmTopic.topic(), LOG_RETENTION));
     }
 
     CfnOutput.Builder.create(this, "ApiUrl").value(apiUrl).build();

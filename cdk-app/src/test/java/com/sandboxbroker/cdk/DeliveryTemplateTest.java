@@ -72,12 +72,20 @@ class DeliveryTemplateTest {
     assertThat(deployment.get("BakeTimeInMinutes").asInt()).isEqualTo(10);
     assertThat(deployment.get("Alarms").get("Enable").asBoolean()).isTrue();
     assertThat(deployment.get("Alarms").get("Rollback").asBoolean()).isTrue();
+    // the names are Refs to the alarms of this template: resolve them to their AlarmName
+    Map<String, JsonNode> alarms = s.resources("AWS::CloudWatch::Alarm");
     List<String> alarmNames = new ArrayList<>();
-    deployment.get("Alarms").get("AlarmNames").forEach(n -> alarmNames.add(n.asText()));
+    deployment.get("Alarms").get("AlarmNames").forEach(n -> {
+      JsonNode alarm = alarms.get(n.get("Ref").asText());
+      assertThat(alarm).as(n.toString()).isNotNull();
+      alarmNames.add(alarm.get("Properties").get("AlarmName").asText());
+    });
     assertThat(alarmNames).containsExactlyInAnyOrder("sandbox-broker-prod-api-deploy-5xx", "sandbox-broker-prod-api-deploy-latency-p99");
-    List<String> alarmsInTemplate = new ArrayList<>();
-    s.resources("AWS::CloudWatch::Alarm").values().forEach(a -> alarmsInTemplate.add(a.get("Properties").path("AlarmName").asText()));
-    assertThat(alarmsInTemplate).containsAll(alarmNames);
+    JsonNode fiveXx = alarms.values().stream()
+        .filter(a -> a.get("Properties").get("AlarmName").asText().endsWith("-api-deploy-5xx")).findFirst().orElseThrow();
+    assertThat(fiveXx.get("Properties").get("EvaluationPeriods").asInt()).isEqualTo(3);
+    assertThat(fiveXx.get("Properties").get("DatapointsToAlarm").asInt()).isEqualTo(2);
+    assertThat(fiveXx.get("Properties").get("Metrics").toString()).contains("HTTPCode_Target_5XX_Count").contains("HTTPCode_ELB_5XX_Count");
     assertThat(deployment.get("DeploymentCircuitBreaker").get("Rollback").asBoolean()).isTrue();
 
     JsonNode advanced = service.get("LoadBalancers").get(0).get("AdvancedConfiguration");
@@ -201,7 +209,7 @@ class DeliveryTemplateTest {
         .filter(x -> x.get("Properties").get("Name").asText().equals("sandbox-broker-pr42-teardown")).findFirst().orElseThrow()
         .get("Properties");
     assertThat(teardown.get("ScheduleExpression").asText()).isEqualTo("at(" + expected.warnAt().toString().replace("Z", "") + ")");
-    assertThat(teardown.path("ScheduleExpressionTimezone").asText("UTC")).isEqualTo("UTC");
+    assertThat(teardown.path("ScheduleExpressionTimezone").asText("UTC")).isIn("UTC", "Etc/UTC");
     assertThat(teardown.get("Target").get("Input").toString()).contains(expected.deleteAt().toString());
     assertThat(teardown.get("Target").get("Arn").get("Ref").asText()).startsWith("TeardownStateMachine");
     // the teardown may delete exactly this stack, nothing else
@@ -237,7 +245,7 @@ class DeliveryTemplateTest {
     s.template.hasResourceProperties(
         "AWS::ApiGatewayV2::Integration",
         Match.objectLike(Map.of("IntegrationType", "HTTP_PROXY", "ConnectionType", "VPC_LINK",
-            "IntegrationUri", Map.of("Ref", Match.stringLikeRegexp("ApiListener.*")))));
+            "IntegrationUri", Map.of("Ref", Match.stringLikeRegexp("ApiLBListener.*")))));
     s.template.hasResourceProperties(
         "AWS::ApiGatewayV2::Stage",
         Match.objectLike(Map.of("AccessLogSettings", Match.objectLike(Map.of("DestinationArn", Match.anyValue())),
@@ -258,20 +266,34 @@ class DeliveryTemplateTest {
     Stack registry = stage("dev").other(ImageRegistryStack.STACK_NAME);
     assertThat(registry.getAccount()).isEqualTo(Stages.DEV.account());
     Template t = Template.fromStack(registry);
-    for (String target : List.of(SandboxBrokerStack.SERVICE_IMAGE_TARGET, SandboxBrokerStack.JOBS_IMAGE_TARGET)) {
-      t.hasResourceProperties(
-          "AWS::ECR::Repository",
-          Match.objectLike(Map.of(
-              "RepositoryName", ImageRegistryStack.repositoryName(target),
-              "ImageScanningConfiguration", Map.of("ScanOnPush", true),
-              "ImageTagMutability", "IMMUTABLE",
-              "LifecyclePolicy", Match.objectLike(Map.of("LifecyclePolicyText", Match.serializedJson(Match.objectLike(Map.of(
-                  "rules", List.of(
-                      Match.objectLike(Map.of("selection", Match.objectLike(Map.of("tagStatus", "untagged", "countUnit", "days", "countNumber", 1)))),
-                      Match.objectLike(Map.of("selection", Match.objectLike(Map.of("tagStatus", "any", "countType", "imageCountMoreThan", "countNumber", ImageRegistryStack.KEEP_IMAGES)))))))))),
-              "RepositoryPolicyText", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
-                  "Principal", Map.of("AWS", Match.anyValue())))))))))));
+    JsonNode json = SynthesizedBroker.JSON.valueToTree(t.toJSON());
+    Map<String, JsonNode> repositories = StageSynth.resources(json, "AWS::ECR::Repository");
+    assertThat(repositories).hasSize(2);
+    List<String> names = new ArrayList<>();
+    for (JsonNode repository : repositories.values()) {
+      JsonNode p = repository.get("Properties");
+      names.add(p.get("RepositoryName").asText());
+      assertThat(p.get("ImageScanningConfiguration").get("ScanOnPush").asBoolean()).isTrue();
+      assertThat(p.get("ImageTagMutability").asText()).isEqualTo("IMMUTABLE");
+      JsonNode rules;
+      try {
+        rules = SynthesizedBroker.JSON.readTree(p.get("LifecyclePolicy").get("LifecyclePolicyText").asText()).get("rules");
+      } catch (java.io.IOException e) {
+        throw new AssertionError(e);
+      }
+      assertThat(rules).hasSize(2);
+      assertThat(rules.get(0).get("selection").get("tagStatus").asText()).isEqualTo("untagged");
+      assertThat(rules.get(0).get("selection").get("countNumber").asInt()).isEqualTo(ImageRegistryStack.UNTAGGED_DAYS);
+      assertThat(rules.get(1).get("selection").get("tagStatus").asText()).isEqualTo("any");
+      assertThat(rules.get(1).get("selection").get("countNumber").asInt()).isEqualTo(ImageRegistryStack.KEEP_IMAGES);
+      // test's and prod's accounts may pull (cross-account), nobody else
+      String policy = p.get("RepositoryPolicyText").toString();
+      assertThat(policy).contains(Stages.TEST.account()).contains(Stages.PROD.account()).contains("ecr:BatchGetImage");
+      assertThat(repository.path("DeletionPolicy").asText()).isEqualTo("RetainExceptOnCreate");
     }
+    assertThat(names).containsExactlyInAnyOrder(
+        ImageRegistryStack.repositoryName(SandboxBrokerStack.SERVICE_IMAGE_TARGET),
+        ImageRegistryStack.repositoryName(SandboxBrokerStack.JOBS_IMAGE_TARGET));
     String policies = t.toJSON().toString();
     assertThat(policies).contains(Stages.TEST.account()).contains(Stages.PROD.account());
   }
@@ -284,16 +306,18 @@ class DeliveryTemplateTest {
     t.hasResourceProperties(
         "AWS::IAM::OIDCProvider",
         Match.objectLike(Map.of("Url", GitHubDeployAccessStack.GITHUB_OIDC_URL, "ClientIdList", List.of("sts.amazonaws.com"))));
-    t.hasResourceProperties(
-        "AWS::IAM::Role",
-        Match.objectLike(Map.of(
-            "RoleName", GitHubDeployAccessStack.ROLE_NAME,
-            "MaxSessionDuration", 3600,
-            "AssumeRolePolicyDocument", Match.objectLike(Map.of("Statement", List.of(Match.objectLike(Map.of(
-                "Action", "sts:AssumeRoleWithWebIdentity",
-                "Condition", Map.of(
-                    "StringEquals", Map.of("token.actions.githubusercontent.com:aud", "sts.amazonaws.com"),
-                    "StringLike", Map.of("token.actions.githubusercontent.com:sub", "repo:your-org/sandbox-broker:environment:prod"))))))))));
+    JsonNode role = only(StageSynth.resources(SynthesizedBroker.JSON.valueToTree(t.toJSON()), "AWS::IAM::Role")).get("Properties");
+    assertThat(role.get("RoleName").asText()).isEqualTo(GitHubDeployAccessStack.ROLE_NAME);
+    assertThat(role.get("MaxSessionDuration").asInt()).isEqualTo(3600);
+    JsonNode trust = role.get("AssumeRolePolicyDocument").get("Statement");
+    assertThat(trust).hasSize(1);
+    assertThat(trust.get(0).get("Action").asText()).isEqualTo("sts:AssumeRoleWithWebIdentity");
+    assertThat(trust.get(0).get("Principal").get("Federated").toString()).contains("GitHubOidc");
+    JsonNode condition = trust.get(0).get("Condition");
+    assertThat(condition.get("StringEquals").get("token.actions.githubusercontent.com:aud").asText()).isEqualTo("sts.amazonaws.com");
+    // exactly this repository's prod environment: no branch, no pull request, no other repository
+    assertThat(condition.get("StringLike").get("token.actions.githubusercontent.com:sub").toString())
+        .isIn("\"repo:your-org/sandbox-broker:environment:prod\"", "[\"repo:your-org/sandbox-broker:environment:prod\"]");
     // no user, no access key anywhere: OIDC only
     t.resourceCountIs("AWS::IAM::User", 0);
     t.resourceCountIs("AWS::IAM::AccessKey", 0);
