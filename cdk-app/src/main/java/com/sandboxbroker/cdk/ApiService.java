@@ -169,7 +169,8 @@ public final class ApiService extends Construct {
     // only answers a request no rule matches, which the catch-all rules leave none of
     ApplicationListenerRule productionRule = catchAllRule("ProductionRule", productionListener);
     ApplicationListenerRule testRule = catchAllRule("TestRule", testListener);
-    var vpcCidr = Peer.ipv4(vpc.getVpcCidrBlock());
+    // the literal range (Network's), not the VPC's CidrBlock attribute, so the rule is checkable
+    var vpcCidr = Peer.ipv4(Network.VPC_CIDR);
     if (props.internetFacing()) {
       productionListener.getConnections().allowDefaultPortFromAnyIpv4("clients (WAF filters in front)");
       ApplicationListener redirect =

@@ -99,6 +99,7 @@ public final class PreviewTeardown extends Construct {
             .service("ecs")
             .action("updateService")
             .parameters(Map.of("Cluster", clusterName, "Service", serviceName, "DesiredCount", 0))
+            .iamAction("ecs:UpdateService")
             .iamResources(
                 List.of(stack.formatArn(software.amazon.awscdk.ArnComponents.builder()
                     .service("ecs").resource("service").resourceName(clusterName + "/" + serviceName).build())))
@@ -110,6 +111,7 @@ public final class PreviewTeardown extends Construct {
             .service("cloudformation")
             .action("deleteStack")
             .parameters(Map.of("StackName", JsonPath.stringAt("$.stackName")))
+            .iamAction("cloudformation:DeleteStack")
             .iamResources(List.of(stack.getStackId()))
             .resultPath(JsonPath.DISCARD)
             .build();
