@@ -100,7 +100,7 @@ class DeliveryTemplateTest {
     s.template.hasResourceProperties(
         "AWS::EC2::SecurityGroup",
         Match.objectLike(Map.of("SecurityGroupIngress", Match.arrayWith(List.of(Match.objectLike(
-            Map.of("FromPort", ApiService.TEST_PORT, "CidrIp", Network.VPC_CIDR))))))));
+            Map.of("FromPort", ApiService.TEST_PORT, "CidrIp", Network.VPC_CIDR)))))));
   }
 
   // ---- review fixes -------------------------------------------------------------------------
