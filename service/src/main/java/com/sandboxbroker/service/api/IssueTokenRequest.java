@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sandboxbroker.core.tenant.Tenant;
 import com.sandboxbroker.service.errors.ApiException;
@@ -20,6 +22,7 @@ import java.util.Set;
  * operator may paste a secret into the wrong field. Only {@code tenant} is required; JSON {@code
  * null} counts as absent.
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @Schema(description = "Only `tenant` is required; an absent (or null) policy field takes the service's configured default.")
 public record IssueTokenRequest(
     @Schema(description = "[a-z0-9-]{1,64}", requiredMode = Schema.RequiredMode.REQUIRED, example = "adventure") String tenant,
