@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -53,19 +54,26 @@ class TenantConcurrencyTest {
         }
       }
 
-      List<HttpResponse<String>> first = concurrently(learners, l -> () -> api.allocate(l.token(), l.identity()));
+      AtomicInteger retried = new AtomicInteger();
+      List<HttpResponse<String>> first =
+          concurrently(learners, l -> () -> allocateLikeTheHook(api, l, retried));
 
       Map<String, Learner> ownerBySandbox = new HashMap<>();
       Map<Learner, String> sandboxByLearner = new HashMap<>();
+      int created = 0;
       for (int i = 0; i < learners.size(); i++) {
         HttpResponse<String> r = first.get(i);
-        assertThat(r.statusCode()).as(learners.get(i) + " " + r.body()).isEqualTo(201);
+        // 201, or 200 when a retried attempt finds what an attempt answered 503 had committed
+        assertThat(r.statusCode()).as(learners.get(i) + " " + r.body()).isIn(200, 201);
+        created += r.statusCode() == 201 ? 1 : 0;
         String sandbox = json(r).get("sandbox_id").asText();
         assertThat(pool).contains(sandbox);
         assertThat(ownerBySandbox.put(sandbox, learners.get(i))).as("second owner of " + sandbox).isNull();
         sandboxByLearner.put(learners.get(i), sandbox);
       }
       assertThat(sandboxByLearner).hasSize(TENANTS * PER_TENANT);
+      System.out.printf("TenantConcurrencyTest: %d learners, %d answered 201, %d retries after a 503%n",
+          learners.size(), created, retried.get());
 
       // the table agrees: each sandbox allocated once, to that identity of that tenant, and no
       // other sandbox was taken
@@ -83,12 +91,28 @@ class TenantConcurrencyTest {
       assertThat(allocated).isEqualTo(TENANTS * PER_TENANT);
 
       // replays, all at once again: the same sandbox for every (tenant, identity)
-      List<HttpResponse<String>> replays = concurrently(learners, l -> () -> api.allocate(l.token(), l.identity()));
+      List<HttpResponse<String>> replays = concurrently(learners, l -> () -> allocateLikeTheHook(api, l, retried));
       for (int i = 0; i < learners.size(); i++) {
         assertThat(replays.get(i).statusCode()).as(replays.get(i).body()).isEqualTo(200);
         assertThat(json(replays.get(i)).get("sandbox_id").asText()).isEqualTo(sandboxByLearner.get(learners.get(i)));
       }
     }
+  }
+
+  /**
+   * What the deployed setup hook does: retry a 5xx after its Retry-After. DynamoDB Local answers
+   * "timed out waiting for a lock" when 200 requests hit it at once on a loaded 2-core machine; a
+   * retry may then find the allocation its failed attempt committed (200), never a second one.
+   */
+  private static HttpResponse<String> allocateLikeTheHook(TokenApi api, Learner l, AtomicInteger retried)
+      throws InterruptedException {
+    HttpResponse<String> r = api.allocate(l.token(), l.identity());
+    for (int attempt = 0; attempt < 30 && r.statusCode() >= 500; attempt++) {
+      retried.incrementAndGet();
+      Thread.sleep(1000);
+      r = api.allocate(l.token(), l.identity());
+    }
+    return r;
   }
 
   private static <T> List<T> concurrently(List<Learner> learners, java.util.function.Function<Learner, Callable<T>> call)
