@@ -214,6 +214,8 @@ public final class SandboxBrokerStack extends Stack {
             // unset: the SDK's regional default is right in AWS; the override is for DynamoDB Local
             case DYNAMODB_ENDPOINT -> null;
             case BROKER_JOBS_MODE -> "step-functions";
+            // the service refuses the demo provider on a real table (the jobs-runner talks to CSP)
+            case BROKER_JOBS_PROVIDER -> "none";
             case SYNC_STATE_MACHINE_ARN -> machines.get(JobName.SYNC).getStateMachineArn();
             case CLEANUP_STATE_MACHINE_ARN -> machines.get(JobName.CLEANUP).getStateMachineArn();
             case EXPIRY_STATE_MACHINE_ARN -> machines.get(JobName.EXPIRY).getStateMachineArn();

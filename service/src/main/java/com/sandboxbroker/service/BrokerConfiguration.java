@@ -80,6 +80,21 @@ public final class BrokerConfiguration extends Configuration {
   }
 
   /**
+   * The demo provider's sync would import the demo pool into a real table, and its cleanup would
+   * record real accounts {@code deleted} without deleting them upstream (they would leak): it runs
+   * only on a table that cannot be a production one.
+   */
+  @io.dropwizard.validation.ValidationMethod(
+      message =
+          "jobs.inProcessProvider=demo (the demo pool's sync and cleanup) must not run on"
+              + " dynamoDb.mode=aws (a real table): set BROKER_JOBS_PROVIDER=none, or use"
+              + " BROKER_STORE=local")
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean isDemoProviderOnAThrowawayStore() {
+    return jobs.inProcessProvider() != JobsFactory.Provider.DEMO || dynamoDb.isThrowaway();
+  }
+
+  /**
    * Deployed on AWS: how often the CloudWatch metrics behind the alarms are written to stdout in
    * embedded metric format (0 = never). Every 60 s matches the alarms' period.
    */

@@ -12,6 +12,8 @@ public enum ServiceEnvironment {
   AWS_REGION(false, "AWS region for DynamoDB and Step Functions"),
   DYNAMODB_ENDPOINT(false, "DynamoDB endpoint override"),
   BROKER_JOBS_MODE(false, "in-process (local default) or step-functions"),
+  BROKER_JOBS_PROVIDER(
+      false, "demo (local default: in-process sync/cleanup on the demo pool) or none; demo is refused with BROKER_STORE=aws"),
   SYNC_STATE_MACHINE_ARN(false, "state machine the admin sync endpoint starts"),
   CLEANUP_STATE_MACHINE_ARN(false, "state machine the admin cleanup endpoint starts"),
   EXPIRY_STATE_MACHINE_ARN(false, "state machine the admin auto-expire endpoint starts");

@@ -63,6 +63,27 @@ public final class DynamoDbFactory {
     return createTable || mode == Mode.LOCAL;
   }
 
+  /**
+   * True when the table cannot be a real one: the embedded store, or an endpoint override on this
+   * machine's loopback address (a DynamoDB Local, as the service tests run it). Any other {@code
+   * aws} store may be a production table.
+   */
+  public boolean isThrowaway() {
+    if (mode == Mode.LOCAL) {
+      return true;
+    }
+    if (endpoint == null || endpoint.isBlank()) {
+      return false;
+    }
+    try {
+      String host = URI.create(endpoint.trim()).getHost();
+      return host != null
+          && (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]"));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   public DynamoDbClient build(LifecycleEnvironment lifecycle) {
     return build(lifecycle, null);
   }
