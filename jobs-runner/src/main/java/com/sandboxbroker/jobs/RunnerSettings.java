@@ -81,14 +81,14 @@ record RunnerSettings(
       csp =
           Optional.of(
               new CspSettings(
-                  r.uri(CSP_BASE_URL).orElse(CspSettings.DEFAULT_BASE_URL),
+                  r.upstreamUri(CSP_BASE_URL).orElse(CspSettings.DEFAULT_BASE_URL),
                   token,
                   r.seconds(CSP_TIMEOUT_SECONDS, CspSettings.DEFAULT_REQUEST_TIMEOUT),
                   CspSettings.DEFAULT_PAGE_SIZE));
     }
     Optional<NiosXaasSettings> nios = Optional.empty();
     if (job == JobName.CLEANUP && r.bool(NIOSXAAS_ENABLED)) {
-      URI base = r.uri(NIOSXAAS_BASE_URL).orElseThrow(
+      URI base = r.upstreamUri(NIOSXAAS_BASE_URL).orElseThrow(
           () -> new InvalidConfigException(NIOSXAAS_BASE_URL.name() + " is required when NIOSXaaS is enabled"));
       String email = r.optional(NIOSXAAS_EMAIL).orElseThrow(
           () -> new InvalidConfigException(NIOSXAAS_EMAIL.name() + " is required when NIOSXaaS is enabled"));
@@ -180,6 +180,28 @@ record RunnerSettings(
           throw new InvalidConfigException(v.name() + " must be an absolute URL");
         }
       });
+    }
+
+    /**
+     * An upstream base URL: {@code https} only, since every request carries the CSP token or the
+     * NIOSXaaS credentials. Plain {@code http} is accepted for a loopback host alone (the tests'
+     * stubs, a local tunnel): the bytes never leave the machine, so TLS would protect nothing, and
+     * no deployed value can be one (the CDK app sets the public https URLs).
+     */
+    Optional<URI> upstreamUri(JobsEnvironment v) {
+      return uri(v).map(u -> {
+        String scheme = u.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (scheme.equals("https") || (scheme.equals("http") && isLoopback(u.getHost()))) {
+          return u;
+        }
+        throw new InvalidConfigException(
+            v.name() + " must be an https:// URL (http:// only for a loopback host such as 127.0.0.1)");
+      });
+    }
+
+    private static boolean isLoopback(String host) {
+      String h = host.toLowerCase(java.util.Locale.ROOT);
+      return h.equals("localhost") || h.equals("[::1]") || h.matches("127(\\.\\d{1,3}){3}");
     }
 
     long positive(JobsEnvironment v, long fallback) {

@@ -1,57 +1,70 @@
 package com.sandboxbroker.service.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sandboxbroker.service.api.ErrorResponse;
-import jakarta.servlet.Filter;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
-import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletResponse;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.io.IOException;
+import java.io.InputStream;
 
 /**
  * API requests take no body (contract §1); a client may still send a small one (an empty JSON
- * object). Anything larger is refused with 413 in the contract's shape before any other work: a
- * declared length at once, a chunked body as soon as it passes the limit.
+ * object). Anything larger is refused with 413 in the contract's shape: a declared length at once,
+ * a chunked body as soon as it passes the limit.
+ *
+ * <p>It runs right <em>after</em> authentication (a pre-matching filter one priority step behind
+ * {@code BearerAuthFilter}): an unauthenticated request learns it is unauthenticated (401), not
+ * anything about the endpoint behind it, and a stranger's large body is never read.
  */
-public final class RequestBodyLimitFilter implements Filter {
+@PreMatching
+@Priority(Priorities.AUTHENTICATION + 1)
+public final class RequestBodyLimitFilter implements ContainerRequestFilter {
   private final long maxBytes;
-  private final ObjectMapper json;
 
-  public RequestBodyLimitFilter(long maxBytes, ObjectMapper json) {
+  public RequestBodyLimitFilter(long maxBytes) {
     this.maxBytes = maxBytes;
-    this.json = json;
   }
 
   @Override
-  public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
-      throws IOException, ServletException {
-    HttpServletRequest request = (HttpServletRequest) req;
-    long declared = request.getContentLengthLong();
-    if (declared > maxBytes || (declared < 0 && isChunked(request) && exceeds(request.getInputStream()))) {
-      HttpServletResponse response = (HttpServletResponse) res;
-      response.setStatus(413);
-      response.setContentType("application/json");
-      // the rest of the body is not read: close the connection rather than drain it
-      response.setHeader("Connection", "close");
-      json.writeValue(
-          response.getOutputStream(),
-          ErrorResponse.of("PAYLOAD_TOO_LARGE", "Request body too large; API requests take no body", RequestIdFilter.currentId()));
-      return;
+  public void filter(ContainerRequestContext request) throws IOException {
+    long declared = declaredLength(request);
+    if (declared > maxBytes || (declared < 0 && isChunked(request) && exceeds(request.getEntityStream()))) {
+      request.abortWith(
+          Response.status(413)
+              .type(MediaType.APPLICATION_JSON_TYPE)
+              // the rest of the body is not read: close the connection rather than drain it
+              .header("Connection", "close")
+              .entity(
+                  ErrorResponse.of(
+                      "PAYLOAD_TOO_LARGE", "Request body too large; API requests take no body", RequestIdFilter.currentId()))
+              .build());
     }
-    chain.doFilter(req, res);
   }
 
-  private static boolean isChunked(HttpServletRequest request) {
-    String te = request.getHeader("Transfer-Encoding");
+  private static long declaredLength(ContainerRequestContext request) {
+    String value = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
+    if (value == null || value.isBlank()) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE; // Jetty refuses these itself; never let one through as "small"
+    }
+  }
+
+  private static boolean isChunked(ContainerRequestContext request) {
+    String te = request.getHeaderString("Transfer-Encoding");
     return te != null && te.toLowerCase(java.util.Locale.ROOT).contains("chunked");
   }
 
   /** Reads (and discards) up to one byte past the limit; nothing downstream reads a body. */
-  private boolean exceeds(ServletInputStream in) throws IOException {
+  private boolean exceeds(InputStream in) throws IOException {
     byte[] buffer = new byte[1024];
     long total = 0;
     int n;

@@ -72,4 +72,12 @@ class StartupRefusalTest {
     assertThat(thrown).isNotNull();
     assertThat(thrown.getMessage()).contains("jobs.inProcessProvider=demo").contains("dynamoDb.mode=aws");
   }
+
+  /** Before the fix a lab lease of 0 hours was accepted: every allocation of that lab expired at once. */
+  @Test
+  void aLabLeaseOfZeroHoursIsRefused() {
+    Throwable thrown = start(ConfigOverride.config("allocation.leaseHoursByLab.adventure", "0"));
+    assertThat(thrown).as("the service started").isNotNull();
+    assertThat(thrown.getMessage()).contains("leaseHoursByLab").contains("must be greater than or equal to 1");
+  }
 }
