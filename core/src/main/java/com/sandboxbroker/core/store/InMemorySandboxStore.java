@@ -183,6 +183,29 @@ public final class InMemorySandboxStore implements SandboxStore {
     return true;
   }
 
+  /** Cleanup's deletion claims: sandbox id → claimed until (DynamoDB: {@code deletion_claimed_until}). */
+  private final Map<String, Long> deletionClaims = new HashMap<>();
+
+  @Override
+  public synchronized TransitionResult claimDeletion(Sandbox seen, String runId, long now, long claimedUntil) {
+    Sandbox current = sandboxes.get(seen.sandboxId());
+    if (current != null
+        && (!current.leaseId().equals(seen.leaseId())
+            || deletionClaims.getOrDefault(seen.sandboxId(), 0L) > now)) {
+      return new TransitionResult(false, Optional.of(current));
+    }
+    TransitionResult result = transition(seen, SandboxStatus.PENDING_DELETION, SandboxTransitions::touched);
+    if (result.applied()) {
+      deletionClaims.put(seen.sandboxId(), claimedUntil);
+    }
+    return result;
+  }
+
+  private TransitionResult clearingClaim(TransitionResult result) {
+    result.current().filter(s -> result.applied()).ifPresent(s -> deletionClaims.remove(s.sandboxId()));
+    return result;
+  }
+
   @Override
   public synchronized TransitionResult recordPreDeleteOutcome(Sandbox seen, String outcome, long now) {
     TransitionResult result =
@@ -209,26 +232,26 @@ public final class InMemorySandboxStore implements SandboxStore {
     if (result.applied()) {
       ttls.put(seen.sandboxId(), ttl);
     }
-    return result;
+    return clearingClaim(result);
   }
 
   @Override
   public synchronized TransitionResult recordDeletionRetry(
       Sandbox seen, int attempts, long nextAttemptAt, String error) {
-    return transition(
+    return clearingClaim(transition(
         seen,
         SandboxStatus.PENDING_DELETION,
         s -> SandboxTransitions.deletionOutcome(
-            s, SandboxStatus.PENDING_DELETION, attempts, nextAttemptAt, error, 0));
+            s, SandboxStatus.PENDING_DELETION, attempts, nextAttemptAt, error, 0)));
   }
 
   @Override
   public synchronized TransitionResult recordDeletionFailed(Sandbox seen, int attempts, String error) {
-    return transition(
+    return clearingClaim(transition(
         seen,
         SandboxStatus.PENDING_DELETION,
         s -> SandboxTransitions.deletionOutcome(
-            s, SandboxStatus.DELETION_FAILED, attempts, 0, error, 0));
+            s, SandboxStatus.DELETION_FAILED, attempts, 0, error, 0)));
   }
 
   /** Applies {@code change} only if the item is still in {@code expected} at the version read. */
@@ -320,6 +343,9 @@ public final class InMemorySandboxStore implements SandboxStore {
 
   @Override
   public synchronized int deleteByStatus(SandboxStatus status) {
+    if (status.namesAUsedAccount()) {
+      throw new IllegalArgumentException(status.wireName() + " records name used accounts; release them instead");
+    }
     int before = sandboxes.size();
     sandboxes.values().removeIf(s -> s.status() == status);
     return before - sandboxes.size();

@@ -93,6 +93,17 @@ public interface SandboxStore {
   /** Expiry: removes a {@code stale} record whose {@code stale_since <= staleBefore}. */
   boolean purgeStale(Sandbox seen, long staleBefore);
 
+  /**
+   * Cleanup, before any upstream side effect (the pre-delete hook, the DELETE): claims the right
+   * to delete {@code seen} for run {@code runId}. Cleanup reads its work from an eventually
+   * consistent index, so what it saw may be gone: the record removed, the account re-imported by
+   * sync and now held by another learner. The claim applies only if the sandbox is still {@code
+   * pending_deletion} at the version read, under the same lease, and not claimed by another run
+   * until after {@code now}; it stamps the run and {@code claimedUntil}. The outcome writes ({@link
+   * #recordDeleted}, {@link #recordDeletionRetry}, {@link #recordDeletionFailed}) clear the claim.
+   */
+  TransitionResult claimDeletion(Sandbox seen, String runId, long now, long claimedUntil);
+
   /** Cleanup: the pre-delete hook's outcome, recorded on a {@code pending_deletion} sandbox. */
   TransitionResult recordPreDeleteOutcome(Sandbox seen, String outcome, long now);
 
@@ -155,7 +166,9 @@ public interface SandboxStore {
 
   /**
    * Removes every sandbox record in {@code status} from the table (never upstream), each with a
-   * condition on that status; returns how many it removed.
+   * condition on that status; returns how many it removed. Refuses (IllegalArgumentException) a
+   * status that {@linkplain SandboxStatus#namesAUsedAccount names a used account}: sync would
+   * re-import the account and hand it to a new learner.
    */
   int deleteByStatus(SandboxStatus status);
 
