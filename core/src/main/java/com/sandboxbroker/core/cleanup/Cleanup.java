@@ -67,12 +67,6 @@ public final class Cleanup implements Job {
   /** Jitter of ±50 % keeps items that failed together from retrying together. */
   private static final double BACKOFF_RANDOMIZATION = 0.5;
   /**
-   * How long a deletion claim keeps other runs off an item: far above one attempt's worst case
-   * (the pre-delete hook's few calls and the DELETE, each bounded by the provider's deadline), so
-   * a claim never lapses under a live attempt; a crashed run's items wait this long at most.
-   */
-  static final Duration CLAIM_TTL = Duration.ofMinutes(15);
-  /**
    * The longest a run pauses for a {@code Retry-After}: a longer one (or a nonsense value) is
    * not waited out inside the run; the item becomes due after it, and the run stops dispatching
    * (what it did not attempt stays due) rather than sitting idle inside its task.
@@ -201,11 +195,10 @@ public final class Cleanup implements Job {
         return;
       }
       long now = epochSecond();
-      TransitionResult claim =
-          store.claimDeletion(seen, context.runId(), now, now + CLAIM_TTL.toSeconds());
+      TransitionResult claim = store.claimDeletion(seen, context.runId(), now);
       context.progress();
       if (!claim.applied()) {
-        // removed, re-imported, taken over by another run, or changed since the index read:
+        // removed, re-imported, claimed by another run, or changed since the index read:
         // not this run's to delete, and no upstream call is made
         drain.releasePermission();
         add("not_claimed", 1);

@@ -183,27 +183,13 @@ public final class InMemorySandboxStore implements SandboxStore {
     return true;
   }
 
-  /** Cleanup's deletion claims: sandbox id → claimed until (DynamoDB: {@code deletion_claimed_until}). */
-  private final Map<String, Long> deletionClaims = new HashMap<>();
-
   @Override
-  public synchronized TransitionResult claimDeletion(Sandbox seen, String runId, long now, long claimedUntil) {
+  public synchronized TransitionResult claimDeletion(Sandbox seen, String runId, long now) {
     Sandbox current = sandboxes.get(seen.sandboxId());
-    if (current != null
-        && (!current.leaseId().equals(seen.leaseId())
-            || deletionClaims.getOrDefault(seen.sandboxId(), 0L) > now)) {
+    if (current != null && !current.leaseId().equals(seen.leaseId())) {
       return new TransitionResult(false, Optional.of(current));
     }
-    TransitionResult result = transition(seen, SandboxStatus.PENDING_DELETION, SandboxTransitions::touched);
-    if (result.applied()) {
-      deletionClaims.put(seen.sandboxId(), claimedUntil);
-    }
-    return result;
-  }
-
-  private TransitionResult clearingClaim(TransitionResult result) {
-    result.current().filter(s -> result.applied()).ifPresent(s -> deletionClaims.remove(s.sandboxId()));
-    return result;
+    return transition(seen, SandboxStatus.PENDING_DELETION, SandboxTransitions::touched);
   }
 
   @Override
@@ -232,26 +218,26 @@ public final class InMemorySandboxStore implements SandboxStore {
     if (result.applied()) {
       ttls.put(seen.sandboxId(), ttl);
     }
-    return clearingClaim(result);
+    return result;
   }
 
   @Override
   public synchronized TransitionResult recordDeletionRetry(
       Sandbox seen, int attempts, long nextAttemptAt, String error) {
-    return clearingClaim(transition(
+    return transition(
         seen,
         SandboxStatus.PENDING_DELETION,
         s -> SandboxTransitions.deletionOutcome(
-            s, SandboxStatus.PENDING_DELETION, attempts, nextAttemptAt, error, 0)));
+            s, SandboxStatus.PENDING_DELETION, attempts, nextAttemptAt, error, 0));
   }
 
   @Override
   public synchronized TransitionResult recordDeletionFailed(Sandbox seen, int attempts, String error) {
-    return clearingClaim(transition(
+    return transition(
         seen,
         SandboxStatus.PENDING_DELETION,
         s -> SandboxTransitions.deletionOutcome(
-            s, SandboxStatus.DELETION_FAILED, attempts, 0, error, 0)));
+            s, SandboxStatus.DELETION_FAILED, attempts, 0, error, 0));
   }
 
   /** Applies {@code change} only if the item is still in {@code expected} at the version read. */

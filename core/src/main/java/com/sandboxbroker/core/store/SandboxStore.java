@@ -98,11 +98,12 @@ public interface SandboxStore {
    * to delete {@code seen} for run {@code runId}. Cleanup reads its work from an eventually
    * consistent index, so what it saw may be gone: the record removed, the account re-imported by
    * sync and now held by another learner. The claim applies only if the sandbox is still {@code
-   * pending_deletion} at the version read, under the same lease, and not claimed by another run
-   * until after {@code now}; it stamps the run and {@code claimedUntil}. The outcome writes ({@link
-   * #recordDeleted}, {@link #recordDeletionRetry}, {@link #recordDeletionFailed}) clear the claim.
+   * pending_deletion} at the version read and under the same lease; it stamps the run id and the
+   * time and bumps the version, so of two runs that read the same item only one wins. (Runs
+   * overlap only when one lost the job lock; a crashed run's claims bind nobody, so the next run
+   * finishes its items at once.)
    */
-  TransitionResult claimDeletion(Sandbox seen, String runId, long now, long claimedUntil);
+  TransitionResult claimDeletion(Sandbox seen, String runId, long now);
 
   /** Cleanup: the pre-delete hook's outcome, recorded on a {@code pending_deletion} sandbox. */
   TransitionResult recordPreDeleteOutcome(Sandbox seen, String outcome, long now);

@@ -422,26 +422,24 @@ public final class DynamoDbSandboxStore implements SandboxStore {
   }
 
   @Override
-  public TransitionResult claimDeletion(Sandbox seen, String runId, long now, long claimedUntil) {
+  public TransitionResult claimDeletion(Sandbox seen, String runId, long now) {
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
     String condition =
         expectation(seen, SandboxStatus.PENDING_DELETION, names, values)
             + (seen.leaseId().isEmpty()
                 ? " AND (attribute_not_exists(#lease) OR #lease = :lease)"
-                : " AND #lease = :lease")
-            + " AND (attribute_not_exists(#claimedUntil) OR #claimedUntil <= :now)";
+                : " AND #lease = :lease");
     names.put("#lease", Items.LEASE_ID);
     names.put("#run", Items.DELETION_RUN);
-    names.put("#claimedUntil", Items.DELETION_CLAIMED_UNTIL);
+    names.put("#claimedAt", Items.DELETION_CLAIMED_AT);
     values.put(":lease", s(seen.leaseId()));
-    values.put(":now", n(now));
     values.put(":run", s(runId));
-    values.put(":until", n(claimedUntil));
+    values.put(":now", n(now));
     values.put(":nextVersion", n(seen.version() + 1));
     return conditionalUpdate(
         seen.sandboxId(),
-        "SET #version = :nextVersion, #run = :run, #claimedUntil = :until",
+        "SET #version = :nextVersion, #run = :run, #claimedAt = :now",
         condition,
         names,
         values);
@@ -466,7 +464,6 @@ public final class DynamoDbSandboxStore implements SandboxStore {
             .set(Items.DELETION_ATTEMPTS, n(seen.deletionAttempts() + 1L))
             .set(Items.NEXT_ATTEMPT_AT, n(0))
             .set(Items.LAST_ERROR, s(""))
-            .set(Items.DELETION_CLAIMED_UNTIL, n(0))
             .set(TableContract.TTL_ATTRIBUTE, n(ttl)));
   }
 
@@ -479,8 +476,7 @@ public final class DynamoDbSandboxStore implements SandboxStore {
         new SetClause()
             .set(Items.DELETION_ATTEMPTS, n(attempts))
             .set(Items.NEXT_ATTEMPT_AT, n(nextAttemptAt))
-            .set(Items.LAST_ERROR, s(error))
-            .set(Items.DELETION_CLAIMED_UNTIL, n(0)));
+            .set(Items.LAST_ERROR, s(error)));
   }
 
   @Override
@@ -492,8 +488,7 @@ public final class DynamoDbSandboxStore implements SandboxStore {
             .set(Items.STATUS, s(SandboxStatus.DELETION_FAILED.wireName()))
             .set(Items.DELETION_ATTEMPTS, n(attempts))
             .set(Items.NEXT_ATTEMPT_AT, n(0))
-            .set(Items.LAST_ERROR, s(error))
-            .set(Items.DELETION_CLAIMED_UNTIL, n(0)));
+            .set(Items.LAST_ERROR, s(error)));
   }
 
   /** Only the upstream attributes that changed, so an unchanged account costs no write at all. */

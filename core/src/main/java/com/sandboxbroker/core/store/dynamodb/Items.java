@@ -53,9 +53,9 @@ final class Items {
   /** NIOSXaaS pre-delete clean-up outcome ("cleaned:2", "nothing_to_clean", "failed:<reason>"). */
   static final String PREDELETE_OUTCOME = "predelete_outcome";
   static final String PREDELETE_AT = "predelete_at";
-  /** Cleanup's claim on a pending deletion: the run that holds it, and until when (epoch s). */
+  /** Cleanup's claim on a pending deletion: the run that made it, and when (epoch s). */
   static final String DELETION_RUN = "deletion_run";
-  static final String DELETION_CLAIMED_UNTIL = "deletion_claimed_until";
+  static final String DELETION_CLAIMED_AT = "deletion_claimed_at";
 
   // lease attributes (never `status`, so leases stay out of StatusIndex)
   static final String IDENTITY = "identity";
