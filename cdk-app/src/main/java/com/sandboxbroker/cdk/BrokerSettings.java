@@ -123,6 +123,11 @@ public record BrokerSettings(
           throw new IllegalArgumentException("rate x missedPeriods must be at most one day for " + job);
         }
       }
+      if (Duration.ofSeconds(tuning.lockTtlSeconds()).multipliedBy(2).compareTo(heartbeatTimeout) > 0) {
+        // a wedged run stops renewing its lock: it must lapse before the heartbeat timeout, or the
+        // retry Step Functions starts then is "skipped" behind a run that does nothing
+        throw new IllegalArgumentException("heartbeatTimeout must be at least two job lock lifetimes");
+      }
       if (heartbeatTimeout.compareTo(taskTimeout) >= 0) {
         throw new IllegalArgumentException("heartbeatTimeout must be shorter than taskTimeout");
       }

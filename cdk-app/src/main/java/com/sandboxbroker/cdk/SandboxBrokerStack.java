@@ -173,6 +173,8 @@ public final class SandboxBrokerStack extends Stack {
             // the regional endpoint, explicitly: it resolves to the Step Functions VPC endpoint
             case SFN_ENDPOINT -> "https://states." + getRegion() + "." + getUrlSuffix();
             case SFN_HEARTBEAT_SECONDS -> Integer.toString(tuning.heartbeatSeconds());
+            // past the heartbeat timeout: Step Functions times a wedged run out first, then it stops
+            case JOB_STALL_SECONDS -> Long.toString(settings.jobs().heartbeatTimeout().toSeconds() + 30);
             case JOB_LOCK_TTL_SECONDS -> Integer.toString(tuning.lockTtlSeconds());
             case JOB_RUN_RETENTION_DAYS -> Integer.toString(tuning.runRetentionDays());
             case SYNC_MAX_STALE_FRACTION -> Double.toString(tuning.syncMaxStaleFraction());

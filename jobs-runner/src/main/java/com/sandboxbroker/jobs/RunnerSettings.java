@@ -34,6 +34,7 @@ record RunnerSettings(
     String executionArn,
     Optional<URI> sfnEndpoint,
     Duration heartbeatPeriod,
+    Duration stallLimit,
     Duration lockTtl,
     Duration runRetention,
     SyncPolicy sync,
@@ -50,6 +51,11 @@ record RunnerSettings(
   /** Four heartbeats' worth: a crashed run blocks its job for at most two minutes. */
   static final Duration DEFAULT_LOCK_TTL = Duration.ofSeconds(120);
   static final Duration DEFAULT_RUN_RETENTION = Duration.ofDays(30);
+  /**
+   * The CDK app's default heartbeat timeout (5 min) plus 30 s: Step Functions times a wedged run
+   * out first; the run then stops instead of idling until the task timeout.
+   */
+  static final Duration DEFAULT_STALL_LIMIT = Duration.ofSeconds(330);
 
   /** Never prints secrets (the nested settings redact theirs; the task token is a capability). */
   @Override
@@ -112,6 +118,10 @@ record RunnerSettings(
       throw new InvalidConfigException(
           JOB_LOCK_TTL_SECONDS.name() + " and " + SFN_HEARTBEAT_SECONDS.name() + " must be >= 1");
     }
+    Duration stall = r.seconds(JOB_STALL_SECONDS, DEFAULT_STALL_LIMIT);
+    if (stall.compareTo(heartbeat) <= 0) {
+      throw new InvalidConfigException(JOB_STALL_SECONDS.name() + " must exceed " + SFN_HEARTBEAT_SECONDS.name());
+    }
     try {
       return new RunnerSettings(
           job,
@@ -127,6 +137,7 @@ record RunnerSettings(
           r.optional(EXECUTION_ARN).orElse(""),
           r.uri(SFN_ENDPOINT),
           heartbeat,
+          stall,
           lockTtl,
           r.days(JOB_RUN_RETENTION_DAYS, DEFAULT_RUN_RETENTION),
           new SyncPolicy(

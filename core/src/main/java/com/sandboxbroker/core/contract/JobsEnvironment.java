@@ -24,7 +24,11 @@ public enum JobsEnvironment {
   TASK_TOKEN(Kind.OPTIONAL, "Step Functions task token (set by the state machine)"),
   EXECUTION_ARN(Kind.OPTIONAL, "Step Functions execution ARN (set by the state machine)"),
   SFN_ENDPOINT(Kind.OPTIONAL, "Step Functions endpoint override (an HTTP stub in tests)"),
-  SFN_HEARTBEAT_SECONDS(Kind.OPTIONAL, "period of SendTaskHeartbeat while a job runs (default 30)"),
+  SFN_HEARTBEAT_SECONDS(
+      Kind.OPTIONAL, "period of SendTaskHeartbeat while a job completes steps; none while it makes no progress (default 30)"),
+  JOB_STALL_SECONDS(
+      Kind.OPTIONAL,
+      "a run that completes no step for this long stops: releases its lock, exits 1; set above the state's heartbeat timeout (default 330)"),
   JOB_LOCK_TTL_SECONDS(Kind.OPTIONAL, "job lock lifetime without renewal (default 120)"),
   JOB_RUN_RETENTION_DAYS(Kind.OPTIONAL, "how long job-run records are kept (default 30)"),
   SYNC_MAX_STALE_FRACTION(
