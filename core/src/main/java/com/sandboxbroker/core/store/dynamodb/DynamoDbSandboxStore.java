@@ -583,7 +583,11 @@ public final class DynamoDbSandboxStore implements SandboxStore {
     }
   }
 
-  /** The item a failed condition saw; falls back to a consistent read on emulators without it. */
+  /**
+   * The item a failed condition saw, as DynamoDB returns it with {@code
+   * ReturnValuesOnConditionCheckFailure=ALL_OLD}; empty when there is no item. (No fallback read:
+   * DynamoDB and DynamoDB Local 3.x always return an existing item here.)
+   */
   private Optional<Sandbox> oldSandbox(ConditionalCheckFailedException e) {
     if (e.hasItem() && !e.item().isEmpty()) {
       return Optional.of(Items.toSandbox(e.item()));
