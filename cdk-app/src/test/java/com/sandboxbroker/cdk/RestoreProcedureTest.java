@@ -90,7 +90,7 @@ class RestoreProcedureTest {
           store.claim(
               new Lease(
                   identity, 0, identity, "lease-" + identity, candidate.sandboxId(), candidate.name(),
-                  candidate.externalId(), candidate.sfdcAccountId(), "restore", "", now, now + 3600, now * 1000));
+                  candidate.externalId(), candidate.sfdcAccountId(), "restore", "", now, now + 3600, now * 1000, "default"));
       if (r.claimed()) {
         return Optional.of(candidate.sandboxId());
       }

@@ -148,7 +148,7 @@ class CleanupClaimTest {
   private static Lease leaseFor(String identity, Sandbox s, long now) {
     return new Lease(
         identity, 0, "key-" + identity, "lease-" + identity, s.sandboxId(), s.name(), s.externalId(),
-        s.sfdcAccountId(), "lab", "", now, now + 3600, now * 1000);
+        s.sfdcAccountId(), "lab", "", now, now + 3600, now * 1000, "default");
   }
 
   @Test

@@ -91,7 +91,7 @@ class DashboardBrowserTest {
   @Test
   void operatorSeesThePoolRetriesADeletionAndPausesCleanup() throws Exception {
     assertThat(Files.isExecutable(CHROMIUM))
-        .as("Debian's chromium must be installed (apt-get install -y chromium); .ci/run installs it")
+        .as("Debian's chromium: the service build installs it (src/test/browser/provision-chromium.sh)")
         .isTrue();
     assertThat(BROWSER_DIR.resolve("node_modules/playwright-core"))
         .as("playwright-core is installed by the build's npm ci (exec-maven-plugin)")
@@ -132,6 +132,16 @@ class DashboardBrowserTest {
     }
     assertThat(jobs).hasSize(3);
     assertThat(ARTIFACTS.resolve("dashboard-phone.png")).isNotEmptyFile();
+
+    // the Tokens view: a token issued on the page, used, and revoked from the page
+    assertThat(output).contains("\"check\":\"the shown secret allocates as its tenant\",\"ok\":true");
+    JsonNode tokens = adminGet("/v1/admin/tokens").path("tokens");
+    assertThat(tokens).anySatisfy(t -> {
+      assertThat(t.path("tenant").asText()).isEqualTo("dash-tenant");
+      assertThat(t.path("revoked_at").asLong()).isPositive();
+      assertThat(t.path("revoked_by").asText()).isEqualTo("admin-1");
+    });
+    assertThat(ARTIFACTS.resolve("dashboard-token-issued.png")).isNotEmptyFile();
   }
 
   private static JsonNode adminGet(String path) throws IOException {
