@@ -115,10 +115,16 @@ public final class Allocator {
         throw empty;
       }
       Lease lease = newLease(request, slot, candidate, now);
-      LeasePutResult put = store.putLease(lease, now);
+      LeasePutResult put;
+      try {
+        put = store.putLease(lease, now);
+      } catch (RuntimeException e) {
+        candidates.release(candidate.sandboxId()); // every exit path frees the reservation
+        throw e;
+      }
       // An SDK retry of a put whose first attempt landed finds our own lease: still ours to create.
       if (put.written() || put.existing().map(l -> l.leaseId().equals(lease.leaseId())).orElse(false)) {
-        return Optional.of(complete(lease, true, deadline));
+        return Optional.of(complete(lease, true, deadline, candidate));
       }
       candidates.giveBack(candidate);
       Lease existing = put.existing().orElseThrow();
@@ -129,8 +135,15 @@ public final class Allocator {
       // The slot holds a dead lease (released, or abandoned before its claim): take it over.
       Sandbox fresh = candidates.take(request.namePrefix(), deadline);
       Lease takeover = newLease(request, slot, fresh, now);
-      if (store.replaceLease(existing, takeover)) {
-        return Optional.of(complete(takeover, true, deadline));
+      boolean replaced;
+      try {
+        replaced = store.replaceLease(existing, takeover);
+      } catch (RuntimeException e) {
+        candidates.release(fresh.sandboxId());
+        throw e;
+      }
+      if (replaced) {
+        return Optional.of(complete(takeover, true, deadline, fresh));
       }
       candidates.giveBack(fresh); // someone else changed the slot first; look again
     }
@@ -149,7 +162,7 @@ public final class Allocator {
           : Optional.empty(); // released: the replay window is over
     }
     // Pending: its writer is still claiming, or crashed before it could. Complete it ourselves.
-    return Optional.of(complete(existing, false, deadline));
+    return Optional.of(complete(existing, false, deadline, null));
   }
 
   /** Whether a lease no longer protects a live or in-flight allocation. */
@@ -164,39 +177,56 @@ public final class Allocator {
     return clock.millis() - lease.createdAtMillis() > inFlightMillis;
   }
 
-  private Allocation complete(Lease lease, boolean created, long deadline) {
+  /**
+   * Claims the lease's candidate, moving the lease to fresh candidates while claims are lost.
+   *
+   * @param reserved the candidate this request holds in flight in the {@link CandidatePool} (the
+   *     one the lease names), or null when resuming someone else's lease; whatever this request
+   *     still holds when it leaves, by any path, is released
+   */
+  private Allocation complete(Lease lease, boolean created, long deadline, Sandbox reserved) {
     Lease current = lease;
-    while (true) {
-      if (System.nanoTime() > deadline) {
-        throw new AllocationTimeoutException();
-      }
-      if (clock.millis() - current.createdAtMillis() > inFlightMillis / 2) {
-        // Resuming an old pending lease: re-stamp it so no other key treats it as abandoned
-        // while we claim.
-        Lease restamped = restamp(current);
-        if (!store.replaceLease(current, restamped)) {
-          current = reread(current);
-          continue;
+    Sandbox held = reserved;
+    try {
+      while (true) {
+        if (System.nanoTime() > deadline) {
+          throw new AllocationTimeoutException();
         }
-        current = restamped;
+        if (clock.millis() - current.createdAtMillis() > inFlightMillis / 2) {
+          // Resuming an old pending lease: re-stamp it so no other key treats it as abandoned
+          // while we claim.
+          Lease restamped = restamp(current);
+          if (!store.replaceLease(current, restamped)) {
+            current = reread(current);
+            continue;
+          }
+          current = restamped;
+        }
+        ClaimResult claim = store.claim(current);
+        candidates.resolved(current.sandboxId());
+        held = null;
+        if (claim.claimed()) {
+          return Allocation.of(current, created);
+        }
+        Optional<Sandbox> seen = claim.current();
+        if (seen.isPresent() && seen.get().leaseId().equals(current.leaseId())) {
+          return Allocation.of(current, created); // a concurrent replay claimed it for this lease
+        }
+        listener.claimLost();
+        Sandbox next = candidates.take(current.namePrefix(), deadline);
+        held = next;
+        Lease moved = current.withCandidate(next);
+        if (store.replaceLease(current, moved)) {
+          current = moved;
+        } else {
+          candidates.giveBack(next);
+          held = null;
+          current = reread(current); // a concurrent replay moved it already
+        }
       }
-      ClaimResult claim = store.claim(current);
-      candidates.resolved(current.sandboxId());
-      if (claim.claimed()) {
-        return Allocation.of(current, created);
-      }
-      Optional<Sandbox> seen = claim.current();
-      if (seen.isPresent() && seen.get().leaseId().equals(current.leaseId())) {
-        return Allocation.of(current, created); // a concurrent replay claimed it for this lease
-      }
-      listener.claimLost();
-      Sandbox next = candidates.take(current.namePrefix(), deadline);
-      Lease moved = current.withCandidate(next);
-      if (store.replaceLease(current, moved)) {
-        current = moved;
-      } else {
-        candidates.giveBack(next);
-        current = reread(current); // a concurrent replay moved it already
+    } finally {
+      if (held != null) {
+        candidates.release(held.sandboxId());
       }
     }
   }
