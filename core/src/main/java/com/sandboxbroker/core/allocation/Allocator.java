@@ -64,6 +64,12 @@ public final class Allocator {
 
   public Allocation allocate(AllocationRequest request) {
     long deadline = System.nanoTime() + budgetNanos;
+    if (policy.identityCap() > 1) {
+      Optional<Allocation> replay = replayInAnySlot(request, deadline);
+      if (replay.isPresent()) {
+        return replay.get();
+      }
+    }
     for (int slot = 0; slot < policy.identityCap(); slot++) {
       Optional<Allocation> result = allocateInSlot(request, slot, deadline);
       if (result.isPresent()) {
@@ -71,6 +77,29 @@ public final class Allocator {
       }
     }
     throw new IdentityLimitReachedException(policy.identityCap());
+  }
+
+  /**
+   * With more than one slot, a replay must find its key wherever it sits before the slot walk below
+   * may reuse an earlier slot that freed meanwhile (which would hand the replayed key a second
+   * sandbox). One consistent read per slot, only when the cap is above 1. What this does not close:
+   * two requests of one key <em>in flight at once</em> while another key's slot frees between them
+   * can still each write a slot (closing that needs a record keyed by identity and key).
+   */
+  private Optional<Allocation> replayInAnySlot(AllocationRequest request, long deadline) {
+    long now = epochSecond();
+    for (int slot = 0; slot < policy.identityCap(); slot++) {
+      Optional<Lease> lease = store.findLease(request.identity(), slot);
+      if (lease.isPresent()
+          && lease.get().expiresAt() > now
+          && lease.get().idempotencyKey().equals(request.idempotencyKey())) {
+        Optional<Allocation> replay = resumeExisting(request, lease.get(), deadline);
+        if (replay.isPresent()) {
+          return replay;
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** The owner's view of a sandbox, in any status, until its record is gone. */

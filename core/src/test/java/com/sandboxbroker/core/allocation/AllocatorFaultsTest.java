@@ -153,4 +153,23 @@ class AllocatorFaultsTest {
     assertThat(fox.created()).isTrue();
     assertThat(real.findSandbox(fox.sandboxId()).orElseThrow().isHeldBy("fox")).isTrue();
   }
+
+  /** Issue 13 item 3: a replay finds its key in a later slot before an earlier, freed slot is reused. */
+  @Test
+  void withACapOfTwoAReplayNeverGetsASecondSandboxOnceAnEarlierSlotFrees() {
+    seed(5);
+    Allocator allocator = allocator(real, 2, Duration.ofSeconds(2));
+    Allocation k1 = allocator.allocate(request("hal", "k1"));
+    Allocation k2 = allocator.allocate(request("hal", "k2"));
+    allocator.markForDeletion(k1.sandboxId(), "hal"); // slot 0 frees
+
+    Allocation replay = allocator.allocate(request("hal", "k2"));
+
+    assertThat(replay.created()).isFalse();
+    assertThat(replay.sandboxId()).isEqualTo(k2.sandboxId());
+    assertThat(held("hal")).isEqualTo(1);
+    // the freed slot still serves a new key
+    assertThat(allocator.allocate(request("hal", "k3")).created()).isTrue();
+    assertThat(held("hal")).isEqualTo(2);
+  }
 }
