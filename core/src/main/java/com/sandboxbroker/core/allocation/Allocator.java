@@ -32,8 +32,9 @@ import java.util.function.Supplier;
  * </ol>
  *
  * A crash between the two writes leaves a lease naming an unclaimed candidate; a replay completes
- * it, and after twice the claim budget another key may take the slot over. A sandbox is only ever
- * claimed from {@code available}, so it can never have two owners.
+ * it, and after twice the claim budget another key may take the slot over, after fencing the
+ * abandoned lease's candidate so that a claim of it still in flight can never land. A sandbox is
+ * only ever claimed from {@code available}, so it can never have two owners.
  */
 public final class Allocator {
   private final SandboxStore store;
@@ -137,7 +138,7 @@ public final class Allocator {
         Optional<Lease> existing = store.findLease(request.identity(), slot);
         if (existing.isPresent() && existing.get().expiresAt() > now) {
           Optional<Allocation> replay = resumeExisting(request, existing.get(), deadline);
-          if (replay.isPresent() || !isDead(existing.get(), now)) {
+          if (replay.isPresent() || !isDead(existing.get(), now, false)) {
             return replay;
           }
         }
@@ -158,7 +159,7 @@ public final class Allocator {
       candidates.giveBack(candidate);
       Lease existing = put.existing().orElseThrow();
       Optional<Allocation> replay = resumeExisting(request, existing, deadline);
-      if (replay.isPresent() || !isDead(existing, now)) {
+      if (replay.isPresent() || !isDead(existing, now, true)) {
         return replay;
       }
       // The slot holds a dead lease (released, or abandoned before its claim): take it over.
@@ -194,8 +195,14 @@ public final class Allocator {
     return Optional.of(complete(existing, false, deadline, null));
   }
 
-  /** Whether a lease no longer protects a live or in-flight allocation. */
-  private boolean isDead(Lease lease, long now) {
+  /**
+   * Whether a lease no longer protects a live or in-flight allocation. With {@code takingOver}, a
+   * pending lease past its in-flight window is first fenced ({@link SandboxStore#fenceClaim}): the
+   * window is only a clock, and its writer's claim may still be in flight (a stalled call, a paused
+   * process). Were it to land after the takeover, the identity would hold two sandboxes; fenced, it
+   * cannot land at all.
+   */
+  private boolean isDead(Lease lease, long now, boolean takingOver) {
     if (lease.expiresAt() <= now) {
       return true;
     }
@@ -203,7 +210,16 @@ public final class Allocator {
     if (named.isPresent() && named.get().leaseId().equals(lease.leaseId())) {
       return named.get().status() != SandboxStatus.ALLOCATED;
     }
-    return clock.millis() - lease.createdAtMillis() > inFlightMillis;
+    if (clock.millis() - lease.createdAtMillis() <= inFlightMillis) {
+      return false;
+    }
+    if (!takingOver || store.fenceClaim(lease)) {
+      return true;
+    }
+    // its claim landed between our read and the fence: dead only if already released again
+    return store.findSandbox(lease.sandboxId())
+        .map(s -> s.leaseId().equals(lease.leaseId()) && s.status() != SandboxStatus.ALLOCATED)
+        .orElse(true);
   }
 
   /**

@@ -35,10 +35,20 @@ public interface SandboxStore {
   boolean insertSandbox(Sandbox sandbox);
 
   /**
-   * Claims {@code lease.sandboxId()} for the lease's identity: only if it is {@code available}.
-   * Stamps owner, lab, lease id and the lease's times on the sandbox.
+   * Claims {@code lease.sandboxId()} for the lease's identity: only if it is {@code available} and
+   * not fenced against this lease ({@link #fenceClaim}). Stamps owner, lab, lease id and the lease's
+   * times on the sandbox.
    */
   ClaimResult claim(Lease lease);
+
+  /**
+   * Before a lease that looks abandoned is taken over: makes any later {@link #claim} of {@code
+   * abandoned.sandboxId()} under {@code abandoned.leaseId()} fail, so a claim still in flight (a
+   * stalled call, a paused process) can never land after the takeover. Returns false when that
+   * claim already landed (the sandbox holds the lease id): the lease is not abandoned. A missing
+   * sandbox counts as fenced, since nothing can be claimed there.
+   */
+  boolean fenceClaim(Lease abandoned);
 
   /**
    * Writes the lease into its (identity, slot) unless a lease is there that expires after {@code

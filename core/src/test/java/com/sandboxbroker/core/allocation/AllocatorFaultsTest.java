@@ -154,6 +154,42 @@ class AllocatorFaultsTest {
     assertThat(real.findSandbox(fox.sandboxId()).orElseThrow().isHeldBy("fox")).isTrue();
   }
 
+  /**
+   * Issue 13 item 2: a claim still in flight when another request of the same identity takes its
+   * (apparently abandoned) lease over must not land: one identity, one sandbox.
+   */
+  @Test
+  void aClaimLandingAfterItsLeaseWasTakenOverNeverGivesTheIdentityASecondSandbox() throws Exception {
+    seed(4);
+    CountDownLatch claimSent = new CountDownLatch(1);
+    CountDownLatch takeoverDone = new CountDownLatch(1);
+    AtomicBoolean first = new AtomicBoolean(true);
+    SandboxStore store =
+        FaultInjectingStore.wrap(real, (method, args, call) -> {
+          if (method.equals("claim") && first.compareAndSet(true, false)) {
+            claimSent.countDown();
+            takeoverDone.await(30, TimeUnit.SECONDS); // the stalled request, then it lands
+          }
+          return call.proceed();
+        });
+    Allocator allocator = allocator(store, 1, Duration.ofSeconds(10));
+
+    CompletableFuture<Allocation> stalled =
+        CompletableFuture.supplyAsync(() -> allocator.allocate(request("gil", "key-a")));
+    assertThat(claimSent.await(30, TimeUnit.SECONDS)).isTrue();
+    clock.advance(Duration.ofSeconds(21)); // past twice the claim budget: the lease looks abandoned
+    Allocation takenOver = allocator.allocate(request("gil", "key-b"));
+    takeoverDone.countDown();
+
+    assertThat(takenOver.created()).isTrue();
+    assertThatThrownBy(() -> stalled.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(AllocationTimeoutException.class);
+    assertThat(held("gil")).isEqualTo(1);
+    assertThat(real.findSandbox(takenOver.sandboxId()).orElseThrow().isHeldBy("gil")).isTrue();
+    // and the taken-over key is told the truth: its slot is used by the other key
+    assertThatThrownBy(() -> allocator.allocate(request("gil", "key-a")))
+        .isInstanceOf(com.sandboxbroker.core.sandbox.IdentityLimitReachedException.class);
+  }
+
   /** Issue 13 item 3: a replay finds its key in a later slot before an earlier, freed slot is reused. */
   @Test
   void withACapOfTwoAReplayNeverGetsASecondSandboxOnceAnEarlierSlotFrees() {

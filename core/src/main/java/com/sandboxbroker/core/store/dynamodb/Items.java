@@ -53,6 +53,12 @@ final class Items {
   /** NIOSXaaS pre-delete clean-up outcome ("cleaned:2", "nothing_to_clean", "failed:<reason>"). */
   static final String PREDELETE_OUTCOME = "predelete_outcome";
   static final String PREDELETE_AT = "predelete_at";
+  /**
+   * String set of lease ids whose claim of this sandbox must fail: written before a takeover of an
+   * abandoned lease, removed by the next successful claim (a claimed sandbox never becomes
+   * available again, so the fence is no longer needed).
+   */
+  static final String FENCED_LEASES = "fenced_leases";
 
   // lease attributes (never `status`, so leases stay out of StatusIndex)
   static final String IDENTITY = "identity";
