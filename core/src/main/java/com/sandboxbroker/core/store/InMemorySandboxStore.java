@@ -177,10 +177,11 @@ public final class InMemorySandboxStore implements SandboxStore {
   @Override
   public synchronized TransitionResult expireAllocation(Sandbox seen, long now) {
     Sandbox current = sandboxes.get(seen.sandboxId());
+    boolean earlierBroker = seen.leaseId().isEmpty() || seen.expiresAt() == 0;
     if (current == null
         || current.status() != SandboxStatus.ALLOCATED
         || !current.leaseId().equals(seen.leaseId())
-        || current.expiresAt() > now) {
+        || (earlierBroker ? current.version() != seen.version() : current.expiresAt() > now)) {
       return new TransitionResult(false, Optional.ofNullable(current));
     }
     Sandbox after = SandboxTransitions.expired(current, now);

@@ -96,7 +96,9 @@ public interface SandboxStore {
 
   /**
    * Expiry: {@code allocated} under the same lease and {@code expires_at <= now} → {@code
-   * pending_deletion}; the owner is kept so they can still read and mark it.
+   * pending_deletion}; the owner is kept so they can still read and mark it. An item the earlier
+   * broker wrote (no lease id or no {@code expires_at}) is expired on the caller's reading of its
+   * lease clock, with the condition that it is unchanged since {@code seen} (status and version).
    */
   TransitionResult expireAllocation(Sandbox seen, long now);
 

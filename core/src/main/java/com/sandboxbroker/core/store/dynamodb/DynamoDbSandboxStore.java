@@ -407,6 +407,16 @@ public final class DynamoDbSandboxStore implements SandboxStore {
 
   @Override
   public TransitionResult expireAllocation(Sandbox seen, long now) {
+    if (seen.leaseId().isEmpty() || seen.expiresAt() == 0) {
+      // an earlier broker's item: no lease id to match and maybe no expires_at to compare, so the
+      // condition is "unchanged since the caller read it and judged it expired"
+      return conditionalUpdate(
+          seen,
+          SandboxStatus.ALLOCATED,
+          new SetClause()
+              .set(Items.STATUS, s(SandboxStatus.PENDING_DELETION.wireName()))
+              .set(Items.DELETION_REQUESTED_AT, n(now)));
+    }
     return conditionalUpdate(
         seen.sandboxId(),
         "SET #status = :pending, #drq = :now,"
