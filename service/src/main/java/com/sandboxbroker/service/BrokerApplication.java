@@ -1,6 +1,5 @@
 package com.sandboxbroker.service;
 
-import com.sandboxbroker.core.allocation.AllocationPolicy;
 import com.sandboxbroker.core.allocation.Allocator;
 import com.sandboxbroker.core.cleanup.Cleanup;
 import com.sandboxbroker.core.cleanup.CleanupPolicy;
@@ -181,9 +180,7 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
             jobStore, clock, () -> UUID.randomUUID().toString(), jobsConfig.lockTtl(), jobsConfig.runRetention(), jobThreads,
             new JobMetrics(environment.metrics()));
     Map<JobName, Job> inProcessJobs = new EnumMap<>(JobName.class);
-    AllocationPolicy leases = config.allocation().build(); // expiry's clock for items without expires_at
-    inProcessJobs.put(
-        JobName.EXPIRY, new Expiry(store, clock, ExpiryPolicy.defaults(), lab -> leases.leaseFor(lab, Optional.empty())));
+    inProcessJobs.put(JobName.EXPIRY, new Expiry(store, clock, ExpiryPolicy.defaults()));
     if (jobsConfig.inProcessProvider() == JobsFactory.Provider.DEMO) {
       CleanupPolicy defaults = CleanupPolicy.defaults();
       inProcessJobs.put(JobName.SYNC, new PoolSync(store, demoPool, clock, SyncPolicy.defaults()));
