@@ -19,6 +19,7 @@ import com.sandboxbroker.core.store.InvalidCursorException;
 import com.sandboxbroker.core.store.LeasePutResult;
 import com.sandboxbroker.core.store.Page;
 import com.sandboxbroker.core.store.SandboxStore;
+import com.sandboxbroker.core.tenant.Tenant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -213,8 +214,8 @@ public final class DynamoDbSandboxStore implements SandboxStore {
                   b.tableName(tableName)
                       .key(Items.sandboxKey(lease.sandboxId()))
                       .updateExpression(
-                          "SET #status = :allocated, #owner = :owner, #lab = :lab, #lease = :lease,"
-                              + " #at = :at, #exp = :exp, #drq = :zero,"
+                          "SET #status = :allocated, #owner = :owner, #tenant = :tenant, #lab = :lab,"
+                              + " #lease = :lease, #at = :at, #exp = :exp, #drq = :zero,"
                               + " #version = if_not_exists(#version, :zero) + :one"
                               + " REMOVE #fenced")
                       .conditionExpression("#status = :available AND NOT contains(#fenced, :lease)")
@@ -223,6 +224,7 @@ public final class DynamoDbSandboxStore implements SandboxStore {
                               "#fenced", Items.FENCED_LEASES,
                               "#status", Items.STATUS,
                               "#owner", Items.ALLOCATED_TO,
+                              "#tenant", Items.TENANT,
                               "#lab", Items.TRACK_NAME,
                               "#lease", Items.LEASE_ID,
                               "#at", Items.ALLOCATED_AT,
@@ -234,6 +236,7 @@ public final class DynamoDbSandboxStore implements SandboxStore {
                               ":allocated", s(SandboxStatus.ALLOCATED.wireName()),
                               ":available", s(SandboxStatus.AVAILABLE.wireName()),
                               ":owner", s(lease.identity()),
+                              ":tenant", s(lease.tenant()),
                               ":lab", s(lease.trackName()),
                               ":lease", s(lease.leaseId()),
                               ":at", n(lease.allocatedAt()),
@@ -290,17 +293,17 @@ public final class DynamoDbSandboxStore implements SandboxStore {
         return LeasePutResult.occupiedBy(Items.toLease(e.item()));
       }
       // Older emulators do not return the old item; read it (strongly consistent) instead.
-      return findLease(lease.identity(), lease.slot())
+      return findLease(lease.tenant(), lease.identity(), lease.slot())
           .map(LeasePutResult::occupiedBy)
           .orElseGet(() -> putLease(lease, now));
     }
   }
 
   @Override
-  public Optional<Lease> findLease(String identity, int slot) {
+  public Optional<Lease> findLease(String tenant, String identity, int slot) {
     var item =
         dynamo
-            .getItem(b -> b.tableName(tableName).key(Items.leaseKey(identity, slot)).consistentRead(true))
+            .getItem(b -> b.tableName(tableName).key(Items.leaseKey(tenant, identity, slot)).consistentRead(true))
             .item();
     return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Items.toLease(item));
   }
@@ -323,21 +326,28 @@ public final class DynamoDbSandboxStore implements SandboxStore {
   }
 
   @Override
-  public TransitionResult markForDeletion(String sandboxId, String identity, long now) {
+  public TransitionResult markForDeletion(String sandboxId, String tenant, String identity, long now) {
+    // an item allocated before tenants existed has no tenant: it is the default tenant's
+    String sameTenant =
+        Tenant.DEFAULT.equals(tenant)
+            ? "(attribute_not_exists(#tenant) OR #tenant = :tenant)"
+            : "#tenant = :tenant";
     return conditionalUpdate(
         sandboxId,
         "SET #status = :pending, #drq = :now,"
             + " #version = if_not_exists(#version, :zero) + :one",
-        "#status = :allocated AND #owner = :owner",
+        "#status = :allocated AND #owner = :owner AND " + sameTenant,
         Map.of(
             "#status", Items.STATUS,
             "#owner", Items.ALLOCATED_TO,
+            "#tenant", Items.TENANT,
             "#drq", Items.DELETION_REQUESTED_AT,
             "#version", Items.VERSION),
         Map.of(
             ":pending", s(SandboxStatus.PENDING_DELETION.wireName()),
             ":allocated", s(SandboxStatus.ALLOCATED.wireName()),
             ":owner", s(identity),
+            ":tenant", s(tenant),
             ":now", n(now),
             ":zero", n(0),
             ":one", n(1)));
