@@ -147,6 +147,11 @@ public final class Allocator {
     }
   }
 
+  /** Candidates held by requests in progress; the fault-injection test checks it is 0 when idle. */
+  int reservedCandidates() {
+    return candidates.inFlight();
+  }
+
   /** Returns empty when this slot holds another live allocation of the identity. */
   private Optional<Allocation> allocateInSlot(AllocationRequest request, int slot, long deadline) {
     while (true) {

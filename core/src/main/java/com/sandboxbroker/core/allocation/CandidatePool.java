@@ -95,6 +95,11 @@ final class CandidatePool {
     handedOut.remove(sandboxId, IN_FLIGHT);
   }
 
+  /** Candidates reserved by requests right now; 0 whenever no request of this instance runs. */
+  int inFlight() {
+    return (int) handedOut.values().stream().filter(until -> until == IN_FLIGHT).count();
+  }
+
   /** The candidate's claim resolved (won or lost): it is no longer available either way. */
   void resolved(String sandboxId) {
     handedOut.put(sandboxId, System.nanoTime() + RECENT_NANOS);
