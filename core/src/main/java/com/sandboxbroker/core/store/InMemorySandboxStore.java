@@ -27,6 +27,8 @@ public final class InMemorySandboxStore implements SandboxStore {
   /** Attributes DynamoDB keeps beside the sandbox record; kept here so tests can read them. */
   private final Map<String, String> preDeleteOutcomes = new HashMap<>();
   private final Map<String, Long> ttls = new HashMap<>();
+  /** sandbox id → lease ids whose claim of it must fail (the item's fenced_leases set) */
+  private final Map<String, java.util.Set<String>> fences = new HashMap<>();
 
   @Override
   public void createTableIfMissing() {}
@@ -73,12 +75,28 @@ public final class InMemorySandboxStore implements SandboxStore {
   @Override
   public synchronized ClaimResult claim(Lease lease) {
     Sandbox current = sandboxes.get(lease.sandboxId());
-    if (current == null || current.status() != SandboxStatus.AVAILABLE) {
+    if (current == null
+        || current.status() != SandboxStatus.AVAILABLE
+        || fences.getOrDefault(lease.sandboxId(), java.util.Set.of()).contains(lease.leaseId())) {
       return ClaimResult.lost(Optional.ofNullable(current));
     }
     Sandbox after = SandboxTransitions.claimed(current, lease);
     sandboxes.put(after.sandboxId(), after);
+    fences.remove(after.sandboxId());
     return ClaimResult.claimed(after);
+  }
+
+  @Override
+  public synchronized boolean fenceClaim(Lease abandoned) {
+    Sandbox current = sandboxes.get(abandoned.sandboxId());
+    if (current == null) {
+      return true;
+    }
+    if (current.leaseId().equals(abandoned.leaseId())) {
+      return false;
+    }
+    fences.computeIfAbsent(abandoned.sandboxId(), k -> new java.util.HashSet<>()).add(abandoned.leaseId());
+    return true;
   }
 
   @Override
@@ -160,10 +178,11 @@ public final class InMemorySandboxStore implements SandboxStore {
   @Override
   public synchronized TransitionResult expireAllocation(Sandbox seen, long now) {
     Sandbox current = sandboxes.get(seen.sandboxId());
+    boolean earlierBroker = seen.leaseId().isEmpty() || seen.expiresAt() == 0;
     if (current == null
         || current.status() != SandboxStatus.ALLOCATED
         || !current.leaseId().equals(seen.leaseId())
-        || current.expiresAt() > now) {
+        || (earlierBroker ? current.version() != seen.version() : current.expiresAt() > now)) {
       return new TransitionResult(false, Optional.ofNullable(current));
     }
     Sandbox after = SandboxTransitions.expired(current, now);

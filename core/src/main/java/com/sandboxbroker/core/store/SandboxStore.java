@@ -35,10 +35,20 @@ public interface SandboxStore {
   boolean insertSandbox(Sandbox sandbox);
 
   /**
-   * Claims {@code lease.sandboxId()} for the lease's identity: only if it is {@code available}.
-   * Stamps owner, the owner's tenant, lab, lease id and the lease's times on the sandbox.
+   * Claims {@code lease.sandboxId()} for the lease's identity: only if it is {@code available} and
+   * not fenced against this lease ({@link #fenceClaim}). Stamps owner, the owner's tenant, lab,
+   * lease id and the lease's times on the sandbox.
    */
   ClaimResult claim(Lease lease);
+
+  /**
+   * Before a lease that looks abandoned is taken over: makes any later {@link #claim} of {@code
+   * abandoned.sandboxId()} under {@code abandoned.leaseId()} fail, so a claim still in flight (a
+   * stalled call, a paused process) can never land after the takeover. Returns false when that
+   * claim already landed (the sandbox holds the lease id): the lease is not abandoned. A missing
+   * sandbox counts as fenced, since nothing can be claimed there.
+   */
+  boolean fenceClaim(Lease abandoned);
 
   /**
    * Writes the lease into its (tenant, identity, slot) unless a lease is there that expires after
@@ -97,7 +107,9 @@ public interface SandboxStore {
 
   /**
    * Expiry: {@code allocated} under the same lease and {@code expires_at <= now} → {@code
-   * pending_deletion}; the owner is kept so they can still read and mark it.
+   * pending_deletion}; the owner is kept so they can still read and mark it. An item the earlier
+   * broker wrote (no lease id or no {@code expires_at}) is expired on the caller's reading of its
+   * lease clock, with the condition that it is unchanged since {@code seen} (status and version).
    */
   TransitionResult expireAllocation(Sandbox seen, long now);
 

@@ -216,10 +216,12 @@ public final class DynamoDbSandboxStore implements SandboxStore {
                       .updateExpression(
                           "SET #status = :allocated, #owner = :owner, #tenant = :tenant, #lab = :lab,"
                               + " #lease = :lease, #at = :at, #exp = :exp, #drq = :zero,"
-                              + " #version = if_not_exists(#version, :zero) + :one")
-                      .conditionExpression("#status = :available")
+                              + " #version = if_not_exists(#version, :zero) + :one"
+                              + " REMOVE #fenced")
+                      .conditionExpression("#status = :available AND NOT contains(#fenced, :lease)")
                       .expressionAttributeNames(
                           Map.of(
+                              "#fenced", Items.FENCED_LEASES,
                               "#status", Items.STATUS,
                               "#owner", Items.ALLOCATED_TO,
                               "#tenant", Items.TENANT,
@@ -246,6 +248,31 @@ public final class DynamoDbSandboxStore implements SandboxStore {
       return ClaimResult.claimed(Items.toSandbox(response.attributes()));
     } catch (ConditionalCheckFailedException e) {
       return ClaimResult.lost(oldSandbox(e));
+    }
+  }
+
+  @Override
+  public boolean fenceClaim(Lease abandoned) {
+    try {
+      dynamo.updateItem(
+          b ->
+              b.tableName(tableName)
+                  .key(Items.sandboxKey(abandoned.sandboxId()))
+                  .updateExpression("ADD #fenced :fence")
+                  .conditionExpression(
+                      "attribute_exists(#pk) AND (attribute_not_exists(#lease) OR #lease <> :lease)")
+                  .expressionAttributeNames(
+                      Map.of("#pk", PARTITION_KEY, "#fenced", Items.FENCED_LEASES, "#lease", Items.LEASE_ID))
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":fence", AttributeValue.fromSs(List.of(abandoned.leaseId())),
+                          ":lease", s(abandoned.leaseId())))
+                  .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      // the claim landed (the item holds the lease id), or the item is gone (nothing to claim)
+      Optional<Sandbox> seen = oldSandbox(e).or(() -> findSandbox(abandoned.sandboxId()));
+      return seen.map(sbx -> !sbx.leaseId().equals(abandoned.leaseId())).orElse(true);
     }
   }
 
@@ -390,6 +417,16 @@ public final class DynamoDbSandboxStore implements SandboxStore {
 
   @Override
   public TransitionResult expireAllocation(Sandbox seen, long now) {
+    if (seen.leaseId().isEmpty() || seen.expiresAt() == 0) {
+      // an earlier broker's item: no lease id to match and maybe no expires_at to compare, so the
+      // condition is "unchanged since the caller read it and judged it expired"
+      return conditionalUpdate(
+          seen,
+          SandboxStatus.ALLOCATED,
+          new SetClause()
+              .set(Items.STATUS, s(SandboxStatus.PENDING_DELETION.wireName()))
+              .set(Items.DELETION_REQUESTED_AT, n(now)));
+    }
     return conditionalUpdate(
         seen.sandboxId(),
         "SET #status = :pending, #drq = :now,"
