@@ -15,6 +15,8 @@ import jakarta.ws.rs.core.Context;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -34,6 +36,8 @@ public final class ApiEventFilter implements ContainerRequestFilter, ContainerRe
       List.of("action", "outcome", "status", "latency_ms", "caller", "identity", "lab");
 
   private final BrokerMetrics metrics;
+  /** Action name per resource method: a reflective annotation lookup per request showed in the profile. */
+  private final Map<Method, String> actions = new ConcurrentHashMap<>();
   @Context private ResourceInfo resourceInfo;
 
   public ApiEventFilter(BrokerMetrics metrics) {
@@ -100,8 +104,12 @@ public final class ApiEventFilter implements ContainerRequestFilter, ContainerRe
     if (method == null) {
       return "unmatched";
     }
-    ApiAction a = method.getAnnotation(ApiAction.class);
-    return a == null ? method.getName() : a.value();
+    return actions.computeIfAbsent(
+        method,
+        m -> {
+          ApiAction a = m.getAnnotation(ApiAction.class);
+          return a == null ? m.getName() : a.value();
+        });
   }
 
   /** The contract's outcome names for allocate; the error code (lower case) otherwise. */
