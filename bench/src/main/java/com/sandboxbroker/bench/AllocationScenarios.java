@@ -87,7 +87,7 @@ final class AllocationScenarios {
       int concurrency = fresh ? n : Math.min(n, connections);
       ClaimFloor.Measurement floorM = measureFloor(concurrency);
       double floorRate = floorM.claimsPerSecond();
-      ClaimFloor.Measurement inProcess = floor.allocator(concurrency, Math.max(inProcessMin, 4 * n));
+      ClaimFloor.Measurement inProcess = floor.allocator(concurrency, Math.max(inProcessMin, 2 * n));
       BrokerProcess.Counters before = broker.counters();
       double serviceCpu0 = broker.cpuMillis();
 

@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  * pool imported at start-up from a generated inventory through the service's own sync path.
  */
 final class BrokerProcess implements AutoCloseable {
-  /** Start-up includes importing the pool (one conditional PutItem per sandbox, ~1-3 ms each). */
-  private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+  /** Start-up includes importing the pool (one conditional PutItem per sandbox, ~1-3 ms each); a JVM pinned to one core of a loaded machine took over 3 minutes to start. */
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
 
   /** USER_HZ: 100 on every Linux x86-64/arm64 kernel configuration in practice. */
   private static final double CLOCK_TICKS_PER_SECOND = 100;
