@@ -67,6 +67,7 @@ public final class BenchMain {
     Pinning pinning = Pinning.detect(options.pin());
     pinning.pinSelf(); // the harness shares the load generator's core, never the service's
     AllocationScenarios allocation;
+    JobScenarios.Results jobResults = null;
     try (FloorProcess floor = FloorProcess.start(pinning, workDir)) {
       // JIT warm-up of the floor's and the in-process allocator's paths, discarded: a first run
       // measured the floor at 1.6 ms CPU per claim early in the run and 0.5 ms at its end
@@ -83,16 +84,25 @@ public final class BenchMain {
         scenarios.add(r);
         bestRate = Math.max(bestRate, r.throughputPerS());
         progress(t0, row(r));
-      }
-      for (int n : options.freshSizes()) {
-        ScenarioResult r = allocation.classStart("class-start-" + n + "-fresh", n, n, true, false);
-        scenarios.add(r);
-        progress(t0, row(r));
+        writePartial(options, scenarios, jobResults);
       }
       for (int n : options.jobsSizes()) {
         ScenarioResult r = allocation.classStart("class-start-" + n + "-with-jobs", n, connections, false, true);
         scenarios.add(r);
         progress(t0, row(r));
+        writePartial(options, scenarios, jobResults);
+      }
+      for (int n : options.freshSizes()) {
+        ScenarioResult r = allocation.classStart("class-start-" + n + "-fresh", n, n, true, false);
+        scenarios.add(r);
+        progress(t0, row(r));
+        writePartial(options, scenarios, jobResults);
+      }
+      // the job scenarios before the sustained run, so a run cut short still has them
+      if (!options.skipJobs()) {
+        jobResults = JobScenarios.run(notes);
+        progress(t0, "jobs done");
+        writePartial(options, scenarios, jobResults);
       }
       if (options.sustainSeconds() > 0) { // 0: skip (for profiling the class starts alone)
         int pool =
@@ -104,6 +114,7 @@ public final class BenchMain {
             allocation.sustained(options.sustainedClients(), options.sustainSeconds(), pool);
         scenarios.add(sustained);
         progress(t0, row(sustained));
+        writePartial(options, scenarios, jobResults);
       }
     }
 
@@ -119,15 +130,13 @@ public final class BenchMain {
     results.put("floor_claims_per_s_by_concurrency", floors);
     results.put("scenarios", scenarios.stream().map(ScenarioResult::toJson).toList());
 
-    if (options.skipJobs()) {
+    if (jobResults == null) {
       results.put("sync", null);
       results.put("cleanup", null);
       notes.add("jobs skipped (--skip-jobs)");
     } else {
-      JobScenarios.Results jobs = JobScenarios.run(notes);
-      results.put("sync", jobs.sync());
-      results.put("cleanup", jobs.cleanup());
-      progress(t0, "jobs done");
+      results.put("sync", jobResults.sync());
+      results.put("cleanup", jobResults.cleanup());
     }
     results.put("service_peak_rss_mb", round(allocation.classStartPeakRssMb(), 0));
     results.put("started_at", started.toString());
@@ -139,6 +148,7 @@ public final class BenchMain {
     results.put("machine", machine);
     results.put("pinning", pinning.describe());
     results.put("quick", options.quick());
+    results.put("complete", true);
     notes.add(
         "floor: raw conditional UpdateItem (the service's claim request verbatim) on embedded in-memory "
             + "DynamoDB Local 3.1.0 in a JVM pinned to the service's core, measured right before each scenario at "
@@ -161,6 +171,21 @@ public final class BenchMain {
     json.writeValue(options.out().toFile(), results);
     out.printf("%nwrote %s in %.0f s%n", options.out().toAbsolutePath(), (System.nanoTime() - t0) / 1e9);
     System.exit(0); // embedded DynamoDB Local leaves non-daemon threads behind
+  }
+
+  /**
+   * The scenarios so far, after each one ({@code "complete": false}): a run cut short on a loaded
+   * machine (each scenario takes minutes there) still leaves its finished scenarios on disk. The
+   * final write replaces it.
+   */
+  private static void writePartial(
+      BenchOptions options, List<ScenarioResult> scenarios, JobScenarios.Results jobs) throws java.io.IOException {
+    Map<String, Object> partial = new LinkedHashMap<>();
+    partial.put("complete", false);
+    partial.put("scenarios", scenarios.stream().map(ScenarioResult::toJson).toList());
+    partial.put("sync", jobs == null ? null : jobs.sync());
+    partial.put("cleanup", jobs == null ? null : jobs.cleanup());
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(options.out().toFile(), partial);
   }
 
   private static void progress(long t0, String what) {
