@@ -27,6 +27,8 @@ public final class InMemorySandboxStore implements SandboxStore {
   /** Attributes DynamoDB keeps beside the sandbox record; kept here so tests can read them. */
   private final Map<String, String> preDeleteOutcomes = new HashMap<>();
   private final Map<String, Long> ttls = new HashMap<>();
+  /** sandbox id → lease ids whose claim of it must fail (the item's fenced_leases set) */
+  private final Map<String, java.util.Set<String>> fences = new HashMap<>();
 
   @Override
   public void createTableIfMissing() {}
@@ -73,17 +75,33 @@ public final class InMemorySandboxStore implements SandboxStore {
   @Override
   public synchronized ClaimResult claim(Lease lease) {
     Sandbox current = sandboxes.get(lease.sandboxId());
-    if (current == null || current.status() != SandboxStatus.AVAILABLE) {
+    if (current == null
+        || current.status() != SandboxStatus.AVAILABLE
+        || fences.getOrDefault(lease.sandboxId(), java.util.Set.of()).contains(lease.leaseId())) {
       return ClaimResult.lost(Optional.ofNullable(current));
     }
     Sandbox after = SandboxTransitions.claimed(current, lease);
     sandboxes.put(after.sandboxId(), after);
+    fences.remove(after.sandboxId());
     return ClaimResult.claimed(after);
   }
 
   @Override
+  public synchronized boolean fenceClaim(Lease abandoned) {
+    Sandbox current = sandboxes.get(abandoned.sandboxId());
+    if (current == null) {
+      return true;
+    }
+    if (current.leaseId().equals(abandoned.leaseId())) {
+      return false;
+    }
+    fences.computeIfAbsent(abandoned.sandboxId(), k -> new java.util.HashSet<>()).add(abandoned.leaseId());
+    return true;
+  }
+
+  @Override
   public synchronized LeasePutResult putLease(Lease lease, long now) {
-    String key = leaseKey(lease.identity(), lease.slot());
+    String key = leaseKey(lease.tenant(), lease.identity(), lease.slot());
     Lease existing = leases.get(key);
     if (existing != null && existing.expiresAt() > now) {
       return LeasePutResult.occupiedBy(existing);
@@ -93,13 +111,13 @@ public final class InMemorySandboxStore implements SandboxStore {
   }
 
   @Override
-  public synchronized Optional<Lease> findLease(String identity, int slot) {
-    return Optional.ofNullable(leases.get(leaseKey(identity, slot)));
+  public synchronized Optional<Lease> findLease(String tenant, String identity, int slot) {
+    return Optional.ofNullable(leases.get(leaseKey(tenant, identity, slot)));
   }
 
   @Override
   public synchronized boolean replaceLease(Lease current, Lease next) {
-    String key = leaseKey(current.identity(), current.slot());
+    String key = leaseKey(current.tenant(), current.identity(), current.slot());
     Lease stored = leases.get(key);
     if (stored == null
         || !stored.leaseId().equals(current.leaseId())
@@ -111,11 +129,12 @@ public final class InMemorySandboxStore implements SandboxStore {
   }
 
   @Override
-  public synchronized TransitionResult markForDeletion(String sandboxId, String identity, long now) {
+  public synchronized TransitionResult markForDeletion(
+      String sandboxId, String tenant, String identity, long now) {
     Sandbox current = sandboxes.get(sandboxId);
     if (current == null
         || current.status() != SandboxStatus.ALLOCATED
-        || !current.allocatedTo().equals(identity)) {
+        || !current.isHeldBy(tenant, identity)) {
       return new TransitionResult(false, Optional.ofNullable(current));
     }
     Sandbox after = SandboxTransitions.markedForDeletion(current, now);
@@ -159,10 +178,11 @@ public final class InMemorySandboxStore implements SandboxStore {
   @Override
   public synchronized TransitionResult expireAllocation(Sandbox seen, long now) {
     Sandbox current = sandboxes.get(seen.sandboxId());
+    boolean earlierBroker = seen.leaseId().isEmpty() || seen.expiresAt() == 0;
     if (current == null
         || current.status() != SandboxStatus.ALLOCATED
         || !current.leaseId().equals(seen.leaseId())
-        || current.expiresAt() > now) {
+        || (earlierBroker ? current.version() != seen.version() : current.expiresAt() > now)) {
       return new TransitionResult(false, Optional.ofNullable(current));
     }
     Sandbox after = SandboxTransitions.expired(current, now);
@@ -243,8 +263,8 @@ public final class InMemorySandboxStore implements SandboxStore {
     return new TransitionResult(true, Optional.of(after));
   }
 
-  private static String leaseKey(String identity, int slot) {
-    return identity + "\u0000" + slot;
+  private static String leaseKey(String tenant, String identity, int slot) {
+    return tenant + "\u0000" + identity + "\u0000" + slot;
   }
 
   private static String encode(String lastId) {

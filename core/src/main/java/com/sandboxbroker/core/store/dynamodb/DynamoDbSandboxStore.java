@@ -19,6 +19,7 @@ import com.sandboxbroker.core.store.InvalidCursorException;
 import com.sandboxbroker.core.store.LeasePutResult;
 import com.sandboxbroker.core.store.Page;
 import com.sandboxbroker.core.store.SandboxStore;
+import com.sandboxbroker.core.tenant.Tenant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -213,14 +214,17 @@ public final class DynamoDbSandboxStore implements SandboxStore {
                   b.tableName(tableName)
                       .key(Items.sandboxKey(lease.sandboxId()))
                       .updateExpression(
-                          "SET #status = :allocated, #owner = :owner, #lab = :lab, #lease = :lease,"
-                              + " #at = :at, #exp = :exp, #drq = :zero,"
-                              + " #version = if_not_exists(#version, :zero) + :one")
-                      .conditionExpression("#status = :available")
+                          "SET #status = :allocated, #owner = :owner, #tenant = :tenant, #lab = :lab,"
+                              + " #lease = :lease, #at = :at, #exp = :exp, #drq = :zero,"
+                              + " #version = if_not_exists(#version, :zero) + :one"
+                              + " REMOVE #fenced")
+                      .conditionExpression("#status = :available AND NOT contains(#fenced, :lease)")
                       .expressionAttributeNames(
                           Map.of(
+                              "#fenced", Items.FENCED_LEASES,
                               "#status", Items.STATUS,
                               "#owner", Items.ALLOCATED_TO,
+                              "#tenant", Items.TENANT,
                               "#lab", Items.TRACK_NAME,
                               "#lease", Items.LEASE_ID,
                               "#at", Items.ALLOCATED_AT,
@@ -232,6 +236,7 @@ public final class DynamoDbSandboxStore implements SandboxStore {
                               ":allocated", s(SandboxStatus.ALLOCATED.wireName()),
                               ":available", s(SandboxStatus.AVAILABLE.wireName()),
                               ":owner", s(lease.identity()),
+                              ":tenant", s(lease.tenant()),
                               ":lab", s(lease.trackName()),
                               ":lease", s(lease.leaseId()),
                               ":at", n(lease.allocatedAt()),
@@ -243,6 +248,31 @@ public final class DynamoDbSandboxStore implements SandboxStore {
       return ClaimResult.claimed(Items.toSandbox(response.attributes()));
     } catch (ConditionalCheckFailedException e) {
       return ClaimResult.lost(oldSandbox(e));
+    }
+  }
+
+  @Override
+  public boolean fenceClaim(Lease abandoned) {
+    try {
+      dynamo.updateItem(
+          b ->
+              b.tableName(tableName)
+                  .key(Items.sandboxKey(abandoned.sandboxId()))
+                  .updateExpression("ADD #fenced :fence")
+                  .conditionExpression(
+                      "attribute_exists(#pk) AND (attribute_not_exists(#lease) OR #lease <> :lease)")
+                  .expressionAttributeNames(
+                      Map.of("#pk", PARTITION_KEY, "#fenced", Items.FENCED_LEASES, "#lease", Items.LEASE_ID))
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":fence", AttributeValue.fromSs(List.of(abandoned.leaseId())),
+                          ":lease", s(abandoned.leaseId())))
+                  .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      // the claim landed (the item holds the lease id), or the item is gone (nothing to claim)
+      Optional<Sandbox> seen = oldSandbox(e).or(() -> findSandbox(abandoned.sandboxId()));
+      return seen.map(sbx -> !sbx.leaseId().equals(abandoned.leaseId())).orElse(true);
     }
   }
 
@@ -263,17 +293,17 @@ public final class DynamoDbSandboxStore implements SandboxStore {
         return LeasePutResult.occupiedBy(Items.toLease(e.item()));
       }
       // Older emulators do not return the old item; read it (strongly consistent) instead.
-      return findLease(lease.identity(), lease.slot())
+      return findLease(lease.tenant(), lease.identity(), lease.slot())
           .map(LeasePutResult::occupiedBy)
           .orElseGet(() -> putLease(lease, now));
     }
   }
 
   @Override
-  public Optional<Lease> findLease(String identity, int slot) {
+  public Optional<Lease> findLease(String tenant, String identity, int slot) {
     var item =
         dynamo
-            .getItem(b -> b.tableName(tableName).key(Items.leaseKey(identity, slot)).consistentRead(true))
+            .getItem(b -> b.tableName(tableName).key(Items.leaseKey(tenant, identity, slot)).consistentRead(true))
             .item();
     return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Items.toLease(item));
   }
@@ -296,21 +326,28 @@ public final class DynamoDbSandboxStore implements SandboxStore {
   }
 
   @Override
-  public TransitionResult markForDeletion(String sandboxId, String identity, long now) {
+  public TransitionResult markForDeletion(String sandboxId, String tenant, String identity, long now) {
+    // an item allocated before tenants existed has no tenant: it is the default tenant's
+    String sameTenant =
+        Tenant.DEFAULT.equals(tenant)
+            ? "(attribute_not_exists(#tenant) OR #tenant = :tenant)"
+            : "#tenant = :tenant";
     return conditionalUpdate(
         sandboxId,
         "SET #status = :pending, #drq = :now,"
             + " #version = if_not_exists(#version, :zero) + :one",
-        "#status = :allocated AND #owner = :owner",
+        "#status = :allocated AND #owner = :owner AND " + sameTenant,
         Map.of(
             "#status", Items.STATUS,
             "#owner", Items.ALLOCATED_TO,
+            "#tenant", Items.TENANT,
             "#drq", Items.DELETION_REQUESTED_AT,
             "#version", Items.VERSION),
         Map.of(
             ":pending", s(SandboxStatus.PENDING_DELETION.wireName()),
             ":allocated", s(SandboxStatus.ALLOCATED.wireName()),
             ":owner", s(identity),
+            ":tenant", s(tenant),
             ":now", n(now),
             ":zero", n(0),
             ":one", n(1)));
@@ -380,6 +417,16 @@ public final class DynamoDbSandboxStore implements SandboxStore {
 
   @Override
   public TransitionResult expireAllocation(Sandbox seen, long now) {
+    if (seen.leaseId().isEmpty() || seen.expiresAt() == 0) {
+      // an earlier broker's item: no lease id to match and maybe no expires_at to compare, so the
+      // condition is "unchanged since the caller read it and judged it expired"
+      return conditionalUpdate(
+          seen,
+          SandboxStatus.ALLOCATED,
+          new SetClause()
+              .set(Items.STATUS, s(SandboxStatus.PENDING_DELETION.wireName()))
+              .set(Items.DELETION_REQUESTED_AT, n(now)));
+    }
     return conditionalUpdate(
         seen.sandboxId(),
         "SET #status = :pending, #drq = :now,"
