@@ -48,6 +48,7 @@ import com.sandboxbroker.service.docs.ApiDocsResource;
 import com.sandboxbroker.service.docs.OpenApiDocument;
 import com.sandboxbroker.service.health.DynamoDbHealthCheck;
 import com.sandboxbroker.service.http.CorsFilter;
+import com.sandboxbroker.service.http.EntityAnnotationsInterceptor;
 import com.sandboxbroker.service.http.ErrorBodyFilter;
 import com.sandboxbroker.service.http.RequestBodyLimitFilter;
 import com.sandboxbroker.service.metrics.BrokerMetrics;
@@ -173,6 +174,7 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     jersey.register(new UnexpectedExceptionMapper());
     jersey.register(new AllocationResource(allocator));
     jersey.register(new ApiEventFilter(metrics));
+    jersey.register(new EntityAnnotationsInterceptor());
     jersey.register(new AdminResource(store, clock, metrics));
     jersey.register(new TokenResource(tokenStore, clock));
     if (config.rateLimit().enabled()) {
