@@ -1,9 +1,12 @@
 package com.sandboxbroker.cdk;
 
 import com.sandboxbroker.core.contract.JobName;
+import com.sandboxbroker.core.pool.PoolAssignment;
+import com.sandboxbroker.core.pool.PoolDefinition;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -21,6 +24,7 @@ import java.util.Objects;
  * @param jobs sizing and timing of the jobs
  * @param alarms alarm thresholds and where alarms go
  * @param upstream non-secret upstream provider settings handed to the jobs-runner
+ * @param pools configured pools (contract §9): per-pool alarms, and BROKER_POOLS for the tasks
  */
 public record BrokerSettings(
     String stage,
@@ -31,7 +35,8 @@ public record BrokerSettings(
     ApiSizing api,
     JobsSettings jobs,
     AlarmSettings alarms,
-    UpstreamSettings upstream) {
+    UpstreamSettings upstream,
+    List<PoolDefinition> pools) {
 
   public BrokerSettings {
     Objects.requireNonNull(stage, "stage");
@@ -51,25 +56,35 @@ public record BrokerSettings(
     Objects.requireNonNull(jobs, "jobs");
     Objects.requireNonNull(alarms, "alarms");
     Objects.requireNonNull(upstream, "upstream");
+    pools = List.copyOf(pools);
+    new PoolAssignment(pools); // the same checks the service applies (unique names, prefixes)
   }
 
   /** The default sizing (the one DEPLOY.md prices), for a stage; context overrides single values. */
   public static BrokerSettings defaults(String stage, String owner, String certificateArn, Path repoRoot) {
     return new BrokerSettings(
         stage, owner, certificateArn, 1, repoRoot,
-        ApiSizing.DEFAULT, JobsSettings.DEFAULT, AlarmSettings.DEFAULT, UpstreamSettings.DEFAULT);
+        ApiSizing.DEFAULT, JobsSettings.DEFAULT, AlarmSettings.DEFAULT, UpstreamSettings.DEFAULT, List.of());
   }
 
   public BrokerSettings withNatGateways(int n) {
-    return new BrokerSettings(stage, owner, certificateArn, n, repoRoot, api, jobs, alarms, upstream);
+    return new BrokerSettings(stage, owner, certificateArn, n, repoRoot, api, jobs, alarms, upstream, pools);
   }
 
   public BrokerSettings withAlarms(AlarmSettings a) {
-    return new BrokerSettings(stage, owner, certificateArn, natGateways, repoRoot, api, jobs, a, upstream);
+    return new BrokerSettings(stage, owner, certificateArn, natGateways, repoRoot, api, jobs, a, upstream, pools);
+  }
+
+  /**
+   * The configured pools (context {@code pools}, the service's {@code BROKER_POOLS} JSON): each
+   * with a low-water mark gets its own alarm; service and jobs-runner get the list.
+   */
+  public BrokerSettings withPools(List<PoolDefinition> p) {
+    return new BrokerSettings(stage, owner, certificateArn, natGateways, repoRoot, api, jobs, alarms, upstream, p);
   }
 
   public BrokerSettings withUpstream(UpstreamSettings u) {
-    return new BrokerSettings(stage, owner, certificateArn, natGateways, repoRoot, api, jobs, alarms, u);
+    return new BrokerSettings(stage, owner, certificateArn, natGateways, repoRoot, api, jobs, alarms, u, pools);
   }
 
   /**

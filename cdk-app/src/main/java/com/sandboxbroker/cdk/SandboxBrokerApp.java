@@ -27,7 +27,9 @@ public final class SandboxBrokerApp {
                     Integer.parseInt(context(app, "poolLowWater", "10")),
                     Integer.parseInt(context(app, "allocationP99Millis", "2000")),
                     Integer.parseInt(context(app, "alb5xxPer5Min", "10")),
-                    context(app, "alarmEmail", null)));
+                    context(app, "alarmEmail", null)))
+            // -c pools='[{"name":"adventure","prefix":"lab-adventure-","low_water":5}]'
+            .withPools(com.sandboxbroker.core.pool.PoolAssignment.fromJson(context(app, "pools", "")).configured());
     Environment env =
         Environment.builder()
             .account(context(app, "account", System.getenv("CDK_DEFAULT_ACCOUNT")))

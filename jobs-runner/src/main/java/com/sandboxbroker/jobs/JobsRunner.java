@@ -103,7 +103,7 @@ public final class JobsRunner {
         reporter = Optional.of(new TaskTokenReporter(sfn, settings.taskToken().get()));
         reporter.get().startHeartbeats(scheduler, settings.heartbeatPeriod());
       }
-      DynamoDbSandboxStore store = new DynamoDbSandboxStore(dynamo, settings.tableName());
+      DynamoDbSandboxStore store = new DynamoDbSandboxStore(dynamo, settings.tableName(), settings.pools());
       if (settings.createTable()) {
         store.createTableIfMissing();
       }

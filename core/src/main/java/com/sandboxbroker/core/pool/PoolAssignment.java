@@ -72,6 +72,19 @@ public final class PoolAssignment {
     return new PoolAssignment(pools);
   }
 
+  /** The {@code BROKER_POOLS} form of the configured pools ({@link #fromJson} reads it back). */
+  public String toJson() {
+    var array = JSON.createArrayNode();
+    for (PoolDefinition p : configured) {
+      array.addObject()
+          .put("name", p.name())
+          .put("prefix", p.prefix())
+          .put("low_water", p.lowWater())
+          .put("shards", p.shards());
+    }
+    return array.toString();
+  }
+
   public List<PoolDefinition> configured() {
     return configured;
   }

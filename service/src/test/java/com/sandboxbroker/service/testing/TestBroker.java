@@ -44,9 +44,17 @@ public final class TestBroker implements AutoCloseable {
   private final HttpClient http;
   private final SandboxStore store;
 
+  /** Whether this instance started DynamoDB Local (and so stops it on close). */
+  private final boolean ownsDynamo;
+
   private TestBroker(ConfigOverride... extra) {
-    this.dynamo = LocalDynamo.start();
-    this.tableName = LocalDynamo.uniqueTableName();
+    this(LocalDynamo.start(), LocalDynamo.uniqueTableName(), true, extra);
+  }
+
+  private TestBroker(LocalDynamo sharedDynamo, String sharedTable, boolean ownsDynamo, ConfigOverride... extra) {
+    this.ownsDynamo = ownsDynamo;
+    this.dynamo = sharedDynamo;
+    this.tableName = sharedTable;
     List<ConfigOverride> overrides = new ArrayList<>();
     overrides.add(ConfigOverride.config("dynamoDb.endpoint", dynamo.endpoint().toString()));
     overrides.add(ConfigOverride.config("dynamoDb.tableName", tableName));
@@ -66,11 +74,14 @@ public final class TestBroker implements AutoCloseable {
     try {
       app.before();
     } catch (Exception e) {
-      dynamo.close();
+      if (ownsDynamo) {
+        dynamo.close();
+      }
       throw new IllegalStateException("broker did not start", e);
     }
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    this.store = new DynamoDbSandboxStore(dynamo.client(), tableName);
+    // the app's pool configuration, so seeded sandboxes join the pools the app would put them in
+    this.store = new DynamoDbSandboxStore(dynamo.client(), tableName, app.getConfiguration().poolAssignment());
   }
 
   public static TestBroker start(ConfigOverride... overrides) {
@@ -148,8 +159,23 @@ public final class TestBroker implements AutoCloseable {
     try {
       app.after();
     } finally {
-      dynamo.close();
+      if (ownsDynamo) {
+        dynamo.close();
+      }
     }
+  }
+
+  /**
+   * A second instance of the service on {@code first}'s DynamoDB Local and table (two tasks of one
+   * deployment); close it before {@code first}, which owns DynamoDB Local.
+   */
+  public static TestBroker anotherInstance(TestBroker first, ConfigOverride... overrides) {
+    return new TestBroker(first.dynamo, first.tableName, false, overrides);
+  }
+
+  /** The running application's metric registry (request counters per DynamoDB operation etc.). */
+  public com.codahale.metrics.MetricRegistry metrics() {
+    return app.getEnvironment().metrics();
   }
 
   public static String sha256Hex(String value) {

@@ -2,16 +2,12 @@ package com.sandboxbroker.core.store.dynamodb;
 
 import static com.sandboxbroker.core.contract.TableContract.PARTITION_KEY;
 import static com.sandboxbroker.core.contract.TableContract.POOL_ATTRIBUTE;
-import static com.sandboxbroker.core.contract.TableContract.POOL_INDEX;
 import static com.sandboxbroker.core.contract.TableContract.POOL_INDEX_PARTITION_KEY;
-import static com.sandboxbroker.core.contract.TableContract.POOL_INDEX_SORT_KEY;
 import static com.sandboxbroker.core.contract.TableContract.POOL_PK_PREFIX;
 import static com.sandboxbroker.core.contract.TableContract.POOL_STATE_SK;
-import static com.sandboxbroker.core.contract.TableContract.SANDBOX_PK_PREFIX;
 import static com.sandboxbroker.core.contract.TableContract.SCHEMA_VERSION;
 import static com.sandboxbroker.core.contract.TableContract.SCHEMA_VERSION_ATTRIBUTE;
 import static com.sandboxbroker.core.contract.TableContract.SORT_KEY;
-import static com.sandboxbroker.core.contract.TableContract.STATUS_INDEX;
 import static com.sandboxbroker.core.store.dynamodb.Items.n;
 import static com.sandboxbroker.core.store.dynamodb.Items.num;
 import static com.sandboxbroker.core.store.dynamodb.Items.s;
@@ -23,7 +19,10 @@ import com.sandboxbroker.core.pool.PoolStats;
 import com.sandboxbroker.core.pool.PoolStore;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +31,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.Select;
 
 /**
  * {@link PoolStore} on the broker's table. Counts are {@code Select=COUNT} key queries on {@code
@@ -69,43 +65,13 @@ public final class DynamoDbPoolStore implements PoolStore {
   public List<PoolStats> countPools() {
     List<PoolStats> result = new ArrayList<>();
     for (PoolDefinition pool : index.knownPools(true)) {
-      Map<SandboxStatus, Long> counts = new EnumMap<>(SandboxStatus.class);
-      for (SandboxStatus status : SandboxStatus.values()) {
-        if (!status.isLive()) {
-          continue;
-        }
-        long count = 0;
-        for (int shard = 0; shard < pool.shards(); shard++) {
-          count += count(PoolIndex.partitionValue(pool.name(), shard), status);
-        }
-        counts.put(status, count);
-      }
-      result.add(new PoolStats(pool, counts));
+      result.add(new PoolStats(pool, index.count(pool, LIVE)));
     }
     return result;
   }
 
-  /** One (pool, shard, status) of the index, counted to the end of its pages. */
-  private long count(String partition, SandboxStatus status) {
-    long count = 0;
-    Map<String, AttributeValue> start = null;
-    do {
-      QueryResponse page =
-          dynamo.query(
-              QueryRequest.builder()
-                  .tableName(tableName)
-                  .indexName(POOL_INDEX)
-                  .keyConditionExpression("#ps = :ps AND #status = :status")
-                  .expressionAttributeNames(Map.of("#ps", POOL_INDEX_PARTITION_KEY, "#status", POOL_INDEX_SORT_KEY))
-                  .expressionAttributeValues(Map.of(":ps", s(partition), ":status", s(status.wireName())))
-                  .select(Select.COUNT)
-                  .exclusiveStartKey(start)
-                  .build());
-      count += page.count();
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-    } while (start != null);
-    return count;
-  }
+  private static final Set<SandboxStatus> LIVE =
+      EnumSet.copyOf(Arrays.stream(SandboxStatus.values()).filter(SandboxStatus::isLive).toList());
 
   @Override
   public void publish(List<PoolStats> counts, long countedAtMillis) {
@@ -207,61 +173,9 @@ public final class DynamoDbPoolStore implements PoolStore {
     }
   }
 
-  /**
-   * Reads each status partition of {@code StatusIndex} (key queries, never a Scan), keeping only
-   * sandbox items without a pool, and sets their pool on the condition that they still have none.
-   */
+  /** See {@link PoolIndex#backfill()}. */
   @Override
   public int backfill() {
-    int assigned = 0;
-    for (SandboxStatus status : SandboxStatus.values()) {
-      Map<String, AttributeValue> start = null;
-      do {
-        QueryResponse page =
-            dynamo.query(
-                QueryRequest.builder()
-                    .tableName(tableName)
-                    .indexName(STATUS_INDEX)
-                    .keyConditionExpression("#status = :status")
-                    .filterExpression("attribute_not_exists(#pool) AND begins_with(#pk, :sbx)")
-                    .projectionExpression("#pk, #sk, #id, #name")
-                    .expressionAttributeNames(
-                        Map.of(
-                            "#status", Items.STATUS, "#pool", POOL_ATTRIBUTE, "#pk", PARTITION_KEY,
-                            "#sk", SORT_KEY, "#id", Items.SANDBOX_ID, "#name", Items.NAME))
-                    .expressionAttributeValues(
-                        Map.of(":status", s(status.wireName()), ":sbx", s(SANDBOX_PK_PREFIX)))
-                    .exclusiveStartKey(start)
-                    .build());
-        for (Map<String, AttributeValue> item : page.items()) {
-          if (assign(item)) {
-            assigned++;
-          }
-        }
-        start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-      } while (start != null);
-    }
-    return assigned;
-  }
-
-  private boolean assign(Map<String, AttributeValue> item) {
-    Map<String, AttributeValue> poolAttributes = index.poolAttributes(str(item, Items.SANDBOX_ID), str(item, Items.NAME));
-    try {
-      dynamo.updateItem(
-          b ->
-              b.tableName(tableName)
-                  .key(Map.of(PARTITION_KEY, item.get(PARTITION_KEY), SORT_KEY, item.get(SORT_KEY)))
-                  .updateExpression("SET #pool = :pool, #ps = :ps")
-                  .conditionExpression("attribute_exists(#pk) AND attribute_not_exists(#pool)")
-                  .expressionAttributeNames(
-                      Map.of("#pool", POOL_ATTRIBUTE, "#ps", POOL_INDEX_PARTITION_KEY, "#pk", PARTITION_KEY))
-                  .expressionAttributeValues(
-                      Map.of(
-                          ":pool", poolAttributes.get(POOL_ATTRIBUTE),
-                          ":ps", poolAttributes.get(POOL_INDEX_PARTITION_KEY))));
-      return true;
-    } catch (ConditionalCheckFailedException e) {
-      return false; // gone, or given a pool concurrently: either way not ours to write
-    }
+    return index.backfill();
   }
 }

@@ -169,6 +169,27 @@ public final class DynamoDbSandboxStore implements SandboxStore {
     return pools.findAvailable(namePrefix, cursor, limit);
   }
 
+  /**
+   * The sum over every known pool of {@code Select=COUNT} key queries on {@code PoolIndex} (deleted
+   * audit records included): never a Scan, and the same counting {@code /v1/admin/pools} shows.
+   */
+  @Override
+  public Map<SandboxStatus, Long> countByStatus() {
+    Map<SandboxStatus, Long> totals = new java.util.EnumMap<>(SandboxStatus.class);
+    Set<SandboxStatus> all = java.util.EnumSet.allOf(SandboxStatus.class);
+    all.forEach(st -> totals.put(st, 0L));
+    for (var pool : pools.knownPools(true)) {
+      pools.count(pool, all).forEach((st, n) -> totals.merge(st, n, Long::sum));
+    }
+    return totals;
+  }
+
+  /** Sync's backfill (issue 12): gives sandbox items written before pools existed their pool. */
+  @Override
+  public int assignMissingPools() {
+    return pools.backfill();
+  }
+
   /** Key queries on {@code StatusIndex}, one status partition after another: never a Scan. */
   @Override
   public List<Sandbox> allSandboxes() {

@@ -9,6 +9,8 @@ import static com.sandboxbroker.core.contract.TableContract.POOL_REGISTRY_PK;
 import static com.sandboxbroker.core.contract.TableContract.SCHEMA_VERSION;
 import static com.sandboxbroker.core.contract.TableContract.SCHEMA_VERSION_ATTRIBUTE;
 import static com.sandboxbroker.core.contract.TableContract.SORT_KEY;
+import static com.sandboxbroker.core.contract.TableContract.SANDBOX_PK_PREFIX;
+import static com.sandboxbroker.core.contract.TableContract.STATUS_INDEX;
 import static com.sandboxbroker.core.store.dynamodb.Items.n;
 import static com.sandboxbroker.core.store.dynamodb.Items.num;
 import static com.sandboxbroker.core.store.dynamodb.Items.s;
@@ -199,6 +201,43 @@ final class PoolIndex {
     return list;
   }
 
+  /**
+   * Exact counts of one pool in {@code statuses}: one {@code Select=COUNT} key query per (shard,
+   * status), paged to the end. DynamoDB reads only that partition's entries and returns a number.
+   */
+  Map<SandboxStatus, Long> count(PoolDefinition pool, Set<SandboxStatus> statuses) {
+    Map<SandboxStatus, Long> counts = new java.util.EnumMap<>(SandboxStatus.class);
+    for (SandboxStatus status : statuses) {
+      long count = 0;
+      for (int shard = 0; shard < pool.shards(); shard++) {
+        count += count(partitionValue(pool.name(), shard), status);
+      }
+      counts.put(status, count);
+    }
+    return counts;
+  }
+
+  private long count(String partition, SandboxStatus status) {
+    long count = 0;
+    Map<String, AttributeValue> start = null;
+    do {
+      QueryResponse page =
+          dynamo.query(
+              QueryRequest.builder()
+                  .tableName(tableName)
+                  .indexName(POOL_INDEX)
+                  .keyConditionExpression("#ps = :ps AND #status = :status")
+                  .expressionAttributeNames(Map.of("#ps", POOL_INDEX_PARTITION_KEY, "#status", POOL_INDEX_SORT_KEY))
+                  .expressionAttributeValues(Map.of(":ps", s(partition), ":status", s(status.wireName())))
+                  .select(software.amazon.awssdk.services.dynamodb.model.Select.COUNT)
+                  .exclusiveStartKey(start)
+                  .build());
+      count += page.count();
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+    return count;
+  }
+
   private record Segment(String partition, boolean filter) {}
 
   private List<Segment> segments(String prefix, List<PoolDefinition> pools) {
@@ -293,5 +332,66 @@ final class PoolIndex {
     position.put(SEG_START, n(start));
     position.put(SEG_OFFSET, n(offset));
     return new Page<>(items, Optional.of(cursors.encode(position)));
+  }
+
+  /**
+   * Reads each live status partition of {@code StatusIndex} (key queries, never a Scan), keeping
+   * only sandbox items without a pool, and sets their pool on the condition that they still have
+   * none: idempotent, and never moves a sandbox that has a pool. Returns how many it assigned.
+   */
+  int backfill() {
+    int assigned = 0;
+    for (SandboxStatus status : SandboxStatus.values()) {
+      if (!status.isLive()) {
+        continue; // deleted audit records are neither counted nor allocated: no pool needed
+      }
+      Map<String, AttributeValue> start = null;
+      do {
+        QueryResponse page =
+            dynamo.query(
+                QueryRequest.builder()
+                    .tableName(tableName)
+                    .indexName(STATUS_INDEX)
+                    .keyConditionExpression("#status = :status")
+                    .filterExpression("attribute_not_exists(#pool) AND begins_with(#pk, :sbx)")
+                    .projectionExpression("#pk, #sk, #id, #name")
+                    .expressionAttributeNames(
+                        Map.of(
+                            "#status", Items.STATUS, "#pool", POOL_ATTRIBUTE, "#pk", PARTITION_KEY,
+                            "#sk", SORT_KEY, "#id", Items.SANDBOX_ID, "#name", Items.NAME))
+                    .expressionAttributeValues(
+                        Map.of(":status", s(status.wireName()), ":sbx", s(SANDBOX_PK_PREFIX)))
+                    .exclusiveStartKey(start)
+                    .build());
+        for (Map<String, AttributeValue> item : page.items()) {
+          if (assign(item)) {
+            assigned++;
+          }
+        }
+        start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+      } while (start != null);
+    }
+    return assigned;
+  }
+
+  private boolean assign(Map<String, AttributeValue> item) {
+    Map<String, AttributeValue> poolAttributes = poolAttributes(str(item, Items.SANDBOX_ID), str(item, Items.NAME));
+    try {
+      dynamo.updateItem(
+          b ->
+              b.tableName(tableName)
+                  .key(Map.of(PARTITION_KEY, item.get(PARTITION_KEY), SORT_KEY, item.get(SORT_KEY)))
+                  .updateExpression("SET #pool = :pool, #ps = :ps")
+                  .conditionExpression("attribute_exists(#pk) AND attribute_not_exists(#pool)")
+                  .expressionAttributeNames(
+                      Map.of("#pool", POOL_ATTRIBUTE, "#ps", POOL_INDEX_PARTITION_KEY, "#pk", PARTITION_KEY))
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":pool", poolAttributes.get(POOL_ATTRIBUTE),
+                          ":ps", poolAttributes.get(POOL_INDEX_PARTITION_KEY))));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false; // gone, or given a pool concurrently: either way not ours to write
+    }
   }
 }

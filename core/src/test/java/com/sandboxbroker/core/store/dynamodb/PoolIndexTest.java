@@ -321,6 +321,32 @@ class PoolIndexTest {
   }
 
   @Test
+  void syncGivesItemsCopiedFromTheEarlierBrokersTableTheirPool() {
+    ReadRecorder reads = new ReadRecorder();
+    DynamoDbClient client = dynamo.client(reads);
+    String table = LocalDynamo.uniqueTableName();
+    PoolAssignment assignment = new PoolAssignment(List.of(new PoolDefinition("adventure", "lab-adventure-", 2, 1)));
+    DynamoDbSandboxStore store = new DynamoDbSandboxStore(client, table, assignment);
+    store.createTableIfMissing();
+    List<UpstreamSandbox> upstream = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Sandbox s = sandbox("copy" + i, (i % 2 == 0 ? "lab-adventure-000" : "lab-dns-000") + i);
+      client.putItem(b -> b.tableName(table).item(Items.toItem(s))); // as the copy script writes them
+      upstream.add(new UpstreamSandbox(s.sandboxId(), s.name(), s.externalId(), ""));
+    }
+    com.sandboxbroker.core.testing.ListProvider provider = new com.sandboxbroker.core.testing.ListProvider();
+    provider.set(upstream);
+    reads.reset();
+    new com.sandboxbroker.core.sync.PoolSync(store, provider, Clock.systemUTC()).run();
+    assertThat(reads.scans()).isZero();
+    Map<String, Long> available = new HashMap<>();
+    new DynamoDbPoolStore(client, table, assignment).countPools()
+        .forEach(p -> available.put(p.pool(), p.available()));
+    assertThat(available).isEqualTo(Map.of("adventure", 2L, "lab-dns", 2L));
+    assertThat(store.assignMissingPools()).as("idempotent").isZero();
+  }
+
+  @Test
   void twoRefreshersOnOneTableTakeTurnsNeverCountingTogether() throws Exception {
     String table = LocalDynamo.uniqueTableName();
     DynamoDbClient clientA = dynamo.client();
