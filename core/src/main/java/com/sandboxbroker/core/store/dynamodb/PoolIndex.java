@@ -113,6 +113,16 @@ final class PoolIndex {
     if (done != null && done >= def.shards()) {
       return;
     }
+    // single flight: sync inserts in parallel, and one registry write per pool is enough
+    synchronized (registered) {
+      done = registered.get(def.name());
+      if (done == null || done < def.shards()) {
+        writeRegistration(def);
+      }
+    }
+  }
+
+  private void writeRegistration(PoolDefinition def) {
     try {
       dynamo.updateItem(
           b ->
@@ -289,6 +299,13 @@ final class PoolIndex {
     boolean firstRequest = true;
     while (offset < segments.size() && items.size() < limit) {
       Segment segment = segments.get((start + offset) % segments.size());
+      if (exclusiveStart != null
+          && exclusiveStart.containsKey(POOL_INDEX_PARTITION_KEY)
+          && !segment.partition().equals(exclusiveStart.get(POOL_INDEX_PARTITION_KEY).s())) {
+        // the known pools changed since this cursor was made (one was registered meanwhile): read
+        // the segment from its start rather than fail an allocation on a position elsewhere
+        exclusiveStart = null;
+      }
       Map<String, String> names = new HashMap<>(Map.of("#ps", POOL_INDEX_PARTITION_KEY, "#status", POOL_INDEX_SORT_KEY));
       Map<String, AttributeValue> values =
           new HashMap<>(Map.of(":ps", s(segment.partition()), ":available", s(SandboxStatus.AVAILABLE.wireName())));
