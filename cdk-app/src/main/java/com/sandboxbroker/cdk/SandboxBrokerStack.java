@@ -1,6 +1,7 @@
 package com.sandboxbroker.cdk;
 
 import com.sandboxbroker.core.contract.JobName;
+import com.sandboxbroker.core.pool.PoolAssignment;
 import com.sandboxbroker.core.contract.JobsEnvironment;
 import com.sandboxbroker.core.contract.ServiceEnvironment;
 import com.sandboxbroker.core.contract.TableContract;
@@ -103,7 +104,7 @@ public final class SandboxBrokerStack extends Stack {
                 !apiGateway,
                 table.table(),
                 new ArrayList<>(machines.values()),
-                serviceEnvironment(table, machines),
+                serviceEnvironment(settings, table, machines),
                 serviceSecrets(secrets),
                 settings.api(),
                 LOG_RETENTION,
@@ -130,6 +131,8 @@ public final class SandboxBrokerStack extends Stack {
           new PreviewTeardownProps(
               settings.stage(), settings.delivery().preview(), prefix, prefix + "-api", alarmTopic.topic(), LOG_RETENTION));
     }
+
+    new PoolAlarms(this, "PoolAlarms", new PoolAlarmsProps(prefix, settings.stage(), alarmTopic.topic(), settings.pools()));
 
     CfnOutput.Builder.create(this, "ApiUrl").value(apiUrl).build();
     // the pipeline's smoke test reads the track token from here (previews have generated names)
@@ -195,6 +198,8 @@ public final class SandboxBrokerStack extends Stack {
             case CLEANUP_MAX_ITEMS -> Integer.toString(tuning.cleanupMaxItems());
             case DELETED_RETENTION_DAYS -> Integer.toString(tuning.deletedRetentionDays());
             case STALE_GRACE_HOURS -> Integer.toString(tuning.staleGraceHours());
+            // sync decides each new sandbox's pool with the same list the service has
+            case BROKER_POOLS -> new PoolAssignment(settings.pools()).toJson();
             case CSP_API_TOKEN, NIOSXAAS_EMAIL, NIOSXAAS_PASSWORD -> null; // secrets, see jobsSecrets
             case TASK_TOKEN, EXECUTION_ARN -> null; // per execution: JobStateMachine's container overrides
           };
@@ -215,7 +220,8 @@ public final class SandboxBrokerStack extends Stack {
     return result;
   }
 
-  private Map<String, String> serviceEnvironment(BrokerTable table, Map<JobName, IStateMachine> machines) {
+  private Map<String, String> serviceEnvironment(
+      BrokerSettings settings, BrokerTable table, Map<JobName, IStateMachine> machines) {
     Map<String, String> env = new LinkedHashMap<>();
     for (ServiceEnvironment v : ServiceEnvironment.values()) {
       String value =
@@ -232,6 +238,9 @@ public final class SandboxBrokerStack extends Stack {
             case CLEANUP_STATE_MACHINE_ARN -> machines.get(JobName.CLEANUP).getStateMachineArn();
             case EXPIRY_STATE_MACHINE_ARN -> machines.get(JobName.EXPIRY).getStateMachineArn();
             case BROKER_API_TOKEN, BROKER_ADMIN_TOKEN -> null; // secrets, see serviceSecrets
+            // the Stage dimension of the per-pool metrics the pool alarms read
+            case BROKER_STAGE -> settings.stage();
+            case BROKER_POOLS -> new PoolAssignment(settings.pools()).toJson();
           };
       if (value != null) {
         env.put(v.name(), value);

@@ -140,7 +140,7 @@ public final class JobsRunner {
             }
           },
           STALL_CHECK_MILLIS, STALL_CHECK_MILLIS, TimeUnit.MILLISECONDS);
-      DynamoDbSandboxStore store = new DynamoDbSandboxStore(dynamo, settings.tableName());
+      DynamoDbSandboxStore store = new DynamoDbSandboxStore(dynamo, settings.tableName(), settings.pools());
       if (settings.createTable()) {
         store.createTableIfMissing();
       }

@@ -39,7 +39,9 @@ record RunnerSettings(
     Duration runRetention,
     SyncPolicy sync,
     CleanupPolicy cleanup,
-    ExpiryPolicy expiry) {
+    ExpiryPolicy expiry,
+    // which pool a sandbox sync inserts joins (BROKER_POOLS, the service's pools setting as JSON)
+    com.sandboxbroker.core.pool.PoolAssignment pools) {
 
   enum ProviderKind {
     CSP,
@@ -151,7 +153,8 @@ record RunnerSettings(
               r.integer(CLEANUP_MAX_ITEMS, CleanupPolicy.DEFAULT_MAX_ITEMS),
               r.days(DELETED_RETENTION_DAYS, CleanupPolicy.DEFAULT_DELETED_RETENTION),
               CleanupPolicy.DEFAULT_BREAKER_MINIMUM_CALLS),
-          new ExpiryPolicy(r.hours(STALE_GRACE_HOURS, ExpiryPolicy.DEFAULT_STALE_GRACE)));
+          new ExpiryPolicy(r.hours(STALE_GRACE_HOURS, ExpiryPolicy.DEFAULT_STALE_GRACE)),
+          com.sandboxbroker.core.pool.PoolAssignment.fromJson(r.optional(BROKER_POOLS).orElse("")));
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(e.getMessage()); // the policies' range checks
     }

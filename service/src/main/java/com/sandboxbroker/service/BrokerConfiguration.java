@@ -79,6 +79,24 @@ public final class BrokerConfiguration extends Configuration {
     return jobs;
   }
 
+  // ---- pools (issue 12) ----
+
+  /** Configured pools; a sandbox no prefix matches is pooled by its name without trailing digits. */
+  @JsonProperty @Valid @NotNull private java.util.List<com.sandboxbroker.service.config.PoolSettings> pools =
+      new java.util.ArrayList<>();
+
+  /** How often the pool refresher re-reads every status partition for items without a pool. */
+  @JsonProperty @jakarta.validation.constraints.Min(1) private int poolBackfillIntervalMinutes = 360;
+
+  public com.sandboxbroker.core.pool.PoolAssignment poolAssignment() {
+    return new com.sandboxbroker.core.pool.PoolAssignment(
+        pools.stream().map(com.sandboxbroker.service.config.PoolSettings::toDefinition).toList());
+  }
+
+  public int poolBackfillIntervalMinutes() {
+    return poolBackfillIntervalMinutes;
+  }
+
   /**
    * The demo provider's sync would import the demo pool into a real table, and its cleanup would
    * record real accounts {@code deleted} without deleting them upstream (they would leak): it runs

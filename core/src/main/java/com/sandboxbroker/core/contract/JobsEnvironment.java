@@ -39,7 +39,8 @@ public enum JobsEnvironment {
   CLEANUP_BACKOFF_MAX_SECONDS(Kind.OPTIONAL, "longest retry delay of a failed delete (default 3600)"),
   CLEANUP_MAX_ITEMS(Kind.OPTIONAL, "most deletions one run attempts (default 500)"),
   DELETED_RETENTION_DAYS(Kind.OPTIONAL, "how long deleted sandboxes stay readable (default 30)"),
-  STALE_GRACE_HOURS(Kind.OPTIONAL, "how long stale records stay before expiry purges them (default 24)");
+  STALE_GRACE_HOURS(Kind.OPTIONAL, "how long stale records stay before expiry purges them (default 24)"),
+  BROKER_POOLS(Kind.OPTIONAL, "configured pools, JSON [{\"name\", \"prefix\", \"low_water\", \"shards\"}]; sync puts each new sandbox in the first whose prefix matches");
 
   /** How a variable is supplied. */
   public enum Kind {

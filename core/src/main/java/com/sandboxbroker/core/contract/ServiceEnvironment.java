@@ -16,7 +16,9 @@ public enum ServiceEnvironment {
       false, "demo (local default: in-process sync/cleanup on the demo pool) or none; demo is refused with BROKER_STORE=aws"),
   SYNC_STATE_MACHINE_ARN(false, "state machine the admin sync endpoint starts"),
   CLEANUP_STATE_MACHINE_ARN(false, "state machine the admin cleanup endpoint starts"),
-  EXPIRY_STATE_MACHINE_ARN(false, "state machine the admin auto-expire endpoint starts");
+  EXPIRY_STATE_MACHINE_ARN(false, "state machine the admin auto-expire endpoint starts"),
+  BROKER_STAGE(false, "the deployment's stage: the Stage dimension of the per-pool CloudWatch metrics"),
+  BROKER_POOLS(false, "configured pools, JSON: [{\"name\", \"prefix\", \"low_water\", \"shards\"}]");
 
   private final boolean secret;
   private final String description;

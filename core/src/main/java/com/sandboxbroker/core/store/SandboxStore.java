@@ -31,6 +31,15 @@ public interface SandboxStore {
   /** Every sandbox item (not leases or other bookkeeping), read to the end. */
   List<Sandbox> allSandboxes();
 
+  /**
+   * Gives live sandbox items that have no pool yet (written before pools existed, or copied from
+   * the earlier broker's table) their pool, conditionally and idempotently; returns how many. A
+   * store that derives pools on read has nothing to do.
+   */
+  default int assignMissingPools() {
+    return 0;
+  }
+
   /** Writes a new sandbox unless an item with its id exists; returns whether it wrote. */
   boolean insertSandbox(Sandbox sandbox);
 

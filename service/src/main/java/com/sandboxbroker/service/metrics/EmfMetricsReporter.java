@@ -37,7 +37,15 @@ public final class EmfMetricsReporter implements Managed {
   private final Map<Long, LongAdder> latencyMs = new ConcurrentHashMap<>();
   private ScheduledExecutorService timer;
 
+  /** The deployment's stage: the {@code Stage} dimension of the per-pool metrics. */
+  private final String stage;
+
   public EmfMetricsReporter(PoolCounts pool, Duration interval, Clock clock, PrintStream out) {
+    this(pool, interval, clock, out, "");
+  }
+
+  public EmfMetricsReporter(PoolCounts pool, Duration interval, Clock clock, PrintStream out, String stage) {
+    this.stage = stage;
     this.pool = pool;
     this.interval = interval;
     this.clock = clock;
@@ -80,6 +88,18 @@ public final class EmfMetricsReporter implements Managed {
     gauges.put("PoolAvailable", pool.count(SandboxStatus.AVAILABLE));
     gauges.put("PoolDeletionFailed", pool.count(SandboxStatus.DELETION_FAILED));
     out.println(gauges);
+    // per pool (contract §9): one line each, dimensions Stage and Pool, for the per-pool alarms
+    for (var p : pool.pools()) {
+      ObjectNode line = envelope(new String[] {"PoolAvailable", "PoolDeletionFailed"}, "Count");
+      ArrayNode dims = (ArrayNode) line.get("_aws").get("CloudWatchMetrics").get(0).get("Dimensions");
+      dims.removeAll();
+      dims.addArray().add("Stage").add("Pool");
+      line.put("Stage", stage);
+      line.put("Pool", p.pool());
+      line.put("PoolAvailable", p.available());
+      line.put("PoolDeletionFailed", p.count(SandboxStatus.DELETION_FAILED));
+      out.println(line);
+    }
     Map<Long, Long> drained = new TreeMap<>();
     latencyMs.forEach((ms, n) -> {
       long c = n.sumThenReset();

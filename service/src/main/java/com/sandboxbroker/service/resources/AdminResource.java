@@ -129,7 +129,7 @@ public final class AdminResource {
   @GET
   @Path("/stats")
   @ApiAction("admin_stats")
-  @Operation(summary = "Pool statistics", description = "Exact counts over the whole pool, counting sandboxes only.")
+  @Operation(summary = "Pool statistics", description = "Exact counts over the whole pool, counting sandboxes only: the sum of `GET /admin/pools` (plus `deleted`), counted by key queries, never a Scan.")
   @ApiResponse(responseCode = "200", description = "Counts", content = @Content(schema = @Schema(implementation = StatsResponse.class)))
   public StatsResponse stats() {
     return StatsResponse.from(store.countByStatus());

@@ -70,9 +70,19 @@ public final class DynamoDbSandboxStore implements SandboxStore {
   private final CursorCodec indexCursors =
       new CursorCodec(Set.of(PARTITION_KEY, SORT_KEY, STATUS_INDEX_PARTITION_KEY, STATUS_INDEX_SORT_KEY));
 
+  private final PoolIndex pools;
+
+  /** With pools derived from sandbox names only (no configured pools). */
   public DynamoDbSandboxStore(DynamoDbClient dynamo, String tableName) {
+    this(dynamo, tableName, com.sandboxbroker.core.pool.PoolAssignment.derivedOnly());
+  }
+
+  /** {@code poolAssignment} decides the pool of each sandbox this store inserts (issue 12). */
+  public DynamoDbSandboxStore(
+      DynamoDbClient dynamo, String tableName, com.sandboxbroker.core.pool.PoolAssignment poolAssignment) {
     this.dynamo = dynamo;
     this.tableName = tableName;
+    this.pools = new PoolIndex(dynamo, tableName, poolAssignment);
   }
 
   @Override
@@ -91,7 +101,8 @@ public final class DynamoDbSandboxStore implements SandboxStore {
                 attr(PARTITION_KEY, ScalarAttributeType.S),
                 attr(SORT_KEY, ScalarAttributeType.S),
                 attr(STATUS_INDEX_PARTITION_KEY, ScalarAttributeType.S),
-                attr(STATUS_INDEX_SORT_KEY, ScalarAttributeType.N))
+                attr(STATUS_INDEX_SORT_KEY, ScalarAttributeType.N),
+                attr(TableContract.POOL_INDEX_PARTITION_KEY, ScalarAttributeType.S))
             .keySchema(key(PARTITION_KEY, KeyType.HASH), key(SORT_KEY, KeyType.RANGE))
             .globalSecondaryIndexes(
                 GlobalSecondaryIndex.builder()
@@ -100,7 +111,8 @@ public final class DynamoDbSandboxStore implements SandboxStore {
                         key(STATUS_INDEX_PARTITION_KEY, KeyType.HASH),
                         key(STATUS_INDEX_SORT_KEY, KeyType.RANGE))
                     .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
-                    .build())
+                    .build(),
+                poolIndex())
             .build());
     dynamo.waiter().waitUntilTableExists(b -> b.tableName(tableName));
     try {
@@ -116,6 +128,21 @@ public final class DynamoDbSandboxStore implements SandboxStore {
       // DynamoDB Local may not implement TTL; records then simply stay until purged.
       LOG.info("TTL not enabled on {}: {}", tableName, e.awsErrorDetails().errorCode());
     }
+  }
+
+  /** {@code PoolIndex} as {@link TableContract} lays it out (the CDK table has the same). */
+  static GlobalSecondaryIndex poolIndex() {
+    return GlobalSecondaryIndex.builder()
+        .indexName(TableContract.POOL_INDEX)
+        .keySchema(
+            key(TableContract.POOL_INDEX_PARTITION_KEY, KeyType.HASH),
+            key(TableContract.POOL_INDEX_SORT_KEY, KeyType.RANGE))
+        .projection(
+            Projection.builder()
+                .projectionType(ProjectionType.INCLUDE)
+                .nonKeyAttributes(TableContract.POOL_INDEX_PROJECTED)
+                .build())
+        .build();
   }
 
   @Override
@@ -137,56 +164,40 @@ public final class DynamoDbSandboxStore implements SandboxStore {
     return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Items.toSandbox(item));
   }
 
+  /** Reads only the pools {@code namePrefix} selects, never the whole available set (issue 12). */
   @Override
   public Page<Sandbox> findAvailable(String namePrefix, Optional<String> cursor, int limit) {
-    Map<String, String> names = new HashMap<>(Map.of("#status", Items.STATUS));
-    Map<String, AttributeValue> values =
-        new HashMap<>(Map.of(":available", s(SandboxStatus.AVAILABLE.wireName())));
-    var request =
-        QueryRequest.builder()
-            .tableName(tableName)
-            .indexName(STATUS_INDEX)
-            .keyConditionExpression("#status = :available")
-            .limit(limit);
-    if (namePrefix != null && !namePrefix.isEmpty()) {
-      names.put("#name", Items.NAME);
-      values.put(":prefix", s(namePrefix));
-      request.filterExpression("begins_with(#name, :prefix)");
-    }
-    cursor.map(indexCursors::decode).ifPresent(request::exclusiveStartKey);
-    QueryResponse response;
-    try {
-      response =
-          dynamo.query(request.expressionAttributeNames(names).expressionAttributeValues(values).build());
-    } catch (DynamoDbException e) {
-      if (cursor.isPresent() && e.statusCode() == 400) {
-        throw new InvalidCursorException(); // a well-formed cursor that does not fit this index
-      }
-      throw e;
-    }
-    List<Sandbox> items = new ArrayList<>(response.count());
-    response.items().forEach(i -> items.add(Items.toSandbox(i)));
-    return new Page<>(items, nextCursor(response.lastEvaluatedKey()));
+    return pools.findAvailable(namePrefix, cursor, limit);
   }
 
+  /**
+   * The sum over every known pool of {@code Select=COUNT} key queries on {@code PoolIndex} (deleted
+   * audit records included): never a Scan, and the same counting {@code /v1/admin/pools} shows.
+   */
+  @Override
+  public Map<SandboxStatus, Long> countByStatus() {
+    Map<SandboxStatus, Long> totals = new java.util.EnumMap<>(SandboxStatus.class);
+    Set<SandboxStatus> all = java.util.EnumSet.allOf(SandboxStatus.class);
+    all.forEach(st -> totals.put(st, 0L));
+    for (var pool : pools.knownPools(true)) {
+      pools.count(pool, all).forEach((st, n) -> totals.merge(st, n, Long::sum));
+    }
+    return totals;
+  }
+
+  /** Sync's backfill (issue 12): gives sandbox items written before pools existed their pool. */
+  @Override
+  public int assignMissingPools() {
+    return pools.backfill();
+  }
+
+  /** Key queries on {@code StatusIndex}, one status partition after another: never a Scan. */
   @Override
   public List<Sandbox> allSandboxes() {
     List<Sandbox> all = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      var request =
-          ScanRequest.builder()
-              .tableName(tableName)
-              .filterExpression("begins_with(#pk, :prefix)")
-              .expressionAttributeNames(Map.of("#pk", PARTITION_KEY))
-              .expressionAttributeValues(Map.of(":prefix", s(SANDBOX_PK_PREFIX)))
-              .exclusiveStartKey(start)
-              .consistentRead(true)
-              .build();
-      ScanResponse page = dynamo.scan(request);
-      page.items().forEach(i -> all.add(Items.toSandbox(i)));
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-    } while (start != null);
+    for (SandboxStatus status : SandboxStatus.values()) {
+      forEachSandboxItemInStatus(status, item -> all.add(Items.toSandbox(item)));
+    }
     return all;
   }
 
@@ -196,13 +207,20 @@ public final class DynamoDbSandboxStore implements SandboxStore {
       dynamo.putItem(
           b ->
               b.tableName(tableName)
-                  .item(Items.toItem(sandbox))
+                  .item(withPool(sandbox))
                   .conditionExpression("attribute_not_exists(#pk)")
                   .expressionAttributeNames(Map.of("#pk", PARTITION_KEY)));
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
     }
+  }
+
+  /** The item of a new sandbox with its pool set (contract §9: sync decides it on insert). */
+  private Map<String, AttributeValue> withPool(Sandbox sandbox) {
+    Map<String, AttributeValue> item = new HashMap<>(Items.toItem(sandbox));
+    item.putAll(pools.poolAttributes(sandbox.sandboxId(), sandbox.name()));
+    return item;
   }
 
   @Override
