@@ -113,6 +113,10 @@ public final class SandboxBrokerStack extends Stack {
             prefix, settings.stage(), alarmTopic.topic(), machines, settings.jobs().rates(), settings.jobs().missedPeriods(),
             api.service().getLoadBalancer(), api.service().getTargetGroup(), table.table(), settings.alarms()));
 
+    new LifecycleEvents(
+        this, "LifecycleEvents",
+        new LifecycleEventsProps(prefix, com.sandboxbroker.core.contract.EventContract.busName(settings.stage()), table.table(), alarmTopic.topic()));
+
     CfnOutput.Builder.create(this, "ApiUrl").value("https://" + api.service().getLoadBalancer().getLoadBalancerDnsName()).build();
     CfnOutput.Builder.create(this, "TableName").value(table.table().getTableName()).build();
     CfnOutput.Builder.create(this, "AlarmTopicArn").value(alarmTopic.topic().getTopicArn()).build();

@@ -35,6 +35,8 @@ class AlarmTemplateTest {
     }
     expected.addAll(
         List.of(p + "api-5xx", p + "allocation-latency-p99", p + "pool-available-low", p + "deletion-failed", p + "dynamodb-throttles"));
+    // lifecycle events' delivery (LifecycleEvents)
+    expected.addAll(List.of(p + "events-pipe-failures", p + "events-dlq-not-empty"));
     assertThat(alarmsByName().keySet()).containsExactlyInAnyOrderElementsOf(expected);
   }
 

@@ -211,6 +211,15 @@ class LifecycleEventFeedTest {
     assertThat(events.stream().map(LifecycleEventFeedTest::summary).toList()).containsExactlyElementsOf(expected);
     assertThat(events.stream().map(e -> e.get("id").asText()).distinct().count()).isEqualTo(expected.size());
 
+    // every local event is valid against the documented schema the deployed events follow
+    var schema =
+        com.networknt.schema.SchemaRegistry.withDefaultDialect(com.networknt.schema.SpecificationVersion.DRAFT_2020_12)
+            .getSchema(java.nio.file.Files.newInputStream(
+                java.nio.file.Path.of("").toAbsolutePath().getParent().resolve("docs/events/lifecycle-event.schema.json")));
+    for (JsonNode e : events) {
+      assertThat(schema.validate(e)).as(e.toString()).isEmpty();
+    }
+
     // the bodies carry what a subscriber needs
     JsonNode allocated = events.get(4);
     assertThat(allocated.get("status").asText()).isEqualTo("allocated");
