@@ -93,7 +93,7 @@ class DashboardBrowserTest {
   @Test
   void operatorSeesThePoolRetriesADeletionAndPausesCleanup() throws Exception {
     assertThat(Files.isExecutable(CHROMIUM))
-        .as("Debian's chromium must be installed (apt-get install -y chromium); .ci/run installs it")
+        .as("Debian's chromium: the service build installs it (src/test/browser/provision-chromium.sh)")
         .isTrue();
     assertThat(BROWSER_DIR.resolve("node_modules/playwright-core"))
         .as("playwright-core is installed by the build's npm ci (exec-maven-plugin)")
