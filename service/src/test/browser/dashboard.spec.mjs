@@ -5,7 +5,7 @@
 //   ADMIN_TOKEN     an admin token; TRACK_TOKEN a track token
 //   FAILED_ID       a deletion_failed sandbox the page should offer to retry
 //   ARTIFACT_DIR    where screenshots go (target/…)
-//   CHECKS          comma-separated subset of: login,track,board,counts,retry,pause (default: all)
+//   CHECKS          comma-separated subset of: login,track,board,counts,retry,pause,tokens (default: all)
 // Prints one JSON line per check and exits non-zero on the first failure.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
@@ -21,7 +21,7 @@ const ADMIN = env('ADMIN_TOKEN');
 const TRACK = env('TRACK_TOKEN');
 const FAILED_ID = env('FAILED_ID');
 const ARTIFACTS = env('ARTIFACT_DIR');
-const CHECKS = new Set((process.env.CHECKS || 'login,track,board,counts,retry,pause').split(',').map((c) => c.trim()));
+const CHECKS = new Set((process.env.CHECKS || 'login,track,board,counts,retry,pause,tokens').split(',').map((c) => c.trim()));
 const STATUSES = ['available', 'allocated', 'pending_deletion', 'deletion_failed', 'stale'];
 const TIMEOUT = 20000;
 
@@ -72,7 +72,9 @@ try {
   page.on('response', (r) => {
     const path = new URL(r.url()).pathname;
     // wrong and track tokens are refused on purpose; anything else is a defect
-    const expected = r.status() === 401 || r.status() === 403;
+    // ...and so is the token spec the tokens check gets wrong on purpose
+    const expected = r.status() === 401 || r.status() === 403
+      || (r.status() === 400 && r.request().method() === 'POST' && path.endsWith('/admin/tokens'));
     if (r.status() >= 400 && !expected) problems.push('http ' + r.status() + ' ' + r.request().method() + ' ' + path);
   });
   page.on('pageerror', (e) => problems.push('pageerror: ' + e.message));
@@ -141,6 +143,47 @@ try {
     check('pausing cleanup from the page shows on GET /admin/jobs', paused.cleanup === true, paused);
     check('pausing cleanup leaves the other jobs running',
       Object.entries(paused).every(([job, p]) => job === 'cleanup' || !p), paused);
+  }
+
+  if (CHECKS.has('tokens')) {
+    // a bad spec: the API's message (naming the field) reaches the operator
+    await page.fill('#token-form input[name=tenant]', 'Not A Tenant');
+    await page.click('#token-form button[type=submit]');
+    await page.waitForFunction(() => /INVALID_TOKEN_SPEC/.test(document.getElementById('flash').textContent));
+    const refusal = await page.locator('#flash').textContent();
+    check('a bad token spec shows the field the API refused', /tenant/.test(refusal), refusal);
+    check('nothing is shown as a secret after a refusal', await page.locator('#token-secret').isHidden(), null);
+
+    // issue: the secret is shown once, and it works
+    await page.fill('#token-form input[name=tenant]', 'dash-tenant');
+    await page.fill('#token-form input[name=name]', 'dash-token');
+    await page.fill('#token-form input[name=allowed_prefixes]', 'lab-dash-');
+    await page.fill('#token-form input[name=identity_cap]', '2');
+    await page.click('#token-form button[type=submit]');
+    await page.waitForSelector('#token-secret:not([hidden])');
+    const secret = (await page.locator('#token-secret-value').textContent()).trim();
+    const tokenId = (await page.locator('#token-secret-id').textContent()).split(' ')[0];
+    check('issuing shows the secret', /^sbk_/.test(secret) && /^tok_/.test(tokenId), { tokenId });
+    await page.waitForSelector(`#token-table tr[data-token-id="${tokenId}"]`);
+    const alloc = await fetch(BASE + '/allocate', { method: 'POST',
+      headers: { Authorization: 'Bearer ' + secret, 'X-Instruqt-Sandbox-ID': 'dash-learner' } });
+    check('the shown secret allocates as its tenant', alloc.status === 201, alloc.status);
+    const listed = await adminGet('/admin/tokens');
+    const record = listed.tokens.find((t) => t.token_id === tokenId);
+    check('the API lists the issued token', record && record.tenant === 'dash-tenant' && record.identity_cap === 2, record);
+    const tableText = await page.locator('#token-list').textContent();
+    check('the list on the page never shows the secret', !tableText.includes(secret), null);
+    check('storage never holds the secret', await page.evaluate((sec) =>
+      !JSON.stringify(Object.assign({}, sessionStorage, localStorage)).includes(sec), secret), null);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-token-issued.png'), fullPage: true });
+    await page.click('#token-secret-done');
+    check('the secret is gone once dismissed', !(await page.content()).includes(secret), null);
+
+    // revoke from the page
+    await page.locator(`#token-table tr[data-token-id="${tokenId}"] button[data-action=revoke]`).click();
+    await page.waitForSelector(`#token-table tr[data-token-id="${tokenId}"][data-revoked=true]`);
+    const after = (await adminGet('/admin/tokens')).tokens.find((t) => t.token_id === tokenId);
+    check('revoking from the page shows on GET /admin/tokens', after && after.revoked_at > 0 && after.revoked_by, after);
   }
 
   await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });

@@ -32,13 +32,16 @@
     }
   }
 
-  async function api(method, path) {
+  async function api(method, path, json) {
     const token = sessionStorage.getItem(TOKEN_KEY) || '';
+    const headers = { Authorization: 'Bearer ' + token, Accept: 'application/json' };
+    if (json !== undefined) headers['Content-Type'] = 'application/json';
     let res;
     try {
       res = await fetch(API + path, {
         method,
-        headers: { Authorization: 'Bearer ' + token, Accept: 'application/json' },
+        headers,
+        body: json === undefined ? undefined : JSON.stringify(json),
         cache: 'no-store',
       });
     } catch (e) {
@@ -160,6 +163,7 @@
 
   $('sign-out').addEventListener('click', () => {
     sessionStorage.removeItem(TOKEN_KEY);
+    hideSecret();
     showLogin('Signed out.');
   });
   $('refresh').addEventListener('click', () => refresh());
@@ -222,7 +226,8 @@
       showBanner('');
       renderPool(stats);
 
-      const [list, jobs] = await Promise.allSettled([allSandboxes(), api('GET', '/admin/jobs')]);
+      const [list, jobs, tokens] = await Promise.allSettled(
+        [allSandboxes(), api('GET', '/admin/jobs'), api('GET', '/admin/tokens')]);
       if (list.status === 'fulfilled') {
         renderAllocations(list.value.sandboxes, list.value.truncated);
         renderLabs(list.value.sandboxes);
@@ -234,6 +239,8 @@
       }
       if (jobs.status === 'fulfilled') renderJobs(jobs.value);
       else fill('job-list', h('p', { class: 'error', text: 'Cannot load jobs: ' + jobs.reason.message }));
+      if (tokens.status === 'fulfilled') renderTokens(tokens.value);
+      else fill('token-list', h('p', { class: 'error', text: 'Cannot load tokens: ' + tokens.reason.message }));
       $('updated').textContent = 'Updated ' + new Date().toLocaleTimeString();
       document.body.dataset.loaded = 'true';
     } finally {
@@ -573,6 +580,99 @@
     } finally {
       polling = false;
     }
+  }
+
+  // ---- track tokens ----
+
+  function renderTokens(body) {
+    const tokens = (body && body.tokens) || [];
+    const live = tokens.filter((t) => !t.revoked_at && !(t.expires_at && t.expires_at <= nowSec()));
+    $('token-count').textContent = '(' + live.length + ' live, ' + tokens.length + ' issued)';
+    if (!tokens.length) {
+      fill('token-list', h('p', { class: 'muted', text: 'No tokens issued at run time yet.' }));
+      return;
+    }
+    const rows = tokens.slice().reverse(); // newest first
+    fill('token-list', h('div', { class: 'scroll' }, h('table', { class: 'rows', id: 'token-table' },
+      h('thead', {}, h('tr', {}, ['', 'Token', 'Tenant', 'Prefixes', 'Lab', 'Policy', 'Issued', 'Last used', 'State']
+        .map((t) => h('th', { text: t })))),
+      h('tbody', {}, rows.map((t) => {
+        const revoked = Boolean(t.revoked_at);
+        const expired = !revoked && t.expires_at && t.expires_at <= nowSec();
+        const policy = [t.lease_hours ? 'lease ' + t.lease_hours + ' h' : null,
+          t.max_lease_hours ? 'max ' + t.max_lease_hours + ' h' : null,
+          t.identity_cap ? 'cap ' + t.identity_cap : null].filter(Boolean).join(', ') || 'defaults';
+        return h('tr', { 'data-token-id': t.token_id, 'data-revoked': String(revoked) },
+          h('td', {}, revoked ? null : h('button', { type: 'button', class: 'quiet', 'data-action': 'revoke',
+            'data-token-id': t.token_id, text: 'Revoke', onclick: (ev) => revokeToken(ev.currentTarget, t) })),
+          h('td', { 'data-label': 'Token' }, h('code', { text: t.token_id }), ' ', h('span', { class: 'muted', text: t.name })),
+          h('td', { 'data-label': 'Tenant', text: t.tenant }),
+          h('td', { 'data-label': 'Prefixes', text: (t.allowed_prefixes || []).join(', ') || 'any' }),
+          h('td', { 'data-label': 'Lab', text: t.lab || '—' }),
+          h('td', { 'data-label': 'Policy', text: policy }),
+          h('td', { 'data-label': 'Issued', title: when(t.created_at), text: shortWhen(t.created_at) + ' by ' + t.created_by }),
+          h('td', { 'data-label': 'Last used', text: t.last_used_at ? shortWhen(t.last_used_at) : 'never' }),
+          h('td', { 'data-label': 'State' }, h('span', {
+            class: 'badge ' + (revoked || expired ? 'paused' : 'active'), 'data-role': 'token-state',
+            text: revoked ? 'revoked by ' + t.revoked_by : expired ? 'expired' : 'live' })));
+      })))));
+  }
+
+  // The secret lives in this box only: never in storage, never re-rendered by a refresh.
+  function showSecret(issued) {
+    $('token-secret-value').textContent = issued.token;
+    $('token-secret-id').textContent = issued.token_id + ' · tenant ' + issued.tenant;
+    $('token-secret').hidden = false;
+  }
+
+  function hideSecret() {
+    $('token-secret-value').textContent = '';
+    $('token-secret-id').textContent = '';
+    $('token-secret').hidden = true;
+  }
+
+  $('token-secret-done').addEventListener('click', hideSecret);
+
+  $('token-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const form = ev.currentTarget;
+    const value = (name) => form.elements[name].value.trim();
+    const spec = { tenant: value('tenant') };
+    if (value('name')) spec.name = value('name');
+    const prefixes = value('allowed_prefixes').split(',').map((p) => p.trim()).filter(Boolean);
+    if (prefixes.length) spec.allowed_prefixes = prefixes;
+    if (value('lab')) spec.lab = value('lab');
+    // numbers go as numbers; the API names any field it refuses
+    for (const f of ['lease_hours', 'identity_cap']) {
+      if (value(f)) spec[f] = Number(value(f));
+    }
+    const button = form.querySelector('button[type=submit]');
+    button.disabled = true;
+    try {
+      const issued = await api('POST', '/admin/tokens', spec);
+      form.reset();
+      showSecret(issued);
+      flash('Issued ' + issued.token_id + ' for tenant ' + issued.tenant + '.');
+    } catch (e) {
+      flash('Could not issue the token: ' + e.message + ' (' + e.code + ')', true);
+      return;
+    } finally {
+      button.disabled = false;
+    }
+    await refresh();
+  });
+
+  async function revokeToken(button, t) {
+    button.disabled = true;
+    try {
+      await api('DELETE', '/admin/tokens/' + encodeURIComponent(t.token_id));
+      flash('Revoked ' + t.token_id + ' (' + t.tenant + '); every task refuses it within 60 s.');
+    } catch (e) {
+      button.disabled = false;
+      flash('Revoking ' + t.token_id + ' failed: ' + e.message, true);
+      return;
+    }
+    await refresh();
   }
 
   // ---- start ----

@@ -44,6 +44,15 @@ public final class BrokerSecrets extends Construct {
     }
   }
 
+  /** The secret itself, e.g. for an output the pipeline reads. */
+  public ISecret secret(String envName) {
+    ISecret secret = byEnvName.get(envName);
+    if (secret == null) {
+      throw new IllegalArgumentException("no secret declared for " + envName);
+    }
+    return secret;
+  }
+
   /** The ECS secret for a variable, for a container definition's {@code secrets}. */
   public Secret ecsSecret(String envName) {
     ISecret secret = byEnvName.get(envName);

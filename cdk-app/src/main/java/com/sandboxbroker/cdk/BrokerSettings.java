@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param jobs sizing and timing of the jobs
  * @param alarms alarm thresholds and where alarms go
  * @param upstream non-secret upstream provider settings handed to the jobs-runner
+ * @param delivery ingress, DNS, images, schedules and preview lifetime (issue #15)
  */
 public record BrokerSettings(
     String stage,
@@ -31,7 +32,17 @@ public record BrokerSettings(
     ApiSizing api,
     JobsSettings jobs,
     AlarmSettings alarms,
-    UpstreamSettings upstream) {
+    UpstreamSettings upstream,
+    DeliverySettings delivery) {
+
+  /**
+   * An ACM certificate ARN. The id must be a UUID: a malformed ARN fails here, at synth, not an
+   * hour into a first deploy. The all-zero placeholder passes (cdk.json keeps one so a fresh clone
+   * synthesizes offline) and is stopped before CloudFormation creates anything: see ApiCertificate.
+   */
+  static final java.util.regex.Pattern CERTIFICATE_ARN =
+      java.util.regex.Pattern.compile(
+          "arn:aws[a-z-]*:acm:([a-z]{2}(?:-[a-z]+)+-\\d):(\\d{12}):certificate/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   public BrokerSettings {
     Objects.requireNonNull(stage, "stage");
@@ -40,7 +51,8 @@ public record BrokerSettings(
       throw new IllegalArgumentException("stage must match [a-z][a-z0-9-]{0,15}: " + stage);
     }
     Objects.requireNonNull(owner, "owner");
-    if (certificateArn == null || !certificateArn.startsWith("arn:")) {
+    // null when a hosted zone (DNS-validated certificate) or API Gateway's own host name serves TLS
+    if (certificateArn != null && !CERTIFICATE_ARN.matcher(certificateArn).matches()) {
       throw new IllegalArgumentException("certificateArn must be an ACM certificate ARN: " + certificateArn);
     }
     if (natGateways < 0 || natGateways > 2) {
@@ -51,25 +63,35 @@ public record BrokerSettings(
     Objects.requireNonNull(jobs, "jobs");
     Objects.requireNonNull(alarms, "alarms");
     Objects.requireNonNull(upstream, "upstream");
+    Objects.requireNonNull(delivery, "delivery");
   }
 
   /** The default sizing (the one DEPLOY.md prices), for a stage; context overrides single values. */
   public static BrokerSettings defaults(String stage, String owner, String certificateArn, Path repoRoot) {
     return new BrokerSettings(
         stage, owner, certificateArn, 1, repoRoot,
-        ApiSizing.DEFAULT, JobsSettings.DEFAULT, AlarmSettings.DEFAULT, UpstreamSettings.DEFAULT);
+        ApiSizing.DEFAULT, JobsSettings.DEFAULT, AlarmSettings.DEFAULT, UpstreamSettings.DEFAULT,
+        DeliverySettings.WORKSTATION);
   }
 
   public BrokerSettings withNatGateways(int n) {
-    return new BrokerSettings(stage, owner, certificateArn, n, repoRoot, api, jobs, alarms, upstream);
+    return new BrokerSettings(stage, owner, certificateArn, n, repoRoot, api, jobs, alarms, upstream, delivery);
   }
 
   public BrokerSettings withAlarms(AlarmSettings a) {
-    return new BrokerSettings(stage, owner, certificateArn, natGateways, repoRoot, api, jobs, a, upstream);
+    return new BrokerSettings(stage, owner, certificateArn, natGateways, repoRoot, api, jobs, a, upstream, delivery);
   }
 
   public BrokerSettings withUpstream(UpstreamSettings u) {
-    return new BrokerSettings(stage, owner, certificateArn, natGateways, repoRoot, api, jobs, alarms, u);
+    return new BrokerSettings(stage, owner, certificateArn, natGateways, repoRoot, api, jobs, alarms, u, delivery);
+  }
+
+  public BrokerSettings withApi(ApiSizing a) {
+    return new BrokerSettings(stage, owner, certificateArn, natGateways, repoRoot, a, jobs, alarms, upstream, delivery);
+  }
+
+  public BrokerSettings withDelivery(DeliverySettings d) {
+    return new BrokerSettings(stage, owner, certificateArn, natGateways, repoRoot, api, jobs, alarms, upstream, d);
   }
 
   /**

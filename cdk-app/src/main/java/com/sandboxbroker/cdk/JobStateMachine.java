@@ -69,6 +69,8 @@ public final class JobStateMachine extends Construct {
                     EcsFargateLaunchTargetOptions.builder().platformVersion(FargatePlatformVersion.LATEST).build()))
             .subnets(props.subnets())
             .assignPublicIp(props.assignPublicIp())
+            // cost allocation: each run carries the task definition's tags (project, stage, owner)
+            .propagatedTagSource(software.amazon.awscdk.services.ecs.PropagatedTagSource.TASK_DEFINITION)
             .securityGroups(List.of(props.securityGroup()))
             .containerOverrides(
                 List.of(
@@ -167,7 +169,9 @@ public final class JobStateMachine extends Construct {
                     "ecs:RunTask is granted on the jobs task definition's family (revision *) so a"
                         + " new revision can run without a state machine update; ecs:DescribeTasks/"
                         + "StopTask, CloudWatch Logs delivery and X-Ray actions have no resource-level"
-                        + " permissions and need Resource *.")
+                        + " permissions and need Resource *. Publishing to the KMS-encrypted alarm"
+                        + " topic needs kms:GenerateDataKey*.")
+                .appliesTo(IamWildcards.JOB_STATE_MACHINE)
                 .build()),
         true);
   }

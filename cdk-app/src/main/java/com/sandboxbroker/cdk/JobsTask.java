@@ -92,6 +92,7 @@ public final class JobsTask extends Construct {
                     "states:SendTask* have no resource-level permissions (the task token is the"
                         + " credential), so IAM requires Resource *. The table grant's <table>/index/*"
                         + " is the StatusIndex the jobs query.")
+                .appliesTo(IamWildcards.TABLE_INDEXES_AND_ECR_TOKEN)
                 .build()),
         true);
   }

@@ -24,7 +24,7 @@ import software.constructs.Construct;
 /** The VPC: two AZs, tasks in private subnets, VPC endpoints for every AWS API the tasks call. */
 public final class Network extends Construct {
   /** A /20 leaves room for far more tasks than the autoscaling ceiling. */
-  private static final String VPC_CIDR = "10.40.0.0/20";
+  static final String VPC_CIDR = "10.40.0.0/20";
 
   private final Vpc vpc;
   private final SubnetSelection serviceSubnets;

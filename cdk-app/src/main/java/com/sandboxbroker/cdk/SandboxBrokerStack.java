@@ -9,14 +9,12 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.Tags;
-import software.amazon.awscdk.services.ecr.assets.Platform;
-import software.amazon.awscdk.services.ecs.AssetImageProps;
 import software.amazon.awscdk.services.ecs.Cluster;
-import software.amazon.awscdk.services.ecs.ContainerImage;
 import software.amazon.awscdk.services.ecs.ContainerInsights;
 import software.amazon.awscdk.services.ecs.Secret;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -42,6 +40,10 @@ public final class SandboxBrokerStack extends Stack {
     Tags.of(this).add("project", "sandbox-broker");
     Tags.of(this).add("stage", settings.stage());
     Tags.of(this).add("owner", settings.owner());
+    // previews retain nothing; long-lived stages retain data except after a failed first create
+    Aspects.of(this).add(new RetentionAspect(settings.delivery().isPreview()));
+    // job schedules (and the alarms that expect them) stay off until the upstream secrets are set
+    Aspects.of(this).add(new JobSchedulesGate(settings.delivery().jobSchedulesEnabled()));
 
     Network network = new Network(this, "Network", new NetworkProps(settings.natGateways(), LOG_RETENTION));
     Cluster cluster =
@@ -60,7 +62,7 @@ public final class SandboxBrokerStack extends Stack {
             this,
             "JobsTask",
             new JobsTaskProps(
-                image(settings, JOBS_IMAGE_TARGET),
+                ImageSource.image(this, settings, JOBS_IMAGE_TARGET),
                 table.table(),
                 jobsEnvironment(settings, table),
                 jobsSecrets(secrets),
@@ -86,6 +88,8 @@ public final class SandboxBrokerStack extends Stack {
           new JobScheduleProps(job, name, machine.stateMachine(), settings.jobs().rate(job)));
     }
 
+    ApiCertificate certificate = new ApiCertificate(this, "ApiCertificate", new ApiCertificateProps(settings.delivery().domain(), settings.certificateArn()));
+    boolean apiGateway = settings.delivery().ingress() == DeliverySettings.Ingress.APIGATEWAY;
     ApiService api =
         new ApiService(
             this,
@@ -94,18 +98,25 @@ public final class SandboxBrokerStack extends Stack {
                 prefix + "-api",
                 cluster,
                 network.serviceSubnets(),
-                image(settings, SERVICE_IMAGE_TARGET),
-                settings.certificateArn(),
+                ImageSource.image(this, settings, SERVICE_IMAGE_TARGET),
+                apiGateway ? null : Delivery.requireCertificate(certificate, settings),
+                !apiGateway,
                 table.table(),
                 new ArrayList<>(machines.values()),
                 serviceEnvironment(table, machines),
                 serviceSecrets(secrets),
                 settings.api(),
                 LOG_RETENTION,
-                "/sandbox-broker/" + settings.stage() + "/api"));
-    new ApiFirewall(
-        this, "Firewall",
-        new ApiFirewallProps(prefix + "-api", api.service().getLoadBalancer().getLoadBalancerArn(), settings.api().wafRequestsPer5MinPerIp()));
+                "/sandbox-broker/" + settings.stage() + "/api",
+                !settings.delivery().isPreview(),
+                Delivery.blueGreen(settings)));
+    if (!apiGateway) {
+      // WAF's per-IP rate rule needs the client's address, which only an internet-facing ALB sees
+      new ApiFirewall(
+          this, "Firewall",
+          new ApiFirewallProps(prefix + "-api", api.service().getLoadBalancer().getLoadBalancerArn(), settings.api().wafRequestsPer5MinPerIp()));
+    }
+    String apiUrl = Delivery.ingress(this, settings, api, certificate, network, LOG_RETENTION);
     new Monitoring(
         this,
         "Monitoring",
@@ -117,20 +128,19 @@ public final class SandboxBrokerStack extends Stack {
         this, "LifecycleEvents",
         new LifecycleEventsProps(prefix, com.sandboxbroker.core.contract.EventContract.busName(settings.stage()), table.table(), alarmTopic.topic()));
 
-    CfnOutput.Builder.create(this, "ApiUrl").value("https://" + api.service().getLoadBalancer().getLoadBalancerDnsName()).build();
+    if (settings.delivery().isPreview()) {
+      new PreviewTeardown(
+          this, "Teardown",
+          new PreviewTeardownProps(
+              settings.stage(), settings.delivery().preview(), prefix, prefix + "-api", alarmTopic.topic(), LOG_RETENTION));
+    }
+
+    CfnOutput.Builder.create(this, "ApiUrl").value(apiUrl).build();
+    // the pipeline's smoke test reads the track token from here (previews have generated names)
+    CfnOutput.Builder.create(this, "ApiTokenSecretArn")
+        .value(secrets.secret(ServiceEnvironment.BROKER_API_TOKEN.name()).getSecretArn()).build();
     CfnOutput.Builder.create(this, "TableName").value(table.table().getTableName()).build();
     CfnOutput.Builder.create(this, "AlarmTopicArn").value(alarmTopic.topic().getTopicArn()).build();
-  }
-
-  /**
-   * Both images come from the root Dockerfile, one target each, built for ARM64 (the task
-   * definitions' architecture). The build context is the repository root; .dockerignore keeps
-   * target/, node_modules/ and cdk.out/ out of it.
-   */
-  private static ContainerImage image(BrokerSettings settings, String target) {
-    return ContainerImage.fromAsset(
-        settings.repoRoot().toString(),
-        AssetImageProps.builder().file("Dockerfile").target(target).platform(Platform.LINUX_ARM64).build());
   }
 
   private static List<String> secretEnvNames() {

@@ -71,7 +71,7 @@ class DockerfileTest {
     assertThat(last(stage, "USER")).isEqualTo("USER 10001:10001");
     // built by the build stage, which packages exactly these modules
     assertThat(String.join("\n", stages().get("build"))).contains("-pl service,jobs-runner").contains("package");
-    assertThat(stages().get("runtime").get(0)).matches("FROM eclipse-temurin:[0-9._]+-jre-[a-z]+ AS runtime");
+    assertThat(stages().get("runtime").get(0)).matches("FROM eclipse-temurin:[0-9._]+-jre-[a-z]+@sha256:[0-9a-f]{64} AS runtime");
   }
 
   @Test
@@ -105,6 +105,73 @@ class DockerfileTest {
     assertThat(text).contains("<artifactId>" + module + "</artifactId>");
     assertThat(text.replaceAll("\\s", "")).contains("<shadedArtifactAttached>true</shadedArtifactAttached>")
         .contains("<shadedClassifierName>all</shadedClassifierName>");
+  }
+
+  /** Issue #15: every base image and the syntax frontend pinned by digest (tag kept for humans). */
+  @Test
+  void everyImageAndTheSyntaxFrontendArePinnedByDigest() throws IOException {
+    List<String> lines = Files.readAllLines(DOCKERFILE);
+    assertThat(lines.get(0)).matches("# syntax=docker/dockerfile:[0-9.]+@sha256:[0-9a-f]{64}");
+    for (List<String> stage : stages().values()) {
+      String from = stage.get(0);
+      String image = from.replaceAll("^FROM (--platform=\\S+ )?(\\S+).*$", "$2");
+      boolean internal = stages().containsKey(image);
+      if (!internal) {
+        assertThat(image).as(from).matches("[a-z0-9./-]+:[A-Za-z0-9._-]+@sha256:[0-9a-f]{64}");
+      }
+    }
+  }
+
+  /** Issue #15: the build stage runs natively on the builder, never under emulation. */
+  @Test
+  void theBuildStageRunsOnTheBuildPlatform() {
+    assertThat(stages().get("build").get(0)).startsWith("FROM --platform=$BUILDPLATFORM ");
+    // the images themselves stay arm64: only the jar-building stage follows the builder
+    assertThat(stages().get("runtime").get(0)).doesNotContain("--platform");
+  }
+
+  /**
+   * Issue #15: the image asset's fingerprint (CDK hashes the .dockerignore-filtered context) moves
+   * with a source change and stays put for a docs, runbook, bench or cdk-app change, so such a
+   * commit does not roll the API. Uses the real .dockerignore and Dockerfile on a small copy.
+   */
+  @Test
+  void aDocsCommitDoesNotChangeTheImageAssetButASourceChangeDoes(@TempDir Path repo) throws IOException {
+    Files.copy(SynthesizedBroker.REPO_ROOT.resolve(".dockerignore"), repo.resolve(".dockerignore"));
+    Files.copy(DOCKERFILE, repo.resolve("Dockerfile"));
+    for (String file : List.of("pom.xml", "config.yml", "core/pom.xml", "core/src/main/java/A.java",
+        "service/pom.xml", "service/src/main/java/B.java", "jobs-runner/pom.xml", "bench/pom.xml",
+        "cdk-app/pom.xml", "README.md", "runbooks/x.md", "bench/src/main/java/C.java",
+        "cdk-app/src/main/java/D.java", "service/src/test/java/T.java", "docs/decisions/0001.md")) {
+      write(repo.resolve(file), "v1");
+    }
+    String base = assetHash(repo);
+    for (String unrelated : List.of("README.md", "runbooks/x.md", "bench/src/main/java/C.java",
+        "cdk-app/src/main/java/D.java", "service/src/test/java/T.java", "docs/decisions/0001.md")) {
+      write(repo.resolve(unrelated), "v2 " + unrelated);
+      assertThat(assetHash(repo)).as(unrelated).isEqualTo(base);
+    }
+    write(repo.resolve("service/src/main/java/B.java"), "v2");
+    assertThat(assetHash(repo)).isNotEqualTo(base);
+  }
+
+  private static void write(Path file, String text) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, text);
+  }
+
+  private static String assetHash(Path context) {
+    software.amazon.awscdk.App app = new software.amazon.awscdk.App();
+    software.amazon.awscdk.Stack stack = new software.amazon.awscdk.Stack(app, "Probe");
+    var asset = new software.amazon.awscdk.services.ecr.assets.DockerImageAsset(
+        stack, "Image",
+        software.amazon.awscdk.services.ecr.assets.DockerImageAssetProps.builder()
+            .directory(context.toString())
+            .file("Dockerfile")
+            .target(SandboxBrokerStack.SERVICE_IMAGE_TARGET)
+            .platform(software.amazon.awscdk.services.ecr.assets.Platform.LINUX_ARM64)
+            .build());
+    return asset.getAssetHash();
   }
 
   /** Instructions per stage name, continuation lines joined, comments dropped. */

@@ -30,7 +30,9 @@ class ScheduleTemplateTest {
       JsonNode props = schedule.get("Properties");
       long minutes = broker.settings.jobs().rate(job).toMinutes();
       assertThat(rateMinutes(props.get("ScheduleExpression").asText())).isEqualTo(minutes);
-      assertThat(props.get("State").asText("ENABLED")).isEqualTo("ENABLED");
+      // issue #15: off until the stage is deployed with -c jobSchedules=enabled (DeliveryTemplateTest)
+      assertThat(props.get("State").asText("ENABLED"))
+          .isEqualTo(broker.settings.delivery().jobSchedulesEnabled() ? "ENABLED" : "DISABLED");
       JsonNode target = props.get("Target");
       assertThat(target.get("Arn").get("Ref").asText()).isEqualTo(machineLogicalIdByName.get(machineName));
       assertThat(target.get("Input").asText()).contains("\"job\":\"" + job.wireName() + "\"");

@@ -49,7 +49,7 @@ final class SynthesizedBroker {
                 (String) context.get("certificateArn"), REPO_ROOT)
             .withNatGateways(natGateways);
     Environment env =
-        Environment.builder().account((String) context.get("account")).region((String) context.get("region")).build();
+        Environment.builder().account(Stages.DEV.account()).region(Stages.DEV.region()).build();
     this.stack = SandboxBrokerApp.compose(app, settings, env);
     this.template = Template.fromStack(stack);
     this.json = JSON.valueToTree(template.toJSON());
@@ -108,7 +108,7 @@ final class SynthesizedBroker {
     }
   }
 
-  private String flatten(JsonNode node) {
+  static String flatten(JsonNode node) {
     if (node.isTextual()) {
       return node.asText();
     }

@@ -47,7 +47,7 @@ class TableTemplateTest {
     assertThat(props.get("TimeToLiveSpecification").get("Enabled").asBoolean()).isTrue();
     assertThat(props.get("SSESpecification").get("SSEEnabled").asBoolean()).isTrue();
     assertThat(props.get("DeletionProtectionEnabled").asBoolean()).isTrue();
-    assertThat(table.get("DeletionPolicy").asText()).isEqualTo("Retain");
+    assertThat(table.get("DeletionPolicy").asText()).isEqualTo("RetainExceptOnCreate"); // issue #15: not retained when the first create rolls back
     assertThat(table.get("UpdateReplacePolicy").asText()).isEqualTo("Retain");
   }
 

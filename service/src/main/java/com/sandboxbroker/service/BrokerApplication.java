@@ -26,6 +26,12 @@ import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
 import com.sandboxbroker.core.sync.PoolSync;
 import com.sandboxbroker.service.auth.BearerAuthFilter;
 import com.sandboxbroker.service.auth.TokenRegistry;
+import com.sandboxbroker.service.auth.RunTimeTokens;
+import com.sandboxbroker.service.api.IssueTokenRequest;
+import com.sandboxbroker.service.resources.TokenResource;
+import com.sandboxbroker.core.token.TokenStore;
+import com.sandboxbroker.core.store.dynamodb.DynamoDbTokenStore;
+import com.github.benmanes.caffeine.cache.Ticker;
 import com.sandboxbroker.service.config.AuthFactory.GeneratedTokens;
 import com.sandboxbroker.service.config.DynamoDbFactory;
 import com.sandboxbroker.service.errors.DomainExceptionMappers;
@@ -130,7 +136,11 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     }
 
     List<GeneratedTokens> generated = new ArrayList<>();
-    TokenRegistry tokens = config.auth().build(environmentVariables, localMode, generated);
+    // configured tokens first, then run-time ones (contract §6) read from the table by hash
+    TokenStore tokenStore = new DynamoDbTokenStore(dynamo, config.dynamoDb().tableName());
+    TokenRegistry tokens =
+        config.auth().build(environmentVariables, localMode, generated)
+            .withRunTimeTokens(new RunTimeTokens(tokenStore, clock, config.auth().tokenCacheTtl(), Ticker.systemTicker()));
     generated.forEach(t -> printLocalTokens(t, basePath));
 
     // metrics first: the allocator reports lost claims to them
@@ -171,12 +181,13 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
             new LeaseExtender(allocator, store, clock), config.allocation().build(), config.allocation().maxLease()));
     jersey.register(new ApiEventFilter(metrics));
     jersey.register(new AdminResource(store, clock, metrics));
+    jersey.register(new TokenResource(tokenStore, clock));
     if (config.rateLimit().enabled()) {
       jersey.register(new RateLimitFilter(config.rateLimit().build()));
     }
     jersey.register(
         new ApiDocsResource(
-            basePath, OpenApiDocument.json(basePath, Set.of(AllocationResource.class, LeaseExtensionResource.class, AdminResource.class, JobResource.class, EventFeedResource.class))));
+            basePath, OpenApiDocument.json(basePath, Set.of(AllocationResource.class, AdminResource.class, JobResource.class, TokenResource.class, LeaseExtensionResource.class, EventFeedResource.class))));
     jersey.register(new DashboardResource());
     jersey.register(new EventFeedResource(localEventFeed(config, localMode, dynamo, environment)));
 
@@ -226,7 +237,9 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
         .addFilter("error-body", new ErrorBodyFilter(environment.getObjectMapper()))
         .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, "/*");
     servlets
-        .addFilter("body-limit", new RequestBodyLimitFilter(config.maxRequestBodyBytes(), environment.getObjectMapper()))
+        .addFilter("body-limit", new RequestBodyLimitFilter(
+            config.maxRequestBodyBytes(), environment.getObjectMapper(),
+            Map.of(basePath + "/admin/tokens", IssueTokenRequest.MAX_BODY_BYTES)))
         .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, basePath + "/*");
     if (!config.corsAllowedOrigins().isEmpty()) {
       servlets

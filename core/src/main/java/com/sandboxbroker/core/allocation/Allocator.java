@@ -13,6 +13,7 @@ import com.sandboxbroker.core.store.ClaimResult;
 import com.sandboxbroker.core.store.LeasePutResult;
 import com.sandboxbroker.core.store.SandboxStore;
 import com.sandboxbroker.core.store.SandboxStore.TransitionResult;
+import com.sandboxbroker.core.tenant.Tenant;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -64,36 +65,56 @@ public final class Allocator {
 
   public Allocation allocate(AllocationRequest request) {
     long deadline = System.nanoTime() + budgetNanos;
-    for (int slot = 0; slot < policy.identityCap(); slot++) {
+    int cap = request.identityCapOverride().orElse(policy.identityCap());
+    for (int slot = 0; slot < cap; slot++) {
       Optional<Allocation> result = allocateInSlot(request, slot, deadline);
       if (result.isPresent()) {
         return result.get();
       }
     }
-    throw new IdentityLimitReachedException(policy.identityCap());
+    throw new IdentityLimitReachedException(cap);
   }
 
-  /** The owner's view of a sandbox, in any status, until its record is gone. */
+  /** The owner's view for an identity of the {@code default} tenant. */
   public Sandbox ownerView(String sandboxId, String identity) {
+    return ownerView(sandboxId, Tenant.DEFAULT, identity);
+  }
+
+  /**
+   * The owner's view of a sandbox, in any status, until its record is gone. Another tenant's
+   * sandbox is not found (its existence is not revealed); another identity's of the same tenant is
+   * not the caller's.
+   */
+  public Sandbox ownerView(String sandboxId, String tenant, String identity) {
     Sandbox sandbox = store.findSandbox(sandboxId).orElseThrow(SandboxNotFoundException::new);
-    if (!sandbox.isHeldBy(identity)) {
-      throw new NotSandboxOwnerException();
-    }
+    checkOwner(sandbox, tenant, identity);
     return sandbox;
   }
 
-  /** The owner is done: idempotent, also after cleanup finished. */
+  /** Mark for deletion for an identity of the {@code default} tenant. */
   public DeletionMark markForDeletion(String sandboxId, String identity) {
-    TransitionResult result = store.markForDeletion(sandboxId, identity, epochSecond());
+    return markForDeletion(sandboxId, Tenant.DEFAULT, identity);
+  }
+
+  /** The owner is done: idempotent, also after cleanup finished. */
+  public DeletionMark markForDeletion(String sandboxId, String tenant, String identity) {
+    TransitionResult result = store.markForDeletion(sandboxId, tenant, identity, epochSecond());
     Sandbox current = result.current().orElseThrow(SandboxNotFoundException::new);
-    if (!current.isHeldBy(identity)) {
-      throw new NotSandboxOwnerException();
-    }
+    checkOwner(current, tenant, identity);
     if (!result.applied() && current.status() == SandboxStatus.ALLOCATED) {
       // held by us yet the condition failed: it changed in between; decide on the fresh state
-      return markForDeletion(sandboxId, identity);
+      return markForDeletion(sandboxId, tenant, identity);
     }
     return new DeletionMark(current.sandboxId(), current.status(), current.deletionRequestedAt());
+  }
+
+  private static void checkOwner(Sandbox sandbox, String tenant, String identity) {
+    if (!sandbox.isVisibleTo(tenant)) {
+      throw new SandboxNotFoundException();
+    }
+    if (!sandbox.isHeldBy(tenant, identity)) {
+      throw new NotSandboxOwnerException();
+    }
   }
 
   /** Returns empty when this slot holds another live allocation of the identity. */
@@ -105,7 +126,7 @@ public final class Allocator {
         candidate = candidates.take(request.namePrefix(), deadline);
       } catch (NoSandboxAvailableException empty) {
         // The pool is dry, but a replay must still get its sandbox back.
-        Optional<Lease> existing = store.findLease(request.identity(), slot);
+        Optional<Lease> existing = store.findLease(request.tenant(), request.identity(), slot);
         if (existing.isPresent() && existing.get().expiresAt() > now) {
           Optional<Allocation> replay = resumeExisting(request, existing.get(), deadline);
           if (replay.isPresent() || !isDead(existing.get(), now)) {
@@ -203,7 +224,7 @@ public final class Allocator {
 
   private Lease reread(Lease lease) {
     return store
-        .findLease(lease.identity(), lease.slot())
+        .findLease(lease.tenant(), lease.identity(), lease.slot())
         .filter(l -> l.leaseId().equals(lease.leaseId()))
         .orElseThrow(AllocationTimeoutException::new); // taken over: the caller may retry
   }
@@ -212,7 +233,7 @@ public final class Allocator {
     return new Lease(
         l.identity(), l.slot(), l.idempotencyKey(), l.leaseId(), l.sandboxId(), l.name(),
         l.externalId(), l.sfdcAccountId(), l.trackName(), l.namePrefix(), l.allocatedAt(),
-        l.expiresAt(), clock.millis());
+        l.expiresAt(), clock.millis(), l.tenant());
   }
 
   private Lease newLease(AllocationRequest request, int slot, Sandbox candidate, long now) {
@@ -230,7 +251,8 @@ public final class Allocator {
         request.namePrefix(),
         now,
         now + lease,
-        clock.millis());
+        clock.millis(),
+        request.tenant());
   }
 
   private long epochSecond() {

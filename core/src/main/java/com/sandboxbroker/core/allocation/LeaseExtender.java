@@ -47,11 +47,12 @@ public final class LeaseExtender {
    */
   public Sandbox extend(
       String sandboxId,
+      String tenant,
       String identity,
       Optional<Duration> hours,
       Function<Sandbox, Duration> defaultHours,
       Duration maxLease) {
-    Sandbox current = allocator.ownerView(sandboxId, identity);
+    Sandbox current = allocator.ownerView(sandboxId, tenant, identity);
     for (int round = 0; round < MAX_ROUNDS; round++) {
       long now = clock.instant().getEpochSecond();
       if (current.status() != SandboxStatus.ALLOCATED) {
@@ -76,7 +77,7 @@ public final class LeaseExtender {
         return result.current().orElseThrow();
       }
       // someone else wrote first: re-check ownership and state on the item as it is now
-      current = allocator.ownerView(sandboxId, identity);
+      current = allocator.ownerView(sandboxId, tenant, identity);
     }
     throw new AllocationTimeoutException();
   }

@@ -30,7 +30,21 @@ public final class TableContract {
 
   public static final String SANDBOX_PK_PREFIX = "SBX#";
   public static final String SANDBOX_SK = "META";
+  /**
+   * Leases of the {@code default} tenant: {@code IDN#<identity>}, the key every lease had before
+   * tenants existed, so those leases are found (and honoured) unchanged.
+   */
   public static final String LEASE_PK_PREFIX = "IDN#";
+  /**
+   * Leases of any other tenant: {@code TEN#<tenant>#IDN#<identity>}. Tenant names cannot hold
+   * {@code #} and the default tenant's keys start with {@code IDN#}, so no two (tenant, identity)
+   * pairs share a key whatever the identity contains.
+   */
+  public static final String TENANT_LEASE_PK_PREFIX = "TEN#";
+  /** Run-time track tokens (contract §6): one partition, so listing them is one key query. */
+  public static final String TOKEN_PK = "TOKENS";
+  /** A token record's sort key: {@code HASH#<sha256 hex of the secret>}, the one key auth reads. */
+  public static final String TOKEN_SK_PREFIX = "HASH#";
   public static final String LEASE_SK_PREFIX = "SLOT#";
   public static final String JOB_PK_PREFIX = "JOB#";
 }

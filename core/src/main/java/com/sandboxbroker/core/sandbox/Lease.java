@@ -12,6 +12,8 @@ package com.sandboxbroker.core.sandbox;
  *
  * @param allocatedAt decided once when the lease is created, so every replay returns the same body
  * @param createdAtMillis when the lease was written; bounds how long a pending lease may be in flight
+ * @param tenant the tenant of the token that allocated: part of the lease's key, so the same
+ *     identity under two tenants is two learners (contract §6)
  */
 public record Lease(
     String identity,
@@ -26,7 +28,32 @@ public record Lease(
     String namePrefix,
     long allocatedAt,
     long expiresAt,
-    long createdAtMillis) {
+    long createdAtMillis,
+    String tenant) {
+
+  public Lease {
+    tenant = com.sandboxbroker.core.tenant.Tenant.orDefault(tenant);
+  }
+
+  /** A lease of the {@code default} tenant (every lease written before tenants existed). */
+  public Lease(
+      String identity,
+      int slot,
+      String idempotencyKey,
+      String leaseId,
+      String sandboxId,
+      String name,
+      String externalId,
+      String sfdcAccountId,
+      String trackName,
+      String namePrefix,
+      long allocatedAt,
+      long expiresAt,
+      long createdAtMillis) {
+    this(identity, slot, idempotencyKey, leaseId, sandboxId, name, externalId, sfdcAccountId,
+        trackName, namePrefix, allocatedAt, expiresAt, createdAtMillis,
+        com.sandboxbroker.core.tenant.Tenant.DEFAULT);
+  }
 
   public Lease withCandidate(Sandbox candidate) {
     return new Lease(
@@ -42,6 +69,7 @@ public record Lease(
         namePrefix,
         allocatedAt,
         expiresAt,
-        createdAtMillis);
+        createdAtMillis,
+        tenant);
   }
 }

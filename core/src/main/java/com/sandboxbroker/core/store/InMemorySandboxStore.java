@@ -83,7 +83,7 @@ public final class InMemorySandboxStore implements SandboxStore {
 
   @Override
   public synchronized LeasePutResult putLease(Lease lease, long now) {
-    String key = leaseKey(lease.identity(), lease.slot());
+    String key = leaseKey(lease.tenant(), lease.identity(), lease.slot());
     Lease existing = leases.get(key);
     if (existing != null && existing.expiresAt() > now) {
       return LeasePutResult.occupiedBy(existing);
@@ -93,13 +93,13 @@ public final class InMemorySandboxStore implements SandboxStore {
   }
 
   @Override
-  public synchronized Optional<Lease> findLease(String identity, int slot) {
-    return Optional.ofNullable(leases.get(leaseKey(identity, slot)));
+  public synchronized Optional<Lease> findLease(String tenant, String identity, int slot) {
+    return Optional.ofNullable(leases.get(leaseKey(tenant, identity, slot)));
   }
 
   @Override
   public synchronized boolean replaceLease(Lease current, Lease next) {
-    String key = leaseKey(current.identity(), current.slot());
+    String key = leaseKey(current.tenant(), current.identity(), current.slot());
     Lease stored = leases.get(key);
     if (stored == null
         || !stored.leaseId().equals(current.leaseId())
@@ -111,11 +111,12 @@ public final class InMemorySandboxStore implements SandboxStore {
   }
 
   @Override
-  public synchronized TransitionResult markForDeletion(String sandboxId, String identity, long now) {
+  public synchronized TransitionResult markForDeletion(
+      String sandboxId, String tenant, String identity, long now) {
     Sandbox current = sandboxes.get(sandboxId);
     if (current == null
         || current.status() != SandboxStatus.ALLOCATED
-        || !current.allocatedTo().equals(identity)) {
+        || !current.isHeldBy(tenant, identity)) {
       return new TransitionResult(false, Optional.ofNullable(current));
     }
     Sandbox after = SandboxTransitions.markedForDeletion(current, now);
@@ -266,8 +267,8 @@ public final class InMemorySandboxStore implements SandboxStore {
     return new TransitionResult(true, Optional.of(after));
   }
 
-  private static String leaseKey(String identity, int slot) {
-    return identity + "\u0000" + slot;
+  private static String leaseKey(String tenant, String identity, int slot) {
+    return tenant + "\u0000" + identity + "\u0000" + slot;
   }
 
   private static String encode(String lastId) {

@@ -36,17 +36,23 @@ public interface SandboxStore {
 
   /**
    * Claims {@code lease.sandboxId()} for the lease's identity: only if it is {@code available}.
-   * Stamps owner, lab, lease id and the lease's times on the sandbox.
+   * Stamps owner, the owner's tenant, lab, lease id and the lease's times on the sandbox.
    */
   ClaimResult claim(Lease lease);
 
   /**
-   * Writes the lease into its (identity, slot) unless a lease is there that expires after {@code
-   * now}; when one is, returns it.
+   * Writes the lease into its (tenant, identity, slot) unless a lease is there that expires after
+   * {@code now}; when one is, returns it.
    */
   LeasePutResult putLease(Lease lease, long now);
 
-  Optional<Lease> findLease(String identity, int slot);
+  /** The lease in a slot of an identity of a tenant (contract §6: identities are per tenant). */
+  Optional<Lease> findLease(String tenant, String identity, int slot);
+
+  /** The lease in a slot of an identity of the {@code default} tenant. */
+  default Optional<Lease> findLease(String identity, int slot) {
+    return findLease(com.sandboxbroker.core.tenant.Tenant.DEFAULT, identity, slot);
+  }
 
   /**
    * Replaces {@code current} by {@code next} in the same slot, only if the slot still holds {@code
@@ -55,11 +61,16 @@ public interface SandboxStore {
   boolean replaceLease(Lease current, Lease next);
 
   /**
-   * The owner's release: {@code allocated} held by {@code identity} → {@code pending_deletion}
-   * stamped with {@code now}. Returns the item after the write, or as it stood if the condition
-   * failed (empty if missing).
+   * The owner's release: {@code allocated} held by {@code identity} of {@code tenant} → {@code
+   * pending_deletion} stamped with {@code now}. Returns the item after the write, or as it stood if
+   * the condition failed (empty if missing). An item without a tenant is the default tenant's.
    */
-  TransitionResult markForDeletion(String sandboxId, String identity, long now);
+  TransitionResult markForDeletion(String sandboxId, String tenant, String identity, long now);
+
+  /** The owner's release by an identity of the {@code default} tenant. */
+  default TransitionResult markForDeletion(String sandboxId, String identity, long now) {
+    return markForDeletion(sandboxId, com.sandboxbroker.core.tenant.Tenant.DEFAULT, identity, now);
+  }
 
   // ---- background jobs (sync, cleanup, expiry). Each is one conditional write on the state the
   // job read (status, and the item's version where a concurrent writer could have changed it), so

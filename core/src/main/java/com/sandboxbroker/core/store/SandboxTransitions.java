@@ -18,7 +18,7 @@ final class SandboxTransitions {
         lease.identity(), lease.trackName(), lease.leaseId(), lease.allocatedAt(),
         lease.expiresAt(), 0, s.deletionAttempts(), s.nextAttemptAt(), s.lastError(),
         s.deletedAt(), s.createdAt(), s.lastSeenAt(), s.missingCount(), s.staleSince(),
-        s.version() + 1);
+        s.version() + 1, lease.tenant());
   }
 
   static Sandbox markedForDeletion(Sandbox s, long now) {
@@ -27,7 +27,7 @@ final class SandboxTransitions {
         SandboxStatus.PENDING_DELETION, s.allocatedTo(), s.trackName(), s.leaseId(),
         s.allocatedAt(), s.expiresAt(), now, s.deletionAttempts(), s.nextAttemptAt(),
         s.lastError(), s.deletedAt(), s.createdAt(), s.lastSeenAt(), s.missingCount(),
-        s.staleSince(), s.version() + 1);
+        s.staleSince(), s.version() + 1, s.tenant());
   }
 
   static Sandbox refreshed(Sandbox s, UpstreamSandbox u, SandboxStatus status) {
@@ -35,7 +35,7 @@ final class SandboxTransitions {
         s.sandboxId(), u.name(), u.externalId(), u.sfdcAccountId(), status, s.allocatedTo(),
         s.trackName(), s.leaseId(), s.allocatedAt(), s.expiresAt(), s.deletionRequestedAt(),
         s.deletionAttempts(), s.nextAttemptAt(), s.lastError(), s.deletedAt(), s.createdAt(),
-        s.lastSeenAt(), 0, 0, s.version() + 1);
+        s.lastSeenAt(), 0, 0, s.version() + 1, s.tenant());
   }
 
   static Sandbox missing(Sandbox s, int missingCount, SandboxStatus status, long staleSince) {
@@ -43,7 +43,7 @@ final class SandboxTransitions {
         s.sandboxId(), s.name(), s.externalId(), s.sfdcAccountId(), status, s.allocatedTo(),
         s.trackName(), s.leaseId(), s.allocatedAt(), s.expiresAt(), s.deletionRequestedAt(),
         s.deletionAttempts(), s.nextAttemptAt(), s.lastError(), s.deletedAt(), s.createdAt(),
-        s.lastSeenAt(), missingCount, staleSince, s.version() + 1);
+        s.lastSeenAt(), missingCount, staleSince, s.version() + 1, s.tenant());
   }
 
   static Sandbox extended(Sandbox s, long expiresAt) {
@@ -51,7 +51,7 @@ final class SandboxTransitions {
         s.sandboxId(), s.name(), s.externalId(), s.sfdcAccountId(), s.status(), s.allocatedTo(),
         s.trackName(), s.leaseId(), s.allocatedAt(), expiresAt, s.deletionRequestedAt(),
         s.deletionAttempts(), s.nextAttemptAt(), s.lastError(), s.deletedAt(), s.createdAt(),
-        s.lastSeenAt(), s.missingCount(), s.staleSince(), s.version() + 1);
+        s.lastSeenAt(), s.missingCount(), s.staleSince(), s.version() + 1, s.tenant());
   }
 
   static Sandbox expired(Sandbox s, long now) {
@@ -64,7 +64,7 @@ final class SandboxTransitions {
         s.sandboxId(), s.name(), s.externalId(), s.sfdcAccountId(), status, s.allocatedTo(),
         s.trackName(), s.leaseId(), s.allocatedAt(), s.expiresAt(), s.deletionRequestedAt(),
         attempts, nextAttemptAt, error, deletedAt, s.createdAt(), s.lastSeenAt(), s.missingCount(),
-        s.staleSince(), s.version() + 1);
+        s.staleSince(), s.version() + 1, s.tenant());
   }
 
   static Sandbox touched(Sandbox s) {
@@ -72,7 +72,7 @@ final class SandboxTransitions {
         s.sandboxId(), s.name(), s.externalId(), s.sfdcAccountId(), s.status(), s.allocatedTo(),
         s.trackName(), s.leaseId(), s.allocatedAt(), s.expiresAt(), s.deletionRequestedAt(),
         s.deletionAttempts(), s.nextAttemptAt(), s.lastError(), s.deletedAt(), s.createdAt(),
-        s.lastSeenAt(), s.missingCount(), s.staleSince(), s.version() + 1);
+        s.lastSeenAt(), s.missingCount(), s.staleSince(), s.version() + 1, s.tenant());
   }
 
   // ---- admin API (issue 3) ----
@@ -84,7 +84,7 @@ final class SandboxTransitions {
         SandboxStatus.PENDING_DELETION, s.allocatedTo(), s.trackName(), s.leaseId(),
         s.allocatedAt(), s.expiresAt(), s.deletionRequestedAt(), 0, 0,
         s.lastError(), s.deletedAt(), s.createdAt(), s.lastSeenAt(), s.missingCount(),
-        s.staleSince(), s.version() + 1);
+        s.staleSince(), s.version() + 1, s.tenant());
   }
 
   /** Any live status → pending_deletion; the owner stays on the record for the audit. */
@@ -94,6 +94,6 @@ final class SandboxTransitions {
         SandboxStatus.PENDING_DELETION, s.allocatedTo(), s.trackName(), s.leaseId(),
         s.allocatedAt(), s.expiresAt(), now, s.deletionAttempts(), s.nextAttemptAt(),
         s.lastError(), s.deletedAt(), s.createdAt(), s.lastSeenAt(), s.missingCount(),
-        s.staleSince(), s.version() + 1);
+        s.staleSince(), s.version() + 1, s.tenant());
   }
 }

@@ -33,7 +33,9 @@ public record AdminSandboxResponse(
     int missingCount,
     long staleSince,
     long version,
-    @Schema(description = "Operator actions on this sandbox, oldest first") List<AdminActionResponse> adminActions) {
+    @Schema(description = "Operator actions on this sandbox, oldest first") List<AdminActionResponse> adminActions,
+    @Schema(description = "The owner's tenant (contract §6); \"default\" when unallocated or allocated before tenants existed")
+        String tenant) {
 
   /** One audit entry: who (the admin token's configured name), when, what, from which status. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -50,6 +52,6 @@ public record AdminSandboxResponse(
         s.allocatedTo(), s.trackName(), s.leaseId(), s.allocatedAt(), s.expiresAt(),
         s.deletionRequestedAt(), s.deletionAttempts(), s.nextAttemptAt(), s.lastError(),
         s.deletedAt(), s.createdAt(), s.lastSeenAt(), s.missingCount(), s.staleSince(),
-        s.version(), audited.adminActions().stream().map(AdminActionResponse::from).toList());
+        s.version(), audited.adminActions().stream().map(AdminActionResponse::from).toList(), s.tenant());
   }
 }

@@ -7,11 +7,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Known tokens, held only as SHA-256 digests. Lookup hashes the presented token and compares it
- * against every entry with {@link MessageDigest#isEqual} (constant time) without stopping early,
- * so timing reveals neither a token nor which entry matched.
+ * against every configured entry with {@link MessageDigest#isEqual} (constant time) without
+ * stopping early, so timing reveals neither a token nor which entry matched. A token no entry
+ * matches may still be a run-time token (contract §6), looked up by its hash.
  */
 public final class TokenRegistry {
   private static final String HASH_PREFIX = "sha256:";
@@ -22,10 +24,26 @@ public final class TokenRegistry {
   private record Digested(byte[] digest, Caller caller) {}
 
   private final List<Digested> entries;
+  private final Function<String, Optional<Caller>> runTime;
 
   public TokenRegistry(List<Entry> configured) {
+    this(configured, presented -> Optional.empty());
+  }
+
+  private TokenRegistry(List<Entry> configured, Function<String, Optional<Caller>> runTime) {
     this.entries =
         configured.stream().map(e -> new Digested(digestOf(e.token()), e.caller())).toList();
+    this.runTime = runTime;
+  }
+
+  private TokenRegistry(TokenRegistry configured, Function<String, Optional<Caller>> runTime) {
+    this.entries = configured.entries;
+    this.runTime = runTime;
+  }
+
+  /** This registry, falling back to run-time tokens for a token no configured entry matches. */
+  public TokenRegistry withRunTimeTokens(RunTimeTokens tokens) {
+    return new TokenRegistry(this, tokens::authenticate);
   }
 
   public Optional<Caller> authenticate(String presented) {
@@ -36,7 +54,7 @@ public final class TokenRegistry {
         found = e.caller();
       }
     }
-    return Optional.ofNullable(found);
+    return found != null ? Optional.of(found) : runTime.apply(presented);
   }
 
   private static byte[] digestOf(String configured) {

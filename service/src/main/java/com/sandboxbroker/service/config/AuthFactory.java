@@ -13,15 +13,29 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import com.sandboxbroker.core.tenant.Tenant;
 
 /**
  * Builds the token registry from config and from the earlier broker's environment variables
- * ({@code BROKER_API_TOKEN}, {@code BROKER_ADMIN_TOKEN}, comma-separated). With no token at all,
+ * ({@code BROKER_API_TOKEN}, {@code BROKER_ADMIN_TOKEN}, comma-separated; an admin entry may be
+ * {@code name=token}). Environment tokens are the {@code default} tenant's. With no token at all,
  * local mode generates one of each and prints it; a deployed service refuses to start.
  */
 public final class AuthFactory {
   @JsonProperty @Valid private List<TrackTokenConfig> trackTokens = new ArrayList<>();
   @JsonProperty private List<String> adminTokens = new ArrayList<>();
+
+  /**
+   * How long a task trusts what it read about a run-time token (contract §6: a revocation reaches
+   * every task within 60 s, so at most 30 s; tests shorten it).
+   */
+  @JsonProperty @jakarta.validation.constraints.Min(1) @jakarta.validation.constraints.Max(30)
+  private int tokenCacheSeconds = (int) com.sandboxbroker.service.auth.RunTimeTokens.MAX_CACHE_TTL.toSeconds();
+
+  public Duration tokenCacheTtl() {
+    return Duration.ofSeconds(tokenCacheSeconds);
+  }
 
   /** What a local start generated, so it can be printed once. */
   public record GeneratedTokens(String track, String admin) {}
@@ -31,7 +45,7 @@ public final class AuthFactory {
     List<TrackTokenConfig> tracks = new ArrayList<>(trackTokens);
     List<String> admins = new ArrayList<>(adminTokens);
     split(environment.get(ServiceEnvironment.BROKER_API_TOKEN.name()))
-        .forEach(t -> tracks.add(new TrackTokenConfig(null, t, List.of(), null, null, null)));
+        .forEach(t -> tracks.add(TrackTokenConfig.unbound(null, t)));
     admins.addAll(split(environment.get(ServiceEnvironment.BROKER_ADMIN_TOKEN.name())));
     if (tracks.isEmpty() && admins.isEmpty()) {
       if (!localMode) {
@@ -40,7 +54,7 @@ public final class AuthFactory {
       }
       var generated = new GeneratedTokens(randomToken(), randomToken());
       generatedOut.add(generated);
-      tracks.add(new TrackTokenConfig("local-track", generated.track(), List.of(), null, null, null));
+      tracks.add(TrackTokenConfig.unbound("local-track", generated.track()));
       admins.add(generated.admin());
     }
     List<TokenRegistry.Entry> entries = new ArrayList<>();
@@ -50,7 +64,8 @@ public final class AuthFactory {
       entries.add(new TokenRegistry.Entry(t.token(), trackCaller(name, t)));
     }
     for (int i = 0; i < admins.size(); i++) {
-      entries.add(new TokenRegistry.Entry(admins.get(i), Caller.admin("admin-" + (i + 1))));
+      NamedToken admin = NamedToken.parse(admins.get(i), "admin-" + (i + 1));
+      entries.add(new TokenRegistry.Entry(admin.token(), Caller.admin(admin.name())));
     }
     return new TokenRegistry(entries);
   }
@@ -72,10 +87,29 @@ public final class AuthFactory {
     }
     return Caller.track(
         name,
+        Tenant.orDefault(t.tenant()),
         t.allowedPrefixes(),
         defaultPrefix,
         Optional.ofNullable(t.lab()).filter(l -> !l.isEmpty()),
-        Optional.ofNullable(t.leaseHours()).map(Duration::ofHours));
+        Optional.ofNullable(t.leaseHours()).map(Duration::ofHours),
+        Optional.empty(),
+        OptionalInt.empty());
+  }
+
+  /**
+   * An admin entry: {@code name=token}, {@code name=sha256:<hex>}, or a bare token that keeps its
+   * positional name. The name is what audit trails record. Only a name of {@code
+   * [A-Za-z0-9._-]{1,64}} followed by a non-empty value counts as one, so a bare token with
+   * base64 padding ({@code abc==}) stays a bare token.
+   */
+  record NamedToken(String name, String token) {
+    private static final java.util.regex.Pattern NAMED =
+        java.util.regex.Pattern.compile("([A-Za-z0-9._-]{1,64})=(.*[^=].*)");
+
+    static NamedToken parse(String entry, String positionalName) {
+      var m = NAMED.matcher(entry);
+      return m.matches() ? new NamedToken(m.group(1), m.group(2)) : new NamedToken(positionalName, entry);
+    }
   }
 
   private static List<String> split(String value) {

@@ -39,6 +39,7 @@ import jakarta.ws.rs.core.SecurityContext;
 @RolesAllowed(Caller.TRACK)
 @Tag(name = "track", description = "Lab track endpoints (track token)")
 public final class AllocationResource {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AllocationResource.class);
   private final Allocator allocator;
 
   public AllocationResource(Allocator allocator) {
@@ -53,11 +54,15 @@ public final class AllocationResource {
       description =
           "Gives the identity one available sandbox (201) or returns the one it already holds for"
               + " the same Idempotency-Key (200, same body). Takes no body; send none or an empty"
-              + " one with any content type.")
+              + " one with any content type. Identities, Idempotency-Keys and the identity cap"
+              + " count per tenant (the token's): the same identity under two tenants is two"
+              + " learners. A token bound to a lab records its lab whatever X-Instruqt-Track-ID"
+              + " says (a different value is logged, not refused: the header is no credential,"
+              + " and deployed hooks retry a 403 until they time out).")
   @ApiResponse(responseCode = "201", description = "New allocation", content = @Content(schema = @Schema(implementation = AllocateResponse.class)))
   @ApiResponse(responseCode = "200", description = "Replay of the identity's live allocation", content = @Content(schema = @Schema(implementation = AllocateResponse.class)))
   @ApiResponse(responseCode = "400", description = "MISSING_SANDBOX_ID, INVALID_SANDBOX_ID, INVALID_TRACK_ID, INVALID_NAME_PREFIX, INVALID_IDEMPOTENCY_KEY", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
-  @ApiResponse(responseCode = "403", description = "FORBIDDEN (not a track token), PREFIX_NOT_ALLOWED, LAB_NOT_ALLOWED", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(responseCode = "403", description = "FORBIDDEN (not a track token), PREFIX_NOT_ALLOWED", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   @ApiResponse(
       responseCode = "409",
       description = "NO_SANDBOXES_AVAILABLE (retry_after 30, reason pool_empty|no_prefix_match, Retry-After header) or IDENTITY_LIMIT_REACHED",
@@ -79,7 +84,9 @@ public final class AllocationResource {
         TrackHeaders.optional(keyHeader, TrackHeaders.IDEMPOTENCY_KEY, "INVALID_IDEMPOTENCY_KEY")
             .orElse(identity);
     Allocation allocation =
-        allocator.allocate(new AllocationRequest(identity, key, lab, prefix, caller.leaseOverride()));
+        allocator.allocate(
+            new AllocationRequest(
+                identity, key, lab, prefix, caller.leaseOverride(), caller.tenant(), caller.identityCap()));
     return Response.status(allocation.created() ? 201 : 200)
         .entity(AllocateResponse.from(allocation))
         .build();
@@ -88,17 +95,18 @@ public final class AllocationResource {
   @GET
   @Path("sandboxes/{sandboxId}")
   @ApiAction("owner_view")
-  @Operation(summary = "The owner's view of a sandbox", description = "Visible to its owner in every status until the record is gone.")
+  @Operation(summary = "The owner's view of a sandbox", description = "Visible to its owner in every status until the record is gone. Another tenant's sandbox is 404 SANDBOX_NOT_FOUND (its existence is not revealed); another identity's of the same tenant is 403 NOT_SANDBOX_OWNER.")
   @ApiResponse(responseCode = "200", description = "The sandbox", content = @Content(schema = @Schema(implementation = SandboxResponse.class)))
   @ApiResponse(responseCode = "400", description = "MISSING_SANDBOX_ID, INVALID_SANDBOX_ID", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   @ApiResponse(responseCode = "403", description = "NOT_SANDBOX_OWNER, or FORBIDDEN (not a track token)", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   @ApiResponse(responseCode = "404", description = "SANDBOX_NOT_FOUND", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public SandboxResponse get(
+      @Context SecurityContext security,
       @PathParam("sandboxId") String sandboxId,
       @Parameter(description = "The learner's identity") @HeaderParam(TrackHeaders.IDENTITY) String identityHeader,
       @Parameter(description = "Legacy identity header") @HeaderParam(TrackHeaders.LEGACY_IDENTITY) String legacyIdentity) {
     String identity = TrackHeaders.identity(identityHeader, legacyIdentity);
-    return SandboxResponse.from(allocator.ownerView(SandboxIds.valid(sandboxId), identity));
+    return SandboxResponse.from(allocator.ownerView(SandboxIds.valid(sandboxId), tenant(security), identity));
   }
 
   @POST
@@ -106,25 +114,42 @@ public final class AllocationResource {
   @ApiAction("mark_for_deletion")
   @Operation(
       summary = "Release the sandbox for deletion",
-      description = "Idempotent: the owner repeating the call gets 200 and the same deletion_requested_at, also after cleanup finished. Takes no body.")
+      description = "Idempotent: the owner repeating the call gets 200 and the same deletion_requested_at, also after cleanup finished. Another tenant's sandbox is 404 SANDBOX_NOT_FOUND and stays untouched. Takes no body.")
   @ApiResponse(responseCode = "200", description = "Marked (or already marked/deleted)", content = @Content(schema = @Schema(implementation = DeletionMarkResponse.class)))
   @ApiResponse(responseCode = "400", description = "MISSING_SANDBOX_ID, INVALID_SANDBOX_ID", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   @ApiResponse(responseCode = "403", description = "NOT_SANDBOX_OWNER, or FORBIDDEN (not a track token)", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   @ApiResponse(responseCode = "404", description = "SANDBOX_NOT_FOUND (never existed, or retention passed)", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public DeletionMarkResponse markForDeletion(
+      @Context SecurityContext security,
       @PathParam("sandboxId") String sandboxId,
       @Parameter(description = "The learner's identity") @HeaderParam(TrackHeaders.IDENTITY) String identityHeader,
       @Parameter(description = "Legacy identity header") @HeaderParam(TrackHeaders.LEGACY_IDENTITY) String legacyIdentity) {
     String identity = TrackHeaders.identity(identityHeader, legacyIdentity);
-    return DeletionMarkResponse.from(allocator.markForDeletion(SandboxIds.valid(sandboxId), identity));
+    return DeletionMarkResponse.from(
+        allocator.markForDeletion(SandboxIds.valid(sandboxId), tenant(security), identity));
   }
 
+  private static String tenant(SecurityContext security) {
+    return ((Caller) security.getUserPrincipal()).tenant();
+  }
+
+  /**
+   * The lab label. A lab-bound token's lab wins over whatever X-Instruqt-Track-ID the caller sends:
+   * the header is the hook's own metadata, not a credential (a caller could simply omit it), so
+   * refusing a mismatch would protect nothing, and a 403 would make the deployed hook retry a
+   * request that can never succeed until it times out. The mismatch is logged for the operator.
+   */
   private static String lab(Caller caller, String header) {
     var requested = TrackHeaders.optional(header, TrackHeaders.LAB, "INVALID_TRACK_ID");
-    if (caller.lab().isPresent() && requested.isPresent() && !requested.equals(caller.lab())) {
-      throw ApiException.forbidden("LAB_NOT_ALLOWED", "This token is bound to another lab");
+    if (caller.lab().isPresent()) {
+      if (requested.isPresent() && !requested.equals(caller.lab())) {
+        LOG.warn(
+            "token {} is bound to lab {}; the request's X-Instruqt-Track-ID {} was replaced by it",
+            caller.name(), caller.lab().get(), requested.get());
+      }
+      return caller.lab().get();
     }
-    return requested.or(caller::lab).orElse("");
+    return requested.orElse("");
   }
 
   private static String prefix(Caller caller, String header) {

@@ -104,10 +104,11 @@ public final class LeaseExtensionResource {
     return SandboxResponse.from(
         extender.extend(
             SandboxIds.valid(sandboxId),
+            caller.tenant(),
             identity,
             hours,
             sandbox -> policy.leaseFor(sandbox.trackName(), caller.leaseOverride()),
-            maxLease));
+            caller.maxLease().orElse(maxLease)));
   }
 
   /** Empty or blank: the default. Otherwise exactly {@code {"hours": <integer 1..168>}}. */

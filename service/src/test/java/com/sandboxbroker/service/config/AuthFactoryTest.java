@@ -47,4 +47,21 @@ class AuthFactoryTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("BROKER_API_TOKEN");
   }
+
+  @Test
+  void adminEntriesMayBeNamedAndTheNameIsWhatTheCallerCarries() {
+    String hashed = "sha256:" + com.sandboxbroker.service.testing.TestBroker.sha256Hex("hashed-secret");
+    var registry = new AuthFactory().build(
+        Map.of("BROKER_API_TOKEN", "t-one",
+            "BROKER_ADMIN_TOKEN", "ops-alice=alice-secret, ops.bob=" + hashed + ", bare-token, padded==, dGVzdDE="),
+        false, new ArrayList<>());
+    assertThat(registry.authenticate("alice-secret").map(Caller::name)).contains("ops-alice");
+    assertThat(registry.authenticate("hashed-secret").map(Caller::name)).contains("ops.bob");
+    assertThat(registry.authenticate("bare-token").map(Caller::name)).contains("admin-3");
+    // base64 padding is not a name separator
+    assertThat(registry.authenticate("padded==").map(Caller::name)).contains("admin-4");
+    assertThat(registry.authenticate("dGVzdDE=").map(Caller::name)).contains("admin-5");
+    assertThat(registry.authenticate("ops-alice=alice-secret")).isEmpty();
+    assertThat(registry.authenticate("t-one").map(Caller::tenant)).contains("default");
+  }
 }

@@ -134,6 +134,16 @@ class DashboardBrowserTest {
     }
     assertThat(jobs).hasSize(3);
     assertThat(ARTIFACTS.resolve("dashboard-phone.png")).isNotEmptyFile();
+
+    // the Tokens view: a token issued on the page, used, and revoked from the page
+    assertThat(output).contains("\"check\":\"the shown secret allocates as its tenant\",\"ok\":true");
+    JsonNode tokens = adminGet("/v1/admin/tokens").path("tokens");
+    assertThat(tokens).anySatisfy(t -> {
+      assertThat(t.path("tenant").asText()).isEqualTo("dash-tenant");
+      assertThat(t.path("revoked_at").asLong()).isPositive();
+      assertThat(t.path("revoked_by").asText()).isEqualTo("admin-1");
+    });
+    assertThat(ARTIFACTS.resolve("dashboard-token-issued.png")).isNotEmptyFile();
   }
 
   private static JsonNode adminGet(String path) throws IOException {

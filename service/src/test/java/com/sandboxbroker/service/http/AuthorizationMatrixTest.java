@@ -45,7 +45,10 @@ class AuthorizationMatrixTest {
           Map.entry("POST /admin/bulk-delete", 200),
           Map.entry("POST /admin/auto-delete-stale", 200),
           Map.entry("POST /admin/sandboxes/{sandboxId}/retry-deletion", 200),
-          Map.entry("POST /admin/sandboxes/{sandboxId}/force-release", 200));
+          Map.entry("POST /admin/sandboxes/{sandboxId}/force-release", 200),
+          Map.entry("GET /admin/tokens", 200),
+          Map.entry("POST /admin/tokens", 201),
+          Map.entry("DELETE /admin/tokens/{tokenId}", 200));
 
   @BeforeAll
   static void start() {
@@ -139,6 +142,17 @@ class AuthorizationMatrixTest {
                 .method(route.method(), HttpRequest.BodyPublishers.noBody())
                 .build());
       }
+      case "POST /admin/tokens":
+        return issueToken();
+      case "DELETE /admin/tokens/{tokenId}": {
+        String tokenId;
+        try {
+          tokenId = JSON.readTree(issueToken().body()).get("token_id").asText();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        return broker.call("DELETE", "/v1/admin/tokens/" + tokenId, ADMIN_TOKEN);
+      }
       case "POST /admin/bulk-delete":
         return broker.post("/v1/admin/bulk-delete?status=stale", ADMIN_TOKEN);
       case "POST /admin/sandboxes/{sandboxId}/retry-deletion": {
@@ -156,6 +170,14 @@ class AuthorizationMatrixTest {
             "/v1" + route.template().replaceAll("\\{[^}]+}", "x"),
             route.admin() ? ADMIN_TOKEN : TRACK_TOKEN);
     }
+  }
+
+  private static HttpResponse<String> issueToken() {
+    return broker.send(
+        broker.request("/v1/admin/tokens", ADMIN_TOKEN)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"tenant\":\"matrix\"}"))
+            .build());
   }
 
   private static void insert(String id, SandboxStatus status) {

@@ -176,8 +176,12 @@ class TrackApiContractTest {
 
     error(post("/v1/allocate", TestBroker.ADVENTURE_TOKEN, "X-Instruqt-Sandbox-ID", "adv-2",
         "X-Sandbox-Name-Prefix", "lab-general-"), 403, "PREFIX_NOT_ALLOWED");
-    error(post("/v1/allocate", TestBroker.ADVENTURE_TOKEN, "X-Instruqt-Sandbox-ID", "adv-2",
-        "X-Instruqt-Track-ID", "someone-elses-lab"), 403, "LAB_NOT_ALLOWED");
+    // the token's lab wins over another X-Instruqt-Track-ID: never a 403 the deployed hook retries
+    HttpResponse<String> otherLab = post("/v1/allocate", TestBroker.ADVENTURE_TOKEN, "X-Instruqt-Sandbox-ID", "adv-2",
+        "X-Instruqt-Track-ID", "someone-elses-lab");
+    assertThat(otherLab.statusCode()).as(otherLab.body()).isEqualTo(201);
+    assertThat(json(get("/v1/sandboxes/" + json(otherLab).get("sandbox_id").asText(), TestBroker.ADVENTURE_TOKEN,
+        "X-Instruqt-Sandbox-ID", "adv-2")).get("track_name").asText()).isEqualTo("adventure");
 
     HttpResponse<String> multi = post("/v1/allocate", TestBroker.MULTI_TOKEN, "X-Instruqt-Sandbox-ID", "multi-1");
     assertThat(json(multi).get("name").asText()).startsWith("lab-dns-");

@@ -39,14 +39,21 @@ public final class TestBroker implements AutoCloseable {
   public static final String ADMIN_TOKEN = "admin-token-1";
 
   private final LocalDynamo dynamo;
+  /** False for a second instance on another's table: the first one stops DynamoDB Local. */
+  private final boolean ownsDynamo;
   private final DropwizardTestSupport<BrokerConfiguration> app;
   private final String tableName;
   private final HttpClient http;
   private final SandboxStore store;
 
   private TestBroker(ConfigOverride... extra) {
-    this.dynamo = LocalDynamo.start();
-    this.tableName = LocalDynamo.uniqueTableName();
+    this(LocalDynamo.start(), LocalDynamo.uniqueTableName(), true, extra);
+  }
+
+  private TestBroker(LocalDynamo dynamo, String tableName, boolean ownsDynamo, ConfigOverride... extra) {
+    this.dynamo = dynamo;
+    this.ownsDynamo = ownsDynamo;
+    this.tableName = tableName;
     List<ConfigOverride> overrides = new ArrayList<>();
     overrides.add(ConfigOverride.config("dynamoDb.endpoint", dynamo.endpoint().toString()));
     overrides.add(ConfigOverride.config("dynamoDb.tableName", tableName));
@@ -66,7 +73,9 @@ public final class TestBroker implements AutoCloseable {
     try {
       app.before();
     } catch (Exception e) {
-      dynamo.close();
+      if (ownsDynamo) {
+        dynamo.close();
+      }
       throw new IllegalStateException("broker did not start", e);
     }
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -75,6 +84,11 @@ public final class TestBroker implements AutoCloseable {
 
   public static TestBroker start(ConfigOverride... overrides) {
     return new TestBroker(overrides);
+  }
+
+  /** A second service instance (another "task") on the same table as {@code first}. */
+  public static TestBroker startSharing(TestBroker first, ConfigOverride... overrides) {
+    return new TestBroker(first.dynamo, first.tableName, false, overrides);
   }
 
   /** The same table the app uses, for seeding and for checking what the API says. */
@@ -148,7 +162,9 @@ public final class TestBroker implements AutoCloseable {
     try {
       app.after();
     } finally {
-      dynamo.close();
+      if (ownsDynamo) {
+        dynamo.close();
+      }
     }
   }
 

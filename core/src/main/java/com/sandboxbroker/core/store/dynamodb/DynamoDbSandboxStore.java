@@ -21,6 +21,7 @@ import com.sandboxbroker.core.store.InvalidCursorException;
 import com.sandboxbroker.core.store.LeasePutResult;
 import com.sandboxbroker.core.store.Page;
 import com.sandboxbroker.core.store.SandboxStore;
+import com.sandboxbroker.core.tenant.Tenant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -223,8 +224,8 @@ public final class DynamoDbSandboxStore implements SandboxStore {
                   b.tableName(tableName)
                       .key(Items.sandboxKey(lease.sandboxId()))
                       .updateExpression(
-                          "SET #status = :allocated, #owner = :owner, #lab = :lab, #lease = :lease,"
-                              + " #at = :at, #exp = :exp, #drq = :zero,"
+                          "SET #status = :allocated, #owner = :owner, #tenant = :tenant, #lab = :lab,"
+                              + " #lease = :lease, #at = :at, #exp = :exp, #drq = :zero,"
                               + " #version = if_not_exists(#version, :zero) + :one, #lce = :lce")
                       .conditionExpression("#status = :available")
                       .expressionAttributeNames(
@@ -232,6 +233,7 @@ public final class DynamoDbSandboxStore implements SandboxStore {
                               "#lce", EventContract.LIFECYCLE_EVENT_ATTRIBUTE,
                               "#status", Items.STATUS,
                               "#owner", Items.ALLOCATED_TO,
+                              "#tenant", Items.TENANT,
                               "#lab", Items.TRACK_NAME,
                               "#lease", Items.LEASE_ID,
                               "#at", Items.ALLOCATED_AT,
@@ -239,17 +241,18 @@ public final class DynamoDbSandboxStore implements SandboxStore {
                               "#drq", Items.DELETION_REQUESTED_AT,
                               "#version", Items.VERSION))
                       .expressionAttributeValues(
-                          Map.of(
-                              ":allocated", s(SandboxStatus.ALLOCATED.wireName()),
-                              ":available", s(SandboxStatus.AVAILABLE.wireName()),
-                              ":owner", s(lease.identity()),
-                              ":lab", s(lease.trackName()),
-                              ":lce", s(EventType.SANDBOX_ALLOCATED.wireName()),
-                              ":lease", s(lease.leaseId()),
-                              ":at", n(lease.allocatedAt()),
-                              ":exp", n(lease.expiresAt()),
-                              ":zero", n(0),
-                              ":one", n(1)))
+                          Map.ofEntries(
+                              Map.entry(":allocated", s(SandboxStatus.ALLOCATED.wireName())),
+                              Map.entry(":available", s(SandboxStatus.AVAILABLE.wireName())),
+                              Map.entry(":owner", s(lease.identity())),
+                              Map.entry(":tenant", s(lease.tenant())),
+                              Map.entry(":lab", s(lease.trackName())),
+                              Map.entry(":lce", s(EventType.SANDBOX_ALLOCATED.wireName())),
+                              Map.entry(":lease", s(lease.leaseId())),
+                              Map.entry(":at", n(lease.allocatedAt())),
+                              Map.entry(":exp", n(lease.expiresAt())),
+                              Map.entry(":zero", n(0)),
+                              Map.entry(":one", n(1))))
                       .returnValues(ReturnValue.ALL_NEW)
                       .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
       return ClaimResult.claimed(Items.toSandbox(response.attributes()));
@@ -275,17 +278,17 @@ public final class DynamoDbSandboxStore implements SandboxStore {
         return LeasePutResult.occupiedBy(Items.toLease(e.item()));
       }
       // Older emulators do not return the old item; read it (strongly consistent) instead.
-      return findLease(lease.identity(), lease.slot())
+      return findLease(lease.tenant(), lease.identity(), lease.slot())
           .map(LeasePutResult::occupiedBy)
           .orElseGet(() -> putLease(lease, now));
     }
   }
 
   @Override
-  public Optional<Lease> findLease(String identity, int slot) {
+  public Optional<Lease> findLease(String tenant, String identity, int slot) {
     var item =
         dynamo
-            .getItem(b -> b.tableName(tableName).key(Items.leaseKey(identity, slot)).consistentRead(true))
+            .getItem(b -> b.tableName(tableName).key(Items.leaseKey(tenant, identity, slot)).consistentRead(true))
             .item();
     return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Items.toLease(item));
   }
@@ -308,16 +311,22 @@ public final class DynamoDbSandboxStore implements SandboxStore {
   }
 
   @Override
-  public TransitionResult markForDeletion(String sandboxId, String identity, long now) {
+  public TransitionResult markForDeletion(String sandboxId, String tenant, String identity, long now) {
+    // an item allocated before tenants existed has no tenant: it is the default tenant's
+    String sameTenant =
+        Tenant.DEFAULT.equals(tenant)
+            ? "(attribute_not_exists(#tenant) OR #tenant = :tenant)"
+            : "#tenant = :tenant";
     return conditionalUpdate(
         sandboxId,
         "SET #status = :pending, #drq = :now,"
             + " #version = if_not_exists(#version, :zero) + :one, #lce = :lce",
-        "#status = :allocated AND #owner = :owner",
+        "#status = :allocated AND #owner = :owner AND " + sameTenant,
         Map.of(
             "#lce", EventContract.LIFECYCLE_EVENT_ATTRIBUTE,
             "#status", Items.STATUS,
             "#owner", Items.ALLOCATED_TO,
+            "#tenant", Items.TENANT,
             "#drq", Items.DELETION_REQUESTED_AT,
             "#version", Items.VERSION),
         Map.of(
@@ -325,6 +334,7 @@ public final class DynamoDbSandboxStore implements SandboxStore {
             ":allocated", s(SandboxStatus.ALLOCATED.wireName()),
             ":owner", s(identity),
             ":lce", s(EventType.SANDBOX_RELEASED.wireName()),
+            ":tenant", s(tenant),
             ":now", n(now),
             ":zero", n(0),
             ":one", n(1)));
@@ -922,7 +932,7 @@ public final class DynamoDbSandboxStore implements SandboxStore {
    * (a handful of slots) with a consistent read; empty when no lease names it any more.
    */
   private Optional<Map<String, AttributeValue>> leaseKeyOf(Sandbox sandbox) {
-    AttributeValue partition = Items.leaseKey(sandbox.allocatedTo(), 0).get(PARTITION_KEY);
+    AttributeValue partition = Items.leaseKey(sandbox.tenant(), sandbox.allocatedTo(), 0).get(PARTITION_KEY);
     Map<String, AttributeValue> start = null;
     do {
       QueryResponse page =

@@ -8,11 +8,13 @@ import static com.sandboxbroker.core.contract.TableContract.SANDBOX_SK;
 import static com.sandboxbroker.core.contract.TableContract.SCHEMA_VERSION;
 import static com.sandboxbroker.core.contract.TableContract.SCHEMA_VERSION_ATTRIBUTE;
 import static com.sandboxbroker.core.contract.TableContract.SORT_KEY;
+import static com.sandboxbroker.core.contract.TableContract.TENANT_LEASE_PK_PREFIX;
 import static com.sandboxbroker.core.contract.TableContract.TTL_ATTRIBUTE;
 
 import com.sandboxbroker.core.sandbox.Lease;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
+import com.sandboxbroker.core.tenant.Tenant;
 import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -53,6 +55,8 @@ final class Items {
   /** NIOSXaaS pre-delete clean-up outcome ("cleaned:2", "nothing_to_clean", "failed:<reason>"). */
   static final String PREDELETE_OUTCOME = "predelete_outcome";
   static final String PREDELETE_AT = "predelete_at";
+  /** The owner's tenant on a sandbox, the allocating token's on a lease (shared contract name). */
+  static final String TENANT = "tenant";
 
   // lease attributes (never `status`, so leases stay out of StatusIndex)
   static final String IDENTITY = "identity";
@@ -65,8 +69,12 @@ final class Items {
     return Map.of(PARTITION_KEY, s(SANDBOX_PK_PREFIX + sandboxId), SORT_KEY, s(SANDBOX_SK));
   }
 
-  static Map<String, AttributeValue> leaseKey(String identity, int slot) {
-    return Map.of(PARTITION_KEY, s(LEASE_PK_PREFIX + identity), SORT_KEY, s(LEASE_SK_PREFIX + slot));
+  static Map<String, AttributeValue> leaseKey(String tenant, String identity, int slot) {
+    String pk =
+        Tenant.DEFAULT.equals(tenant)
+            ? LEASE_PK_PREFIX + identity
+            : TENANT_LEASE_PK_PREFIX + tenant + "#" + LEASE_PK_PREFIX + identity;
+    return Map.of(PARTITION_KEY, s(pk), SORT_KEY, s(LEASE_SK_PREFIX + slot));
   }
 
   static Map<String, AttributeValue> toItem(Sandbox x) {
@@ -94,6 +102,9 @@ final class Items {
     item.put(MISSING_COUNT, n(x.missingCount()));
     item.put(STALE_SINCE, n(x.staleSince()));
     item.put(VERSION, n(x.version()));
+    if (!x.allocatedTo().isEmpty()) {
+      item.put(TENANT, s(x.tenant())); // set on claim; an unowned sandbox has no tenant
+    }
     return item;
   }
 
@@ -119,11 +130,12 @@ final class Items {
         num(item, LAST_SEEN_AT),
         (int) num(item, MISSING_COUNT),
         num(item, STALE_SINCE),
-        num(item, VERSION));
+        num(item, VERSION),
+        str(item, TENANT));
   }
 
   static Map<String, AttributeValue> toItem(Lease x, long ttl) {
-    Map<String, AttributeValue> item = new HashMap<>(leaseKey(x.identity(), x.slot()));
+    Map<String, AttributeValue> item = new HashMap<>(leaseKey(x.tenant(), x.identity(), x.slot()));
     item.put(ITEM_TYPE, s(TYPE_LEASE));
     item.put(SCHEMA_VERSION_ATTRIBUTE, n(SCHEMA_VERSION));
     item.put(IDENTITY, s(x.identity()));
@@ -140,6 +152,7 @@ final class Items {
     item.put(EXPIRES_AT, n(x.expiresAt()));
     item.put(CREATED_AT_MS, n(x.createdAtMillis()));
     item.put(TTL_ATTRIBUTE, n(ttl));
+    item.put(TENANT, s(x.tenant()));
     return item;
   }
 
@@ -157,7 +170,8 @@ final class Items {
         str(item, NAME_PREFIX),
         num(item, ALLOCATED_AT),
         num(item, EXPIRES_AT),
-        num(item, CREATED_AT_MS));
+        num(item, CREATED_AT_MS),
+        str(item, TENANT));
   }
 
   static AttributeValue s(String v) {

@@ -1,0 +1,8 @@
+package com.sandboxbroker.core.store;
+
+class InMemoryTenantScopingTest extends TenantScopingContract {
+  @Override
+  protected SandboxStore newStore() {
+    return new InMemorySandboxStore();
+  }
+}
