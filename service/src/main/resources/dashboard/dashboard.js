@@ -571,6 +571,64 @@
     await refresh();
   }
 
+  // ---- lifecycle events (local mode's feed, GET /admin/events) ----
+
+  // Newest first on the page; the feed pages oldest first from the last id seen. Deployed, the
+  // events go to the EventBridge bus instead and the API says so (404 EVENT_FEED_NOT_LOCAL).
+  const EVENTS_MS = 2000;
+  const EVENTS_SHOWN = 200;
+  const events = [];
+  let eventsAfter = '';
+  let eventsOff = false;
+  let polling = false;
+
+  function eventSubject(e) {
+    if (e.type && e.type.startsWith('job.')) return (e.job || '') + ' ' + (e.outcome || '');
+    if (e.type && e.type.startsWith('pool.')) return (e.pool || '') + ' available ' + (e.available || '?') + ' / low-water ' + (e.low_water || '?');
+    return (e.name || '') + ' (' + (e.sandbox_id || '') + ')' + (e.identity ? ' · ' + e.identity : '');
+  }
+
+  function renderEvents() {
+    const rows = events.slice(-EVENTS_SHOWN).reverse().map((e) =>
+      h('tr', { 'data-event-type': e.type, 'data-event-id': e.id, 'data-sandbox-id': e.sandbox_id || '' },
+        h('td', { text: shortWhen(Number(e.time)) }),
+        h('td', {}, h('code', { text: e.type })),
+        h('td', { text: eventSubject(e) }),
+        h('td', { text: e.previous_status && e.status !== e.previous_status ? e.previous_status + ' → ' + e.status : (e.status || '') }),
+        h('td', { text: e.expires_at ? 'expires ' + when(Number(e.expires_at)) : '' })));
+    fill('event-feed', rows.length
+      ? h('table', { class: 'rows runs' },
+        h('thead', {}, h('tr', {}, ['Time', 'Event', 'Subject', 'Status', 'Lease'].map((t) => h('th', { text: t })))),
+        h('tbody', {}, rows))
+      : h('p', { class: 'muted', text: 'No events yet.' }));
+    $('events-state').textContent = events.length + ' event(s), live';
+  }
+
+  async function pollEvents() {
+    if (eventsOff || polling || !sessionStorage.getItem(TOKEN_KEY) || $('board').hidden) return;
+    polling = true;
+    try {
+      for (let pages = 0; pages < 10; pages++) {
+        const body = await api('GET', '/admin/events?limit=500' + (eventsAfter ? '&after=' + encodeURIComponent(eventsAfter) : ''));
+        if (!body.events.length) break;
+        events.push(...body.events);
+        eventsAfter = body.next;
+        if (events.length > EVENTS_SHOWN * 2) events.splice(0, events.length - EVENTS_SHOWN);
+      }
+      renderEvents();
+    } catch (e) {
+      if (e.code === 'EVENT_FEED_NOT_LOCAL') {
+        eventsOff = true;
+        $('events-state').textContent = '';
+        fill('event-feed', h('p', { class: 'muted', text: 'This deployment puts lifecycle events on its EventBridge bus (see the README, "Lifecycle events"); the service keeps no feed.' }));
+      } else {
+        $('events-state').textContent = 'feed unavailable: ' + e.message;
+      }
+    } finally {
+      polling = false;
+    }
+  }
+
   // ---- track tokens ----
 
   function renderTokens(body) {
@@ -666,6 +724,9 @@
 
   // ---- start ----
 
+  setInterval(() => {
+    if (!document.hidden) pollEvents();
+  }, EVENTS_MS);
   refresh();
   setInterval(() => {
     if (!document.hidden && !$('board').hidden) refresh();

@@ -44,6 +44,8 @@ public final class BrokerTable extends Construct {
             // a KMS key in the account (aws/dynamodb) so key use shows up in CloudTrail
             .encryption(TableEncryption.AWS_MANAGED)
             .timeToLiveAttribute(TTL_ATTRIBUTE)
+            // the outbox of the lifecycle events (LifecycleEvents reads it with a Pipe)
+            .stream(software.amazon.awscdk.services.dynamodb.StreamViewType.NEW_AND_OLD_IMAGES)
             .deletionProtection(true)
             // the pool's ownership records outlive any stack: never delete them with it
             .removalPolicy(RemovalPolicy.RETAIN)

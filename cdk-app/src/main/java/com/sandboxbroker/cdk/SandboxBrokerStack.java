@@ -125,6 +125,10 @@ public final class SandboxBrokerStack extends Stack {
             prefix, settings.stage(), alarmTopic.topic(), machines, settings.jobs().rates(), settings.jobs().missedPeriods(),
             api.service().getLoadBalancer(), api.service().getTargetGroup(), table.table(), settings.alarms()));
 
+    new LifecycleEvents(
+        this, "LifecycleEvents",
+        new LifecycleEventsProps(prefix, com.sandboxbroker.core.contract.EventContract.busName(settings.stage()), table.table(), alarmTopic.topic()));
+
     if (settings.delivery().isPreview()) {
       new PreviewTeardown(
           this, "Teardown",

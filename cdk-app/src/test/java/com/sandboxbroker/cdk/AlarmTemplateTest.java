@@ -35,6 +35,8 @@ class AlarmTemplateTest {
     }
     expected.addAll(
         List.of(p + "api-5xx", p + "allocation-latency-p99", p + "pool-available-low", p + "deletion-failed", p + "dynamodb-throttles"));
+    // lifecycle events' delivery (LifecycleEvents)
+    expected.addAll(List.of(p + "events-pipe-failures", p + "events-dlq-not-empty"));
     // issue #15: the blue/green rollback alarms (ECS watches them; they notify nobody)
     expected.addAll(List.of(p + "api-deploy-5xx", p + "api-deploy-latency-p99"));
     assertThat(alarmsByName().keySet()).containsExactlyInAnyOrderElementsOf(expected);

@@ -45,6 +45,10 @@ import com.sandboxbroker.service.http.RequestIdFilter;
 import com.sandboxbroker.service.http.SecurityHeadersFilter;
 import com.sandboxbroker.service.metrics.DynamoDbRequestMetrics;
 import com.sandboxbroker.service.resources.AllocationResource;
+import com.sandboxbroker.service.resources.EventFeedResource;
+import com.sandboxbroker.service.events.LocalEventFeed;
+import com.sandboxbroker.service.resources.LeaseExtensionResource;
+import com.sandboxbroker.core.allocation.LeaseExtender;
 import com.sandboxbroker.service.docs.ApiDocsResource;
 import com.sandboxbroker.service.docs.OpenApiDocument;
 import com.sandboxbroker.service.health.DynamoDbHealthCheck;
@@ -188,6 +192,9 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     jersey.register(new SdkExceptionMapper());
     jersey.register(new UnexpectedExceptionMapper());
     jersey.register(new AllocationResource(allocator));
+    jersey.register(
+        new LeaseExtensionResource(
+            new LeaseExtender(allocator, store, clock), config.allocation().build(), config.allocation().maxLease()));
     jersey.register(new ApiEventFilter(metrics));
     jersey.register(new EntityAnnotationsInterceptor());
     jersey.register(new AdminResource(store, clock, metrics));
@@ -199,8 +206,9 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     jersey.register(
         new ApiDocsResource(
             basePath, OpenApiDocument.json(basePath, Set.of(AllocationResource.class, AdminResource.class, JobResource.class, TokenResource.class,
-                PoolResource.class))));
+                PoolResource.class, LeaseExtensionResource.class, EventFeedResource.class))));
     jersey.register(new DashboardResource());
+    jersey.register(new EventFeedResource(localEventFeed(config, localMode, dynamo, environment)));
 
     JobsFactory jobsConfig = config.jobs();
     JobStore jobStore = new DynamoDbJobStore(dynamo, config.dynamoDb().tableName());
@@ -278,6 +286,23 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     var registry = metrics.prometheusRegistry();
     registry.register(poolCounts);
     return registry;
+  }
+
+  /** Local mode: lifecycle events read from the table's stream (deployed, a Pipe does it). */
+  private static Optional<LocalEventFeed> localEventFeed(
+      BrokerConfiguration config, boolean localMode, DynamoDbClient dynamo, Environment environment) {
+    if (!config.events().localFeed(localMode)) {
+      return Optional.empty();
+    }
+    LocalEventFeed feed =
+        new LocalEventFeed(
+            dynamo,
+            config.dynamoDb().buildStreams(environment.lifecycle()),
+            config.dynamoDb().tableName(),
+            config.events().maxEvents(),
+            config.events().pollMillis());
+    environment.lifecycle().manage(feed);
+    return Optional.of(feed);
   }
 
   /** Local mode only: the generated tokens go to the console once, never through the logger. */

@@ -121,4 +121,12 @@ public final class BrokerConfiguration extends Configuration {
   public int emfMetricsIntervalSeconds() {
     return emfMetricsIntervalSeconds;
   }
+
+  /** Lifecycle events: the local feed (issue 14). */
+  @JsonProperty @Valid @NotNull
+  private com.sandboxbroker.service.config.EventsFactory events = new com.sandboxbroker.service.config.EventsFactory();
+
+  public com.sandboxbroker.service.config.EventsFactory events() {
+    return events;
+  }
 }

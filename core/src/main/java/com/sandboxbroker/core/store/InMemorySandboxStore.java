@@ -191,6 +191,29 @@ public final class InMemorySandboxStore implements SandboxStore {
   }
 
   @Override
+  public synchronized TransitionResult extendLease(Sandbox seen, long newExpiresAt, long now) {
+    Sandbox current = sandboxes.get(seen.sandboxId());
+    if (current == null
+        || current.status() != SandboxStatus.ALLOCATED
+        || !current.leaseId().equals(seen.leaseId())
+        || current.expiresAt() <= now
+        || current.expiresAt() >= newExpiresAt) {
+      return new TransitionResult(false, Optional.ofNullable(current));
+    }
+    Sandbox after = SandboxTransitions.extended(current, newExpiresAt);
+    sandboxes.put(after.sandboxId(), after);
+    leases.replaceAll(
+        (key, l) ->
+            l.leaseId().equals(current.leaseId()) && l.sandboxId().equals(current.sandboxId())
+                ? new Lease(
+                    l.identity(), l.slot(), l.idempotencyKey(), l.leaseId(), l.sandboxId(), l.name(),
+                    l.externalId(), l.sfdcAccountId(), l.trackName(), l.namePrefix(), l.allocatedAt(),
+                    newExpiresAt, l.createdAtMillis())
+                : l);
+    return new TransitionResult(true, Optional.of(after));
+  }
+
+  @Override
   public synchronized boolean purgeStale(Sandbox seen, long staleBefore) {
     Sandbox current = sandboxes.get(seen.sandboxId());
     if (current == null

@@ -155,6 +155,14 @@ public interface SandboxStore {
   /** Cleanup: attempts exhausted → {@code deletion_failed} (an operator may retry it). */
   TransitionResult recordDeletionFailed(Sandbox seen, int attempts, String error);
 
+  /**
+   * Lease extension (contract §7): the sandbox — still {@code allocated} under {@code seen}'s
+   * lease, {@code expires_at > now} and {@code < newExpiresAt} — and the lease that claimed it move
+   * to {@code newExpiresAt} together, atomically. Not applied: {@code current} is the sandbox as it
+   * stands now.
+   */
+  TransitionResult extendLease(Sandbox seen, long newExpiresAt, long now);
+
   /** The outcome of a conditional status transition. */
   record TransitionResult(boolean applied, Optional<Sandbox> current) {}
 

@@ -20,6 +20,16 @@ public final class AllocationFactory {
   @JsonProperty @Min(1) @Max(1000)
   private int candidateBatch = AllocationPolicy.DEFAULT_CANDIDATE_BATCH;
 
+  /**
+   * Contract §7: an extension never takes an allocation past {@code allocated_at +
+   * maxLeaseHours} (a token may set its own bound).
+   */
+  @JsonProperty @Min(1) private int maxLeaseHours = 96;
+
+  public Duration maxLease() {
+    return Duration.ofHours(maxLeaseHours);
+  }
+
   public AllocationPolicy build() {
     Map<String, Duration> byLab = new HashMap<>();
     leaseHoursByLab.forEach((lab, hours) -> byLab.put(lab, Duration.ofHours(hours)));

@@ -43,6 +43,8 @@ class DashboardBrowserTest {
     // the counts differ for a reason that is not the dashboard's
     broker =
         TestBroker.start(
+            // the page polls the lifecycle-event feed; on here as in local mode (EventFeedBrowserTest)
+            ConfigOverride.config("events.localFeed", "true"),
             ConfigOverride.config("jobs.syncIntervalSeconds", "0"),
             ConfigOverride.config("jobs.cleanupIntervalSeconds", "0"),
             ConfigOverride.config("jobs.expiryIntervalSeconds", "0"));

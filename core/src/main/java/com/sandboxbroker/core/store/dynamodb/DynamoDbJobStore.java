@@ -160,6 +160,10 @@ public final class DynamoDbJobStore implements JobStore {
     Map<String, AttributeValue> item =
         new HashMap<>(key(run.job(), String.format("%s%012d#%s", RUN_SK_PREFIX, run.startedAt(), run.runId())));
     item.put(Items.ITEM_TYPE, s("job_run"));
+    // every finished run is one job.finished event on the table's stream (EventContract)
+    item.put(
+        com.sandboxbroker.core.contract.EventContract.LIFECYCLE_EVENT_ATTRIBUTE,
+        s(com.sandboxbroker.core.contract.EventContract.EventType.JOB_FINISHED.wireName()));
     item.put(SCHEMA_VERSION_ATTRIBUTE, n(SCHEMA_VERSION));
     item.put(JOB, s(run.job().wireName()));
     item.put(RUN_ID, s(run.runId()));

@@ -1,5 +1,6 @@
 package com.sandboxbroker.core.store.dynamodb;
 
+import com.sandboxbroker.core.contract.EventContract;
 import static com.sandboxbroker.core.contract.TableContract.PARTITION_KEY;
 import static com.sandboxbroker.core.contract.TableContract.POOL_ATTRIBUTE;
 import static com.sandboxbroker.core.contract.TableContract.POOL_INDEX_PARTITION_KEY;
@@ -156,6 +157,10 @@ public final class DynamoDbPoolStore implements PoolStore {
     item.put(AVAILABLE, n(available));
     item.put(PoolIndex.LOW_WATER, n(lowWater));
     item.put(CHANGED_AT, n(nowSeconds));
+    // each flip is one pool.low / pool.recovered event on the stream (EventContract)
+    item.put(
+        EventContract.LIFECYCLE_EVENT_ATTRIBUTE,
+        s((low ? EventContract.EventType.POOL_LOW : EventContract.EventType.POOL_RECOVERED).wireName()));
     // the first write is always a flip to low: a pool with no state item has never been low
     String condition = low ? "attribute_not_exists(#pk) OR #low = :previous" : "#low = :previous";
     Map<String, String> names = low ? Map.of("#pk", PARTITION_KEY, "#low", LOW) : Map.of("#low", LOW);

@@ -9,6 +9,8 @@ import static com.sandboxbroker.core.contract.TableContract.STATUS_INDEX_SORT_KE
 import static com.sandboxbroker.core.store.dynamodb.Items.n;
 import static com.sandboxbroker.core.store.dynamodb.Items.s;
 
+import com.sandboxbroker.core.contract.EventContract;
+import com.sandboxbroker.core.contract.EventContract.EventType;
 import com.sandboxbroker.core.contract.TableContract;
 import com.sandboxbroker.core.sandbox.Lease;
 import com.sandboxbroker.core.sandbox.Sandbox;
@@ -52,6 +54,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
 
 /**
@@ -104,6 +108,12 @@ public final class DynamoDbSandboxStore implements SandboxStore {
                 attr(STATUS_INDEX_SORT_KEY, ScalarAttributeType.N),
                 attr(TableContract.POOL_INDEX_PARTITION_KEY, ScalarAttributeType.S))
             .keySchema(key(PARTITION_KEY, KeyType.HASH), key(SORT_KEY, KeyType.RANGE))
+            // the change stream is the events' outbox (contract §8), as on the deployed table
+            .streamSpecification(
+                StreamSpecification.builder()
+                    .streamEnabled(true)
+                    .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)
+                    .build())
             .globalSecondaryIndexes(
                 GlobalSecondaryIndex.builder()
                     .indexName(STATUS_INDEX)
@@ -207,7 +217,7 @@ public final class DynamoDbSandboxStore implements SandboxStore {
       dynamo.putItem(
           b ->
               b.tableName(tableName)
-                  .item(withPool(sandbox))
+                  .item(withEvent(withPool(sandbox), EventType.SANDBOX_ADDED))
                   .conditionExpression("attribute_not_exists(#pk)")
                   .expressionAttributeNames(Map.of("#pk", PARTITION_KEY)));
       return true;
@@ -234,33 +244,35 @@ public final class DynamoDbSandboxStore implements SandboxStore {
                       .updateExpression(
                           "SET #status = :allocated, #owner = :owner, #tenant = :tenant, #lab = :lab,"
                               + " #lease = :lease, #at = :at, #exp = :exp, #drq = :zero,"
-                              + " #version = if_not_exists(#version, :zero) + :one"
+                              + " #version = if_not_exists(#version, :zero) + :one, #lce = :lce"
                               + " REMOVE #fenced")
                       .conditionExpression("#status = :available AND NOT contains(#fenced, :lease)")
                       .expressionAttributeNames(
-                          Map.of(
-                              "#fenced", Items.FENCED_LEASES,
-                              "#status", Items.STATUS,
-                              "#owner", Items.ALLOCATED_TO,
-                              "#tenant", Items.TENANT,
-                              "#lab", Items.TRACK_NAME,
-                              "#lease", Items.LEASE_ID,
-                              "#at", Items.ALLOCATED_AT,
-                              "#exp", Items.EXPIRES_AT,
-                              "#drq", Items.DELETION_REQUESTED_AT,
-                              "#version", Items.VERSION))
+                          Map.ofEntries(
+                              Map.entry("#fenced", Items.FENCED_LEASES),
+                              Map.entry("#lce", EventContract.LIFECYCLE_EVENT_ATTRIBUTE),
+                              Map.entry("#status", Items.STATUS),
+                              Map.entry("#owner", Items.ALLOCATED_TO),
+                              Map.entry("#tenant", Items.TENANT),
+                              Map.entry("#lab", Items.TRACK_NAME),
+                              Map.entry("#lease", Items.LEASE_ID),
+                              Map.entry("#at", Items.ALLOCATED_AT),
+                              Map.entry("#exp", Items.EXPIRES_AT),
+                              Map.entry("#drq", Items.DELETION_REQUESTED_AT),
+                              Map.entry("#version", Items.VERSION)))
                       .expressionAttributeValues(
-                          Map.of(
-                              ":allocated", s(SandboxStatus.ALLOCATED.wireName()),
-                              ":available", s(SandboxStatus.AVAILABLE.wireName()),
-                              ":owner", s(lease.identity()),
-                              ":tenant", s(lease.tenant()),
-                              ":lab", s(lease.trackName()),
-                              ":lease", s(lease.leaseId()),
-                              ":at", n(lease.allocatedAt()),
-                              ":exp", n(lease.expiresAt()),
-                              ":zero", n(0),
-                              ":one", n(1)))
+                          Map.ofEntries(
+                              Map.entry(":allocated", s(SandboxStatus.ALLOCATED.wireName())),
+                              Map.entry(":available", s(SandboxStatus.AVAILABLE.wireName())),
+                              Map.entry(":owner", s(lease.identity())),
+                              Map.entry(":tenant", s(lease.tenant())),
+                              Map.entry(":lab", s(lease.trackName())),
+                              Map.entry(":lce", s(EventType.SANDBOX_ALLOCATED.wireName())),
+                              Map.entry(":lease", s(lease.leaseId())),
+                              Map.entry(":at", n(lease.allocatedAt())),
+                              Map.entry(":exp", n(lease.expiresAt())),
+                              Map.entry(":zero", n(0)),
+                              Map.entry(":one", n(1))))
                       .returnValues(ReturnValue.ALL_NEW)
                       .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
       return ClaimResult.claimed(Items.toSandbox(response.attributes()));
@@ -353,9 +365,10 @@ public final class DynamoDbSandboxStore implements SandboxStore {
     return conditionalUpdate(
         sandboxId,
         "SET #status = :pending, #drq = :now,"
-            + " #version = if_not_exists(#version, :zero) + :one",
+            + " #version = if_not_exists(#version, :zero) + :one, #lce = :lce",
         "#status = :allocated AND #owner = :owner AND " + sameTenant,
         Map.of(
+            "#lce", EventContract.LIFECYCLE_EVENT_ATTRIBUTE,
             "#status", Items.STATUS,
             "#owner", Items.ALLOCATED_TO,
             "#tenant", Items.TENANT,
@@ -365,6 +378,7 @@ public final class DynamoDbSandboxStore implements SandboxStore {
             ":pending", s(SandboxStatus.PENDING_DELETION.wireName()),
             ":allocated", s(SandboxStatus.ALLOCATED.wireName()),
             ":owner", s(identity),
+            ":lce", s(EventType.SANDBOX_RELEASED.wireName()),
             ":tenant", s(tenant),
             ":now", n(now),
             ":zero", n(0),
@@ -422,7 +436,8 @@ public final class DynamoDbSandboxStore implements SandboxStore {
         new SetClause()
             .set(Items.STATUS, s(SandboxStatus.STALE.wireName()))
             .set(Items.MISSING_COUNT, n(seen.missingCount() + 1L))
-            .set(Items.STALE_SINCE, n(now)));
+            .set(Items.STALE_SINCE, n(now))
+            .set(EventContract.LIFECYCLE_EVENT_ATTRIBUTE, s(EventType.SANDBOX_STALE.wireName())));
   }
 
   @Override
@@ -430,7 +445,9 @@ public final class DynamoDbSandboxStore implements SandboxStore {
     return conditionalUpdate(
         seen,
         SandboxStatus.STALE,
-        refreshSet(seen, upstream, SandboxStatus.AVAILABLE).set(Items.STALE_SINCE, n(0)));
+        refreshSet(seen, upstream, SandboxStatus.AVAILABLE)
+            .set(Items.STALE_SINCE, n(0))
+            .set(EventContract.LIFECYCLE_EVENT_ATTRIBUTE, s(EventType.SANDBOX_REVIVED.wireName())));
   }
 
   @Override
@@ -448,9 +465,10 @@ public final class DynamoDbSandboxStore implements SandboxStore {
     return conditionalUpdate(
         seen.sandboxId(),
         "SET #status = :pending, #drq = :now,"
-            + " #version = if_not_exists(#version, :zero) + :one",
+            + " #version = if_not_exists(#version, :zero) + :one, #lce = :lce",
         "#status = :allocated AND #lease = :lease AND #exp <= :now",
         Map.of(
+            "#lce", EventContract.LIFECYCLE_EVENT_ATTRIBUTE,
             "#status", Items.STATUS,
             "#lease", Items.LEASE_ID,
             "#exp", Items.EXPIRES_AT,
@@ -460,6 +478,7 @@ public final class DynamoDbSandboxStore implements SandboxStore {
             ":pending", s(SandboxStatus.PENDING_DELETION.wireName()),
             ":allocated", s(SandboxStatus.ALLOCATED.wireName()),
             ":lease", s(seen.leaseId()),
+            ":lce", s(EventType.SANDBOX_EXPIRED.wireName()),
             ":now", n(now),
             ":zero", n(0),
             ":one", n(1)));
@@ -529,7 +548,8 @@ public final class DynamoDbSandboxStore implements SandboxStore {
             .set(Items.DELETION_ATTEMPTS, n(seen.deletionAttempts() + 1L))
             .set(Items.NEXT_ATTEMPT_AT, n(0))
             .set(Items.LAST_ERROR, s(""))
-            .set(TableContract.TTL_ATTRIBUTE, n(ttl)));
+            .set(TableContract.TTL_ATTRIBUTE, n(ttl))
+            .set(EventContract.LIFECYCLE_EVENT_ATTRIBUTE, s(EventType.SANDBOX_DELETED.wireName())));
   }
 
   @Override
@@ -553,7 +573,10 @@ public final class DynamoDbSandboxStore implements SandboxStore {
             .set(Items.STATUS, s(SandboxStatus.DELETION_FAILED.wireName()))
             .set(Items.DELETION_ATTEMPTS, n(attempts))
             .set(Items.NEXT_ATTEMPT_AT, n(0))
-            .set(Items.LAST_ERROR, s(error)));
+            .set(Items.LAST_ERROR, s(error))
+            .set(
+                EventContract.LIFECYCLE_EVENT_ATTRIBUTE,
+                s(EventType.SANDBOX_DELETION_FAILED.wireName())));
   }
 
   /** Only the upstream attributes that changed, so an unchanged account costs no write at all. */
@@ -623,22 +646,35 @@ public final class DynamoDbSandboxStore implements SandboxStore {
         values);
   }
 
-  /** One conditional UpdateItem on a sandbox; a failed condition returns the item as it stood. */
+  /**
+   * One conditional UpdateItem on a sandbox; a failed condition returns the item as it stood. An
+   * update that does not set the lifecycle-event marker removes it, so only writes that are events
+   * reach the event stream's filter (EventContract).
+   */
   private TransitionResult conditionalUpdate(
       String sandboxId,
-      String update,
+      String rawUpdate,
       String condition,
-      Map<String, String> names,
+      Map<String, String> rawNames,
       Map<String, AttributeValue> values) {
+    Map<String, String> names = rawNames;
+    String update = rawUpdate;
+    if (!rawNames.containsValue(EventContract.LIFECYCLE_EVENT_ATTRIBUTE)) {
+      names = new HashMap<>(rawNames);
+      names.put("#lce", EventContract.LIFECYCLE_EVENT_ATTRIBUTE);
+      update = rawUpdate + " REMOVE #lce";
+    }
+    Map<String, String> finalNames = names;
+    String finalUpdate = update;
     try {
       var response =
           dynamo.updateItem(
               b ->
                   b.tableName(tableName)
                       .key(Items.sandboxKey(sandboxId))
-                      .updateExpression(update)
+                      .updateExpression(finalUpdate)
                       .conditionExpression(condition)
-                      .expressionAttributeNames(names)
+                      .expressionAttributeNames(finalNames)
                       .expressionAttributeValues(values)
                       .returnValues(ReturnValue.ALL_NEW)
                       .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
@@ -815,10 +851,13 @@ public final class DynamoDbSandboxStore implements SandboxStore {
     return adminTransition(
         sandboxId,
         action,
-        "#status = :pending, #drq = :now",
+        "#status = :pending, #drq = :now, #lce = :lce",
         "#status = :from",
-        Map.of("#drq", Items.DELETION_REQUESTED_AT),
-        Map.of(":from", s(from.wireName()), ":now", n(action.at())));
+        Map.of("#drq", Items.DELETION_REQUESTED_AT, "#lce", EventContract.LIFECYCLE_EVENT_ATTRIBUTE),
+        Map.of(
+            ":from", s(from.wireName()),
+            ":now", n(action.at()),
+            ":lce", s(EventType.SANDBOX_FORCE_RELEASED.wireName())));
   }
 
   /** One conditional UpdateItem: the transition, the version bump and the trail entry together. */
@@ -895,5 +934,114 @@ public final class DynamoDbSandboxStore implements SandboxStore {
       }
     });
     return deleted.get();
+  }
+
+  // ---- lease extension and lifecycle events (issue 14) ----
+
+  /** A fresh item stamped with the event its insert is (see {@link EventContract}). */
+  private static Map<String, AttributeValue> withEvent(Map<String, AttributeValue> item, EventType type) {
+    Map<String, AttributeValue> stamped = new HashMap<>(item);
+    stamped.put(EventContract.LIFECYCLE_EVENT_ATTRIBUTE, s(type.wireName()));
+    return stamped;
+  }
+
+  /**
+   * The sandbox and its lease move to {@code newExpiresAt} in one transaction, so a replay of
+   * allocate (which answers from the lease), the owner view and expiry (which read the sandbox)
+   * never disagree. The sandbox's condition — still allocated under the same lease, not expired at
+   * {@code now}, and {@code expires_at} below the new value — is what makes an extension and
+   * expiry (conditional on {@code expires_at <= now}) exclusive, and concurrent extensions
+   * monotonic: a lost race is reported, never applied over a later value.
+   */
+  @Override
+  public TransitionResult extendLease(Sandbox seen, long newExpiresAt, long now) {
+    var sandboxUpdate =
+        software.amazon.awssdk.services.dynamodb.model.Update.builder()
+            .tableName(tableName)
+            .key(Items.sandboxKey(seen.sandboxId()))
+            .updateExpression(
+                "SET #exp = :new, #version = if_not_exists(#version, :zero) + :one, #lce = :lce")
+            .conditionExpression(
+                "#status = :allocated AND #lease = :lease AND #exp > :now AND #exp < :new")
+            .expressionAttributeNames(
+                Map.of(
+                    "#exp", Items.EXPIRES_AT,
+                    "#version", Items.VERSION,
+                    "#lce", EventContract.LIFECYCLE_EVENT_ATTRIBUTE,
+                    "#status", Items.STATUS,
+                    "#lease", Items.LEASE_ID))
+            .expressionAttributeValues(
+                Map.of(
+                    ":new", n(newExpiresAt),
+                    ":zero", n(0),
+                    ":one", n(1),
+                    ":lce", s(EventType.SANDBOX_EXTENDED.wireName()),
+                    ":allocated", s(SandboxStatus.ALLOCATED.wireName()),
+                    ":lease", s(seen.leaseId()),
+                    ":now", n(now)))
+            .build();
+    List<software.amazon.awssdk.services.dynamodb.model.TransactWriteItem> writes = new ArrayList<>();
+    writes.add(software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder().update(sandboxUpdate).build());
+    leaseKeyOf(seen).ifPresent(leaseKey -> writes.add(
+        software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder()
+            .update(
+                software.amazon.awssdk.services.dynamodb.model.Update.builder()
+                    .tableName(tableName)
+                    .key(leaseKey)
+                    .updateExpression("SET #exp = :new, #ttl = :ttl")
+                    .conditionExpression("#lease = :lease AND #sbx = :sbx")
+                    .expressionAttributeNames(
+                        Map.of(
+                            "#exp", Items.EXPIRES_AT,
+                            "#ttl", TableContract.TTL_ATTRIBUTE,
+                            "#lease", Items.LEASE_ID,
+                            "#sbx", Items.SANDBOX_ID))
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":new", n(newExpiresAt),
+                            ":ttl", n(newExpiresAt + LEASE_TTL_MARGIN.toSeconds()),
+                            ":lease", s(seen.leaseId()),
+                            ":sbx", s(seen.sandboxId())))
+                    .build())
+            .build()));
+    try {
+      dynamo.transactWriteItems(b -> b.transactItems(writes));
+    } catch (software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException e) {
+      // a condition failed or a concurrent transaction touched an item: decide on a fresh read
+      return new TransitionResult(false, findSandbox(seen.sandboxId()));
+    }
+    return new TransitionResult(true, findSandbox(seen.sandboxId()));
+  }
+
+  /**
+   * The key of the lease that claimed {@code sandbox}: its owner's lease partition, read to the end
+   * (a handful of slots) with a consistent read; empty when no lease names it any more.
+   */
+  private Optional<Map<String, AttributeValue>> leaseKeyOf(Sandbox sandbox) {
+    AttributeValue partition = Items.leaseKey(sandbox.tenant(), sandbox.allocatedTo(), 0).get(PARTITION_KEY);
+    Map<String, AttributeValue> start = null;
+    do {
+      QueryResponse page =
+          dynamo.query(
+              QueryRequest.builder()
+                  .tableName(tableName)
+                  .keyConditionExpression("#pk = :pk")
+                  .filterExpression("#lease = :lease AND #sbx = :sbx")
+                  .expressionAttributeNames(
+                      Map.of("#pk", PARTITION_KEY, "#lease", Items.LEASE_ID, "#sbx", Items.SANDBOX_ID))
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":pk", partition,
+                          ":lease", s(sandbox.leaseId()),
+                          ":sbx", s(sandbox.sandboxId())))
+                  .consistentRead(true)
+                  .exclusiveStartKey(start)
+                  .build());
+      if (!page.items().isEmpty()) {
+        return Optional.of(keyOf(page.items().get(0), false));
+      }
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+    return Optional.empty();
   }
 }

@@ -1,5 +1,6 @@
 package com.sandboxbroker.core.store.dynamodb;
 
+import com.sandboxbroker.core.contract.EventContract;
 import static com.sandboxbroker.core.contract.TableContract.PARTITION_KEY;
 import static com.sandboxbroker.core.contract.TableContract.POOL_ATTRIBUTE;
 import static com.sandboxbroker.core.contract.TableContract.POOL_INDEX;
@@ -398,10 +399,16 @@ final class PoolIndex {
           b ->
               b.tableName(tableName)
                   .key(Map.of(PARTITION_KEY, item.get(PARTITION_KEY), SORT_KEY, item.get(SORT_KEY)))
-                  .updateExpression("SET #pool = :pool, #ps = :ps")
+                  // REMOVE the event marker: a backfill is no lifecycle change, and a marker left
+                  // in place would repeat the item's last event from the stream (EventContract)
+                  .updateExpression("SET #pool = :pool, #ps = :ps REMOVE #lce")
                   .conditionExpression("attribute_exists(#pk) AND attribute_not_exists(#pool)")
                   .expressionAttributeNames(
-                      Map.of("#pool", POOL_ATTRIBUTE, "#ps", POOL_INDEX_PARTITION_KEY, "#pk", PARTITION_KEY))
+                      Map.of(
+                          "#pool", POOL_ATTRIBUTE,
+                          "#ps", POOL_INDEX_PARTITION_KEY,
+                          "#pk", PARTITION_KEY,
+                          "#lce", EventContract.LIFECYCLE_EVENT_ATTRIBUTE))
                   .expressionAttributeValues(
                       Map.of(
                           ":pool", poolAttributes.get(POOL_ATTRIBUTE),
