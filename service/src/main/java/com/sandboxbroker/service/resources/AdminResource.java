@@ -217,7 +217,7 @@ public final class AdminResource {
         new AdminAction(now(), admin(security), "retry_deletion", SandboxStatus.DELETION_FAILED);
     TransitionResult result = store.retryDeletion(id, action);
     Sandbox current = result.current().orElseThrow(SandboxNotFoundException::new);
-    if (!result.applied() && !appliedByThisRequest(id, current, action)) {
+    if (!result.applied()) {
       throw conflict("Only a deletion_failed sandbox can be retried; it is " + current.status().wireName());
     }
     LOG.info("admin {} retried deletion of {}", action.by(), id);
@@ -256,21 +256,6 @@ public final class AdminResource {
       }
     }
     throw conflict("The sandbox kept changing; retry");
-  }
-
-  /**
-   * The SDK retries a write whose answer it did not get; when the first attempt was applied, the
-   * retry fails the condition on the very change it made. That is this request's own success, not a
-   * conflict: the sandbox is {@code pending_deletion} with this request's action (same admin, same
-   * second) last on its trail. The same admin repeating the request within that second is answered
-   * the same way: it asked for the state the sandbox is in.
-   */
-  private boolean appliedByThisRequest(String id, Sandbox current, AdminAction action) {
-    if (current.status() != SandboxStatus.PENDING_DELETION) {
-      return false;
-    }
-    java.util.List<AdminAction> trail = audited(id).adminActions();
-    return !trail.isEmpty() && trail.get(trail.size() - 1).equals(action);
   }
 
   private AuditedSandbox audited(String id) {

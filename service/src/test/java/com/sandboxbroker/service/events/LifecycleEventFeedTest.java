@@ -147,13 +147,23 @@ class LifecycleEventFeedTest {
   /** Waits until the feed holds {@code count} events, then a little longer to catch any extra. */
   private static List<JsonNode> feedOf(int count) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    List<JsonNode> events = feed();
+    List<JsonNode> events = scriptedEvents();
     while (events.size() < count && System.nanoTime() < deadline) {
       Thread.sleep(100);
-      events = feed();
+      events = scriptedEvents();
     }
+
     Thread.sleep(1000); // several polls: an extra (duplicate or unexpected) event would show up
-    return feed();
+    return scriptedEvents();
+  }
+
+  /**
+   * The feed without pool.low / pool.recovered: those come from the pool-count refresher on its own
+   * timer (the demo-sized pool starts below its low-water mark), so where they fall among the
+   * scripted changes is not part of the script. The pools tests cover them.
+   */
+  private static List<JsonNode> scriptedEvents() {
+    return feed().stream().filter(e -> !e.get("type").asText().startsWith("pool.")).toList();
   }
 
   private static String summary(JsonNode e) {
@@ -237,11 +247,13 @@ class LifecycleEventFeedTest {
     assertThat(job.get("sandbox_id").isNull()).isTrue();
 
     // paging: after the 4th event, the 5th; an unknown id starts from the oldest kept
+    // (the successor in the whole feed, which may be a pool event: see scriptedEvents)
+    List<String> allIds = feed().stream().map(e -> e.get("id").asText()).toList();
+    String successor = allIds.get(allIds.indexOf(events.get(3).get("id").asText()) + 1);
     HttpResponse<String> page = broker.get("/v1/admin/events?limit=1&after=" + events.get(3).get("id").asText(), TestBroker.ADMIN_TOKEN);
-    assertThat(json(page).get("events").get(0).get("id").asText()).isEqualTo(events.get(4).get("id").asText());
-    assertThat(json(page).get("next").asText()).isEqualTo(events.get(4).get("id").asText());
-    HttpResponse<String> all = broker.get("/v1/admin/events", TestBroker.ADMIN_TOKEN);
-    assertThat(json(all).get("events")).hasSize(expected.size());
+    assertThat(json(page).get("events").get(0).get("id").asText()).isEqualTo(successor);
+    assertThat(json(page).get("next").asText()).isEqualTo(successor);
+    assertThat(scriptedEvents()).hasSize(expected.size());
   }
 
   @Test
