@@ -1,6 +1,5 @@
 package com.sandboxbroker.core.store.dynamodb;
 
-import com.sandboxbroker.core.contract.EventContract;
 import static com.sandboxbroker.core.contract.TableContract.PARTITION_KEY;
 import static com.sandboxbroker.core.contract.TableContract.POOL_ATTRIBUTE;
 import static com.sandboxbroker.core.contract.TableContract.POOL_INDEX_PARTITION_KEY;
@@ -14,6 +13,7 @@ import static com.sandboxbroker.core.store.dynamodb.Items.num;
 import static com.sandboxbroker.core.store.dynamodb.Items.s;
 import static com.sandboxbroker.core.store.dynamodb.Items.str;
 
+import com.sandboxbroker.core.contract.EventContract;
 import com.sandboxbroker.core.pool.PoolAssignment;
 import com.sandboxbroker.core.pool.PoolDefinition;
 import com.sandboxbroker.core.pool.PoolStats;
