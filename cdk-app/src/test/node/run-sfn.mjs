@@ -10,11 +10,20 @@
 //      FAIL_FIRST      optional "<n>:<error name>": the first n RunTask calls fail with that error
 //                      before any container starts, as ECS does when Fargate has no capacity
 //      CSP_FAIL_FIRST  optional n: the stub CSP API answers the first n requests with 503
+//      CSP_STALL       optional "1": the stub CSP API accepts every request and never answers
+//      HEARTBEAT_TIMEOUT_SECONDS  optional: replaces the RunTask state's HeartbeatSeconds (the
+//                      synthesized value is minutes; the behaviour is what is under test)
 //      REDRIVE_JOB_ENV optional JSON object: when the execution fails, the operator fixes the
 //                      task's environment to this and redrives it. Redrive restarts the execution
 //                      at the state that failed, with that state's input (AWS's redrive, which
 //                      aws-local-stepfunctions lacks: the definition is run again from that state);
 //                      the output line then has "redrive": {failedState, status, error, attempts, entered}
+//
+// Heartbeat timeouts are modelled as Step Functions applies them: an attempt that sends no
+// SendTaskHeartbeat (or callback) for HeartbeatSeconds fails with States.HeartbeatTimeout at once,
+// whether or not its container is still running, and its token is dead from then on: every later
+// call with it is answered 400 TaskTimedOut. The runner's process is still watched to its exit,
+// so the test sees what a timed-out runner does (exit code, report, calls after the timeout).
 //
 // The runner gets TASK_TOKEN and reports to Step Functions itself (design §6): SFN_ENDPOINT points
 // it at a stub in this process that takes SendTaskHeartbeat/Success/Failure, and the task state
@@ -32,6 +41,9 @@ let jobEnv = JSON.parse(process.env.JOB_ENV ?? '{}');
 const [failFirstCount, failFirstError] = (process.env.FAIL_FIRST ?? '0:').split(':');
 let ecsFailuresLeft = Number(failFirstCount);
 let cspFailuresLeft = Number(process.env.CSP_FAIL_FIRST ?? '0');
+const cspStall = process.env.CSP_STALL === '1';
+const stalledResponses = [];
+const runners = []; // every runner process, awaited before the result is printed
 
 // The runner's exit codes and its SendTaskFailure error names are one contract (design §6).
 const EXIT_CODE_BY_ERROR = { JobFailed: 1, InvalidConfig: 2, UpstreamUnavailable: 3 };
@@ -61,6 +73,13 @@ const server = createServer(async (req, res) => {
       res.end(JSON.stringify({ __type: 'TaskDoesNotExist', message: 'unknown task token' }));
       return;
     }
+    if (entry.timedOut) {
+      entry.callsAfterTimeout.push(action);
+      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify({ __type: 'TaskTimedOut', message: 'Task Timed Out' }));
+      return;
+    }
+    entry.lastBeat = Date.now();
     if (action === 'SendTaskHeartbeat') entry.heartbeats++;
     else if (action === 'SendTaskSuccess') entry.outcome ??= { success: true, output: call.output };
     else if (action === 'SendTaskFailure') entry.outcome ??= { success: false, error: call.error, cause: call.cause };
@@ -70,6 +89,10 @@ const server = createServer(async (req, res) => {
   }
   if (req.url.startsWith('/v2/current_user/accounts')) {
     cspRequests.push(req.url);
+    if (cspStall) {
+      stalledResponses.push(res); // never answered: a wedged upstream
+      return;
+    }
     if (cspFailuresLeft > 0) {
       cspFailuresLeft--;
       res.writeHead(503, { 'content-type': 'application/json' });
@@ -107,7 +130,7 @@ function runProcess(args, env) {
   });
 }
 
-async function runJobsRunner(params) {
+async function runJobsRunner(params, stateName) {
   const override = params.Overrides.ContainerOverrides[0];
   const overrideEnv = Object.fromEntries((override.Environment ?? []).map(({ Name, Value }) => [Name, Value]));
   const attempt = { command: override.Command, overrideEnv: Object.keys(overrideEnv).sort(), taskToken: overrideEnv.TASK_TOKEN };
@@ -119,14 +142,48 @@ async function runJobsRunner(params) {
   }
   // one token per attempt, as Step Functions issues a fresh token for every retry
   const token = `${overrideEnv.TASK_TOKEN}-${attempts.length}`;
-  const entry = { heartbeats: 0, outcome: undefined };
+  const entry = { heartbeats: 0, outcome: undefined, lastBeat: Date.now(), timedOut: false, callsAfterTimeout: [] };
   callbacks.set(token, entry);
   const env = {
     ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
     ...jobEnv, ...overrideEnv, TASK_TOKEN: token, SFN_ENDPOINT: stubUrl,
   };
   if (env.PROVIDER === 'csp') env.CSP_BASE_URL = `${stubUrl}/v2`;
-  const r = await runProcess(['-cp', process.env.JOBS_CLASSPATH, process.env.JOBS_MAIN, ...override.Command], env);
+  const running = runProcess(['-cp', process.env.JOBS_CLASSPATH, process.env.JOBS_MAIN, ...override.Command], env);
+  runners.push(running.then((r) => {
+    if (entry.timedOut) {
+      // what the runner did after Step Functions gave up on it
+      attempt.exitCode = r.code;
+      attempt.exitedAfterTimeoutMs = Date.now() - entry.timedOutAt;
+      attempt.heartbeats = entry.heartbeats;
+      attempt.callsAfterTimeout = entry.callsAfterTimeout;
+      attempt.stderrTail = r.stderr.split('\n').slice(-15).join('\n');
+      const out = r.stdout.trim().split('\n').filter(Boolean);
+      attempt.stdoutLines = out.length;
+      if (out.length) attempt.report = JSON.parse(out[out.length - 1]);
+    }
+  }));
+  const heartbeatMs = 1000 * Number(process.env.HEARTBEAT_TIMEOUT_SECONDS ?? definition.States[stateName]?.HeartbeatSeconds ?? 0);
+  let watchdog;
+  const timedOut = new Promise((resolve) => {
+    if (!heartbeatMs) return;
+    watchdog = setInterval(() => {
+      if (!entry.outcome && Date.now() - entry.lastBeat > heartbeatMs) {
+        clearInterval(watchdog);
+        entry.timedOut = true;
+        entry.timedOutAt = Date.now();
+        resolve('timeout');
+      }
+    }, 100);
+  });
+  const first = await Promise.race([running, timedOut]);
+  clearInterval(watchdog);
+  if (first === 'timeout') {
+    attempt.error = 'States.HeartbeatTimeout';
+    attempt.callback = 'none';
+    throw taskError(attempt.error, 'no heartbeat within HeartbeatSeconds');
+  }
+  const r = first;
   attempt.exitCode = r.code;
   attempt.heartbeats = entry.heartbeats;
   attempt.stderrTail = r.stderr.split('\n').slice(-15).join('\n');
@@ -156,7 +213,7 @@ function recordNotification(params) {
 const taskStates = Object.entries(definition.States).filter(([, s]) => s.Type === 'Task');
 const handlers = {};
 for (const [name, state] of taskStates) {
-  if (state.Resource.includes(':ecs:runTask')) handlers[name] = runJobsRunner;
+  if (state.Resource.includes(':ecs:runTask')) handlers[name] = (params) => runJobsRunner(params, name);
   else if (state.Resource.includes(':sns:publish')) handlers[name] = recordNotification;
   else throw new Error(`no local handler for task state ${name} (${state.Resource})`);
 }
@@ -210,6 +267,8 @@ if (result.status === 'FAILED' && process.env.REDRIVE_JOB_ENV) {
   const again = await execute({ ...definition, StartAt: failedState }, input, true);
   redrive = { failedState, ...again.outcome, attempts: attempts.slice(attemptsBefore), entered: again.entered };
 }
+await Promise.all(runners); // timed-out runners included: each is killed after 180 s at the latest
+for (const res of stalledResponses) res.destroy();
 server.close();
 console.log(JSON.stringify({ ...result, attempts: firstAttempts, notifications, retried, entered, cspRequests: cspRequests.length, redrive }));
 process.exit(0);

@@ -5,7 +5,7 @@
 //   ADMIN_TOKEN     an admin token; TRACK_TOKEN a track token
 //   FAILED_ID       a deletion_failed sandbox the page should offer to retry
 //   ARTIFACT_DIR    where screenshots go (target/…)
-//   CHECKS          comma-separated subset of: login,track,board,counts,retry,pause,tokens (default: all)
+//   CHECKS          comma-separated subset of: login,track,board,counts,pools,retry,pause,tokens (default: all)
 // Prints one JSON line per check and exits non-zero on the first failure.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
@@ -21,7 +21,7 @@ const ADMIN = env('ADMIN_TOKEN');
 const TRACK = env('TRACK_TOKEN');
 const FAILED_ID = env('FAILED_ID');
 const ARTIFACTS = env('ARTIFACT_DIR');
-const CHECKS = new Set((process.env.CHECKS || 'login,track,board,counts,retry,pause,tokens').split(',').map((c) => c.trim()));
+const CHECKS = new Set((process.env.CHECKS || 'login,track,board,counts,pools,retry,pause,tokens').split(',').map((c) => c.trim()));
 const STATUSES = ['available', 'allocated', 'pending_deletion', 'deletion_failed', 'stale'];
 const TIMEOUT = 20000;
 
@@ -113,6 +113,34 @@ try {
     const expected = Object.fromEntries([...STATUSES, 'total'].map((st) => [st, stats[st]]));
     const same = [...STATUSES, 'total'].every((st) => shown[st] === stats[st]);
     check('counts equal GET /admin/stats', same, { shown, stats: expected });
+  }
+
+  if (CHECKS.has('pools')) {
+    // every pool of GET /admin/pools has its row with the same counts, and the page marks
+    // exactly the pools whose available count is below their low-water mark
+    const api = (await adminGet('/admin/pools')).pools;
+    const shown = await page.$$eval('[data-pool]', (rows) => rows.map((r) => ({
+      pool: r.dataset.pool,
+      low: r.dataset.low === 'true',
+      lowText: /Below low water/.test(r.textContent),
+      bar: r.querySelector('svg') !== null,
+      counts: Object.fromEntries([...r.querySelectorAll('[data-pool-count]')]
+        .map((e) => [e.dataset.poolCount, Number(e.textContent)])),
+    })));
+    const byName = Object.fromEntries(shown.map((r) => [r.pool, r]));
+    const mismatches = api.filter((p) => {
+      const row = byName[p.pool];
+      return !row || !row.bar || [...STATUSES, 'total'].some((st) => row.counts[st] !== p[st])
+        || row.low !== (p.available < p.low_water) || row.lowText !== row.low;
+    }).map((p) => p.pool);
+    check('each pool shows its bar and counts as GET /admin/pools', shown.length === api.length && mismatches.length === 0,
+      { mismatches, shown: shown.length, api: api.length });
+    const lowPools = api.filter((p) => p.available < p.low_water).map((p) => p.pool);
+    const markedLow = shown.filter((r) => r.low).map((r) => r.pool);
+    check('pools below their low-water mark are marked', lowPools.length > 0
+      && JSON.stringify([...lowPools].sort()) === JSON.stringify([...markedLow].sort()), { lowPools, markedLow });
+    const summary = (await page.locator('#pools-summary').textContent()) || '';
+    check('the pools heading counts the low pools', summary.includes(lowPools.length + ' below low water'), summary);
   }
 
   if (CHECKS.has('board')) {

@@ -226,8 +226,10 @@
       showBanner('');
       renderPool(stats);
 
-      const [list, jobs, tokens] = await Promise.allSettled(
-        [allSandboxes(), api('GET', '/admin/jobs'), api('GET', '/admin/tokens')]);
+      const [list, jobs, tokens, pools] = await Promise.allSettled(
+        [allSandboxes(), api('GET', '/admin/jobs'), api('GET', '/admin/tokens'), api('GET', '/admin/pools')]);
+      if (pools.status === 'fulfilled') renderPools(pools.value.pools || []);
+      else fill('pool-list', h('p', { class: 'error', text: 'Cannot load the pools: ' + pools.reason.message }));
       if (list.status === 'fulfilled') {
         renderAllocations(list.value.sandboxes, list.value.truncated);
         renderLabs(list.value.sandboxes);
@@ -292,6 +294,51 @@
     });
     tiles.push(h('div', { class: 'tile' }, h('dt', { text: 'Total' }), h('dd', { 'data-count-status': 'total', text: total })));
     fill('pool-counts', tiles);
+  }
+
+  // ---- each pool (contract §9): its own bar and counts; below its low-water mark stands out ----
+
+  function renderPools(pools) {
+    const low = pools.filter((p) => Number(p.available) < Number(p.low_water));
+    $('pools-summary').textContent = pools.length + (pools.length === 1 ? ' pool' : ' pools')
+      + (low.length ? ', ' + low.length + ' below low water' : '');
+    if (!pools.length) {
+      fill('pool-list', h('p', { class: 'muted', text: 'No pools yet: sync adds sandboxes and their pools.' }));
+      return;
+    }
+    // low pools first: they are what an operator opens the page for
+    const ordered = low.concat(pools.filter((p) => !low.includes(p)));
+    fill('pool-list', ordered.map((p) => poolRow(p, low.includes(p))));
+  }
+
+  function poolRow(p, isLow) {
+    const total = Number(p.total) || 0;
+    const W = 1000;
+    const H = 14;
+    const bar = s('svg', { viewBox: '0 0 ' + W + ' ' + H, class: 'stack thin', role: 'img',
+      'aria-label': p.pool + ': ' + STATUSES.map((st) => STATUS_LABEL[st] + ' ' + (p[st] || 0)).join(', ') });
+    let x = 0;
+    for (const st of STATUSES) {
+      const n = Number(p[st]) || 0;
+      if (!n || !total) continue;
+      const w = (n / total) * W;
+      bar.append(s('rect', { x: x, y: 0, width: Math.max(w, 2), height: H, class: 'st-' + st },
+        s('title', { text: STATUS_LABEL[st] + ': ' + n })));
+      x += w;
+    }
+    if (!total) bar.append(s('rect', { x: 0, y: 0, width: W, height: H, class: 'empty' }));
+    const counts = STATUSES.concat(['total']).map((st) =>
+      h('span', { class: 'pool-count' },
+        h('span', { class: 'muted', text: (STATUS_LABEL[st] || 'Total') + ' ' }),
+        h('b', { 'data-pool-count': st, text: Number(p[st]) || 0 })));
+    return h('div', { class: 'pool-row' + (isLow ? ' low' : ''), 'data-pool': p.pool, 'data-low': String(isLow) },
+      h('div', { class: 'pool-head' },
+        h('span', { class: 'pool-name', text: p.pool }),
+        h('span', { class: 'muted', text: ' ' + p.prefix + '…' }),
+        h('span', { class: 'muted', text: ' · low water ' + (Number(p.low_water) || 0) }),
+        isLow ? h('span', { class: 'badge alert', text: 'Below low water' }) : null),
+      bar,
+      h('div', { class: 'pool-counts' }, counts));
   }
 
   // ---- allocations over time and per lab ----
@@ -524,6 +571,64 @@
     await refresh();
   }
 
+  // ---- lifecycle events (local mode's feed, GET /admin/events) ----
+
+  // Newest first on the page; the feed pages oldest first from the last id seen. Deployed, the
+  // events go to the EventBridge bus instead and the API says so (404 EVENT_FEED_NOT_LOCAL).
+  const EVENTS_MS = 2000;
+  const EVENTS_SHOWN = 200;
+  const events = [];
+  let eventsAfter = '';
+  let eventsOff = false;
+  let polling = false;
+
+  function eventSubject(e) {
+    if (e.type && e.type.startsWith('job.')) return (e.job || '') + ' ' + (e.outcome || '');
+    if (e.type && e.type.startsWith('pool.')) return (e.pool || '') + ' available ' + (e.available || '?') + ' / low-water ' + (e.low_water || '?');
+    return (e.name || '') + ' (' + (e.sandbox_id || '') + ')' + (e.identity ? ' · ' + e.identity : '');
+  }
+
+  function renderEvents() {
+    const rows = events.slice(-EVENTS_SHOWN).reverse().map((e) =>
+      h('tr', { 'data-event-type': e.type, 'data-event-id': e.id, 'data-sandbox-id': e.sandbox_id || '' },
+        h('td', { text: shortWhen(Number(e.time)) }),
+        h('td', {}, h('code', { text: e.type })),
+        h('td', { text: eventSubject(e) }),
+        h('td', { text: e.previous_status && e.status !== e.previous_status ? e.previous_status + ' → ' + e.status : (e.status || '') }),
+        h('td', { text: e.expires_at ? 'expires ' + when(Number(e.expires_at)) : '' })));
+    fill('event-feed', rows.length
+      ? h('table', { class: 'rows runs' },
+        h('thead', {}, h('tr', {}, ['Time', 'Event', 'Subject', 'Status', 'Lease'].map((t) => h('th', { text: t })))),
+        h('tbody', {}, rows))
+      : h('p', { class: 'muted', text: 'No events yet.' }));
+    $('events-state').textContent = events.length + ' event(s), live';
+  }
+
+  async function pollEvents() {
+    if (eventsOff || polling || !sessionStorage.getItem(TOKEN_KEY) || $('board').hidden) return;
+    polling = true;
+    try {
+      for (let pages = 0; pages < 10; pages++) {
+        const body = await api('GET', '/admin/events?limit=500' + (eventsAfter ? '&after=' + encodeURIComponent(eventsAfter) : ''));
+        if (!body.events.length) break;
+        events.push(...body.events);
+        eventsAfter = body.next;
+        if (events.length > EVENTS_SHOWN * 2) events.splice(0, events.length - EVENTS_SHOWN);
+      }
+      renderEvents();
+    } catch (e) {
+      if (e.code === 'EVENT_FEED_NOT_LOCAL') {
+        eventsOff = true;
+        $('events-state').textContent = '';
+        fill('event-feed', h('p', { class: 'muted', text: 'This deployment puts lifecycle events on its EventBridge bus (see the README, "Lifecycle events"); the service keeps no feed.' }));
+      } else {
+        $('events-state').textContent = 'feed unavailable: ' + e.message;
+      }
+    } finally {
+      polling = false;
+    }
+  }
+
   // ---- track tokens ----
 
   function renderTokens(body) {
@@ -619,6 +724,9 @@
 
   // ---- start ----
 
+  setInterval(() => {
+    if (!document.hidden) pollEvents();
+  }, EVENTS_MS);
   refresh();
   setInterval(() => {
     if (!document.hidden && !$('board').hidden) refresh();

@@ -136,17 +136,23 @@ class ReadmeCommandsTest {
     FreshClone clone = FreshClone.get();
     String command = readme.command("Performance", "mvn ");
     assertThat(command).contains("java -jar").contains("--out bench-results.json");
-    // The README's command with a class of 10 and no sustained or job scenarios: the same build,
-    // jar and code path in seconds, not the full run's minutes.
-    Shell.Result result =
-        clone.run("bench", ".", command + " --sizes 10 --sustain-seconds 0 --skip-jobs", BUILD);
+    // The README's command in its --quick mode (class-start-20 through the keep-alive pool and its
+    // with-jobs variant: load generator, pinned floor process, replays, admin job runs): the same
+    // build, jar and code paths in well under the full run's minutes.
+    Shell.Result result = clone.run("bench", ".", command + " --quick", BUILD);
 
     assertThat(result.exitCode()).as(result.describe()).isZero();
     String json = FreshClone.read(clone.checkout().resolve("bench-results.json"));
-    assertThat(json).contains("\"class-start-10\"");
-    assertThat(Pattern.compile("\"double_allocations\"\\s*:\\s*0\\b").matcher(json).find())
+    assertThat(json)
+        .contains("\"class-start-20\"", "\"class-start-20-with-jobs\"")
+        .contains("\"service_cpu_ms_per_allocation\"", "\"inprocess_cpu_ms_per_allocation\"", "\"pinning\"")
+        .contains("\"replay 200\" : 20");
+    assertThat(Pattern.compile("\"double_allocations\"\\s*:\\s*[1-9]").matcher(json).find())
         .as("no double allocation in:\n" + json)
-        .isTrue();
+        .isFalse();
+    assertThat(Pattern.compile("\"(replay |job \\S+ )?409\\b").matcher(json).find())
+        .as("no 409 in any scenario's outcomes:\n" + json)
+        .isFalse();
   }
 
   private record Answer(int status, String body) {}

@@ -1,21 +1,21 @@
 package com.sandboxbroker.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sandboxbroker.bench.TrackClient.Reply;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -33,6 +33,8 @@ final class AllocationScenarios {
    * methods are the slowest to compile. 1500 is what fits the 10-minute budget on 2 shared cores.
    */
   static final int WARMUP_ALLOCATIONS = 1500;
+  /** --quick (the smoke run a test makes): enough to exercise every path, not to warm the JIT. */
+  static final int QUICK_WARMUP_ALLOCATIONS = 50;
 
   private static final int WARMUP_CLIENTS = 32;
   /** Readback and replay checks run after the timed part; enough parallelism to be quick. */
@@ -41,16 +43,22 @@ final class AllocationScenarios {
   private static final int SUSTAINED_READBACK_SAMPLE = 500;
 
   private final BenchOptions options;
+  private final Pinning pinning;
   private final Path workDir;
-  private final ClaimFloor floor;
+  private final FloorProcess floor;
+  private final int warmupAllocations;
+  private final int inProcessMin;
   private final String token = "bench-track-" + Long.toHexString(new Random().nextLong());
   private final Map<String, Double> floorByConcurrency = new LinkedHashMap<>();
   private double peakRssMb;
 
-  AllocationScenarios(BenchOptions options, Path workDir, ClaimFloor floor) {
+  AllocationScenarios(BenchOptions options, Pinning pinning, Path workDir, FloorProcess floor) {
     this.options = options;
+    this.pinning = pinning;
     this.workDir = workDir;
     this.floor = floor;
+    this.warmupAllocations = options.quick() ? QUICK_WARMUP_ALLOCATIONS : WARMUP_ALLOCATIONS;
+    this.inProcessMin = options.quick() ? 200 : 2000;
   }
 
   Map<String, Double> floorByConcurrency() {
@@ -62,216 +70,267 @@ final class AllocationScenarios {
     return peakRssMb;
   }
 
-  /** N identities allocate at the same instant; the pool holds exactly N. */
-  ScenarioResult classStart(int n) throws Exception {
-    String name = "class-start-" + n;
-    Path inventory = InventoryFile.write(workDir, name, WARMUP_ALLOCATIONS + n);
-    try (BrokerProcess broker = BrokerProcess.start(options, workDir, name, inventory, token)) {
-      warmUp(broker);
-      ClaimFloor.Measurement floorM = measureFloor(n);
+  /**
+   * N identities allocate at the same instant; the pool holds exactly N. They reach the service
+   * through {@code connections} keep-alive connections opened beforehand (an ALB's pool to one
+   * task), or, {@code fresh}, each on a new connection of its own. {@code withJobs}: sync,
+   * cleanup and expiry run back to back in the service for the whole class start, and every
+   * learner replays its allocation as soon as it has it (must be 200, same sandbox).
+   */
+  ScenarioResult classStart(String name, int n, int connections, boolean fresh, boolean withJobs)
+      throws Exception {
+    Path inventory = InventoryFile.write(workDir, name, warmupAllocations + n);
+    try (BrokerProcess broker = BrokerProcess.start(options, pinning, workDir, name, inventory, token);
+        LoadGeneratorProcess load = LoadGeneratorProcess.start(pinning, workDir, name, broker.base(), token)) {
+      warmUp(load);
+      // what the service sees at once: the pool's connections, or every learner when fresh
+      int concurrency = fresh ? n : Math.min(n, connections);
+      ClaimFloor.Measurement floorM = measureFloor(concurrency);
       double floorRate = floorM.claimsPerSecond();
-      ClaimFloor.Measurement inProcess = floor.measureAllocator(n, Math.max(2000, 4 * n));
+      ClaimFloor.Measurement inProcess = floor.allocator(concurrency, Math.max(inProcessMin, 2 * n));
       BrokerProcess.Counters before = broker.counters();
       double serviceCpu0 = broker.cpuMillis();
-      double benchCpu0 = ClaimFloor.processCpuMillis();
 
-      TrackClient client = new TrackClient(TrackClient.newHttpClient(), broker.base(), token);
-      Ledger ledger = new Ledger();
-      Latencies latencies = new Latencies();
-      Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
-      LongAdder allocated = new LongAdder();
-      AtomicLong lastDone = new AtomicLong();
-      CountDownLatch ready = new CountDownLatch(n);
-      CountDownLatch go = new CountDownLatch(1);
-      ExecutorService learners = Executors.newFixedThreadPool(n);
-      long start;
-      try {
-        List<Future<?>> done = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-          String identity = name + "-learner-" + i;
-          done.add(
-              learners.submit(
-                  () -> {
-                    ready.countDown();
-                    go.await();
-                    Reply r = client.allocate(identity);
-                    lastDone.accumulateAndGet(System.nanoTime(), Math::max);
-                    latencies.add(r.nanos());
-                    outcomes.computeIfAbsent(r.outcome(), k -> new LongAdder()).increment();
-                    if (r.status() == 201) {
-                      allocated.increment();
-                      ledger.record(identity, r.text("sandbox_id"));
-                    }
-                    return null;
-                  }));
-        }
-        ready.await();
-        start = System.nanoTime();
-        go.countDown();
-        for (Future<?> f : done) {
-          f.get();
-        }
-      } finally {
-        learners.shutdownNow();
+      List<String> identities = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        identities.add(name + "-learner-" + i);
       }
-      double seconds = (lastDone.get() - start) / 1e9;
+      Map<String, LongAdder> jobOutcomes = new ConcurrentHashMap<>();
+      AtomicBoolean classRunning = new AtomicBoolean(true);
+      List<Thread> jobs = new ArrayList<>();
+      if (withJobs) {
+        for (String job : new String[] {"sync", "cleanup", "auto-expire"}) {
+          // one thread per job, so no run ever meets its own job's lock
+          Thread t =
+              new Thread(
+                  () -> {
+                    do {
+                      try {
+                        String outcome = broker.runJob(job);
+                        jobOutcomes.computeIfAbsent("job " + job + " " + outcome, k -> new LongAdder()).increment();
+                      } catch (InterruptedException e) {
+                        return;
+                      }
+                    } while (classRunning.get());
+                  },
+                  "bench-job-" + job);
+          t.start();
+          jobs.add(t);
+        }
+      }
+      JsonNode run;
+      try {
+        run = load.burst(identities, connections, fresh, withJobs ? "replay" : "none");
+      } finally {
+        classRunning.set(false);
+      }
       double serviceCpu = broker.cpuMillis() - serviceCpu0;
-      double benchCpu = ClaimFloor.processCpuMillis() - benchCpu0;
       BrokerProcess.Counters delta = broker.counters().minus(before);
+      for (Thread t : jobs) {
+        t.join();
+      }
       double rss = broker.peakRssMb();
       peakRssMb = Math.max(peakRssMb, rss);
 
-      // untimed checks: every learner reads its sandbox back, then replays its allocation
-      Map<String, Long> checks = verify(client, ledger, Map.of(), ledger.sandboxByIdentity().size(), true);
+      Ledger ledger = new Ledger();
+      Latencies latencies = new Latencies();
+      Map<String, LongAdder> outcomes = new ConcurrentHashMap<>(jobOutcomes);
+      long allocated = 0;
+      long lastAllocation = 0;
+      long replays = 0;
+      long replayMismatches = 0;
+      long requests = 0;
+      for (JsonNode r : run.path("records")) {
+        requests++;
+        String kind = r.path("kind").asText();
+        int status = r.path("status").asInt();
+        String code = r.path("code").asText("");
+        String outcome = code.isEmpty() ? Integer.toString(status) : status + " " + code;
+        String identity = r.path("identity").asText();
+        String sandboxId = r.path("sandbox_id").asText("");
+        if (kind.equals("replay")) {
+          replays++;
+          outcomes.computeIfAbsent("replay " + outcome, k -> new LongAdder()).increment();
+          String expected = ledger.sandboxByIdentity().get(identity);
+          if (status != 200 || !sandboxId.equals(expected)) {
+            replayMismatches++;
+          }
+          if (status == 200 || status == 201) {
+            ledger.record(identity, sandboxId);
+          }
+          continue;
+        }
+        lastAllocation = Math.max(lastAllocation, r.path("end_ns").asLong());
+        latencies.add(r.path("ns").asLong());
+        outcomes.computeIfAbsent(outcome, k -> new LongAdder()).increment();
+        if (status == 201) {
+          allocated++;
+          ledger.record(identity, sandboxId);
+        }
+      }
+      double seconds = lastAllocation / 1e9;
+      double loadCpu = run.path("cpu_ms").asDouble();
 
-      Map<String, Object> extra = extra(floorRate, allocated.sum(), outcomes, delta, seconds);
+      // untimed checks: every learner reads its sandbox back, then replays its allocation
+      TrackClient client = new TrackClient(TrackClient.newHttpClient(), broker.base(), token);
+      Map<String, Long> checks = verify(client, ledger, Map.of(), ledger.sandboxByIdentity().size(), true);
+      if (withJobs) {
+        checks.put("replays_during_start", replays);
+        checks.put("replays_during_start_not_200_same_sandbox", replayMismatches);
+      }
+
+      Map<String, Object> extra = extra(floorRate, allocated, outcomes, delta, seconds);
+      extra.put("connections", fresh ? n : Math.min(n, connections));
+      extra.put("connection_reuse", fresh ? "fresh connection per learner" : "keep-alive pool");
       extra.put("in_process_allocator_per_s", BenchMain.round(inProcess.claimsPerSecond(), 0));
-      extra.put("cpu_ms", cpu(floorM, inProcess, serviceCpu, benchCpu, n));
+      extra.putAll(cpuPerAllocation(serviceCpu, inProcess.cpuMsPerOp(), allocated, loadCpu, requests));
+      extra.put("cpu_ms", cpu(floorM, inProcess, serviceCpu, loadCpu, requests));
       extra.put("service_peak_rss_mb", BenchMain.round(rss, 0));
       extra.put("checks", checks);
-      return result(name, n, n, allocated.sum(), seconds, latencies, delta, ledger, floorRate, extra);
+      if (withJobs) {
+        extra.put("jobs_during_start", "sync, cleanup, auto-expire back to back through the admin API");
+      }
+      ScenarioResult r = result(name, n, n, allocated, seconds, latencies, delta, ledger, floorRate, extra);
+      return withDoubles(r, replayMismatches);
     }
   }
 
   /**
-   * {@code clients} concurrent clients for {@code seconds}: 80 % new allocations, 10 % replays of a
-   * held allocation (must return the same sandbox, 200), 10 % releases (mark-for-deletion). The
-   * pool is sized from the class-start throughput so it never runs dry: the equivalent of a refill
-   * that keeps pace (the refill itself, sync, is measured in the job scenarios); should it run dry
-   * anyway, the 409s show in the outcomes.
+   * {@code clients} concurrent clients (one keep-alive connection each) for {@code seconds}: 80 %
+   * new allocations, 10 % replays of a held allocation (must return the same sandbox, 200), 10 %
+   * releases (mark-for-deletion). The pool is sized from the class-start throughput so it never
+   * runs dry: the equivalent of a refill that keeps pace (the refill itself, sync, is measured in
+   * the job scenarios); should it run dry anyway, the 409s show in the outcomes.
    */
   ScenarioResult sustained(int clients, int seconds, int pool) throws Exception {
     String name = "sustained-" + clients;
-    Path inventory = InventoryFile.write(workDir, name, WARMUP_ALLOCATIONS + pool);
-    try (BrokerProcess broker = BrokerProcess.start(options, workDir, name, inventory, token)) {
-      warmUp(broker);
+    Path inventory = InventoryFile.write(workDir, name, warmupAllocations + pool);
+    try (BrokerProcess broker = BrokerProcess.start(options, pinning, workDir, name, inventory, token);
+        LoadGeneratorProcess load = LoadGeneratorProcess.start(pinning, workDir, name, broker.base(), token)) {
+      warmUp(load);
       ClaimFloor.Measurement floorM = measureFloor(clients);
       double floorRate = floorM.claimsPerSecond();
       BrokerProcess.Counters before = broker.counters();
       double serviceCpu0 = broker.cpuMillis();
-      double benchCpu0 = ClaimFloor.processCpuMillis();
 
-      TrackClient client = new TrackClient(TrackClient.newHttpClient(), broker.base(), token);
+      JsonNode run = load.mix(clients, seconds, name);
+
+      double serviceCpu = broker.cpuMillis() - serviceCpu0;
+      BrokerProcess.Counters delta = broker.counters().minus(before);
+      double elapsed = run.path("wall_ns").asLong() / 1e9;
+      double loadCpu = run.path("cpu_ms").asDouble();
+
       Ledger ledger = new Ledger();
-      Map<String, String> released = new ConcurrentHashMap<>();
+      Map<String, String> released = new HashMap<>();
       Latencies allocations = new Latencies();
       Latencies replays = new Latencies();
       Latencies releases = new Latencies();
       Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
-      LongAdder allocated = new LongAdder();
-      LongAdder replayMismatches = new LongAdder();
-      ExecutorService pool2 = Executors.newFixedThreadPool(clients);
-      long start = System.nanoTime();
-      long end = start + seconds * 1_000_000_000L;
-      try {
-        List<Future<?>> done = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-          int clientNo = c;
-          done.add(
-              pool2.submit(
-                  () -> {
-                    List<String[]> held = new ArrayList<>(); // {identity, sandboxId}
-                    int k = 0;
-                    while (System.nanoTime() < end) {
-                      double dice = ThreadLocalRandom.current().nextDouble();
-                      if (dice < 0.10 && !held.isEmpty()) {
-                        String[] h = held.get(ThreadLocalRandom.current().nextInt(held.size()));
-                        Reply r = client.allocate(h[0]);
-                        replays.add(r.nanos());
-                        outcomes.computeIfAbsent("replay " + r.outcome(), x -> new LongAdder()).increment();
-                        if (r.status() != 200 || !h[1].equals(r.text("sandbox_id"))) {
-                          replayMismatches.increment();
-                        }
-                        if (r.status() == 200 || r.status() == 201) {
-                          ledger.record(h[0], r.text("sandbox_id"));
-                        }
-                      } else if (dice < 0.20 && !held.isEmpty()) {
-                        String[] h = held.remove(ThreadLocalRandom.current().nextInt(held.size()));
-                        Reply r = client.markForDeletion(h[1], h[0]);
-                        releases.add(r.nanos());
-                        outcomes.computeIfAbsent("release " + r.outcome(), x -> new LongAdder()).increment();
-                        released.put(h[0], h[1]);
-                      } else {
-                        String identity = name + "-c" + clientNo + "-" + (k++);
-                        Reply r = client.allocate(identity);
-                        allocations.add(r.nanos());
-                        outcomes.computeIfAbsent(r.outcome(), x -> new LongAdder()).increment();
-                        if (r.status() == 201) {
-                          allocated.increment();
-                          ledger.record(identity, r.text("sandbox_id"));
-                          held.add(new String[] {identity, r.text("sandbox_id")});
-                        }
-                      }
-                    }
-                    return null;
-                  }));
+      long allocated = 0;
+      long replayMismatches = 0;
+      for (JsonNode r : run.path("records")) {
+        String kind = r.path("kind").asText();
+        int status = r.path("status").asInt();
+        String code = r.path("code").asText("");
+        String outcome = code.isEmpty() ? Integer.toString(status) : status + " " + code;
+        String identity = r.path("identity").asText();
+        String sandboxId = r.path("sandbox_id").asText("");
+        long ns = r.path("ns").asLong();
+        switch (kind) {
+          case "replay" -> {
+            replays.add(ns);
+            outcomes.computeIfAbsent("replay " + outcome, x -> new LongAdder()).increment();
+            if (status != 200 || !sandboxId.equals(ledger.sandboxByIdentity().get(identity))) {
+              replayMismatches++;
+            }
+            if (status == 200 || status == 201) {
+              ledger.record(identity, sandboxId);
+            }
+          }
+          case "release" -> {
+            releases.add(ns);
+            outcomes.computeIfAbsent("release " + outcome, x -> new LongAdder()).increment();
+            released.put(identity, ledger.sandboxByIdentity().get(identity));
+          }
+          default -> {
+            allocations.add(ns);
+            outcomes.computeIfAbsent(outcome, x -> new LongAdder()).increment();
+            if (status == 201) {
+              allocated++;
+              ledger.record(identity, sandboxId);
+            }
+          }
         }
-        for (Future<?> f : done) {
-          f.get();
-        }
-      } finally {
-        pool2.shutdownNow();
       }
-      double elapsed = (System.nanoTime() - start) / 1e9;
-      double serviceCpu = broker.cpuMillis() - serviceCpu0;
-      double benchCpu = ClaimFloor.processCpuMillis() - benchCpu0;
-      BrokerProcess.Counters delta = broker.counters().minus(before);
 
+      TrackClient client = new TrackClient(TrackClient.newHttpClient(), broker.base(), token);
       Map<String, Long> checks = verify(client, ledger, released, SUSTAINED_READBACK_SAMPLE, false);
-      checks.put("replays_not_returning_same_sandbox", replayMismatches.sum());
+      checks.put("replays_not_returning_same_sandbox", replayMismatches);
 
-      Map<String, Object> extra = extra(floorRate, allocated.sum(), outcomes, delta, elapsed);
+      Map<String, Object> extra = extra(floorRate, allocated, outcomes, delta, elapsed);
+      extra.put("connections", clients);
+      extra.put("connection_reuse", "keep-alive, one connection per client");
       extra.put("pool", pool);
       long ops = allocations.count() + replays.count() + releases.count();
-      extra.put("cpu_ms", cpu(floorM, null, serviceCpu, benchCpu, ops));
+      extra.putAll(cpuPerAllocation(serviceCpu, Double.NaN, allocated, loadCpu, ops));
+      extra.put("cpu_ms", cpu(floorM, null, serviceCpu, loadCpu, ops));
       extra.put("replays", replays.count());
       extra.put("replay_p99_ms", BenchMain.round(replays.percentileMs(99), 1));
       extra.put("releases", releases.count());
       extra.put("release_p99_ms", BenchMain.round(releases.percentileMs(99), 1));
       extra.put("checks", checks);
       ScenarioResult r =
-          result(name, clients, clients, allocated.sum(), elapsed, allocations, delta, ledger, floorRate, extra);
+          result(name, clients, clients, allocated, elapsed, allocations, delta, ledger, floorRate, extra);
       // a replay that answers another sandbox breaks idempotency; count it with the doubles
-      return new ScenarioResult(
-          r.name(), r.n(), r.clients(), r.throughputPerS(), r.p50Ms(), r.p95Ms(), r.p99Ms(),
-          r.ddbRequestsPerAllocation(), r.lostClaimsPerAllocation(),
-          r.doubleAllocations() + replayMismatches.sum(), r.fractionOfFloor(), r.extra());
+      return withDoubles(r, replayMismatches);
     }
   }
 
+  private static ScenarioResult withDoubles(ScenarioResult r, long more) {
+    return new ScenarioResult(
+        r.name(), r.n(), r.clients(), r.throughputPerS(), r.p50Ms(), r.p95Ms(), r.p99Ms(),
+        r.ddbRequestsPerAllocation(), r.lostClaimsPerAllocation(),
+        r.doubleAllocations() + more, r.fractionOfFloor(), r.extra());
+  }
+
+  /**
+   * The issue's CPU figures: the service's CPU per successful new allocation (everything the
+   * process did in the timed part, embedded database included), core's Allocator's on the same
+   * kind of database in a JVM pinned to the same core, their ratio, and the load generator's CPU
+   * per request.
+   */
+  private static Map<String, Object> cpuPerAllocation(
+      double serviceCpu, double inProcessPerAllocation, long allocated, double loadCpu, long requests) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    double service = allocated == 0 ? Double.NaN : serviceCpu / allocated;
+    m.put("service_cpu_ms_per_allocation", BenchMain.round(service, 3));
+    m.put("inprocess_cpu_ms_per_allocation", BenchMain.round(inProcessPerAllocation, 3));
+    m.put("service_to_inprocess_cpu_ratio", BenchMain.round(service / inProcessPerAllocation, 2));
+    m.put("loadgen_cpu_ms_per_request", BenchMain.round(loadCpu / Math.max(1, requests), 3));
+    return m;
+  }
+
   /** Warm-up allocations, then their release, so exactly the scenario's pool stays available. */
-  private void warmUp(BrokerProcess broker) throws Exception {
-    TrackClient client = new TrackClient(TrackClient.newHttpClient(), broker.base(), token);
-    ExecutorService pool = Executors.newFixedThreadPool(WARMUP_CLIENTS);
-    try {
-      List<Future<Reply>> done = new ArrayList<>();
-      for (int i = 0; i < WARMUP_ALLOCATIONS; i++) {
-        String identity = "warmup-" + i;
-        done.add(
-            pool.submit(
-                () -> {
-                  Reply r = client.allocate(identity);
-                  if (r.status() == 201) {
-                    client.markForDeletion(r.text("sandbox_id"), identity);
-                  }
-                  return r;
-                }));
+  private void warmUp(LoadGeneratorProcess load) throws Exception {
+    List<String> identities = new ArrayList<>();
+    for (int i = 0; i < warmupAllocations; i++) {
+      identities.add("warmup-" + i);
+    }
+    JsonNode run = load.burst(identities, WARMUP_CLIENTS, false, "release");
+    for (JsonNode r : run.path("records")) {
+      int status = r.path("status").asInt();
+      boolean ok = r.path("kind").asText().equals("release") ? status == 200 : status == 201;
+      if (!ok) {
+        throw new IllegalStateException(
+            "warm-up " + r.path("kind").asText() + " failed: " + status + " " + r.path("code").asText(""));
       }
-      for (Future<Reply> f : done) {
-        Reply r = f.get();
-        if (r.status() != 201) {
-          throw new IllegalStateException("warm-up allocation failed: " + r.outcome() + " " + r.body());
-        }
-      }
-    } finally {
-      pool.shutdownNow();
     }
   }
 
   /**
    * CPU per operation: where the time goes on a CPU-bound shared box. The floor's and the
    * in-process allocator's include their embedded database; the service's likewise (embedded),
-   * the bench client's is what driving the HTTP load cost on the same cores.
+   * the bench client's is the load generator's (its own process, on the other core).
    */
   private static Map<String, Object> cpu(
       ClaimFloor.Measurement floorM, ClaimFloor.Measurement inProcess, double serviceCpu, double benchCpu, long ops) {
@@ -288,7 +347,8 @@ final class AllocationScenarios {
   private ClaimFloor.Measurement measureFloor(int concurrency) throws Exception {
     // ≥ 10 claims per thread and ≥ 3000 in all (about 2 s): long enough that start-up and the last
     // stragglers are a small part of the timed window
-    ClaimFloor.Measurement m = floor.measure(concurrency, Math.max(3000, 10 * concurrency));
+    ClaimFloor.Measurement m =
+        floor.floor(concurrency, options.quick() ? 200 : Math.max(3000, 10 * concurrency));
     floorByConcurrency.put(Integer.toString(concurrency), BenchMain.round(m.claimsPerSecond(), 0));
     return m;
   }

@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  * pool imported at start-up from a generated inventory through the service's own sync path.
  */
 final class BrokerProcess implements AutoCloseable {
-  /** Start-up includes importing the pool (one conditional PutItem per sandbox, ~1-3 ms each). */
-  private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+  /** Start-up includes importing the pool (one conditional PutItem per sandbox, ~1-3 ms each); a JVM pinned to one core of a loaded machine took over 3 minutes to start. */
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
 
   /** USER_HZ: 100 on every Linux x86-64/arm64 kernel configuration in practice. */
   private static final double CLOCK_TICKS_PER_SECOND = 100;
@@ -31,20 +31,24 @@ final class BrokerProcess implements AutoCloseable {
   private final Path log;
   private final URI base;
   private final URI admin;
+  private final String adminToken;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private BrokerProcess(Process process, Path log, int port, int adminPort) {
+  private BrokerProcess(Process process, Path log, int port, int adminPort, String adminToken) {
     this.process = process;
     this.log = log;
+    this.adminToken = adminToken;
     this.base = URI.create("http://127.0.0.1:" + port);
     this.admin = URI.create("http://127.0.0.1:" + adminPort);
   }
 
-  static BrokerProcess start(BenchOptions options, Path workDir, String name, Path inventory, String trackToken)
+  static BrokerProcess start(
+      BenchOptions options, Pinning pinning, Path workDir, String name, Path inventory, String trackToken)
       throws IOException, InterruptedException {
     int port = freePort();
     int adminPort = freePort();
-    List<String> command = new ArrayList<>();
+    // the service and its embedded database on the service core (the load generator has the other)
+    List<String> command = new ArrayList<>(pinning.on(Pinning.SERVICE_CORE));
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(options.serviceJvmOptions());
     command.add("-Ddw.dynamoDb.mode=local");
@@ -55,7 +59,8 @@ final class BrokerProcess implements AutoCloseable {
     command.add("-Ddw.server.adminConnectors[0].port=" + adminPort);
     // The in-process jobs would recycle released sandboxes into the pool and re-list the whole
     // inventory every 30 s: the allocation scenarios measure allocation alone (the jobs have
-    // their own scenarios). ARNs empty: config.yml's ${..:-} defaults parse as null here.
+    // their own scenarios; the with-jobs class start runs them on demand through the admin API).
+    // ARNs empty: config.yml's ${..:-} defaults parse as null here.
     for (String job : new String[] {"sync", "cleanup", "expiry"}) {
       command.add("-Ddw.jobs." + job + "IntervalSeconds=0");
       command.add("-Ddw.jobs." + job + "StateMachineArn=");
@@ -73,9 +78,10 @@ final class BrokerProcess implements AutoCloseable {
     Map<String, String> env = builder.environment();
     env.put("BROKER_STORE", "local");
     env.put("BROKER_API_TOKEN", trackToken);
-    env.put("BROKER_ADMIN_TOKEN", "bench-admin-" + Long.toHexString(System.nanoTime()));
+    String adminToken = "bench-admin-" + Long.toHexString(System.nanoTime());
+    env.put("BROKER_ADMIN_TOKEN", adminToken);
     env.put("DDB_LOCAL_TELEMETRY", "0");
-    BrokerProcess broker = new BrokerProcess(builder.start(), log, port, adminPort);
+    BrokerProcess broker = new BrokerProcess(builder.start(), log, port, adminPort, adminToken);
     broker.awaitReady();
     return broker;
   }
@@ -86,6 +92,26 @@ final class BrokerProcess implements AutoCloseable {
 
   long pid() {
     return process.pid();
+  }
+
+  /**
+   * Runs a job in the service now ({@code POST /v1/admin/<path>}: sync, cleanup, auto-expire);
+   * the call returns when the run has finished. Returns the status code and the error code, if any.
+   */
+  String runJob(String path) throws InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve("/v1/admin/" + path))
+            .timeout(Duration.ofSeconds(120))
+            .header("Authorization", "Bearer " + adminToken)
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build();
+    try {
+      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+      String code = LoadGenerator.field(r.body(), "\"code\":\"");
+      return code == null ? Integer.toString(r.statusCode()) : r.statusCode() + " " + code;
+    } catch (IOException e) {
+      return "0 " + e.getClass().getSimpleName();
+    }
   }
 
   /**

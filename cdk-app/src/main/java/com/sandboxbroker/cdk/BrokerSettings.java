@@ -1,9 +1,12 @@
 package com.sandboxbroker.cdk;
 
 import com.sandboxbroker.core.contract.JobName;
+import com.sandboxbroker.core.pool.PoolAssignment;
+import com.sandboxbroker.core.pool.PoolDefinition;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -22,6 +25,7 @@ import java.util.Objects;
  * @param alarms alarm thresholds and where alarms go
  * @param upstream non-secret upstream provider settings handed to the jobs-runner
  * @param delivery ingress, DNS, images, schedules and preview lifetime (issue #15)
+ * @param pools configured pools (contract §9): per-pool alarms, and BROKER_POOLS for the tasks
  */
 public record BrokerSettings(
     String stage,
@@ -33,7 +37,8 @@ public record BrokerSettings(
     JobsSettings jobs,
     AlarmSettings alarms,
     UpstreamSettings upstream,
-    DeliverySettings delivery) {
+    DeliverySettings delivery,
+    List<PoolDefinition> pools) {
 
   /**
    * An ACM certificate ARN. The id must be a UUID: a malformed ARN fails here, at synth, not an
@@ -64,6 +69,8 @@ public record BrokerSettings(
     Objects.requireNonNull(alarms, "alarms");
     Objects.requireNonNull(upstream, "upstream");
     Objects.requireNonNull(delivery, "delivery");
+    pools = List.copyOf(pools);
+    new PoolAssignment(pools); // the same checks the service applies (unique names, prefixes)
   }
 
   /** The default sizing (the one DEPLOY.md prices), for a stage; context overrides single values. */
@@ -71,27 +78,35 @@ public record BrokerSettings(
     return new BrokerSettings(
         stage, owner, certificateArn, 1, repoRoot,
         ApiSizing.DEFAULT, JobsSettings.DEFAULT, AlarmSettings.DEFAULT, UpstreamSettings.DEFAULT,
-        DeliverySettings.WORKSTATION);
+        DeliverySettings.WORKSTATION, List.of());
   }
 
   public BrokerSettings withNatGateways(int n) {
-    return new BrokerSettings(stage, owner, certificateArn, n, repoRoot, api, jobs, alarms, upstream, delivery);
+    return new BrokerSettings(stage, owner, certificateArn, n, repoRoot, api, jobs, alarms, upstream, delivery, pools);
   }
 
   public BrokerSettings withAlarms(AlarmSettings a) {
-    return new BrokerSettings(stage, owner, certificateArn, natGateways, repoRoot, api, jobs, a, upstream, delivery);
+    return new BrokerSettings(stage, owner, certificateArn, natGateways, repoRoot, api, jobs, a, upstream, delivery, pools);
   }
 
   public BrokerSettings withUpstream(UpstreamSettings u) {
-    return new BrokerSettings(stage, owner, certificateArn, natGateways, repoRoot, api, jobs, alarms, u, delivery);
+    return new BrokerSettings(stage, owner, certificateArn, natGateways, repoRoot, api, jobs, alarms, u, delivery, pools);
   }
 
   public BrokerSettings withApi(ApiSizing a) {
-    return new BrokerSettings(stage, owner, certificateArn, natGateways, repoRoot, a, jobs, alarms, upstream, delivery);
+    return new BrokerSettings(stage, owner, certificateArn, natGateways, repoRoot, a, jobs, alarms, upstream, delivery, pools);
   }
 
   public BrokerSettings withDelivery(DeliverySettings d) {
-    return new BrokerSettings(stage, owner, certificateArn, natGateways, repoRoot, api, jobs, alarms, upstream, d);
+    return new BrokerSettings(stage, owner, certificateArn, natGateways, repoRoot, api, jobs, alarms, upstream, d, pools);
+  }
+
+  /**
+   * The configured pools (context {@code pools}, the service's {@code BROKER_POOLS} JSON): each
+   * with a low-water mark gets its own alarm; service and jobs-runner get the list.
+   */
+  public BrokerSettings withPools(List<PoolDefinition> p) {
+    return new BrokerSettings(stage, owner, certificateArn, natGateways, repoRoot, api, jobs, alarms, upstream, delivery, p);
   }
 
   /**
@@ -144,6 +159,11 @@ public record BrokerSettings(
           // CloudWatch limits an alarm's evaluation range (period x periods) to one day
           throw new IllegalArgumentException("rate x missedPeriods must be at most one day for " + job);
         }
+      }
+      if (Duration.ofSeconds(tuning.lockTtlSeconds()).multipliedBy(2).compareTo(heartbeatTimeout) > 0) {
+        // a wedged run stops renewing its lock: it must lapse before the heartbeat timeout, or the
+        // retry Step Functions starts then is "skipped" behind a run that does nothing
+        throw new IllegalArgumentException("heartbeatTimeout must be at least two job lock lifetimes");
       }
       if (heartbeatTimeout.compareTo(taskTimeout) >= 0) {
         throw new IllegalArgumentException("heartbeatTimeout must be shorter than taskTimeout");

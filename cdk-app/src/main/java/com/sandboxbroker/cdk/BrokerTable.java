@@ -1,6 +1,10 @@
 package com.sandboxbroker.cdk;
 
 import static com.sandboxbroker.core.contract.TableContract.PARTITION_KEY;
+import static com.sandboxbroker.core.contract.TableContract.POOL_INDEX;
+import static com.sandboxbroker.core.contract.TableContract.POOL_INDEX_PARTITION_KEY;
+import static com.sandboxbroker.core.contract.TableContract.POOL_INDEX_PROJECTED;
+import static com.sandboxbroker.core.contract.TableContract.POOL_INDEX_SORT_KEY;
 import static com.sandboxbroker.core.contract.TableContract.SORT_KEY;
 import static com.sandboxbroker.core.contract.TableContract.STATUS_INDEX;
 import static com.sandboxbroker.core.contract.TableContract.STATUS_INDEX_PARTITION_KEY;
@@ -40,6 +44,8 @@ public final class BrokerTable extends Construct {
             // a KMS key in the account (aws/dynamodb) so key use shows up in CloudTrail
             .encryption(TableEncryption.AWS_MANAGED)
             .timeToLiveAttribute(TTL_ATTRIBUTE)
+            // the outbox of the lifecycle events (LifecycleEvents reads it with a Pipe)
+            .stream(software.amazon.awscdk.services.dynamodb.StreamViewType.NEW_AND_OLD_IMAGES)
             .deletionProtection(true)
             // the pool's ownership records outlive any stack: never delete them with it
             .removalPolicy(RemovalPolicy.RETAIN)
@@ -51,6 +57,17 @@ public final class BrokerTable extends Construct {
             // epoch millis, a number, as the store writes it
             .sortKey(Attribute.builder().name(STATUS_INDEX_SORT_KEY).type(AttributeType.NUMBER).build())
             .projectionType(ProjectionType.ALL)
+            .build());
+    // Pools (issue 12): (pool#shard, status), only what an allocation candidate needs projected so
+    // Select=COUNT reads small entries. Added to a live table, DynamoDB builds it online; the
+    // service's backfill gives older items their pool (docs/scaling.md, runbooks/pool-low.md).
+    table.addGlobalSecondaryIndex(
+        GlobalSecondaryIndexProps.builder()
+            .indexName(POOL_INDEX)
+            .partitionKey(Attribute.builder().name(POOL_INDEX_PARTITION_KEY).type(AttributeType.STRING).build())
+            .sortKey(Attribute.builder().name(POOL_INDEX_SORT_KEY).type(AttributeType.STRING).build())
+            .projectionType(ProjectionType.INCLUDE)
+            .nonKeyAttributes(POOL_INDEX_PROJECTED)
             .build());
   }
 

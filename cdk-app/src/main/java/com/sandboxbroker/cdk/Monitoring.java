@@ -1,6 +1,7 @@
 package com.sandboxbroker.cdk;
 
 import com.sandboxbroker.core.contract.JobName;
+import com.sandboxbroker.core.contract.MetricContract;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,10 +34,10 @@ import software.constructs.Construct;
  * in {@link OperationsAlarms}.
  */
 public final class Monitoring extends Construct {
-  public static final String SERVICE_NAMESPACE = "SandboxBroker";
-  public static final String ALLOCATION_LATENCY = "AllocationLatency";
-  public static final String POOL_AVAILABLE = "PoolAvailable";
-  public static final String POOL_DELETION_FAILED = "PoolDeletionFailed";
+  public static final String SERVICE_NAMESPACE = MetricContract.NAMESPACE;
+  public static final String ALLOCATION_LATENCY = MetricContract.ALLOCATION_LATENCY;
+  public static final String POOL_AVAILABLE = MetricContract.POOL_AVAILABLE;
+  public static final String POOL_DELETION_FAILED = MetricContract.POOL_DELETION_FAILED;
 
   /** Runbook pages, relative to the repository root; every alarm's description names one. */
   public static final String RUNBOOK_JOB_FAILED = "runbooks/job-execution-failed.md";
@@ -49,7 +50,7 @@ public final class Monitoring extends Construct {
   public static final String RUNBOOK_JOB_PAUSED = "runbooks/job-paused.md";
 
   /** The jobs-runner's run metric (JobRunMetrics): 1 per run, dimensions Stage, Job, Outcome. */
-  public static final String JOB_OUTCOME = "JobOutcome";
+  public static final String JOB_OUTCOME = MetricContract.JOB_OUTCOME;
   public static final String OUTCOME_SUCCEEDED = "succeeded";
   public static final String OUTCOME_SKIPPED_PAUSED = "skipped_paused";
   public static final List<String> JOB_OUTCOMES = List.of(OUTCOME_SUCCEEDED, OUTCOME_SKIPPED_PAUSED, "skipped_locked", "failed");
@@ -318,7 +319,7 @@ public final class Monitoring extends Construct {
     return Metric.Builder.create()
         .namespace(SERVICE_NAMESPACE)
         .metricName(name)
-        .dimensionsMap(Map.of("Stage", stage))
+        .dimensionsMap(Map.of(MetricContract.STAGE, stage))
         .statistic(statistic)
         .period(PERIOD)
         .build();
@@ -328,7 +329,7 @@ public final class Monitoring extends Construct {
     return Metric.Builder.create()
         .namespace(SERVICE_NAMESPACE)
         .metricName(JOB_OUTCOME)
-        .dimensionsMap(Map.of("Stage", stage, "Job", job, "Outcome", outcome))
+        .dimensionsMap(Map.of(MetricContract.STAGE, stage, MetricContract.JOB, job, MetricContract.OUTCOME, outcome))
         .statistic("Sum")
         .period(period)
         .build();

@@ -93,8 +93,28 @@ public final class OperationsAlarms extends Construct {
         .build();
   }
 
-  /** The load balancer sees an unhealthy target for 10 minutes. */
+  /**
+   * The load balancer sees an unhealthy target for 10 minutes, in either target group: blue/green
+   * moves production to the other group on every deployment, so an alarm on one group would go
+   * blind after the first deployment.
+   */
   private void unhealthyTargets(OperationsAlarmsProps props, String prefix, SnsAction notify) {
+    Map<String, IMetric> groups = new LinkedHashMap<>();
+    StringBuilder expression = new StringBuilder("MAX([");
+    int i = 0;
+    for (var group : props.targetGroups()) {
+      String id = "group" + i;
+      groups.put(
+          id,
+          group.getMetrics().unhealthyHostCount(
+              software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
+                  .statistic("Maximum")
+                  .period(PERIOD)
+                  .build()));
+      expression.append(i == 0 ? "" : ", ").append("FILL(").append(id).append(", 0)");
+      i++;
+    }
+    expression.append("])");
     add(
         Alarm.Builder.create(this, "UnhealthyTargets")
             .alarmName(prefix + "-api-unhealthy-targets")
@@ -102,11 +122,12 @@ public final class OperationsAlarms extends Construct {
                 "At least one API target failed the load balancer's health check for 10 minutes."
                     + " Runbook: " + RUNBOOK_UNHEALTHY_TARGETS)
             .metric(
-                props.targetGroup().getMetrics().unhealthyHostCount(
-                    software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
-                        .statistic("Maximum")
-                        .period(PERIOD)
-                        .build()))
+                MathExpression.Builder.create()
+                    .expression(expression.toString())
+                    .usingMetrics(groups)
+                    .label("unhealthy API targets (the worse target group)")
+                    .period(PERIOD)
+                    .build())
             .threshold(1)
             .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
             .evaluationPeriods(2)

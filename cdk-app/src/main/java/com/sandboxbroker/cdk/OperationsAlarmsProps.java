@@ -14,7 +14,9 @@ import software.amazon.awscdk.services.stepfunctions.IStateMachine;
  * @param stateMachines the jobs' state machines (one notification per failed execution)
  * @param cluster the ECS cluster (Container Insights on)
  * @param apiService the API's ECS service
- * @param targetGroup the API's target group
+ * @param targetGroups the API's target groups: blue/green swaps production traffic between the two
+ *     on every deployment (with either ingress: API Gateway reaches the same, internal, ALB), so the
+ *     unhealthy-targets alarm watches both
  * @param table the broker table
  * @param logGroupNames the log groups that carry EMF lines (the API's and the jobs')
  * @param scheduleGroup the EventBridge Scheduler group of the job schedules
@@ -25,12 +27,16 @@ public record OperationsAlarmsProps(
     List<IStateMachine> stateMachines,
     ICluster cluster,
     IService apiService,
-    IApplicationTargetGroup targetGroup,
+    List<IApplicationTargetGroup> targetGroups,
     ITable table,
     List<String> logGroupNames,
     String scheduleGroup) {
   public OperationsAlarmsProps {
     stateMachines = List.copyOf(stateMachines);
     logGroupNames = List.copyOf(logGroupNames);
+    targetGroups = List.copyOf(targetGroups);
+    if (targetGroups.isEmpty()) {
+      throw new IllegalArgumentException("the API has at least one target group");
+    }
   }
 }

@@ -2,6 +2,7 @@ package com.sandboxbroker.cdk;
 
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPackProps;
+import com.sandboxbroker.core.pool.PoolAssignment;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,7 +60,9 @@ public final class SandboxBrokerApp {
                     Integer.parseInt(context(app, "allocationP99Millis", "2000")),
                     Integer.parseInt(context(app, "alb5xxPer5Min", "10")),
                     context(app, "alarmEmail", stage.alarmEmail())))
-            .withDelivery(delivery);
+            .withDelivery(delivery)
+            // -c pools='[{"name":"adventure","prefix":"lab-adventure-","low_water":5}]'
+            .withPools(PoolAssignment.fromJson(context(app, "pools", "")).configured());
     Environment env = Environment.builder().account(stage.account()).region(stage.region()).build();
     SandboxBrokerStack stack = compose(app, settings, env);
     if (!delivery.isPreview()) {

@@ -1,6 +1,7 @@
 package com.sandboxbroker.cdk;
 
 import com.sandboxbroker.core.contract.JobName;
+import com.sandboxbroker.core.pool.PoolAssignment;
 import com.sandboxbroker.core.contract.JobsEnvironment;
 import com.sandboxbroker.core.contract.ServiceEnvironment;
 import com.sandboxbroker.core.contract.TableContract;
@@ -103,7 +104,7 @@ public final class SandboxBrokerStack extends Stack {
                 !apiGateway,
                 table.table(),
                 new ArrayList<>(machines.values()),
-                serviceEnvironment(settings.stage(), table, machines),
+                serviceEnvironment(settings, table, machines),
                 serviceSecrets(secrets),
                 settings.api(),
                 LOG_RETENTION,
@@ -128,9 +129,13 @@ public final class SandboxBrokerStack extends Stack {
         "OperationsAlarms",
         new OperationsAlarmsProps(
             prefix, alarmTopic.topic(), new ArrayList<>(machines.values()), cluster, api.service().getService(),
-            api.service().getTargetGroup(), table.table(),
+            List.of(api.service().getTargetGroup(), api.service().getAlternateTargetGroup()), table.table(),
             List.of(apiLogGroupName(settings), jobsLogGroupName(settings)),
             JobSchedule.SCHEDULE_GROUP));
+
+    new LifecycleEvents(
+        this, "LifecycleEvents",
+        new LifecycleEventsProps(prefix, com.sandboxbroker.core.contract.EventContract.busName(settings.stage()), table.table(), alarmTopic.topic()));
 
     if (settings.delivery().isPreview()) {
       new PreviewTeardown(
@@ -138,6 +143,8 @@ public final class SandboxBrokerStack extends Stack {
           new PreviewTeardownProps(
               settings.stage(), settings.delivery().preview(), prefix, prefix + "-api", alarmTopic.topic(), LOG_RETENTION));
     }
+
+    new PoolAlarms(this, "PoolAlarms", new PoolAlarmsProps(prefix, settings.stage(), alarmTopic.topic(), settings.pools()));
 
     CfnOutput.Builder.create(this, "ApiUrl").value(apiUrl).build();
     // the pipeline's smoke test reads the track token from here (previews have generated names)
@@ -201,6 +208,8 @@ public final class SandboxBrokerStack extends Stack {
             // the regional endpoint, explicitly: it resolves to the Step Functions VPC endpoint
             case SFN_ENDPOINT -> "https://states." + getRegion() + "." + getUrlSuffix();
             case SFN_HEARTBEAT_SECONDS -> Integer.toString(tuning.heartbeatSeconds());
+            // past the heartbeat timeout: Step Functions times a wedged run out first, then it stops
+            case JOB_STALL_SECONDS -> Long.toString(settings.jobs().heartbeatTimeout().toSeconds() + 30);
             case JOB_LOCK_TTL_SECONDS -> Integer.toString(tuning.lockTtlSeconds());
             case JOB_RUN_RETENTION_DAYS -> Integer.toString(tuning.runRetentionDays());
             case SYNC_MAX_STALE_FRACTION -> Double.toString(tuning.syncMaxStaleFraction());
@@ -213,6 +222,8 @@ public final class SandboxBrokerStack extends Stack {
             case STALE_GRACE_HOURS -> Integer.toString(tuning.staleGraceHours());
             // the Stage dimension of the run's metrics: Monitoring's alarms select on it
             case BROKER_STAGE -> settings.stage();
+            // sync decides each new sandbox's pool with the same list the service has
+            case BROKER_POOLS -> new PoolAssignment(settings.pools()).toJson();
             case CSP_API_TOKEN, NIOSXAAS_EMAIL, NIOSXAAS_PASSWORD -> null; // secrets, see jobsSecrets
             case TASK_TOKEN, EXECUTION_ARN -> null; // per execution: JobStateMachine's container overrides
           };
@@ -233,7 +244,8 @@ public final class SandboxBrokerStack extends Stack {
     return result;
   }
 
-  private Map<String, String> serviceEnvironment(String stage, BrokerTable table, Map<JobName, IStateMachine> machines) {
+  private Map<String, String> serviceEnvironment(
+      BrokerSettings settings, BrokerTable table, Map<JobName, IStateMachine> machines) {
     Map<String, String> env = new LinkedHashMap<>();
     for (ServiceEnvironment v : ServiceEnvironment.values()) {
       String value =
@@ -244,12 +256,16 @@ public final class SandboxBrokerStack extends Stack {
             // unset: the SDK's regional default is right in AWS; the override is for DynamoDB Local
             case DYNAMODB_ENDPOINT -> null;
             case BROKER_JOBS_MODE -> "step-functions";
+            // the service refuses the demo provider on a real table (the jobs-runner talks to CSP)
+            case BROKER_JOBS_PROVIDER -> "none";
             case SYNC_STATE_MACHINE_ARN -> machines.get(JobName.SYNC).getStateMachineArn();
             case CLEANUP_STATE_MACHINE_ARN -> machines.get(JobName.CLEANUP).getStateMachineArn();
             case EXPIRY_STATE_MACHINE_ARN -> machines.get(JobName.EXPIRY).getStateMachineArn();
-            // the Stage dimension of the service's metrics: Monitoring's alarms select on it
-            case BROKER_STAGE -> stage;
             case BROKER_API_TOKEN, BROKER_ADMIN_TOKEN -> null; // secrets, see serviceSecrets
+            // the Stage dimension of every service metric: Monitoring's alarms, the per-pool ones
+            // included, select on it
+            case BROKER_STAGE -> settings.stage();
+            case BROKER_POOLS -> new PoolAssignment(settings.pools()).toJson();
           };
       if (value != null) {
         env.put(v.name(), value);

@@ -39,6 +39,8 @@ class AlarmTemplateTest {
         List.of(
             p + "api-tasks-below-desired", p + "api-unhealthy-targets", p + "scheduler-target-errors",
             p + "emf-validation-errors", p + "status-index-throttles"));
+    // lifecycle events' delivery (LifecycleEvents)
+    expected.addAll(List.of(p + "events-pipe-failures", p + "events-dlq-not-empty"));
     // issue #15: the blue/green rollback alarms (ECS watches them; they notify nobody)
     expected.addAll(List.of(p + "api-deploy-5xx", p + "api-deploy-latency-p99"));
     assertThat(alarmsByName().keySet()).containsExactlyInAnyOrderElementsOf(expected);

@@ -77,14 +77,36 @@ class OperationsAlarmsTemplateTest {
     assertThat(cluster.get("ClusterSettings").toString()).contains("containerInsights");
   }
 
+  /**
+   * Blue/green swaps production between the two target groups on every deployment (ALB and API
+   * Gateway ingress alike: the VPC link reaches the same, internal, ALB), so the alarm reads both.
+   */
   @Test
-  void unhealthyTargetsReadsTheTargetGroupsUnhealthyHostCount() {
+  void unhealthyTargetsReadsTheUnhealthyHostCountOfBothBlueGreenTargetGroups() {
     JsonNode a = alarm("api-unhealthy-targets");
-    assertThat(a.get("Namespace").asText()).isEqualTo("AWS/ApplicationELB");
-    assertThat(a.get("MetricName").asText()).isEqualTo("UnHealthyHostCount");
-    assertThat(a.get("Dimensions").toString()).contains("TargetGroup").contains("LoadBalancer");
+    Map<String, String> metrics = metrics(a);
+    assertThat(metrics).hasSize(2);
+    assertThat(metrics.values())
+        .allSatisfy(m -> assertThat(m).startsWith("AWS/ApplicationELB/UnHealthyHostCount").contains("TargetGroup").contains("LoadBalancer"));
+    List<String> targetGroups = new ArrayList<>(broker.resources("AWS::ElasticLoadBalancingV2::TargetGroup").keySet());
+    assertThat(targetGroups).hasSize(2);
+    for (String id : targetGroups) {
+      assertThat(metrics.values()).as(id).anySatisfy(m -> assertThat(m).contains(id));
+    }
     notifiesTheTopic("unhealthy targets", a);
     namesAnExistingRunbook("unhealthy targets", a.get("AlarmDescription").asText(), OperationsAlarms.RUNBOOK_UNHEALTHY_TARGETS);
+  }
+
+  @Test
+  void withApiGatewayIngressTheUnhealthyTargetsAlarmStillReadsBothTargetGroups() {
+    StageSynth s = StageSynth.of("stage", "gw", "ingress", "apigateway");
+    JsonNode a = s.resources("AWS::CloudWatch::Alarm").values().stream()
+        .map(x -> x.get("Properties"))
+        .filter(x -> x.get("AlarmName").asText().endsWith("-api-unhealthy-targets"))
+        .findFirst().orElseThrow();
+    assertThat(metrics(a).values()).hasSize(2)
+        .allSatisfy(m -> assertThat(m).startsWith("AWS/ApplicationELB/UnHealthyHostCount"));
+    assertThat(s.resources("AWS::ElasticLoadBalancingV2::TargetGroup")).hasSize(2);
   }
 
   @Test

@@ -143,7 +143,7 @@ class StateMachineLocalTest {
     String table = freshTable();
     Map<String, String> broken = jobEnvironment(table);
     broken.remove(JobsEnvironment.TABLE_NAME.name());
-    JsonNode result = execute(job, SynthesizedBroker.get().writeDefinition(job), broken, jobEnvironment(table));
+    JsonNode result = executeAndRedrive(job, SynthesizedBroker.get().writeDefinition(job), broken, jobEnvironment(table));
     assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("FAILED");
     assertThat(result.get("error").asText()).isEqualTo("InvalidConfig");
     assertThat(result.get("attempts")).hasSize(1);
@@ -185,12 +185,65 @@ class StateMachineLocalTest {
     Path file = dir.resolve("caught.asl.json");
     Files.writeString(file, SynthesizedBroker.JSON.writeValueAsString(asl));
 
-    JsonNode result = execute(JobName.SYNC, file, broken, jobEnvironment(table));
+    JsonNode result = executeAndRedrive(JobName.SYNC, file, broken, jobEnvironment(table));
     assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("FAILED");
     JsonNode redrive = result.get("redrive");
     assertThat(redrive.get("failedState").asText()).isEqualTo("JobFailed");
     assertThat(redrive.get("status").asText()).as(redrive.toString()).isEqualTo("FAILED");
     assertThat(redrive.get("attempts")).isEmpty();
+  }
+
+  /**
+   * A wedged job (the CSP stub accepts the listing and never answers; the runner's per-call
+   * deadline is longer than the heartbeat timeout) ends in States.HeartbeatTimeout: the real runner
+   * heartbeats only while it completes steps. Each timed-out runner then stops by itself (exit 1,
+   * lock released) instead of holding the job's lock, so every retry really runs (none is
+   * "skipped" and reported as a success), and the execution ends failed. Before the
+   * fix the runner heartbeated on a timer whatever it did: no heartbeat timeout ever came.
+   */
+  @org.junit.jupiter.api.Test
+  @Timeout(400)
+  void aWedgedUpstreamEndsInAHeartbeatTimeoutAndEachRunnerStopsAndFreesTheLock() throws IOException {
+    String table = freshTable();
+    Map<String, String> env = jobEnvironment(table);
+    env.put(JobsEnvironment.PROVIDER.name(), "csp");
+    env.put(JobsEnvironment.CSP_API_TOKEN.name(), "local-token");
+    env.put(JobsEnvironment.CSP_TIMEOUT_SECONDS.name(), "120"); // one call outlives the heartbeat timeout
+    env.put(JobsEnvironment.SFN_HEARTBEAT_SECONDS.name(), "1");
+    env.put(JobsEnvironment.JOB_LOCK_TTL_SECONDS.name(), "2");
+    env.put(JobsEnvironment.JOB_STALL_SECONDS.name(), "8");
+    long start = System.nanoTime();
+    JsonNode result = execute(JobName.SYNC, env, Map.of("CSP_STALL", "1", "HEARTBEAT_TIMEOUT_SECONDS", "5"));
+    long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+
+    assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("FAILED");
+    assertThat(result.get("error").asText()).isEqualTo("States.HeartbeatTimeout");
+    // the first attempt and the state machine's three retries of a heartbeat timeout
+    assertThat(result.get("attempts")).hasSize(4);
+    for (JsonNode attempt : result.get("attempts")) {
+      assertThat(attempt.get("error").asText()).as(attempt.toString()).isEqualTo("States.HeartbeatTimeout");
+      // one heartbeat as it started, then silence while nothing moved
+      assertThat(attempt.get("heartbeats").asInt()).as(attempt.toString()).isEqualTo(1);
+      // the runner stopped by itself after the timeout: exit 1, a failed report saying why
+      assertThat(attempt.get("exitCode").asInt()).as(attempt.toString()).isEqualTo(1);
+      assertThat(attempt.get("exitedAfterTimeoutMs").asLong()).as(attempt.toString()).isLessThan(30_000);
+      assertThat(attempt.get("report").get("outcome").asText()).isEqualTo("failed");
+      assertThat(attempt.get("report").get("detail").asText()).contains("no progress");
+    }
+    // every attempt reached the upstream: none was skipped behind a wedged run's lock
+    assertThat(result.get("cspRequests").asInt()).isGreaterThanOrEqualTo(4);
+    // the execution itself fails (no Catch, no notify state): its one notification comes from the
+    // failed-execution rule (OperationsAlarmsTemplateTest), so nothing is published from in here
+    assertThat(result.get("entered").toString()).isEqualTo("[\"" + JobStateMachine.RUN_STATE + "\"]");
+    assertThat(result.get("notifications")).isEmpty();
+    // and the last runner left the lock free
+    var lock =
+        client.scan(b -> b.tableName(table)).items().stream()
+            .filter(i -> i.get(TableContract.PARTITION_KEY).s().startsWith(TableContract.JOB_PK_PREFIX))
+            .filter(i -> i.get(TableContract.SORT_KEY).s().equals("LOCK"))
+            .toList();
+    assertThat(lock).as("lock items left").isEmpty();
+    System.out.printf("wedged sync: 4 heartbeat timeouts, execution FAILED in %d s%n", seconds);
   }
 
   private static String freshTable() {
@@ -220,32 +273,36 @@ class StateMachineLocalTest {
 
   private static JsonNode execute(JobName job, Map<String, String> jobEnv, String failFirst, String cspFailFirst)
       throws IOException {
-    return execute(job, SynthesizedBroker.get().writeDefinition(job), jobEnv, failFirst, cspFailFirst, null);
+    Map<String, String> harness = new HashMap<>();
+    if (failFirst != null) {
+      harness.put("FAIL_FIRST", failFirst);
+    }
+    if (cspFailFirst != null) {
+      harness.put("CSP_FAIL_FIRST", cspFailFirst);
+    }
+    return execute(job, jobEnv, harness);
+  }
+
+  private static JsonNode execute(JobName job, Map<String, String> jobEnv, Map<String, String> harness)
+      throws IOException {
+    return execute(job, SynthesizedBroker.get().writeDefinition(job), jobEnv, harness);
   }
 
   /** Runs {@code asl}; when it fails, redrives it with the task environment {@code redriveEnv}. */
-  private static JsonNode execute(JobName job, Path asl, Map<String, String> jobEnv, Map<String, String> redriveEnv)
+  private static JsonNode executeAndRedrive(JobName job, Path asl, Map<String, String> jobEnv, Map<String, String> redriveEnv)
       throws IOException {
-    return execute(job, asl, jobEnv, null, null, redriveEnv);
+    return execute(
+        job, asl, jobEnv, Map.of("REDRIVE_JOB_ENV", SynthesizedBroker.JSON.writeValueAsString(redriveEnv)));
   }
 
-  private static JsonNode execute(
-      JobName job, Path asl, Map<String, String> jobEnv, String failFirst, String cspFailFirst,
-      Map<String, String> redriveEnv) throws IOException {
-    Map<String, String> env = new HashMap<>();
+  /** Runs {@code asl} with the harness settings of run-sfn.mjs ({@code FAIL_FIRST}, {@code CSP_STALL}, ...). */
+  private static JsonNode execute(JobName job, Path asl, Map<String, String> jobEnv, Map<String, String> harness)
+      throws IOException {
+    Map<String, String> env = new HashMap<>(harness);
     env.put("JOBS_CLASSPATH", System.getProperty("java.class.path"));
     env.put("JOBS_MAIN", JOBS_MAIN);
     env.put("JOB_ENV", SynthesizedBroker.JSON.writeValueAsString(jobEnv));
     env.put("STATE_MACHINE_NAME", "sandbox-broker-dev-" + job.wireName());
-    if (failFirst != null) {
-      env.put("FAIL_FIRST", failFirst);
-    }
-    if (cspFailFirst != null) {
-      env.put("CSP_FAIL_FIRST", cspFailFirst);
-    }
-    if (redriveEnv != null) {
-      env.put("REDRIVE_JOB_ENV", SynthesizedBroker.JSON.writeValueAsString(redriveEnv));
-    }
     NodeTool run = NodeTool.run(env, "src/test/node/run-sfn.mjs", asl.toString(), "{\"job\":\"" + job.wireName() + "\"}");
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     String[] lines = run.stdout().strip().split("\n");

@@ -35,19 +35,40 @@ final class SynthesizedBroker {
   final Path outdir;
 
   private SynthesizedBroker(int natGateways) {
+    this(natGateways, java.util.List.of());
+  }
+
+  private static SynthesizedBroker withPools;
+
+  /** Synthesized with configured pools (issue 12: one low-water alarm per pool). */
+  static synchronized SynthesizedBroker withPools() {
+    if (withPools == null) {
+      withPools =
+          new SynthesizedBroker(
+              1,
+              java.util.List.of(
+                  new com.sandboxbroker.core.pool.PoolDefinition("adventure", "lab-adventure-", 5, 1),
+                  new com.sandboxbroker.core.pool.PoolDefinition("dns-basics", "lab-dns-basics-", 2, 2),
+                  new com.sandboxbroker.core.pool.PoolDefinition("unwatched", "lab-misc-", 0, 1)));
+    }
+    return withPools;
+  }
+
+  private SynthesizedBroker(int natGateways, java.util.List<com.sandboxbroker.core.pool.PoolDefinition> pools) {
     JsonNode cdkJson = read(MODULE_DIR.resolve("cdk.json"));
     Map<String, Object> context = new HashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = cdkJson.get("context").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       context.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
     }
-    this.outdir = MODULE_DIR.resolve("target/cdk.out-test-" + natGateways);
+    this.outdir = MODULE_DIR.resolve("target/cdk.out-test-" + natGateways + (pools.isEmpty() ? "" : "-pools"));
     App app = App.Builder.create().outdir(outdir.toString()).context(context).build();
     this.settings =
         BrokerSettings.defaults(
                 (String) context.get("stage"), (String) context.get("owner"),
                 (String) context.get("certificateArn"), REPO_ROOT)
-            .withNatGateways(natGateways);
+            .withNatGateways(natGateways)
+            .withPools(pools);
     Environment env =
         Environment.builder().account(Stages.DEV.account()).region(Stages.DEV.region()).build();
     this.stack = SandboxBrokerApp.compose(app, settings, env);

@@ -1,5 +1,9 @@
 package com.sandboxbroker.cdk;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,13 +32,26 @@ class TableTemplateTest {
     JsonNode props = table().get("Properties");
     assertThat(keySchema(props.get("KeySchema")))
         .containsExactly(Map.entry(TableContract.PARTITION_KEY, "HASH"), Map.entry(TableContract.SORT_KEY, "RANGE"));
-    assertThat(props.get("GlobalSecondaryIndexes")).hasSize(1);
+    assertThat(props.get("GlobalSecondaryIndexes")).hasSize(2);
     JsonNode index = props.get("GlobalSecondaryIndexes").get(0);
     assertThat(index.get("IndexName").asText()).isEqualTo(TableContract.STATUS_INDEX);
     assertThat(keySchema(index.get("KeySchema")))
         .containsExactly(
             Map.entry(TableContract.STATUS_INDEX_PARTITION_KEY, "HASH"), Map.entry(TableContract.STATUS_INDEX_SORT_KEY, "RANGE"));
     assertThat(index.get("Projection").get("ProjectionType").asText()).isEqualTo("ALL");
+  }
+
+  @Test
+  void poolIndexComesFromTheContract() {
+    JsonNode index = table().get("Properties").get("GlobalSecondaryIndexes").get(1);
+    assertThat(index.get("IndexName").asText()).isEqualTo(TableContract.POOL_INDEX);
+    assertThat(keySchema(index.get("KeySchema")))
+        .containsExactly(
+            Map.entry(TableContract.POOL_INDEX_PARTITION_KEY, "HASH"), Map.entry(TableContract.POOL_INDEX_SORT_KEY, "RANGE"));
+    assertThat(index.get("Projection").get("ProjectionType").asText()).isEqualTo("INCLUDE");
+    List<String> projected = new ArrayList<>();
+    index.get("Projection").get("NonKeyAttributes").forEach(a -> projected.add(a.asText()));
+    assertThat(projected).containsExactlyInAnyOrderElementsOf(TableContract.POOL_INDEX_PROJECTED);
   }
 
   @Test
@@ -65,6 +82,21 @@ class TableTemplateTest {
       Map<String, String> created = new TreeMap<>();
       local.attributeDefinitions().forEach(a -> created.put(a.attributeName(), a.attributeTypeAsString()));
       assertThat(synthesized).isEqualTo(created);
+      // and the same indexes: names, keys, projections
+      Map<String, String> localIndexes = new TreeMap<>();
+      local.globalSecondaryIndexes().forEach(i -> localIndexes.put(i.indexName(),
+          i.keySchema().toString() + i.projection().projectionTypeAsString() + new TreeSet<>(i.projection().nonKeyAttributes())));
+      Map<String, String> synthesizedIndexes = new TreeMap<>();
+      table().get("Properties").get("GlobalSecondaryIndexes").forEach(i -> {
+        List<software.amazon.awssdk.services.dynamodb.model.KeySchemaElement> keys = new ArrayList<>();
+        i.get("KeySchema").forEach(k -> keys.add(software.amazon.awssdk.services.dynamodb.model.KeySchemaElement.builder()
+            .attributeName(k.get("AttributeName").asText()).keyType(k.get("KeyType").asText()).build()));
+        TreeSet<String> nonKey = new TreeSet<>();
+        i.get("Projection").path("NonKeyAttributes").forEach(a -> nonKey.add(a.asText()));
+        synthesizedIndexes.put(i.get("IndexName").asText(),
+            keys.toString() + i.get("Projection").get("ProjectionType").asText() + nonKey);
+      });
+      assertThat(synthesizedIndexes).isEqualTo(localIndexes);
     }
   }
 

@@ -1,6 +1,7 @@
 package com.sandboxbroker.jobs;
 
 import com.sandboxbroker.core.contract.JobName;
+import com.sandboxbroker.core.contract.MetricContract;
 import com.sandboxbroker.core.job.JobLauncher;
 import com.sandboxbroker.core.job.JobRun;
 import com.sandboxbroker.core.metrics.EmfStream;
@@ -25,10 +26,10 @@ import software.amazon.cloudwatchlogs.emf.model.Unit;
  * </ul>
  */
 final class JobRunMetrics {
-  static final String JOB_OUTCOME = "JobOutcome";
-  static final String JOB_DURATION = "JobDuration";
-  static final String JOB = "Job";
-  static final String OUTCOME = "Outcome";
+  static final String JOB_OUTCOME = MetricContract.JOB_OUTCOME;
+  static final String JOB_DURATION = MetricContract.JOB_DURATION;
+  static final String JOB = MetricContract.JOB;
+  static final String OUTCOME = MetricContract.OUTCOME;
 
   private final EmfStream emf;
   private final String stage;

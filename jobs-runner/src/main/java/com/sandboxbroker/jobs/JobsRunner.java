@@ -31,8 +31,18 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import com.sandboxbroker.core.job.RunWatch;
+import com.sandboxbroker.core.store.SandboxStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -54,6 +64,11 @@ public final class JobsRunner {
   static final int EXIT_UPSTREAM_UNAVAILABLE = 3;
 
   private static final Logger LOG = LoggerFactory.getLogger(JobsRunner.class);
+  /** How often the stall watch looks; fine enough for limits of seconds (tests) to minutes. */
+  private static final long STALL_CHECK_MILLIS = 500;
+  private static final long AWAIT_POLL_MILLIS = 200;
+  /** A stopped job's moment to return by itself (its upstream calls abort on the interrupt). */
+  private static final long STOP_GRACE_MILLIS = 5_000;
 
   private JobsRunner() {}
 
@@ -109,25 +124,56 @@ public final class JobsRunner {
             });
     AwsClientFactory aws = new AwsClientFactory(settings.region());
     Optional<TaskTokenReporter> reporter = Optional.empty();
+    String runId = UUID.randomUUID().toString();
+    RunProgress progress = new RunProgress();
+    // why this run must stop early (the task token is no longer valid, or no step for too long)
+    AtomicReference<String> stopReason = new AtomicReference<>();
+    ExecutorService jobThread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "jobs-runner-job");
+              t.setDaemon(true); // a job wedged past its stop must not keep the process alive
+              return t;
+            });
     try (DynamoDbClient dynamo = aws.dynamoDb(settings.dynamoDbEndpoint());
         SfnClient sfn = settings.taskToken().isPresent() ? aws.stepFunctions(settings.sfnEndpoint()) : null) {
       if (sfn != null) {
         reporter = Optional.of(new TaskTokenReporter(sfn, settings.taskToken().get()));
-        reporter.get().startHeartbeats(scheduler, settings.heartbeatPeriod());
+        reporter.get().startHeartbeats(
+            scheduler, settings.heartbeatPeriod(), progress::steps,
+            () -> stopReason.compareAndSet(null, "stopped: the task token is no longer valid (Step Functions ended the task)"));
       }
-      DynamoDbSandboxStore store = new DynamoDbSandboxStore(dynamo, settings.tableName());
+      long stallNanos = settings.stallLimit().toNanos();
+      scheduler.scheduleAtFixedRate(
+          () -> {
+            if (progress.nanosSinceLastStep() > stallNanos) {
+              stopReason.compareAndSet(
+                  null, "stopped: no progress for " + settings.stallLimit().toSeconds() + " s (past the heartbeat timeout)");
+            }
+          },
+          STALL_CHECK_MILLIS, STALL_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+      DynamoDbSandboxStore store = new DynamoDbSandboxStore(dynamo, settings.tableName(), settings.pools());
       if (settings.createTable()) {
         store.createTableIfMissing();
       }
+      DynamoDbJobStore jobStore = new DynamoDbJobStore(dynamo, settings.tableName());
       JobLauncher launcher =
           new JobLauncher(
-              new DynamoDbJobStore(dynamo, settings.tableName()),
+              jobStore,
               clock,
-              () -> UUID.randomUUID().toString(),
+              () -> runId,
               settings.lockTtl(),
               settings.runRetention(),
               scheduler);
-      JobRun run = launcher.launch(job(settings, store, clock), executionArn);
+      Job work = job(settings, progressReporting(store, progress::step), clock, progress::step);
+      RunWatch watch = new RunWatch(() -> stopReason.get() != null, progress::step, true);
+      Future<JobRun> running = jobThread.submit(() -> launcher.launch(work, executionArn, watch));
+      JobRun run = await(running, stopReason);
+      if (stopReason.get() != null) {
+        return stopped(
+            settings, jobStore, runId, running, run, stopReason.get(), startedMillis, executionArn, clock, out, reporter,
+            metrics);
+      }
       String report = JobReport.toJson(run);
       out.println(report);
       out.flush();
@@ -153,6 +199,7 @@ public final class JobsRunner {
       reporter.ifPresent(r -> tell(r, failed, report));
       return EXIT_FAILED;
     } finally {
+      jobThread.shutdownNow();
       scheduler.shutdownNow();
     }
   }
@@ -166,15 +213,101 @@ public final class JobsRunner {
     }
   }
 
-  private static Job job(RunnerSettings settings, DynamoDbSandboxStore store, Clock clock) {
+  /** The finished run, or null as soon as the run is asked to stop. */
+  private static JobRun await(Future<JobRun> running, AtomicReference<String> stopReason) {
+    while (true) {
+      try {
+        return running.get(AWAIT_POLL_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        if (stopReason.get() != null) {
+          return null;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stopReason.compareAndSet(null, "stopped: interrupted");
+        return null;
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      }
+    }
+  }
+
+  /**
+   * A run that must stop: the job is interrupted (its upstream calls abort at once) and given a
+   * moment to return; the lock is released either way (a conditional delete on this run's id: a
+   * no-op if the launcher already did it or another run holds it now), and the run ends failed,
+   * exit 1. Step Functions is told only while the token is still valid.
+   */
+  private static int stopped(
+      RunnerSettings settings, DynamoDbJobStore jobStore, String runId, Future<JobRun> running, JobRun finished,
+      String reason, long startedMillis, String executionArn, Clock clock, PrintStream out,
+      Optional<TaskTokenReporter> reporter, JobRunMetrics metrics) {
+    LOG.error("{} run {}: {}", settings.job().wireName(), runId, reason);
+    JobRun run = finished;
+    if (run == null) {
+      running.cancel(true);
+      try {
+        run = running.get(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
+        // still wedged (or gone): the lock is released below all the same
+      }
+    }
+    try {
+      jobStore.unlock(settings.job(), runId);
+    } catch (RuntimeException e) {
+      LOG.warn("{} lock not released (it expires by itself): {}", settings.job().wireName(), e.getClass().getSimpleName());
+    }
+    JobRun result =
+        new JobRun(
+            settings.job(), runId, JobOutcome.FAILED, run == null ? Map.of() : run.counts(), startedMillis / 1000,
+            clock.millis() - startedMillis, executionArn, Optional.of(JobError.JOB_FAILED), reason);
+    if (run == null) {
+      try {
+        jobStore.recordRun(result, clock.millis() / 1000 + settings.runRetention().toSeconds());
+      } catch (RuntimeException e) {
+        LOG.warn("{} run record not written: {}", settings.job().wireName(), e.getClass().getSimpleName());
+      }
+    }
+    String report = JobReport.toJson(result);
+    out.println(report);
+    out.flush();
+    // a stopped run is a failed one for the JobOutcome alarms too
+    publish(() -> metrics.publish(result));
+    reporter.filter(r -> !r.tokenInvalid()).ifPresent(r -> tell(r, result, report));
+    return EXIT_FAILED;
+  }
+
+  /**
+   * Every answered call of the job's store is a step of the run. A dynamic proxy: the store port
+   * has some thirty methods and this is one concern, kept in the composition root.
+   */
+  private static SandboxStore progressReporting(SandboxStore store, Runnable step) {
+    return (SandboxStore)
+        Proxy.newProxyInstance(
+            SandboxStore.class.getClassLoader(),
+            new Class<?>[] {SandboxStore.class},
+            (proxy, method, args) -> {
+              try {
+                Object result = method.invoke(store, args);
+                step.run();
+                return result;
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+  }
+
+  private static Job job(RunnerSettings settings, SandboxStore store, Clock clock, Runnable step) {
     return switch (settings.job()) {
-      case SYNC -> new PoolSync(store, provider(settings), clock, settings.sync());
-      case CLEANUP -> new Cleanup(store, provider(settings), preDeleteHook(settings, clock), clock, settings.cleanup());
+      case SYNC -> new PoolSync(store, provider(settings, step), clock, settings.sync());
+      case CLEANUP -> new Cleanup(store, provider(settings, step), preDeleteHook(settings, clock, step), clock, settings.cleanup());
       case EXPIRY -> new Expiry(store, clock, settings.expiry());
     };
   }
 
-  private static SandboxProvider provider(RunnerSettings settings) {
+  private static SandboxProvider provider(RunnerSettings settings, Runnable step) {
     if (settings.provider() == RunnerSettings.ProviderKind.STATIC) {
       try (InputStream in = Files.newInputStream(settings.staticInventory().orElseThrow())) {
         return new StaticInventoryProvider(StaticInventoryProvider.readInventory(in));
@@ -182,18 +315,21 @@ public final class JobsRunner {
         throw new UncheckedIOException(e);
       }
     }
-    return new CspSandboxProvider(httpClient(), settings.csp().orElseThrow());
+    return new CspSandboxProvider(httpClient(step), settings.csp().orElseThrow());
   }
 
-  private static Optional<PreDeleteHook> preDeleteHook(RunnerSettings settings, Clock clock) {
-    return settings.niosXaas().map(n -> new NiosXaasCleanupHook(httpClient(), n, clock));
+  private static Optional<PreDeleteHook> preDeleteHook(RunnerSettings settings, Clock clock, Runnable step) {
+    return settings.niosXaas().map(n -> new NiosXaasCleanupHook(httpClient(step), n, clock));
   }
 
-  private static HttpClient httpClient() {
-    return HttpClient.newBuilder()
-        .connectTimeout(CspSettings.DEFAULT_CONNECT_TIMEOUT)
-        .followRedirects(HttpClient.Redirect.NEVER) // never replay the token to another host
-        .build();
+  /** Every upstream response is a step of the run (heartbeats and the stall watch count them). */
+  private static HttpClient httpClient(Runnable step) {
+    return new ProgressReportingHttpClient(
+        HttpClient.newBuilder()
+            .connectTimeout(CspSettings.DEFAULT_CONNECT_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER) // never replay the token to another host
+            .build(),
+        step);
   }
 
   private static void tell(TaskTokenReporter reporter, JobRun run, String report) {
@@ -241,8 +377,11 @@ public final class JobsRunner {
         .append("            1 failed\n")
         .append("            2 invalid configuration\n")
         .append("            3 upstream unavailable\n\n")
-        .append("With TASK_TOKEN set: SendTaskHeartbeat every SFN_HEARTBEAT_SECONDS, then SendTaskSuccess\n")
-        .append("(output: the report) or SendTaskFailure (error: UpstreamUnavailable | JobFailed | InvalidConfig).\n\n")
+        .append("With TASK_TOKEN set: SendTaskHeartbeat every SFN_HEARTBEAT_SECONDS while the job completes steps\n")
+        .append("(none while it makes no progress, so a wedged job ends in the state's heartbeat timeout), then\n")
+        .append("SendTaskSuccess (output: the report) or SendTaskFailure (error: UpstreamUnavailable | JobFailed |\n")
+        .append("InvalidConfig). A token Step Functions no longer accepts, or no step for JOB_STALL_SECONDS, stops\n")
+        .append("the run: lock released, exit 1.\n\n")
         .append("environment:\n");
     Arrays.stream(JobsEnvironment.values())
         .forEach(

@@ -34,11 +34,14 @@ record RunnerSettings(
     String executionArn,
     Optional<URI> sfnEndpoint,
     Duration heartbeatPeriod,
+    Duration stallLimit,
     Duration lockTtl,
     Duration runRetention,
     SyncPolicy sync,
     CleanupPolicy cleanup,
-    ExpiryPolicy expiry) {
+    ExpiryPolicy expiry,
+    // which pool a sandbox sync inserts joins (BROKER_POOLS, the service's pools setting as JSON)
+    com.sandboxbroker.core.pool.PoolAssignment pools) {
 
   enum ProviderKind {
     CSP,
@@ -50,6 +53,11 @@ record RunnerSettings(
   /** Four heartbeats' worth: a crashed run blocks its job for at most two minutes. */
   static final Duration DEFAULT_LOCK_TTL = Duration.ofSeconds(120);
   static final Duration DEFAULT_RUN_RETENTION = Duration.ofDays(30);
+  /**
+   * The CDK app's default heartbeat timeout (5 min) plus 30 s: Step Functions times a wedged run
+   * out first; the run then stops instead of idling until the task timeout.
+   */
+  static final Duration DEFAULT_STALL_LIMIT = Duration.ofSeconds(330);
 
   /** Never prints secrets (the nested settings redact theirs; the task token is a capability). */
   @Override
@@ -81,14 +89,14 @@ record RunnerSettings(
       csp =
           Optional.of(
               new CspSettings(
-                  r.uri(CSP_BASE_URL).orElse(CspSettings.DEFAULT_BASE_URL),
+                  r.upstreamUri(CSP_BASE_URL).orElse(CspSettings.DEFAULT_BASE_URL),
                   token,
                   r.seconds(CSP_TIMEOUT_SECONDS, CspSettings.DEFAULT_REQUEST_TIMEOUT),
                   CspSettings.DEFAULT_PAGE_SIZE));
     }
     Optional<NiosXaasSettings> nios = Optional.empty();
     if (job == JobName.CLEANUP && r.bool(NIOSXAAS_ENABLED)) {
-      URI base = r.uri(NIOSXAAS_BASE_URL).orElseThrow(
+      URI base = r.upstreamUri(NIOSXAAS_BASE_URL).orElseThrow(
           () -> new InvalidConfigException(NIOSXAAS_BASE_URL.name() + " is required when NIOSXaaS is enabled"));
       String email = r.optional(NIOSXAAS_EMAIL).orElseThrow(
           () -> new InvalidConfigException(NIOSXAAS_EMAIL.name() + " is required when NIOSXaaS is enabled"));
@@ -112,6 +120,10 @@ record RunnerSettings(
       throw new InvalidConfigException(
           JOB_LOCK_TTL_SECONDS.name() + " and " + SFN_HEARTBEAT_SECONDS.name() + " must be >= 1");
     }
+    Duration stall = r.seconds(JOB_STALL_SECONDS, DEFAULT_STALL_LIMIT);
+    if (stall.compareTo(heartbeat) <= 0) {
+      throw new InvalidConfigException(JOB_STALL_SECONDS.name() + " must exceed " + SFN_HEARTBEAT_SECONDS.name());
+    }
     try {
       return new RunnerSettings(
           job,
@@ -127,6 +139,7 @@ record RunnerSettings(
           r.optional(EXECUTION_ARN).orElse(""),
           r.uri(SFN_ENDPOINT),
           heartbeat,
+          stall,
           lockTtl,
           r.days(JOB_RUN_RETENTION_DAYS, DEFAULT_RUN_RETENTION),
           new SyncPolicy(
@@ -140,7 +153,8 @@ record RunnerSettings(
               r.integer(CLEANUP_MAX_ITEMS, CleanupPolicy.DEFAULT_MAX_ITEMS),
               r.days(DELETED_RETENTION_DAYS, CleanupPolicy.DEFAULT_DELETED_RETENTION),
               CleanupPolicy.DEFAULT_BREAKER_MINIMUM_CALLS),
-          new ExpiryPolicy(r.hours(STALE_GRACE_HOURS, ExpiryPolicy.DEFAULT_STALE_GRACE)));
+          new ExpiryPolicy(r.hours(STALE_GRACE_HOURS, ExpiryPolicy.DEFAULT_STALE_GRACE)),
+          com.sandboxbroker.core.pool.PoolAssignment.fromJson(r.optional(BROKER_POOLS).orElse("")));
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(e.getMessage()); // the policies' range checks
     }
@@ -180,6 +194,28 @@ record RunnerSettings(
           throw new InvalidConfigException(v.name() + " must be an absolute URL");
         }
       });
+    }
+
+    /**
+     * An upstream base URL: {@code https} only, since every request carries the CSP token or the
+     * NIOSXaaS credentials. Plain {@code http} is accepted for a loopback host alone (the tests'
+     * stubs, a local tunnel): the bytes never leave the machine, so TLS would protect nothing, and
+     * no deployed value can be one (the CDK app sets the public https URLs).
+     */
+    Optional<URI> upstreamUri(JobsEnvironment v) {
+      return uri(v).map(u -> {
+        String scheme = u.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (scheme.equals("https") || (scheme.equals("http") && isLoopback(u.getHost()))) {
+          return u;
+        }
+        throw new InvalidConfigException(
+            v.name() + " must be an https:// URL (http:// only for a loopback host such as 127.0.0.1)");
+      });
+    }
+
+    private static boolean isLoopback(String host) {
+      String h = host.toLowerCase(java.util.Locale.ROOT);
+      return h.equals("localhost") || h.equals("[::1]") || h.matches("127(\\.\\d{1,3}){3}");
     }
 
     long positive(JobsEnvironment v, long fallback) {

@@ -28,6 +28,7 @@ import com.sandboxbroker.service.auth.BearerAuthFilter;
 import com.sandboxbroker.service.auth.TokenRegistry;
 import com.sandboxbroker.service.auth.RunTimeTokens;
 import com.sandboxbroker.service.api.IssueTokenRequest;
+import com.sandboxbroker.service.resources.PoolResource;
 import com.sandboxbroker.service.resources.TokenResource;
 import com.sandboxbroker.core.token.TokenStore;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbTokenStore;
@@ -44,10 +45,15 @@ import com.sandboxbroker.service.http.RequestIdFilter;
 import com.sandboxbroker.service.http.SecurityHeadersFilter;
 import com.sandboxbroker.service.metrics.DynamoDbRequestMetrics;
 import com.sandboxbroker.service.resources.AllocationResource;
+import com.sandboxbroker.service.resources.EventFeedResource;
+import com.sandboxbroker.service.events.LocalEventFeed;
+import com.sandboxbroker.service.resources.LeaseExtensionResource;
+import com.sandboxbroker.core.allocation.LeaseExtender;
 import com.sandboxbroker.service.docs.ApiDocsResource;
 import com.sandboxbroker.service.docs.OpenApiDocument;
 import com.sandboxbroker.service.health.DynamoDbHealthCheck;
 import com.sandboxbroker.service.http.CorsFilter;
+import com.sandboxbroker.service.http.EntityAnnotationsInterceptor;
 import com.sandboxbroker.service.http.ErrorBodyFilter;
 import com.sandboxbroker.service.http.RequestBodyLimitFilter;
 import com.sandboxbroker.service.metrics.BrokerMetrics;
@@ -120,7 +126,10 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     // every DynamoDB request counted per operation (dynamodb.requests.*), for cost per allocation
     DynamoDbClient dynamo =
         config.dynamoDb().build(environment.lifecycle(), new DynamoDbRequestMetrics(environment.metrics()));
-    SandboxStore store = new DynamoDbSandboxStore(dynamo, config.dynamoDb().tableName());
+    com.sandboxbroker.core.pool.PoolAssignment poolAssignment = config.poolAssignment();
+    SandboxStore store = new DynamoDbSandboxStore(dynamo, config.dynamoDb().tableName(), poolAssignment);
+    com.sandboxbroker.core.pool.PoolStore poolStore =
+        new com.sandboxbroker.core.store.dynamodb.DynamoDbPoolStore(dynamo, config.dynamoDb().tableName(), poolAssignment);
     if (config.dynamoDb().createTable()) {
       store.createTableIfMissing();
     }
@@ -141,16 +150,24 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
 
     // metrics first: the allocator reports lost claims to them
     BrokerMetrics metrics = new BrokerMetrics(environment.metrics());
+    // one refresher for the whole service: the holder of the pool-counts job lock counts
+    Duration poolRefresh = Duration.ofSeconds(config.poolGaugeRefreshSeconds());
     PoolCounts poolCounts =
-        new PoolCounts(store, Duration.ofSeconds(config.poolGaugeRefreshSeconds()), environment.metrics());
+        new PoolCounts(
+            new com.sandboxbroker.core.pool.PoolCountRefresher(
+                poolStore, new DynamoDbJobStore(dynamo, config.dynamoDb().tableName()), clock,
+                "service-" + UUID.randomUUID(), poolRefresh,
+                Duration.ofMinutes(config.poolBackfillIntervalMinutes())),
+            poolRefresh,
+            environment.metrics());
     environment.lifecycle().manage(poolCounts);
     if (!localMode && config.emfMetricsIntervalSeconds() > 0) {
       // deployed: stdout goes to CloudWatch Logs, which turns these lines into the alarms' metrics
       EmfMetricsReporter emf =
           new EmfMetricsReporter(
+              // the Stage dimension (BROKER_STAGE through config.yml); the per-pool lines come from
+              // the same refresher the Prometheus gauges read
               config.metricsStage(), poolCounts,
-              // one unnamed pool until pools exist: no Pool-dimensioned gauges yet
-              java.util.Map::of,
               Duration.ofSeconds(config.emfMetricsIntervalSeconds()), clock, System.out);
       metrics.exportLatencyTo(emf);
       environment.lifecycle().manage(emf);
@@ -176,16 +193,23 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     jersey.register(new SdkExceptionMapper());
     jersey.register(new UnexpectedExceptionMapper());
     jersey.register(new AllocationResource(allocator));
+    jersey.register(
+        new LeaseExtensionResource(
+            new LeaseExtender(allocator, store, clock), config.allocation().build(), config.allocation().maxLease()));
     jersey.register(new ApiEventFilter(metrics));
+    jersey.register(new EntityAnnotationsInterceptor());
     jersey.register(new AdminResource(store, clock, metrics));
     jersey.register(new TokenResource(tokenStore, clock));
+    jersey.register(new PoolResource(poolStore));
     if (config.rateLimit().enabled()) {
       jersey.register(new RateLimitFilter(config.rateLimit().build()));
     }
     jersey.register(
         new ApiDocsResource(
-            basePath, OpenApiDocument.json(basePath, Set.of(AllocationResource.class, AdminResource.class, JobResource.class, TokenResource.class))));
+            basePath, OpenApiDocument.json(basePath, Set.of(AllocationResource.class, AdminResource.class, JobResource.class, TokenResource.class,
+                PoolResource.class, LeaseExtensionResource.class, EventFeedResource.class))));
     jersey.register(new DashboardResource());
+    jersey.register(new EventFeedResource(localEventFeed(config, localMode, dynamo, environment)));
 
     JobsFactory jobsConfig = config.jobs();
     JobStore jobStore = new DynamoDbJobStore(dynamo, config.dynamoDb().tableName());
@@ -247,7 +271,7 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     // over /metrics, the path scrapers use by default
     environment
         .admin()
-        .addServlet("prometheus", new PrometheusMetricsServlet(metrics.prometheusRegistry()))
+        .addServlet("prometheus", new PrometheusMetricsServlet(prometheusWithPools(metrics, poolCounts)))
         .addMapping("/metrics");
     environment.getApplicationContext().setErrorHandler(new JsonErrorHandler());
     environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonErrorHandler.ServerLevel()));
@@ -255,6 +279,31 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     servlets.addServlet("healthz", new HealthServlets.Liveness(json, clock)).addMapping("/healthz");
     servlets.addServlet("readyz", new HealthServlets.Readiness(json, store, clock)).addMapping("/readyz");
     servlets.addServlet("not-found", new HealthServlets.NotFound(json)).addMapping("/");
+  }
+
+  /** The broker's Prometheus registry plus the per-pool gauges ({@code broker_pool_<status>{pool}}). */
+  private static io.prometheus.metrics.model.registry.PrometheusRegistry prometheusWithPools(
+      BrokerMetrics metrics, PoolCounts poolCounts) {
+    var registry = metrics.prometheusRegistry();
+    registry.register(poolCounts);
+    return registry;
+  }
+
+  /** Local mode: lifecycle events read from the table's stream (deployed, a Pipe does it). */
+  private static Optional<LocalEventFeed> localEventFeed(
+      BrokerConfiguration config, boolean localMode, DynamoDbClient dynamo, Environment environment) {
+    if (!config.events().localFeed(localMode)) {
+      return Optional.empty();
+    }
+    LocalEventFeed feed =
+        new LocalEventFeed(
+            dynamo,
+            config.dynamoDb().buildStreams(environment.lifecycle()),
+            config.dynamoDb().tableName(),
+            config.events().maxEvents(),
+            config.events().pollMillis());
+    environment.lifecycle().manage(feed);
+    return Optional.of(feed);
   }
 
   /** Local mode only: the generated tokens go to the console once, never through the logger. */

@@ -79,6 +79,39 @@ public final class BrokerConfiguration extends Configuration {
     return jobs;
   }
 
+  // ---- pools (issue 12) ----
+
+  /** Configured pools; a sandbox no prefix matches is pooled by its name without trailing digits. */
+  @JsonProperty @Valid @NotNull private java.util.List<com.sandboxbroker.service.config.PoolSettings> pools =
+      new java.util.ArrayList<>();
+
+  /** How often the pool refresher re-reads every status partition for items without a pool. */
+  @JsonProperty @jakarta.validation.constraints.Min(1) private int poolBackfillIntervalMinutes = 360;
+
+  public com.sandboxbroker.core.pool.PoolAssignment poolAssignment() {
+    return new com.sandboxbroker.core.pool.PoolAssignment(
+        pools.stream().map(com.sandboxbroker.service.config.PoolSettings::toDefinition).toList());
+  }
+
+  public int poolBackfillIntervalMinutes() {
+    return poolBackfillIntervalMinutes;
+  }
+
+  /**
+   * The demo provider's sync would import the demo pool into a real table, and its cleanup would
+   * record real accounts {@code deleted} without deleting them upstream (they would leak): it runs
+   * only on a table that cannot be a production one.
+   */
+  @io.dropwizard.validation.ValidationMethod(
+      message =
+          "jobs.inProcessProvider=demo (the demo pool's sync and cleanup) must not run on"
+              + " dynamoDb.mode=aws (a real table): set BROKER_JOBS_PROVIDER=none, or use"
+              + " BROKER_STORE=local")
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean isDemoProviderOnAThrowawayStore() {
+    return jobs.inProcessProvider() != JobsFactory.Provider.DEMO || dynamoDb.isThrowaway();
+  }
+
   /**
    * Deployed on AWS: how often the CloudWatch metrics behind the alarms are written to stdout in
    * embedded metric format (0 = never). Every 60 s matches the alarms' period.
@@ -97,5 +130,13 @@ public final class BrokerConfiguration extends Configuration {
 
   public String metricsStage() {
     return metricsStage;
+  }
+
+  /** Lifecycle events: the local feed (issue 14). */
+  @JsonProperty @Valid @NotNull
+  private com.sandboxbroker.service.config.EventsFactory events = new com.sandboxbroker.service.config.EventsFactory();
+
+  public com.sandboxbroker.service.config.EventsFactory events() {
+    return events;
   }
 }

@@ -33,8 +33,9 @@ import java.util.function.Supplier;
  * </ol>
  *
  * A crash between the two writes leaves a lease naming an unclaimed candidate; a replay completes
- * it, and after twice the claim budget another key may take the slot over. A sandbox is only ever
- * claimed from {@code available}, so it can never have two owners.
+ * it, and after twice the claim budget another key may take the slot over, after fencing the
+ * abandoned lease's candidate so that a claim of it still in flight can never land. A sandbox is
+ * only ever claimed from {@code available}, so it can never have two owners.
  */
 public final class Allocator {
   private final SandboxStore store;
@@ -66,6 +67,12 @@ public final class Allocator {
   public Allocation allocate(AllocationRequest request) {
     long deadline = System.nanoTime() + budgetNanos;
     int cap = request.identityCapOverride().orElse(policy.identityCap());
+    if (cap > 1) {
+      Optional<Allocation> replay = replayInAnySlot(request, cap, deadline);
+      if (replay.isPresent()) {
+        return replay.get();
+      }
+    }
     for (int slot = 0; slot < cap; slot++) {
       Optional<Allocation> result = allocateInSlot(request, slot, deadline);
       if (result.isPresent()) {
@@ -73,6 +80,29 @@ public final class Allocator {
       }
     }
     throw new IdentityLimitReachedException(cap);
+  }
+
+  /**
+   * With more than one slot, a replay must find its key wherever it sits before the slot walk below
+   * may reuse an earlier slot that freed meanwhile (which would hand the replayed key a second
+   * sandbox). One consistent read per slot, only when the cap is above 1. What this does not close:
+   * two requests of one key <em>in flight at once</em> while another key's slot frees between them
+   * can still each write a slot (closing that needs a record keyed by identity and key).
+   */
+  private Optional<Allocation> replayInAnySlot(AllocationRequest request, int cap, long deadline) {
+    long now = epochSecond();
+    for (int slot = 0; slot < cap; slot++) {
+      Optional<Lease> lease = store.findLease(request.tenant(), request.identity(), slot);
+      if (lease.isPresent()
+          && lease.get().expiresAt() > now
+          && lease.get().idempotencyKey().equals(request.idempotencyKey())) {
+        Optional<Allocation> replay = resumeExisting(request, lease.get(), deadline);
+        if (replay.isPresent()) {
+          return replay;
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** The owner's view for an identity of the {@code default} tenant. */
@@ -117,6 +147,11 @@ public final class Allocator {
     }
   }
 
+  /** Candidates held by requests in progress; the fault-injection test checks it is 0 when idle. */
+  int reservedCandidates() {
+    return candidates.inFlight();
+  }
+
   /** Returns empty when this slot holds another live allocation of the identity. */
   private Optional<Allocation> allocateInSlot(AllocationRequest request, int slot, long deadline) {
     while (true) {
@@ -129,29 +164,42 @@ public final class Allocator {
         Optional<Lease> existing = store.findLease(request.tenant(), request.identity(), slot);
         if (existing.isPresent() && existing.get().expiresAt() > now) {
           Optional<Allocation> replay = resumeExisting(request, existing.get(), deadline);
-          if (replay.isPresent() || !isDead(existing.get(), now)) {
+          if (replay.isPresent() || !isDead(existing.get(), now, false)) {
             return replay;
           }
         }
         throw empty;
       }
       Lease lease = newLease(request, slot, candidate, now);
-      LeasePutResult put = store.putLease(lease, now);
+      LeasePutResult put;
+      try {
+        put = store.putLease(lease, now);
+      } catch (RuntimeException e) {
+        candidates.release(candidate.sandboxId()); // every exit path frees the reservation
+        throw e;
+      }
       // An SDK retry of a put whose first attempt landed finds our own lease: still ours to create.
       if (put.written() || put.existing().map(l -> l.leaseId().equals(lease.leaseId())).orElse(false)) {
-        return Optional.of(complete(lease, true, deadline));
+        return Optional.of(complete(lease, true, deadline, candidate));
       }
       candidates.giveBack(candidate);
       Lease existing = put.existing().orElseThrow();
       Optional<Allocation> replay = resumeExisting(request, existing, deadline);
-      if (replay.isPresent() || !isDead(existing, now)) {
+      if (replay.isPresent() || !isDead(existing, now, true)) {
         return replay;
       }
       // The slot holds a dead lease (released, or abandoned before its claim): take it over.
       Sandbox fresh = candidates.take(request.namePrefix(), deadline);
       Lease takeover = newLease(request, slot, fresh, now);
-      if (store.replaceLease(existing, takeover)) {
-        return Optional.of(complete(takeover, true, deadline));
+      boolean replaced;
+      try {
+        replaced = store.replaceLease(existing, takeover);
+      } catch (RuntimeException e) {
+        candidates.release(fresh.sandboxId());
+        throw e;
+      }
+      if (replaced) {
+        return Optional.of(complete(takeover, true, deadline, fresh));
       }
       candidates.giveBack(fresh); // someone else changed the slot first; look again
     }
@@ -170,11 +218,17 @@ public final class Allocator {
           : Optional.empty(); // released: the replay window is over
     }
     // Pending: its writer is still claiming, or crashed before it could. Complete it ourselves.
-    return Optional.of(complete(existing, false, deadline));
+    return Optional.of(complete(existing, false, deadline, null));
   }
 
-  /** Whether a lease no longer protects a live or in-flight allocation. */
-  private boolean isDead(Lease lease, long now) {
+  /**
+   * Whether a lease no longer protects a live or in-flight allocation. With {@code takingOver}, a
+   * pending lease past its in-flight window is first fenced ({@link SandboxStore#fenceClaim}): the
+   * window is only a clock, and its writer's claim may still be in flight (a stalled call, a paused
+   * process). Were it to land after the takeover, the identity would hold two sandboxes; fenced, it
+   * cannot land at all.
+   */
+  private boolean isDead(Lease lease, long now, boolean takingOver) {
     if (lease.expiresAt() <= now) {
       return true;
     }
@@ -182,42 +236,68 @@ public final class Allocator {
     if (named.isPresent() && named.get().leaseId().equals(lease.leaseId())) {
       return named.get().status() != SandboxStatus.ALLOCATED;
     }
-    return clock.millis() - lease.createdAtMillis() > inFlightMillis;
+    if (clock.millis() - lease.createdAtMillis() <= inFlightMillis) {
+      return false;
+    }
+    if (!takingOver || store.fenceClaim(lease)) {
+      return true;
+    }
+    // its claim landed between our read and the fence: dead only if already released again
+    return store.findSandbox(lease.sandboxId())
+        .map(s -> s.leaseId().equals(lease.leaseId()) && s.status() != SandboxStatus.ALLOCATED)
+        .orElse(true);
   }
 
-  private Allocation complete(Lease lease, boolean created, long deadline) {
+  /**
+   * Claims the lease's candidate, moving the lease to fresh candidates while claims are lost.
+   *
+   * @param reserved the candidate this request holds in flight in the {@link CandidatePool} (the
+   *     one the lease names), or null when resuming someone else's lease; whatever this request
+   *     still holds when it leaves, by any path, is released
+   */
+  private Allocation complete(Lease lease, boolean created, long deadline, Sandbox reserved) {
     Lease current = lease;
-    while (true) {
-      if (System.nanoTime() > deadline) {
-        throw new AllocationTimeoutException();
-      }
-      if (clock.millis() - current.createdAtMillis() > inFlightMillis / 2) {
-        // Resuming an old pending lease: re-stamp it so no other key treats it as abandoned
-        // while we claim.
-        Lease restamped = restamp(current);
-        if (!store.replaceLease(current, restamped)) {
-          current = reread(current);
-          continue;
+    Sandbox held = reserved;
+    try {
+      while (true) {
+        if (System.nanoTime() > deadline) {
+          throw new AllocationTimeoutException();
         }
-        current = restamped;
+        if (clock.millis() - current.createdAtMillis() > inFlightMillis / 2) {
+          // Resuming an old pending lease: re-stamp it so no other key treats it as abandoned
+          // while we claim.
+          Lease restamped = restamp(current);
+          if (!store.replaceLease(current, restamped)) {
+            current = reread(current);
+            continue;
+          }
+          current = restamped;
+        }
+        ClaimResult claim = store.claim(current);
+        candidates.resolved(current.sandboxId());
+        held = null;
+        if (claim.claimed()) {
+          return Allocation.of(current, created);
+        }
+        Optional<Sandbox> seen = claim.current();
+        if (seen.isPresent() && seen.get().leaseId().equals(current.leaseId())) {
+          return Allocation.of(current, created); // a concurrent replay claimed it for this lease
+        }
+        listener.claimLost();
+        Sandbox next = candidates.take(current.namePrefix(), deadline);
+        held = next;
+        Lease moved = current.withCandidate(next);
+        if (store.replaceLease(current, moved)) {
+          current = moved;
+        } else {
+          candidates.giveBack(next);
+          held = null;
+          current = reread(current); // a concurrent replay moved it already
+        }
       }
-      ClaimResult claim = store.claim(current);
-      candidates.resolved(current.sandboxId());
-      if (claim.claimed()) {
-        return Allocation.of(current, created);
-      }
-      Optional<Sandbox> seen = claim.current();
-      if (seen.isPresent() && seen.get().leaseId().equals(current.leaseId())) {
-        return Allocation.of(current, created); // a concurrent replay claimed it for this lease
-      }
-      listener.claimLost();
-      Sandbox next = candidates.take(current.namePrefix(), deadline);
-      Lease moved = current.withCandidate(next);
-      if (store.replaceLease(current, moved)) {
-        current = moved;
-      } else {
-        candidates.giveBack(next);
-        current = reread(current); // a concurrent replay moved it already
+    } finally {
+      if (held != null) {
+        candidates.release(held.sandboxId());
       }
     }
   }

@@ -85,6 +85,21 @@ final class CandidatePool {
     buffers.computeIfAbsent("", p -> new Buffer()).offer(candidate);
   }
 
+  /**
+   * The request holding the candidate left without resolving its claim (a store call threw, or the
+   * budget ran out after a lease move): forget the reservation so the next refill offers it again.
+   * Whether or not a claim landed, the conditional claim keeps this safe: a claimed item drops out
+   * of the index, and a stale offer of it merely loses its claim.
+   */
+  void release(String sandboxId) {
+    handedOut.remove(sandboxId, IN_FLIGHT);
+  }
+
+  /** Candidates reserved by requests right now; 0 whenever no request of this instance runs. */
+  int inFlight() {
+    return (int) handedOut.values().stream().filter(until -> until == IN_FLIGHT).count();
+  }
+
   /** The candidate's claim resolved (won or lost): it is no longer available either way. */
   void resolved(String sandboxId) {
     handedOut.put(sandboxId, System.nanoTime() + RECENT_NANOS);

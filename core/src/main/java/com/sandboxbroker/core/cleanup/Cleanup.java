@@ -41,6 +41,11 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>Due items: {@code pending_deletion} with {@code next_attempt_at <= now}, oldest first, at
  *       most {@code maxItems}.
+ *   <li>Before any upstream side effect (the pre-delete hook, the DELETE) the run claims the right
+ *       to delete with a conditional write ({@link SandboxStore#claimDeletion}: still {@code
+ *       pending_deletion} at the version read, same lease, stamped with the run id). The due list
+ *       comes from an eventually consistent index, so what it names may since have been removed,
+ *       re-imported and handed to another learner: only a won claim lets the run touch the account.
  *   <li>Up to {@code parallelism} deletes at a time. A {@code 429} pauses every worker for its
  *       {@code Retry-After} and makes the item due again only after it (no attempt counted).
  *   <li>A failed delete counts an attempt on the item and schedules the next one with exponential
@@ -61,6 +66,12 @@ public final class Cleanup implements Job {
   private static final float DRAIN_FAILURE_RATE_PERCENT = 50f;
   /** Jitter of ±50 % keeps items that failed together from retrying together. */
   private static final double BACKOFF_RANDOMIZATION = 0.5;
+  /**
+   * The longest a run pauses for a {@code Retry-After}: a longer one (or a nonsense value) is
+   * not waited out inside the run; the item becomes due after it, and the run stops dispatching
+   * (what it did not attempt stays due) rather than sitting idle inside its task.
+   */
+  static final Duration MAX_RUN_PAUSE = Duration.ofSeconds(60);
 
   private final SandboxStore store;
   private final SandboxProvider provider;
@@ -103,14 +114,16 @@ public final class Cleanup implements Job {
     private final AtomicLong pauseUntilNanos = new AtomicLong(System.nanoTime());
     private final Map<String, AtomicLong> counts = new LinkedHashMap<>();
     private final ConcurrentLinkedQueue<Sandbox> acknowledged = new ConcurrentLinkedQueue<>();
+    /** Set by a Retry-After longer than a run pauses: nothing more is attempted in this run. */
+    private volatile boolean stopDispatching;
 
     Run(JobContext context) {
       this.context = context;
       for (String k :
           List.of(
               "due", "attempted", "deleted", "failed", "retry_scheduled", "deletion_failed",
-              "rate_limited", "deferred", "unverified", "conflicts", "predelete_cleaned",
-              "predelete_failed")) {
+              "rate_limited", "deferred", "unverified", "conflicts", "not_claimed", "predelete_cleaned",
+              "predelete_failed", "errors")) {
         counts.put(k, new AtomicLong());
       }
       int window = Math.max(policy.breakerMinimumCalls(), 2 * policy.parallelism());
@@ -139,7 +152,15 @@ public final class Cleanup implements Job {
       ExecutorService workers = Executors.newFixedThreadPool(policy.parallelism());
       try {
         for (Sandbox s : due) {
-          workers.execute(() -> attempt(s));
+          workers.execute(() -> {
+            try {
+              attempt(s);
+            } catch (RuntimeException e) {
+              // never a silent worker death: counted, logged, and the item stays due for a later run
+              add("errors", 1);
+              LOG.error("cleanup of {} failed unexpectedly: {}", s.sandboxId(), e.getClass().getSimpleName(), e);
+            }
+          });
         }
         workers.shutdown();
         while (!workers.awaitTermination(1, TimeUnit.SECONDS)) {
@@ -169,12 +190,22 @@ public final class Cleanup implements Job {
 
     private void attempt(Sandbox seen) {
       waitForRateLimit();
-      if (context.shouldStop() || !drain.tryAcquirePermission()) {
+      if (context.shouldStop() || stopDispatching || !drain.tryAcquirePermission()) {
         add("deferred", 1); // untouched: still due, attempts unchanged
         return;
       }
+      long now = epochSecond();
+      TransitionResult claim = store.claimDeletion(seen, context.runId(), now);
+      context.progress();
+      if (!claim.applied()) {
+        // removed, re-imported, claimed by another run, or changed since the index read:
+        // not this run's to delete, and no upstream call is made
+        drain.releasePermission();
+        add("not_claimed", 1);
+        return;
+      }
       add("attempted", 1);
-      Sandbox current = runPreDelete(seen);
+      Sandbox current = runPreDelete(claim.current().orElseThrow());
       if (current == null) {
         drain.releasePermission();
         return;
@@ -182,13 +213,19 @@ public final class Cleanup implements Job {
       long start = System.nanoTime();
       try {
         provider.deleteSandbox(current);
+        context.progress();
         drain.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         acknowledged.add(current);
       } catch (UpstreamRateLimitedException e) {
         drain.releasePermission(); // being told to slow down is not a failed delete
         add("rate_limited", 1);
-        Duration wait = e.retryAfter();
-        pauseUntilNanos.accumulateAndGet(System.nanoTime() + wait.toNanos(), Math::max);
+        // the provider caps Retry-After; clamp again here so no value can overflow the clocks
+        Duration wait = e.retryAfter().compareTo(policy.backoffMax()) > 0 ? policy.backoffMax() : e.retryAfter();
+        if (wait.compareTo(MAX_RUN_PAUSE) > 0) {
+          stopDispatching = true; // not waited out in this run: the rest stays due
+        } else {
+          pauseUntilNanos.accumulateAndGet(System.nanoTime() + wait.toNanos(), Math::max);
+        }
         long nextAt = secondsAfter(Math.max(1000, wait.toMillis()));
         record(store.recordDeletionRetry(current, current.deletionAttempts(), nextAt, e.getMessage()), null);
       } catch (UpstreamException e) {
@@ -206,6 +243,7 @@ public final class Cleanup implements Job {
         return seen;
       }
       PreDeleteOutcome outcome = preDelete.get().beforeDelete(seen);
+      context.progress();
       add(outcome.kind() == PreDeleteOutcome.Kind.FAILED ? "predelete_failed" : "predelete_cleaned",
           outcome.kind() == PreDeleteOutcome.Kind.CLEANED ? outcome.count() : outcome.kind() == PreDeleteOutcome.Kind.FAILED ? 1 : 0);
       TransitionResult r = store.recordPreDeleteOutcome(seen, outcome.wireValue(), epochSecond());
@@ -242,6 +280,7 @@ public final class Cleanup implements Job {
         add("unverified", acknowledged.size());
         return false;
       }
+      context.progress();
       long now = epochSecond();
       long ttl = now + policy.deletedRetention().toSeconds();
       for (Sandbox s : acknowledged) {
@@ -255,6 +294,7 @@ public final class Cleanup implements Job {
     }
 
     private void record(TransitionResult result, String counter) {
+      context.progress();
       if (!result.applied()) {
         add("conflicts", 1);
       } else if (counter != null) {
@@ -268,6 +308,7 @@ public final class Cleanup implements Job {
         if (wait <= 0 || context.shouldStop()) {
           return;
         }
+        context.progress(); // a bounded wait the upstream asked for (at most MAX_RUN_PAUSE)
         try {
           TimeUnit.NANOSECONDS.sleep(Math.min(wait, TimeUnit.SECONDS.toNanos(1)));
         } catch (InterruptedException e) {

@@ -24,7 +24,11 @@ public enum JobsEnvironment {
   TASK_TOKEN(Kind.OPTIONAL, "Step Functions task token (set by the state machine)"),
   EXECUTION_ARN(Kind.OPTIONAL, "Step Functions execution ARN (set by the state machine)"),
   SFN_ENDPOINT(Kind.OPTIONAL, "Step Functions endpoint override (an HTTP stub in tests)"),
-  SFN_HEARTBEAT_SECONDS(Kind.OPTIONAL, "period of SendTaskHeartbeat while a job runs (default 30)"),
+  SFN_HEARTBEAT_SECONDS(
+      Kind.OPTIONAL, "period of SendTaskHeartbeat while a job completes steps; none while it makes no progress (default 30)"),
+  JOB_STALL_SECONDS(
+      Kind.OPTIONAL,
+      "a run that completes no step for this long stops: releases its lock, exits 1; set above the state's heartbeat timeout (default 330)"),
   JOB_LOCK_TTL_SECONDS(Kind.OPTIONAL, "job lock lifetime without renewal (default 120)"),
   JOB_RUN_RETENTION_DAYS(Kind.OPTIONAL, "how long job-run records are kept (default 30)"),
   SYNC_MAX_STALE_FRACTION(
@@ -36,7 +40,8 @@ public enum JobsEnvironment {
   CLEANUP_MAX_ITEMS(Kind.OPTIONAL, "most deletions one run attempts (default 500)"),
   DELETED_RETENTION_DAYS(Kind.OPTIONAL, "how long deleted sandboxes stay readable (default 30)"),
   STALE_GRACE_HOURS(Kind.OPTIONAL, "how long stale records stay before expiry purges them (default 24)"),
-  BROKER_STAGE(Kind.OPTIONAL, "the Stage dimension of the run's CloudWatch metrics (default local)");
+  BROKER_STAGE(Kind.OPTIONAL, "the Stage dimension of the run's CloudWatch metrics (default local)"),
+  BROKER_POOLS(Kind.OPTIONAL, "configured pools, JSON [{\"name\", \"prefix\", \"low_water\", \"shards\"}]; sync puts each new sandbox in the first whose prefix matches");
 
   /** How a variable is supplied. */
   public enum Kind {

@@ -12,10 +12,13 @@ public enum ServiceEnvironment {
   AWS_REGION(false, "AWS region for DynamoDB and Step Functions"),
   DYNAMODB_ENDPOINT(false, "DynamoDB endpoint override"),
   BROKER_JOBS_MODE(false, "in-process (local default) or step-functions"),
+  BROKER_JOBS_PROVIDER(
+      false, "demo (local default: in-process sync/cleanup on the demo pool) or none; demo is refused with BROKER_STORE=aws"),
   SYNC_STATE_MACHINE_ARN(false, "state machine the admin sync endpoint starts"),
   CLEANUP_STATE_MACHINE_ARN(false, "state machine the admin cleanup endpoint starts"),
   EXPIRY_STATE_MACHINE_ARN(false, "state machine the admin auto-expire endpoint starts"),
-  BROKER_STAGE(false, "the Stage dimension of the CloudWatch metrics (default local)");
+  BROKER_STAGE(false, "the deployment's stage: the Stage dimension of every CloudWatch metric the service publishes (default local)"),
+  BROKER_POOLS(false, "configured pools, JSON: [{\"name\", \"prefix\", \"low_water\", \"shards\"}]");
 
   private final boolean secret;
   private final String description;

@@ -20,6 +20,35 @@ public final class TableContract {
   public static final String STATUS_INDEX_PARTITION_KEY = "status";
   public static final String STATUS_INDEX_SORT_KEY = "allocated_at";
 
+  /**
+   * GSI over sandbox items by pool (issue 12, design §10): partition {@code pool_shard} = {@code
+   * <pool>#<shard>}, sort {@code status}. The key is the pool and the status together, so
+   * allocation reads only the {@code available} items of its own pool(s) and counting is one key
+   * query per (pool, shard, status). Status is the sort key rather than part of a denormalised
+   * partition value so that every transition that sets {@code status} moves the item in this index
+   * by itself; no writer has to maintain a second copy of the status. Projection INCLUDE (only
+   * what a candidate needs), which keeps each index entry small for {@code Select=COUNT}.
+   */
+  public static final String POOL_INDEX = "PoolIndex";
+
+  public static final String POOL_INDEX_PARTITION_KEY = "pool_shard";
+  public static final String POOL_INDEX_SORT_KEY = "status";
+
+  /** The sandbox's pool (shared contract): set when sync adds it, backfilled for older items. */
+  public static final String POOL_ATTRIBUTE = "pool";
+
+  /** Non-key attributes {@code PoolIndex} projects: what an allocation candidate is made of. */
+  public static final java.util.List<String> POOL_INDEX_PROJECTED =
+      java.util.List.of("sandbox_id", "name", "external_id", "sfdc_account_id", POOL_ATTRIBUTE);
+
+  /** The pool registry: one partition, {@code SK = POOL#<pool>} per known pool. */
+  public static final String POOL_REGISTRY_PK = "POOLS";
+
+  /** Per-pool items, e.g. the low-water state {@code PK = POOL#<pool>, SK = STATE}. */
+  public static final String POOL_PK_PREFIX = "POOL#";
+
+  public static final String POOL_STATE_SK = "STATE";
+
   /** Attribute holding the epoch-second expiry DynamoDB's TTL reaper acts on. */
   public static final String TTL_ATTRIBUTE = "ttl";
 

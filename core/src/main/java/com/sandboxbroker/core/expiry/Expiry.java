@@ -7,25 +7,48 @@ import com.sandboxbroker.core.job.JobResult;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.store.SandboxStore;
+import com.sandboxbroker.core.allocation.AllocationPolicy;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Expiry: leaked allocations past {@code expires_at} → {@code pending_deletion} (then cleanup
  * deletes them), and {@code stale} records older than the grace period are purged. Both are
  * conditional on what was read: an allocation renewed, released or re-claimed in between is left
  * alone, so expiry never undoes a live allocation.
+ *
+ * <p>Allocations copied from the earlier broker's table carry no {@code lease_id} and sometimes no
+ * {@code expires_at}; they expire on the same lease clock, {@code allocated_at} + the lab's lease
+ * duration, instead of living for ever.
  */
 public final class Expiry implements Job {
   private final SandboxStore store;
   private final Clock clock;
   private final ExpiryPolicy policy;
+  /** The lease duration of a lab label: the allocation policy's rule (default 48 h). */
+  private final Function<String, Duration> leaseForLab;
 
+  /** With the default lease for every lab (48 h), for items that carry no {@code expires_at}. */
   public Expiry(SandboxStore store, Clock clock, ExpiryPolicy policy) {
+    this(store, clock, policy, lab -> AllocationPolicy.DEFAULT_LEASE);
+  }
+
+  public Expiry(SandboxStore store, Clock clock, ExpiryPolicy policy, Function<String, Duration> leaseForLab) {
     this.store = store;
     this.clock = clock;
     this.policy = policy;
+    this.leaseForLab = leaseForLab;
+  }
+
+  /** {@code expires_at}, or for an earlier broker's item without one its allocation + lease; 0: unknown. */
+  private long expiresAt(Sandbox s) {
+    if (s.expiresAt() > 0) {
+      return s.expiresAt();
+    }
+    return s.allocatedAt() > 0 ? s.allocatedAt() + leaseForLab.apply(s.trackName()).toSeconds() : 0;
   }
 
   @Override
@@ -43,7 +66,8 @@ public final class Expiry implements Job {
       if (context.shouldStop()) {
         break;
       }
-      if (s.expiresAt() > 0 && s.expiresAt() <= now) {
+      long expiresAt = expiresAt(s);
+      if (expiresAt > 0 && expiresAt <= now) {
         if (store.expireAllocation(s, now).applied()) {
           expired++;
         } else {

@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +71,11 @@ public final class JobLauncher {
 
   /** Runs {@code job} once; never throws for what the job does (the outcome says it). */
   public JobRun launch(Job job, String executionArn) {
+    return launch(job, executionArn, RunWatch.NONE);
+  }
+
+  /** As {@link #launch(Job, String)}, with the caller's own stop signal and progress watch. */
+  public JobRun launch(Job job, String executionArn, RunWatch watch) {
     String runId = runIds.get();
     long startedMillis = clock.millis();
     if (store.isPaused(job.name())) {
@@ -81,16 +87,23 @@ public final class JobLauncher {
           SKIPPED_LOCKED);
     }
     AtomicBoolean lockLost = new AtomicBoolean();
+    AtomicLong steps = new AtomicLong();
+    AtomicLong stepsAtLastRenewal = new AtomicLong();
     long period = Math.max(1, lockTtl.toMillis() / 3);
     ScheduledFuture<?> renewal =
         renewals.scheduleAtFixedRate(
             () -> {
               try {
+                long done = steps.get();
+                if (watch.renewLockOnlyOnProgress() && done == stepsAtLastRenewal.get()) {
+                  return; // no step since the last renewal: a wedged run lets its lock lapse
+                }
                 if (!lockLost.get()
                     && !store.renewLock(job.name(), runId, clock.millis(), lockTtl.toMillis())) {
                   LOG.warn("{} run {} lost its lock; stopping early", job.name().wireName(), runId);
                   lockLost.set(true);
                 }
+                stepsAtLastRenewal.set(done);
               } catch (RuntimeException e) {
                 // a transient store error: the lock still has two renewals' worth of life left
                 LOG.warn("{} lock renewal failed: {}", job.name().wireName(), e.getClass().getSimpleName());
@@ -101,7 +114,15 @@ public final class JobLauncher {
             TimeUnit.MILLISECONDS);
     JobResult result;
     try {
-      result = job.run(new JobContext(lockLost::get));
+      result =
+          job.run(
+              new JobContext(
+                  () -> lockLost.get() || watch.stopRequested().getAsBoolean(),
+                  runId,
+                  () -> {
+                    steps.incrementAndGet();
+                    watch.progress().run();
+                  }));
     } catch (RuntimeException e) {
       LOG.error("{} run {} failed", job.name().wireName(), runId, e);
       result = JobResult.failed(Map.of(), JobError.JOB_FAILED, e.getClass().getSimpleName());

@@ -15,6 +15,15 @@ public interface JobStore {
    */
   boolean tryLock(JobName job, String owner, long nowMillis, long ttlMillis);
 
+  /**
+   * The same lock for a singleton task that is not a scheduled job (the pool-count refresher):
+   * one item per {@code lockName}, beside the jobs' locks. Re-taking a lock one holds renews it.
+   */
+  boolean tryLock(String lockName, String owner, long nowMillis, long ttlMillis);
+
+  /** Releases a {@link #tryLock(String, String, long, long)} lock if {@code owner} still holds it. */
+  void unlock(String lockName, String owner);
+
   /** Extends {@code owner}'s lock; false when it lost the lock (expired and taken over). */
   boolean renewLock(JobName job, String owner, long nowMillis, long ttlMillis);
 

@@ -29,9 +29,9 @@ import software.amazon.cloudwatchlogs.emf.sinks.ISink;
  */
 public final class EmfStream implements Environment {
   /** The namespace of every metric the broker publishes. */
-  public static final String NAMESPACE = "SandboxBroker";
+  public static final String NAMESPACE = com.sandboxbroker.core.contract.MetricContract.NAMESPACE;
   /** The stage a metric comes from: two stages in one account must not mix. */
-  public static final String STAGE = "Stage";
+  public static final String STAGE = com.sandboxbroker.core.contract.MetricContract.STAGE;
 
   private final PrintStream out;
   private final Clock clock;

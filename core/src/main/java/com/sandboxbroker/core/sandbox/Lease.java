@@ -1,5 +1,7 @@
 package com.sandboxbroker.core.sandbox;
 
+import com.sandboxbroker.core.tenant.Tenant;
+
 /**
  * An identity's reservation of one allocation slot, keyed by identity and slot so that a retry or a
  * concurrent duplicate finds it with a strongly consistent single-item read (the earlier broker went
@@ -32,7 +34,7 @@ public record Lease(
     String tenant) {
 
   public Lease {
-    tenant = com.sandboxbroker.core.tenant.Tenant.orDefault(tenant);
+    tenant = Tenant.orDefault(tenant);
   }
 
   /** A lease of the {@code default} tenant (every lease written before tenants existed). */
@@ -52,7 +54,7 @@ public record Lease(
       long createdAtMillis) {
     this(identity, slot, idempotencyKey, leaseId, sandboxId, name, externalId, sfdcAccountId,
         trackName, namePrefix, allocatedAt, expiresAt, createdAtMillis,
-        com.sandboxbroker.core.tenant.Tenant.DEFAULT);
+        Tenant.DEFAULT);
   }
 
   public Lease withCandidate(Sandbox candidate) {

@@ -29,6 +29,26 @@ public final class InMemoryJobStore implements JobStore {
     return true;
   }
 
+  private final Map<String, Lock> namedLocks = new java.util.HashMap<>();
+
+  @Override
+  public synchronized boolean tryLock(String lockName, String owner, long nowMillis, long ttlMillis) {
+    Lock current = namedLocks.get(lockName);
+    if (current != null && current.expiresAtMillis() > nowMillis && !current.owner().equals(owner)) {
+      return false;
+    }
+    namedLocks.put(lockName, new Lock(owner, nowMillis + ttlMillis));
+    return true;
+  }
+
+  @Override
+  public synchronized void unlock(String lockName, String owner) {
+    Lock current = namedLocks.get(lockName);
+    if (current != null && current.owner().equals(owner)) {
+      namedLocks.remove(lockName);
+    }
+  }
+
   @Override
   public synchronized boolean renewLock(JobName job, String owner, long nowMillis, long ttlMillis) {
     Lock current = locks.get(job);

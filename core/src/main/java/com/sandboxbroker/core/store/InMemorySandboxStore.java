@@ -27,6 +27,8 @@ public final class InMemorySandboxStore implements SandboxStore {
   /** Attributes DynamoDB keeps beside the sandbox record; kept here so tests can read them. */
   private final Map<String, String> preDeleteOutcomes = new HashMap<>();
   private final Map<String, Long> ttls = new HashMap<>();
+  /** sandbox id → lease ids whose claim of it must fail (the item's fenced_leases set) */
+  private final Map<String, java.util.Set<String>> fences = new HashMap<>();
 
   @Override
   public void createTableIfMissing() {}
@@ -73,12 +75,28 @@ public final class InMemorySandboxStore implements SandboxStore {
   @Override
   public synchronized ClaimResult claim(Lease lease) {
     Sandbox current = sandboxes.get(lease.sandboxId());
-    if (current == null || current.status() != SandboxStatus.AVAILABLE) {
+    if (current == null
+        || current.status() != SandboxStatus.AVAILABLE
+        || fences.getOrDefault(lease.sandboxId(), java.util.Set.of()).contains(lease.leaseId())) {
       return ClaimResult.lost(Optional.ofNullable(current));
     }
     Sandbox after = SandboxTransitions.claimed(current, lease);
     sandboxes.put(after.sandboxId(), after);
+    fences.remove(after.sandboxId());
     return ClaimResult.claimed(after);
+  }
+
+  @Override
+  public synchronized boolean fenceClaim(Lease abandoned) {
+    Sandbox current = sandboxes.get(abandoned.sandboxId());
+    if (current == null) {
+      return true;
+    }
+    if (current.leaseId().equals(abandoned.leaseId())) {
+      return false;
+    }
+    fences.computeIfAbsent(abandoned.sandboxId(), k -> new java.util.HashSet<>()).add(abandoned.leaseId());
+    return true;
   }
 
   @Override
@@ -160,14 +178,38 @@ public final class InMemorySandboxStore implements SandboxStore {
   @Override
   public synchronized TransitionResult expireAllocation(Sandbox seen, long now) {
     Sandbox current = sandboxes.get(seen.sandboxId());
+    boolean earlierBroker = seen.leaseId().isEmpty() || seen.expiresAt() == 0;
     if (current == null
         || current.status() != SandboxStatus.ALLOCATED
         || !current.leaseId().equals(seen.leaseId())
-        || current.expiresAt() > now) {
+        || (earlierBroker ? current.version() != seen.version() : current.expiresAt() > now)) {
       return new TransitionResult(false, Optional.ofNullable(current));
     }
     Sandbox after = SandboxTransitions.expired(current, now);
     sandboxes.put(after.sandboxId(), after);
+    return new TransitionResult(true, Optional.of(after));
+  }
+
+  @Override
+  public synchronized TransitionResult extendLease(Sandbox seen, long newExpiresAt, long now) {
+    Sandbox current = sandboxes.get(seen.sandboxId());
+    if (current == null
+        || current.status() != SandboxStatus.ALLOCATED
+        || !current.leaseId().equals(seen.leaseId())
+        || current.expiresAt() <= now
+        || current.expiresAt() >= newExpiresAt) {
+      return new TransitionResult(false, Optional.ofNullable(current));
+    }
+    Sandbox after = SandboxTransitions.extended(current, newExpiresAt);
+    sandboxes.put(after.sandboxId(), after);
+    leases.replaceAll(
+        (key, l) ->
+            l.leaseId().equals(current.leaseId()) && l.sandboxId().equals(current.sandboxId())
+                ? new Lease(
+                    l.identity(), l.slot(), l.idempotencyKey(), l.leaseId(), l.sandboxId(), l.name(),
+                    l.externalId(), l.sfdcAccountId(), l.trackName(), l.namePrefix(), l.allocatedAt(),
+                    newExpiresAt, l.createdAtMillis())
+                : l);
     return new TransitionResult(true, Optional.of(after));
   }
 
@@ -182,6 +224,15 @@ public final class InMemorySandboxStore implements SandboxStore {
     }
     sandboxes.remove(seen.sandboxId());
     return true;
+  }
+
+  @Override
+  public synchronized TransitionResult claimDeletion(Sandbox seen, String runId, long now) {
+    Sandbox current = sandboxes.get(seen.sandboxId());
+    if (current != null && !current.leaseId().equals(seen.leaseId())) {
+      return new TransitionResult(false, Optional.of(current));
+    }
+    return transition(seen, SandboxStatus.PENDING_DELETION, SandboxTransitions::touched);
   }
 
   @Override
@@ -321,6 +372,9 @@ public final class InMemorySandboxStore implements SandboxStore {
 
   @Override
   public synchronized int deleteByStatus(SandboxStatus status) {
+    if (status.namesAUsedAccount()) {
+      throw new IllegalArgumentException(status.wireName() + " records name used accounts; release them instead");
+    }
     int before = sandboxes.size();
     sandboxes.values().removeIf(s -> s.status() == status);
     return before - sandboxes.size();

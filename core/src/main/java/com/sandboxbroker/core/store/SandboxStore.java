@@ -31,14 +31,33 @@ public interface SandboxStore {
   /** Every sandbox item (not leases or other bookkeeping), read to the end. */
   List<Sandbox> allSandboxes();
 
+  /**
+   * Gives live sandbox items that have no pool yet (written before pools existed, or copied from
+   * the earlier broker's table) their pool, conditionally and idempotently; returns how many. A
+   * store that derives pools on read has nothing to do.
+   */
+  default int assignMissingPools() {
+    return 0;
+  }
+
   /** Writes a new sandbox unless an item with its id exists; returns whether it wrote. */
   boolean insertSandbox(Sandbox sandbox);
 
   /**
-   * Claims {@code lease.sandboxId()} for the lease's identity: only if it is {@code available}.
-   * Stamps owner, the owner's tenant, lab, lease id and the lease's times on the sandbox.
+   * Claims {@code lease.sandboxId()} for the lease's identity: only if it is {@code available} and
+   * not fenced against this lease ({@link #fenceClaim}). Stamps owner, the owner's tenant, lab,
+   * lease id and the lease's times on the sandbox.
    */
   ClaimResult claim(Lease lease);
+
+  /**
+   * Before a lease that looks abandoned is taken over: makes any later {@link #claim} of {@code
+   * abandoned.sandboxId()} under {@code abandoned.leaseId()} fail, so a claim still in flight (a
+   * stalled call, a paused process) can never land after the takeover. Returns false when that
+   * claim already landed (the sandbox holds the lease id): the lease is not abandoned. A missing
+   * sandbox counts as fenced, since nothing can be claimed there.
+   */
+  boolean fenceClaim(Lease abandoned);
 
   /**
    * Writes the lease into its (tenant, identity, slot) unless a lease is there that expires after
@@ -97,12 +116,26 @@ public interface SandboxStore {
 
   /**
    * Expiry: {@code allocated} under the same lease and {@code expires_at <= now} → {@code
-   * pending_deletion}; the owner is kept so they can still read and mark it.
+   * pending_deletion}; the owner is kept so they can still read and mark it. An item the earlier
+   * broker wrote (no lease id or no {@code expires_at}) is expired on the caller's reading of its
+   * lease clock, with the condition that it is unchanged since {@code seen} (status and version).
    */
   TransitionResult expireAllocation(Sandbox seen, long now);
 
   /** Expiry: removes a {@code stale} record whose {@code stale_since <= staleBefore}. */
   boolean purgeStale(Sandbox seen, long staleBefore);
+
+  /**
+   * Cleanup, before any upstream side effect (the pre-delete hook, the DELETE): claims the right
+   * to delete {@code seen} for run {@code runId}. Cleanup reads its work from an eventually
+   * consistent index, so what it saw may be gone: the record removed, the account re-imported by
+   * sync and now held by another learner. The claim applies only if the sandbox is still {@code
+   * pending_deletion} at the version read and under the same lease; it stamps the run id and the
+   * time and bumps the version, so of two runs that read the same item only one wins. (Runs
+   * overlap only when one lost the job lock; a crashed run's claims bind nobody, so the next run
+   * finishes its items at once.)
+   */
+  TransitionResult claimDeletion(Sandbox seen, String runId, long now);
 
   /** Cleanup: the pre-delete hook's outcome, recorded on a {@code pending_deletion} sandbox. */
   TransitionResult recordPreDeleteOutcome(Sandbox seen, String outcome, long now);
@@ -121,6 +154,14 @@ public interface SandboxStore {
 
   /** Cleanup: attempts exhausted → {@code deletion_failed} (an operator may retry it). */
   TransitionResult recordDeletionFailed(Sandbox seen, int attempts, String error);
+
+  /**
+   * Lease extension (contract §7): the sandbox — still {@code allocated} under {@code seen}'s
+   * lease, {@code expires_at > now} and {@code < newExpiresAt} — and the lease that claimed it move
+   * to {@code newExpiresAt} together, atomically. Not applied: {@code current} is the sandbox as it
+   * stands now.
+   */
+  TransitionResult extendLease(Sandbox seen, long newExpiresAt, long now);
 
   /** The outcome of a conditional status transition. */
   record TransitionResult(boolean applied, Optional<Sandbox> current) {}
@@ -166,7 +207,9 @@ public interface SandboxStore {
 
   /**
    * Removes every sandbox record in {@code status} from the table (never upstream), each with a
-   * condition on that status; returns how many it removed.
+   * condition on that status; returns how many it removed. Refuses (IllegalArgumentException) a
+   * status that {@linkplain SandboxStatus#namesAUsedAccount names a used account}: sync would
+   * re-import the account and hand it to a new learner.
    */
   int deleteByStatus(SandboxStatus status);
 

@@ -46,6 +46,14 @@ final class SandboxTransitions {
         s.lastSeenAt(), missingCount, staleSince, s.version() + 1, s.tenant());
   }
 
+  static Sandbox extended(Sandbox s, long expiresAt) {
+    return new Sandbox(
+        s.sandboxId(), s.name(), s.externalId(), s.sfdcAccountId(), s.status(), s.allocatedTo(),
+        s.trackName(), s.leaseId(), s.allocatedAt(), expiresAt, s.deletionRequestedAt(),
+        s.deletionAttempts(), s.nextAttemptAt(), s.lastError(), s.deletedAt(), s.createdAt(),
+        s.lastSeenAt(), s.missingCount(), s.staleSince(), s.version() + 1, s.tenant());
+  }
+
   static Sandbox expired(Sandbox s, long now) {
     return markedForDeletion(s, now);
   }

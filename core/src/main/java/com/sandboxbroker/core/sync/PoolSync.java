@@ -169,6 +169,11 @@ public final class PoolSync implements Job {
       }
     }
     execute(writes, stop);
+    // sync is where sandboxes get their pool; items from before pools (or a table copy) get it here
+    int pooled = stop.getAsBoolean() ? 0 : store.assignMissingPools();
+    if (pooled > 0) {
+      LOG.info("sync gave {} older sandboxes their pool", pooled);
+    }
     return new Result(
         listed.size(), (int) inserted.get(), (int) refreshed.get(), (int) revived.get(),
         (int) missing.get(), (int) markedStale.get(), refused, (int) conflicts.get());

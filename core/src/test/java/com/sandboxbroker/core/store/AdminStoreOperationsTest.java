@@ -202,10 +202,21 @@ class AdminStoreOperationsTest {
     @Test
     void bulkDeleteRemovesOnlyTheStatusAsked() {
       insert(12, SandboxStatus.AVAILABLE, "", "");
-      insert(4, SandboxStatus.DELETION_FAILED, "", "");
-      assertThat(store.deleteByStatus(SandboxStatus.DELETION_FAILED)).isEqualTo(4);
-      assertThat(store.deleteByStatus(SandboxStatus.DELETION_FAILED)).isZero();
+      insert(4, SandboxStatus.DELETED, "", "");
+      assertThat(store.deleteByStatus(SandboxStatus.DELETED)).isEqualTo(4);
+      assertThat(store.deleteByStatus(SandboxStatus.DELETED)).isZero();
       assertThat(store.countByStatus().get(SandboxStatus.AVAILABLE)).isEqualTo(12);
+    }
+
+    /** Used accounts' records leave only through cleanup: removed, sync would hand them out again. */
+    @Test
+    void bulkDeleteRefusesTheRecordsOfUsedAccounts() {
+      insert(2, SandboxStatus.DELETION_FAILED, "", "");
+      for (SandboxStatus used : List.of(SandboxStatus.ALLOCATED, SandboxStatus.PENDING_DELETION, SandboxStatus.DELETION_FAILED)) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.deleteByStatus(used))
+            .isInstanceOf(IllegalArgumentException.class);
+      }
+      assertThat(store.countByStatus().get(SandboxStatus.DELETION_FAILED)).isEqualTo(2);
     }
 
     @Test

@@ -101,6 +101,40 @@ public abstract class JobTransitionsContract {
   }
 
   @Test
+  void extensionMovesSandboxAndLeaseTogetherAndExcludesExpiry() {
+    Sandbox seen = available("8");
+    Lease lease = lease(seen, NOW + 100);
+    assertThat(store.putLease(lease, NOW).written()).isTrue();
+    Sandbox held = store.claim(lease).current().orElseThrow();
+
+    assertThat(store.extendLease(held, NOW + 100, NOW).applied()).as("not later").isFalse();
+    TransitionResult r = store.extendLease(held, NOW + 500, NOW + 50);
+    assertThat(r.applied()).isTrue();
+    assertThat(r.current().orElseThrow().expiresAt()).isEqualTo(NOW + 500);
+    assertThat(store.findLease("alice", 0).orElseThrow().expiresAt()).isEqualTo(NOW + 500);
+    assertThat(store.extendLease(held, NOW + 400, NOW + 50).applied()).as("never earlier").isFalse();
+    // expiry read the old clock: its condition (expires_at <= now) now fails
+    assertThat(store.expireAllocation(held, NOW + 100).applied()).isFalse();
+    // once expired, no extension applies, and the two items still agree
+    assertThat(store.expireAllocation(held, NOW + 500).applied()).isTrue();
+    Sandbox expired = store.findSandbox("8").orElseThrow();
+    assertThat(store.extendLease(expired, NOW + 900, NOW + 400).applied()).isFalse();
+    assertThat(store.extendLease(r.current().orElseThrow(), NOW + 900, NOW + 400).applied()).isFalse();
+    assertThat(store.findSandbox("8").orElseThrow().expiresAt()).isEqualTo(NOW + 500);
+    assertThat(store.findLease("alice", 0).orElseThrow().expiresAt()).isEqualTo(NOW + 500);
+  }
+
+  @Test
+  void anExpiredAllocationIsNeverExtended() {
+    Sandbox seen = available("9");
+    Lease lease = lease(seen, NOW + 100);
+    store.putLease(lease, NOW);
+    Sandbox held = store.claim(lease).current().orElseThrow();
+    assertThat(store.extendLease(held, NOW + 900, NOW + 100).applied()).isFalse();
+    assertThat(store.findLease("alice", 0).orElseThrow().expiresAt()).isEqualTo(NOW + 100);
+  }
+
+  @Test
   void deletionOutcomesApplyOnlyToThePendingItemAsRead() {
     store.insertSandbox(Sandboxes.pendingDeletion("7", "bob", NOW));
     Sandbox seen = store.findSandbox("7").orElseThrow();

@@ -53,6 +53,26 @@ public abstract class SandboxStoreContract {
   }
 
   @Test
+  void aFencedLeaseCanNeverClaimItsCandidateWhileOtherLeasesStillCan() {
+    Sandbox s = sandbox("250", "lab-f-1");
+    store.insertSandbox(s);
+    Lease abandoned = lease("ann", 0, "k1", "L-old", s);
+
+    assertThat(store.fenceClaim(abandoned)).isTrue();
+    assertThat(store.fenceClaim(abandoned)).isTrue(); // idempotent: a retried fence still holds
+    assertThat(store.claim(abandoned).claimed()).isFalse();
+    assertThat(store.findSandbox("250").orElseThrow().status()).isEqualTo(SandboxStatus.AVAILABLE);
+
+    ClaimResult other = store.claim(lease("bob", 0, "k2", "L-new", s));
+    assertThat(other.claimed()).isTrue();
+    // the claim under the new lease landed: fencing that lease now reports it was too late
+    assertThat(store.fenceClaim(lease("bob", 0, "k2", "L-new", s))).isFalse();
+    // nothing can be claimed on a missing sandbox: it counts as fenced
+    assertThat(store.fenceClaim(lease("cy", 0, "k3", "L-x", sandbox("404", "x")))).isTrue();
+    assertThat(store.findSandbox("404")).isEmpty();
+  }
+
+  @Test
   void claimsOnlyAnAvailableSandboxAndReportsWhatBlockedIt() {
     Sandbox s = sandbox("200", "lab-a-2");
     store.insertSandbox(s);

@@ -72,13 +72,24 @@ public final class LocalDynamo implements AutoCloseable {
 
   /** A real SDK client; every request it sends is counted. */
   public DynamoDbClient client() {
+    return client(new ExecutionInterceptor[0]);
+  }
+
+  /** As {@link #client()}, with {@code extra} interceptors watching every request and response. */
+  public DynamoDbClient client(ExecutionInterceptor... extra) {
     return DynamoDbClient.builder()
         .endpointOverride(endpoint())
         .region(Region.US_EAST_1)
         .credentialsProvider(
             StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
         .httpClient(UrlConnectionHttpClient.builder().build())
-        .overrideConfiguration(o -> o.addExecutionInterceptor(new Counter()))
+        .overrideConfiguration(
+            o -> {
+              o.addExecutionInterceptor(new Counter());
+              for (ExecutionInterceptor i : extra) {
+                o.addExecutionInterceptor(i);
+              }
+            })
         .build();
   }
 

@@ -14,7 +14,18 @@ public record ErrorResponse(Detail detail) {
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Detail(
-      String code, String message, String requestId, Integer retryAfter, String reason) {}
+      String code,
+      String message,
+      String requestId,
+      Integer retryAfter,
+      String reason,
+      /** LEASE_LIMIT_REACHED only (contract §7): the latest expires_at the allocation can have. */
+      Long maxExpiresAt) {
+
+    public Detail(String code, String message, String requestId, Integer retryAfter, String reason) {
+      this(code, message, requestId, retryAfter, reason, null);
+    }
+  }
 
   public static ErrorResponse of(String code, String message, String requestId) {
     return new ErrorResponse(new Detail(code, message, requestId, null, null));

@@ -63,6 +63,60 @@ public final class DynamoDbFactory {
     return createTable || mode == Mode.LOCAL;
   }
 
+  /**
+   * True when the table cannot be a real one: the embedded store, or an endpoint override on this
+   * machine's loopback address (a DynamoDB Local, as the service tests run it). Any other {@code
+   * aws} store may be a production table.
+   */
+  public boolean isThrowaway() {
+    if (mode == Mode.LOCAL) {
+      return true;
+    }
+    if (endpoint == null || endpoint.isBlank()) {
+      return false;
+    }
+    try {
+      String host = URI.create(endpoint.trim()).getHost();
+      return host != null
+          && (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]"));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** The embedded instance's Streams API, once {@link #build} made one (local mode). */
+  private software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient embeddedStreams;
+
+  /**
+   * The Streams API of the same DynamoDB {@link #build} connected to: the embedded instance's in
+   * local mode, else a client for the region (and endpoint, e.g. DynamoDB Local over HTTP). Call
+   * after {@link #build}. Used by the local event feed only; deployed, a Pipe reads the stream.
+   */
+  public software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient buildStreams(LifecycleEnvironment lifecycle) {
+    if (mode == Mode.LOCAL) {
+      if (embeddedStreams == null) {
+        throw new IllegalStateException("build() first: the streams client belongs to the embedded instance");
+      }
+      return embeddedStreams;
+    }
+    var builder =
+        software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient.builder()
+            .region(Region.of(region))
+            .httpClient(ApacheHttpClient.builder().build());
+    if (endpoint != null && !endpoint.isBlank()) {
+      builder.endpointOverride(URI.create(endpoint));
+    }
+    var client = builder.build();
+    lifecycle.manage(
+        new Managed() {
+          @Override
+          public void stop() {
+            client.close();
+          }
+        });
+    return client;
+  }
+
   public DynamoDbClient build(LifecycleEnvironment lifecycle) {
     return build(lifecycle, null);
   }
@@ -88,6 +142,7 @@ public final class DynamoDbFactory {
               embedded.shutdown();
             }
           });
+      this.embeddedStreams = embedded.dynamoDbStreamsClient();
       DynamoDbClient client = embedded.dynamoDbClient();
       // no SDK pipeline in embedded mode, so the interceptor below would never run: wrap instead
       return metrics == null ? client : metrics.counting(client);

@@ -25,6 +25,9 @@ public final class DomainExceptionMappers {
         new NotSandboxOwnerExceptionMapper(),
         new AllocationTimeoutExceptionMapper(),
         new InvalidCursorExceptionMapper(),
+        new LeaseLimitReachedExceptionMapper(),
+        new SandboxNotAllocatedExceptionMapper(),
+        new LeaseExpiredExceptionMapper(),
         new ApiExceptionMapper());
   }
 
@@ -85,6 +88,35 @@ public final class DomainExceptionMappers {
     @Override
     public Response toResponse(InvalidCursorException e) {
       return ErrorResponses.of(400, "INVALID_CURSOR", "The cursor is not valid for this listing");
+    }
+  }
+
+  // ---- lease extension (contract §7) ----
+
+  public static final class LeaseLimitReachedExceptionMapper
+      implements ExceptionMapper<com.sandboxbroker.core.sandbox.LeaseLimitReachedException> {
+    @Override
+    public Response toResponse(com.sandboxbroker.core.sandbox.LeaseLimitReachedException e) {
+      return ErrorResponses.leaseLimit(
+          "The lease is already at its maximum length (max_expires_at)", e.maxExpiresAt());
+    }
+  }
+
+  public static final class SandboxNotAllocatedExceptionMapper
+      implements ExceptionMapper<com.sandboxbroker.core.sandbox.SandboxNotAllocatedException> {
+    @Override
+    public Response toResponse(com.sandboxbroker.core.sandbox.SandboxNotAllocatedException e) {
+      return ErrorResponses.of(
+          409, "SANDBOX_NOT_ALLOCATED", "The sandbox is no longer allocated (released, expired or deleted)");
+    }
+  }
+
+  public static final class LeaseExpiredExceptionMapper
+      implements ExceptionMapper<com.sandboxbroker.core.sandbox.LeaseExpiredException> {
+    @Override
+    public Response toResponse(com.sandboxbroker.core.sandbox.LeaseExpiredException e) {
+      return ErrorResponses.of(
+          409, "LEASE_EXPIRED", "The lease has expired; an expired allocation cannot be extended");
     }
   }
 

@@ -25,6 +25,15 @@ public final class ErrorResponses {
         .build();
   }
 
+  /** LEASE_LIMIT_REACHED (contract §7): the error shape plus {@code max_expires_at}. */
+  public static Response leaseLimit(String message, long maxExpiresAt) {
+    return build(
+            409,
+            new ErrorResponse.Detail(
+                "LEASE_LIMIT_REACHED", message, RequestIdFilter.currentId(), null, null, maxExpiresAt))
+        .build();
+  }
+
   private static Response.ResponseBuilder build(int status, ErrorResponse.Detail detail) {
     Response.ResponseBuilder b =
         Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(new ErrorResponse(detail));

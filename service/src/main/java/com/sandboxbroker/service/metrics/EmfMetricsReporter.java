@@ -1,17 +1,17 @@
 package com.sandboxbroker.service.metrics;
 
+import com.sandboxbroker.core.contract.MetricContract;
 import com.sandboxbroker.core.metrics.EmfStream;
+import com.sandboxbroker.core.pool.PoolStats;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import io.dropwizard.lifecycle.Managed;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.cloudwatchlogs.emf.exception.InvalidMetricException;
@@ -30,18 +30,17 @@ import software.amazon.cloudwatchlogs.emf.model.Unit;
  * smallest distinct values and so dropped exactly the slow tail under load).
  */
 public final class EmfMetricsReporter implements Managed {
-  public static final String ALLOCATION_LATENCY = "AllocationLatency";
-  public static final String POOL_AVAILABLE = "PoolAvailable";
-  public static final String POOL_DELETION_FAILED = "PoolDeletionFailed";
+  public static final String ALLOCATION_LATENCY = MetricContract.ALLOCATION_LATENCY;
+  public static final String POOL_AVAILABLE = MetricContract.POOL_AVAILABLE;
+  public static final String POOL_DELETION_FAILED = MetricContract.POOL_DELETION_FAILED;
   /** Conditional claims lost to a concurrent writer in the interval (on-call's contention figure). */
-  public static final String ALLOCATION_CONFLICTS = "AllocationConflicts";
-  public static final String POOL = "Pool";
+  public static final String ALLOCATION_CONFLICTS = MetricContract.ALLOCATION_CONFLICTS;
+  public static final String POOL = MetricContract.POOL;
 
   private static final Logger LOG = LoggerFactory.getLogger(EmfMetricsReporter.class);
 
   private final String stage;
   private final PoolCounts pool;
-  private final Supplier<Map<String, Map<SandboxStatus, Long>>> countsByPool;
   private final Duration interval;
   private final EmfStream emf;
   /** Latencies since the last flush; the library's logger is safe to add to from many threads. */
@@ -51,19 +50,13 @@ public final class EmfMetricsReporter implements Managed {
   private ScheduledExecutorService timer;
 
   /**
-   * @param countsByPool the live counts of each pool (pool name → status → count), published
-   *     with a {@code Pool} dimension; {@code Map::of} while there is one unnamed pool
+   * @param stage the deployment's stage (BROKER_STAGE), the {@code Stage} dimension of every line
+   * @param pool the pool refresher's counts: the service-wide totals and, per pool, the gauges
+   *     the CDK app's per-pool low-water alarms read (dimensions {@code Stage} and {@code Pool})
    */
-  public EmfMetricsReporter(
-      String stage,
-      PoolCounts pool,
-      Supplier<Map<String, Map<SandboxStatus, Long>>> countsByPool,
-      Duration interval,
-      Clock clock,
-      PrintStream out) {
+  public EmfMetricsReporter(String stage, PoolCounts pool, Duration interval, Clock clock, PrintStream out) {
     this.stage = stage;
     this.pool = pool;
-    this.countsByPool = countsByPool;
     this.interval = interval;
     this.emf = new EmfStream(out, clock);
     this.latencies = emf.logger(EmfStream.STAGE, stage);
@@ -120,11 +113,10 @@ public final class EmfMetricsReporter implements Managed {
       throw new IllegalStateException(e); // a finite count: cannot happen
     }
     gauges(overall, pool.count(SandboxStatus.AVAILABLE), pool.count(SandboxStatus.DELETION_FAILED));
-    countsByPool.get().forEach((name, counts) ->
-        gauges(
-            emf.logger(EmfStream.STAGE, stage, POOL, name),
-            counts.getOrDefault(SandboxStatus.AVAILABLE, 0L),
-            counts.getOrDefault(SandboxStatus.DELETION_FAILED, 0L)));
+    // per pool (contract §9): one line each, read by the per-pool low-water alarms
+    for (PoolStats p : pool.pools()) {
+      gauges(emf.logger(EmfStream.STAGE, stage, POOL, p.pool()), p.available(), p.count(SandboxStatus.DELETION_FAILED));
+    }
     if (pending.getAndSet(0) > 0) {
       emf.flush(latencies);
     }

@@ -129,7 +129,7 @@ public final class AdminResource {
   @GET
   @Path("/stats")
   @ApiAction("admin_stats")
-  @Operation(summary = "Pool statistics", description = "Exact counts over the whole pool, counting sandboxes only.")
+  @Operation(summary = "Pool statistics", description = "Exact counts over the whole pool, counting sandboxes only: the sum of `GET /admin/pools` (plus `deleted`), counted by key queries, never a Scan.")
   @ApiResponse(responseCode = "200", description = "Counts", content = @Content(schema = @Schema(implementation = StatsResponse.class)))
   public StatsResponse stats() {
     return StatsResponse.from(store.countByStatus());
@@ -142,26 +142,35 @@ public final class AdminResource {
       summary = "Remove records by status from the table",
       description =
           "Removes every sandbox record in `status` from the table only; nothing is deleted"
-              + " upstream. `status` is required; `allocated` also needs `confirm=allocated`."
+              + " upstream. `status` is required and must be `available`, `stale` or `deleted`:"
+              + " records of used accounts (`allocated`, `pending_deletion`, `deletion_failed`) are"
+              + " refused, because sync would re-import the still-listed account as `available` and"
+              + " hand a used account to a new learner. Release those instead (force-release:"
+              + " cleanup deletes the account upstream and leaves a `deleted` record)."
               + " Takes no body.")
   @ApiResponse(responseCode = "200", description = "Done", content = @Content(schema = @Schema(implementation = BulkDeleteResponse.class)))
   @ApiResponse(
       responseCode = "400",
-      description = "MISSING_STATUS, INVALID_STATUS, or CONFIRMATION_REQUIRED (status=allocated without confirm=allocated)",
+      description =
+          "MISSING_STATUS, INVALID_STATUS, or STATUS_NOT_REMOVABLE (allocated, pending_deletion or"
+              + " deletion_failed: records of used accounts)",
       content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public BulkDeleteResponse bulkDelete(
       @Context SecurityContext security,
-      @Parameter(description = "Status whose records to remove (required)", required = true, schema = @Schema(allowableValues = {"available", "allocated", "pending_deletion", "deletion_failed", "stale", "deleted"}))
+      @Parameter(description = "Status whose records to remove (required)", required = true, schema = @Schema(allowableValues = {"available", "stale", "deleted"}))
           @QueryParam("status")
-          String status,
-      @Parameter(description = "Must be `allocated` to remove allocated records") @QueryParam("confirm") String confirm) {
+          String status) {
     if (status == null || status.isBlank()) {
       throw ApiException.badRequest("MISSING_STATUS", "status is required (bulk-delete never removes everything)");
     }
     SandboxStatus target = optionalStatus(status).orElseThrow();
-    if (target == SandboxStatus.ALLOCATED && !"allocated".equals(confirm)) {
+    if (target.namesAUsedAccount()) {
       throw ApiException.badRequest(
-          "CONFIRMATION_REQUIRED", "Removing allocated records also needs confirm=allocated");
+          "STATUS_NOT_REMOVABLE",
+          target.wireName()
+              + " records name accounts a learner has used; removed, sync would re-import the"
+              + " account for a new learner. Release them instead (force-release), and cleanup"
+              + " deletes them upstream");
     }
     long started = System.nanoTime();
     int deleted = store.deleteByStatus(target);

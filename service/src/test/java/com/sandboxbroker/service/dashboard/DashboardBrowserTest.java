@@ -43,10 +43,14 @@ class DashboardBrowserTest {
     // the counts differ for a reason that is not the dashboard's
     broker =
         TestBroker.start(
+            // the page polls the lifecycle-event feed; on here as in local mode (EventFeedBrowserTest)
+            ConfigOverride.config("events.localFeed", "true"),
             ConfigOverride.config("jobs.syncIntervalSeconds", "0"),
             ConfigOverride.config("jobs.cleanupIntervalSeconds", "0"),
             ConfigOverride.config("jobs.expiryIntervalSeconds", "0"));
     List<String> ids = broker.seed("lab-dash-", 14);
+    // one sandbox in the configured pool "adventure" (low_water 3): below its mark, marked on the page
+    broker.seed("lab-adventure-", 1);
     // a pool with every status, so every part of the page has something to draw
     String[] labs = {"adventure", "adventure", "dns-basics", "dns-basics", "dns-basics", "ddi-lab"};
     for (int i = 0; i < labs.length; i++) {
@@ -122,6 +126,10 @@ class DashboardBrowserTest {
     assertThat(ARTIFACTS.resolve("dashboard.png")).isNotEmptyFile();
     assertThat(ARTIFACTS.resolve("dashboard-wrong-token.png")).isNotEmptyFile();
     assertThat(output).contains("\"check\":\"counts equal GET /admin/stats\",\"ok\":true");
+    // issue 12: configured pool "adventure" (low_water 3, test-config.yml) has at most 1 available
+    assertThat(output)
+        .contains("\"check\":\"each pool shows its bar and counts as GET /admin/pools\",\"ok\":true")
+        .contains("\"check\":\"pools below their low-water mark are marked\",\"ok\":true");
 
     // what the page did is what the table and the API now say
     assertThat(broker.store().findSandbox(failedId).orElseThrow().status())

@@ -42,6 +42,7 @@ class AuthorizationMatrixTest {
           Map.entry("GET /admin/sandboxes", 200),
           Map.entry("GET /admin/sandboxes/{sandboxId}", 200),
           Map.entry("GET /admin/stats", 200),
+          Map.entry("GET /admin/pools", 200),
           Map.entry("POST /admin/bulk-delete", 200),
           Map.entry("POST /admin/auto-delete-stale", 200),
           Map.entry("POST /admin/sandboxes/{sandboxId}/retry-deletion", 200),

@@ -2,7 +2,6 @@ package com.sandboxbroker.service.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sandboxbroker.core.store.InMemorySandboxStore;
@@ -15,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -31,11 +29,11 @@ class EmfLatencyTailTest {
 
   @Test
   void theP99OfTenThousandLatenciesSurvivesTheEmfLines() throws Exception {
-    PoolCounts pool = new PoolCounts(new InMemorySandboxStore(), Duration.ofSeconds(30), new MetricRegistry());
+    PoolCounts pool = EmfMetricsReporterTest.poolCounts(new InMemorySandboxStore(), Clock.systemUTC());
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     EmfMetricsReporter emf =
         new EmfMetricsReporter(
-            "prod", pool, Map::of, Duration.ofSeconds(60), Clock.systemUTC(),
+            "prod", pool, Duration.ofSeconds(60), Clock.systemUTC(),
             new PrintStream(buffer, true, StandardCharsets.UTF_8));
     Random random = new Random(16);
     List<Double> trueMs = new ArrayList<>();

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sandboxbroker.core.pool.PoolAssignment;
+import com.sandboxbroker.core.pool.PoolCountRefresher;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.sandbox.UpstreamSandbox;
+import com.sandboxbroker.core.store.InMemoryJobStore;
+import com.sandboxbroker.core.store.InMemoryPoolStore;
 import com.sandboxbroker.core.store.InMemorySandboxStore;
 import com.sandboxbroker.core.testing.EmfSpec;
 import java.io.ByteArrayOutputStream;
@@ -19,7 +23,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The CloudWatch EMF lines the alarms of the CDK app read (namespace, names, units, dimensions). */
@@ -28,16 +31,44 @@ class EmfMetricsReporterTest {
   private final Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
 
-  private EmfMetricsReporter reporter(Map<String, Map<SandboxStatus, Long>> perPool) {
+  /**
+   * A reporter over real pool counts: the pool refresher of issue 12 counting an in-memory store,
+   * so the per-pool lines carry exactly what the refresher publishes.
+   */
+  private EmfMetricsReporter reporter(List<Sandbox> sandboxes) {
     InMemorySandboxStore store = new InMemorySandboxStore();
-    for (int i = 0; i < 7; i++) {
-      store.insertSandbox(Sandbox.available(new UpstreamSandbox("s" + i, "lab-" + i, "identity/accounts/u" + i, ""), 1));
-    }
-    PoolCounts pool = new PoolCounts(store, Duration.ofSeconds(30), new MetricRegistry());
+    sandboxes.forEach(store::insertSandbox);
+    PoolCounts pool = poolCounts(store, Clock.fixed(now, ZoneOffset.UTC));
     pool.refresh();
     return new EmfMetricsReporter(
-        "staging", pool, () -> perPool, Duration.ofSeconds(60), Clock.fixed(now, ZoneOffset.UTC),
+        "staging", pool, Duration.ofSeconds(60), Clock.fixed(now, ZoneOffset.UTC),
         new PrintStream(buffer, true, StandardCharsets.UTF_8));
+  }
+
+  static PoolCounts poolCounts(InMemorySandboxStore store, Clock clock) {
+    return new PoolCounts(
+        new PoolCountRefresher(
+            new InMemoryPoolStore(store, PoolAssignment.derivedOnly()),
+            new InMemoryJobStore(), clock, "test", Duration.ofSeconds(30), Duration.ofHours(6)),
+        Duration.ofSeconds(30), new MetricRegistry());
+  }
+
+  private static Sandbox available(String name) {
+    return Sandbox.available(new UpstreamSandbox("id-" + name, name, "identity/accounts/" + name, ""), 1);
+  }
+
+  private static Sandbox deletionFailed(String name) {
+    Sandbox s = available(name);
+    return new Sandbox(s.sandboxId(), s.name(), s.externalId(), s.sfdcAccountId(), SandboxStatus.DELETION_FAILED,
+        "", "", "", 0, 0, 1, 3, 0, "upstream 500", 0, 1, 1, 0, 0, 0);
+  }
+
+  private static List<Sandbox> lab(int n) {
+    List<Sandbox> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(available("lab-" + i));
+    }
+    return out;
   }
 
   private List<JsonNode> lines() throws Exception {
@@ -51,7 +82,7 @@ class EmfMetricsReporterTest {
 
   @Test
   void writesStageDimensionedPoolGaugesAndTheLatenciesOfTheInterval() throws Exception {
-    EmfMetricsReporter emf = reporter(Map.of());
+    EmfMetricsReporter emf = reporter(lab(7));
     emf.allocationLatency(0.0123);
     emf.allocationLatency(0.0124);
     emf.allocationLatency(1.2345);
@@ -61,7 +92,10 @@ class EmfMetricsReporterTest {
     emf.flush(); // nothing new: only the gauges again
 
     List<JsonNode> events = lines();
-    assertThat(events).hasSize(3); // gauges + latencies, then the gauges alone
+    // service-wide gauges, pool "lab", latencies; then the gauges alone (service-wide, "lab")
+    assertThat(events).hasSize(5);
+    assertThat(events.get(1).get("Pool").asText()).isEqualTo("lab");
+    assertThat(events.get(1).get("PoolAvailable").asDouble()).isEqualTo(7);
     JsonNode gauges = events.get(0);
     JsonNode directive = gauges.at("/_aws/CloudWatchMetrics/0");
     assertThat(gauges.at("/_aws/Timestamp").asLong()).isEqualTo(now.toEpochMilli());
@@ -75,25 +109,29 @@ class EmfMetricsReporterTest {
     assertThat(gauges.get("PoolAvailable").asDouble()).isEqualTo(7);
     assertThat(gauges.get("PoolDeletionFailed").asDouble()).isZero();
 
-    JsonNode latency = events.get(1);
+    JsonNode latency = events.get(2);
     assertThat(latency.at("/_aws/CloudWatchMetrics/0/Metrics/0/Name").asText()).isEqualTo("AllocationLatency");
     assertThat(latency.at("/_aws/CloudWatchMetrics/0/Metrics/0/Unit").asText()).isEqualTo("Milliseconds");
     assertThat(latency.at("/_aws/CloudWatchMetrics/0/Dimensions").toString()).isEqualTo("[[\"Stage\"]]");
     List<Double> values = new ArrayList<>();
     latency.get("AllocationLatency").forEach(v -> values.add(v.asDouble()));
     assertThat(values).containsExactly(12.3, 12.4, 1234.5);
-    assertThat(events.get(2).has("AllocationLatency")).isFalse();
-    assertThat(events.get(2).has("PoolAvailable")).isTrue();
-    assertThat(events.get(2).get("AllocationConflicts").asDouble()).isZero(); // per interval, reset
+    assertThat(events.get(3).has("AllocationLatency")).isFalse();
+    assertThat(events.get(3).has("PoolAvailable")).isTrue();
+    assertThat(events.get(3).get("AllocationConflicts").asDouble()).isZero(); // per interval, reset
   }
 
   @Test
   void eachPoolGetsItsOwnPoolDimensionedGauges() throws Exception {
-    EmfMetricsReporter emf =
-        reporter(
-            Map.of(
-                "adventure", Map.of(SandboxStatus.AVAILABLE, 3L, SandboxStatus.DELETION_FAILED, 1L),
-                "default", Map.of(SandboxStatus.AVAILABLE, 4L)));
+    List<Sandbox> sandboxes = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      sandboxes.add(available("adventure-" + i));
+    }
+    sandboxes.add(deletionFailed("adventure-9"));
+    for (int i = 0; i < 4; i++) {
+      sandboxes.add(available("default-" + i));
+    }
+    EmfMetricsReporter emf = reporter(sandboxes);
     emf.flush();
 
     List<JsonNode> perPool = lines().stream().filter(e -> e.has("Pool")).toList();
@@ -110,7 +148,7 @@ class EmfMetricsReporterTest {
 
   @Test
   void concurrentLatenciesAreAllPublished() throws Exception {
-    EmfMetricsReporter emf = reporter(Map.of());
+    EmfMetricsReporter emf = reporter(lab(7));
     int threads = 8;
     int each = 500;
     Thread[] workers = new Thread[threads];

@@ -37,7 +37,7 @@ class MetricsTest {
         HttpResponse<String> scrape = broker.adminGet("/metrics");
         assertThat(scrape.statusCode()).isEqualTo(200);
         text = scrape.body();
-        if (text.contains("broker_pool_pending_deletion 1.0")) {
+        if (text.contains("broker_pool_pending_deletion{pool=\"lab-metrics\"} 1.0")) {
           break;
         }
         Thread.sleep(250);
@@ -51,12 +51,13 @@ class MetricsTest {
           .contains("broker_allocation_latency_seconds_bucket{le=\"0.005\"}")
           .contains("broker_allocation_latency_seconds_count 5")
           .contains("broker_deletion_marked_total{outcome=\"success\"} 1.0")
-          .contains("broker_pool_available 0.0")
-          .contains("broker_pool_allocated 2.0")
-          .contains("broker_pool_pending_deletion 1.0")
-          .contains("broker_pool_stale 0.0")
-          .contains("broker_pool_deletion_failed 0.0")
+          .contains("broker_pool_available{pool=\"lab-metrics\"} 0.0")
+          .contains("broker_pool_allocated{pool=\"lab-metrics\"} 2.0")
+          .contains("broker_pool_pending_deletion{pool=\"lab-metrics\"} 1.0")
+          .contains("broker_pool_stale{pool=\"lab-metrics\"} 0.0")
+          .contains("broker_pool_deletion_failed{pool=\"lab-metrics\"} 0.0")
           .contains("broker_pool_total 3.0")
+          .contains("broker_pool_low_water{pool=\"lab-metrics\"} 0.0")
           .contains("jvm_memory_used_bytes")
           .contains("jvm_threads_")
           .contains("io_dropwizard_jetty_MutableServletContextHandler_requests")

@@ -161,8 +161,11 @@ class AdminApiTest {
       // bulk-delete guards
       assertError(broker.post("/v1/admin/bulk-delete", ADMIN_TOKEN), 400, "MISSING_STATUS");
       assertError(broker.post("/v1/admin/bulk-delete?status=", ADMIN_TOKEN), 400, "MISSING_STATUS");
-      assertError(broker.post("/v1/admin/bulk-delete?status=allocated", ADMIN_TOKEN), 400, "CONFIRMATION_REQUIRED");
-      assertError(broker.post("/v1/admin/bulk-delete?status=allocated&confirm=yes", ADMIN_TOKEN), 400, "CONFIRMATION_REQUIRED");
+      // records of used accounts never leave the table this way (sync would hand them out again)
+      for (String used : List.of("allocated", "pending_deletion", "deletion_failed")) {
+        assertError(broker.post("/v1/admin/bulk-delete?status=" + used, ADMIN_TOKEN), 400, "STATUS_NOT_REMOVABLE");
+      }
+      assertError(broker.post("/v1/admin/bulk-delete?status=allocated&confirm=allocated", ADMIN_TOKEN), 400, "STATUS_NOT_REMOVABLE");
       assertError(broker.post("/v1/admin/bulk-delete?status=everything", ADMIN_TOKEN), 400, "INVALID_STATUS");
       assertThat(broker.store().findSandbox(a)).isPresent();
 
@@ -215,14 +218,14 @@ class AdminApiTest {
       assertThat(broker.store().findSandbox("stale-old")).isEmpty();
       assertThat(broker.store().findSandbox("stale-new")).isPresent();
 
-      // bulk-delete by status, and allocated only with confirm=allocated; table only
-      JsonNode pending = body(broker.post("/v1/admin/bulk-delete?status=pending_deletion", ADMIN_TOKEN));
-      assertThat(pending.get("deleted").asInt()).isEqualTo(2); // failed-1 (retried) and a
-      JsonNode alloc = body(broker.post("/v1/admin/bulk-delete?status=allocated&confirm=allocated", ADMIN_TOKEN));
-      assertThat(alloc.get("deleted").asInt()).isEqualTo(1);
-      assertThat(broker.store().findSandbox(b)).isEmpty();
+      // bulk-delete by status, table only; used accounts' records stay
+      JsonNode staleGone = body(broker.post("/v1/admin/bulk-delete?status=stale", ADMIN_TOKEN));
+      assertThat(staleGone.get("deleted").asInt()).isEqualTo(1); // stale-new
+      assertThat(broker.store().findSandbox(b)).isPresent();
       JsonNode stats = body(broker.get("/v1/admin/stats", ADMIN_TOKEN));
-      assertThat(stats.get("total").asInt()).isEqualTo(19); // 18 available + stale-new
+      // 18 available + b allocated + failed-1 (retried) and a pending
+      assertThat(stats.get("total").asInt()).isEqualTo(21);
+      assertThat(stats.get("pending_deletion").asInt()).isEqualTo(2);
     }
   }
 

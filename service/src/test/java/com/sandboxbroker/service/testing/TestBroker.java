@@ -79,7 +79,8 @@ public final class TestBroker implements AutoCloseable {
       throw new IllegalStateException("broker did not start", e);
     }
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    this.store = new DynamoDbSandboxStore(dynamo.client(), tableName);
+    // the app's pool configuration, so seeded sandboxes join the pools the app would put them in
+    this.store = new DynamoDbSandboxStore(dynamo.client(), tableName, app.getConfiguration().poolAssignment());
   }
 
   public static TestBroker start(ConfigOverride... overrides) {
@@ -166,6 +167,19 @@ public final class TestBroker implements AutoCloseable {
         dynamo.close();
       }
     }
+  }
+
+  /**
+   * A second instance of the service on {@code first}'s DynamoDB Local and table (two tasks of one
+   * deployment); close it before {@code first}, which owns DynamoDB Local.
+   */
+  public static TestBroker anotherInstance(TestBroker first, ConfigOverride... overrides) {
+    return new TestBroker(first.dynamo, first.tableName, false, overrides);
+  }
+
+  /** The running application's metric registry (request counters per DynamoDB operation etc.). */
+  public com.codahale.metrics.MetricRegistry metrics() {
+    return app.getEnvironment().metrics();
   }
 
   public static String sha256Hex(String value) {

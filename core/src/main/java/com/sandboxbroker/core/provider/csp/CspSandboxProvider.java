@@ -24,6 +24,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -42,6 +46,11 @@ public final class CspSandboxProvider implements SandboxProvider {
   private static final Pattern UUID_SEGMENT = Pattern.compile("[A-Za-z0-9-]{1,64}");
   /** A 429 without a usable Retry-After still deserves a pause. */
   private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
+  /**
+   * The longest Retry-After believed: CSP's own limits reset within minutes, and an unbounded value
+   * (a typo, a hostile proxy, Long.MAX_VALUE seconds) overflowed the callers' nanosecond clocks.
+   */
+  static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
   /** Bounds a listing loop against a server that pages forever. */
   private static final int MAX_PAGES = 10_000;
 
@@ -147,14 +156,28 @@ public final class CspSandboxProvider implements SandboxProvider {
         .header("Accept", "application/json");
   }
 
+  /**
+   * One request with a total deadline of {@code requestTimeout}, body included: the request's own
+   * timeout ends when the response headers arrive, so a server that sends headers and then stalls
+   * the body would otherwise hold the caller forever. On the deadline the exchange is cancelled.
+   */
   private HttpResponse<String> send(HttpRequest request) {
+    CompletableFuture<HttpResponse<String>> exchange =
+        http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (HttpTimeoutException e) {
+      return exchange.get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      exchange.cancel(true);
       throw new UpstreamUnavailableException("CSP " + request.method() + ": timeout");
-    } catch (IOException e) {
-      throw new UpstreamUnavailableException("CSP " + request.method() + ": " + e.getClass().getSimpleName());
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof HttpTimeoutException) {
+        throw new UpstreamUnavailableException("CSP " + request.method() + ": timeout");
+      }
+      throw new UpstreamUnavailableException(
+          "CSP " + request.method() + ": " + (cause == null ? "failed" : cause.getClass().getSimpleName()));
     } catch (InterruptedException e) {
+      exchange.cancel(true);
       Thread.currentThread().interrupt();
       throw new UpstreamUnavailableException("CSP " + request.method() + ": interrupted");
     }
@@ -172,8 +195,13 @@ public final class CspSandboxProvider implements SandboxProvider {
     return new UpstreamRejectedException(what);
   }
 
-  /** {@code Retry-After} as seconds or an HTTP date (RFC 9110 §10.2.3). */
+  /** {@code Retry-After} as seconds or an HTTP date (RFC 9110 §10.2.3), at most {@link #MAX_RETRY_AFTER}. */
   static Duration retryAfter(HttpResponse<?> response) {
+    Duration asked = parseRetryAfter(response);
+    return asked.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : asked;
+  }
+
+  private static Duration parseRetryAfter(HttpResponse<?> response) {
     var header = response.headers().firstValue("Retry-After");
     if (header.isEmpty()) {
       return DEFAULT_RETRY_AFTER;

@@ -17,6 +17,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -130,11 +134,18 @@ public final class NiosXaasCleanupHook implements PreDeleteHook {
       b.method(method, HttpRequest.BodyPublishers.noBody());
     }
     HttpResponse<String> response;
+    // a total deadline, body included (the request timeout ends at the response headers)
+    CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString());
     try {
-      response = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new StepFailed(step + ": " + e.getClass().getSimpleName(), 0);
+      response = exchange.get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      exchange.cancel(true);
+      throw new StepFailed(step + ": timeout", 0);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw new StepFailed(step + ": " + (cause == null ? "failed" : cause.getClass().getSimpleName()), 0);
     } catch (InterruptedException e) {
+      exchange.cancel(true);
       Thread.currentThread().interrupt();
       throw new StepFailed(step + ": interrupted", 0);
     }

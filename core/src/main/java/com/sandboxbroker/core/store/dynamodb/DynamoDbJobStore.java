@@ -65,7 +65,12 @@ public final class DynamoDbJobStore implements JobStore {
 
   @Override
   public boolean tryLock(JobName job, String owner, long nowMillis, long ttlMillis) {
-    Map<String, AttributeValue> item = new HashMap<>(key(job, LOCK_SK));
+    return tryLock(job.wireName(), owner, nowMillis, ttlMillis);
+  }
+
+  @Override
+  public boolean tryLock(String lockName, String owner, long nowMillis, long ttlMillis) {
+    Map<String, AttributeValue> item = new HashMap<>(key(lockName, LOCK_SK));
     item.put(Items.ITEM_TYPE, s("job_lock"));
     item.put(SCHEMA_VERSION_ATTRIBUTE, n(SCHEMA_VERSION));
     item.put(OWNER, s(owner));
@@ -110,11 +115,16 @@ public final class DynamoDbJobStore implements JobStore {
 
   @Override
   public void unlock(JobName job, String owner) {
+    unlock(job.wireName(), owner);
+  }
+
+  @Override
+  public void unlock(String lockName, String owner) {
     try {
       dynamo.deleteItem(
           b ->
               b.tableName(tableName)
-                  .key(key(job, LOCK_SK))
+                  .key(key(lockName, LOCK_SK))
                   .conditionExpression("#owner = :owner")
                   .expressionAttributeNames(Map.of("#owner", OWNER))
                   .expressionAttributeValues(Map.of(":owner", s(owner))));
@@ -150,6 +160,10 @@ public final class DynamoDbJobStore implements JobStore {
     Map<String, AttributeValue> item =
         new HashMap<>(key(run.job(), String.format("%s%012d#%s", RUN_SK_PREFIX, run.startedAt(), run.runId())));
     item.put(Items.ITEM_TYPE, s("job_run"));
+    // every finished run is one job.finished event on the table's stream (EventContract)
+    item.put(
+        com.sandboxbroker.core.contract.EventContract.LIFECYCLE_EVENT_ATTRIBUTE,
+        s(com.sandboxbroker.core.contract.EventContract.EventType.JOB_FINISHED.wireName()));
     item.put(SCHEMA_VERSION_ATTRIBUTE, n(SCHEMA_VERSION));
     item.put(JOB, s(run.job().wireName()));
     item.put(RUN_ID, s(run.runId()));
@@ -213,6 +227,10 @@ public final class DynamoDbJobStore implements JobStore {
   }
 
   private static Map<String, AttributeValue> key(JobName job, String sk) {
-    return Map.of(PARTITION_KEY, s(JOB_PK_PREFIX + job.wireName()), SORT_KEY, s(sk));
+    return key(job.wireName(), sk);
+  }
+
+  private static Map<String, AttributeValue> key(String name, String sk) {
+    return Map.of(PARTITION_KEY, s(JOB_PK_PREFIX + name), SORT_KEY, s(sk));
   }
 }

@@ -9,6 +9,8 @@ import static com.sandboxbroker.core.contract.TableContract.STATUS_INDEX_SORT_KE
 import static com.sandboxbroker.core.store.dynamodb.Items.n;
 import static com.sandboxbroker.core.store.dynamodb.Items.s;
 
+import com.sandboxbroker.core.contract.EventContract;
+import com.sandboxbroker.core.contract.EventContract.EventType;
 import com.sandboxbroker.core.contract.TableContract;
 import com.sandboxbroker.core.sandbox.Lease;
 import com.sandboxbroker.core.sandbox.Sandbox;
@@ -52,6 +54,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
 
 /**
@@ -70,9 +74,19 @@ public final class DynamoDbSandboxStore implements SandboxStore {
   private final CursorCodec indexCursors =
       new CursorCodec(Set.of(PARTITION_KEY, SORT_KEY, STATUS_INDEX_PARTITION_KEY, STATUS_INDEX_SORT_KEY));
 
+  private final PoolIndex pools;
+
+  /** With pools derived from sandbox names only (no configured pools). */
   public DynamoDbSandboxStore(DynamoDbClient dynamo, String tableName) {
+    this(dynamo, tableName, com.sandboxbroker.core.pool.PoolAssignment.derivedOnly());
+  }
+
+  /** {@code poolAssignment} decides the pool of each sandbox this store inserts (issue 12). */
+  public DynamoDbSandboxStore(
+      DynamoDbClient dynamo, String tableName, com.sandboxbroker.core.pool.PoolAssignment poolAssignment) {
     this.dynamo = dynamo;
     this.tableName = tableName;
+    this.pools = new PoolIndex(dynamo, tableName, poolAssignment);
   }
 
   @Override
@@ -91,8 +105,15 @@ public final class DynamoDbSandboxStore implements SandboxStore {
                 attr(PARTITION_KEY, ScalarAttributeType.S),
                 attr(SORT_KEY, ScalarAttributeType.S),
                 attr(STATUS_INDEX_PARTITION_KEY, ScalarAttributeType.S),
-                attr(STATUS_INDEX_SORT_KEY, ScalarAttributeType.N))
+                attr(STATUS_INDEX_SORT_KEY, ScalarAttributeType.N),
+                attr(TableContract.POOL_INDEX_PARTITION_KEY, ScalarAttributeType.S))
             .keySchema(key(PARTITION_KEY, KeyType.HASH), key(SORT_KEY, KeyType.RANGE))
+            // the change stream is the events' outbox (contract §8), as on the deployed table
+            .streamSpecification(
+                StreamSpecification.builder()
+                    .streamEnabled(true)
+                    .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)
+                    .build())
             .globalSecondaryIndexes(
                 GlobalSecondaryIndex.builder()
                     .indexName(STATUS_INDEX)
@@ -100,7 +121,8 @@ public final class DynamoDbSandboxStore implements SandboxStore {
                         key(STATUS_INDEX_PARTITION_KEY, KeyType.HASH),
                         key(STATUS_INDEX_SORT_KEY, KeyType.RANGE))
                     .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
-                    .build())
+                    .build(),
+                poolIndex())
             .build());
     dynamo.waiter().waitUntilTableExists(b -> b.tableName(tableName));
     try {
@@ -116,6 +138,21 @@ public final class DynamoDbSandboxStore implements SandboxStore {
       // DynamoDB Local may not implement TTL; records then simply stay until purged.
       LOG.info("TTL not enabled on {}: {}", tableName, e.awsErrorDetails().errorCode());
     }
+  }
+
+  /** {@code PoolIndex} as {@link TableContract} lays it out (the CDK table has the same). */
+  static GlobalSecondaryIndex poolIndex() {
+    return GlobalSecondaryIndex.builder()
+        .indexName(TableContract.POOL_INDEX)
+        .keySchema(
+            key(TableContract.POOL_INDEX_PARTITION_KEY, KeyType.HASH),
+            key(TableContract.POOL_INDEX_SORT_KEY, KeyType.RANGE))
+        .projection(
+            Projection.builder()
+                .projectionType(ProjectionType.INCLUDE)
+                .nonKeyAttributes(TableContract.POOL_INDEX_PROJECTED)
+                .build())
+        .build();
   }
 
   @Override
@@ -137,56 +174,40 @@ public final class DynamoDbSandboxStore implements SandboxStore {
     return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Items.toSandbox(item));
   }
 
+  /** Reads only the pools {@code namePrefix} selects, never the whole available set (issue 12). */
   @Override
   public Page<Sandbox> findAvailable(String namePrefix, Optional<String> cursor, int limit) {
-    Map<String, String> names = new HashMap<>(Map.of("#status", Items.STATUS));
-    Map<String, AttributeValue> values =
-        new HashMap<>(Map.of(":available", s(SandboxStatus.AVAILABLE.wireName())));
-    var request =
-        QueryRequest.builder()
-            .tableName(tableName)
-            .indexName(STATUS_INDEX)
-            .keyConditionExpression("#status = :available")
-            .limit(limit);
-    if (namePrefix != null && !namePrefix.isEmpty()) {
-      names.put("#name", Items.NAME);
-      values.put(":prefix", s(namePrefix));
-      request.filterExpression("begins_with(#name, :prefix)");
-    }
-    cursor.map(indexCursors::decode).ifPresent(request::exclusiveStartKey);
-    QueryResponse response;
-    try {
-      response =
-          dynamo.query(request.expressionAttributeNames(names).expressionAttributeValues(values).build());
-    } catch (DynamoDbException e) {
-      if (cursor.isPresent() && e.statusCode() == 400) {
-        throw new InvalidCursorException(); // a well-formed cursor that does not fit this index
-      }
-      throw e;
-    }
-    List<Sandbox> items = new ArrayList<>(response.count());
-    response.items().forEach(i -> items.add(Items.toSandbox(i)));
-    return new Page<>(items, nextCursor(response.lastEvaluatedKey()));
+    return pools.findAvailable(namePrefix, cursor, limit);
   }
 
+  /**
+   * The sum over every known pool of {@code Select=COUNT} key queries on {@code PoolIndex} (deleted
+   * audit records included): never a Scan, and the same counting {@code /v1/admin/pools} shows.
+   */
+  @Override
+  public Map<SandboxStatus, Long> countByStatus() {
+    Map<SandboxStatus, Long> totals = new java.util.EnumMap<>(SandboxStatus.class);
+    Set<SandboxStatus> all = java.util.EnumSet.allOf(SandboxStatus.class);
+    all.forEach(st -> totals.put(st, 0L));
+    for (var pool : pools.knownPools(true)) {
+      pools.count(pool, all).forEach((st, n) -> totals.merge(st, n, Long::sum));
+    }
+    return totals;
+  }
+
+  /** Sync's backfill (issue 12): gives sandbox items written before pools existed their pool. */
+  @Override
+  public int assignMissingPools() {
+    return pools.backfill();
+  }
+
+  /** Key queries on {@code StatusIndex}, one status partition after another: never a Scan. */
   @Override
   public List<Sandbox> allSandboxes() {
     List<Sandbox> all = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      var request =
-          ScanRequest.builder()
-              .tableName(tableName)
-              .filterExpression("begins_with(#pk, :prefix)")
-              .expressionAttributeNames(Map.of("#pk", PARTITION_KEY))
-              .expressionAttributeValues(Map.of(":prefix", s(SANDBOX_PK_PREFIX)))
-              .exclusiveStartKey(start)
-              .consistentRead(true)
-              .build();
-      ScanResponse page = dynamo.scan(request);
-      page.items().forEach(i -> all.add(Items.toSandbox(i)));
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-    } while (start != null);
+    for (SandboxStatus status : SandboxStatus.values()) {
+      forEachSandboxItemInStatus(status, item -> all.add(Items.toSandbox(item)));
+    }
     return all;
   }
 
@@ -196,13 +217,20 @@ public final class DynamoDbSandboxStore implements SandboxStore {
       dynamo.putItem(
           b ->
               b.tableName(tableName)
-                  .item(Items.toItem(sandbox))
+                  .item(withEvent(withPool(sandbox), EventType.SANDBOX_ADDED))
                   .conditionExpression("attribute_not_exists(#pk)")
                   .expressionAttributeNames(Map.of("#pk", PARTITION_KEY)));
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
     }
+  }
+
+  /** The item of a new sandbox with its pool set (contract §9: sync decides it on insert). */
+  private Map<String, AttributeValue> withPool(Sandbox sandbox) {
+    Map<String, AttributeValue> item = new HashMap<>(Items.toItem(sandbox));
+    item.putAll(pools.poolAttributes(sandbox.sandboxId(), sandbox.name()));
+    return item;
   }
 
   @Override
@@ -216,36 +244,65 @@ public final class DynamoDbSandboxStore implements SandboxStore {
                       .updateExpression(
                           "SET #status = :allocated, #owner = :owner, #tenant = :tenant, #lab = :lab,"
                               + " #lease = :lease, #at = :at, #exp = :exp, #drq = :zero,"
-                              + " #version = if_not_exists(#version, :zero) + :one")
-                      .conditionExpression("#status = :available")
+                              + " #version = if_not_exists(#version, :zero) + :one, #lce = :lce"
+                              + " REMOVE #fenced")
+                      .conditionExpression("#status = :available AND NOT contains(#fenced, :lease)")
                       .expressionAttributeNames(
-                          Map.of(
-                              "#status", Items.STATUS,
-                              "#owner", Items.ALLOCATED_TO,
-                              "#tenant", Items.TENANT,
-                              "#lab", Items.TRACK_NAME,
-                              "#lease", Items.LEASE_ID,
-                              "#at", Items.ALLOCATED_AT,
-                              "#exp", Items.EXPIRES_AT,
-                              "#drq", Items.DELETION_REQUESTED_AT,
-                              "#version", Items.VERSION))
+                          Map.ofEntries(
+                              Map.entry("#fenced", Items.FENCED_LEASES),
+                              Map.entry("#lce", EventContract.LIFECYCLE_EVENT_ATTRIBUTE),
+                              Map.entry("#status", Items.STATUS),
+                              Map.entry("#owner", Items.ALLOCATED_TO),
+                              Map.entry("#tenant", Items.TENANT),
+                              Map.entry("#lab", Items.TRACK_NAME),
+                              Map.entry("#lease", Items.LEASE_ID),
+                              Map.entry("#at", Items.ALLOCATED_AT),
+                              Map.entry("#exp", Items.EXPIRES_AT),
+                              Map.entry("#drq", Items.DELETION_REQUESTED_AT),
+                              Map.entry("#version", Items.VERSION)))
                       .expressionAttributeValues(
-                          Map.of(
-                              ":allocated", s(SandboxStatus.ALLOCATED.wireName()),
-                              ":available", s(SandboxStatus.AVAILABLE.wireName()),
-                              ":owner", s(lease.identity()),
-                              ":tenant", s(lease.tenant()),
-                              ":lab", s(lease.trackName()),
-                              ":lease", s(lease.leaseId()),
-                              ":at", n(lease.allocatedAt()),
-                              ":exp", n(lease.expiresAt()),
-                              ":zero", n(0),
-                              ":one", n(1)))
+                          Map.ofEntries(
+                              Map.entry(":allocated", s(SandboxStatus.ALLOCATED.wireName())),
+                              Map.entry(":available", s(SandboxStatus.AVAILABLE.wireName())),
+                              Map.entry(":owner", s(lease.identity())),
+                              Map.entry(":tenant", s(lease.tenant())),
+                              Map.entry(":lab", s(lease.trackName())),
+                              Map.entry(":lce", s(EventType.SANDBOX_ALLOCATED.wireName())),
+                              Map.entry(":lease", s(lease.leaseId())),
+                              Map.entry(":at", n(lease.allocatedAt())),
+                              Map.entry(":exp", n(lease.expiresAt())),
+                              Map.entry(":zero", n(0)),
+                              Map.entry(":one", n(1))))
                       .returnValues(ReturnValue.ALL_NEW)
                       .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
       return ClaimResult.claimed(Items.toSandbox(response.attributes()));
     } catch (ConditionalCheckFailedException e) {
       return ClaimResult.lost(oldSandbox(e));
+    }
+  }
+
+  @Override
+  public boolean fenceClaim(Lease abandoned) {
+    try {
+      dynamo.updateItem(
+          b ->
+              b.tableName(tableName)
+                  .key(Items.sandboxKey(abandoned.sandboxId()))
+                  .updateExpression("ADD #fenced :fence")
+                  .conditionExpression(
+                      "attribute_exists(#pk) AND (attribute_not_exists(#lease) OR #lease <> :lease)")
+                  .expressionAttributeNames(
+                      Map.of("#pk", PARTITION_KEY, "#fenced", Items.FENCED_LEASES, "#lease", Items.LEASE_ID))
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":fence", AttributeValue.fromSs(List.of(abandoned.leaseId())),
+                          ":lease", s(abandoned.leaseId())))
+                  .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      // the claim landed (the item holds the lease id), or the item is gone (nothing to claim)
+      Optional<Sandbox> seen = oldSandbox(e).or(() -> findSandbox(abandoned.sandboxId()));
+      return seen.map(sbx -> !sbx.leaseId().equals(abandoned.leaseId())).orElse(true);
     }
   }
 
@@ -308,9 +365,10 @@ public final class DynamoDbSandboxStore implements SandboxStore {
     return conditionalUpdate(
         sandboxId,
         "SET #status = :pending, #drq = :now,"
-            + " #version = if_not_exists(#version, :zero) + :one",
+            + " #version = if_not_exists(#version, :zero) + :one, #lce = :lce",
         "#status = :allocated AND #owner = :owner AND " + sameTenant,
         Map.of(
+            "#lce", EventContract.LIFECYCLE_EVENT_ATTRIBUTE,
             "#status", Items.STATUS,
             "#owner", Items.ALLOCATED_TO,
             "#tenant", Items.TENANT,
@@ -320,6 +378,7 @@ public final class DynamoDbSandboxStore implements SandboxStore {
             ":pending", s(SandboxStatus.PENDING_DELETION.wireName()),
             ":allocated", s(SandboxStatus.ALLOCATED.wireName()),
             ":owner", s(identity),
+            ":lce", s(EventType.SANDBOX_RELEASED.wireName()),
             ":tenant", s(tenant),
             ":now", n(now),
             ":zero", n(0),
@@ -377,7 +436,8 @@ public final class DynamoDbSandboxStore implements SandboxStore {
         new SetClause()
             .set(Items.STATUS, s(SandboxStatus.STALE.wireName()))
             .set(Items.MISSING_COUNT, n(seen.missingCount() + 1L))
-            .set(Items.STALE_SINCE, n(now)));
+            .set(Items.STALE_SINCE, n(now))
+            .set(EventContract.LIFECYCLE_EVENT_ATTRIBUTE, s(EventType.SANDBOX_STALE.wireName())));
   }
 
   @Override
@@ -385,17 +445,30 @@ public final class DynamoDbSandboxStore implements SandboxStore {
     return conditionalUpdate(
         seen,
         SandboxStatus.STALE,
-        refreshSet(seen, upstream, SandboxStatus.AVAILABLE).set(Items.STALE_SINCE, n(0)));
+        refreshSet(seen, upstream, SandboxStatus.AVAILABLE)
+            .set(Items.STALE_SINCE, n(0))
+            .set(EventContract.LIFECYCLE_EVENT_ATTRIBUTE, s(EventType.SANDBOX_REVIVED.wireName())));
   }
 
   @Override
   public TransitionResult expireAllocation(Sandbox seen, long now) {
+    if (seen.leaseId().isEmpty() || seen.expiresAt() == 0) {
+      // an earlier broker's item: no lease id to match and maybe no expires_at to compare, so the
+      // condition is "unchanged since the caller read it and judged it expired"
+      return conditionalUpdate(
+          seen,
+          SandboxStatus.ALLOCATED,
+          new SetClause()
+              .set(Items.STATUS, s(SandboxStatus.PENDING_DELETION.wireName()))
+              .set(Items.DELETION_REQUESTED_AT, n(now)));
+    }
     return conditionalUpdate(
         seen.sandboxId(),
         "SET #status = :pending, #drq = :now,"
-            + " #version = if_not_exists(#version, :zero) + :one",
+            + " #version = if_not_exists(#version, :zero) + :one, #lce = :lce",
         "#status = :allocated AND #lease = :lease AND #exp <= :now",
         Map.of(
+            "#lce", EventContract.LIFECYCLE_EVENT_ATTRIBUTE,
             "#status", Items.STATUS,
             "#lease", Items.LEASE_ID,
             "#exp", Items.EXPIRES_AT,
@@ -405,6 +478,7 @@ public final class DynamoDbSandboxStore implements SandboxStore {
             ":pending", s(SandboxStatus.PENDING_DELETION.wireName()),
             ":allocated", s(SandboxStatus.ALLOCATED.wireName()),
             ":lease", s(seen.leaseId()),
+            ":lce", s(EventType.SANDBOX_EXPIRED.wireName()),
             ":now", n(now),
             ":zero", n(0),
             ":one", n(1)));
@@ -432,6 +506,30 @@ public final class DynamoDbSandboxStore implements SandboxStore {
   }
 
   @Override
+  public TransitionResult claimDeletion(Sandbox seen, String runId, long now) {
+    Map<String, String> names = new HashMap<>();
+    Map<String, AttributeValue> values = new HashMap<>();
+    String condition =
+        expectation(seen, SandboxStatus.PENDING_DELETION, names, values)
+            + (seen.leaseId().isEmpty()
+                ? " AND (attribute_not_exists(#lease) OR #lease = :lease)"
+                : " AND #lease = :lease");
+    names.put("#lease", Items.LEASE_ID);
+    names.put("#run", Items.DELETION_RUN);
+    names.put("#claimedAt", Items.DELETION_CLAIMED_AT);
+    values.put(":lease", s(seen.leaseId()));
+    values.put(":run", s(runId));
+    values.put(":now", n(now));
+    values.put(":nextVersion", n(seen.version() + 1));
+    return conditionalUpdate(
+        seen.sandboxId(),
+        "SET #version = :nextVersion, #run = :run, #claimedAt = :now",
+        condition,
+        names,
+        values);
+  }
+
+  @Override
   public TransitionResult recordPreDeleteOutcome(Sandbox seen, String outcome, long now) {
     return conditionalUpdate(
         seen,
@@ -450,7 +548,8 @@ public final class DynamoDbSandboxStore implements SandboxStore {
             .set(Items.DELETION_ATTEMPTS, n(seen.deletionAttempts() + 1L))
             .set(Items.NEXT_ATTEMPT_AT, n(0))
             .set(Items.LAST_ERROR, s(""))
-            .set(TableContract.TTL_ATTRIBUTE, n(ttl)));
+            .set(TableContract.TTL_ATTRIBUTE, n(ttl))
+            .set(EventContract.LIFECYCLE_EVENT_ATTRIBUTE, s(EventType.SANDBOX_DELETED.wireName())));
   }
 
   @Override
@@ -474,7 +573,10 @@ public final class DynamoDbSandboxStore implements SandboxStore {
             .set(Items.STATUS, s(SandboxStatus.DELETION_FAILED.wireName()))
             .set(Items.DELETION_ATTEMPTS, n(attempts))
             .set(Items.NEXT_ATTEMPT_AT, n(0))
-            .set(Items.LAST_ERROR, s(error)));
+            .set(Items.LAST_ERROR, s(error))
+            .set(
+                EventContract.LIFECYCLE_EVENT_ATTRIBUTE,
+                s(EventType.SANDBOX_DELETION_FAILED.wireName())));
   }
 
   /** Only the upstream attributes that changed, so an unchanged account costs no write at all. */
@@ -544,22 +646,35 @@ public final class DynamoDbSandboxStore implements SandboxStore {
         values);
   }
 
-  /** One conditional UpdateItem on a sandbox; a failed condition returns the item as it stood. */
+  /**
+   * One conditional UpdateItem on a sandbox; a failed condition returns the item as it stood. An
+   * update that does not set the lifecycle-event marker removes it, so only writes that are events
+   * reach the event stream's filter (EventContract).
+   */
   private TransitionResult conditionalUpdate(
       String sandboxId,
-      String update,
+      String rawUpdate,
       String condition,
-      Map<String, String> names,
+      Map<String, String> rawNames,
       Map<String, AttributeValue> values) {
+    Map<String, String> names = rawNames;
+    String update = rawUpdate;
+    if (!rawNames.containsValue(EventContract.LIFECYCLE_EVENT_ATTRIBUTE)) {
+      names = new HashMap<>(rawNames);
+      names.put("#lce", EventContract.LIFECYCLE_EVENT_ATTRIBUTE);
+      update = rawUpdate + " REMOVE #lce";
+    }
+    Map<String, String> finalNames = names;
+    String finalUpdate = update;
     try {
       var response =
           dynamo.updateItem(
               b ->
                   b.tableName(tableName)
                       .key(Items.sandboxKey(sandboxId))
-                      .updateExpression(update)
+                      .updateExpression(finalUpdate)
                       .conditionExpression(condition)
-                      .expressionAttributeNames(names)
+                      .expressionAttributeNames(finalNames)
                       .expressionAttributeValues(values)
                       .returnValues(ReturnValue.ALL_NEW)
                       .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
@@ -569,7 +684,11 @@ public final class DynamoDbSandboxStore implements SandboxStore {
     }
   }
 
-  /** The item a failed condition saw; falls back to a consistent read on emulators without it. */
+  /**
+   * The item a failed condition saw, as DynamoDB returns it with {@code
+   * ReturnValuesOnConditionCheckFailure=ALL_OLD}; empty when there is no item. (No fallback read:
+   * DynamoDB and DynamoDB Local 3.x always return an existing item here.)
+   */
   private Optional<Sandbox> oldSandbox(ConditionalCheckFailedException e) {
     if (e.hasItem() && !e.item().isEmpty()) {
       return Optional.of(Items.toSandbox(e.item()));
@@ -732,10 +851,13 @@ public final class DynamoDbSandboxStore implements SandboxStore {
     return adminTransition(
         sandboxId,
         action,
-        "#status = :pending, #drq = :now",
+        "#status = :pending, #drq = :now, #lce = :lce",
         "#status = :from",
-        Map.of("#drq", Items.DELETION_REQUESTED_AT),
-        Map.of(":from", s(from.wireName()), ":now", n(action.at())));
+        Map.of("#drq", Items.DELETION_REQUESTED_AT, "#lce", EventContract.LIFECYCLE_EVENT_ATTRIBUTE),
+        Map.of(
+            ":from", s(from.wireName()),
+            ":now", n(action.at()),
+            ":lce", s(EventType.SANDBOX_FORCE_RELEASED.wireName())));
   }
 
   /** One conditional UpdateItem: the transition, the version bump and the trail entry together. */
@@ -769,6 +891,9 @@ public final class DynamoDbSandboxStore implements SandboxStore {
 
   @Override
   public int deleteByStatus(SandboxStatus status) {
+    if (status.namesAUsedAccount()) {
+      throw new IllegalArgumentException(status.wireName() + " records name used accounts; release them instead");
+    }
     return deleteFromIndex(status, null, 0);
   }
 
@@ -809,5 +934,114 @@ public final class DynamoDbSandboxStore implements SandboxStore {
       }
     });
     return deleted.get();
+  }
+
+  // ---- lease extension and lifecycle events (issue 14) ----
+
+  /** A fresh item stamped with the event its insert is (see {@link EventContract}). */
+  private static Map<String, AttributeValue> withEvent(Map<String, AttributeValue> item, EventType type) {
+    Map<String, AttributeValue> stamped = new HashMap<>(item);
+    stamped.put(EventContract.LIFECYCLE_EVENT_ATTRIBUTE, s(type.wireName()));
+    return stamped;
+  }
+
+  /**
+   * The sandbox and its lease move to {@code newExpiresAt} in one transaction, so a replay of
+   * allocate (which answers from the lease), the owner view and expiry (which read the sandbox)
+   * never disagree. The sandbox's condition — still allocated under the same lease, not expired at
+   * {@code now}, and {@code expires_at} below the new value — is what makes an extension and
+   * expiry (conditional on {@code expires_at <= now}) exclusive, and concurrent extensions
+   * monotonic: a lost race is reported, never applied over a later value.
+   */
+  @Override
+  public TransitionResult extendLease(Sandbox seen, long newExpiresAt, long now) {
+    var sandboxUpdate =
+        software.amazon.awssdk.services.dynamodb.model.Update.builder()
+            .tableName(tableName)
+            .key(Items.sandboxKey(seen.sandboxId()))
+            .updateExpression(
+                "SET #exp = :new, #version = if_not_exists(#version, :zero) + :one, #lce = :lce")
+            .conditionExpression(
+                "#status = :allocated AND #lease = :lease AND #exp > :now AND #exp < :new")
+            .expressionAttributeNames(
+                Map.of(
+                    "#exp", Items.EXPIRES_AT,
+                    "#version", Items.VERSION,
+                    "#lce", EventContract.LIFECYCLE_EVENT_ATTRIBUTE,
+                    "#status", Items.STATUS,
+                    "#lease", Items.LEASE_ID))
+            .expressionAttributeValues(
+                Map.of(
+                    ":new", n(newExpiresAt),
+                    ":zero", n(0),
+                    ":one", n(1),
+                    ":lce", s(EventType.SANDBOX_EXTENDED.wireName()),
+                    ":allocated", s(SandboxStatus.ALLOCATED.wireName()),
+                    ":lease", s(seen.leaseId()),
+                    ":now", n(now)))
+            .build();
+    List<software.amazon.awssdk.services.dynamodb.model.TransactWriteItem> writes = new ArrayList<>();
+    writes.add(software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder().update(sandboxUpdate).build());
+    leaseKeyOf(seen).ifPresent(leaseKey -> writes.add(
+        software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder()
+            .update(
+                software.amazon.awssdk.services.dynamodb.model.Update.builder()
+                    .tableName(tableName)
+                    .key(leaseKey)
+                    .updateExpression("SET #exp = :new, #ttl = :ttl")
+                    .conditionExpression("#lease = :lease AND #sbx = :sbx")
+                    .expressionAttributeNames(
+                        Map.of(
+                            "#exp", Items.EXPIRES_AT,
+                            "#ttl", TableContract.TTL_ATTRIBUTE,
+                            "#lease", Items.LEASE_ID,
+                            "#sbx", Items.SANDBOX_ID))
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":new", n(newExpiresAt),
+                            ":ttl", n(newExpiresAt + LEASE_TTL_MARGIN.toSeconds()),
+                            ":lease", s(seen.leaseId()),
+                            ":sbx", s(seen.sandboxId())))
+                    .build())
+            .build()));
+    try {
+      dynamo.transactWriteItems(b -> b.transactItems(writes));
+    } catch (software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException e) {
+      // a condition failed or a concurrent transaction touched an item: decide on a fresh read
+      return new TransitionResult(false, findSandbox(seen.sandboxId()));
+    }
+    return new TransitionResult(true, findSandbox(seen.sandboxId()));
+  }
+
+  /**
+   * The key of the lease that claimed {@code sandbox}: its owner's lease partition, read to the end
+   * (a handful of slots) with a consistent read; empty when no lease names it any more.
+   */
+  private Optional<Map<String, AttributeValue>> leaseKeyOf(Sandbox sandbox) {
+    AttributeValue partition = Items.leaseKey(sandbox.tenant(), sandbox.allocatedTo(), 0).get(PARTITION_KEY);
+    Map<String, AttributeValue> start = null;
+    do {
+      QueryResponse page =
+          dynamo.query(
+              QueryRequest.builder()
+                  .tableName(tableName)
+                  .keyConditionExpression("#pk = :pk")
+                  .filterExpression("#lease = :lease AND #sbx = :sbx")
+                  .expressionAttributeNames(
+                      Map.of("#pk", PARTITION_KEY, "#lease", Items.LEASE_ID, "#sbx", Items.SANDBOX_ID))
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":pk", partition,
+                          ":lease", s(sandbox.leaseId()),
+                          ":sbx", s(sandbox.sandboxId())))
+                  .consistentRead(true)
+                  .exclusiveStartKey(start)
+                  .build());
+      if (!page.items().isEmpty()) {
+        return Optional.of(keyOf(page.items().get(0), false));
+      }
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+    return Optional.empty();
   }
 }

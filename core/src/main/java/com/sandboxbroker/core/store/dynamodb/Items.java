@@ -55,6 +55,15 @@ final class Items {
   /** NIOSXaaS pre-delete clean-up outcome ("cleaned:2", "nothing_to_clean", "failed:<reason>"). */
   static final String PREDELETE_OUTCOME = "predelete_outcome";
   static final String PREDELETE_AT = "predelete_at";
+  /** Cleanup's claim on a pending deletion: the run that made it, and when (epoch s). */
+  static final String DELETION_RUN = "deletion_run";
+  static final String DELETION_CLAIMED_AT = "deletion_claimed_at";
+  /**
+   * String set of lease ids whose claim of this sandbox must fail: written before a takeover of an
+   * abandoned lease, removed by the next successful claim (a claimed sandbox never becomes
+   * available again, so the fence is no longer needed).
+   */
+  static final String FENCED_LEASES = "fenced_leases";
   /** The owner's tenant on a sandbox, the allocating token's on a lease (shared contract name). */
   static final String TENANT = "tenant";
 
