@@ -86,6 +86,7 @@ class StateMachineLocalTest {
     assertThat(attempt.get("report").get("execution_arn").asText()).contains(":execution:");
     assertThat(result.get("output").get("report").get("job").asText()).isEqualTo(job.wireName());
     assertThat(result.get("notifications")).isEmpty();
+    theRunsJobOutcomeIsWhatTheNotSucceededAlarmReads(job, attempt);
     if (job == JobName.SYNC) {
       // the real work happened: both inventory accounts are now sandbox items in the table
       assertThat(attempt.get("report").get("counts").get("inserted").asInt()).isEqualTo(2);
@@ -246,6 +247,40 @@ class StateMachineLocalTest {
     System.out.printf("wedged sync: 4 heartbeat timeouts, execution FAILED in %d s%n", seconds);
   }
 
+  /**
+   * The real runner's JobOutcome EMF line (on its stderr) defines exactly the metric, dimensions
+   * and values included, that the job's "not succeeded" alarm reads: a succeeded run counts there,
+   * and a skipped one lands on another Outcome the alarm does not read.
+   */
+  private static void theRunsJobOutcomeIsWhatTheNotSucceededAlarmReads(JobName job, JsonNode attempt) throws IOException {
+    SynthesizedBroker broker = SynthesizedBroker.get();
+    JsonNode outcomeLine = null;
+    for (String line : attempt.get("stderrTail").asText().split("\n")) {
+      if (line.startsWith("{") && line.contains("\"" + Monitoring.JOB_OUTCOME + "\"")) {
+        outcomeLine = SynthesizedBroker.JSON.readTree(line);
+      }
+    }
+    assertThat(outcomeLine).as(attempt.get("stderrTail").asText()).isNotNull();
+    JsonNode directive = outcomeLine.get("_aws").get("CloudWatchMetrics").get(0);
+    Map<String, String> published = new java.util.TreeMap<>();
+    directive.get("Dimensions").get(0).forEach(d -> published.put(d.asText(), outcomeLine.get(d.asText()).asText()));
+    JsonNode alarm =
+        broker.resources("AWS::CloudWatch::Alarm").values().stream()
+            .map(a -> a.get("Properties"))
+            .filter(a -> a.get("AlarmName").asText().endsWith("-" + job.wireName() + JobSchedulesGate.NOT_SUCCEEDED_SUFFIX))
+            .findFirst().orElseThrow();
+    Map<String, String> read = new java.util.TreeMap<>();
+    alarm.get("Dimensions").forEach(d -> read.put(d.get("Name").asText(), d.get("Value").asText()));
+    assertThat(directive.get("Namespace").asText()).isEqualTo(alarm.get("Namespace").asText());
+    assertThat(directive.get("Metrics").get(0).get("Name").asText()).isEqualTo(alarm.get("MetricName").asText());
+    if (attempt.get("report").get("outcome").asText().equals("succeeded")) {
+      assertThat(published).isEqualTo(read);
+    } else {
+      assertThat(published.get("Outcome")).startsWith("skipped_");
+      assertThat(published).isNotEqualTo(read);
+    }
+  }
+
   private static String freshTable() {
     String table = LocalDynamo.uniqueTableName();
     new DynamoDbSandboxStore(client, table).createTableIfMissing();
@@ -268,6 +303,8 @@ class StateMachineLocalTest {
     env.put(JobsEnvironment.PROVIDER.name(), "static");
     env.put(JobsEnvironment.STATIC_INVENTORY_PATH.name(), inventory.toString());
     env.put(JobsEnvironment.NIOSXAAS_ENABLED.name(), "false");
+    // as the synthesized task definition sets it: the Stage dimension the alarms select
+    env.put(JobsEnvironment.BROKER_STAGE.name(), SynthesizedBroker.get().settings.stage());
     return env;
   }
 
