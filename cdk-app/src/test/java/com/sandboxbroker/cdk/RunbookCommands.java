@@ -45,7 +45,22 @@ final class RunbookCommands {
           Map.entry("application-autoscaling", "software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient"),
           Map.entry("scheduler", "software.amazon.awssdk.services.scheduler.SchedulerClient"),
           Map.entry("sns", "software.amazon.awssdk.services.sns.SnsClient"),
-          Map.entry("events", "software.amazon.awssdk.services.eventbridge.EventBridgeClient"));
+          Map.entry("events", "software.amazon.awssdk.services.eventbridge.EventBridgeClient"),
+          Map.entry("sqs", "software.amazon.awssdk.services.sqs.SqsClient"));
+
+  /**
+   * CLI service name → the AWS SDK for JavaScript v3 client package, for the services whose Java
+   * client module no registry here serves (pipes, application-autoscaling: no version resolves from
+   * Maven Central's mirror). That SDK has one {@code <Operation>Command} per API operation, in
+   * {@code dist-types/commands/}; the packages are dev dependencies of cdk-app's package.json.
+   */
+  static final Map<String, String> JS_CLIENTS =
+      Map.of(
+          "pipes", "@aws-sdk/client-pipes",
+          "application-autoscaling", "@aws-sdk/client-application-auto-scaling");
+
+  /** Where cdk-app's npm dependencies are installed (the build runs {@code npm ci} before the tests). */
+  static final java.nio.file.Path NODE_MODULES = SynthesizedBroker.MODULE_DIR.resolve("node_modules");
 
   /** Shell syntax and builtins: never a missing tool. */
   static final Set<String> SHELL =
@@ -168,6 +183,16 @@ final class RunbookCommands {
       }
       String service = args.get(0);
       String operation = args.get(1);
+      if (JS_CLIENTS.containsKey(service)) {
+        java.nio.file.Path commands = NODE_MODULES.resolve(JS_CLIENTS.get(service)).resolve("dist-types/commands");
+        if (!java.nio.file.Files.isDirectory(commands)) {
+          violations.add(c + " — " + JS_CLIENTS.get(service) + " is not installed (npm ci in cdk-app)");
+        } else if (!java.nio.file.Files.isRegularFile(commands.resolve(pascal(operation) + "Command.d.ts"))) {
+          violations.add(c + " — `aws " + service + " " + operation + "` is no operation of the API: "
+              + JS_CLIENTS.get(service) + " has no " + pascal(operation) + "Command (a CLI-only customization?)");
+        }
+        continue;
+      }
       String client = SDK_CLIENTS.get(service);
       if (client == null) {
         violations.add(c + " — no SDK client mapped for `aws " + service + "` (add it to RunbookCommands.SDK_CLIENTS and the test deps)");

@@ -75,6 +75,21 @@ class RunbookCommandsTest {
     assertThat(violations.get(3)).contains("aws logs tail").contains("CloudWatchLogsClient has no method tail");
   }
 
+  /** Services whose Java client is not served here are checked against the JavaScript SDK's commands. */
+  @Test
+  void anOperationOfAServiceWithoutAServedJavaClientMustBeACommandOfItsJsClient() {
+    List<String> violations =
+        RunbookCommands.operationViolations(
+            page(
+                """
+                aws pipes describe-pipe --name p
+                aws application-autoscaling register-scalable-target --service-namespace ecs
+                aws pipes restart-pipe --name p
+                """));
+    assertThat(violations).hasSize(1);
+    assertThat(violations.get(0)).contains("restart-pipe").contains("@aws-sdk/client-pipes has no RestartPipeCommand");
+  }
+
   @Test
   void readsThePrerequisitesSectionOfTheIndex() {
     String index = "# R\n## Prerequisites\n- `aws` (AWS CLI v2), `curl`, `jq`\n- POSIX: `date`, `cut`\n## Other\n`gdate`\n";

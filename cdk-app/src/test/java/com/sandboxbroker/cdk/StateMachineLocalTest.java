@@ -254,13 +254,14 @@ class StateMachineLocalTest {
    */
   private static void theRunsJobOutcomeIsWhatTheNotSucceededAlarmReads(JobName job, JsonNode attempt) throws IOException {
     SynthesizedBroker broker = SynthesizedBroker.get();
-    JsonNode outcomeLine = null;
+    JsonNode found = null;
     for (String line : attempt.get("stderrTail").asText().split("\n")) {
       if (line.startsWith("{") && line.contains("\"" + Monitoring.JOB_OUTCOME + "\"")) {
-        outcomeLine = SynthesizedBroker.JSON.readTree(line);
+        found = SynthesizedBroker.JSON.readTree(line);
       }
     }
-    assertThat(outcomeLine).as(attempt.get("stderrTail").asText()).isNotNull();
+    assertThat(found).as(attempt.get("stderrTail").asText()).isNotNull();
+    JsonNode outcomeLine = found;
     JsonNode directive = outcomeLine.get("_aws").get("CloudWatchMetrics").get(0);
     Map<String, String> published = new java.util.TreeMap<>();
     directive.get("Dimensions").get(0).forEach(d -> published.put(d.asText(), outcomeLine.get(d.asText()).asText()));
