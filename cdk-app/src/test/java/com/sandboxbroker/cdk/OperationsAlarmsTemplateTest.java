@@ -99,7 +99,8 @@ class OperationsAlarmsTemplateTest {
 
   @Test
   void withApiGatewayIngressTheUnhealthyTargetsAlarmStillReadsBothTargetGroups() {
-    StageSynth s = StageSynth.of("stage", "gw", "ingress", "apigateway");
+    StageSynth s = StageSynth.of(
+        "stage", "dev", "ingress", "apigateway", "hostedZoneId", DeliveryTemplateTest.ZONE_ID, "hostedZoneName", "broker.example.org");
     JsonNode a = s.resources("AWS::CloudWatch::Alarm").values().stream()
         .map(x -> x.get("Properties"))
         .filter(x -> x.get("AlarmName").asText().endsWith("-api-unhealthy-targets"))

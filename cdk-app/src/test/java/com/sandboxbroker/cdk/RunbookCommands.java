@@ -184,10 +184,10 @@ final class RunbookCommands {
       String service = args.get(0);
       String operation = args.get(1);
       if (JS_CLIENTS.containsKey(service)) {
-        java.nio.file.Path commands = NODE_MODULES.resolve(JS_CLIENTS.get(service)).resolve("dist-types/commands");
-        if (!java.nio.file.Files.isDirectory(commands)) {
+        java.nio.file.Path jsCommands = NODE_MODULES.resolve(JS_CLIENTS.get(service)).resolve("dist-types/commands");
+        if (!java.nio.file.Files.isDirectory(jsCommands)) {
           violations.add(c + " — " + JS_CLIENTS.get(service) + " is not installed (npm ci in cdk-app)");
-        } else if (!java.nio.file.Files.isRegularFile(commands.resolve(pascal(operation) + "Command.d.ts"))) {
+        } else if (!java.nio.file.Files.isRegularFile(jsCommands.resolve(pascal(operation) + "Command.d.ts"))) {
           violations.add(c + " — `aws " + service + " " + operation + "` is no operation of the API: "
               + JS_CLIENTS.get(service) + " has no " + pascal(operation) + "Command (a CLI-only customization?)");
         }
