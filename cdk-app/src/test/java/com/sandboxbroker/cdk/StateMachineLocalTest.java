@@ -230,6 +230,9 @@ class StateMachineLocalTest {
       assertThat(attempt.get("exitedAfterTimeoutMs").asLong()).as(attempt.toString()).isLessThan(30_000);
       assertThat(attempt.get("report").get("outcome").asText()).isEqualTo("failed");
       assertThat(attempt.get("report").get("detail").asText()).contains("no progress");
+      // and counted as a failed run for the JobOutcome alarms (a stopped run published nothing before)
+      assertThat(attempt.get("stderrTail").asText()).as(attempt.toString())
+          .containsPattern("\\{\"_aws\".*\"JobOutcome\".*\"Outcome\":\"failed\"");
     }
     // every attempt reached the upstream: none was skipped behind a wedged run's lock
     assertThat(result.get("cspRequests").asInt()).isGreaterThanOrEqualTo(4);
