@@ -106,7 +106,10 @@ public final class DynamoDbSandboxStore implements SandboxStore {
                 attr(STATUS_INDEX_SORT_KEY, ScalarAttributeType.N),
                 attr(TableContract.POOL_INDEX_PARTITION_KEY, ScalarAttributeType.S))
             .keySchema(key(PARTITION_KEY, KeyType.HASH), key(SORT_KEY, KeyType.RANGE))
-            // the change stream is the events' outbox (contract §8), as on the deployed table
+            // the change stream is the events' outbox (contract §8), as on the deployed table: a
+            // created table has the CDK table's layout whatever the mode. Deployed, nothing here
+            // runs (createTable is off and CDK owns the table and its stream); locally the feed
+            // reads it. A stream costs nothing until read and keeps 24 h of changes.
             .streamSpecification(
                 StreamSpecification.builder()
                     .streamEnabled(true)
