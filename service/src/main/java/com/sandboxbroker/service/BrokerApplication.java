@@ -218,7 +218,11 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
             jobStore, clock, () -> UUID.randomUUID().toString(), jobsConfig.lockTtl(), jobsConfig.runRetention(), jobThreads,
             new JobMetrics(environment.metrics()));
     Map<JobName, Job> inProcessJobs = new EnumMap<>(JobName.class);
-    inProcessJobs.put(JobName.EXPIRY, new Expiry(store, clock, ExpiryPolicy.defaults()));
+    // migrated allocations without expires_at expire on their lab's lease, as allocate would set it
+    var leasePolicy = config.allocation().build();
+    inProcessJobs.put(
+        JobName.EXPIRY,
+        new Expiry(store, clock, ExpiryPolicy.defaults(), lab -> leasePolicy.leaseFor(lab, Optional.empty())));
     if (jobsConfig.inProcessProvider() == JobsFactory.Provider.DEMO) {
       CleanupPolicy defaults = CleanupPolicy.defaults();
       inProcessJobs.put(JobName.SYNC, new PoolSync(store, demoPool, clock, SyncPolicy.defaults()));
