@@ -186,6 +186,10 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     // for an admin token and every API call it makes is authorized like any other.
     jersey.register(
         new BearerAuthFilter(tokens, Set.of("docs", "openapi.json", "swagger-ui", "admin/dashboard")));
+    // the body limit runs right after authentication: a stranger gets 401 and its body is never read
+    jersey.register(
+        new RequestBodyLimitFilter(
+            config.maxRequestBodyBytes(), Map.of("admin/tokens", IssueTokenRequest.MAX_BODY_BYTES)));
     jersey.register(RolesAllowedDynamicFeature.class);
     DomainExceptionMappers.all().forEach(jersey::register);
     jersey.register(new WebApplicationExceptionMapper());
@@ -259,11 +263,6 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     servlets
         .addFilter("error-body", new ErrorBodyFilter(environment.getObjectMapper()))
         .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, "/*");
-    servlets
-        .addFilter("body-limit", new RequestBodyLimitFilter(
-            config.maxRequestBodyBytes(), environment.getObjectMapper(),
-            Map.of(basePath + "/admin/tokens", IssueTokenRequest.MAX_BODY_BYTES)))
-        .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, basePath + "/*");
     if (!config.corsAllowedOrigins().isEmpty()) {
       servlets
           .addFilter("cors", new CorsFilter(Set.copyOf(config.corsAllowedOrigins())))
