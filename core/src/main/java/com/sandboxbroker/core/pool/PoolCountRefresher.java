@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,16 @@ public final class PoolCountRefresher {
   }
 
   /** One tick; storage failures propagate (the caller keeps its last counts). */
-  public synchronized Tick refresh() {
+  public Tick refresh() {
+    return refresh(counts -> {});
+  }
+
+  /**
+   * One tick that hands the counts to {@code fresh} as soon as it has them: the leader's right
+   * after counting, before its publish and low-water writes (so its own gauges do not wait for
+   * those writes), the others' right after reading what the leader published.
+   */
+  public synchronized Tick refresh(Consumer<List<PoolStats>> fresh) {
     long now = clock.millis();
     if (!locks.tryLock(LOCK_NAME, owner, now, lockTtlMillis)) {
       if (leading) {
@@ -58,7 +68,9 @@ public final class PoolCountRefresher {
       }
       leading = false;
       lowState.clear();
-      return new Tick(store.published(), false);
+      List<PoolStats> published = store.published();
+      fresh.accept(published);
+      return new Tick(published, false);
     }
     boolean newLeader = !leading;
     leading = true;
@@ -70,6 +82,7 @@ public final class PoolCountRefresher {
       }
     }
     List<PoolStats> counts = store.countPools();
+    fresh.accept(counts);
     store.publish(counts, now);
     for (PoolStats pool : counts) {
       recordLowWater(pool, now / 1000);

@@ -8,6 +8,7 @@ import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
 import com.sandboxbroker.core.testing.LocalDynamo;
+import com.sandboxbroker.core.testing.ReadRecorder;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -46,14 +47,51 @@ class AdminStoreOperationsTest {
 
   @Nested
   class DynamoDb extends Contract {
+    /** Sees every request the store sends and every item DynamoDB returned (an SDK interceptor). */
+    final ReadRecorder recorder = new ReadRecorder();
+
     @Override
     SandboxStore newStore() {
       if (dynamo == null) {
         dynamo = LocalDynamo.start();
       }
-      var store = new DynamoDbSandboxStore(dynamo.client(), LocalDynamo.uniqueTableName());
+      var store = new DynamoDbSandboxStore(dynamo.client(recorder), LocalDynamo.uniqueTableName());
       store.createTableIfMissing();
       return store;
+    }
+
+    /**
+     * Issue 12: the listing without a status filter reads {@code StatusIndex} one status partition
+     * after another by key, never with a Scan, and still lists every sandbox of every status once,
+     * in full pages, also with a lab or owner filter. (It scanned the table before.)
+     */
+    @Test
+    void theUnfilteredListingReadsEveryStatusByKeyInFullPagesWithoutAScan() {
+      Set<String> all = new HashSet<>();
+      Set<String> dns = new HashSet<>();
+      all.addAll(insert(23, SandboxStatus.AVAILABLE, "", ""));
+      List<String> allocated = insert(9, SandboxStatus.ALLOCATED, "learner", "dns");
+      all.addAll(allocated);
+      dns.addAll(allocated);
+      all.addAll(insert(4, SandboxStatus.PENDING_DELETION, "other", "adventure"));
+      all.addAll(insert(3, SandboxStatus.DELETION_FAILED, "", ""));
+      all.addAll(insert(5, SandboxStatus.STALE, "", ""));
+      List<String> deleted = insert(6, SandboxStatus.DELETED, "learner", "dns");
+      all.addAll(deleted);
+      dns.addAll(deleted);
+      recorder.reset();
+
+      for (int limit : new int[] {1, 4, 7, 23, 500}) {
+        assertThat(pageThrough(SandboxFilter.ALL, limit)).extracting(Sandbox::sandboxId)
+            .as("limit %d", limit).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(all);
+      }
+      var byLab = new SandboxFilter(Optional.empty(), Optional.of("dns"), Optional.empty());
+      assertThat(pageThrough(byLab, 4)).extracting(Sandbox::sandboxId).containsExactlyInAnyOrderElementsOf(dns);
+      var byOwner = new SandboxFilter(Optional.empty(), Optional.empty(), Optional.of("learner"));
+      assertThat(pageThrough(byOwner, 5)).extracting(Sandbox::sandboxId).containsExactlyInAnyOrderElementsOf(dns);
+
+      assertThat(recorder.requests()).isPositive();
+      assertThat(recorder.scans()).as("Scans sent by the listing").isZero();
     }
 
     @Test

@@ -81,7 +81,11 @@ public final class AdminResource {
       description =
           "Pages through sandbox records with optional filters. A page holds `limit` sandboxes"
               + " whenever that many more match (it is never short while more match); `cursor` is"
-              + " null on the last page. Filters combine with AND.")
+              + " null on the last page. Filters combine with AND. Read by key (never a table scan):"
+              + " without `status`, status by status (available, allocated, pending_deletion,"
+              + " deletion_failed, stale, deleted), oldest allocation first within each; a sandbox whose"
+              + " status changes while you page may appear twice, or not at all if it moves to a status"
+              + " already listed.")
   @ApiResponse(
       responseCode = "200",
       description = "A page",

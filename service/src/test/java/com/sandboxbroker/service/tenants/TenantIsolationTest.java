@@ -91,6 +91,40 @@ class TenantIsolationTest {
     assertThat(broker.store().findSandbox(sandboxB).orElseThrow().status()).isEqualTo(SandboxStatus.ALLOCATED);
   }
 
+  /**
+   * Contract §6/§7: a token of another tenant extending a sandbox gets 404 SANDBOX_NOT_FOUND (not
+   * 403: existence is not revealed across tenants), whether it sends the owner's identity value or
+   * another one, and the lease clock of the owner's sandbox and lease record does not move; within
+   * the tenant, another identity stays 403 and the owner's extension works.
+   */
+  @Test
+  void aTokenOfAnotherTenantCannotExtendTheSandbox() {
+    String tokenA = api.issue("{\"tenant\":\"ext-owner-tenant\",\"allowed_prefixes\":[\"lab-adventure-\"]}").get("token").asText();
+    String tokenB = api.issue("{\"tenant\":\"ext-other-tenant\"}").get("token").asText();
+    HttpResponse<String> alloc = api.allocate(tokenA, "ext-shared");
+    assertThat(alloc.statusCode()).as(alloc.body()).isEqualTo(201);
+    String sandboxA = json(alloc).get("sandbox_id").asText();
+    long expiresAt = json(alloc).get("expires_at").asLong();
+
+    for (String body : new String[] {null, "{\"hours\": 72}"}) {
+      error(api.extend(tokenB, "ext-shared", sandboxA, body), 404, "SANDBOX_NOT_FOUND");
+      error(api.extend(tokenB, "someone-else", sandboxA, body), 404, "SANDBOX_NOT_FOUND");
+      error(api.extend(TestBroker.TRACK_TOKEN, "ext-shared", sandboxA, body), 404, "SANDBOX_NOT_FOUND");
+    }
+    // the 404 says nothing about the sandbox or its owner
+    HttpResponse<String> refused = api.extend(tokenB, "ext-shared", sandboxA, "{\"hours\": 72}");
+    assertThat(refused.body()).doesNotContain("ext-owner-tenant").doesNotContain(json(alloc).get("name").asText());
+    Sandbox untouched = broker.store().findSandbox(sandboxA).orElseThrow();
+    assertThat(untouched.expiresAt()).isEqualTo(expiresAt);
+    assertThat(untouched.status()).isEqualTo(SandboxStatus.ALLOCATED);
+    assertThat(json(api.allocate(tokenA, "ext-shared")).get("expires_at").asLong()).as("the lease record's clock").isEqualTo(expiresAt);
+
+    error(api.extend(tokenA, "someone-else", sandboxA, null), 403, "NOT_SANDBOX_OWNER");
+    HttpResponse<String> own = api.extend(tokenA, "ext-shared", sandboxA, "{\"hours\": 72}");
+    assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+    assertThat(json(own).get("expires_at").asLong()).isGreaterThan(expiresAt);
+  }
+
   @Test
   void twoTokensOfOneTenantShareItsNamespace() {
     JsonNode first = api.issue("{\"tenant\":\"rotating\",\"name\":\"rotating-old\"}");

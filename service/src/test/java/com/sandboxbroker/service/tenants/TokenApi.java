@@ -71,6 +71,17 @@ final class TokenApi {
             .build());
   }
 
+  /** {@code POST /v1/sandboxes/{id}/extend} with {@code body} (null: no body). */
+  HttpResponse<String> extend(String token, String identity, String sandboxId, String body) {
+    HttpRequest.Builder b =
+        broker.request("/v1/sandboxes/" + sandboxId + "/extend", token).header("X-Instruqt-Sandbox-ID", identity);
+    return broker.send(
+        (body == null
+                ? b.POST(BodyPublishers.noBody())
+                : b.header("Content-Type", "application/json").POST(BodyPublishers.ofString(body)))
+            .build());
+  }
+
   /** Asserts the contract's error shape; returns the detail. */
   static JsonNode error(HttpResponse<String> r, int status, String code) {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(status);

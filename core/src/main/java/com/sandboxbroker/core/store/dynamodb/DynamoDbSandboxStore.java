@@ -53,8 +53,6 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
@@ -109,7 +107,10 @@ public final class DynamoDbSandboxStore implements SandboxStore {
                 attr(STATUS_INDEX_SORT_KEY, ScalarAttributeType.N),
                 attr(TableContract.POOL_INDEX_PARTITION_KEY, ScalarAttributeType.S))
             .keySchema(key(PARTITION_KEY, KeyType.HASH), key(SORT_KEY, KeyType.RANGE))
-            // the change stream is the events' outbox (contract §8), as on the deployed table
+            // the change stream is the events' outbox (contract §8), as on the deployed table: a
+            // created table has the CDK table's layout whatever the mode. Deployed, nothing here
+            // runs (createTable is off and CDK owns the table and its stream); locally the feed
+            // reads it. A stream costs nothing until read and keeps 24 h of changes.
             .streamSpecification(
                 StreamSpecification.builder()
                     .streamEnabled(true)
@@ -734,15 +735,40 @@ public final class DynamoDbSandboxStore implements SandboxStore {
    */
   private static final int LIST_BATCH = 200;
 
-  private final CursorCodec tableCursors = new CursorCodec(Set.of(PARTITION_KEY, SORT_KEY));
+  /**
+   * The unfiltered listing walks {@code StatusIndex} one status partition after another in this
+   * order (key queries, never a Scan: issue 12); its cursor is the last item's index key plus
+   * {@link #ALL_STATUSES}, which tells it apart from a one-status listing's cursor.
+   */
+  private static final List<SandboxStatus> LISTING_ORDER = List.of(SandboxStatus.values());
+
+  private static final String ALL_STATUSES = "all_statuses";
+  private final CursorCodec walkCursors =
+      new CursorCodec(
+          Set.of(PARTITION_KEY, SORT_KEY, STATUS_INDEX_PARTITION_KEY, STATUS_INDEX_SORT_KEY, ALL_STATUSES));
 
   @Override
   public Page<Sandbox> listSandboxes(
       com.sandboxbroker.core.store.SandboxFilter filter, Optional<String> cursor, int limit) {
     boolean byStatus = filter.status().isPresent();
-    CursorCodec codec = byStatus ? indexCursors : tableCursors;
+    CursorCodec codec = byStatus ? indexCursors : walkCursors;
     Map<String, AttributeValue> start = cursor.map(codec::decode).orElse(null);
-    Map<String, String> names = new HashMap<>(Map.of("#pk", PARTITION_KEY));
+    int segment;
+    if (byStatus) {
+      segment = LISTING_ORDER.indexOf(filter.status().get());
+    } else if (start == null) {
+      segment = 0;
+    } else {
+      // a position in the walk: the status partition it is in comes with the cursor
+      AttributeValue marker = start.remove(ALL_STATUSES);
+      AttributeValue status = start.get(STATUS_INDEX_PARTITION_KEY);
+      if (marker == null || status == null || status.s() == null) {
+        throw new InvalidCursorException();
+      }
+      segment =
+          LISTING_ORDER.indexOf(SandboxStatus.fromWireName(status.s()).orElseThrow(InvalidCursorException::new));
+    }
+    Map<String, String> names = new HashMap<>(Map.of("#pk", PARTITION_KEY, "#status", Items.STATUS));
     Map<String, AttributeValue> values = new HashMap<>(Map.of(":sbx", s(SANDBOX_PK_PREFIX)));
     List<String> conditions = new ArrayList<>(List.of("begins_with(#pk, :sbx)"));
     filter.lab().ifPresent(lab -> {
@@ -756,47 +782,28 @@ public final class DynamoDbSandboxStore implements SandboxStore {
       conditions.add("#owner = :owner");
     });
     String filterExpression = String.join(" AND ", conditions);
-    filter.status().ifPresent(st -> {
-      names.put("#status", Items.STATUS);
-      values.put(":status", s(st.wireName()));
-    });
 
     List<Sandbox> page = new ArrayList<>(limit);
     boolean firstRequest = true;
     while (true) {
+      values.put(":status", s(LISTING_ORDER.get(segment).wireName()));
       List<Map<String, AttributeValue>> items;
       Map<String, AttributeValue> lastEvaluated;
       try {
-        if (byStatus) {
-          QueryResponse r =
-              dynamo.query(
-                  QueryRequest.builder()
-                      .tableName(tableName)
-                      .indexName(STATUS_INDEX)
-                      .keyConditionExpression("#status = :status")
-                      .filterExpression(filterExpression)
-                      .expressionAttributeNames(names)
-                      .expressionAttributeValues(values)
-                      .exclusiveStartKey(start)
-                      .limit(Math.max(limit, LIST_BATCH))
-                      .build());
-          items = r.items();
-          lastEvaluated = r.lastEvaluatedKey();
-        } else {
-          ScanResponse r =
-              dynamo.scan(
-                  ScanRequest.builder()
-                      .tableName(tableName)
-                      .filterExpression(filterExpression)
-                      .expressionAttributeNames(names)
-                      .expressionAttributeValues(values)
-                      .exclusiveStartKey(start)
-                      .consistentRead(true)
-                      .limit(Math.max(limit, LIST_BATCH))
-                      .build());
-          items = r.items();
-          lastEvaluated = r.lastEvaluatedKey();
-        }
+        QueryResponse r =
+            dynamo.query(
+                QueryRequest.builder()
+                    .tableName(tableName)
+                    .indexName(STATUS_INDEX)
+                    .keyConditionExpression("#status = :status")
+                    .filterExpression(filterExpression)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .exclusiveStartKey(start)
+                    .limit(Math.max(limit, LIST_BATCH))
+                    .build());
+        items = r.items();
+        lastEvaluated = r.lastEvaluatedKey();
       } catch (DynamoDbException e) {
         if (firstRequest && cursor.isPresent() && e.statusCode() == 400) {
           throw new InvalidCursorException(); // well-formed, but not a position in this listing
@@ -805,19 +812,30 @@ public final class DynamoDbSandboxStore implements SandboxStore {
       }
       firstRequest = false;
       boolean more = lastEvaluated != null && !lastEvaluated.isEmpty();
+      boolean laterSegments = !byStatus && segment < LISTING_ORDER.size() - 1;
       for (int i = 0; i < items.size(); i++) {
         page.add(Items.toSandbox(items.get(i)));
         if (page.size() == limit) {
           // resume right after the last item returned, which may sit mid-way through a batch
-          boolean rest = more || i < items.size() - 1;
-          return new Page<>(
-              page, rest ? Optional.of(codec.encode(keyOf(items.get(i), byStatus))) : Optional.empty());
+          boolean rest = more || i < items.size() - 1 || laterSegments;
+          if (!rest) {
+            return new Page<>(page, Optional.empty());
+          }
+          Map<String, AttributeValue> position = keyOf(items.get(i), true);
+          if (!byStatus) {
+            position.put(ALL_STATUSES, n(1));
+          }
+          return new Page<>(page, Optional.of(codec.encode(position)));
         }
       }
-      if (!more) {
+      if (more) {
+        start = lastEvaluated;
+      } else if (laterSegments) {
+        segment++;
+        start = null;
+      } else {
         return new Page<>(page, Optional.empty());
       }
-      start = lastEvaluated;
     }
   }
 
