@@ -5,6 +5,8 @@ import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -25,10 +27,14 @@ import java.util.Map;
  * that it is unauthenticated (401) and its body is never read; only an authenticated caller's body
  * is read, and then never more than one byte past the limit. A chunked body within the limit is
  * read here and handed on to whatever reads it next (the token route, an extension).
+ *
+ * <p>A refusal (any 4xx/5xx) of a request that came with a body answers {@code Connection: close}:
+ * the body may be partly unread (a stranger's is never read), and a client must not send its next
+ * request on a connection the server will close once it sees the rest of this one.
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION + 1)
-public final class RequestBodyLimitFilter implements ContainerRequestFilter {
+public final class RequestBodyLimitFilter implements ContainerRequestFilter, ContainerResponseFilter {
   private final long maxBytes;
   private final Map<String, Long> bodyRoutes;
 
@@ -58,6 +64,13 @@ public final class RequestBodyLimitFilter implements ContainerRequestFilter {
         return;
       }
       request.setEntityStream(new ByteArrayInputStream(body));
+    }
+  }
+
+  @Override
+  public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+    if (response.getStatus() >= 400 && (declaredLength(request) > 0 || isChunked(request))) {
+      response.getHeaders().putSingle("Connection", "close");
     }
   }
 
