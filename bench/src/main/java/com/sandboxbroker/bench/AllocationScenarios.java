@@ -87,7 +87,7 @@ final class AllocationScenarios {
       int concurrency = fresh ? n : Math.min(n, connections);
       ClaimFloor.Measurement floorM = measureFloor(concurrency);
       double floorRate = floorM.claimsPerSecond();
-      ClaimFloor.Measurement inProcess = floor.allocator(concurrency, Math.max(inProcessMin, 2 * n));
+      ClaimFloor.Measurement inProcess = floor.allocator(concurrency, Math.max(inProcessMin, 2 * n), warmupAllocations);
       BrokerProcess.Counters before = broker.counters();
       double serviceCpu0 = broker.cpuMillis();
 
@@ -183,6 +183,7 @@ final class AllocationScenarios {
       extra.put("connections", fresh ? n : Math.min(n, connections));
       extra.put("connection_reuse", fresh ? "fresh connection per learner" : "keep-alive pool");
       extra.put("in_process_allocator_per_s", BenchMain.round(inProcess.claimsPerSecond(), 0));
+      extra.put("inprocess_ddb_requests_per_allocation", BenchMain.round(inProcess.requestsPerOp(), 3));
       extra.putAll(cpuPerAllocation(serviceCpu, inProcess.cpuMsPerOp(), allocated, loadCpu, requests));
       extra.put("cpu_ms", cpu(floorM, inProcess, serviceCpu, loadCpu, requests));
       extra.put("service_peak_rss_mb", BenchMain.round(rss, 0));

@@ -73,7 +73,7 @@ public final class BenchMain {
       // measured the floor at 1.6 ms CPU per claim early in the run and 0.5 ms at its end
       if (!options.quick()) {
         floor.floor(32, 8000);
-        floor.allocator(32, 2000);
+        floor.allocator(32, 2000, 500);
       }
       progress(t0, "floor warmed up");
       allocation = new AllocationScenarios(options, pinning, workDir, floor);

@@ -65,8 +65,8 @@ final class BrokerProcess implements AutoCloseable {
       command.add("-Ddw.jobs." + job + "IntervalSeconds=0");
       command.add("-Ddw.jobs." + job + "StateMachineArn=");
     }
-    // the pool gauges' full-table recount (every 30 s by default) is off the request path; an
-    // hour keeps its Scans out of the per-allocation request count
+    // the pool gauges' recount (key queries per pool and status, every 30 s by default) is off the
+    // request path; an hour keeps its queries out of the per-allocation request count
     command.add("-Ddw.poolGaugeRefreshSeconds=3600");
     command.add("-jar");
     command.add(options.serviceJar().toAbsolutePath().toString());

@@ -37,27 +37,19 @@ import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal
  * condition expression ({@code status = available}), same return values. Every thread claims
  * distinct items, so the floor has no conflicts: it is what the database allows, nothing else.
  *
- * <p>It runs in the bench JVM while the service process sits idle, right before the scenario it
+ * <p>Each measurement gets a database of its own, created for it, as each scenario's service does.
+ * It runs in its own JVM (see FloorProcess) while the service process sits idle, right before the scenario it
  * is compared with, at that scenario's concurrency (C threads, each one claim at a time, as the
  * service's Jetty threads would be), so both see the same machine load within seconds.
  */
-final class ClaimFloor implements AutoCloseable {
+final class ClaimFloor {
   private static final String TABLE = "floor";
 
-  private final AmazonDynamoDBLocal embedded;
-  private final DynamoDbClient dynamo;
-  private final DynamoDbSandboxStore store;
   private final AtomicInteger runs = new AtomicInteger();
 
-  ClaimFloor() {
-    this.embedded = DynamoDBEmbedded.create(true); // the flag disables telemetry
-    this.dynamo = embedded.dynamoDbClient();
-    this.store = new DynamoDbSandboxStore(dynamo, TABLE);
-    store.createTableIfMissing();
-  }
-
   /** Result of one measurement: claims per second and how many claims it timed. */
-  record Measurement(int concurrency, int claims, double claimsPerSecond, double cpuMsPerOp) {}
+  record Measurement(
+      int concurrency, int claims, double claimsPerSecond, double cpuMsPerOp, double requestsPerOp) {}
 
   /** CPU time of this JVM so far (all threads, incl. the embedded database), in milliseconds. */
   static double processCpuMillis() {
@@ -68,7 +60,12 @@ final class ClaimFloor implements AutoCloseable {
   /** Claims {@code claims} fresh items with {@code concurrency} threads; returns claims/s. */
   Measurement measure(int concurrency, int claims) throws Exception {
     int run = runs.incrementAndGet();
-    List<String> ids = seed(run, claims);
+    // a database of its own, like each scenario's service (see measureAllocator)
+    AmazonDynamoDBLocal fresh = DynamoDBEmbedded.create(true); // the flag disables telemetry
+    DynamoDbClient dynamo = fresh.dynamoDbClient();
+    DynamoDbSandboxStore store = new DynamoDbSandboxStore(dynamo, TABLE);
+    store.createTableIfMissing();
+    List<String> ids = seed(store, run, claims);
     AtomicInteger next = new AtomicInteger();
     AtomicInteger lost = new AtomicInteger();
     CountDownLatch ready = new CountDownLatch(concurrency);
@@ -84,7 +81,7 @@ final class ClaimFloor implements AutoCloseable {
                   go.await();
                   int i;
                   while ((i = next.getAndIncrement()) < ids.size()) {
-                    if (!claim(ids.get(i))) {
+                    if (!claim(dynamo, ids.get(i))) {
                       lost.incrementAndGet();
                     }
                   }
@@ -103,31 +100,58 @@ final class ClaimFloor implements AutoCloseable {
       if (lost.get() > 0) {
         throw new IllegalStateException("floor claims lost on distinct items: " + lost.get());
       }
-      return new Measurement(concurrency, claims, claims / seconds, cpu / claims);
+      return new Measurement(concurrency, claims, claims / seconds, cpu / claims, 1.0);
     } finally {
       pool.shutdownNow();
+      fresh.shutdown();
     }
   }
 
   /**
-   * Diagnostic, not a target: core's {@link Allocator} itself (lease PutItem + claim UpdateItem,
-   * candidate buffer) on the same embedded DynamoDB Local, in this JVM, without HTTP, at the same
-   * concurrency, one allocation per identity. Set against the floor it shows what the protocol
-   * costs; set against the HTTP scenario, what the service process and the network stack cost.
+   * Core's {@link Allocator} itself (lease PutItem + claim UpdateItem, candidate buffer) without
+   * HTTP, at the same concurrency, one allocation per identity: what the service's CPU per
+   * allocation is compared with. Like the service in its scenario, it gets a database of its own,
+   * created for this measurement, and the same warm-up ({@code warmup} allocations, each released
+   * again), so both meet a database with the same history: a long-lived database that has seen
+   * every earlier measurement costs more per write (DynamoDB Local re-reads its table and stream
+   * metadata on every write), which once made this figure look 20× the service's.
    */
-  Measurement measureAllocator(int concurrency, int allocations) throws Exception {
+  Measurement measureAllocator(int concurrency, int allocations, int warmup) throws Exception {
     int run = runs.incrementAndGet();
-    String table = "alloc" + run;
-    DynamoDbSandboxStore allocStore = new DynamoDbSandboxStore(dynamo, table);
-    allocStore.createTableIfMissing();
-    seed(allocStore, run, allocations);
-    Allocator allocator =
-        new Allocator(
-            allocStore,
-            AllocationPolicy.defaults(),
-            Clock.systemUTC(),
-            () -> UUID.randomUUID().toString(),
-            AllocationListener.NONE);
+    AmazonDynamoDBLocal fresh = DynamoDBEmbedded.create(true);
+    try {
+      CountingDynamoDb counting = new CountingDynamoDb(fresh.dynamoDbClient());
+      DynamoDbSandboxStore allocStore = new DynamoDbSandboxStore(counting.client(), "alloc");
+      allocStore.createTableIfMissing();
+      seed(allocStore, run, warmup + allocations);
+      Allocator allocator =
+          new Allocator(
+              allocStore,
+              AllocationPolicy.defaults(),
+              Clock.systemUTC(),
+              () -> UUID.randomUUID().toString(),
+              AllocationListener.NONE);
+      allocateAll(allocator, concurrency, "warmup-" + run + "-", warmup, true);
+      long requests0 = counting.total();
+      double cpu0 = processCpuMillis();
+      long start = System.nanoTime();
+      allocateAll(allocator, concurrency, "learner-" + run + "-", allocations, false);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      return new Measurement(
+          concurrency,
+          allocations,
+          allocations / seconds,
+          (processCpuMillis() - cpu0) / allocations,
+          (double) (counting.total() - requests0) / allocations);
+    } finally {
+      fresh.shutdown();
+    }
+  }
+
+  /** {@code count} identities allocate with {@code concurrency} threads, started together. */
+  private static void allocateAll(
+      Allocator allocator, int concurrency, String identityPrefix, int count, boolean release)
+      throws Exception {
     AtomicInteger next = new AtomicInteger();
     CountDownLatch ready = new CountDownLatch(concurrency);
     CountDownLatch go = new CountDownLatch(1);
@@ -141,30 +165,29 @@ final class ClaimFloor implements AutoCloseable {
                   ready.countDown();
                   go.await();
                   int i;
-                  while ((i = next.getAndIncrement()) < allocations) {
-                    String identity = "learner-" + run + "-" + i;
-                    allocator.allocate(new AllocationRequest(identity, identity, "", "", Optional.empty()));
+                  while ((i = next.getAndIncrement()) < count) {
+                    String identity = identityPrefix + i;
+                    var allocation =
+                        allocator.allocate(new AllocationRequest(identity, identity, "", "", Optional.empty()));
+                    if (release) {
+                      allocator.markForDeletion(allocation.sandboxId(), identity);
+                    }
                   }
                   return null;
                 }));
       }
       ready.await();
-      double cpu0 = processCpuMillis();
-      long start = System.nanoTime();
       go.countDown();
       for (Future<?> f : done) {
         f.get();
       }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      return new Measurement(
-          concurrency, allocations, allocations / seconds, (processCpuMillis() - cpu0) / allocations);
     } finally {
       pool.shutdownNow();
     }
   }
 
   /** The service's claim ({@code DynamoDbSandboxStore.claim}) as one raw SDK call. */
-  private boolean claim(String sandboxId) {
+  private static boolean claim(DynamoDbClient dynamo, String sandboxId) {
     try {
       dynamo.updateItem(
           b ->
@@ -208,10 +231,6 @@ final class ClaimFloor implements AutoCloseable {
   }
 
   /** Inserts fresh available sandboxes through the service's store code (untimed). */
-  private List<String> seed(int run, int count) throws Exception {
-    return seed(store, run, count);
-  }
-
   private static List<String> seed(DynamoDbSandboxStore store, int run, int count) throws Exception {
     List<String> ids = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
@@ -246,10 +265,5 @@ final class ClaimFloor implements AutoCloseable {
 
   private static AttributeValue n(long v) {
     return AttributeValue.builder().n(Long.toString(v)).build();
-  }
-
-  @Override
-  public void close() {
-    embedded.shutdown();
   }
 }

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * The floor and the in-process allocator ({@link ClaimFloor}) in a JVM of their own, pinned to the
  * service's core, so that they are measured on exactly the CPU the service gets and with the same
  * JVM ergonomics (a 1-CPU JVM). Commands on stdin, one JSON answer per line on stdout:
- * {@code floor <concurrency> <claims>} and {@code allocator <concurrency> <allocations>}.
+ * {@code floor <concurrency> <claims> 0} and {@code allocator <concurrency> <allocations> <warm-up>}.
  */
 final class FloorProcess implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,21 +38,27 @@ final class FloorProcess implements AutoCloseable {
   public static void main(String[] args) throws Exception {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    try (ClaimFloor floor = new ClaimFloor()) {
-      String line;
-      while ((line = in.readLine()) != null) {
-        String[] w = line.trim().split("\\s+");
-        if (w.length != 3) {
-          continue;
-        }
-        int concurrency = Integer.parseInt(w[1]);
-        int count = Integer.parseInt(w[2]);
-        ClaimFloor.Measurement m =
-            w[0].equals("allocator") ? floor.measureAllocator(concurrency, count) : floor.measure(concurrency, count);
-        out.println(
-            JSON.writeValueAsString(
-                Map.of("claims_per_s", m.claimsPerSecond(), "cpu_ms_per_op", m.cpuMsPerOp(), "count", m.claims())));
+    ClaimFloor floor = new ClaimFloor();
+    String line;
+    while ((line = in.readLine()) != null) {
+      String[] w = line.trim().split("\\s+");
+      if (w.length != 4) {
+        continue;
       }
+      int concurrency = Integer.parseInt(w[1]);
+      int count = Integer.parseInt(w[2]);
+      int warmup = Integer.parseInt(w[3]);
+      ClaimFloor.Measurement m =
+          w[0].equals("allocator")
+              ? floor.measureAllocator(concurrency, count, warmup)
+              : floor.measure(concurrency, count);
+      out.println(
+          JSON.writeValueAsString(
+              Map.of(
+                  "claims_per_s", m.claimsPerSecond(),
+                  "cpu_ms_per_op", m.cpuMsPerOp(),
+                  "count", m.claims(),
+                  "requests_per_op", m.requestsPerOp())));
     }
     System.exit(0); // embedded DynamoDB Local leaves non-daemon threads behind
   }
@@ -72,16 +78,17 @@ final class FloorProcess implements AutoCloseable {
 
   /** Raw conditional claims at {@code concurrency}; see {@link ClaimFloor#measure}. */
   ClaimFloor.Measurement floor(int concurrency, int claims) throws IOException {
-    return ask("floor", concurrency, claims);
+    return ask("floor", concurrency, claims, 0);
   }
 
   /** Core's Allocator on the same kind of database; see {@link ClaimFloor#measureAllocator}. */
-  ClaimFloor.Measurement allocator(int concurrency, int allocations) throws IOException {
-    return ask("allocator", concurrency, allocations);
+  ClaimFloor.Measurement allocator(int concurrency, int allocations, int warmup) throws IOException {
+    return ask("allocator", concurrency, allocations, warmup);
   }
 
-  private synchronized ClaimFloor.Measurement ask(String what, int concurrency, int count) throws IOException {
-    commands.write(what + " " + concurrency + " " + count + "\n");
+  private synchronized ClaimFloor.Measurement ask(String what, int concurrency, int count, int warmup)
+      throws IOException {
+    commands.write(what + " " + concurrency + " " + count + " " + warmup + "\n");
     commands.flush();
     String line;
     do { // skip anything a library printed on stdout
@@ -92,7 +99,11 @@ final class FloorProcess implements AutoCloseable {
     } while (!line.startsWith("{"));
     JsonNode a = JSON.readTree(line);
     return new ClaimFloor.Measurement(
-        concurrency, a.path("count").asInt(), a.path("claims_per_s").asDouble(), a.path("cpu_ms_per_op").asDouble());
+        concurrency,
+        a.path("count").asInt(),
+        a.path("claims_per_s").asDouble(),
+        a.path("cpu_ms_per_op").asDouble(),
+        a.path("requests_per_op").asDouble());
   }
 
   @Override

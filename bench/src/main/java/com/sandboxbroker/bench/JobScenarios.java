@@ -14,8 +14,6 @@ import com.sandboxbroker.core.sandbox.Allocation;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
 import com.sandboxbroker.core.sync.PoolSync;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,10 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
-import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
 import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
@@ -44,17 +39,14 @@ final class JobScenarios {
   /** A drain that has not finished by then is reported as measured so far. */
   private static final Duration CLEANUP_CAP = Duration.ofMinutes(3);
 
-  private static final Set<String> WRITES =
-      Set.of("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems");
-
   private JobScenarios() {}
 
   record Results(Map<String, Object> sync, Map<String, Object> cleanup) {}
 
   static Results run(List<String> notes) throws Exception {
     AmazonDynamoDBLocal embedded = DynamoDBEmbedded.create(true);
-    AtomicLong writes = new AtomicLong();
-    DynamoDbClient dynamo = countingWrites(embedded.dynamoDbClient(), writes);
+    CountingDynamoDb counting = new CountingDynamoDb(embedded.dynamoDbClient());
+    DynamoDbClient dynamo = counting.client();
     try (UpstreamStub upstream = new UpstreamStub(SYNC_ACCOUNTS, UPSTREAM_DELETE_LATENCY_MS)) {
       DynamoDbSandboxStore store = new DynamoDbSandboxStore(dynamo, "jobs");
       store.createTableIfMissing();
@@ -67,16 +59,16 @@ final class JobScenarios {
 
       // sync: first run imports everything, the unchanged re-run must write nothing
       PoolSync sync = new PoolSync(store, csp, clock);
-      long w0 = writes.get();
+      long w0 = counting.writes();
       long t0 = System.nanoTime();
       PoolSync.Result first = sync.run();
       double firstSeconds = (System.nanoTime() - t0) / 1e9;
-      long firstWrites = writes.get() - w0;
-      w0 = writes.get();
+      long firstWrites = counting.writes() - w0;
+      w0 = counting.writes();
       t0 = System.nanoTime();
       PoolSync.Result again = sync.run();
       double rerunSeconds = (System.nanoTime() - t0) / 1e9;
-      long rerunWrites = writes.get() - w0;
+      long rerunWrites = counting.writes() - w0;
       Map<String, Object> syncJson = new LinkedHashMap<>();
       syncJson.put("accounts", SYNC_ACCOUNTS);
       syncJson.put("first_run_s", BenchMain.round(firstSeconds, 2));
@@ -128,26 +120,5 @@ final class JobScenarios {
     } finally {
       embedded.shutdown();
     }
-  }
-
-  /** Counts write requests; the embedded client has no SDK pipeline for an interceptor. */
-  private static DynamoDbClient countingWrites(DynamoDbClient target, AtomicLong writes) {
-    return (DynamoDbClient)
-        Proxy.newProxyInstance(
-            DynamoDbClient.class.getClassLoader(),
-            new Class<?>[] {DynamoDbClient.class},
-            (proxy, method, args) -> {
-              if (SdkResponse.class.isAssignableFrom(method.getReturnType())) {
-                String op = Character.toUpperCase(method.getName().charAt(0)) + method.getName().substring(1);
-                if (WRITES.contains(op)) {
-                  writes.incrementAndGet();
-                }
-              }
-              try {
-                return method.invoke(target, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-            });
   }
 }

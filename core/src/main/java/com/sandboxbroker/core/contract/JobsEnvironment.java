@@ -40,6 +40,12 @@ public enum JobsEnvironment {
   CLEANUP_MAX_ITEMS(Kind.OPTIONAL, "most deletions one run attempts (default 500)"),
   DELETED_RETENTION_DAYS(Kind.OPTIONAL, "how long deleted sandboxes stay readable (default 30)"),
   STALE_GRACE_HOURS(Kind.OPTIONAL, "how long stale records stay before expiry purges them (default 24)"),
+  LEASE_HOURS(
+      Kind.OPTIONAL,
+      "the service's allocation.leaseHours: expiry's lease for a migrated allocation without expires_at (default 48)"),
+  LEASE_HOURS_BY_LAB(
+      Kind.OPTIONAL,
+      "the service's allocation.leaseHoursByLab as lab=hours,lab=hours (each >= 1): a migrated allocation's lease by its lab"),
   BROKER_POOLS(Kind.OPTIONAL, "configured pools, JSON [{\"name\", \"prefix\", \"low_water\", \"shards\"}]; sync puts each new sandbox in the first whose prefix matches");
 
   /** How a variable is supplied. */
