@@ -303,7 +303,8 @@ public final class JobsRunner {
     return switch (settings.job()) {
       case SYNC -> new PoolSync(store, provider(settings, step), clock, settings.sync());
       case CLEANUP -> new Cleanup(store, provider(settings, step), preDeleteHook(settings, clock, step), clock, settings.cleanup());
-      case EXPIRY -> new Expiry(store, clock, settings.expiry());
+      case EXPIRY ->
+          new Expiry(store, clock, settings.expiry(), lab -> settings.leases().leaseFor(lab, java.util.Optional.empty()));
     };
   }
 

@@ -40,6 +40,8 @@ record RunnerSettings(
     SyncPolicy sync,
     CleanupPolicy cleanup,
     ExpiryPolicy expiry,
+    // the lease a migrated allocation without expires_at expires on: the service's rule (issue 13 item 5)
+    com.sandboxbroker.core.allocation.AllocationPolicy leases,
     // which pool a sandbox sync inserts joins (BROKER_POOLS, the service's pools setting as JSON)
     com.sandboxbroker.core.pool.PoolAssignment pools) {
 
@@ -154,10 +156,39 @@ record RunnerSettings(
               r.days(DELETED_RETENTION_DAYS, CleanupPolicy.DEFAULT_DELETED_RETENTION),
               CleanupPolicy.DEFAULT_BREAKER_MINIMUM_CALLS),
           new ExpiryPolicy(r.hours(STALE_GRACE_HOURS, ExpiryPolicy.DEFAULT_STALE_GRACE)),
+          leases(r),
           com.sandboxbroker.core.pool.PoolAssignment.fromJson(r.optional(BROKER_POOLS).orElse("")));
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(e.getMessage()); // the policies' range checks
     }
+  }
+
+  /** LEASE_HOURS and LEASE_HOURS_BY_LAB as the allocation policy's lease rule; every lease >= 1 h. */
+  private static com.sandboxbroker.core.allocation.AllocationPolicy leases(Reader r) {
+    long hours = r.positive(LEASE_HOURS, com.sandboxbroker.core.allocation.AllocationPolicy.DEFAULT_LEASE.toHours());
+    if (hours < 1) {
+      throw new InvalidConfigException(LEASE_HOURS.name() + " must be at least 1");
+    }
+    Map<String, Duration> byLab = new java.util.HashMap<>();
+    for (String entry : r.optional(LEASE_HOURS_BY_LAB).orElse("").split(",")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      int eq = entry.indexOf('=');
+      long labHours;
+      try {
+        labHours = eq > 0 ? Long.parseLong(entry.substring(eq + 1).trim()) : 0;
+      } catch (NumberFormatException e) {
+        labHours = 0;
+      }
+      if (labHours < 1) {
+        throw new InvalidConfigException(LEASE_HOURS_BY_LAB.name() + " must be lab=hours pairs, each at least 1 hour");
+      }
+      byLab.put(entry.substring(0, eq).trim(), Duration.ofHours(labHours));
+    }
+    var defaults = com.sandboxbroker.core.allocation.AllocationPolicy.defaults();
+    return new com.sandboxbroker.core.allocation.AllocationPolicy(
+        defaults.identityCap(), Duration.ofHours(hours), byLab, defaults.claimBudget(), defaults.candidateBatch());
   }
 
   /** Reads variables by their contract names; error messages name the variable, never its value. */

@@ -187,6 +187,10 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     // for an admin token and every API call it makes is authorized like any other.
     jersey.register(
         new BearerAuthFilter(tokens, Set.of("docs", "openapi.json", "swagger-ui", "admin/dashboard")));
+    // the body limit runs right after authentication: a stranger gets 401 and its body is never read
+    jersey.register(
+        new RequestBodyLimitFilter(
+            config.maxRequestBodyBytes(), Map.of("admin/tokens", IssueTokenRequest.MAX_BODY_BYTES)));
     jersey.register(RolesAllowedDynamicFeature.class);
     DomainExceptionMappers.all().forEach(jersey::register);
     jersey.register(new WebApplicationExceptionMapper());
@@ -219,7 +223,11 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
             jobStore, clock, () -> UUID.randomUUID().toString(), jobsConfig.lockTtl(), jobsConfig.runRetention(), jobThreads,
             new JobMetrics(environment.metrics()));
     Map<JobName, Job> inProcessJobs = new EnumMap<>(JobName.class);
-    inProcessJobs.put(JobName.EXPIRY, new Expiry(store, clock, ExpiryPolicy.defaults()));
+    // migrated allocations without expires_at expire on their lab's lease, as allocate would set it
+    var leasePolicy = config.allocation().build();
+    inProcessJobs.put(
+        JobName.EXPIRY,
+        new Expiry(store, clock, ExpiryPolicy.defaults(), lab -> leasePolicy.leaseFor(lab, Optional.empty())));
     if (jobsConfig.inProcessProvider() == JobsFactory.Provider.DEMO) {
       CleanupPolicy defaults = CleanupPolicy.defaults();
       inProcessJobs.put(JobName.SYNC, new PoolSync(store, demoPool, clock, SyncPolicy.defaults()));
@@ -256,11 +264,6 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     servlets
         .addFilter("error-body", new ErrorBodyFilter(environment.getObjectMapper()))
         .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, "/*");
-    servlets
-        .addFilter("body-limit", new RequestBodyLimitFilter(
-            config.maxRequestBodyBytes(), environment.getObjectMapper(),
-            Map.of(basePath + "/admin/tokens", IssueTokenRequest.MAX_BODY_BYTES)))
-        .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, basePath + "/*");
     if (!config.corsAllowedOrigins().isEmpty()) {
       servlets
           .addFilter("cors", new CorsFilter(Set.copyOf(config.corsAllowedOrigins())))

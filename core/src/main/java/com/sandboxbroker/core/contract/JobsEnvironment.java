@@ -41,6 +41,12 @@ public enum JobsEnvironment {
   DELETED_RETENTION_DAYS(Kind.OPTIONAL, "how long deleted sandboxes stay readable (default 30)"),
   STALE_GRACE_HOURS(Kind.OPTIONAL, "how long stale records stay before expiry purges them (default 24)"),
   BROKER_STAGE(Kind.OPTIONAL, "the Stage dimension of the run's CloudWatch metrics (default local)"),
+  LEASE_HOURS(
+      Kind.OPTIONAL,
+      "the service's allocation.leaseHours: expiry's lease for a migrated allocation without expires_at (default 48)"),
+  LEASE_HOURS_BY_LAB(
+      Kind.OPTIONAL,
+      "the service's allocation.leaseHoursByLab as lab=hours,lab=hours (each >= 1): a migrated allocation's lease by its lab"),
   BROKER_POOLS(Kind.OPTIONAL, "configured pools, JSON [{\"name\", \"prefix\", \"low_water\", \"shards\"}]; sync puts each new sandbox in the first whose prefix matches");
 
   /** How a variable is supplied. */

@@ -88,7 +88,7 @@ public final class OpenApiDocument {
     error(responses, "401", "UNAUTHORIZED: missing, malformed or unknown bearer token (with WWW-Authenticate: Bearer)")
         .addHeaderObject("WWW-Authenticate", header("Bearer", new StringSchema()));
     error(responses, "403", "FORBIDDEN: this kind of token may not use this endpoint (or a policy code)");
-    error(responses, "413", "PAYLOAD_TOO_LARGE: API requests take no body");
+    error(responses, "413", "PAYLOAD_TOO_LARGE: API requests take no body (checked after authentication: without a valid token the answer is 401)");
     error(responses, "429", "RATE_LIMIT_EXCEEDED: this token and identity exceeded the rate limit")
         .addHeaderObject("Retry-After", header("Seconds to wait", new IntegerSchema()));
     error(responses, "500", "INTERNAL_ERROR: quote the request id");

@@ -1,155 +1,103 @@
 package com.sandboxbroker.service.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sandboxbroker.service.api.ErrorResponse;
-import jakarta.servlet.Filter;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
-import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletResponse;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * API requests take no body (contract §1); a client may still send a small one (an empty JSON
- * object). Anything larger is refused with 413 in the contract's shape before any other work: a
- * declared length at once, a chunked body as soon as it passes the limit. The few routes that do
- * take a body (issuing a token) have a limit of their own; a chunked body within it is buffered
- * and handed on.
+ * object, an extension's {@code {"hours": n}}). Anything larger is refused with 413 in the
+ * contract's shape: a declared length at once, a chunked body as soon as it passes the limit. The
+ * few routes that take a real body (issuing a token) have a limit of their own.
+ *
+ * <p>It runs right <em>after</em> authentication: a pre-matching Jersey filter one priority step
+ * behind {@code BearerAuthFilter} (issue 13 item 9). A request without a valid token learns only
+ * that it is unauthenticated (401) and its body is never read; only an authenticated caller's body
+ * is read, and then never more than one byte past the limit. A chunked body within the limit is
+ * read here and handed on to whatever reads it next (the token route, an extension).
+ *
+ * <p>A refusal (any 4xx/5xx) of a request that came with a body answers {@code Connection: close}:
+ * the body may be partly unread (a stranger's is never read), and a client must not send its next
+ * request on a connection the server will close once it sees the rest of this one.
  */
-public final class RequestBodyLimitFilter implements Filter {
+@PreMatching
+@Priority(Priorities.AUTHENTICATION + 1)
+public final class RequestBodyLimitFilter implements ContainerRequestFilter, ContainerResponseFilter {
   private final long maxBytes;
-  private final ObjectMapper json;
   private final Map<String, Long> bodyRoutes;
 
-  public RequestBodyLimitFilter(long maxBytes, ObjectMapper json) {
-    this(maxBytes, json, Map.of());
-  }
-
-  /** @param bodyRoutes request URIs (exact) that take a body, with their limits */
-  public RequestBodyLimitFilter(long maxBytes, ObjectMapper json, Map<String, Long> bodyRoutes) {
+  /**
+   * @param maxBytes the limit of every route not in {@code bodyRoutes}
+   * @param bodyRoutes paths relative to the base path (exact, e.g. {@code admin/tokens}) that take a
+   *     body, with their limits
+   */
+  public RequestBodyLimitFilter(long maxBytes, Map<String, Long> bodyRoutes) {
     this.maxBytes = maxBytes;
-    this.json = json;
     this.bodyRoutes = Map.copyOf(bodyRoutes);
   }
 
   @Override
-  public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
-      throws IOException, ServletException {
-    HttpServletRequest request = (HttpServletRequest) req;
-    long declared = request.getContentLengthLong();
-    Long routeLimit = bodyRoutes.get(request.getRequestURI());
-    if (routeLimit != null) {
-      byte[] body = null;
-      if (declared < 0 && isChunked(request)) {
-        body = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 1, routeLimit + 1));
-      }
-      if (declared > routeLimit || (body != null && body.length > routeLimit)) {
-        refuse((HttpServletResponse) res);
+  public void filter(ContainerRequestContext request) throws IOException {
+    long limit = bodyRoutes.getOrDefault(request.getUriInfo().getPath(), maxBytes);
+    long declared = declaredLength(request);
+    if (declared > limit) {
+      refuse(request);
+      return;
+    }
+    if (declared < 0 && isChunked(request)) {
+      // bounded read: at most limit + 1 bytes, whatever the client keeps sending
+      byte[] body = request.getEntityStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 1, limit + 1));
+      if (body.length > limit) {
+        refuse(request);
         return;
       }
-      chain.doFilter(body == null ? req : new BufferedBody(request, body), res);
-      return;
-    }
-    if (declared > maxBytes || (declared < 0 && isChunked(request) && exceeds(request.getInputStream()))) {
-      HttpServletResponse response = (HttpServletResponse) res;
-      response.setStatus(413);
-      response.setContentType("application/json");
-      // the rest of the body is not read: close the connection rather than drain it
-      response.setHeader("Connection", "close");
-      json.writeValue(
-          response.getOutputStream(),
-          ErrorResponse.of("PAYLOAD_TOO_LARGE", "Request body too large; API requests take no body", RequestIdFilter.currentId()));
-      return;
-    }
-    chain.doFilter(req, res);
-  }
-
-  private void refuse(HttpServletResponse response) throws IOException {
-    response.setStatus(413);
-    response.setContentType("application/json");
-    response.setHeader("Connection", "close");
-    json.writeValue(
-        response.getOutputStream(),
-        ErrorResponse.of("PAYLOAD_TOO_LARGE", "Request body too large", RequestIdFilter.currentId()));
-  }
-
-  /** A request whose (chunked) body was read here, replayed to whoever reads it next. */
-  private static final class BufferedBody extends jakarta.servlet.http.HttpServletRequestWrapper {
-    private final byte[] body;
-
-    BufferedBody(HttpServletRequest request, byte[] body) {
-      super(request);
-      this.body = body;
-    }
-
-    @Override
-    public ServletInputStream getInputStream() {
-      java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(body);
-      return new ServletInputStream() {
-        @Override
-        public boolean isFinished() {
-          return in.available() == 0;
-        }
-
-        @Override
-        public boolean isReady() {
-          return true;
-        }
-
-        @Override
-        public void setReadListener(jakarta.servlet.ReadListener listener) {
-          throw new UnsupportedOperationException("blocking reads only");
-        }
-
-        @Override
-        public int read() {
-          return in.read();
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-          return in.read(b, off, len);
-        }
-      };
-    }
-
-    @Override
-    public java.io.BufferedReader getReader() {
-      return new java.io.BufferedReader(
-          new java.io.InputStreamReader(getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public int getContentLength() {
-      return body.length;
-    }
-
-    @Override
-    public long getContentLengthLong() {
-      return body.length;
+      request.setEntityStream(new ByteArrayInputStream(body));
     }
   }
 
-  private static boolean isChunked(HttpServletRequest request) {
-    String te = request.getHeader("Transfer-Encoding");
-    return te != null && te.toLowerCase(java.util.Locale.ROOT).contains("chunked");
+  @Override
+  public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+    if (response.getStatus() >= 400 && (declaredLength(request) > 0 || isChunked(request))) {
+      response.getHeaders().putSingle("Connection", "close");
+    }
   }
 
-  /** Reads (and discards) up to one byte past the limit; nothing downstream reads a body. */
-  private boolean exceeds(ServletInputStream in) throws IOException {
-    byte[] buffer = new byte[1024];
-    long total = 0;
-    int n;
-    while ((n = in.read(buffer)) != -1) {
-      total += n;
-      if (total > maxBytes) {
-        return true;
-      }
+  private static void refuse(ContainerRequestContext request) {
+    request.abortWith(
+        Response.status(413)
+            .type(MediaType.APPLICATION_JSON_TYPE)
+            // the rest of the body is not read: close the connection rather than drain it
+            .header("Connection", "close")
+            .entity(ErrorResponse.of("PAYLOAD_TOO_LARGE", "Request body too large", RequestIdFilter.currentId()))
+            .build());
+  }
+
+  private static long declaredLength(ContainerRequestContext request) {
+    String value = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
+    if (value == null || value.isBlank()) {
+      return -1;
     }
-    return false;
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE; // Jetty refuses these itself; never let one through as "small"
+    }
+  }
+
+  private static boolean isChunked(ContainerRequestContext request) {
+    String te = request.getHeaderString("Transfer-Encoding");
+    return te != null && te.toLowerCase(Locale.ROOT).contains("chunked");
   }
 }

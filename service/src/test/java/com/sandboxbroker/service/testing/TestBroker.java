@@ -51,11 +51,16 @@ public final class TestBroker implements AutoCloseable {
   }
 
   private TestBroker(LocalDynamo dynamo, String tableName, boolean ownsDynamo, ConfigOverride... extra) {
+    this(dynamo, dynamo.endpoint().toString(), tableName, ownsDynamo, extra);
+  }
+
+  private TestBroker(
+      LocalDynamo dynamo, String endpoint, String tableName, boolean ownsDynamo, ConfigOverride... extra) {
     this.dynamo = dynamo;
     this.ownsDynamo = ownsDynamo;
     this.tableName = tableName;
     List<ConfigOverride> overrides = new ArrayList<>();
-    overrides.add(ConfigOverride.config("dynamoDb.endpoint", dynamo.endpoint().toString()));
+    overrides.add(ConfigOverride.config("dynamoDb.endpoint", endpoint));
     overrides.add(ConfigOverride.config("dynamoDb.tableName", tableName));
     overrides.add(ConfigOverride.config("auth.trackTokens[1].token", "sha256:" + sha256Hex(ADVENTURE_TOKEN)));
     overrides.addAll(List.of(extra));
@@ -85,6 +90,14 @@ public final class TestBroker implements AutoCloseable {
 
   public static TestBroker start(ConfigOverride... overrides) {
     return new TestBroker(overrides);
+  }
+
+  /**
+   * The app on {@code dynamo} (which it then owns) reached through {@code endpoint}, e.g. a proxy
+   * that injects faults between the service and DynamoDB Local; {@link #store()} goes direct.
+   */
+  public static TestBroker startThrough(LocalDynamo dynamo, String endpoint, ConfigOverride... overrides) {
+    return new TestBroker(dynamo, endpoint, LocalDynamo.uniqueTableName(), true, overrides);
   }
 
   /** A second service instance (another "task") on the same table as {@code first}. */

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -658,6 +659,21 @@ public final class DynamoDbSandboxStore implements SandboxStore {
       String condition,
       Map<String, String> rawNames,
       Map<String, AttributeValue> values) {
+    return conditionalUpdate(sandboxId, rawUpdate, condition, rawNames, values, item -> false);
+  }
+
+  /**
+   * @param ownChange whether the item a failed condition returns already holds this very call's
+   *     change (applied by an earlier attempt of the same call whose answer was lost): then the
+   *     call succeeded
+   */
+  private TransitionResult conditionalUpdate(
+      String sandboxId,
+      String rawUpdate,
+      String condition,
+      Map<String, String> rawNames,
+      Map<String, AttributeValue> values,
+      java.util.function.Predicate<Map<String, AttributeValue>> ownChange) {
     Map<String, String> names = rawNames;
     String update = rawUpdate;
     if (!rawNames.containsValue(EventContract.LIFECYCLE_EVENT_ATTRIBUTE)) {
@@ -681,7 +697,7 @@ public final class DynamoDbSandboxStore implements SandboxStore {
                       .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
       return new TransitionResult(true, Optional.of(Items.toSandbox(response.attributes())));
     } catch (ConditionalCheckFailedException e) {
-      return new TransitionResult(false, oldSandbox(e));
+      return new TransitionResult(e.hasItem() && ownChange.test(e.item()), oldSandbox(e));
     }
   }
 
@@ -878,7 +894,14 @@ public final class DynamoDbSandboxStore implements SandboxStore {
             ":lce", s(EventType.SANDBOX_FORCE_RELEASED.wireName())));
   }
 
-  /** One conditional UpdateItem: the transition, the version bump and the trail entry together. */
+  /**
+   * One conditional UpdateItem: the transition, the version bump and the trail entry together. The
+   * trail entry carries a token fresh to this call ({@link Items#ADMIN_REQUEST_TOKEN}): when the SDK
+   * retries a write whose answer was lost after DynamoDB applied it, the retry fails its condition
+   * on the very change it made, and the item DynamoDB returns with the failure holds this call's
+   * token. That is this call's success, not a conflict (issue 13 item 9). Any other request, even
+   * the same admin's identical one within the same second, has another token and stays a conflict.
+   */
   private TransitionResult adminTransition(
       String sandboxId,
       com.sandboxbroker.core.sandbox.AdminAction action,
@@ -894,7 +917,8 @@ public final class DynamoDbSandboxStore implements SandboxStore {
     values.put(":pending", s(SandboxStatus.PENDING_DELETION.wireName()));
     values.put(":zero", n(0));
     values.put(":one", n(1));
-    values.put(":entry", AttributeValue.fromL(List.of(Items.toValue(action))));
+    String requestToken = UUID.randomUUID().toString();
+    values.put(":entry", AttributeValue.fromL(List.of(Items.toValue(action, requestToken))));
     values.put(":empty", AttributeValue.fromL(List.of()));
     return conditionalUpdate(
         sandboxId,
@@ -904,7 +928,8 @@ public final class DynamoDbSandboxStore implements SandboxStore {
             + " #trail = list_append(if_not_exists(#trail, :empty), :entry)",
         "attribute_exists(#status) AND " + condition,
         names,
-        values);
+        values,
+        item -> Items.hasAdminRequestToken(item, requestToken));
   }
 
   @Override

@@ -215,6 +215,27 @@ final class Items {
             "from", s(a.fromStatus().wireName())));
   }
 
+  /**
+   * Key of a trail entry holding the token of the store call that wrote it (never shown by the API):
+   * how a retried write recognises its own applied change.
+   */
+  static final String ADMIN_REQUEST_TOKEN = "request_token";
+
+  static AttributeValue toValue(com.sandboxbroker.core.sandbox.AdminAction a, String requestToken) {
+    Map<String, AttributeValue> entry = new java.util.HashMap<>(toValue(a).m());
+    entry.put(ADMIN_REQUEST_TOKEN, s(requestToken));
+    return AttributeValue.fromM(entry);
+  }
+
+  /** Whether the item's trail holds an entry written by the store call with this token. */
+  static boolean hasAdminRequestToken(Map<String, AttributeValue> item, String requestToken) {
+    AttributeValue list = item.get(ADMIN_ACTIONS);
+    if (list == null || !list.hasL()) {
+      return false;
+    }
+    return list.l().stream().anyMatch(v -> v.hasM() && requestToken.equals(str(v.m(), ADMIN_REQUEST_TOKEN)));
+  }
+
   static java.util.List<com.sandboxbroker.core.sandbox.AdminAction> toAdminActions(
       Map<String, AttributeValue> item) {
     AttributeValue list = item.get(ADMIN_ACTIONS);
