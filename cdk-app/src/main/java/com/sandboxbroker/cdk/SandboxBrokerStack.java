@@ -222,12 +222,12 @@ public final class SandboxBrokerStack extends Stack {
             case STALE_GRACE_HOURS -> Integer.toString(tuning.staleGraceHours());
             // the Stage dimension of the run's metrics: Monitoring's alarms select on it
             case BROKER_STAGE -> settings.stage();
-            // sync decides each new sandbox's pool with the same list the service has
-            case BROKER_POOLS -> new PoolAssignment(settings.pools()).toJson();
-            // the deployed service's lease rule (config.yml allocation.leaseHours, no per-lab leases):
-            // expiry gives a migrated allocation without expires_at the lease the service would have
+            // the deployed service runs with the allocation defaults (this stack sets no lease), so
+            // expiry's lease for a migrated allocation without expires_at is the default one too
             case LEASE_HOURS -> Long.toString(com.sandboxbroker.core.allocation.AllocationPolicy.DEFAULT_LEASE.toHours());
             case LEASE_HOURS_BY_LAB -> "";
+            // sync decides each new sandbox's pool with the same list the service has
+            case BROKER_POOLS -> new PoolAssignment(settings.pools()).toJson();
             case CSP_API_TOKEN, NIOSXAAS_EMAIL, NIOSXAAS_PASSWORD -> null; // secrets, see jobsSecrets
             case TASK_TOKEN, EXECUTION_ARN -> null; // per execution: JobStateMachine's container overrides
           };
