@@ -212,9 +212,12 @@ class StateMachineLocalTest {
     env.put(JobsEnvironment.CSP_TIMEOUT_SECONDS.name(), "120"); // one call outlives the heartbeat timeout
     env.put(JobsEnvironment.SFN_HEARTBEAT_SECONDS.name(), "1");
     env.put(JobsEnvironment.JOB_LOCK_TTL_SECONDS.name(), "2");
-    env.put(JobsEnvironment.JOB_STALL_SECONDS.name(), "8");
+    // the heartbeat timeout leaves a started JVM room for its first heartbeat on a busy machine (at
+    // 5 s a runner that took longer to start timed out before it sent any); the stall check comes
+    // after the timeout, so the timed-out runner stops by itself for lack of progress
+    env.put(JobsEnvironment.JOB_STALL_SECONDS.name(), "24");
     long start = System.nanoTime();
-    JsonNode result = execute(JobName.SYNC, env, Map.of("CSP_STALL", "1", "HEARTBEAT_TIMEOUT_SECONDS", "5"));
+    JsonNode result = execute(JobName.SYNC, env, Map.of("CSP_STALL", "1", "HEARTBEAT_TIMEOUT_SECONDS", "15"));
     long seconds = (System.nanoTime() - start) / 1_000_000_000L;
 
     assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("FAILED");
