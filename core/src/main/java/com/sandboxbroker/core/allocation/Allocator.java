@@ -61,7 +61,7 @@ public final class Allocator {
     this.listener = listener;
     this.candidates = new CandidatePool(store, policy.candidateBatch());
     this.budgetNanos = policy.claimBudget().toNanos();
-    this.inFlightMillis = 2 * policy.claimBudget().toMillis();
+    this.inFlightMillis = policy.takeoverAge().toMillis();
   }
 
   public Allocation allocate(AllocationRequest request) {
