@@ -202,6 +202,10 @@ public final class SandboxBrokerStack extends Stack {
             case CLEANUP_MAX_ITEMS -> Integer.toString(tuning.cleanupMaxItems());
             case DELETED_RETENTION_DAYS -> Integer.toString(tuning.deletedRetentionDays());
             case STALE_GRACE_HOURS -> Integer.toString(tuning.staleGraceHours());
+            // the deployed service runs with the allocation defaults (this stack sets no lease), so
+            // expiry's lease for a migrated allocation without expires_at is the default one too
+            case LEASE_HOURS -> Long.toString(com.sandboxbroker.core.allocation.AllocationPolicy.DEFAULT_LEASE.toHours());
+            case LEASE_HOURS_BY_LAB -> "";
             // sync decides each new sandbox's pool with the same list the service has
             case BROKER_POOLS -> new PoolAssignment(settings.pools()).toJson();
             case CSP_API_TOKEN, NIOSXAAS_EMAIL, NIOSXAAS_PASSWORD -> null; // secrets, see jobsSecrets

@@ -184,6 +184,40 @@ class LifecycleEventsTemplateTest {
     assertThat(validate(numeric)).isNotEmpty();
   }
 
+  /**
+   * The same check for a pool-state flip (issue 14: the refresher's {@code pool.low} /
+   * {@code pool.recovered}): the documented sample record of the pool-state item passes the filter
+   * and renders to a schema-valid event with the pool's fields, numbers as strings of digits.
+   */
+  @Test
+  void theTransformationOfAPoolStateFlipMatchesTheDocumentedSchema() throws Exception {
+    JsonNode props = pipeProps();
+    EventFilterPattern filter =
+        new EventFilterPattern(props.get("SourceParameters").get("FilterCriteria").get("Filters").get(0).get("Pattern").asText());
+    EventInputTemplate template = new EventInputTemplate(props.get("TargetParameters").get("InputTemplate").asText());
+    JsonNode record = SynthesizedBroker.JSON.readTree(EVENTS_DOCS.resolve("sample-pool-stream-record.json").toFile());
+
+    assertThat(filter.matches(record)).isTrue();
+    ObjectNode event = template.render(record);
+    assertThat(validate(event)).isEmpty();
+    assertThat(event.get("id").asText()).isEqualTo(record.get("eventID").asText());
+    assertThat(event.get("type").asText()).isEqualTo("pool.low");
+    assertThat(event.get("pool").asText()).isEqualTo("adventure");
+    assertThat(event.get("available").asText()).isEqualTo("2");
+    assertThat(event.get("low_water").asText()).isEqualTo("3");
+    assertThat(event.get("time").asLong()).isEqualTo(1764443600L);
+    assertThat(event.get("sandbox_id").isNull()).isTrue();
+    assertThat(event.get("status").isNull()).isTrue();
+
+    // a pool event without its pool, or with a count that is not a string of digits, is refused
+    ObjectNode poolless = event.deepCopy();
+    poolless.putNull("pool");
+    assertThat(validate(poolless)).isNotEmpty();
+    ObjectNode numeric = event.deepCopy();
+    numeric.put("available", 2);
+    assertThat(validate(numeric)).isNotEmpty();
+  }
+
   static List<Error> validate(JsonNode event) throws Exception {
     Schema schema =
         SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)

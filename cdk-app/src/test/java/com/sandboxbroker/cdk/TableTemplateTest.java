@@ -97,6 +97,10 @@ class TableTemplateTest {
             keys.toString() + i.get("Projection").get("ProjectionType").asText() + nonKey);
       });
       assertThat(synthesizedIndexes).isEqualTo(localIndexes);
+      // and the same change stream (the events' outbox): a created table is the deployed layout
+      assertThat(local.streamSpecification().streamEnabled()).isTrue();
+      assertThat(local.streamSpecification().streamViewTypeAsString())
+          .isEqualTo(table().get("Properties").get("StreamSpecification").get("StreamViewType").asText());
     }
   }
 
