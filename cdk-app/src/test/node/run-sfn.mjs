@@ -13,6 +13,11 @@
 //      CSP_STALL       optional "1": the stub CSP API accepts every request and never answers
 //      HEARTBEAT_TIMEOUT_SECONDS  optional: replaces the RunTask state's HeartbeatSeconds (the
 //                      synthesized value is minutes; the behaviour is what is under test)
+//      REDRIVE_JOB_ENV optional JSON object: when the execution fails, the operator fixes the
+//                      task's environment to this and redrives it. Redrive restarts the execution
+//                      at the state that failed, with that state's input (AWS's redrive, which
+//                      aws-local-stepfunctions lacks: the definition is run again from that state);
+//                      the output line then has "redrive": {failedState, status, error, attempts, entered}
 //
 // Heartbeat timeouts are modelled as Step Functions applies them: an attempt that sends no
 // SendTaskHeartbeat (or callback) for HeartbeatSeconds fails with States.HeartbeatTimeout at once,
@@ -32,7 +37,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 
 const [aslPath, inputJson] = process.argv.slice(2);
 const definition = JSON.parse(readFileSync(aslPath, 'utf8'));
-const jobEnv = JSON.parse(process.env.JOB_ENV ?? '{}');
+let jobEnv = JSON.parse(process.env.JOB_ENV ?? '{}');
 const [failFirstCount, failFirstError] = (process.env.FAIL_FIRST ?? '0:').split(':');
 let ecsFailuresLeft = Number(failFirstCount);
 let cspFailuresLeft = Number(process.env.CSP_FAIL_FIRST ?? '0');
@@ -214,35 +219,56 @@ for (const [name, state] of taskStates) {
 }
 
 const executionArn = `arn:aws:states:eu-west-1:123456789012:execution:${process.env.STATE_MACHINE_NAME ?? 'local'}:local-1`;
-const machine = new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
-const execution = machine.run(JSON.parse(inputJson), {
-  overrides: {
-    taskResourceLocalHandlers: handlers,
-    // the real intervals are minutes; the order and count of retries is what is under test
-    retryIntervalOverrides: Object.fromEntries(taskStates.map(([n]) => [n, 0])),
-  },
-  context: {
-    Execution: { Id: executionArn, Name: 'local-1', Input: JSON.parse(inputJson), StartTime: new Date().toISOString() },
-    Task: { Token: 'local-task-token' },
-  },
-});
 
-const events = [];
-const collecting = (async () => { for await (const e of execution.eventLogs) events.push(e); })();
-let result;
-try {
-  const output = await execution.result;
-  result = { status: 'SUCCEEDED', output };
-} catch (e) {
-  // the library wraps the Fail state's error in an ExecutionError; report the state machine's own
-  const failure = e.cause instanceof Error ? e.cause : e;
-  result = { status: 'FAILED', error: failure.name, cause: failure.message };
+async function execute(def, input, redriving = false) {
+  // a redrive starts at the failed state, so the states before it are unreachable from there: the
+  // definition was validated as a whole by the first execution
+  const validationOptions = redriving ? { noValidate: true } : { checkArn: true, checkPaths: true };
+  const machine = new StateMachine(def, { validationOptions });
+  const execution = machine.run(input, {
+    overrides: {
+      taskResourceLocalHandlers: handlers,
+      // the real intervals are minutes; the order and count of retries is what is under test
+      retryIntervalOverrides: Object.fromEntries(taskStates.map(([n]) => [n, 0])),
+    },
+    context: {
+      Execution: { Id: executionArn, Name: 'local-1', Input: JSON.parse(inputJson), StartTime: new Date().toISOString() },
+      Task: { Token: 'local-task-token' },
+    },
+  });
+  const events = [];
+  const collecting = (async () => { for await (const e of execution.eventLogs) events.push(e); })();
+  let outcome;
+  try {
+    const output = await execution.result;
+    outcome = { status: 'SUCCEEDED', output };
+  } catch (e) {
+    // the library wraps the Fail state's error in an ExecutionError; report the state machine's own
+    const failure = e.cause instanceof Error ? e.cause : e;
+    outcome = { status: 'FAILED', error: failure.name, cause: failure.message };
+  }
+  await Promise.race([collecting, new Promise((r) => setTimeout(r, 200))]);
+  const retried = events.filter((e) => e.type === 'StateRetried').map((e) => e.state?.name);
+  const entered = events.filter((e) => e.type === 'StateEntered').map((e) => e.state?.name);
+  const enteredInputs = events.filter((e) => e.type === 'StateEntered').map((e) => e.state?.input);
+  return { outcome, retried, entered, enteredInputs };
 }
-await Promise.race([collecting, new Promise((r) => setTimeout(r, 200))]);
+
+const first = await execute(definition, JSON.parse(inputJson));
+const result = first.outcome;
+const { retried, entered } = first;
+const firstAttempts = attempts.slice();
+let redrive;
+if (result.status === 'FAILED' && process.env.REDRIVE_JOB_ENV) {
+  jobEnv = JSON.parse(process.env.REDRIVE_JOB_ENV);
+  const failedState = entered[entered.length - 1];
+  const input = first.enteredInputs[first.enteredInputs.length - 1] ?? JSON.parse(inputJson);
+  const attemptsBefore = attempts.length;
+  const again = await execute({ ...definition, StartAt: failedState }, input, true);
+  redrive = { failedState, ...again.outcome, attempts: attempts.slice(attemptsBefore), entered: again.entered };
+}
 await Promise.all(runners); // timed-out runners included: each is killed after 180 s at the latest
 for (const res of stalledResponses) res.destroy();
 server.close();
-const retried = events.filter((e) => e.type === 'StateRetried').map((e) => e.state?.name);
-const entered = events.filter((e) => e.type === 'StateEntered').map((e) => e.state?.name);
-console.log(JSON.stringify({ ...result, attempts, notifications, retried, entered, cspRequests: cspRequests.length }));
+console.log(JSON.stringify({ ...result, attempts: firstAttempts, notifications, retried, entered, cspRequests: cspRequests.length, redrive }));
 process.exit(0);

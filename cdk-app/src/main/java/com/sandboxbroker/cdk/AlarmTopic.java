@@ -10,7 +10,8 @@ import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.constructs.Construct;
 
 /**
- * The SNS topic every alarm and every failed job execution notifies. Encrypted with its own KMS
+ * The SNS topic every alarm and every failed job execution notifies (the latter through an
+ * EventBridge rule, see {@link OperationsAlarms}). Encrypted with its own KMS
  * key because job failure messages carry error causes from the upstream provider.
  */
 public final class AlarmTopic extends Construct {
@@ -23,10 +24,12 @@ public final class AlarmTopic extends Construct {
             .description("Encrypts the Sandbox Broker alarm topic")
             .enableKeyRotation(true)
             .build();
-    // CloudWatch alarms publish as the service, not as a role, so the key policy must let it in.
+    // CloudWatch alarms and EventBridge rules (failed job executions, failed deployments) publish
+    // as the service, not as a role, so the key policy must let them in.
     key.addToResourcePolicy(
         PolicyStatement.Builder.create()
-            .principals(List.of(new ServicePrincipal("cloudwatch.amazonaws.com")))
+            .principals(
+                List.of(new ServicePrincipal("cloudwatch.amazonaws.com"), new ServicePrincipal("events.amazonaws.com")))
             .actions(List.of("kms:Decrypt", "kms:GenerateDataKey*"))
             .resources(List.of("*"))
             .build());

@@ -11,6 +11,9 @@ import software.constructs.Construct;
 
 /** The EventBridge Scheduler schedule that starts one job's state machine. */
 public final class JobSchedule extends Construct {
+  /** The schedules live in the account's default group; Scheduler's metrics are per group. */
+  public static final String SCHEDULE_GROUP = "default";
+
   private final Schedule schedule;
 
   public JobSchedule(Construct scope, String id, JobScheduleProps props) {

@@ -8,9 +8,7 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.ecs.FargatePlatformVersion;
 import software.amazon.awscdk.services.logs.LogGroup;
-import software.amazon.awscdk.services.stepfunctions.CatchProps;
 import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
-import software.amazon.awscdk.services.stepfunctions.Fail;
 import software.amazon.awscdk.services.stepfunctions.IntegrationPattern;
 import software.amazon.awscdk.services.stepfunctions.JitterType;
 import software.amazon.awscdk.services.stepfunctions.JsonPath;
@@ -19,27 +17,22 @@ import software.amazon.awscdk.services.stepfunctions.LogOptions;
 import software.amazon.awscdk.services.stepfunctions.RetryProps;
 import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.amazon.awscdk.services.stepfunctions.StateMachineType;
-import software.amazon.awscdk.services.stepfunctions.TaskInput;
 import software.amazon.awscdk.services.stepfunctions.Timeout;
 import software.amazon.awscdk.services.stepfunctions.tasks.ContainerOverride;
 import software.amazon.awscdk.services.stepfunctions.tasks.EcsFargateLaunchTarget;
 import software.amazon.awscdk.services.stepfunctions.tasks.EcsFargateLaunchTargetOptions;
 import software.amazon.awscdk.services.stepfunctions.tasks.EcsRunTask;
-import software.amazon.awscdk.services.stepfunctions.tasks.SnsPublish;
 import software.amazon.awscdk.services.stepfunctions.tasks.TaskEnvironmentVariable;
 import software.constructs.Construct;
 
 /**
  * One job's Standard state machine: run the jobs-runner as an ECS task and wait for its task-token
- * callback; retry transient failures with backoff and jitter; otherwise notify SNS naming the
- * execution and fail.
+ * callback; retry transient failures with backoff and jitter; otherwise the execution fails in
+ * that one state, which is what lets a redrive re-run the job.
  */
 public final class JobStateMachine extends Construct {
   /** State names: the ASL tests and the runbooks refer to them. */
   public static final String RUN_STATE = "RunJob";
-
-  public static final String NOTIFY_STATE = "NotifyFailure";
-  public static final String FAIL_STATE = "JobFailed";
 
   /** Errors the runner reports for a run that may succeed if simply run again (design §6). */
   public static final List<String> TRANSIENT_JOB_ERRORS =
@@ -117,28 +110,11 @@ public final class JobStateMachine extends Construct {
             .jitterStrategy(JitterType.FULL)
             .build());
 
-    SnsPublish notify =
-        SnsPublish.Builder.create(this, NOTIFY_STATE)
-            .stateName(NOTIFY_STATE)
-            .topic(props.alarmTopic())
-            .subject("Sandbox Broker job " + job + " failed")
-            .message(
-                TaskInput.fromText(
-                    JsonPath.format(
-                        "Sandbox Broker job " + job + " failed. Execution: {} Error: {} Cause: {}"
-                            + " Runbook: runbooks/job-execution-failed.md",
-                        JsonPath.getExecutionId(),
-                        JsonPath.stringAt("$.error.Error"),
-                        JsonPath.stringAt("$.error.Cause"))))
-            .resultPath(JsonPath.DISCARD)
-            .build();
-    Fail fail =
-        Fail.Builder.create(this, FAIL_STATE)
-            .stateName(FAIL_STATE)
-            .errorPath("$.error.Error")
-            .causePath("$.error.Cause")
-            .build();
-    runJob.addCatch(notify.next(fail), CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.error").build());
+    // No Catch, no notify state, no Fail state: a run that fails for good fails the execution IN
+    // RunJob, so `aws stepfunctions redrive-execution` re-runs the job (redrive restarts the
+    // failed state; with a Catch → Fail it would re-enter Fail and fail again at once). The one
+    // notification per failed execution comes from OperationsAlarms' EventBridge rule, which
+    // also sees executions that time out or are aborted, which no Catch can.
 
     LogGroup logs =
         LogGroup.Builder.create(this, "Logs")
@@ -158,8 +134,6 @@ public final class JobStateMachine extends Construct {
             .tracingEnabled(true)
             .logs(LogOptions.builder().destination(logs).level(LogLevel.ALL).includeExecutionData(true).build())
             .build();
-    // publishing to the KMS-encrypted topic needs the key as well as sns:Publish
-    props.alarmTopic().grantPublish(stateMachine);
     NagSuppressions.addResourceSuppressions(
         stateMachine,
         List.of(

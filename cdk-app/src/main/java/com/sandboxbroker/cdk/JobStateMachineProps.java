@@ -6,7 +6,6 @@ import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ecs.ICluster;
 import software.amazon.awscdk.services.logs.RetentionDays;
-import software.amazon.awscdk.services.sns.ITopic;
 
 /**
  * @param job the job this state machine runs
@@ -16,7 +15,6 @@ import software.amazon.awscdk.services.sns.ITopic;
  * @param subnets where the task runs
  * @param assignPublicIp true only in the NAT-free layout (see {@link NetworkProps})
  * @param securityGroup the jobs' security group (no inbound)
- * @param alarmTopic notified with the execution ARN when the job fails for good
  * @param heartbeatTimeout see {@link BrokerSettings.JobsSettings}
  * @param taskTimeout see {@link BrokerSettings.JobsSettings}
  * @param logRetention retention of the execution log group
@@ -29,7 +27,6 @@ public record JobStateMachineProps(
     SubnetSelection subnets,
     boolean assignPublicIp,
     ISecurityGroup securityGroup,
-    ITopic alarmTopic,
     Duration heartbeatTimeout,
     Duration taskTimeout,
     RetentionDays logRetention) {}

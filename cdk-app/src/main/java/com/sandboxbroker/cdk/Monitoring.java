@@ -1,6 +1,7 @@
 package com.sandboxbroker.cdk;
 
 import com.sandboxbroker.core.contract.JobName;
+import com.sandboxbroker.core.contract.MetricContract;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,17 +26,18 @@ import software.constructs.Construct;
 /**
  * The alarms (each naming its runbook) and the operations dashboard.
  *
- * <p>The service's own metrics (allocation latency, pool gauges) come from CloudWatch embedded
- * metric format lines the service writes to its log stream: namespace {@value #SERVICE_NAMESPACE},
- * no dimensions. The README's "Deploy" section states that contract. No Stage dimension because each stage is meant
- * to live in its own account (the stack's env names one); the service then needs no knowledge of
- * the stage it runs in.
+ * <p>The service's own metrics (allocation latency, pool gauges) and the jobs-runner's run metrics
+ * (JobOutcome, JobDuration, the run's counts) come from CloudWatch embedded metric format lines
+ * both write to their logs: namespace {@value #SERVICE_NAMESPACE}, dimension {@code Stage} on every
+ * one (BROKER_STAGE), so two stages in one account never mix in an alarm. The README's "Deploy"
+ * section states that contract. The alarms on AWS's own metrics and the event notifications are
+ * in {@link OperationsAlarms}.
  */
 public final class Monitoring extends Construct {
-  public static final String SERVICE_NAMESPACE = "SandboxBroker";
-  public static final String ALLOCATION_LATENCY = "AllocationLatency";
-  public static final String POOL_AVAILABLE = "PoolAvailable";
-  public static final String POOL_DELETION_FAILED = "PoolDeletionFailed";
+  public static final String SERVICE_NAMESPACE = MetricContract.NAMESPACE;
+  public static final String ALLOCATION_LATENCY = MetricContract.ALLOCATION_LATENCY;
+  public static final String POOL_AVAILABLE = MetricContract.POOL_AVAILABLE;
+  public static final String POOL_DELETION_FAILED = MetricContract.POOL_DELETION_FAILED;
 
   /** Runbook pages, relative to the repository root; every alarm's description names one. */
   public static final String RUNBOOK_JOB_FAILED = "runbooks/job-execution-failed.md";
@@ -45,6 +47,16 @@ public final class Monitoring extends Construct {
   public static final String RUNBOOK_POOL_LOW = "runbooks/pool-low.md";
   public static final String RUNBOOK_DELETION_FAILED = "runbooks/deletion-failed.md";
   public static final String RUNBOOK_DYNAMODB_THROTTLING = "runbooks/dynamodb-throttling.md";
+  public static final String RUNBOOK_JOB_PAUSED = "runbooks/job-paused.md";
+
+  /** The jobs-runner's run metric (JobRunMetrics): 1 per run, dimensions Stage, Job, Outcome. */
+  public static final String JOB_OUTCOME = MetricContract.JOB_OUTCOME;
+  public static final String OUTCOME_SUCCEEDED = "succeeded";
+  public static final String OUTCOME_SKIPPED_PAUSED = "skipped_paused";
+  public static final List<String> JOB_OUTCOMES = List.of(OUTCOME_SUCCEEDED, OUTCOME_SKIPPED_PAUSED, "skipped_locked", "failed");
+
+  /** A pause older than this is taken to be forgotten (an incident's pause lasts hours, not a day). */
+  public static final int PAUSED_ALARM_HOURS = 6;
 
   /** Five minutes: the finest period that is free for standard metrics and still pages promptly. */
   private static final Duration PERIOD = Duration.minutes(5);
@@ -57,45 +69,27 @@ public final class Monitoring extends Construct {
     String prefix = props.namePrefix();
     SnsAction notify = new SnsAction(props.topic());
     List<IWidget> jobWidgets = new ArrayList<>();
+    List<IWidget> jobCountWidgets = new ArrayList<>();
+    List<IWidget> executionWidgets = new ArrayList<>();
 
     for (JobName job : JobName.values()) {
-      IStateMachine machine = props.stateMachines().get(job);
       String name = job.wireName();
-      MathExpression failedOrTimedOut =
-          MathExpression.Builder.create()
-              .expression("FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)")
-              .usingMetrics(
-                  Map.of(
-                      "failed", machine.metricFailed(),
-                      "timedOut", machine.metricTimedOut(),
-                      "aborted", machine.metricAborted()))
-              .label(name + " executions failed, timed out or aborted")
-              .period(PERIOD)
-              .build();
-      add(
-          Alarm.Builder.create(this, "JobFailed-" + name)
-              .alarmName(prefix + "-" + name + "-executions-failed")
-              .alarmDescription(
-                  "A " + name + " execution failed, timed out or was aborted after its retries."
-                      + " The SNS message names the execution. Runbook: " + RUNBOOK_JOB_FAILED)
-              .metric(failedOrTimedOut)
-              .threshold(1)
-              .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-              .evaluationPeriods(1)
-              .treatMissingData(TreatMissingData.NOT_BREACHING),
-          notify);
+      // A failed execution notifies once, through OperationsAlarms' EventBridge rule (one message
+      // per execution, naming it); there is no ExecutionsFailed alarm to page twice.
 
-      // No success for N whole schedule periods: covers a disabled schedule, a state machine
-      // that is never started, and runs that hang; missing data means no success, so it breaches.
+      // No real success for N whole schedule periods: covers a disabled schedule, a state machine
+      // that is never started, runs that hang, and runs that do nothing. A paused or lock-skipped
+      // run ends in SendTaskSuccess, so ExecutionsSucceeded counts it; the runner's JobOutcome
+      // with Outcome=succeeded does not. Missing data means no success, so it breaches.
       java.time.Duration rate = props.rates().get(job);
       add(
           Alarm.Builder.create(this, "JobNotSucceeded-" + name)
               .alarmName(prefix + "-" + name + "-not-succeeded")
               .alarmDescription(
-                  "No " + name + " execution succeeded in " + props.missedPeriods() + " schedule periods of "
-                      + rate.toMinutes() + " min. Runbook: " + RUNBOOK_JOB_NOT_SUCCEEDING)
-              .metric(machine.metricSucceeded().with(software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
-                  .period(Duration.minutes(rate.toMinutes())).statistic("Sum").build()))
+                  "No " + name + " run succeeded in " + props.missedPeriods() + " schedule periods of "
+                      + rate.toMinutes() + " min (JobOutcome, Outcome=succeeded: skipped runs do not"
+                      + " count). Runbook: " + RUNBOOK_JOB_NOT_SUCCEEDING)
+              .metric(jobOutcome(props.stage(), name, OUTCOME_SUCCEEDED, Duration.minutes(rate.toMinutes())))
               .threshold(1)
               .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
               .evaluationPeriods(props.missedPeriods())
@@ -103,10 +97,70 @@ public final class Monitoring extends Construct {
               .treatMissingData(TreatMissingData.BREACHING),
           notify);
 
+      // A pause is an operator's deliberate act for an incident; one still in force after
+      // PAUSED_ALARM_HOURS is a forgotten pause. An hour counts when its runs were skipped as
+      // paused and none succeeded; N such hours in a row alarm.
+      long pausePeriodMinutes = Math.max(60, rate.toMinutes());
+      int pausePeriods = (int) Math.max(1, PAUSED_ALARM_HOURS * 60 / pausePeriodMinutes);
+      Duration pausePeriod = Duration.minutes(pausePeriodMinutes);
+      add(
+          Alarm.Builder.create(this, "JobPaused-" + name)
+              .alarmName(prefix + "-" + name + "-paused-too-long")
+              .alarmDescription(
+                  "Every " + name + " run for " + PAUSED_ALARM_HOURS + " hours was skipped because the job"
+                      + " is paused (JobOutcome, Outcome=skipped_paused). Runbook: " + RUNBOOK_JOB_PAUSED)
+              .metric(
+                  MathExpression.Builder.create()
+                      .expression("IF(FILL(paused, 0) > 0 AND FILL(succeeded, 0) == 0, 1, 0)")
+                      .usingMetrics(
+                          Map.of(
+                              "paused", jobOutcome(props.stage(), name, OUTCOME_SKIPPED_PAUSED, pausePeriod),
+                              "succeeded", jobOutcome(props.stage(), name, OUTCOME_SUCCEEDED, pausePeriod)))
+                      .label(name + " hours with only paused runs")
+                      .period(pausePeriod)
+                      .build())
+              .threshold(1)
+              .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+              .evaluationPeriods(pausePeriods)
+              .datapointsToAlarm(pausePeriods)
+              .treatMissingData(TreatMissingData.NOT_BREACHING),
+          notify);
+
+      // the job cards: what the runs did (by outcome) and what they counted (every count the
+      // runner publishes, found by SEARCH so a new count needs no dashboard change)
+      List<IMetric> outcomes = new ArrayList<>();
+      for (String outcome : JOB_OUTCOMES) {
+        outcomes.add(
+            jobOutcome(props.stage(), name, outcome, PERIOD)
+                .with(software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().label(outcome).build()));
+      }
       jobWidgets.add(
           GraphWidget.Builder.create()
+              .title("Job " + name + ": runs by outcome")
+              .left(outcomes)
+              .stacked(true)
+              .width(8)
+              .build());
+      jobCountWidgets.add(
+          GraphWidget.Builder.create()
+              .title("Job " + name + ": counts per run")
+              .left(
+                  List.of(
+                      MathExpression.Builder.create()
+                          .expression(
+                              "SEARCH('{" + SERVICE_NAMESPACE + ",Stage,Job} Stage=\"" + props.stage()
+                                  + "\" Job=\"" + name + "\"', 'Sum', 300)")
+                          .usingMetrics(Map.of())
+                          .label(name)
+                          .period(PERIOD)
+                          .build()))
+              .width(8)
+              .build());
+      IStateMachine machine = props.stateMachines().get(job);
+      executionWidgets.add(
+          GraphWidget.Builder.create()
               .title("Job " + name + ": executions")
-              .left(List.of(machine.metricSucceeded(), machine.metricFailed(), machine.metricTimedOut()))
+              .left(List.of(machine.metricSucceeded(), machine.metricFailed(), machine.metricTimedOut(), machine.metricAborted()))
               .width(8)
               .build());
     }
@@ -135,7 +189,7 @@ public final class Monitoring extends Construct {
             .treatMissingData(TreatMissingData.NOT_BREACHING),
         notify);
 
-    Metric allocationP99 = serviceMetric(ALLOCATION_LATENCY, "p99");
+    Metric allocationP99 = serviceMetric(props.stage(), ALLOCATION_LATENCY, "p99");
     add(
         Alarm.Builder.create(this, "AllocationLatency")
             .alarmName(prefix + "-allocation-latency-p99")
@@ -150,7 +204,7 @@ public final class Monitoring extends Construct {
             .treatMissingData(TreatMissingData.NOT_BREACHING),
         notify);
 
-    Metric poolAvailable = serviceMetric(POOL_AVAILABLE, "Minimum");
+    Metric poolAvailable = serviceMetric(props.stage(), POOL_AVAILABLE, "Minimum");
     add(
         Alarm.Builder.create(this, "PoolLow")
             .alarmName(prefix + "-pool-available-low")
@@ -165,7 +219,7 @@ public final class Monitoring extends Construct {
             .treatMissingData(TreatMissingData.BREACHING),
         notify);
 
-    Metric deletionFailed = serviceMetric(POOL_DELETION_FAILED, "Maximum");
+    Metric deletionFailed = serviceMetric(props.stage(), POOL_DELETION_FAILED, "Maximum");
     add(
         Alarm.Builder.create(this, "DeletionFailed")
             .alarmName(prefix + "-deletion-failed")
@@ -226,7 +280,7 @@ public final class Monitoring extends Construct {
                             .title("Allocation latency")
                             .left(
                                 List.of(
-                                    serviceMetric(ALLOCATION_LATENCY, "p50"),
+                                    serviceMetric(props.stage(), ALLOCATION_LATENCY, "p50"),
                                     allocationP99))
                             .width(8)
                             .build(),
@@ -237,6 +291,8 @@ public final class Monitoring extends Construct {
                             .width(8)
                             .build()),
                     jobWidgets,
+                    jobCountWidgets,
+                    executionWidgets,
                     List.of(
                         GraphWidget.Builder.create()
                             .title("Target response time")
@@ -259,12 +315,23 @@ public final class Monitoring extends Construct {
     return software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().statistic("Sum").period(PERIOD).build();
   }
 
-  private static Metric serviceMetric(String name, String statistic) {
+  private static Metric serviceMetric(String stage, String name, String statistic) {
     return Metric.Builder.create()
         .namespace(SERVICE_NAMESPACE)
         .metricName(name)
+        .dimensionsMap(Map.of(MetricContract.STAGE, stage))
         .statistic(statistic)
         .period(PERIOD)
+        .build();
+  }
+
+  static Metric jobOutcome(String stage, String job, String outcome, Duration period) {
+    return Metric.Builder.create()
+        .namespace(SERVICE_NAMESPACE)
+        .metricName(JOB_OUTCOME)
+        .dimensionsMap(Map.of(MetricContract.STAGE, stage, MetricContract.JOB, job, MetricContract.OUTCOME, outcome))
+        .statistic("Sum")
+        .period(period)
         .build();
   }
 

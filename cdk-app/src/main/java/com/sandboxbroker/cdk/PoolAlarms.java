@@ -1,5 +1,6 @@
 package com.sandboxbroker.cdk;
 
+import com.sandboxbroker.core.contract.MetricContract;
 import com.sandboxbroker.core.pool.PoolDefinition;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +20,8 @@ import software.constructs.Construct;
  */
 public final class PoolAlarms extends Construct {
   /** The dimensions of the per-pool metrics, as the service's EMF lines name them. */
-  public static final String STAGE_DIMENSION = "Stage";
-  public static final String POOL_DIMENSION = "Pool";
+  public static final String STAGE_DIMENSION = MetricContract.STAGE;
+  public static final String POOL_DIMENSION = MetricContract.POOL;
 
   private final List<Alarm> alarms = new ArrayList<>();
 

@@ -70,7 +70,7 @@ public final class SandboxBrokerStack extends Stack {
                 settings.jobs().cpu(),
                 settings.jobs().memoryMiB(),
                 LOG_RETENTION,
-                "/sandbox-broker/" + settings.stage() + "/jobs"));
+                jobsLogGroupName(settings)));
 
     Map<JobName, IStateMachine> machines = new EnumMap<>(JobName.class);
     for (JobName job : JobName.values()) {
@@ -81,7 +81,7 @@ public final class SandboxBrokerStack extends Stack {
               "Job-" + job.wireName(),
               new JobStateMachineProps(
                   job, name, cluster, jobsTask, network.jobsSubnets(), network.jobsNeedPublicIp(),
-                  network.jobsSecurityGroup(), alarmTopic.topic(), settings.jobs().heartbeatTimeout(),
+                  network.jobsSecurityGroup(), settings.jobs().heartbeatTimeout(),
                   settings.jobs().taskTimeout(), LOG_RETENTION));
       machines.put(job, machine.stateMachine());
       new JobSchedule(
@@ -108,7 +108,7 @@ public final class SandboxBrokerStack extends Stack {
                 serviceSecrets(secrets),
                 settings.api(),
                 LOG_RETENTION,
-                "/sandbox-broker/" + settings.stage() + "/api",
+                apiLogGroupName(settings),
                 !settings.delivery().isPreview(),
                 Delivery.blueGreen(settings)));
     if (!apiGateway) {
@@ -124,6 +124,14 @@ public final class SandboxBrokerStack extends Stack {
         new MonitoringProps(
             prefix, settings.stage(), alarmTopic.topic(), machines, settings.jobs().rates(), settings.jobs().missedPeriods(),
             api.service().getLoadBalancer(), api.service().getTargetGroup(), table.table(), settings.alarms()));
+    new OperationsAlarms(
+        this,
+        "OperationsAlarms",
+        new OperationsAlarmsProps(
+            prefix, alarmTopic.topic(), new ArrayList<>(machines.values()), cluster, api.service().getService(),
+            List.of(api.service().getTargetGroup(), api.service().getAlternateTargetGroup()), table.table(),
+            List.of(apiLogGroupName(settings), jobsLogGroupName(settings)),
+            JobSchedule.SCHEDULE_GROUP));
 
     new LifecycleEvents(
         this, "LifecycleEvents",
@@ -144,6 +152,16 @@ public final class SandboxBrokerStack extends Stack {
         .value(secrets.secret(ServiceEnvironment.BROKER_API_TOKEN.name()).getSecretArn()).build();
     CfnOutput.Builder.create(this, "TableName").value(table.table().getTableName()).build();
     CfnOutput.Builder.create(this, "AlarmTopicArn").value(alarmTopic.topic().getTopicArn()).build();
+  }
+
+  /** The API's log group: its EMF lines become the service's metrics. */
+  private static String apiLogGroupName(BrokerSettings settings) {
+    return "/sandbox-broker/" + settings.stage() + "/api";
+  }
+
+  /** The jobs-runner's log group: its EMF lines become the runs' metrics. */
+  private static String jobsLogGroupName(BrokerSettings settings) {
+    return "/sandbox-broker/" + settings.stage() + "/jobs";
   }
 
   private static List<String> secretEnvNames() {
@@ -202,6 +220,8 @@ public final class SandboxBrokerStack extends Stack {
             case CLEANUP_MAX_ITEMS -> Integer.toString(tuning.cleanupMaxItems());
             case DELETED_RETENTION_DAYS -> Integer.toString(tuning.deletedRetentionDays());
             case STALE_GRACE_HOURS -> Integer.toString(tuning.staleGraceHours());
+            // the Stage dimension of the run's metrics: Monitoring's alarms select on it
+            case BROKER_STAGE -> settings.stage();
             // the deployed service runs with the allocation defaults (this stack sets no lease), so
             // expiry's lease for a migrated allocation without expires_at is the default one too
             case LEASE_HOURS -> Long.toString(com.sandboxbroker.core.allocation.AllocationPolicy.DEFAULT_LEASE.toHours());
@@ -246,7 +266,8 @@ public final class SandboxBrokerStack extends Stack {
             case CLEANUP_STATE_MACHINE_ARN -> machines.get(JobName.CLEANUP).getStateMachineArn();
             case EXPIRY_STATE_MACHINE_ARN -> machines.get(JobName.EXPIRY).getStateMachineArn();
             case BROKER_API_TOKEN, BROKER_ADMIN_TOKEN -> null; // secrets, see serviceSecrets
-            // the Stage dimension of the per-pool metrics the pool alarms read
+            // the Stage dimension of every service metric: Monitoring's alarms, the per-pool ones
+            // included, select on it
             case BROKER_STAGE -> settings.stage();
             case BROKER_POOLS -> new PoolAssignment(settings.pools()).toJson();
           };

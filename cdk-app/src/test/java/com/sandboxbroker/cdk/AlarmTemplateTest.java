@@ -30,11 +30,15 @@ class AlarmTemplateTest {
     String p = "sandbox-broker-" + broker.settings.stage() + "-";
     List<String> expected = new ArrayList<>();
     for (JobName job : JobName.values()) {
-      expected.add(p + job.wireName() + "-executions-failed");
       expected.add(p + job.wireName() + "-not-succeeded");
+      expected.add(p + job.wireName() + "-paused-too-long");
     }
     expected.addAll(
         List.of(p + "api-5xx", p + "allocation-latency-p99", p + "pool-available-low", p + "deletion-failed", p + "dynamodb-throttles"));
+    expected.addAll(
+        List.of(
+            p + "api-tasks-below-desired", p + "api-unhealthy-targets", p + "scheduler-target-errors",
+            p + "emf-validation-errors", p + "status-index-throttles"));
     // lifecycle events' delivery (LifecycleEvents)
     expected.addAll(List.of(p + "events-pipe-failures", p + "events-dlq-not-empty"));
     // issue #15: the blue/green rollback alarms (ECS watches them; they notify nobody)
@@ -54,12 +58,17 @@ class AlarmTemplateTest {
     });
   }
 
+  /** Only real successes count: a paused or lock-skipped run is a succeeded execution, not a success. */
   @Test
-  void notSucceededAlarmsTreatMissingDataAsBreachingOverNPeriods() {
+  void notSucceededAlarmsReadOnlySucceededJobOutcomesAndTreatMissingDataAsBreaching() {
     for (JobName job : JobName.values()) {
       JsonNode alarm = alarmsByName().get("sandbox-broker-" + broker.settings.stage() + "-" + job.wireName() + "-not-succeeded");
-      assertThat(alarm.get("MetricName").asText()).isEqualTo("ExecutionsSucceeded");
-      assertThat(alarm.get("Namespace").asText()).isEqualTo("AWS/States");
+      assertThat(alarm.get("MetricName").asText()).isEqualTo(Monitoring.JOB_OUTCOME);
+      assertThat(alarm.get("Namespace").asText()).isEqualTo(Monitoring.SERVICE_NAMESPACE);
+      assertThat(dimensions(alarm))
+          .containsExactlyInAnyOrderEntriesOf(
+              Map.of("Stage", broker.settings.stage(), "Job", job.wireName(), "Outcome", "succeeded"));
+      assertThat(alarm.get("Statistic").asText()).isEqualTo("Sum");
       assertThat(alarm.get("Period").asLong()).isEqualTo(broker.settings.jobs().rate(job).toSeconds());
       assertThat(alarm.get("EvaluationPeriods").asInt()).isEqualTo(broker.settings.jobs().missedPeriods());
       assertThat(alarm.get("TreatMissingData").asText()).isEqualTo("breaching");
@@ -69,11 +78,54 @@ class AlarmTemplateTest {
   }
 
   @Test
-  void executionFailureAlarmsCountFailedTimedOutAndAborted() {
-    JsonNode alarm = alarmsByName().get("sandbox-broker-" + broker.settings.stage() + "-sync-executions-failed");
-    List<String> metricNames = new ArrayList<>();
-    alarm.get("Metrics").forEach(m -> metricNames.add(m.path("MetricStat").path("Metric").path("MetricName").asText()));
-    assertThat(metricNames).contains("ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted");
+  void pausedTooLongAlarmsCountHoursWithOnlyPausedRuns() {
+    for (JobName job : JobName.values()) {
+      JsonNode alarm = alarmsByName().get("sandbox-broker-" + broker.settings.stage() + "-" + job.wireName() + "-paused-too-long");
+      Map<String, Map<String, String>> byId = new TreeMap<>();
+      String expression = null;
+      long period = 0;
+      for (JsonNode m : alarm.get("Metrics")) {
+        if (m.has("Expression")) {
+          expression = m.get("Expression").asText();
+        } else {
+          byId.put(m.get("Id").asText(), dimensions(m.get("MetricStat").get("Metric")));
+          assertThat(m.get("MetricStat").get("Metric").get("MetricName").asText()).isEqualTo(Monitoring.JOB_OUTCOME);
+          period = m.get("MetricStat").get("Period").asLong();
+          assertThat(period).isGreaterThanOrEqualTo(3600);
+        }
+      }
+      assertThat(expression).contains("paused").contains("succeeded");
+      assertThat(byId.get("paused")).containsEntry("Outcome", "skipped_paused").containsEntry("Job", job.wireName());
+      assertThat(byId.get("succeeded")).containsEntry("Outcome", "succeeded").containsEntry("Job", job.wireName());
+      // N hours of consecutive hourly (or longer) periods, all of them breaching
+      int periods = alarm.get("EvaluationPeriods").asInt();
+      assertThat(alarm.get("DatapointsToAlarm").asInt()).isEqualTo(periods);
+      assertThat(periods * period).isGreaterThanOrEqualTo(Monitoring.PAUSED_ALARM_HOURS * 3600L);
+      assertThat(alarm.get("TreatMissingData").asText()).isEqualTo("notBreaching");
+    }
+  }
+
+  /** Every alarm on a service metric selects its stage: two stages in one account never mix. */
+  @Test
+  void everyServiceMetricOfAnAlarmCarriesTheStageDimension() {
+    alarmsByName().forEach((name, alarm) -> {
+      List<JsonNode> metrics = new ArrayList<>();
+      if (alarm.has("MetricName")) {
+        metrics.add(alarm);
+      }
+      alarm.path("Metrics").forEach(m -> { if (m.has("MetricStat")) metrics.add(m.get("MetricStat").get("Metric")); });
+      for (JsonNode m : metrics) {
+        if (Monitoring.SERVICE_NAMESPACE.equals(m.get("Namespace").asText())) {
+          assertThat(dimensions(m)).as(name).containsEntry("Stage", broker.settings.stage());
+        }
+      }
+    });
+  }
+
+  private static Map<String, String> dimensions(JsonNode metric) {
+    Map<String, String> dims = new TreeMap<>();
+    metric.path("Dimensions").forEach(d -> dims.put(d.get("Name").asText(), d.get("Value").asText()));
+    return dims;
   }
 
   @Test

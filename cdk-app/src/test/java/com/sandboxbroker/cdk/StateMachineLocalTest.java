@@ -26,8 +26,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * Executes each synthesized state machine definition locally (aws-local-stepfunctions) with the
  * ECS task replaced by the REAL jobs-runner (its main class on this test classpath) against an
  * in-process DynamoDB Local and a static inventory: the success path, retried transient failures
- * (ECS capacity; the upstream unavailable), and a terminal failure that reaches the SNS
- * notification state. The runner reports through its task token to a Step Functions stub in the
+ * (ECS capacity; the upstream unavailable), and a failure for good that fails the execution in
+ * RunJob, after which a redrive (the harness restarts the definition at the failed state, as AWS's
+ * redrive does) re-runs the real runner. The runner reports through its task token to a Step Functions stub in the
  * harness (src/test/node/run-sfn.mjs), so the token protocol is exercised end to end.
  */
 class StateMachineLocalTest {
@@ -85,6 +86,7 @@ class StateMachineLocalTest {
     assertThat(attempt.get("report").get("execution_arn").asText()).contains(":execution:");
     assertThat(result.get("output").get("report").get("job").asText()).isEqualTo(job.wireName());
     assertThat(result.get("notifications")).isEmpty();
+    theRunsJobOutcomeIsWhatTheNotSucceededAlarmReads(job, attempt);
     if (job == JobName.SYNC) {
       // the real work happened: both inventory accounts are now sandbox items in the table
       assertThat(attempt.get("report").get("counts").get("inserted").asInt()).isEqualTo(2);
@@ -128,27 +130,68 @@ class StateMachineLocalTest {
     assertThat(result.get("notifications")).isEmpty();
   }
 
+  /**
+   * A failure no retry heals (no table name: the runner's exit code 2, InvalidConfig) fails the
+   * execution in RunJob itself, with the runner's error, and the machine publishes nothing (the
+   * EventBridge rule sends the one notification). The operator then fixes the configuration and
+   * redrives: redrive restarts at the failed state, RunJob, so the real jobs-runner runs again and
+   * the execution succeeds, the sync doing its real work.
+   */
   @ParameterizedTest
   @EnumSource(JobName.class)
   @Timeout(300)
-  void aTerminalFailureNotifiesSnsWithTheExecutionAndFails(JobName job) throws IOException {
-    Map<String, String> env = jobEnvironment(freshTable());
-    // no table name: the runner's documented exit code 2, InvalidConfig, which no retry can heal
-    env.remove(JobsEnvironment.TABLE_NAME.name());
-    JsonNode result = execute(job, env, null, null);
+  void aFailureForGoodFailsInRunJobAndARedriveAfterTheFixRerunsTheJob(JobName job) throws IOException {
+    String table = freshTable();
+    Map<String, String> broken = jobEnvironment(table);
+    broken.remove(JobsEnvironment.TABLE_NAME.name());
+    JsonNode result = executeAndRedrive(job, SynthesizedBroker.get().writeDefinition(job), broken, jobEnvironment(table));
     assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("FAILED");
     assertThat(result.get("error").asText()).isEqualTo("InvalidConfig");
     assertThat(result.get("attempts")).hasSize(1);
     assertThat(result.get("attempts").get(0).get("exitCode").asInt()).isEqualTo(2);
     assertThat(result.get("attempts").get(0).get("callback").asText()).isEqualTo("SendTaskFailure");
-    assertThat(result.get("entered").toString())
-        .contains(JobStateMachine.NOTIFY_STATE).contains(JobStateMachine.FAIL_STATE);
-    assertThat(result.get("notifications")).hasSize(1);
-    JsonNode notification = result.get("notifications").get(0);
-    assertThat(notification.get("topicArn").asText()).startsWith("REF_AlarmTopic");
-    assertThat(notification.get("message").asText())
-        .contains(":execution:sandbox-broker-dev-" + job.wireName() + ":local-1")
-        .contains("InvalidConfig");
+    assertThat(result.get("entered").toString()).isEqualTo("[\"" + JobStateMachine.RUN_STATE + "\"]");
+    assertThat(result.get("notifications")).isEmpty();
+
+    JsonNode redrive = result.get("redrive");
+    assertThat(redrive.get("failedState").asText()).isEqualTo(JobStateMachine.RUN_STATE);
+    assertThat(redrive.get("status").asText()).as(redrive.toString()).isEqualTo("SUCCEEDED");
+    assertThat(redrive.get("attempts")).hasSize(1);
+    JsonNode rerun = redrive.get("attempts").get(0);
+    assertThat(rerun.get("exitCode").asInt()).isZero();
+    assertThat(rerun.get("callback").asText()).isEqualTo("SendTaskSuccess");
+    assertThat(rerun.get("report").get("outcome").asText()).isEqualTo("succeeded");
+    if (job == JobName.SYNC) {
+      assertThat(rerun.get("report").get("counts").get("inserted").asInt()).isEqualTo(2);
+    }
+  }
+
+  /**
+   * The shape this replaced: every error caught and routed through a notify state to a Fail state.
+   * Its failed state is the Fail state, so the same redrive after the same fix fails again at once
+   * and never runs the job: the runbook's redrive could not work.
+   */
+  @org.junit.jupiter.api.Test
+  @Timeout(300)
+  void withACatchToAFailStateTheSameRedriveFailsAgainWithoutRunningTheJob() throws IOException {
+    String table = freshTable();
+    Map<String, String> broken = jobEnvironment(table);
+    broken.remove(JobsEnvironment.TABLE_NAME.name());
+    com.fasterxml.jackson.databind.node.ObjectNode asl =
+        (com.fasterxml.jackson.databind.node.ObjectNode) SynthesizedBroker.get().definition(JobName.SYNC).deepCopy();
+    var run = (com.fasterxml.jackson.databind.node.ObjectNode) asl.get("States").get(JobStateMachine.RUN_STATE);
+    run.putArray("Catch").addObject().put("Next", "JobFailed").put("ResultPath", "$.error")
+        .putArray("ErrorEquals").add("States.ALL");
+    asl.with("States").putObject("JobFailed").put("Type", "Fail").put("ErrorPath", "$.error.Error").put("CausePath", "$.error.Cause");
+    Path file = dir.resolve("caught.asl.json");
+    Files.writeString(file, SynthesizedBroker.JSON.writeValueAsString(asl));
+
+    JsonNode result = executeAndRedrive(JobName.SYNC, file, broken, jobEnvironment(table));
+    assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("FAILED");
+    JsonNode redrive = result.get("redrive");
+    assertThat(redrive.get("failedState").asText()).isEqualTo("JobFailed");
+    assertThat(redrive.get("status").asText()).as(redrive.toString()).isEqualTo("FAILED");
+    assertThat(redrive.get("attempts")).isEmpty();
   }
 
   /**
@@ -156,7 +199,7 @@ class StateMachineLocalTest {
    * deadline is longer than the heartbeat timeout) ends in States.HeartbeatTimeout: the real runner
    * heartbeats only while it completes steps. Each timed-out runner then stops by itself (exit 1,
    * lock released) instead of holding the job's lock, so every retry really runs (none is
-   * "skipped" and reported as a success), and the execution ends failed and notified. Before the
+   * "skipped" and reported as a success), and the execution ends failed. Before the
    * fix the runner heartbeated on a timer whatever it did: no heartbeat timeout ever came.
    */
   @org.junit.jupiter.api.Test
@@ -187,12 +230,16 @@ class StateMachineLocalTest {
       assertThat(attempt.get("exitedAfterTimeoutMs").asLong()).as(attempt.toString()).isLessThan(30_000);
       assertThat(attempt.get("report").get("outcome").asText()).isEqualTo("failed");
       assertThat(attempt.get("report").get("detail").asText()).contains("no progress");
+      // and counted as a failed run for the JobOutcome alarms (a stopped run published nothing before)
+      assertThat(attempt.get("stderrTail").asText()).as(attempt.toString())
+          .containsPattern("\\{\"_aws\".*\"JobOutcome\".*\"Outcome\":\"failed\"");
     }
     // every attempt reached the upstream: none was skipped behind a wedged run's lock
     assertThat(result.get("cspRequests").asInt()).isGreaterThanOrEqualTo(4);
-    assertThat(result.get("entered").toString()).contains(JobStateMachine.NOTIFY_STATE);
-    assertThat(result.get("notifications")).hasSize(1);
-    assertThat(result.get("notifications").get(0).get("message").asText()).contains("States.HeartbeatTimeout");
+    // the execution itself fails (no Catch, no notify state): its one notification comes from the
+    // failed-execution rule (OperationsAlarmsTemplateTest), so nothing is published from in here
+    assertThat(result.get("entered").toString()).isEqualTo("[\"" + JobStateMachine.RUN_STATE + "\"]");
+    assertThat(result.get("notifications")).isEmpty();
     // and the last runner left the lock free
     var lock =
         client.scan(b -> b.tableName(table)).items().stream()
@@ -201,6 +248,41 @@ class StateMachineLocalTest {
             .toList();
     assertThat(lock).as("lock items left").isEmpty();
     System.out.printf("wedged sync: 4 heartbeat timeouts, execution FAILED in %d s%n", seconds);
+  }
+
+  /**
+   * The real runner's JobOutcome EMF line (on its stderr) defines exactly the metric, dimensions
+   * and values included, that the job's "not succeeded" alarm reads: a succeeded run counts there,
+   * and a skipped one lands on another Outcome the alarm does not read.
+   */
+  private static void theRunsJobOutcomeIsWhatTheNotSucceededAlarmReads(JobName job, JsonNode attempt) throws IOException {
+    SynthesizedBroker broker = SynthesizedBroker.get();
+    JsonNode found = null;
+    for (String line : attempt.get("stderrTail").asText().split("\n")) {
+      if (line.startsWith("{") && line.contains("\"" + Monitoring.JOB_OUTCOME + "\"")) {
+        found = SynthesizedBroker.JSON.readTree(line);
+      }
+    }
+    assertThat(found).as(attempt.get("stderrTail").asText()).isNotNull();
+    JsonNode outcomeLine = found;
+    JsonNode directive = outcomeLine.get("_aws").get("CloudWatchMetrics").get(0);
+    Map<String, String> published = new java.util.TreeMap<>();
+    directive.get("Dimensions").get(0).forEach(d -> published.put(d.asText(), outcomeLine.get(d.asText()).asText()));
+    JsonNode alarm =
+        broker.resources("AWS::CloudWatch::Alarm").values().stream()
+            .map(a -> a.get("Properties"))
+            .filter(a -> a.get("AlarmName").asText().endsWith("-" + job.wireName() + JobSchedulesGate.NOT_SUCCEEDED_SUFFIX))
+            .findFirst().orElseThrow();
+    Map<String, String> read = new java.util.TreeMap<>();
+    alarm.get("Dimensions").forEach(d -> read.put(d.get("Name").asText(), d.get("Value").asText()));
+    assertThat(directive.get("Namespace").asText()).isEqualTo(alarm.get("Namespace").asText());
+    assertThat(directive.get("Metrics").get(0).get("Name").asText()).isEqualTo(alarm.get("MetricName").asText());
+    if (attempt.get("report").get("outcome").asText().equals("succeeded")) {
+      assertThat(published).isEqualTo(read);
+    } else {
+      assertThat(published.get("Outcome")).startsWith("skipped_");
+      assertThat(published).isNotEqualTo(read);
+    }
   }
 
   private static String freshTable() {
@@ -225,6 +307,8 @@ class StateMachineLocalTest {
     env.put(JobsEnvironment.PROVIDER.name(), "static");
     env.put(JobsEnvironment.STATIC_INVENTORY_PATH.name(), inventory.toString());
     env.put(JobsEnvironment.NIOSXAAS_ENABLED.name(), "false");
+    // as the synthesized task definition sets it: the Stage dimension the alarms select
+    env.put(JobsEnvironment.BROKER_STAGE.name(), SynthesizedBroker.get().settings.stage());
     return env;
   }
 
@@ -242,7 +326,19 @@ class StateMachineLocalTest {
 
   private static JsonNode execute(JobName job, Map<String, String> jobEnv, Map<String, String> harness)
       throws IOException {
-    Path asl = SynthesizedBroker.get().writeDefinition(job);
+    return execute(job, SynthesizedBroker.get().writeDefinition(job), jobEnv, harness);
+  }
+
+  /** Runs {@code asl}; when it fails, redrives it with the task environment {@code redriveEnv}. */
+  private static JsonNode executeAndRedrive(JobName job, Path asl, Map<String, String> jobEnv, Map<String, String> redriveEnv)
+      throws IOException {
+    return execute(
+        job, asl, jobEnv, Map.of("REDRIVE_JOB_ENV", SynthesizedBroker.JSON.writeValueAsString(redriveEnv)));
+  }
+
+  /** Runs {@code asl} with the harness settings of run-sfn.mjs ({@code FAIL_FIRST}, {@code CSP_STALL}, ...). */
+  private static JsonNode execute(JobName job, Path asl, Map<String, String> jobEnv, Map<String, String> harness)
+      throws IOException {
     Map<String, String> env = new HashMap<>(harness);
     env.put("JOBS_CLASSPATH", System.getProperty("java.class.path"));
     env.put("JOBS_MAIN", JOBS_MAIN);

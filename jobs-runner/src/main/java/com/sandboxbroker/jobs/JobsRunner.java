@@ -9,6 +9,7 @@ import com.sandboxbroker.core.job.JobError;
 import com.sandboxbroker.core.job.JobLauncher;
 import com.sandboxbroker.core.job.JobOutcome;
 import com.sandboxbroker.core.job.JobRun;
+import com.sandboxbroker.core.metrics.EmfStream;
 import com.sandboxbroker.core.provider.PreDeleteHook;
 import com.sandboxbroker.core.provider.SandboxProvider;
 import com.sandboxbroker.core.provider.StaticInventoryProvider;
@@ -51,7 +52,8 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * {@code jobs-runner <sync|cleanup|expiry>}: runs one job once and exits (design §6). The only
  * composition root of this deployable.
  *
- * <p>stdout carries exactly one line, the JSON report; logs go to stderr (slf4j-simple). Exit codes
+ * <p>stdout carries exactly one line, the JSON report; logs go to stderr (slf4j-simple), and so do
+ * the run's CloudWatch metrics as EMF lines ({@link JobRunMetrics}). Exit codes
  * are a contract: 0 succeeded or skipped, 1 failed, 2 invalid configuration, 3 upstream unavailable.
  * With {@code TASK_TOKEN} set, Step Functions is told the outcome with the same report.
  */
@@ -76,12 +78,21 @@ public final class JobsRunner {
 
   /** Runs the command as the process would; returns the exit code. */
   static int run(String[] args, Map<String, String> env, PrintStream out, Clock clock) {
+    return run(args, env, out, System.err, clock);
+  }
+
+  /** As {@link #run(String[], Map, PrintStream, Clock)}, the run's EMF metric lines going to {@code metricsOut}. */
+  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream metricsOut, Clock clock) {
     if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
       out.print(help());
       out.flush();
       return EXIT_OK;
     }
     long startedMillis = clock.millis();
+    JobRunMetrics metrics =
+        new JobRunMetrics(
+            new EmfStream(metricsOut, clock),
+            Optional.ofNullable(env.get(JobsEnvironment.BROKER_STAGE.name())).filter(s -> !s.isBlank()).orElse("local"));
     String executionArn = env.getOrDefault(JobsEnvironment.EXECUTION_ARN.name(), "");
     Optional<JobName> job = args.length == 1 ? JobName.fromWireName(args[0]) : Optional.empty();
     RunnerSettings settings;
@@ -97,6 +108,7 @@ public final class JobsRunner {
               job.map(JobName::wireName).orElse(String.join(" ", args)), startedMillis / 1000,
               executionArn, e.getMessage()));
       out.flush();
+      job.ifPresent(j -> publish(() -> metrics.publishFailedStart(j)));
       reportInvalidConfig(env, e.getMessage());
       return EXIT_INVALID_CONFIG;
     }
@@ -158,11 +170,14 @@ public final class JobsRunner {
       Future<JobRun> running = jobThread.submit(() -> launcher.launch(work, executionArn, watch));
       JobRun run = await(running, stopReason);
       if (stopReason.get() != null) {
-        return stopped(settings, jobStore, runId, running, run, stopReason.get(), startedMillis, executionArn, clock, out, reporter);
+        return stopped(
+            settings, jobStore, runId, running, run, stopReason.get(), startedMillis, executionArn, clock, out, reporter,
+            metrics);
       }
       String report = JobReport.toJson(run);
       out.println(report);
       out.flush();
+      publish(() -> metrics.publish(run));
       int exit =
           run.outcome() == JobOutcome.FAILED
               ? run.error().orElse(JobError.JOB_FAILED).exitCode()
@@ -180,11 +195,21 @@ public final class JobsRunner {
       String report = JobReport.toJson(failed);
       out.println(report);
       out.flush();
+      publish(() -> metrics.publish(failed));
       reporter.ifPresent(r -> tell(r, failed, report));
       return EXIT_FAILED;
     } finally {
       jobThread.shutdownNow();
       scheduler.shutdownNow();
+    }
+  }
+
+  /** Metrics are an observation of the run: failing to write them never changes its outcome. */
+  private static void publish(Runnable publication) {
+    try {
+      publication.run();
+    } catch (RuntimeException e) {
+      LOG.warn("run metrics not written: {}", e.getClass().getSimpleName());
     }
   }
 
@@ -216,7 +241,7 @@ public final class JobsRunner {
   private static int stopped(
       RunnerSettings settings, DynamoDbJobStore jobStore, String runId, Future<JobRun> running, JobRun finished,
       String reason, long startedMillis, String executionArn, Clock clock, PrintStream out,
-      Optional<TaskTokenReporter> reporter) {
+      Optional<TaskTokenReporter> reporter, JobRunMetrics metrics) {
     LOG.error("{} run {}: {}", settings.job().wireName(), runId, reason);
     JobRun run = finished;
     if (run == null) {
@@ -248,6 +273,8 @@ public final class JobsRunner {
     String report = JobReport.toJson(result);
     out.println(report);
     out.flush();
+    // a stopped run is a failed one for the JobOutcome alarms too
+    publish(() -> metrics.publish(result));
     reporter.filter(r -> !r.tokenInvalid()).ifPresent(r -> tell(r, result, report));
     return EXIT_FAILED;
   }
@@ -345,7 +372,8 @@ public final class JobsRunner {
     b.append("usage: jobs-runner <sync|cleanup|expiry>\n\n")
         .append("Runs one background job of the Sandbox Broker once and exits.\n")
         .append("stdout: one JSON line {\"job\",\"outcome\",\"counts\",\"started_at\",\"duration_ms\",\"execution_arn\"}\n")
-        .append("        (outcome: succeeded | skipped | failed); logs go to stderr.\n\n")
+        .append("        (outcome: succeeded | skipped | failed); logs go to stderr, and so do the run's\n")
+        .append("        CloudWatch metrics (EMF lines: JobOutcome by Stage/Job/Outcome, JobDuration and counts).\n\n")
         .append("exit codes: 0 succeeded or skipped (paused, or another run holds the job's lock)\n")
         .append("            1 failed\n")
         .append("            2 invalid configuration\n")

@@ -75,11 +75,20 @@ final class RunnerFixture implements AutoCloseable {
   /** Runs the runner in this JVM; returns the exit code and the report line. */
   Result run(Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int code = JobsRunner.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8), Clock.systemUTC());
-    return new Result(code, out.toString(StandardCharsets.UTF_8));
+    ByteArrayOutputStream metrics = new ByteArrayOutputStream();
+    int code =
+        JobsRunner.run(
+            args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(metrics, true, StandardCharsets.UTF_8), Clock.systemUTC());
+    return new Result(code, out.toString(StandardCharsets.UTF_8), metrics.toString(StandardCharsets.UTF_8));
   }
 
-  record Result(int exitCode, String stdout) {
+  /** @param metrics the EMF lines the run wrote (stderr in the process) */
+  record Result(int exitCode, String stdout, String metrics) {
+    Result(int exitCode, String stdout) {
+      this(exitCode, stdout, "");
+    }
+
     JsonNode report() {
       String[] lines = stdout.strip().split("\n");
       if (lines.length != 1) {

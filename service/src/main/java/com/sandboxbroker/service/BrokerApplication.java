@@ -167,9 +167,10 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
       // deployed: stdout goes to CloudWatch Logs, which turns these lines into the alarms' metrics
       EmfMetricsReporter emf =
           new EmfMetricsReporter(
-              poolCounts, Duration.ofSeconds(config.emfMetricsIntervalSeconds()), clock, System.out,
-              environmentVariables.getOrDefault(
-                  com.sandboxbroker.core.contract.ServiceEnvironment.BROKER_STAGE.name(), ""));
+              // the Stage dimension (BROKER_STAGE through config.yml); the per-pool lines come from
+              // the same refresher the Prometheus gauges read
+              config.metricsStage(), poolCounts,
+              Duration.ofSeconds(config.emfMetricsIntervalSeconds()), clock, System.out);
       metrics.exportLatencyTo(emf);
       environment.lifecycle().manage(emf);
     }

@@ -122,6 +122,16 @@ public final class BrokerConfiguration extends Configuration {
     return emfMetricsIntervalSeconds;
   }
 
+  /**
+   * The {@code Stage} dimension of every CloudWatch metric the service publishes (BROKER_STAGE),
+   * so two stages sharing an account never mix in one alarm.
+   */
+  @JsonProperty @jakarta.validation.constraints.NotEmpty private String metricsStage = "local";
+
+  public String metricsStage() {
+    return metricsStage;
+  }
+
   /** Lifecycle events: the local feed (issue 14). */
   @JsonProperty @Valid @NotNull
   private com.sandboxbroker.service.config.EventsFactory events = new com.sandboxbroker.service.config.EventsFactory();

@@ -40,6 +40,7 @@ public enum JobsEnvironment {
   CLEANUP_MAX_ITEMS(Kind.OPTIONAL, "most deletions one run attempts (default 500)"),
   DELETED_RETENTION_DAYS(Kind.OPTIONAL, "how long deleted sandboxes stay readable (default 30)"),
   STALE_GRACE_HOURS(Kind.OPTIONAL, "how long stale records stay before expiry purges them (default 24)"),
+  BROKER_STAGE(Kind.OPTIONAL, "the Stage dimension of the run's CloudWatch metrics (default local)"),
   LEASE_HOURS(
       Kind.OPTIONAL,
       "the service's allocation.leaseHours: expiry's lease for a migrated allocation without expires_at (default 48)"),

@@ -17,7 +17,7 @@ public enum ServiceEnvironment {
   SYNC_STATE_MACHINE_ARN(false, "state machine the admin sync endpoint starts"),
   CLEANUP_STATE_MACHINE_ARN(false, "state machine the admin cleanup endpoint starts"),
   EXPIRY_STATE_MACHINE_ARN(false, "state machine the admin auto-expire endpoint starts"),
-  BROKER_STAGE(false, "the deployment's stage: the Stage dimension of the per-pool CloudWatch metrics"),
+  BROKER_STAGE(false, "the deployment's stage: the Stage dimension of every CloudWatch metric the service publishes (default local)"),
   BROKER_POOLS(false, "configured pools, JSON: [{\"name\", \"prefix\", \"low_water\", \"shards\"}]");
 
   private final boolean secret;

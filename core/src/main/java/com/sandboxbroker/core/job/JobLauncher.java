@@ -24,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * the lock is lost anyway, the job is asked to stop, because another run may now hold it.
  */
 public final class JobLauncher {
+  /** The detail of a run skipped because its job is paused (metrics tell the two skips apart). */
+  public static final String SKIPPED_PAUSED = "paused";
+  /** The detail of a run skipped because another live run holds the job's lock. */
+  public static final String SKIPPED_LOCKED = "another run holds the lock";
+
   private static final Logger LOG = LoggerFactory.getLogger(JobLauncher.class);
 
   private final JobStore store;
@@ -74,12 +79,12 @@ public final class JobLauncher {
     String runId = runIds.get();
     long startedMillis = clock.millis();
     if (store.isPaused(job.name())) {
-      return finish(job, runId, startedMillis, executionArn, JobOutcome.SKIPPED, Map.of(), Optional.empty(), "paused");
+      return finish(job, runId, startedMillis, executionArn, JobOutcome.SKIPPED, Map.of(), Optional.empty(), SKIPPED_PAUSED);
     }
     if (!store.tryLock(job.name(), runId, startedMillis, lockTtl.toMillis())) {
       return finish(
           job, runId, startedMillis, executionArn, JobOutcome.SKIPPED, Map.of(), Optional.empty(),
-          "another run holds the lock");
+          SKIPPED_LOCKED);
     }
     AtomicBoolean lockLost = new AtomicBoolean();
     AtomicLong steps = new AtomicLong();

@@ -82,7 +82,7 @@ public final class BrokerMetrics implements AllocationListener, MultiCollector {
     this.pool = poolCounts;
   }
 
-  /** Deployed on AWS: allocation latencies also go to CloudWatch (the p99 alarm reads them). */
+  /** Deployed on AWS: latencies and lost claims also go to CloudWatch (the p99 alarm reads the former). */
   public void exportLatencyTo(EmfMetricsReporter cloudWatch) {
     this.cloudWatch = cloudWatch;
   }
@@ -104,6 +104,10 @@ public final class BrokerMetrics implements AllocationListener, MultiCollector {
   @Override
   public void claimLost() {
     conflicts.inc();
+    EmfMetricsReporter emf = cloudWatch;
+    if (emf != null) {
+      emf.claimLost();
+    }
   }
 
   @Override

@@ -1,68 +1,81 @@
 package com.sandboxbroker.service.metrics;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sandboxbroker.core.contract.MetricContract;
+import com.sandboxbroker.core.metrics.EmfStream;
+import com.sandboxbroker.core.pool.PoolStats;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import io.dropwizard.lifecycle.Managed;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.cloudwatchlogs.emf.exception.InvalidMetricException;
+import software.amazon.cloudwatchlogs.emf.logger.MetricsLogger;
+import software.amazon.cloudwatchlogs.emf.model.Unit;
 
 /**
- * Publishes the metrics the CloudWatch alarms read (namespace {@code SandboxBroker}:
- * AllocationLatency, PoolAvailable, PoolDeletionFailed) as CloudWatch embedded metric format
- * lines on stdout. The awslogs driver ships stdout to CloudWatch Logs, which extracts the
- * metrics: no agent and no {@code PutMetricData} permission needed. Latencies are kept as a
- * value → count histogram per interval (EMF's Values/Counts arrays, at most 100 distinct values),
- * so CloudWatch computes the p99 the alarm uses from every allocation, not from a sample.
+ * Publishes the metrics the CloudWatch alarms and on-call read (namespace {@value
+ * EmfStream#NAMESPACE}: AllocationLatency, PoolAvailable, PoolDeletionFailed, AllocationConflicts) as CloudWatch embedded metric format lines
+ * on stdout, built by AWS's {@code aws-embedded-metrics} library (see {@link EmfStream}).
+ *
+ * <p>Every metric has the dimension {@code Stage}; the per-pool gauges also {@code Pool}.
+ * Allocation latencies are published raw, every one of the interval: the library writes at most
+ * 100 values per metric per event and spreads more over further events, so CloudWatch computes the
+ * p99 the alarm uses from all of them (the hand-written reporter this replaces kept the 100
+ * smallest distinct values and so dropped exactly the slow tail under load).
  */
 public final class EmfMetricsReporter implements Managed {
-  static final String NAMESPACE = "SandboxBroker";
-  /** EMF accepts at most 100 distinct values per metric per line. */
-  private static final int MAX_VALUES = 100;
+  public static final String ALLOCATION_LATENCY = MetricContract.ALLOCATION_LATENCY;
+  public static final String POOL_AVAILABLE = MetricContract.POOL_AVAILABLE;
+  public static final String POOL_DELETION_FAILED = MetricContract.POOL_DELETION_FAILED;
+  /** Conditional claims lost to a concurrent writer in the interval (on-call's contention figure). */
+  public static final String ALLOCATION_CONFLICTS = MetricContract.ALLOCATION_CONFLICTS;
+  public static final String POOL = MetricContract.POOL;
 
+  private static final Logger LOG = LoggerFactory.getLogger(EmfMetricsReporter.class);
+
+  private final String stage;
   private final PoolCounts pool;
   private final Duration interval;
-  private final Clock clock;
-  private final PrintStream out;
-  private final ObjectMapper json = new ObjectMapper();
-  private final Map<Long, LongAdder> latencyMs = new ConcurrentHashMap<>();
+  private final EmfStream emf;
+  /** Latencies since the last flush; the library's logger is safe to add to from many threads. */
+  private final MetricsLogger latencies;
+  private final AtomicLong pending = new AtomicLong();
+  private final java.util.concurrent.atomic.LongAdder conflicts = new java.util.concurrent.atomic.LongAdder();
   private ScheduledExecutorService timer;
 
-  /** The deployment's stage: the {@code Stage} dimension of the per-pool metrics. */
-  private final String stage;
-
-  public EmfMetricsReporter(PoolCounts pool, Duration interval, Clock clock, PrintStream out) {
-    this(pool, interval, clock, out, "");
-  }
-
-  public EmfMetricsReporter(PoolCounts pool, Duration interval, Clock clock, PrintStream out, String stage) {
+  /**
+   * @param stage the deployment's stage (BROKER_STAGE), the {@code Stage} dimension of every line
+   * @param pool the pool refresher's counts: the service-wide totals and, per pool, the gauges
+   *     the CDK app's per-pool low-water alarms read (dimensions {@code Stage} and {@code Pool})
+   */
+  public EmfMetricsReporter(String stage, PoolCounts pool, Duration interval, Clock clock, PrintStream out) {
     this.stage = stage;
     this.pool = pool;
     this.interval = interval;
-    this.clock = clock;
-    this.out = out;
+    this.emf = new EmfStream(out, clock);
+    this.latencies = emf.logger(EmfStream.STAGE, stage);
   }
 
-  /** Records one allocation's latency, rounded to two significant digits to bound the values. */
+  /** Records one allocation's latency, unrounded (milliseconds with the fraction kept). */
   public void allocationLatency(double seconds) {
-    latencyMs.computeIfAbsent(twoSignificantDigits(Math.round(seconds * 1000)), k -> new LongAdder()).increment();
+    try {
+      latencies.putMetric(ALLOCATION_LATENCY, seconds * 1000, Unit.MILLISECONDS);
+      pending.incrementAndGet();
+    } catch (InvalidMetricException e) {
+      // NaN or infinite: nothing CloudWatch could use
+      LOG.warn("allocation latency not recorded: {}", e.getMessage());
+    }
   }
 
-  static long twoSignificantDigits(long ms) {
-    long scale = 1;
-    while (ms / scale >= 100) {
-      scale *= 10;
-    }
-    return ms / scale * scale;
+  /** One conditional claim lost to a concurrent writer. */
+  public void claimLost() {
+    conflicts.increment();
   }
 
   @Override
@@ -73,7 +86,7 @@ public final class EmfMetricsReporter implements Managed {
       return t;
     });
     long period = interval.toMillis();
-    timer.scheduleAtFixedRate(this::flush, period, period, TimeUnit.MILLISECONDS);
+    timer.scheduleAtFixedRate(this::flushQuietly, period, period, TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -82,62 +95,40 @@ public final class EmfMetricsReporter implements Managed {
     flush();
   }
 
-  /** Writes the pool gauges and the latencies recorded since the last flush. */
+  private void flushQuietly() {
+    try {
+      flush();
+    } catch (RuntimeException e) {
+      // a failed flush must not end the schedule (scheduleAtFixedRate stops on an exception)
+      LOG.warn("EMF metrics not written: {}", e.getClass().getSimpleName());
+    }
+  }
+
+  /** Writes the pool gauges (overall and per pool) and the latencies recorded since the last flush. */
   void flush() {
-    ObjectNode gauges = envelope(new String[] {"PoolAvailable", "PoolDeletionFailed"}, "Count");
-    gauges.put("PoolAvailable", pool.count(SandboxStatus.AVAILABLE));
-    gauges.put("PoolDeletionFailed", pool.count(SandboxStatus.DELETION_FAILED));
-    out.println(gauges);
-    // per pool (contract §9): one line each, dimensions Stage and Pool, for the per-pool alarms
-    for (var p : pool.pools()) {
-      ObjectNode line = envelope(new String[] {"PoolAvailable", "PoolDeletionFailed"}, "Count");
-      ArrayNode dims = (ArrayNode) line.get("_aws").get("CloudWatchMetrics").get(0).get("Dimensions");
-      dims.removeAll();
-      dims.addArray().add("Stage").add("Pool");
-      line.put("Stage", stage);
-      line.put("Pool", p.pool());
-      line.put("PoolAvailable", p.available());
-      line.put("PoolDeletionFailed", p.count(SandboxStatus.DELETION_FAILED));
-      out.println(line);
+    MetricsLogger overall = emf.logger(EmfStream.STAGE, stage);
+    try {
+      overall.putMetric(ALLOCATION_CONFLICTS, conflicts.sumThenReset(), Unit.COUNT);
+    } catch (InvalidMetricException e) {
+      throw new IllegalStateException(e); // a finite count: cannot happen
     }
-    Map<Long, Long> drained = new TreeMap<>();
-    latencyMs.forEach((ms, n) -> {
-      long c = n.sumThenReset();
-      if (c > 0) {
-        drained.put(ms, c);
-      }
-    });
-    latencyMs.entrySet().removeIf(e -> e.getValue().sum() == 0);
-    if (drained.isEmpty()) {
-      return;
+    gauges(overall, pool.count(SandboxStatus.AVAILABLE), pool.count(SandboxStatus.DELETION_FAILED));
+    // per pool (contract §9): one line each, read by the per-pool low-water alarms
+    for (PoolStats p : pool.pools()) {
+      gauges(emf.logger(EmfStream.STAGE, stage, POOL, p.pool()), p.available(), p.count(SandboxStatus.DELETION_FAILED));
     }
-    ObjectNode histogram = json.createObjectNode();
-    ArrayNode values = histogram.putArray("Values");
-    ArrayNode counts = histogram.putArray("Counts");
-    drained.entrySet().stream().limit(MAX_VALUES).forEach(e -> {
-      values.add(e.getKey());
-      counts.add(e.getValue());
-    });
-    out.println(latencyLine(histogram));
+    if (pending.getAndSet(0) > 0) {
+      emf.flush(latencies);
+    }
   }
 
-  private String latencyLine(ObjectNode histogram) {
-    ObjectNode root = envelope(new String[] {"AllocationLatency"}, "Milliseconds");
-    root.set("AllocationLatency", histogram);
-    return root.toString();
-  }
-
-  private ObjectNode envelope(String[] metrics, String unit) {
-    ObjectNode root = json.createObjectNode();
-    ObjectNode aws = root.putObject("_aws");
-    aws.put("Timestamp", clock.millis());
-    ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
-    directive.put("Namespace", NAMESPACE);
-    directive.putArray("Dimensions").addArray(); // no dimensions: one stage per account
-    ArrayNode defs = directive.putArray("Metrics");
-    for (String m : metrics) {
-      defs.addObject().put("Name", m).put("Unit", unit);
+  private void gauges(MetricsLogger logger, long available, long deletionFailed) {
+    try {
+      logger.putMetric(POOL_AVAILABLE, available, Unit.COUNT);
+      logger.putMetric(POOL_DELETION_FAILED, deletionFailed, Unit.COUNT);
+    } catch (InvalidMetricException e) {
+      throw new IllegalStateException(e); // finite counts: cannot happen
     }
-    return root;
+    emf.flush(logger);
   }
 }

@@ -5,9 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sandboxbroker.core.pool.PoolAssignment;
+import com.sandboxbroker.core.pool.PoolCountRefresher;
 import com.sandboxbroker.core.sandbox.Sandbox;
+import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.sandbox.UpstreamSandbox;
+import com.sandboxbroker.core.store.InMemoryJobStore;
+import com.sandboxbroker.core.store.InMemoryPoolStore;
 import com.sandboxbroker.core.store.InMemorySandboxStore;
+import com.sandboxbroker.core.testing.EmfSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,74 +21,157 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The CloudWatch EMF lines the alarms of the CDK app read (namespace, names, units, values). */
+/** The CloudWatch EMF lines the alarms of the CDK app read (namespace, names, units, dimensions). */
 class EmfMetricsReporterTest {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private final Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+  private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
 
-  @Test
-  void writesPoolGaugesAndTheLatencyHistogramOfTheInterval() throws Exception {
+  /**
+   * A reporter over real pool counts: the pool refresher of issue 12 counting an in-memory store,
+   * so the per-pool lines carry exactly what the refresher publishes.
+   */
+  private EmfMetricsReporter reporter(List<Sandbox> sandboxes) {
     InMemorySandboxStore store = new InMemorySandboxStore();
-    for (int i = 0; i < 7; i++) {
-      store.insertSandbox(Sandbox.available(new UpstreamSandbox("s" + i, "lab-" + i, "identity/accounts/u" + i, ""), 1));
-    }
-    store.insertSandbox(Sandbox.available(new UpstreamSandbox("d1", "dns-0001", "identity/accounts/d1", ""), 1));
-    Clock clock = Clock.fixed(Instant.ofEpochMilli(1_795_400_000_000L), ZoneOffset.UTC);
-    PoolCounts pool =
-        new PoolCounts(
-            new com.sandboxbroker.core.pool.PoolCountRefresher(
-                new com.sandboxbroker.core.store.InMemoryPoolStore(store, com.sandboxbroker.core.pool.PoolAssignment.derivedOnly()),
-                new com.sandboxbroker.core.store.InMemoryJobStore(), clock, "test", Duration.ofSeconds(30), Duration.ofHours(6)),
-            Duration.ofSeconds(30), new MetricRegistry());
+    sandboxes.forEach(store::insertSandbox);
+    PoolCounts pool = poolCounts(store, Clock.fixed(now, ZoneOffset.UTC));
     pool.refresh();
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    EmfMetricsReporter emf =
-        new EmfMetricsReporter(
-            pool, Duration.ofSeconds(60), clock, new PrintStream(buffer, true, StandardCharsets.UTF_8), "prod");
+    return new EmfMetricsReporter(
+        "staging", pool, Duration.ofSeconds(60), Clock.fixed(now, ZoneOffset.UTC),
+        new PrintStream(buffer, true, StandardCharsets.UTF_8));
+  }
 
-    emf.allocationLatency(0.0123); // 12 ms
-    emf.allocationLatency(0.0124); // 12 ms
-    emf.allocationLatency(1.2345); // 1,200 ms (two significant digits)
-    emf.flush();
-    emf.flush(); // nothing new: only the gauges again
+  static PoolCounts poolCounts(InMemorySandboxStore store, Clock clock) {
+    return new PoolCounts(
+        new PoolCountRefresher(
+            new InMemoryPoolStore(store, PoolAssignment.derivedOnly()),
+            new InMemoryJobStore(), clock, "test", Duration.ofSeconds(30), Duration.ofHours(6)),
+        Duration.ofSeconds(30), new MetricRegistry());
+  }
 
-    String[] lines = buffer.toString(StandardCharsets.UTF_8).trim().split("\n");
-    assertThat(lines).hasSize(7); // totals, 2 pools, latency; totals and 2 pools again
-    JsonNode gauges = JSON.readTree(lines[0]);
-    JsonNode directive = gauges.at("/_aws/CloudWatchMetrics/0");
-    assertThat(gauges.at("/_aws/Timestamp").asLong()).isEqualTo(1_795_400_000_000L);
-    assertThat(directive.get("Namespace").asText()).isEqualTo("SandboxBroker");
-    assertThat(directive.get("Dimensions").get(0).size()).isZero();
-    assertThat(directive.get("Metrics").findValuesAsText("Name")).containsExactly("PoolAvailable", "PoolDeletionFailed");
-    assertThat(gauges.get("PoolAvailable").asLong()).isEqualTo(8);
-    assertThat(gauges.get("PoolDeletionFailed").asLong()).isZero();
+  private static Sandbox available(String name) {
+    return Sandbox.available(new UpstreamSandbox("id-" + name, name, "identity/accounts/" + name, ""), 1);
+  }
 
-    // per pool: dimensions Stage and Pool (contract §9), one line per pool
-    JsonNode dns = JSON.readTree(lines[1]);
-    JsonNode lab = JSON.readTree(lines[2]);
-    assertThat(dns.at("/_aws/CloudWatchMetrics/0/Dimensions/0").toString()).isEqualTo("[\"Stage\",\"Pool\"]");
-    assertThat(dns.at("/_aws/CloudWatchMetrics/0/Namespace").asText()).isEqualTo("SandboxBroker");
-    assertThat(dns.get("Stage").asText()).isEqualTo("prod");
-    assertThat(dns.get("Pool").asText()).isEqualTo("dns");
-    assertThat(dns.get("PoolAvailable").asLong()).isEqualTo(1);
-    assertThat(lab.get("Pool").asText()).isEqualTo("lab");
-    assertThat(lab.get("PoolAvailable").asLong()).isEqualTo(7);
+  private static Sandbox deletionFailed(String name) {
+    Sandbox s = available(name);
+    return new Sandbox(s.sandboxId(), s.name(), s.externalId(), s.sfdcAccountId(), SandboxStatus.DELETION_FAILED,
+        "", "", "", 0, 0, 1, 3, 0, "upstream 500", 0, 1, 1, 0, 0, 0);
+  }
 
-    JsonNode latency = JSON.readTree(lines[3]);
-    assertThat(latency.at("/_aws/CloudWatchMetrics/0/Metrics/0/Name").asText()).isEqualTo("AllocationLatency");
-    assertThat(latency.at("/_aws/CloudWatchMetrics/0/Metrics/0/Unit").asText()).isEqualTo("Milliseconds");
-    assertThat(latency.at("/AllocationLatency/Values").toString()).isEqualTo("[12,1200]");
-    assertThat(latency.at("/AllocationLatency/Counts").toString()).isEqualTo("[2,1]");
-    assertThat(JSON.readTree(lines[4]).has("AllocationLatency")).isFalse();
-    assertThat(JSON.readTree(lines[6]).get("Pool").asText()).isEqualTo("lab");
+  private static List<Sandbox> lab(int n) {
+    List<Sandbox> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(available("lab-" + i));
+    }
+    return out;
+  }
+
+  private List<JsonNode> lines() throws Exception {
+    List<JsonNode> events = new ArrayList<>();
+    for (String line : buffer.toString(StandardCharsets.UTF_8).trim().split("\n")) {
+      assertThat(EmfSpec.violations(line)).as(line).isEmpty();
+      events.add(JSON.readTree(line));
+    }
+    return events;
   }
 
   @Test
-  void roundsToTwoSignificantDigits() {
-    assertThat(EmfMetricsReporter.twoSignificantDigits(7)).isEqualTo(7);
-    assertThat(EmfMetricsReporter.twoSignificantDigits(99)).isEqualTo(99);
-    assertThat(EmfMetricsReporter.twoSignificantDigits(123)).isEqualTo(120);
-    assertThat(EmfMetricsReporter.twoSignificantDigits(98_765)).isEqualTo(98_000);
+  void writesStageDimensionedPoolGaugesAndTheLatenciesOfTheInterval() throws Exception {
+    EmfMetricsReporter emf = reporter(lab(7));
+    emf.allocationLatency(0.0123);
+    emf.allocationLatency(0.0124);
+    emf.allocationLatency(1.2345);
+    emf.claimLost();
+    emf.claimLost();
+    emf.flush();
+    emf.flush(); // nothing new: only the gauges again
+
+    List<JsonNode> events = lines();
+    // service-wide gauges, pool "lab", latencies; then the gauges alone (service-wide, "lab")
+    assertThat(events).hasSize(5);
+    assertThat(events.get(1).get("Pool").asText()).isEqualTo("lab");
+    assertThat(events.get(1).get("PoolAvailable").asDouble()).isEqualTo(7);
+    JsonNode gauges = events.get(0);
+    JsonNode directive = gauges.at("/_aws/CloudWatchMetrics/0");
+    assertThat(gauges.at("/_aws/Timestamp").asLong()).isEqualTo(now.toEpochMilli());
+    assertThat(directive.get("Namespace").asText()).isEqualTo("SandboxBroker");
+    assertThat(directive.get("Dimensions").toString()).isEqualTo("[[\"Stage\"]]");
+    assertThat(gauges.get("Stage").asText()).isEqualTo("staging");
+    assertThat(directive.get("Metrics").findValuesAsText("Name"))
+        .containsExactlyInAnyOrder("AllocationConflicts", "PoolAvailable", "PoolDeletionFailed");
+    assertThat(gauges.get("AllocationConflicts").asDouble()).isEqualTo(2);
+    assertThat(directive.get("Metrics").findValuesAsText("Unit")).containsOnly("Count");
+    assertThat(gauges.get("PoolAvailable").asDouble()).isEqualTo(7);
+    assertThat(gauges.get("PoolDeletionFailed").asDouble()).isZero();
+
+    JsonNode latency = events.get(2);
+    assertThat(latency.at("/_aws/CloudWatchMetrics/0/Metrics/0/Name").asText()).isEqualTo("AllocationLatency");
+    assertThat(latency.at("/_aws/CloudWatchMetrics/0/Metrics/0/Unit").asText()).isEqualTo("Milliseconds");
+    assertThat(latency.at("/_aws/CloudWatchMetrics/0/Dimensions").toString()).isEqualTo("[[\"Stage\"]]");
+    List<Double> values = new ArrayList<>();
+    latency.get("AllocationLatency").forEach(v -> values.add(v.asDouble()));
+    assertThat(values).containsExactly(12.3, 12.4, 1234.5);
+    assertThat(events.get(3).has("AllocationLatency")).isFalse();
+    assertThat(events.get(3).has("PoolAvailable")).isTrue();
+    assertThat(events.get(3).get("AllocationConflicts").asDouble()).isZero(); // per interval, reset
+  }
+
+  @Test
+  void eachPoolGetsItsOwnPoolDimensionedGauges() throws Exception {
+    List<Sandbox> sandboxes = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      sandboxes.add(available("adventure-" + i));
+    }
+    sandboxes.add(deletionFailed("adventure-9"));
+    for (int i = 0; i < 4; i++) {
+      sandboxes.add(available("default-" + i));
+    }
+    EmfMetricsReporter emf = reporter(sandboxes);
+    emf.flush();
+
+    List<JsonNode> perPool = lines().stream().filter(e -> e.has("Pool")).toList();
+    assertThat(perPool).hasSize(2);
+    for (JsonNode e : perPool) {
+      assertThat(e.at("/_aws/CloudWatchMetrics/0/Dimensions").toString()).isEqualTo("[[\"Stage\",\"Pool\"]]");
+      assertThat(e.get("Stage").asText()).isEqualTo("staging");
+      long available = e.get("Pool").asText().equals("adventure") ? 3 : 4;
+      long failed = e.get("Pool").asText().equals("adventure") ? 1 : 0;
+      assertThat(e.get("PoolAvailable").asDouble()).isEqualTo(available);
+      assertThat(e.get("PoolDeletionFailed").asDouble()).isEqualTo(failed);
+    }
+  }
+
+  @Test
+  void concurrentLatenciesAreAllPublished() throws Exception {
+    EmfMetricsReporter emf = reporter(lab(7));
+    int threads = 8;
+    int each = 500;
+    Thread[] workers = new Thread[threads];
+    for (int t = 0; t < threads; t++) {
+      workers[t] = new Thread(() -> {
+        for (int i = 0; i < each; i++) {
+          emf.allocationLatency(0.001 * (i + 1));
+        }
+      });
+      workers[t].start();
+    }
+    for (int t = 0; t < threads; t++) {
+      emf.flush(); // flushes race the writers: nothing may be lost or published twice
+    }
+    for (Thread w : workers) {
+      w.join();
+    }
+    emf.flush();
+    long published = 0;
+    for (JsonNode e : lines()) {
+      JsonNode v = e.path("AllocationLatency");
+      published += v.isArray() ? v.size() : v.isNumber() ? 1 : 0;
+    }
+    assertThat(published).isEqualTo((long) threads * each);
   }
 }
