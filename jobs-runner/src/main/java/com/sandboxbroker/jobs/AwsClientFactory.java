@@ -1,5 +1,6 @@
 package com.sandboxbroker.jobs;
 
+import com.sandboxbroker.core.allocation.AllocationPolicy;
 import java.net.URI;
 import java.util.Optional;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -22,8 +23,17 @@ final class AwsClientFactory {
     this.region = region;
   }
 
+  /**
+   * Every call bounded like the service's (AllocationPolicy's store call timeouts): a stalled
+   * DynamoDB fails the call in seconds instead of holding the job (and its lock) on a dead socket.
+   */
   DynamoDbClient dynamoDb(Optional<URI> endpoint) {
-    var b = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.builder().build());
+    AllocationPolicy bounds = AllocationPolicy.defaults();
+    var b =
+        DynamoDbClient.builder()
+            .httpClient(UrlConnectionHttpClient.builder().build())
+            .overrideConfiguration(
+                o -> o.apiCallTimeout(bounds.storeCallTimeout()).apiCallAttemptTimeout(bounds.storeCallAttemptTimeout()));
     endpoint.ifPresent(b::endpointOverride);
     region(endpoint).ifPresent(b::region);
     return b.build();

@@ -124,8 +124,10 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     boolean localMode = config.dynamoDb().mode() == DynamoDbFactory.Mode.LOCAL;
 
     // every DynamoDB request counted per operation (dynamodb.requests.*), for cost per allocation
+    // every call bounded from the claim budget, so no claim outlives the takeover age
     DynamoDbClient dynamo =
-        config.dynamoDb().build(environment.lifecycle(), new DynamoDbRequestMetrics(environment.metrics()));
+        config.dynamoDb().build(
+            environment.lifecycle(), new DynamoDbRequestMetrics(environment.metrics()), config.allocation().build());
     com.sandboxbroker.core.pool.PoolAssignment poolAssignment = config.poolAssignment();
     SandboxStore store = new DynamoDbSandboxStore(dynamo, config.dynamoDb().tableName(), poolAssignment);
     com.sandboxbroker.core.pool.PoolStore poolStore =

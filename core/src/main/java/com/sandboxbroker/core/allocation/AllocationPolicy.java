@@ -51,6 +51,30 @@ public record AllocationPolicy(
         DEFAULT_IDENTITY_CAP, DEFAULT_LEASE, Map.of(), DEFAULT_CLAIM_BUDGET, DEFAULT_CANDIDATE_BATCH);
   }
 
+  /**
+   * How old an unclaimed lease must be before another key may take its slot over (after fencing
+   * its claim): twice the claim budget, so a writer still inside its budget is never taken over.
+   */
+  public Duration takeoverAge() {
+    return claimBudget.multipliedBy(2);
+  }
+
+  /**
+   * The longest one store call may take, all SDK attempts and backoff included (the SDK's {@code
+   * apiCallTimeout}): half the claim budget. A claim sent just before the budget runs out then
+   * lands or fails by budget + call timeout = 1.5 × budget, before {@link #takeoverAge()} (issue 13
+   * item 2: bound every call, so a late claim cannot outlive the lease that named it). Every
+   * DynamoDB client of the service and the jobs-runner is built with it.
+   */
+  public Duration storeCallTimeout() {
+    return claimBudget.dividedBy(2);
+  }
+
+  /** One attempt of a store call (the SDK's {@code apiCallAttemptTimeout}): at least two fit in a call. */
+  public Duration storeCallAttemptTimeout() {
+    return storeCallTimeout().dividedBy(2);
+  }
+
   /** The lease for a request: the caller's (token) override, else the lab's, else the default. */
   public Duration leaseFor(String lab, Optional<Duration> override) {
     return override.orElseGet(() -> leaseDurationByLab.getOrDefault(lab, leaseDuration));

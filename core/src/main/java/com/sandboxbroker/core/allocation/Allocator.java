@@ -47,6 +47,14 @@ public final class Allocator {
   private final long budgetNanos;
   /** A lease written this long ago and still unclaimed was abandoned by its writer. */
   private final long inFlightMillis;
+  /**
+   * How long a key's in-flight mark holds off the key's other requests: twice the takeover age, far
+   * past the claim budget plus one bounded store call (a holder that crashed blocks its own key,
+   * and only that key, this long; its other requests answer 503 meanwhile).
+   */
+  private final long keyInFlightMillis;
+  /** How often a request waiting for its key's request in flight looks for that one's lease. */
+  private static final long KEY_POLL_MILLIS = 25;
 
   public Allocator(
       SandboxStore store,
@@ -61,18 +69,50 @@ public final class Allocator {
     this.listener = listener;
     this.candidates = new CandidatePool(store, policy.candidateBatch());
     this.budgetNanos = policy.claimBudget().toNanos();
-    this.inFlightMillis = 2 * policy.claimBudget().toMillis();
+    this.inFlightMillis = policy.takeoverAge().toMillis();
+    this.keyInFlightMillis = 2 * inFlightMillis;
   }
 
   public Allocation allocate(AllocationRequest request) {
     long deadline = System.nanoTime() + budgetNanos;
     int cap = request.identityCapOverride().orElse(policy.identityCap());
-    if (cap > 1) {
-      Optional<Allocation> replay = replayInAnySlot(request, cap, deadline);
+    if (cap == 1) {
+      return walkSlots(request, cap, deadline);
+    }
+    Optional<Allocation> replay = replayInAnySlot(request, cap, deadline);
+    if (replay.isPresent()) {
+      return replay.get();
+    }
+    // One request of a key walks the slots at a time: two of one key in flight at once could
+    // otherwise each write a different slot (one past a live lease, the other over a slot that freed
+    // meanwhile) and the key would hold two sandboxes. The others wait for the first one's lease.
+    String holder = leaseIds.get();
+    while (!store.markKeyInFlight(
+        request.tenant(), request.identity(), request.idempotencyKey(), holder, clock.millis(),
+        clock.millis() + keyInFlightMillis)) {
+      replay = replayInAnySlot(request, cap, deadline);
       if (replay.isPresent()) {
         return replay.get();
       }
+      if (System.nanoTime() > deadline) {
+        throw new AllocationTimeoutException();
+      }
+      pause();
     }
+    try {
+      // the request in flight before us may have finished between our read and our mark
+      replay = replayInAnySlot(request, cap, deadline);
+      return replay.isPresent() ? replay.get() : walkSlots(request, cap, deadline);
+    } finally {
+      try {
+        store.clearKeyInFlight(request.tenant(), request.identity(), request.idempotencyKey(), holder);
+      } catch (RuntimeException e) {
+        // left in place, the mark lapses by itself; the key's next request finds our lease first
+      }
+    }
+  }
+
+  private Allocation walkSlots(AllocationRequest request, int cap, long deadline) {
     for (int slot = 0; slot < cap; slot++) {
       Optional<Allocation> result = allocateInSlot(request, slot, deadline);
       if (result.isPresent()) {
@@ -82,12 +122,21 @@ public final class Allocator {
     throw new IdentityLimitReachedException(cap);
   }
 
+  private static void pause() {
+    try {
+      Thread.sleep(KEY_POLL_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AllocationTimeoutException();
+    }
+  }
+
   /**
    * With more than one slot, a replay must find its key wherever it sits before the slot walk below
    * may reuse an earlier slot that freed meanwhile (which would hand the replayed key a second
-   * sandbox). One consistent read per slot, only when the cap is above 1. What this does not close:
-   * two requests of one key <em>in flight at once</em> while another key's slot frees between them
-   * can still each write a slot (closing that needs a record keyed by identity and key).
+   * sandbox). One consistent read per slot, only when the cap is above 1. Two requests of one key
+   * <em>in flight at once</em> are kept apart by the key's in-flight mark ({@link
+   * SandboxStore#markKeyInFlight}).
    */
   private Optional<Allocation> replayInAnySlot(AllocationRequest request, int cap, long deadline) {
     long now = epochSecond();

@@ -110,6 +110,30 @@ public final class InMemorySandboxStore implements SandboxStore {
     return LeasePutResult.success();
   }
 
+  /** key in flight (tenant, identity, key) → holder and until (epoch millis). */
+  private final Map<String, Map.Entry<String, Long>> keysInFlight = new HashMap<>();
+
+  @Override
+  public synchronized boolean markKeyInFlight(
+      String tenant, String identity, String idempotencyKey, String holder, long nowMillis, long untilMillis) {
+    String k = tenant + "\u0000" + identity + "\u0000" + idempotencyKey;
+    Map.Entry<String, Long> current = keysInFlight.get(k);
+    if (current != null && !current.getKey().equals(holder) && current.getValue() >= nowMillis) {
+      return false;
+    }
+    keysInFlight.put(k, Map.entry(holder, untilMillis));
+    return true;
+  }
+
+  @Override
+  public synchronized void clearKeyInFlight(String tenant, String identity, String idempotencyKey, String holder) {
+    String k = tenant + "\u0000" + identity + "\u0000" + idempotencyKey;
+    Map.Entry<String, Long> current = keysInFlight.get(k);
+    if (current != null && current.getKey().equals(holder)) {
+      keysInFlight.remove(k);
+    }
+  }
+
   @Override
   public synchronized Optional<Lease> findLease(String tenant, String identity, int slot) {
     return Optional.ofNullable(leases.get(leaseKey(tenant, identity, slot)));

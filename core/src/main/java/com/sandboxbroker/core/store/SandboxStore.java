@@ -65,6 +65,19 @@ public interface SandboxStore {
    */
   LeasePutResult putLease(Lease lease, long now);
 
+  /**
+   * Takes the in-flight mark of one idempotency key of an identity (used when its cap is above 1,
+   * where one key's requests could otherwise write two different slots at once): a conditional
+   * write that succeeds when no other holder has the key until after {@code nowMillis}. The same
+   * {@code holder} taking it again succeeds (an SDK retry of its own write).
+   *
+   * @return true when {@code holder} now has the key until {@code untilMillis}
+   */
+  boolean markKeyInFlight(String tenant, String identity, String idempotencyKey, String holder, long nowMillis, long untilMillis);
+
+  /** Removes the in-flight mark if {@code holder} still has it; otherwise does nothing. */
+  void clearKeyInFlight(String tenant, String identity, String idempotencyKey, String holder);
+
   /** The lease in a slot of an identity of a tenant (contract §6: identities are per tenant). */
   Optional<Lease> findLease(String tenant, String identity, int slot);
 

@@ -208,4 +208,59 @@ class AllocatorFaultsTest {
     assertThat(allocator.allocate(request("hal", "k3")).created()).isTrue();
     assertThat(held("hal")).isEqualTo(2);
   }
+  /**
+   * Issue 13 item 3's residual: two requests of one key <em>in flight at once</em> with a cap of 2.
+   * Request A passes slot 0 (another key's live lease) and stalls just before writing slot 1; the
+   * other key's sandbox is released (slot 0 dead); request B of A's key finds no lease of its key in
+   * either slot, takes slot 0 over and gets a sandbox; A's write lands in slot 1 and it gets a
+   * second. Before the fix the one key held two sandboxes; now B waits for the key's request in
+   * flight and answers with its sandbox.
+   */
+  @Test
+  void twoConcurrentRequestsOfOneKeyWithACapOfTwoGetOneSandbox() throws Exception {
+    seed(6);
+    CountDownLatch aAtSlot1 = new CountDownLatch(1);
+    CountDownLatch bDone = new CountDownLatch(1);
+    SandboxStore store =
+        FaultInjectingStore.wrap(real, (method, args, call) -> {
+          if (method.equals("putLease")
+              && args[0] instanceof com.sandboxbroker.core.sandbox.Lease lease
+              && lease.slot() == 1
+              && lease.idempotencyKey().equals("k")
+              && "A".equals(Thread.currentThread().getName())) {
+            aAtSlot1.countDown();
+            bDone.await(20, TimeUnit.SECONDS); // stalled until B is through (or has to wait for A)
+          }
+          return call.proceed();
+        });
+    Allocator allocator = allocator(store, 2, Duration.ofSeconds(10));
+    Allocation other = allocator.allocate(request("ivy", "other")); // slot 0, live
+
+    CompletableFuture<Allocation> a = new CompletableFuture<>();
+    Thread ta = new Thread(() -> {
+      try {
+        a.complete(allocator.allocate(request("ivy", "k")));
+      } catch (Throwable e) {
+        a.completeExceptionally(e);
+      }
+    }, "A");
+    ta.start();
+    assertThat(aAtSlot1.await(30, TimeUnit.SECONDS)).isTrue();
+    allocator.markForDeletion(other.sandboxId(), "ivy"); // slot 0 frees
+    CompletableFuture<Allocation> b = CompletableFuture.supplyAsync(() -> allocator.allocate(request("ivy", "k")));
+    Allocation bGot;
+    try {
+      bGot = b.get(3, TimeUnit.SECONDS); // before the fix B was through at once
+    } catch (java.util.concurrent.TimeoutException waiting) {
+      bGot = null; // B waits for A's request of the same key: let A go on
+    }
+    bDone.countDown();
+    Allocation aGot = a.get(30, TimeUnit.SECONDS);
+    if (bGot == null) {
+      bGot = b.get(30, TimeUnit.SECONDS);
+    }
+
+    assertThat(bGot.sandboxId()).as("one key, one sandbox").isEqualTo(aGot.sandboxId());
+    assertThat(held("ivy")).isEqualTo(1);
+  }
 }

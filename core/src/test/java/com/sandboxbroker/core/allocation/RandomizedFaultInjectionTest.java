@@ -54,7 +54,7 @@ import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal
 /**
  * Issue 13's randomized fault-injection test. On DynamoDB Local, steps of concurrent operations —
  * allocations and replays on two allocator instances (two service tasks sharing the table), owner
- * releases, admin force-release and retry-deletion, and the three jobs against a static upstream —
+ * releases and lease extensions ({@link LeaseExtender}), admin force-release and retry-deletion, and the three jobs against a static upstream —
  * run while {@link FaultInjectingStore} makes store calls fail before they are sent, fail
  * <em>after</em> DynamoDB applied them, or stall past the claim budget (the shared clock jumps while
  * a call stalls, so other requests see its lease as abandoned). The upstream's deletes fail too.
@@ -62,7 +62,10 @@ import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal
  * <p>After every step, with nothing in flight, the table and the allocators must show: no sandbox
  * with two owners (nor one handed to two keys), no identity holding more live sandboxes than its
  * cap, no candidate still reserved by a request that ended, and no upstream delete of a sandbox
- * that was not being released (checked at the moment of the delete). Every few steps a fault-free
+ * that was not being released (checked at the moment of the delete); and for extensions: a live
+ * allocation's {@code expires_at} never moves earlier, never passes {@code allocated_at} + the
+ * maximum lease, and is the same on the sandbox and on its lease (the one clock replays answer
+ * from). Every few steps a fault-free
  * probe allocation must get a sandbox whenever the table shows one {@code available}.
  *
  * <p>Seeded: {@code -Dfaults.seed=<n>} replays a run's operation sequence and fault choices (thread
@@ -85,15 +88,16 @@ class RandomizedFaultInjectionTest {
   static final double FAULT_RATE = 0.035;
   static final int PROBE_EVERY = 20;
 
-  /**
-   * The operation mix. Each is one weighted entry; lease extension (issue 14) joins as one more
-   * entry ({@code new Op("extend", w, World::extend)}) once the allocator can extend.
-   */
+  /** The bound of an extension (contract §7): never past {@code allocated_at + MAX_LEASE}. */
+  static final Duration MAX_LEASE = Duration.ofHours(72);
+
+  /** The operation mix, one weighted entry each. */
   static final List<Op> OPERATION_SET =
       List.of(
           new Op("allocate", 30, World::allocate),
           new Op("replay", 16, World::replay),
           new Op("release", 12, World::release),
+          new Op("extend", 10, World::extend),
           new Op("force-release", 4, World::forceRelease),
           new Op("retry-deletion", 4, World::retryDeletion),
           new Op("sync", 5, w -> w.runJob(w.sync)),
@@ -199,6 +203,7 @@ class RandomizedFaultInjectionTest {
     final DynamoDbSandboxStore real;
     final SandboxStore faulty;
     final List<Allocator> allocators;
+    final List<LeaseExtender> extenders;
     final Job sync;
     final Job cleanup;
     final Job expiry;
@@ -219,6 +224,8 @@ class RandomizedFaultInjectionTest {
     final Map<String, Request> handedTo = new ConcurrentHashMap<>();
     /** sandbox id → the first owner the table ever showed. */
     final Map<String, String> firstOwner = new HashMap<>();
+    /** lease id → the latest expires_at a check saw on its live allocation. */
+    final Map<String, Long> latestExpiry = new HashMap<>();
     /** The last checked table, for the admin operations to pick targets from. */
     volatile List<Sandbox> snapshot = List.of();
     final AtomicLong keys = new AtomicLong();
@@ -240,6 +247,7 @@ class RandomizedFaultInjectionTest {
           List.of(
               new Allocator(faulty, policy, clock, () -> "lease-" + Long.toHexString(ids.nextLong()), AllocationListener.NONE),
               new Allocator(faulty, policy, clock, () -> "lease-" + Long.toHexString(ids.nextLong()), AllocationListener.NONE));
+      this.extenders = allocators.stream().map(a -> new LeaseExtender(a, faulty, clock)).toList();
       SandboxProvider upstream =
           new CheckedUpstream(
               new StaticInventoryProvider(
@@ -299,6 +307,9 @@ class RandomizedFaultInjectionTest {
         count(op.name() + ":ok");
       } catch (SdkException
           | AllocationTimeoutException
+          | com.sandboxbroker.core.sandbox.SandboxNotAllocatedException
+          | com.sandboxbroker.core.sandbox.LeaseExpiredException
+          | com.sandboxbroker.core.sandbox.LeaseLimitReachedException
           | NoSandboxAvailableException
           | IdentityLimitReachedException
           | NotSandboxOwnerException
@@ -353,6 +364,26 @@ class RandomizedFaultInjectionTest {
       given.sort(Map.Entry.comparingByKey()); // the random pick must not depend on map order
       var pick = given.get(random().nextInt(given.size()));
       anyAllocator().markForDeletion(pick.getKey(), pick.getValue().identity());
+    }
+
+    /** The owner extends by 1 to 30 hours (or its default), racing releases, expiry and the other task. */
+    void extend() {
+      List<Map.Entry<String, Request>> given = new ArrayList<>(handedTo.entrySet());
+      if (given.isEmpty()) {
+        return;
+      }
+      given.sort(Map.Entry.comparingByKey());
+      Random r = random();
+      var pick = given.get(r.nextInt(given.size()));
+      Optional<Duration> hours = r.nextInt(4) == 0 ? Optional.empty() : Optional.of(Duration.ofHours(1 + r.nextInt(30)));
+      Sandbox extended =
+          extenders.get(r.nextInt(extenders.size()))
+              .extend(pick.getKey(), com.sandboxbroker.core.tenant.Tenant.DEFAULT, pick.getValue().identity(), hours,
+                  s -> Duration.ofHours(48), MAX_LEASE);
+      if (extended.status() != SandboxStatus.ALLOCATED || !extended.allocatedTo().equals(pick.getValue().identity())) {
+        violations.add("extend of " + pick.getKey() + " answered " + extended.status().wireName() + " held by '"
+            + extended.allocatedTo() + "' to " + pick.getValue());
+      }
     }
 
     void forceRelease() {
@@ -416,6 +447,7 @@ class RandomizedFaultInjectionTest {
         }
         if (s.status() == SandboxStatus.ALLOCATED && s.expiresAt() > now) {
           live.merge(s.tenant() + "/" + s.allocatedTo(), 1, Integer::sum); // the cap is per (tenant, identity)
+          checkLeaseClock(step, s);
         }
       }
       live.forEach((identity, n) -> {
@@ -428,6 +460,33 @@ class RandomizedFaultInjectionTest {
         if (reserved != 0) {
           violations.add("step " + step + ": allocator " + i + " still reserves " + reserved + " candidates with no request running");
         }
+      }
+    }
+
+    /**
+     * Extensions keep the one lease clock: {@code expires_at} of a live allocation only moves later,
+     * stays within {@code allocated_at + MAX_LEASE}, and the lease record (what a replay answers
+     * from) shows the same value as the sandbox.
+     */
+    private void checkLeaseClock(int step, Sandbox s) {
+      Long before = latestExpiry.put(s.leaseId(), s.expiresAt());
+      if (before != null && s.expiresAt() < before) {
+        violations.add("step " + step + ": " + s.sandboxId() + " expires_at moved earlier: " + before + " -> " + s.expiresAt());
+      }
+      if (s.expiresAt() > s.allocatedAt() + MAX_LEASE.toSeconds()) {
+        violations.add("step " + step + ": " + s.sandboxId() + " extended past allocated_at + " + MAX_LEASE);
+      }
+      Optional<com.sandboxbroker.core.sandbox.Lease> lease =
+          IntStream.range(0, CAP)
+              .mapToObj(slot -> real.findLease(s.tenant(), s.allocatedTo(), slot))
+              .flatMap(Optional::stream)
+              .filter(l -> l.leaseId().equals(s.leaseId()))
+              .findFirst();
+      if (lease.isEmpty()) {
+        violations.add("step " + step + ": live " + s.sandboxId() + " has no lease naming it");
+      } else if (lease.get().expiresAt() != s.expiresAt()) {
+        violations.add("step " + step + ": " + s.sandboxId() + " expires_at " + s.expiresAt() + " but its lease says "
+            + lease.get().expiresAt());
       }
     }
 

@@ -205,4 +205,18 @@ public abstract class SandboxStoreContract {
     assertThat(counts.get(SandboxStatus.PENDING_DELETION)).isEqualTo(1);
     assertThat(store.allSandboxes()).hasSize(12);
   }
+  @Test
+  void aKeyInFlightHasOneHolderUntilItIsClearedOrLapses() {
+    assertThat(store.markKeyInFlight("default", "ann", "k1", "h1", 1_000, 2_000)).isTrue();
+    assertThat(store.markKeyInFlight("default", "ann", "k1", "h1", 1_000, 2_000)).as("its holder again (an SDK retry)").isTrue();
+    assertThat(store.markKeyInFlight("default", "ann", "k1", "h2", 1_500, 2_500)).as("another holder").isFalse();
+    assertThat(store.markKeyInFlight("default", "ann", "k2", "h2", 1_500, 2_500)).as("another key").isTrue();
+    assertThat(store.markKeyInFlight("tenant-b", "ann", "k1", "h3", 1_500, 2_500)).as("another tenant").isTrue();
+    store.clearKeyInFlight("default", "ann", "k1", "h2"); // not its holder: nothing happens
+    assertThat(store.markKeyInFlight("default", "ann", "k1", "h2", 1_600, 2_600)).isFalse();
+    store.clearKeyInFlight("default", "ann", "k1", "h1");
+    assertThat(store.markKeyInFlight("default", "ann", "k1", "h2", 1_600, 2_600)).as("cleared").isTrue();
+    assertThat(store.markKeyInFlight("default", "ann", "k1", "h4", 2_601, 3_000)).as("lapsed").isTrue();
+    assertThat(store.allSandboxes()).isEmpty(); // bookkeeping, never a sandbox
+  }
 }

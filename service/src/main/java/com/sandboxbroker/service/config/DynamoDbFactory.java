@@ -123,6 +123,19 @@ public final class DynamoDbFactory {
 
   /** As {@link #build(LifecycleEnvironment)}, every request counted by {@code metrics} (if given). */
   public DynamoDbClient build(LifecycleEnvironment lifecycle, DynamoDbRequestMetrics metrics) {
+    return build(lifecycle, metrics, com.sandboxbroker.core.allocation.AllocationPolicy.defaults());
+  }
+
+  /**
+   * As {@link #build(LifecycleEnvironment, DynamoDbRequestMetrics)}, every call bounded by the
+   * allocation policy's {@code storeCallTimeout} (and its per-attempt share), so no claim outlives
+   * the takeover age (issue 13 item 2). The embedded store has no SDK pipeline to bound, and no
+   * network to stall on.
+   */
+  public DynamoDbClient build(
+      LifecycleEnvironment lifecycle,
+      DynamoDbRequestMetrics metrics,
+      com.sandboxbroker.core.allocation.AllocationPolicy bounds) {
     if (mode == Mode.LOCAL) {
       AmazonDynamoDBLocal embedded;
       if (local.inMemory) {
@@ -160,6 +173,8 @@ public final class DynamoDbFactory {
     builder.overrideConfiguration(
         o -> {
           o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(maxAttempts).build());
+          o.apiCallTimeout(bounds.storeCallTimeout());
+          o.apiCallAttemptTimeout(bounds.storeCallAttemptTimeout());
           if (metrics != null) {
             o.addExecutionInterceptor(metrics.interceptor());
           }

@@ -332,6 +332,45 @@ public final class DynamoDbSandboxStore implements SandboxStore {
   }
 
   @Override
+  public boolean markKeyInFlight(
+      String tenant, String identity, String idempotencyKey, String holder, long nowMillis, long untilMillis) {
+    Map<String, AttributeValue> item = new HashMap<>(Items.keyInFlightKey(tenant, identity, idempotencyKey));
+    item.put(Items.ITEM_TYPE, s(Items.TYPE_KEY_IN_FLIGHT));
+    item.put(TableContract.SCHEMA_VERSION_ATTRIBUTE, n(TableContract.SCHEMA_VERSION));
+    item.put(Items.HOLDER, s(holder));
+    item.put(Items.UNTIL_MS, n(untilMillis));
+    // DynamoDB's TTL reaper removes one its holder never cleared (a crash), long after it lapsed
+    item.put(TableContract.TTL_ATTRIBUTE, n(untilMillis / 1000 + LEASE_TTL_MARGIN.toSeconds()));
+    try {
+      dynamo.putItem(
+          b ->
+              b.tableName(tableName)
+                  .item(item)
+                  .conditionExpression("attribute_not_exists(#pk) OR #until < :now OR #holder = :holder")
+                  .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#until", Items.UNTIL_MS, "#holder", Items.HOLDER))
+                  .expressionAttributeValues(Map.of(":now", n(nowMillis), ":holder", s(holder))));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void clearKeyInFlight(String tenant, String identity, String idempotencyKey, String holder) {
+    try {
+      dynamo.deleteItem(
+          b ->
+              b.tableName(tableName)
+                  .key(Items.keyInFlightKey(tenant, identity, idempotencyKey))
+                  .conditionExpression("#holder = :holder")
+                  .expressionAttributeNames(Map.of("#holder", Items.HOLDER))
+                  .expressionAttributeValues(Map.of(":holder", s(holder))));
+    } catch (ConditionalCheckFailedException e) {
+      // lapsed and taken by another request of the key, or already cleared: not ours to remove
+    }
+  }
+
+  @Override
   public Optional<Lease> findLease(String tenant, String identity, int slot) {
     var item =
         dynamo

@@ -86,6 +86,18 @@ final class Items {
     return Map.of(PARTITION_KEY, s(pk), SORT_KEY, s(LEASE_SK_PREFIX + slot));
   }
 
+  static final String TYPE_KEY_IN_FLIGHT = "key_in_flight";
+  static final String KEY_SK_PREFIX = "KEY#";
+  static final String HOLDER = "holder";
+  static final String UNTIL_MS = "until_ms";
+
+  /** In the identity's lease partition, beside its slots: one item per idempotency key in flight. */
+  static Map<String, AttributeValue> keyInFlightKey(String tenant, String identity, String idempotencyKey) {
+    return Map.of(
+        PARTITION_KEY, leaseKey(tenant, identity, 0).get(PARTITION_KEY),
+        SORT_KEY, s(KEY_SK_PREFIX + idempotencyKey));
+  }
+
   static Map<String, AttributeValue> toItem(Sandbox x) {
     Map<String, AttributeValue> item = new HashMap<>(sandboxKey(x.sandboxId()));
     item.put(ITEM_TYPE, s(TYPE_SANDBOX));
