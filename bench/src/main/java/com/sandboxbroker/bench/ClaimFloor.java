@@ -66,43 +66,22 @@ final class ClaimFloor {
     DynamoDbSandboxStore store = new DynamoDbSandboxStore(dynamo, TABLE);
     store.createTableIfMissing();
     List<String> ids = seed(store, run, claims);
-    AtomicInteger next = new AtomicInteger();
     AtomicInteger lost = new AtomicInteger();
-    CountDownLatch ready = new CountDownLatch(concurrency);
-    CountDownLatch go = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
     try {
-      List<Future<?>> done = new ArrayList<>();
-      for (int t = 0; t < concurrency; t++) {
-        done.add(
-            pool.submit(
-                () -> {
-                  ready.countDown();
-                  go.await();
-                  int i;
-                  while ((i = next.getAndIncrement()) < ids.size()) {
-                    if (!claim(dynamo, ids.get(i))) {
-                      lost.incrementAndGet();
-                    }
-                  }
-                  return null;
-                }));
-      }
-      ready.await();
-      double cpu0 = processCpuMillis();
-      long start = System.nanoTime();
-      go.countDown();
-      for (Future<?> f : done) {
-        f.get();
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      double cpu = processCpuMillis() - cpu0;
+      Timing timing =
+          runTogether(
+              concurrency,
+              claims,
+              i -> {
+                if (!claim(dynamo, ids.get(i))) {
+                  lost.incrementAndGet();
+                }
+              });
       if (lost.get() > 0) {
         throw new IllegalStateException("floor claims lost on distinct items: " + lost.get());
       }
-      return new Measurement(concurrency, claims, claims / seconds, cpu / claims, 1.0);
+      return new Measurement(concurrency, claims, claims / timing.seconds(), timing.cpuMillis() / claims, 1.0);
     } finally {
-      pool.shutdownNow();
       fresh.shutdown();
     }
   }
@@ -133,25 +112,49 @@ final class ClaimFloor {
               AllocationListener.NONE);
       allocateAll(allocator, concurrency, "warmup-" + run + "-", warmup, true);
       long requests0 = counting.total();
-      double cpu0 = processCpuMillis();
-      long start = System.nanoTime();
-      allocateAll(allocator, concurrency, "learner-" + run + "-", allocations, false);
-      double seconds = (System.nanoTime() - start) / 1e9;
+      Timing timing = allocateAll(allocator, concurrency, "learner-" + run + "-", allocations, false);
       return new Measurement(
           concurrency,
           allocations,
-          allocations / seconds,
-          (processCpuMillis() - cpu0) / allocations,
+          allocations / timing.seconds(),
+          timing.cpuMillis() / allocations,
           (double) (counting.total() - requests0) / allocations);
     } finally {
       fresh.shutdown();
     }
   }
 
-  /** {@code count} identities allocate with {@code concurrency} threads, started together. */
-  private static void allocateAll(
+  /** {@code count} identities allocate (and, {@code release}, release again) over {@code concurrency} threads. */
+  private static Timing allocateAll(
       Allocator allocator, int concurrency, String identityPrefix, int count, boolean release)
       throws Exception {
+    return runTogether(
+        concurrency,
+        count,
+        i -> {
+          String identity = identityPrefix + i;
+          var allocation =
+              allocator.allocate(new AllocationRequest(identity, identity, "", "", Optional.empty()));
+          if (release) {
+            allocator.markForDeletion(allocation.sandboxId(), identity);
+          }
+        });
+  }
+
+  /** One unit of a measured run: the {@code i}-th of its {@code count}. */
+  @FunctionalInterface
+  private interface Step {
+    void run(int i) throws Exception;
+  }
+
+  /** Wall time and this JVM's CPU (the embedded database included) from the start to the end. */
+  private record Timing(double seconds, double cpuMillis) {}
+
+  /**
+   * Runs steps 0..count-1 on {@code concurrency} threads that start together (each takes the next
+   * step when done, as the service's request threads would), timing only the run itself.
+   */
+  private static Timing runTogether(int concurrency, int count, Step step) throws Exception {
     AtomicInteger next = new AtomicInteger();
     CountDownLatch ready = new CountDownLatch(concurrency);
     CountDownLatch go = new CountDownLatch(1);
@@ -166,21 +169,19 @@ final class ClaimFloor {
                   go.await();
                   int i;
                   while ((i = next.getAndIncrement()) < count) {
-                    String identity = identityPrefix + i;
-                    var allocation =
-                        allocator.allocate(new AllocationRequest(identity, identity, "", "", Optional.empty()));
-                    if (release) {
-                      allocator.markForDeletion(allocation.sandboxId(), identity);
-                    }
+                    step.run(i);
                   }
                   return null;
                 }));
       }
       ready.await();
+      double cpu0 = processCpuMillis();
+      long start = System.nanoTime();
       go.countDown();
       for (Future<?> f : done) {
         f.get();
       }
+      return new Timing((System.nanoTime() - start) / 1e9, processCpuMillis() - cpu0);
     } finally {
       pool.shutdownNow();
     }

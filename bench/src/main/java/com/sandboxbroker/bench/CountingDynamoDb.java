@@ -4,7 +4,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import software.amazon.awssdk.core.SdkResponse;
@@ -42,13 +41,6 @@ final class CountingDynamoDb {
 
   DynamoDbClient client() {
     return client;
-  }
-
-  /** Requests so far, by operation name (the wire name, e.g. {@code PutItem}). */
-  Map<String, Long> snapshot() {
-    Map<String, Long> copy = new TreeMap<>();
-    byOperation.forEach((op, n) -> copy.put(op, n.sum()));
-    return copy;
   }
 
   long writes() {
