@@ -20,9 +20,10 @@ import java.util.stream.Stream;
  *
  * <p>The copy holds the files git tracks plus untracked, not-ignored ones (so a local run tests the
  * working tree, and CI, a fresh clone, tests exactly what is committed), and no build output. The
- * repository mirrors the real one by symlinks, leaving out {@code com/sandboxbroker}: a command that
- * only works because an earlier build installed our jars fails here, as it would on a new machine.
- * Created once per test JVM; the commands run in it one after another, as a user runs the README's.
+ * repository mirrors the real one by symlinks, leaving out {@code com/sandboxbroker}: a command
+ * that only works because an earlier build installed our jars fails here, as it would on a new
+ * machine. Created once per test JVM; the commands run in it one after another, as a user runs the
+ * README's.
  */
 final class FreshClone {
 
@@ -56,15 +57,27 @@ final class FreshClone {
     return checkout;
   }
 
-  /** A command line as a user would type it, in {@code dir} of the copy, with this machine's tools. */
+  /**
+   * A command line as a user would type it, in {@code dir} of the copy, with this machine's tools.
+   */
   Shell.Result run(String name, String dir, String commandLine, Duration timeout) {
     return Shell.run(
-        name, checkout.resolve(dir), commandLine, environment(Map.of()), logs.resolve(name + ".log"), timeout);
+        name,
+        checkout.resolve(dir),
+        commandLine,
+        environment(Map.of()),
+        logs.resolve(name + ".log"),
+        timeout);
   }
 
-  Shell.Background start(String name, String dir, String commandLine, Map<String, String> extraEnv) {
+  Shell.Background start(
+      String name, String dir, String commandLine, Map<String, String> extraEnv) {
     return Shell.start(
-        name, checkout.resolve(dir), commandLine, environment(extraEnv), logs.resolve(name + ".log"));
+        name,
+        checkout.resolve(dir),
+        commandLine,
+        environment(extraEnv),
+        logs.resolve(name + ".log"));
   }
 
   private Map<String, String> environment(Map<String, String> extra) {

@@ -60,11 +60,13 @@ final class Readme {
   /** The one command of a section that starts with {@code prefix}. */
   String command(String section, String prefix) {
     List<String> found = commands(section).stream().filter(c -> c.startsWith(prefix)).toList();
-    assertThat(found).as("README section '%s': the command starting '%s'", section, prefix).hasSize(1);
+    assertThat(found)
+        .as("README section '%s': the command starting '%s'", section, prefix)
+        .hasSize(1);
     return found.get(0);
   }
 
-  /** {@code cmd   # note} → {@code cmd}; a '#' inside quotes or a word is not a comment. */
+  /** {@code cmd # note} → {@code cmd}; a '#' inside quotes or a word is not a comment. */
   private static String stripTrailingComment(String line) {
     int at = line.indexOf(" #");
     while (at >= 0) {

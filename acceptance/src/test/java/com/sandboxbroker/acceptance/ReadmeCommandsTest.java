@@ -27,8 +27,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Every command the README shows a newcomer, run as written from a fresh copy of the checkout with
  * a local Maven repository that holds none of this project's artifacts (see {@link FreshClone}).
  * The commands are read from the README, so none of them can rot unnoticed. Commands that need an
- * AWS account ({@code cdk bootstrap}, {@code cdk deploy}, {@code aws …}) are not run; the
- * synthesis they deploy is.
+ * AWS account ({@code cdk bootstrap}, {@code cdk deploy}, {@code aws …}) are not run; the synthesis
+ * they deploy is.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReadmeCommandsTest {
@@ -59,20 +59,28 @@ class ReadmeCommandsTest {
   void deploySynthRunsFromAFreshCloneWithoutAwsCredentials() throws IOException {
     FreshClone clone = FreshClone.get();
     List<String> deploy = readme.commands("Deploy");
-    assertThat(deploy).as("README Deploy: the CLI is installed from cdk-app's lock file").contains("cd cdk-app", "npm ci");
+    assertThat(deploy)
+        .as("README Deploy: the CLI is installed from cdk-app's lock file")
+        .contains("cd cdk-app", "npm ci");
     String exports = readme.command("Deploy", "export ");
     // The placeholder context of cdk.json, as README Deploy says works offline: the synth command
     // without the $CTX of a real account.
     String synth = readme.command("Deploy", "npx cdk synth").replace(" $CTX", "");
 
     Shell.Result result =
-        clone.run("cdk-synth", "cdk-app", "npm ci --no-audit --no-fund && " + exports + " && " + synth, BUILD);
+        clone.run(
+            "cdk-synth",
+            "cdk-app",
+            "npm ci --no-audit --no-fund && " + exports + " && " + synth,
+            BUILD);
 
     assertThat(result.exitCode()).as(result.describe()).isZero();
     Path out = clone.checkout().resolve("cdk-app/cdk.out");
     try (Stream<Path> files = Files.list(out)) {
       List<String> names = files.map(p -> p.getFileName().toString()).toList();
-      assertThat(names).as("the stack's template in cdk.out").anyMatch(n -> n.endsWith(".template.json"));
+      assertThat(names)
+          .as("the stack's template in cdk.out")
+          .anyMatch(n -> n.endsWith(".template.json"));
       assertThat(names)
           .as("cdk-nag's AwsSolutions pack ran on the synthesized app (it writes its report)")
           .anyMatch(n -> n.startsWith("AwsSolutions-") && n.endsWith("NagReport.csv"));
@@ -93,8 +101,10 @@ class ReadmeCommandsTest {
     Map<String, String> ports =
         Map.of(
             "JAVA_TOOL_OPTIONS",
-            "-Ddw.server.applicationConnectors[0].port=" + port
-                + " -Ddw.server.adminConnectors[0].port=" + adminPort);
+            "-Ddw.server.applicationConnectors[0].port="
+                + port
+                + " -Ddw.server.adminConnectors[0].port="
+                + adminPort);
 
     try (Shell.Background service = clone.start("run-locally", ".", run, ports)) {
       awaitHealthy(service, port);
@@ -102,7 +112,9 @@ class ReadmeCommandsTest {
       String trackToken = printed(output, "track token: (\\S+)");
       String adminToken = printed(output, "admin token: (\\S+)");
 
-      String allocate = readme.command("Run it locally", "curl -X POST -H \"Authorization: Bearer <track token>\"");
+      String allocate =
+          readme.command(
+              "Run it locally", "curl -X POST -H \"Authorization: Bearer <track token>\"");
       Answer first = curl(clone, "allocate-1", allocate, trackToken, adminToken, port);
       Answer replay = curl(clone, "allocate-2", allocate, trackToken, adminToken, port);
       assertThat(first.status()).as("first allocation: " + first.body()).isEqualTo(201);
@@ -113,7 +125,9 @@ class ReadmeCommandsTest {
       assertThat(adminCalls).as("README shows the admin job calls").isNotEmpty();
       for (int i = 0; i < adminCalls.size(); i++) {
         Answer answer = curl(clone, "admin-" + i, adminCalls.get(i), trackToken, adminToken, port);
-        assertThat(answer.status()).as(adminCalls.get(i) + " → " + answer.body()).isBetween(200, 202);
+        assertThat(answer.status())
+            .as(adminCalls.get(i) + " → " + answer.body())
+            .isBetween(200, 202);
       }
     }
   }
@@ -145,7 +159,10 @@ class ReadmeCommandsTest {
     String json = FreshClone.read(clone.checkout().resolve("bench-results.json"));
     assertThat(json)
         .contains("\"class-start-20\"", "\"class-start-20-with-jobs\"")
-        .contains("\"service_cpu_ms_per_allocation\"", "\"inprocess_cpu_ms_per_allocation\"", "\"pinning\"")
+        .contains(
+            "\"service_cpu_ms_per_allocation\"",
+            "\"inprocess_cpu_ms_per_allocation\"",
+            "\"pinning\"")
         .contains("\"replay 200\" : 20");
     assertThat(Pattern.compile("\"double_allocations\"\\s*:\\s*[1-9]").matcher(json).find())
         .as("no double allocation in:\n" + json)
@@ -169,7 +186,8 @@ class ReadmeCommandsTest {
     assertThat(result.exitCode()).as(result.describe()).isZero();
     String out = result.stdout().strip();
     int lastLine = out.lastIndexOf('\n');
-    return new Answer(Integer.parseInt(out.substring(lastLine + 1).strip()), out.substring(0, lastLine).strip());
+    return new Answer(
+        Integer.parseInt(out.substring(lastLine + 1).strip()), out.substring(0, lastLine).strip());
   }
 
   private static void awaitHealthy(Shell.Background service, int port) throws InterruptedException {
@@ -192,7 +210,8 @@ class ReadmeCommandsTest {
       }
       Thread.sleep(1000);
     }
-    throw new AssertionError("the broker did not answer /healthz within " + BUILD + ":\n" + service.output());
+    throw new AssertionError(
+        "the broker did not answer /healthz within " + BUILD + ":\n" + service.output());
   }
 
   private static String printed(String output, String regex) {

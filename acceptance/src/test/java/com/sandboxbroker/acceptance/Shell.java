@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a command line through bash, as a user's shell would, with its output kept in a log file. */
+/**
+ * Runs a command line through bash, as a user's shell would, with its output kept in a log file.
+ */
 final class Shell {
 
   private Shell() {}
@@ -24,7 +26,12 @@ final class Shell {
   }
 
   static Result run(
-      String name, Path dir, String commandLine, Map<String, String> env, Path log, Duration timeout) {
+      String name,
+      Path dir,
+      String commandLine,
+      Map<String, String> env,
+      Path log,
+      Duration timeout) {
     Process process = launch(dir, commandLine, env, log);
     try {
       if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
@@ -39,11 +46,14 @@ final class Shell {
     }
   }
 
-  static Background start(String name, Path dir, String commandLine, Map<String, String> env, Path log) {
+  static Background start(
+      String name, Path dir, String commandLine, Map<String, String> env, Path log) {
     return new Background(name, launch(dir, commandLine, env, log), log);
   }
 
-  /** A long-running command (the service); closing it ends the command and everything it started. */
+  /**
+   * A long-running command (the service); closing it ends the command and everything it started.
+   */
   record Background(String name, Process process, Path log) implements AutoCloseable {
     String output() {
       return FreshClone.read(log);

@@ -21,24 +21,27 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The allocation scenarios: a class starting at once, and a sustained mix. Each runs against its
  * own service process whose in-memory table was seeded at start-up with exactly the pool the
- * scenario needs (plus the warm-up's share), so no admin API or back door into the service's
- * table is needed and no scenario sees another's leftovers.
+ * scenario needs (plus the warm-up's share), so no admin API or back door into the service's table
+ * is needed and no scenario sees another's leftovers.
  */
 final class AllocationScenarios {
   /**
    * Allocations (then releases) before measuring, so the scenario meets a JIT-warm service, as a
    * class meets a service that has been up for hours, rather than a cold JVM whose C2 compiler
    * threads take most of the CPU. Profiled here (JFR ThreadCPULoad): after 400 allocations the
-   * compiler still used 40 % of the service's CPU; DynamoDB Local's large generated parser
-   * methods are the slowest to compile. 1500 is what fits the 10-minute budget on 2 shared cores.
+   * compiler still used 40 % of the service's CPU; DynamoDB Local's large generated parser methods
+   * are the slowest to compile. 1500 is what fits the 10-minute budget on 2 shared cores.
    */
   static final int WARMUP_ALLOCATIONS = 1500;
+
   /** --quick (the smoke run a test makes): enough to exercise every path, not to warm the JIT. */
   static final int QUICK_WARMUP_ALLOCATIONS = 50;
 
   private static final int WARMUP_CLIENTS = 32;
+
   /** Readback and replay checks run after the timed part; enough parallelism to be quick. */
   private static final int CHECK_CLIENTS = 16;
+
   /** Sustained readback is sampled: all of several thousand would take longer than the run. */
   private static final int SUSTAINED_READBACK_SAMPLE = 500;
 
@@ -73,21 +76,24 @@ final class AllocationScenarios {
   /**
    * N identities allocate at the same instant; the pool holds exactly N. They reach the service
    * through {@code connections} keep-alive connections opened beforehand (an ALB's pool to one
-   * task), or, {@code fresh}, each on a new connection of its own. {@code withJobs}: sync,
-   * cleanup and expiry run back to back in the service for the whole class start, and every
-   * learner replays its allocation as soon as it has it (must be 200, same sandbox).
+   * task), or, {@code fresh}, each on a new connection of its own. {@code withJobs}: sync, cleanup
+   * and expiry run back to back in the service for the whole class start, and every learner replays
+   * its allocation as soon as it has it (must be 200, same sandbox).
    */
   ScenarioResult classStart(String name, int n, int connections, boolean fresh, boolean withJobs)
       throws Exception {
     Path inventory = InventoryFile.write(workDir, name, warmupAllocations + n);
-    try (BrokerProcess broker = BrokerProcess.start(options, pinning, workDir, name, inventory, token);
-        LoadGeneratorProcess load = LoadGeneratorProcess.start(pinning, workDir, name, broker.base(), token)) {
+    try (BrokerProcess broker =
+            BrokerProcess.start(options, pinning, workDir, name, inventory, token);
+        LoadGeneratorProcess load =
+            LoadGeneratorProcess.start(pinning, workDir, name, broker.base(), token)) {
       warmUp(load);
       // what the service sees at once: the pool's connections, or every learner when fresh
       int concurrency = fresh ? n : Math.min(n, connections);
       ClaimFloor.Measurement floorM = measureFloor(concurrency);
       double floorRate = floorM.claimsPerSecond();
-      ClaimFloor.Measurement inProcess = floor.allocator(concurrency, Math.max(inProcessMin, 2 * n), warmupAllocations);
+      ClaimFloor.Measurement inProcess =
+          floor.allocator(concurrency, Math.max(inProcessMin, 2 * n), warmupAllocations);
       BrokerProcess.Counters before = broker.counters();
       double serviceCpu0 = broker.cpuMillis();
 
@@ -107,7 +113,9 @@ final class AllocationScenarios {
                     do {
                       try {
                         String outcome = broker.runJob(job);
-                        jobOutcomes.computeIfAbsent("job " + job + " " + outcome, k -> new LongAdder()).increment();
+                        jobOutcomes
+                            .computeIfAbsent("job " + job + " " + outcome, k -> new LongAdder())
+                            .increment();
                       } catch (InterruptedException e) {
                         return;
                       }
@@ -173,7 +181,8 @@ final class AllocationScenarios {
 
       // untimed checks: every learner reads its sandbox back, then replays its allocation
       TrackClient client = new TrackClient(TrackClient.newHttpClient(), broker.base(), token);
-      Map<String, Long> checks = verify(client, ledger, Map.of(), ledger.sandboxByIdentity().size(), true);
+      Map<String, Long> checks =
+          verify(client, ledger, Map.of(), ledger.sandboxByIdentity().size(), true);
       if (withJobs) {
         checks.put("replays_during_start", replays);
         checks.put("replays_during_start_not_200_same_sandbox", replayMismatches);
@@ -183,15 +192,19 @@ final class AllocationScenarios {
       extra.put("connections", fresh ? n : Math.min(n, connections));
       extra.put("connection_reuse", fresh ? "fresh connection per learner" : "keep-alive pool");
       extra.put("in_process_allocator_per_s", BenchMain.round(inProcess.claimsPerSecond(), 0));
-      extra.put("inprocess_ddb_requests_per_allocation", BenchMain.round(inProcess.requestsPerOp(), 3));
-      extra.putAll(cpuPerAllocation(serviceCpu, inProcess.cpuMsPerOp(), allocated, loadCpu, requests));
+      extra.put(
+          "inprocess_ddb_requests_per_allocation", BenchMain.round(inProcess.requestsPerOp(), 3));
+      extra.putAll(
+          cpuPerAllocation(serviceCpu, inProcess.cpuMsPerOp(), allocated, loadCpu, requests));
       extra.put("cpu_ms", cpu(floorM, inProcess, serviceCpu, loadCpu, requests));
       extra.put("service_peak_rss_mb", BenchMain.round(rss, 0));
       extra.put("checks", checks);
       if (withJobs) {
-        extra.put("jobs_during_start", "sync, cleanup, auto-expire back to back through the admin API");
+        extra.put(
+            "jobs_during_start", "sync, cleanup, auto-expire back to back through the admin API");
       }
-      ScenarioResult r = result(name, n, n, allocated, seconds, latencies, delta, ledger, floorRate, extra);
+      ScenarioResult r =
+          result(name, n, n, allocated, seconds, latencies, delta, ledger, floorRate, extra);
       return withDoubles(r, replayMismatches);
     }
   }
@@ -206,8 +219,10 @@ final class AllocationScenarios {
   ScenarioResult sustained(int clients, int seconds, int pool) throws Exception {
     String name = "sustained-" + clients;
     Path inventory = InventoryFile.write(workDir, name, warmupAllocations + pool);
-    try (BrokerProcess broker = BrokerProcess.start(options, pinning, workDir, name, inventory, token);
-        LoadGeneratorProcess load = LoadGeneratorProcess.start(pinning, workDir, name, broker.base(), token)) {
+    try (BrokerProcess broker =
+            BrokerProcess.start(options, pinning, workDir, name, inventory, token);
+        LoadGeneratorProcess load =
+            LoadGeneratorProcess.start(pinning, workDir, name, broker.base(), token)) {
       warmUp(load);
       ClaimFloor.Measurement floorM = measureFloor(clients);
       double floorRate = floorM.claimsPerSecond();
@@ -281,7 +296,17 @@ final class AllocationScenarios {
       extra.put("release_p99_ms", BenchMain.round(releases.percentileMs(99), 1));
       extra.put("checks", checks);
       ScenarioResult r =
-          result(name, clients, clients, allocated, elapsed, allocations, delta, ledger, floorRate, extra);
+          result(
+              name,
+              clients,
+              clients,
+              allocated,
+              elapsed,
+              allocations,
+              delta,
+              ledger,
+              floorRate,
+              extra);
       // a replay that answers another sandbox breaks idempotency; count it with the doubles
       return withDoubles(r, replayMismatches);
     }
@@ -289,19 +314,32 @@ final class AllocationScenarios {
 
   private static ScenarioResult withDoubles(ScenarioResult r, long more) {
     return new ScenarioResult(
-        r.name(), r.n(), r.clients(), r.throughputPerS(), r.p50Ms(), r.p95Ms(), r.p99Ms(),
-        r.ddbRequestsPerAllocation(), r.lostClaimsPerAllocation(),
-        r.doubleAllocations() + more, r.fractionOfFloor(), r.extra());
+        r.name(),
+        r.n(),
+        r.clients(),
+        r.throughputPerS(),
+        r.p50Ms(),
+        r.p95Ms(),
+        r.p99Ms(),
+        r.ddbRequestsPerAllocation(),
+        r.lostClaimsPerAllocation(),
+        r.doubleAllocations() + more,
+        r.fractionOfFloor(),
+        r.extra());
   }
 
   /**
    * The issue's CPU figures: the service's CPU per successful new allocation (everything the
-   * process did in the timed part, embedded database included), core's Allocator's on the same
-   * kind of database in a JVM pinned to the same core, their ratio, and the load generator's CPU
-   * per request.
+   * process did in the timed part, embedded database included), core's Allocator's on the same kind
+   * of database in a JVM pinned to the same core, their ratio, and the load generator's CPU per
+   * request.
    */
   private static Map<String, Object> cpuPerAllocation(
-      double serviceCpu, double inProcessPerAllocation, long allocated, double loadCpu, long requests) {
+      double serviceCpu,
+      double inProcessPerAllocation,
+      long allocated,
+      double loadCpu,
+      long requests) {
     Map<String, Object> m = new LinkedHashMap<>();
     double service = allocated == 0 ? Double.NaN : serviceCpu / allocated;
     m.put("service_cpu_ms_per_allocation", BenchMain.round(service, 3));
@@ -323,18 +361,27 @@ final class AllocationScenarios {
       boolean ok = r.path("kind").asText().equals("release") ? status == 200 : status == 201;
       if (!ok) {
         throw new IllegalStateException(
-            "warm-up " + r.path("kind").asText() + " failed: " + status + " " + r.path("code").asText(""));
+            "warm-up "
+                + r.path("kind").asText()
+                + " failed: "
+                + status
+                + " "
+                + r.path("code").asText(""));
       }
     }
   }
 
   /**
    * CPU per operation: where the time goes on a CPU-bound shared box. The floor's and the
-   * in-process allocator's include their embedded database; the service's likewise (embedded),
-   * the bench client's is the load generator's (its own process, on the other core).
+   * in-process allocator's include their embedded database; the service's likewise (embedded), the
+   * bench client's is the load generator's (its own process, on the other core).
    */
   private static Map<String, Object> cpu(
-      ClaimFloor.Measurement floorM, ClaimFloor.Measurement inProcess, double serviceCpu, double benchCpu, long ops) {
+      ClaimFloor.Measurement floorM,
+      ClaimFloor.Measurement inProcess,
+      double serviceCpu,
+      double benchCpu,
+      long ops) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("floor_per_claim", BenchMain.round(floorM.cpuMsPerOp(), 2));
     if (inProcess != null) {
@@ -360,9 +407,14 @@ final class AllocationScenarios {
    * every allocation (must answer 200 with the same sandbox). Untimed.
    */
   private Map<String, Long> verify(
-      TrackClient client, Ledger ledger, Map<String, String> released, int sample, boolean replayAll)
+      TrackClient client,
+      Ledger ledger,
+      Map<String, String> released,
+      int sample,
+      boolean replayAll)
       throws Exception {
-    List<Map.Entry<String, String>> entries = new ArrayList<>(ledger.sandboxByIdentity().entrySet());
+    List<Map.Entry<String, String>> entries =
+        new ArrayList<>(ledger.sandboxByIdentity().entrySet());
     Collections.shuffle(entries);
     List<Map.Entry<String, String>> chosen = entries.subList(0, Math.min(sample, entries.size()));
     LongAdder readBack = new LongAdder();
@@ -383,7 +435,8 @@ final class AllocationScenarios {
                   if (r.status() != 200 || !identity.equals(r.text("allocated_to_track"))) {
                     ledger.readbackContradiction();
                   } else {
-                    String expected = released.containsKey(identity) ? "pending_deletion" : "allocated";
+                    String expected =
+                        released.containsKey(identity) ? "pending_deletion" : "allocated";
                     if (!expected.equals(r.text("status"))) {
                       wrongStatus.increment();
                     }

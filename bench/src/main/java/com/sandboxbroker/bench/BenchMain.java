@@ -24,20 +24,25 @@ import java.util.Map;
  * <p>Measures, in one run so that ratios survive a noisy shared machine: the claim floor (raw
  * conditional {@code UpdateItem} on embedded DynamoDB Local, see {@link ClaimFloor}); class starts
  * of 50, 200 and 500 learners and a sustained 64-client mix, each against a fresh service process
- * over HTTP ({@link AllocationScenarios}); the sync and cleanup jobs; the service's peak RSS. Prints
- * a table and writes the JSON the issue specifies (plus explanatory extras).
+ * over HTTP ({@link AllocationScenarios}); the sync and cleanup jobs; the service's peak RSS.
+ * Prints a table and writes the JSON the issue specifies (plus explanatory extras).
  */
 public final class BenchMain {
   /**
    * Sustained pool = this × seconds × best class-start rate. A run went dry at 1.5 when class
-   * starts used fresh connections and the sustained clients keep-alive ones (1.5× faster); both
-   * use keep-alive connections now, and 80 % of the mix allocates. Should it run dry anyway, the
-   * 409s show in the sustained outcomes.
+   * starts used fresh connections and the sustained clients keep-alive ones (1.5× faster); both use
+   * keep-alive connections now, and 80 % of the mix allocates. Should it run dry anyway, the 409s
+   * show in the sustained outcomes.
    */
   private static final double SUSTAINED_POOL_HEADROOM = 2;
-  /** Caps the sustained pool's import time at start-up (one PutItem each) to well under a minute. */
+
+  /**
+   * Caps the sustained pool's import time at start-up (one PutItem each) to well under a minute.
+   */
   private static final int SUSTAINED_POOL_MAX = 40_000;
+
   private static final int SUSTAINED_POOL_MIN = 3_000;
+
   /** --quick: a short mix that cannot run dry. */
   private static final int SUSTAINED_POOL_QUICK = 2_000;
 
@@ -59,7 +64,8 @@ public final class BenchMain {
     // before pinning this JVM (after it, the JVM sees one core)
     int cores = Runtime.getRuntime().availableProcessors();
     String loadAtStart = loadAverage();
-    out.printf("bench: work dir %s (service logs), %d cores, load %s%n", workDir, cores, loadAtStart);
+    out.printf(
+        "bench: work dir %s (service logs), %d cores, load %s%n", workDir, cores, loadAtStart);
 
     List<ScenarioResult> scenarios = new ArrayList<>();
     Map<String, Object> results = new LinkedHashMap<>();
@@ -87,7 +93,8 @@ public final class BenchMain {
         writePartial(options, scenarios, jobResults);
       }
       for (int n : options.jobsSizes()) {
-        ScenarioResult r = allocation.classStart("class-start-" + n + "-with-jobs", n, connections, false, true);
+        ScenarioResult r =
+            allocation.classStart("class-start-" + n + "-with-jobs", n, connections, false, true);
         scenarios.add(r);
         progress(t0, row(r));
         writePartial(options, scenarios, jobResults);
@@ -108,8 +115,12 @@ public final class BenchMain {
         int pool =
             options.quick()
                 ? SUSTAINED_POOL_QUICK
-                : (int) Math.min(SUSTAINED_POOL_MAX,
-                    Math.max(SUSTAINED_POOL_MIN, SUSTAINED_POOL_HEADROOM * options.sustainSeconds() * bestRate));
+                : (int)
+                    Math.min(
+                        SUSTAINED_POOL_MAX,
+                        Math.max(
+                            SUSTAINED_POOL_MIN,
+                            SUSTAINED_POOL_HEADROOM * options.sustainSeconds() * bestRate));
         ScenarioResult sustained =
             allocation.sustained(options.sustainedClients(), options.sustainSeconds(), pool);
         scenarios.add(sustained);
@@ -169,7 +180,8 @@ public final class BenchMain {
     out.print(table(results, scenarios));
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     json.writeValue(options.out().toFile(), results);
-    out.printf("%nwrote %s in %.0f s%n", options.out().toAbsolutePath(), (System.nanoTime() - t0) / 1e9);
+    out.printf(
+        "%nwrote %s in %.0f s%n", options.out().toAbsolutePath(), (System.nanoTime() - t0) / 1e9);
     System.exit(0); // embedded DynamoDB Local leaves non-daemon threads behind
   }
 
@@ -179,13 +191,16 @@ public final class BenchMain {
    * final write replaces it.
    */
   private static void writePartial(
-      BenchOptions options, List<ScenarioResult> scenarios, JobScenarios.Results jobs) throws java.io.IOException {
+      BenchOptions options, List<ScenarioResult> scenarios, JobScenarios.Results jobs)
+      throws java.io.IOException {
     Map<String, Object> partial = new LinkedHashMap<>();
     partial.put("complete", false);
     partial.put("scenarios", scenarios.stream().map(ScenarioResult::toJson).toList());
     partial.put("sync", jobs == null ? null : jobs.sync());
     partial.put("cleanup", jobs == null ? null : jobs.cleanup());
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(options.out().toFile(), partial);
+    new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(options.out().toFile(), partial);
   }
 
   private static void progress(long t0, String what) {
@@ -202,30 +217,48 @@ public final class BenchMain {
 
   static String table(Map<String, Object> results, List<ScenarioResult> scenarios) {
     StringBuilder b = new StringBuilder();
-    b.append(String.format("floor (raw conditional UpdateItem, embedded DynamoDB Local) at concurrency 200: %s claims/s%n",
-        results.get("floor_claims_per_s")));
-    b.append("| scenario | clients | connections | throughput_per_s | p50_ms | p95_ms | p99_ms"
-        + " | ddb_requests_per_allocation | lost_claims_per_allocation | double_allocations | floor_claims_per_s"
-        + " | fraction_of_floor | service_cpu_ms_per_allocation | inprocess_cpu_ms_per_allocation"
-        + " | service_to_inprocess_cpu_ratio | loadgen_cpu_ms_per_request | outcomes |\n");
-    b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    b.append(
+        String.format(
+            "floor (raw conditional UpdateItem, embedded DynamoDB Local) at concurrency 200: %s claims/s%n",
+            results.get("floor_claims_per_s")));
+    b.append(
+        "| scenario | clients | connections | throughput_per_s | p50_ms | p95_ms | p99_ms"
+            + " | ddb_requests_per_allocation | lost_claims_per_allocation | double_allocations | floor_claims_per_s"
+            + " | fraction_of_floor | service_cpu_ms_per_allocation | inprocess_cpu_ms_per_allocation"
+            + " | service_to_inprocess_cpu_ratio | loadgen_cpu_ms_per_request | outcomes |\n");
+    b.append(
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (ScenarioResult r : scenarios) {
       b.append(row(r)).append('\n');
     }
-    b.append(String.format("%nsync: %s%ncleanup: %s%nservice peak RSS (class start): %s MB%n",
-        results.get("sync"), results.get("cleanup"), results.get("service_peak_rss_mb")));
+    b.append(
+        String.format(
+            "%nsync: %s%ncleanup: %s%nservice peak RSS (class start): %s MB%n",
+            results.get("sync"), results.get("cleanup"), results.get("service_peak_rss_mb")));
     return b.toString();
   }
 
   static String row(ScenarioResult r) {
     Map<String, Object> x = r.extra();
-    return String.format("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %d | %s | %s | %s | %s | %s | %s | %s |",
-        r.name(), r.clients(), x.get("connections"), round(r.throughputPerS(), 1), round(r.p50Ms(), 1),
-        round(r.p95Ms(), 1), round(r.p99Ms(), 1), round(r.ddbRequestsPerAllocation(), 3),
-        round(r.lostClaimsPerAllocation(), 4), r.doubleAllocations(), x.get("floor_claims_per_s"),
-        round(r.fractionOfFloor(), 3), dash(x.get("service_cpu_ms_per_allocation")),
-        dash(x.get("inprocess_cpu_ms_per_allocation")), dash(x.get("service_to_inprocess_cpu_ratio")),
-        dash(x.get("loadgen_cpu_ms_per_request")), x.get("outcomes"));
+    return String.format(
+        "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %d | %s | %s | %s | %s | %s | %s | %s |",
+        r.name(),
+        r.clients(),
+        x.get("connections"),
+        round(r.throughputPerS(), 1),
+        round(r.p50Ms(), 1),
+        round(r.p95Ms(), 1),
+        round(r.p99Ms(), 1),
+        round(r.ddbRequestsPerAllocation(), 3),
+        round(r.lostClaimsPerAllocation(), 4),
+        r.doubleAllocations(),
+        x.get("floor_claims_per_s"),
+        round(r.fractionOfFloor(), 3),
+        dash(x.get("service_cpu_ms_per_allocation")),
+        dash(x.get("inprocess_cpu_ms_per_allocation")),
+        dash(x.get("service_to_inprocess_cpu_ratio")),
+        dash(x.get("loadgen_cpu_ms_per_request")),
+        x.get("outcomes"));
   }
 
   private static Object dash(Object v) {

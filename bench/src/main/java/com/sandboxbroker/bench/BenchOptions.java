@@ -66,7 +66,10 @@ record BenchOptions(
         case "--service-jar" -> jar = Path.of(value(args, ++i));
         case "--config" -> config = Path.of(value(args, ++i));
         case "--service-jvm-opts" ->
-            jvm = Arrays.stream(value(args, ++i).trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+            jvm =
+                Arrays.stream(value(args, ++i).trim().split("\\s+"))
+                    .filter(s -> !s.isEmpty())
+                    .toList();
         case "--sizes" -> sizes = sizes(value(args, ++i));
         case "--connections" -> connections = Integer.parseInt(value(args, ++i));
         case "--fresh-sizes" -> freshSizes = sizes(value(args, ++i));
@@ -90,7 +93,8 @@ record BenchOptions(
     }
     if (!Files.isRegularFile(jar)) {
       throw new IllegalArgumentException(
-          "service jar not found: " + jar.toAbsolutePath()
+          "service jar not found: "
+              + jar.toAbsolutePath()
               + " (build it: mvn -B -DskipTests package -pl bench -am; run from the repository root)");
     }
     if (!Files.isRegularFile(config)) {
@@ -98,7 +102,19 @@ record BenchOptions(
     }
     // 64 sustained clients: the figure
     return new BenchOptions(
-        out, jar, config, jvm, sizes, connections, freshSizes, jobsSizes, 64, sustainSeconds, skipJobs, pin, quick);
+        out,
+        jar,
+        config,
+        jvm,
+        sizes,
+        connections,
+        freshSizes,
+        jobsSizes,
+        64,
+        sustainSeconds,
+        skipJobs,
+        pin,
+        quick);
   }
 
   private static List<Integer> sizes(String list) {

@@ -16,12 +16,15 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The broker service as a separate process, started from its fat jar exactly as the README runs
- * it, in local mode (embedded DynamoDB Local, in memory so every start is a clean table), with the
- * pool imported at start-up from a generated inventory through the service's own sync path.
+ * The broker service as a separate process, started from its fat jar exactly as the README runs it,
+ * in local mode (embedded DynamoDB Local, in memory so every start is a clean table), with the pool
+ * imported at start-up from a generated inventory through the service's own sync path.
  */
 final class BrokerProcess implements AutoCloseable {
-  /** Start-up includes importing the pool (one conditional PutItem per sandbox, ~1-3 ms each); a JVM pinned to one core of a loaded machine took over 3 minutes to start. */
+  /**
+   * Start-up includes importing the pool (one conditional PutItem per sandbox, ~1-3 ms each); a JVM
+   * pinned to one core of a loaded machine took over 3 minutes to start.
+   */
   private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
 
   /** USER_HZ: 100 on every Linux x86-64/arm64 kernel configuration in practice. */
@@ -32,7 +35,8 @@ final class BrokerProcess implements AutoCloseable {
   private final URI base;
   private final URI admin;
   private final String adminToken;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private BrokerProcess(Process process, Path log, int port, int adminPort, String adminToken) {
     this.process = process;
@@ -43,7 +47,12 @@ final class BrokerProcess implements AutoCloseable {
   }
 
   static BrokerProcess start(
-      BenchOptions options, Pinning pinning, Path workDir, String name, Path inventory, String trackToken)
+      BenchOptions options,
+      Pinning pinning,
+      Path workDir,
+      String name,
+      Path inventory,
+      String trackToken)
       throws IOException, InterruptedException {
     int port = freePort();
     int adminPort = freePort();
@@ -74,7 +83,10 @@ final class BrokerProcess implements AutoCloseable {
     command.add(options.serviceConfig().toAbsolutePath().toString());
     Path log = workDir.resolve(name + ".log");
     ProcessBuilder builder =
-        new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     Map<String, String> env = builder.environment();
     env.put("BROKER_STORE", "local");
     env.put("BROKER_API_TOKEN", trackToken);
@@ -95,8 +107,8 @@ final class BrokerProcess implements AutoCloseable {
   }
 
   /**
-   * Runs a job in the service now ({@code POST /v1/admin/<path>}: sync, cleanup, auto-expire);
-   * the call returns when the run has finished. Returns the status code and the error code, if any.
+   * Runs a job in the service now ({@code POST /v1/admin/<path>}: sync, cleanup, auto-expire); the
+   * call returns when the run has finished. Returns the status code and the error code, if any.
    */
   String runJob(String path) throws InterruptedException {
     HttpRequest request =
@@ -116,13 +128,15 @@ final class BrokerProcess implements AutoCloseable {
 
   /**
    * Cumulative counters the service exposes on its admin port, in the Prometheus text format
-   * ({@code /metrics}): {@code dynamodb_requests_total}, {@code dynamodb_requests_<Operation>_total}
-   * and {@code broker_allocate_conflicts_total} (lost claims).
+   * ({@code /metrics}): {@code dynamodb_requests_total}, {@code
+   * dynamodb_requests_<Operation>_total} and {@code broker_allocate_conflicts_total} (lost claims).
    */
   Counters counters() throws IOException, InterruptedException {
     HttpResponse<String> response =
         http.send(
-            HttpRequest.newBuilder(admin.resolve("/metrics")).timeout(Duration.ofSeconds(30)).build(),
+            HttpRequest.newBuilder(admin.resolve("/metrics"))
+                .timeout(Duration.ofSeconds(30))
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw new IOException("admin /metrics answered " + response.statusCode());
@@ -140,7 +154,9 @@ final class BrokerProcess implements AutoCloseable {
       if (name.equals("dynamodb_requests_total")) {
         total = value;
       } else if (name.startsWith("dynamodb_requests_") && name.endsWith("_total")) {
-        byOperation.put(name.substring("dynamodb_requests_".length(), name.length() - "_total".length()), value);
+        byOperation.put(
+            name.substring("dynamodb_requests_".length(), name.length() - "_total".length()),
+            value);
       } else if (name.equals("broker_allocate_conflicts_total")) {
         lost = value;
       }
@@ -163,7 +179,8 @@ final class BrokerProcess implements AutoCloseable {
 
   /** Peak resident set of the service process so far (kernel high-water mark), in MiB. */
   double peakRssMb() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+    for (String line :
+        Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
       if (line.startsWith("VmHWM:")) {
         return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
       }
@@ -184,22 +201,25 @@ final class BrokerProcess implements AutoCloseable {
   record Counters(long requests, Map<String, Long> byOperation, long claimsLost) {
     Counters minus(Counters earlier) {
       Map<String, Long> ops = new TreeMap<>();
-      byOperation.forEach((op, n) -> {
-        long d = n - earlier.byOperation.getOrDefault(op, 0L);
-        if (d != 0) {
-          ops.put(op, d);
-        }
-      });
+      byOperation.forEach(
+          (op, n) -> {
+            long d = n - earlier.byOperation.getOrDefault(op, 0L);
+            if (d != 0) {
+              ops.put(op, d);
+            }
+          });
       return new Counters(requests - earlier.requests, ops, claimsLost - earlier.claimsLost);
     }
   }
 
   private void awaitReady() throws IOException, InterruptedException {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    HttpRequest probe = HttpRequest.newBuilder(base.resolve("/healthz")).timeout(Duration.ofSeconds(2)).build();
+    HttpRequest probe =
+        HttpRequest.newBuilder(base.resolve("/healthz")).timeout(Duration.ofSeconds(2)).build();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IOException("service exited with " + process.exitValue() + "; log: " + log + "\n" + tail());
+        throw new IOException(
+            "service exited with " + process.exitValue() + "; log: " + log + "\n" + tail());
       }
       try {
         if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -211,7 +231,8 @@ final class BrokerProcess implements AutoCloseable {
       Thread.sleep(200);
     }
     process.destroyForcibly();
-    throw new IOException("service not ready within " + START_TIMEOUT + "; log: " + log + "\n" + tail());
+    throw new IOException(
+        "service not ready within " + START_TIMEOUT + "; log: " + log + "\n" + tail());
   }
 
   private String tail() throws IOException {

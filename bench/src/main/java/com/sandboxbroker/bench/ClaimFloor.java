@@ -1,14 +1,14 @@
 package com.sandboxbroker.bench;
 
+import com.sandboxbroker.core.allocation.AllocationListener;
+import com.sandboxbroker.core.allocation.AllocationPolicy;
+import com.sandboxbroker.core.allocation.AllocationRequest;
+import com.sandboxbroker.core.allocation.Allocator;
 import com.sandboxbroker.core.contract.TableContract;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.sandbox.UpstreamSandbox;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
-import com.sandboxbroker.core.allocation.AllocationListener;
-import com.sandboxbroker.core.allocation.AllocationPolicy;
-import com.sandboxbroker.core.allocation.AllocationRequest;
-import com.sandboxbroker.core.allocation.Allocator;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,17 +30,17 @@ import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal
 
 /**
  * The floor the allocation path is compared with: raw conditional {@code UpdateItem} claims per
- * second, with the AWS SDK v2 API, against the same kind of DynamoDB Local the service runs in local
- * mode: embedded (no HTTP), in memory, DynamoDB Local 3.1.0 (one version for the reactor), on a
- * table created by the service's own store code (same keys, same {@code StatusIndex} GSI, which a
+ * second, with the AWS SDK v2 API, against the same kind of DynamoDB Local the service runs in
+ * local mode: embedded (no HTTP), in memory, DynamoDB Local 3.1.0 (one version for the reactor), on
+ * a table created by the service's own store code (same keys, same {@code StatusIndex} GSI, which a
  * claim must also update). Each claim is the service's claim request verbatim: same update and
  * condition expression ({@code status = available}), same return values. Every thread claims
  * distinct items, so the floor has no conflicts: it is what the database allows, nothing else.
  *
  * <p>Each measurement gets a database of its own, created for it, as each scenario's service does.
- * It runs in its own JVM (see FloorProcess) while the service process sits idle, right before the scenario it
- * is compared with, at that scenario's concurrency (C threads, each one claim at a time, as the
- * service's Jetty threads would be), so both see the same machine load within seconds.
+ * It runs in its own JVM (see FloorProcess) while the service process sits idle, right before the
+ * scenario it is compared with, at that scenario's concurrency (C threads, each one claim at a
+ * time, as the service's Jetty threads would be), so both see the same machine load within seconds.
  */
 final class ClaimFloor {
   private static final String TABLE = "floor";
@@ -49,11 +49,17 @@ final class ClaimFloor {
 
   /** Result of one measurement: claims per second and how many claims it timed. */
   record Measurement(
-      int concurrency, int claims, double claimsPerSecond, double cpuMsPerOp, double requestsPerOp) {}
+      int concurrency,
+      int claims,
+      double claimsPerSecond,
+      double cpuMsPerOp,
+      double requestsPerOp) {}
 
   /** CPU time of this JVM so far (all threads, incl. the embedded database), in milliseconds. */
   static double processCpuMillis() {
-    var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    var os =
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     return os.getProcessCpuTime() / 1e6;
   }
 
@@ -80,7 +86,8 @@ final class ClaimFloor {
       if (lost.get() > 0) {
         throw new IllegalStateException("floor claims lost on distinct items: " + lost.get());
       }
-      return new Measurement(concurrency, claims, claims / timing.seconds(), timing.cpuMillis() / claims, 1.0);
+      return new Measurement(
+          concurrency, claims, claims / timing.seconds(), timing.cpuMillis() / claims, 1.0);
     } finally {
       fresh.shutdown();
     }
@@ -112,7 +119,8 @@ final class ClaimFloor {
               AllocationListener.NONE);
       allocateAll(allocator, concurrency, "warmup-" + run + "-", warmup, true);
       long requests0 = counting.total();
-      Timing timing = allocateAll(allocator, concurrency, "learner-" + run + "-", allocations, false);
+      Timing timing =
+          allocateAll(allocator, concurrency, "learner-" + run + "-", allocations, false);
       return new Measurement(
           concurrency,
           allocations,
@@ -124,7 +132,10 @@ final class ClaimFloor {
     }
   }
 
-  /** {@code count} identities allocate (and, {@code release}, release again) over {@code concurrency} threads. */
+  /**
+   * {@code count} identities allocate (and, {@code release}, release again) over {@code
+   * concurrency} threads.
+   */
   private static Timing allocateAll(
       Allocator allocator, int concurrency, String identityPrefix, int count, boolean release)
       throws Exception {
@@ -134,7 +145,8 @@ final class ClaimFloor {
         i -> {
           String identity = identityPrefix + i;
           var allocation =
-              allocator.allocate(new AllocationRequest(identity, identity, "", "", Optional.empty()));
+              allocator.allocate(
+                  new AllocationRequest(identity, identity, "", "", Optional.empty()));
           if (release) {
             allocator.markForDeletion(allocation.sandboxId(), identity);
           }
@@ -195,7 +207,8 @@ final class ClaimFloor {
               b.tableName(TABLE)
                   .key(
                       Map.of(
-                          TableContract.PARTITION_KEY, s(TableContract.SANDBOX_PK_PREFIX + sandboxId),
+                          TableContract.PARTITION_KEY,
+                              s(TableContract.SANDBOX_PK_PREFIX + sandboxId),
                           TableContract.SORT_KEY, s(TableContract.SANDBOX_SK)))
                   .updateExpression(
                       "SET #status = :allocated, #owner = :owner, #lab = :lab, #lease = :lease,"
@@ -224,7 +237,8 @@ final class ClaimFloor {
                           ":zero", n(0),
                           ":one", n(1)))
                   .returnValues(ReturnValue.ALL_NEW)
-                  .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+                  .returnValuesOnConditionCheckFailure(
+                      ReturnValuesOnConditionCheckFailure.ALL_OLD));
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
@@ -232,7 +246,8 @@ final class ClaimFloor {
   }
 
   /** Inserts fresh available sandboxes through the service's store code (untimed). */
-  private static List<String> seed(DynamoDbSandboxStore store, int run, int count) throws Exception {
+  private static List<String> seed(DynamoDbSandboxStore store, int run, int count)
+      throws Exception {
     List<String> ids = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       ids.add("floor" + run + "-" + i);
@@ -248,7 +263,8 @@ final class ClaimFloor {
                 () ->
                     store.insertSandbox(
                         Sandbox.available(
-                            new UpstreamSandbox(id, "floor-" + id, "identity/accounts/" + UUID.randomUUID(), ""),
+                            new UpstreamSandbox(
+                                id, "floor-" + id, "identity/accounts/" + UUID.randomUUID(), ""),
                             now))));
       }
       for (Future<?> f : done) {

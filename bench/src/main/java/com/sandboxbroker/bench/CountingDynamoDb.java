@@ -28,7 +28,9 @@ final class CountingDynamoDb {
                 new Class<?>[] {DynamoDbClient.class},
                 (proxy, method, args) -> {
                   if (SdkResponse.class.isAssignableFrom(method.getReturnType())) {
-                    String op = Character.toUpperCase(method.getName().charAt(0)) + method.getName().substring(1);
+                    String op =
+                        Character.toUpperCase(method.getName().charAt(0))
+                            + method.getName().substring(1);
                     byOperation.computeIfAbsent(op, k -> new LongAdder()).increment();
                   }
                   try {

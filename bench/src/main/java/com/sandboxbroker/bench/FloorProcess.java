@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The floor and the in-process allocator ({@link ClaimFloor}) in a JVM of their own, pinned to the
  * service's core, so that they are measured on exactly the CPU the service gets and with the same
- * JVM ergonomics (a 1-CPU JVM). Commands on stdin, one JSON answer per line on stdout:
- * {@code floor <concurrency> <claims> 0} and {@code allocator <concurrency> <allocations> <warm-up>}.
+ * JVM ergonomics (a 1-CPU JVM). Commands on stdin, one JSON answer per line on stdout: {@code floor
+ * <concurrency> <claims> 0} and {@code allocator <concurrency> <allocations> <warm-up>}.
  */
 final class FloorProcess implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,13 +31,15 @@ final class FloorProcess implements AutoCloseable {
   private FloorProcess(Process process) {
     this.process = process;
     this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-    this.answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    this.answers =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
   }
 
   /** The child's main: a command loop around one {@link ClaimFloor}. */
   public static void main(String[] args) throws Exception {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     ClaimFloor floor = new ClaimFloor();
     String line;
     while ((line = in.readLine()) != null) {
@@ -70,8 +72,7 @@ final class FloorProcess implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add(FloorProcess.class.getName());
     ProcessBuilder b =
-        new ProcessBuilder(command)
-            .redirectError(workDir.resolve("floor.log").toFile());
+        new ProcessBuilder(command).redirectError(workDir.resolve("floor.log").toFile());
     b.environment().put("DDB_LOCAL_TELEMETRY", "0");
     return new FloorProcess(b.start());
   }
@@ -82,12 +83,13 @@ final class FloorProcess implements AutoCloseable {
   }
 
   /** Core's Allocator on the same kind of database; see {@link ClaimFloor#measureAllocator}. */
-  ClaimFloor.Measurement allocator(int concurrency, int allocations, int warmup) throws IOException {
+  ClaimFloor.Measurement allocator(int concurrency, int allocations, int warmup)
+      throws IOException {
     return ask("allocator", concurrency, allocations, warmup);
   }
 
-  private synchronized ClaimFloor.Measurement ask(String what, int concurrency, int count, int warmup)
-      throws IOException {
+  private synchronized ClaimFloor.Measurement ask(
+      String what, int concurrency, int count, int warmup) throws IOException {
     commands.write(what + " " + concurrency + " " + count + " " + warmup + "\n");
     commands.flush();
     String line;

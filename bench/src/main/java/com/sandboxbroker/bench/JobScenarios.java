@@ -34,8 +34,10 @@ import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal
 final class JobScenarios {
   /** The figures. */
   private static final int SYNC_ACCOUNTS = 10_000;
+
   private static final int CLEANUP_SANDBOXES = 1_000;
   private static final long UPSTREAM_DELETE_LATENCY_MS = 200;
+
   /** A drain that has not finished by then is reported as measured so far. */
   private static final Duration CLEANUP_CAP = Duration.ofMinutes(3);
 
@@ -54,7 +56,10 @@ final class JobScenarios {
       CspSandboxProvider csp =
           new CspSandboxProvider(
               HttpClient.newBuilder().connectTimeout(CspSettings.DEFAULT_CONNECT_TIMEOUT).build(),
-              new CspSettings(upstream.baseUrl(), "bench-token", CspSettings.DEFAULT_REQUEST_TIMEOUT,
+              new CspSettings(
+                  upstream.baseUrl(),
+                  "bench-token",
+                  CspSettings.DEFAULT_REQUEST_TIMEOUT,
                   CspSettings.DEFAULT_PAGE_SIZE));
 
       // sync: first run imports everything, the unchanged re-run must write nothing
@@ -80,11 +85,16 @@ final class JobScenarios {
 
       // cleanup: 1,000 sandboxes allocated then released, drained against the 200 ms upstream
       Allocator allocator =
-          new Allocator(store, AllocationPolicy.defaults(), clock, () -> UUID.randomUUID().toString(),
+          new Allocator(
+              store,
+              AllocationPolicy.defaults(),
+              clock,
+              () -> UUID.randomUUID().toString(),
               AllocationListener.NONE);
       for (int i = 0; i < CLEANUP_SANDBOXES; i++) {
         String identity = "cleanup-" + i;
-        Allocation a = allocator.allocate(new AllocationRequest(identity, identity, "", "", Optional.empty()));
+        Allocation a =
+            allocator.allocate(new AllocationRequest(identity, identity, "", "", Optional.empty()));
         allocator.markForDeletion(a.sandboxId(), identity);
       }
       CleanupPolicy policy = CleanupPolicy.defaults();
@@ -113,9 +123,10 @@ final class JobScenarios {
       cleanupJson.put("max_items_per_run", policy.maxItems());
       cleanupJson.put("upstream_delete_latency_ms", UPSTREAM_DELETE_LATENCY_MS);
       cleanupJson.put("upstream_deletes", upstream.deletes());
-      notes.add("jobs: core's PoolSync and Cleanup (default policies) in the bench JVM on embedded in-memory "
-          + "DynamoDB Local, core's CSP adapter over HTTP to a JDK HttpServer stub (DELETE sleeps 200 ms); "
-          + "writes = PutItem/UpdateItem/DeleteItem/BatchWriteItem/TransactWriteItems requests.");
+      notes.add(
+          "jobs: core's PoolSync and Cleanup (default policies) in the bench JVM on embedded in-memory "
+              + "DynamoDB Local, core's CSP adapter over HTTP to a JDK HttpServer stub (DELETE sleeps 200 ms); "
+              + "writes = PutItem/UpdateItem/DeleteItem/BatchWriteItem/TransactWriteItems requests.");
       return new Results(syncJson, cleanupJson);
     } finally {
       embedded.shutdown();

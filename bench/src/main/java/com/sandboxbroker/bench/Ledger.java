@@ -21,7 +21,8 @@ final class Ledger {
     }
     String held = sandboxByIdentity.putIfAbsent(identity, sandboxId);
     if (held != null && !held.equals(sandboxId)) {
-      doubles.incrementAndGet(); // one identity, two sandboxes (or a replay that changed its answer)
+      doubles
+          .incrementAndGet(); // one identity, two sandboxes (or a replay that changed its answer)
     }
   }
 

@@ -24,10 +24,10 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The load generator: its own JVM, pinned by the harness to the core the service does not use, so
  * that driving the load neither takes the service's CPU nor hides in its figures. One thread, one
- * NIO selector, hand-written HTTP/1.1 — a production class start reaches the service through an
- * ALB that multiplexes the learners onto a bounded pool of keep-alive connections; this reproduces
- * that view of one task at a few tens of microseconds of client CPU per request (the JDK's
- * {@code java.net.http} client cost 2–4 ms per request here, more than the service itself).
+ * NIO selector, hand-written HTTP/1.1 — a production class start reaches the service through an ALB
+ * that multiplexes the learners onto a bounded pool of keep-alive connections; this reproduces that
+ * view of one task at a few tens of microseconds of client CPU per request (the JDK's {@code
+ * java.net.http} client cost 2–4 ms per request here, more than the service itself).
  *
  * <p>Protocol: one JSON command per line on stdin, one JSON result per line on stdout.
  *
@@ -36,8 +36,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *       every identity allocates at the same instant t0; requests queue for a free connection, as
  *       at an ALB. {@code follow}: {@code release} (after a 201, release the sandbox: the warm-up)
  *       or {@code replay} (after a 201, allocate again as the same identity: must be 200, same
- *       sandbox). {@code fresh}: one new connection per request, all opened at t0, closed after
- *       the answer (learners' hooks without an ALB).
+ *       sandbox). {@code fresh}: one new connection per request, all opened at t0, closed after the
+ *       answer (learners' hooks without an ALB).
  *   <li>{@code {"mode":"mix","connections":64,"seconds":60,"prefix":"sustained"}}: each connection
  *       is one client looping 80 % new allocations, 10 % replays of a held allocation, 10 %
  *       releases of one, for the given time.
@@ -59,7 +59,13 @@ public final class LoadGenerator {
     this.address = new InetSocketAddress(host, port);
     // "<METHOD> <path>" + A + identity + B
     this.headerPrefixA =
-        (" HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nAuthorization: Bearer " + token + "\r\nX-Instruqt-Sandbox-ID: ")
+        (" HTTP/1.1\r\nHost: "
+                + host
+                + ":"
+                + port
+                + "\r\nAuthorization: Bearer "
+                + token
+                + "\r\nX-Instruqt-Sandbox-ID: ")
             .getBytes(StandardCharsets.US_ASCII);
     this.headerPrefixB = "\r\nContent-Length: 0\r\n".getBytes(StandardCharsets.US_ASCII);
   }
@@ -72,7 +78,8 @@ public final class LoadGenerator {
     LoadGenerator generator = new LoadGenerator(args[0], Integer.parseInt(args[1]), args[2]);
     ObjectMapper json = new ObjectMapper();
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
     while ((line = in.readLine()) != null) {
       if (line.isBlank()) {
@@ -232,7 +239,9 @@ public final class LoadGenerator {
       }
     }
 
-    /** Runs until every request is answered (burst) or, for a mix, the time is up and all answered. */
+    /**
+     * Runs until every request is answered (burst) or, for a mix, the time is up and all answered.
+     */
     private void loop(Long mixEnd) throws IOException {
       while (outstanding > 0 && System.nanoTime() < deadline) {
         selector.select(100);
@@ -343,6 +352,7 @@ public final class LoadGenerator {
       ByteBuffer out;
       ByteBuffer in = ByteBuffer.allocate(16 * 1024);
       MixClient client;
+
       /** Mix: the request a reopened connection sends once connected. */
       Req pending;
 
@@ -360,7 +370,9 @@ public final class LoadGenerator {
         return false;
       }
 
-      /** Sends what waits for this connection: a reopened mix client's request, or the queue's next. */
+      /**
+       * Sends what waits for this connection: a reopened mix client's request, or the queue's next.
+       */
       void onConnected() throws IOException {
         if (current != null) {
           return;
@@ -406,7 +418,13 @@ public final class LoadGenerator {
         byte[] start = (method + " " + path).getBytes(StandardCharsets.US_ASCII);
         byte[] id = r.identity.getBytes(StandardCharsets.UTF_8);
         byte[] end = fresh ? "Connection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII) : CRLF;
-        out = ByteBuffer.allocate(start.length + headerPrefixA.length + id.length + headerPrefixB.length + end.length);
+        out =
+            ByteBuffer.allocate(
+                start.length
+                    + headerPrefixA.length
+                    + id.length
+                    + headerPrefixB.length
+                    + end.length);
         out.put(start).put(headerPrefixA).put(id).put(headerPrefixB).put(end).flip();
         write();
       }
@@ -500,7 +518,9 @@ public final class LoadGenerator {
 
   private static final byte[] CRLF = "\r\n".getBytes(StandardCharsets.US_ASCII);
 
-  /** A JSON string field's value found by its literal prefix; enough for the broker's flat bodies. */
+  /**
+   * A JSON string field's value found by its literal prefix; enough for the broker's flat bodies.
+   */
   static String field(String body, String prefix) {
     int i = body.indexOf(prefix);
     if (i < 0) {
@@ -540,7 +560,8 @@ public final class LoadGenerator {
         String value = line.substring(colon + 1).trim();
         if (name.equalsIgnoreCase("Content-Length")) {
           contentLength = Long.parseLong(value);
-        } else if (name.equalsIgnoreCase("Transfer-Encoding") && value.toLowerCase().contains("chunked")) {
+        } else if (name.equalsIgnoreCase("Transfer-Encoding")
+            && value.toLowerCase().contains("chunked")) {
           chunked = true;
         } else if (name.equalsIgnoreCase("Connection") && value.equalsIgnoreCase("close")) {
           close = true;
@@ -558,7 +579,8 @@ public final class LoadGenerator {
           }
           String sizeText = new String(a, p, lineEnd - p, StandardCharsets.US_ASCII);
           int semi = sizeText.indexOf(';');
-          int size = Integer.parseInt((semi < 0 ? sizeText : sizeText.substring(0, semi)).trim(), 16);
+          int size =
+              Integer.parseInt((semi < 0 ? sizeText : sizeText.substring(0, semi)).trim(), 16);
           p = lineEnd + 2;
           if (size == 0) {
             int trailerEnd = indexOfCrlf(a, p, len);

@@ -26,11 +26,12 @@ final class LoadGeneratorProcess implements AutoCloseable {
   private LoadGeneratorProcess(Process process) {
     this.process = process;
     this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-    this.answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    this.answers =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
   }
 
-  static LoadGeneratorProcess start(Pinning pinning, Path workDir, String name, URI base, String token)
-      throws IOException {
+  static LoadGeneratorProcess start(
+      Pinning pinning, Path workDir, String name, URI base, String token) throws IOException {
     List<String> command = new ArrayList<>(pinning.on(Pinning.LOAD_CORE));
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // a small heap and the serial collector: the cheapest JVM for one selector thread
@@ -42,12 +43,14 @@ final class LoadGeneratorProcess implements AutoCloseable {
     command.add(base.getHost());
     command.add(Integer.toString(base.getPort()));
     command.add(token);
-    ProcessBuilder b = new ProcessBuilder(command).redirectError(workDir.resolve(name + "-loadgen.log").toFile());
+    ProcessBuilder b =
+        new ProcessBuilder(command).redirectError(workDir.resolve(name + "-loadgen.log").toFile());
     return new LoadGeneratorProcess(b.start());
   }
 
   /** All identities allocate at once over {@code connections} (fresh: one new connection each). */
-  JsonNode burst(List<String> identities, int connections, boolean fresh, String follow) throws IOException {
+  JsonNode burst(List<String> identities, int connections, boolean fresh, String follow)
+      throws IOException {
     ObjectNode c = JSON.createObjectNode();
     c.put("mode", "burst");
     c.put("connections", connections);

@@ -35,7 +35,8 @@ final class Pinning {
     if (cores < 2) {
       return new Pinning(false, "off: " + cores + " core available");
     }
-    if (!Files.isExecutable(Path.of("/usr/bin/taskset")) && !Files.isExecutable(Path.of("/bin/taskset"))) {
+    if (!Files.isExecutable(Path.of("/usr/bin/taskset"))
+        && !Files.isExecutable(Path.of("/bin/taskset"))) {
       return new Pinning(false, "off: no taskset (util-linux)");
     }
     return new Pinning(true, "taskset");
@@ -62,7 +63,13 @@ final class Pinning {
       return;
     }
     Process p =
-        new ProcessBuilder("taskset", "-a", "-p", "-c", LOAD_CORE, Long.toString(ProcessHandle.current().pid()))
+        new ProcessBuilder(
+                "taskset",
+                "-a",
+                "-p",
+                "-c",
+                LOAD_CORE,
+                Long.toString(ProcessHandle.current().pid()))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .start();

@@ -75,15 +75,19 @@ final class TrackClient {
   private Reply send(HttpRequest.Builder request) {
     long start = System.nanoTime();
     try {
-      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       long nanos = System.nanoTime() - start;
-      JsonNode body = response.body().isEmpty() ? MissingNode.getInstance() : JSON.readTree(response.body());
+      JsonNode body =
+          response.body().isEmpty() ? MissingNode.getInstance() : JSON.readTree(response.body());
       return new Reply(response.statusCode(), body, nanos);
     } catch (IOException e) {
-      return new Reply(0, JSON.createObjectNode().put("error", e.toString()), System.nanoTime() - start);
+      return new Reply(
+          0, JSON.createObjectNode().put("error", e.toString()), System.nanoTime() - start);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new Reply(0, JSON.createObjectNode().put("error", "interrupted"), System.nanoTime() - start);
+      return new Reply(
+          0, JSON.createObjectNode().put("error", "interrupted"), System.nanoTime() - start);
     }
   }
 }

@@ -29,8 +29,10 @@ final class UpstreamStub implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService threads;
   private final long deleteLatencyMillis;
+
   /** external_id → csp_id; sorted so offset paging is stable. */
   private final Map<String, String> accounts = new ConcurrentSkipListMap<>();
+
   private final AtomicLong deletes = new AtomicLong();
 
   UpstreamStub(int accountCount, long deleteLatencyMillis) throws IOException {
@@ -107,7 +109,9 @@ final class UpstreamStub implements AutoCloseable {
       for (String kv : raw.split("&")) {
         int eq = kv.indexOf('=');
         if (eq > 0) {
-          q.put(kv.substring(0, eq), java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+          q.put(
+              kv.substring(0, eq),
+              java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
         }
       }
     }

@@ -11,8 +11,8 @@ import software.constructs.Construct;
 
 /**
  * The SNS topic every alarm and every failed job execution notifies (the latter through an
- * EventBridge rule, see {@link OperationsAlarms}). Encrypted with its own KMS
- * key because job failure messages carry error causes from the upstream provider.
+ * EventBridge rule, see {@link OperationsAlarms}). Encrypted with its own KMS key because job
+ * failure messages carry error causes from the upstream provider.
  */
 public final class AlarmTopic extends Construct {
   private final Topic topic;
@@ -29,7 +29,9 @@ public final class AlarmTopic extends Construct {
     key.addToResourcePolicy(
         PolicyStatement.Builder.create()
             .principals(
-                List.of(new ServicePrincipal("cloudwatch.amazonaws.com"), new ServicePrincipal("events.amazonaws.com")))
+                List.of(
+                    new ServicePrincipal("cloudwatch.amazonaws.com"),
+                    new ServicePrincipal("events.amazonaws.com")))
             .actions(List.of("kms:Decrypt", "kms:GenerateDataKey*"))
             .resources(List.of("*"))
             .build());

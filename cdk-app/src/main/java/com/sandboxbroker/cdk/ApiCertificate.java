@@ -36,8 +36,12 @@ public final class ApiCertificate extends Construct {
     if (domain != null) {
       this.zone =
           HostedZone.fromHostedZoneAttributes(
-              this, "Zone",
-              HostedZoneAttributes.builder().hostedZoneId(domain.hostedZoneId()).zoneName(domain.zoneName()).build());
+              this,
+              "Zone",
+              HostedZoneAttributes.builder()
+                  .hostedZoneId(domain.hostedZoneId())
+                  .zoneName(domain.zoneName())
+                  .build());
       this.certificate =
           Certificate.Builder.create(this, "Certificate")
               .domainName(domain.hostName())
@@ -59,7 +63,12 @@ public final class ApiCertificate extends Construct {
     // an ALB takes certificates from its own region only: fail the synth, not the listener
     if (!software.amazon.awscdk.Token.isUnresolved(region) && !m.group(1).equals(region)) {
       throw new IllegalArgumentException(
-          "certificateArn is in " + m.group(1) + " but the stage deploys to " + region + ": " + arn);
+          "certificateArn is in "
+              + m.group(1)
+              + " but the stage deploys to "
+              + region
+              + ": "
+              + arn);
     }
     if (arn.endsWith(PLACEHOLDER_ID)) {
       // Synth stays offline-friendly, but CloudFormation evaluates rules before it creates or
@@ -68,13 +77,15 @@ public final class ApiCertificate extends Construct {
           CfnParameter.Builder.create(Stack.of(this), "CertificateArnCheck")
               .type("String")
               .defaultValue(arn)
-              .description("The API certificate ARN (the placeholder rule refuses cdk.json's all-zero one)")
+              .description(
+                  "The API certificate ARN (the placeholder rule refuses cdk.json's all-zero one)")
               .build();
       CfnRule.Builder.create(Stack.of(this), PLACEHOLDER_RULE)
           .assertions(
               List.of(
                   CfnRuleAssertion.builder()
-                      .assertValue(Fn.conditionNot(Fn.conditionEquals(check.getValueAsString(), arn)))
+                      .assertValue(
+                          Fn.conditionNot(Fn.conditionEquals(check.getValueAsString(), arn)))
                       .assertDescription(
                           "cdk.json's certificateArn is a placeholder: deploy with -c certificateArn=<ACM ARN>"
                               + " or -c hostedZoneId=... -c hostedZoneName=...")

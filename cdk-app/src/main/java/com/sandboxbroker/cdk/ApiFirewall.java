@@ -10,7 +10,10 @@ import software.constructs.Construct;
 public final class ApiFirewall extends Construct {
   /** The managed groups: OWASP-style common rules, known exploit inputs, IPs AWS sees attacking. */
   public static final List<String> MANAGED_RULE_GROUPS =
-      List.of("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList");
+      List.of(
+          "AWSManagedRulesCommonRuleSet",
+          "AWSManagedRulesKnownBadInputsRuleSet",
+          "AWSManagedRulesAmazonIpReputationList");
 
   private final CfnWebACL webAcl;
 
@@ -26,9 +29,13 @@ public final class ApiFirewall extends Construct {
               .statement(
                   CfnWebACL.StatementProperty.builder()
                       .managedRuleGroupStatement(
-                          CfnWebACL.ManagedRuleGroupStatementProperty.builder().vendorName("AWS").name(group).build())
+                          CfnWebACL.ManagedRuleGroupStatementProperty.builder()
+                              .vendorName("AWS")
+                              .name(group)
+                              .build())
                       .build())
-              .overrideAction(CfnWebACL.OverrideActionProperty.builder().none(java.util.Map.of()).build())
+              .overrideAction(
+                  CfnWebACL.OverrideActionProperty.builder().none(java.util.Map.of()).build())
               .visibilityConfig(visibility(props.webAclName() + "-" + group))
               .build());
     }
@@ -44,14 +51,20 @@ public final class ApiFirewall extends Construct {
                             .aggregateKeyType("IP")
                             .build())
                     .build())
-            .action(CfnWebACL.RuleActionProperty.builder().block(CfnWebACL.BlockActionProperty.builder().build()).build())
+            .action(
+                CfnWebACL.RuleActionProperty.builder()
+                    .block(CfnWebACL.BlockActionProperty.builder().build())
+                    .build())
             .visibilityConfig(visibility(props.webAclName() + "-RatePerIp"))
             .build());
     this.webAcl =
         CfnWebACL.Builder.create(this, "WebAcl")
             .name(props.webAclName())
             .scope("REGIONAL")
-            .defaultAction(CfnWebACL.DefaultActionProperty.builder().allow(CfnWebACL.AllowActionProperty.builder().build()).build())
+            .defaultAction(
+                CfnWebACL.DefaultActionProperty.builder()
+                    .allow(CfnWebACL.AllowActionProperty.builder().build())
+                    .build())
             .visibilityConfig(visibility(props.webAclName()))
             .rules(rules)
             .build();

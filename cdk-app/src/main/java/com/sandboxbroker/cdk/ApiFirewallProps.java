@@ -5,4 +5,5 @@ package com.sandboxbroker.cdk;
  * @param loadBalancerArn the ALB to protect
  * @param requestsPer5MinPerIp the rate rule's limit per source IP
  */
-public record ApiFirewallProps(String webAclName, String loadBalancerArn, int requestsPer5MinPerIp) {}
+public record ApiFirewallProps(
+    String webAclName, String loadBalancerArn, int requestsPer5MinPerIp) {}

@@ -47,7 +47,10 @@ public final class ApiGatewayIngress extends Construct {
             .description("API Gateway VPC link to the internal ALB")
             .allowAllOutbound(false)
             .build();
-    linkSecurityGroup.addEgressRule(Peer.ipv4(vpc.getVpcCidrBlock()), Port.tcp(ApiService.INTERNAL_HTTP_PORT), "to the internal ALB");
+    linkSecurityGroup.addEgressRule(
+        Peer.ipv4(vpc.getVpcCidrBlock()),
+        Port.tcp(ApiService.INTERNAL_HTTP_PORT),
+        "to the internal ALB");
     VpcLink link =
         VpcLink.Builder.create(this, "VpcLink")
             .vpcLinkName(apiName)
@@ -58,22 +61,35 @@ public final class ApiGatewayIngress extends Construct {
     this.domainName =
         certificate == null
             ? null
-            : DomainName.Builder.create(this, "DomainName").domainName(props.hostName()).certificate(certificate).build();
+            : DomainName.Builder.create(this, "DomainName")
+                .domainName(props.hostName())
+                .certificate(certificate)
+                .build();
     this.api =
         HttpApi.Builder.create(this, "Api")
             .apiName(apiName)
             .description("Sandbox Broker API (issue #15 ingress option)")
             .defaultIntegration(
-                new HttpAlbIntegration("Alb", props.listener(), HttpAlbIntegrationProps.builder().vpcLink(link).build()))
-            .defaultDomainMapping(domainName == null ? null : DomainMappingOptions.builder().domainName(domainName).build())
-            // with a custom domain, that is the only way in (the same TLS name the certificate proves)
+                new HttpAlbIntegration(
+                    "Alb",
+                    props.listener(),
+                    HttpAlbIntegrationProps.builder().vpcLink(link).build()))
+            .defaultDomainMapping(
+                domainName == null
+                    ? null
+                    : DomainMappingOptions.builder().domainName(domainName).build())
+            // with a custom domain, that is the only way in (the same TLS name the certificate
+            // proves)
             .disableExecuteApiEndpoint(domainName != null)
             .build();
 
     LogGroup accessLogs =
         LogGroup.Builder.create(this, "AccessLogs")
             .retention(props.logRetention())
-            .removalPolicy(props.retainLogs() ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.DESTROY)
+            .removalPolicy(
+                props.retainLogs()
+                    ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
+                    : RemovalPolicy.DESTROY)
             .build();
     CfnStage stage = (CfnStage) api.getDefaultStage().getNode().getDefaultChild();
     stage.setAccessLogSettings(
@@ -110,7 +126,15 @@ public final class ApiGatewayIngress extends Construct {
 
   private static String toJson(Map<String, String> fields) {
     StringBuilder out = new StringBuilder("{");
-    new java.util.TreeMap<>(fields).forEach((k, v) -> out.append(out.length() > 1 ? "," : "").append('"').append(k).append("\":\"").append(v).append('"'));
+    new java.util.TreeMap<>(fields)
+        .forEach(
+            (k, v) ->
+                out.append(out.length() > 1 ? "," : "")
+                    .append('"')
+                    .append(k)
+                    .append("\":\"")
+                    .append(v)
+                    .append('"'));
     return out.append('}').toString();
   }
 

@@ -17,5 +17,11 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  * @param retainLogs keep the access logs when the stack is deleted (not for previews)
  */
 public record ApiGatewayIngressProps(
-    String apiName, IApplicationListener listener, IVpc vpc, SubnetSelection subnets, ICertificate certificate,
-    String hostName, RetentionDays logRetention, boolean retainLogs) {}
+    String apiName,
+    IApplicationListener listener,
+    IVpc vpc,
+    SubnetSelection subnets,
+    ICertificate certificate,
+    String hostName,
+    RetentionDays logRetention,
+    boolean retainLogs) {}

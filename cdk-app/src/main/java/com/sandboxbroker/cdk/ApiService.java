@@ -66,10 +66,10 @@ import software.constructs.Construct;
  *
  * <p>Two target groups: the production listener rule forwards to the live one; a deployment
  * registers the new tasks in the other, routes the test listener to them, shifts production
- * traffic, keeps the old tasks for the bake time, and rolls back (traffic to the old tasks) when
- * a rollback alarm fires or the circuit breaker trips. The ALB is internet-facing with HTTPS (HTTP
- * redirects), or internal on HTTP when API Gateway is the ingress. Autoscaling tracks CPU only
- * (see below). The admin port (8081, Prometheus metrics) is not registered with the ALB.
+ * traffic, keeps the old tasks for the bake time, and rolls back (traffic to the old tasks) when a
+ * rollback alarm fires or the circuit breaker trips. The ALB is internet-facing with HTTPS (HTTP
+ * redirects), or internal on HTTP when API Gateway is the ingress. Autoscaling tracks CPU only (see
+ * below). The admin port (8081, Prometheus metrics) is not registered with the ALB.
  */
 public final class ApiService extends Construct {
   /** The application port; config.yml's applicationConnectors. */
@@ -86,8 +86,8 @@ public final class ApiService extends Construct {
   public static final int INTERNAL_HTTP_PORT = 80;
 
   /**
-   * The test listener: during a deployment ECS routes it to the new tasks before production
-   * traffic moves. Open to the VPC only (a lifecycle hook or an operator on a bastion uses it).
+   * The test listener: during a deployment ECS routes it to the new tasks before production traffic
+   * moves. Open to the VPC only (a lifecycle hook or an operator on a bastion uses it).
    */
   public static final int TEST_PORT = 8443;
 
@@ -137,9 +137,13 @@ public final class ApiService extends Construct {
             // sorted, so the synthesized template is stable between runs
             .environment(new TreeMap<>(props.environment()))
             .secrets(new TreeMap<>(props.secrets()))
-            .logging(LogDriver.awsLogs(AwsLogDriverProps.builder().logGroup(logs).streamPrefix("api").build()))
-            // the Dockerfile's HEALTHCHECK probe (ECS ignores the image's): a wedged task is replaced
-            // even when the ALB still routes to other targets; bash's /dev/tcp needs no curl in the image
+            .logging(
+                LogDriver.awsLogs(
+                    AwsLogDriverProps.builder().logGroup(logs).streamPrefix("api").build()))
+            // the Dockerfile's HEALTHCHECK probe (ECS ignores the image's): a wedged task is
+            // replaced
+            // even when the ALB still routes to other targets; bash's /dev/tcp needs no curl in the
+            // image
             .healthCheck(
                 HealthCheck.builder()
                     .command(List.of("CMD", "bash", "-c", CONTAINER_HEALTH_COMMAND))
@@ -172,17 +176,28 @@ public final class ApiService extends Construct {
     // the literal range (Network's), not the VPC's CidrBlock attribute, so the rule is checkable
     var vpcCidr = Peer.ipv4(Network.VPC_CIDR);
     if (props.internetFacing()) {
-      productionListener.getConnections().allowDefaultPortFromAnyIpv4("clients (WAF filters in front)");
+      productionListener
+          .getConnections()
+          .allowDefaultPortFromAnyIpv4("clients (WAF filters in front)");
       ApplicationListener redirect =
           loadBalancer.addRedirect(
-              software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationLoadBalancerRedirectConfig.builder()
-                  .sourcePort(80).targetPort(HTTPS_PORT).sourceProtocol(ApplicationProtocol.HTTP)
-                  .targetProtocol(ApplicationProtocol.HTTPS).open(true).build());
+              software.amazon.awscdk.services.elasticloadbalancingv2
+                  .ApplicationLoadBalancerRedirectConfig.builder()
+                  .sourcePort(80)
+                  .targetPort(HTTPS_PORT)
+                  .sourceProtocol(ApplicationProtocol.HTTP)
+                  .targetProtocol(ApplicationProtocol.HTTPS)
+                  .open(true)
+                  .build());
       redirect.getNode().addDependency(productionListener);
     } else {
-      productionListener.getConnections().allowDefaultPortFrom(vpcCidr, "the API Gateway VPC link, inside the VPC");
+      productionListener
+          .getConnections()
+          .allowDefaultPortFrom(vpcCidr, "the API Gateway VPC link, inside the VPC");
     }
-    testListener.getConnections().allowDefaultPortFrom(vpcCidr, "deployment tests from inside the VPC only");
+    testListener
+        .getConnections()
+        .allowDefaultPortFrom(vpcCidr, "deployment tests from inside the VPC only");
 
     this.rollbackAlarms = rollbackAlarms(props);
     this.fargateService =
@@ -212,7 +227,9 @@ public final class ApiService extends Construct {
             .healthCheckGracePeriod(Duration.seconds(60))
             .build();
     rollbackAlarms.forEach(a -> fargateService.getNode().addDependency(a));
-    fargateService.getConnections().allowFrom(loadBalancer, Port.tcp(APP_PORT), "ALB to the application port");
+    fargateService
+        .getConnections()
+        .allowFrom(loadBalancer, Port.tcp(APP_PORT), "ALB to the application port");
     fargateService
         .loadBalancerTarget(
             LoadBalancerTargetOptions.builder()
@@ -224,8 +241,10 @@ public final class ApiService extends Construct {
                         "AlternateTarget",
                         AlternateTargetProps.builder()
                             .alternateTargetGroup(green)
-                            .productionListener(ListenerRuleConfiguration.applicationListenerRule(productionRule))
-                            .testListener(ListenerRuleConfiguration.applicationListenerRule(testRule))
+                            .productionListener(
+                                ListenerRuleConfiguration.applicationListenerRule(productionRule))
+                            .testListener(
+                                ListenerRuleConfiguration.applicationListenerRule(testRule))
                             .build()))
                 .build())
         .attachToApplicationTargetGroup(blue);
@@ -239,7 +258,8 @@ public final class ApiService extends Construct {
                         + " a blue/green deployment uses AWS's policy for exactly that job, which AWS"
                         + " keeps in step with what ECS calls.")
                 .appliesTo(
-                    List.of("Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers"))
+                    List.of(
+                        "Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers"))
                 .build()),
         true);
 
@@ -293,8 +313,10 @@ public final class ApiService extends Construct {
               .enforceSsl(true)
               .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
               // 90 days covers an incident review and a billing dispute with a lab platform
-              .lifecycleRules(List.of(LifecycleRule.builder().expiration(Duration.days(90)).build()))
-              // kept when the stack is deleted, not when its first create rolls back (RetentionAspect)
+              .lifecycleRules(
+                  List.of(LifecycleRule.builder().expiration(Duration.days(90)).build()))
+              // kept when the stack is deleted, not when its first create rolls back
+              // (RetentionAspect)
               .removalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE)
               .build();
       NagSuppressions.addResourceSuppressions(
@@ -332,7 +354,8 @@ public final class ApiService extends Construct {
     }
   }
 
-  private ApplicationTargetGroup targetGroup(String id, software.amazon.awscdk.services.ec2.IVpc vpc) {
+  private ApplicationTargetGroup targetGroup(
+      String id, software.amazon.awscdk.services.ec2.IVpc vpc) {
     ApplicationTargetGroup group =
         ApplicationTargetGroup.Builder.create(this, id)
             .vpc(vpc)
@@ -361,14 +384,20 @@ public final class ApiService extends Construct {
         BaseApplicationListenerProps.builder()
             .port(port)
             .protocol(https ? ApplicationProtocol.HTTPS : ApplicationProtocol.HTTP)
-            .certificates(https ? List.of(ListenerCertificate.fromCertificateManager(props.certificate())) : null)
+            .certificates(
+                https
+                    ? List.of(ListenerCertificate.fromCertificateManager(props.certificate()))
+                    : null)
             .sslPolicy(https ? SslPolicy.RECOMMENDED_TLS : null)
             .open(false)
-            .defaultAction(ListenerAction.fixedResponse(404,
-                software.amazon.awscdk.services.elasticloadbalancingv2.FixedResponseOptions.builder()
-                    .contentType("application/json")
-                    .messageBody("{\"code\":\"NOT_FOUND\",\"message\":\"no route\"}")
-                    .build()))
+            .defaultAction(
+                ListenerAction.fixedResponse(
+                    404,
+                    software.amazon.awscdk.services.elasticloadbalancingv2.FixedResponseOptions
+                        .builder()
+                        .contentType("application/json")
+                        .messageBody("{\"code\":\"NOT_FOUND\",\"message\":\"no route\"}")
+                        .build()))
             .build());
   }
 
@@ -387,9 +416,9 @@ public final class ApiService extends Construct {
   }
 
   /**
-   * The API's 5xx and latency alarms at deployment resolution: one-minute periods, so a bad
-   * version is rolled back within the bake time rather than after Monitoring's paging windows.
-   * No action: ECS watches them and rolls back; Monitoring's alarms page if it persists.
+   * The API's 5xx and latency alarms at deployment resolution: one-minute periods, so a bad version
+   * is rolled back within the bake time rather than after Monitoring's paging windows. No action:
+   * ECS watches them and rolls back; Monitoring's alarms page if it persists.
    */
   private List<Alarm> rollbackAlarms(ApiServiceProps props) {
     MathExpression errors =
@@ -397,8 +426,14 @@ public final class ApiService extends Construct {
             .expression("FILL(target, 0) + FILL(elb, 0)")
             .usingMetrics(
                 Map.of(
-                    "target", loadBalancer.getMetrics().httpCodeTarget(HttpCodeTarget.TARGET_5XX_COUNT, perMinute("Sum")),
-                    "elb", loadBalancer.getMetrics().httpCodeElb(HttpCodeElb.ELB_5XX_COUNT, perMinute("Sum"))))
+                    "target",
+                        loadBalancer
+                            .getMetrics()
+                            .httpCodeTarget(HttpCodeTarget.TARGET_5XX_COUNT, perMinute("Sum")),
+                    "elb",
+                        loadBalancer
+                            .getMetrics()
+                            .httpCodeElb(HttpCodeElb.ELB_5XX_COUNT, perMinute("Sum"))))
             .period(Duration.minutes(1))
             .label("5xx per minute (targets + ALB)")
             .build();
@@ -406,8 +441,10 @@ public final class ApiService extends Construct {
         Alarm.Builder.create(this, "Rollback5xx")
             .alarmName(props.serviceName() + "-deploy-5xx")
             .alarmDescription(
-                "Rolls an API deployment back: at least " + props.deployment().rollback5xxPerMinute()
-                    + " 5xx per minute in 2 of 3 minutes. Runbook: " + Monitoring.RUNBOOK_API_5XX)
+                "Rolls an API deployment back: at least "
+                    + props.deployment().rollback5xxPerMinute()
+                    + " 5xx per minute in 2 of 3 minutes. Runbook: "
+                    + Monitoring.RUNBOOK_API_5XX)
             .metric(errors)
             .threshold(props.deployment().rollback5xxPerMinute())
             .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
@@ -420,7 +457,8 @@ public final class ApiService extends Construct {
             .alarmName(props.serviceName() + "-deploy-latency-p99")
             .alarmDescription(
                 "Rolls an API deployment back: target response time p99 above "
-                    + props.deployment().rollbackP99Millis() + " ms for 3 minutes. Runbook: "
+                    + props.deployment().rollbackP99Millis()
+                    + " ms for 3 minutes. Runbook: "
                     + Monitoring.RUNBOOK_ALLOCATION_LATENCY)
             .metric(loadBalancer.getMetrics().targetResponseTime(perMinute("p99")))
             .threshold(props.deployment().rollbackP99Millis() / 1000.0)

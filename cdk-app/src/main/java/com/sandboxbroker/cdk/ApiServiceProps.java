@@ -26,7 +26,8 @@ import software.amazon.awscdk.services.stepfunctions.IStateMachine;
  * @param sizing task size and scaling range
  * @param logRetention retention of the service's log group
  * @param logGroupName physical log group name
- * @param accessLogs ALB access logs to a retained S3 bucket (off for previews, which retain nothing)
+ * @param accessLogs ALB access logs to a retained S3 bucket (off for previews, which retain
+ *     nothing)
  * @param deployment blue/green bake time and the rollback alarms' thresholds
  */
 public record ApiServiceProps(
@@ -50,13 +51,14 @@ public record ApiServiceProps(
     environment = Map.copyOf(environment);
     secrets = Map.copyOf(secrets);
     if (certificate == null && internetFacing) {
-      throw new IllegalArgumentException("an internet-facing ALB only speaks HTTPS: it needs a certificate");
+      throw new IllegalArgumentException(
+          "an internet-facing ALB only speaks HTTPS: it needs a certificate");
     }
   }
 
   /**
-   * @param bakeTime how long the new (green) tasks take all traffic while the old (blue) ones
-   *     stay registered for an instant rollback
+   * @param bakeTime how long the new (green) tasks take all traffic while the old (blue) ones stay
+   *     registered for an instant rollback
    * @param rollback5xxPerMinute target + ALB 5xx per minute that roll a deployment back
    * @param rollbackP99Millis target response time p99 that rolls a deployment back
    */

@@ -11,9 +11,10 @@ import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.constructs.Construct;
 
 /**
- * One Secrets Manager secret per secret environment variable (tokens, upstream credentials).
- * One secret each, not one JSON document, so each can be rotated, audited and granted on its own.
- * They are created with a random placeholder; the README's "Deploy" section says how to put the real values.
+ * One Secrets Manager secret per secret environment variable (tokens, upstream credentials). One
+ * secret each, not one JSON document, so each can be rotated, audited and granted on its own. They
+ * are created with a random placeholder; the README's "Deploy" section says how to put the real
+ * values.
  */
 public final class BrokerSecrets extends Construct {
   private final Map<String, ISecret> byEnvName = new LinkedHashMap<>();
@@ -24,11 +25,15 @@ public final class BrokerSecrets extends Construct {
       var secret =
           software.amazon.awscdk.services.secretsmanager.Secret.Builder.create(this, envName)
               .secretName(props.namePrefix() + envName)
-              .description("Sandbox Broker " + envName + " (injected into the ECS task environment)")
+              .description(
+                  "Sandbox Broker " + envName + " (injected into the ECS task environment)")
               // 40 random characters: the tokens are bearer secrets, so long and unguessable;
               // punctuation excluded so the value can sit in a header or a comma-separated list
               .generateSecretString(
-                  SecretStringGenerator.builder().passwordLength(40).excludePunctuation(true).build())
+                  SecretStringGenerator.builder()
+                      .passwordLength(40)
+                      .excludePunctuation(true)
+                      .build())
               .build();
       NagSuppressions.addResourceSuppressions(
           secret,

@@ -58,7 +58,8 @@ public record BrokerSettings(
     Objects.requireNonNull(owner, "owner");
     // null when a hosted zone (DNS-validated certificate) or API Gateway's own host name serves TLS
     if (certificateArn != null && !CERTIFICATE_ARN.matcher(certificateArn).matches()) {
-      throw new IllegalArgumentException("certificateArn must be an ACM certificate ARN: " + certificateArn);
+      throw new IllegalArgumentException(
+          "certificateArn must be an ACM certificate ARN: " + certificateArn);
     }
     if (natGateways < 0 || natGateways > 2) {
       throw new IllegalArgumentException("natGateways must be 0, 1 or 2 (two AZs): " + natGateways);
@@ -73,32 +74,68 @@ public record BrokerSettings(
     new PoolAssignment(pools); // the same checks the service applies (unique names, prefixes)
   }
 
-  /** The default sizing (the one DEPLOY.md prices), for a stage; context overrides single values. */
-  public static BrokerSettings defaults(String stage, String owner, String certificateArn, Path repoRoot) {
+  /**
+   * The default sizing (the one DEPLOY.md prices), for a stage; context overrides single values.
+   */
+  public static BrokerSettings defaults(
+      String stage, String owner, String certificateArn, Path repoRoot) {
     return new BrokerSettings(
-        stage, owner, certificateArn, 1, repoRoot,
-        ApiSizing.DEFAULT, JobsSettings.DEFAULT, AlarmSettings.DEFAULT, UpstreamSettings.DEFAULT,
-        DeliverySettings.WORKSTATION, List.of());
+        stage,
+        owner,
+        certificateArn,
+        1,
+        repoRoot,
+        ApiSizing.DEFAULT,
+        JobsSettings.DEFAULT,
+        AlarmSettings.DEFAULT,
+        UpstreamSettings.DEFAULT,
+        DeliverySettings.WORKSTATION,
+        List.of());
   }
 
   public BrokerSettings withNatGateways(int n) {
-    return new BrokerSettings(stage, owner, certificateArn, n, repoRoot, api, jobs, alarms, upstream, delivery, pools);
+    return new BrokerSettings(
+        stage, owner, certificateArn, n, repoRoot, api, jobs, alarms, upstream, delivery, pools);
   }
 
   public BrokerSettings withAlarms(AlarmSettings a) {
-    return new BrokerSettings(stage, owner, certificateArn, natGateways, repoRoot, api, jobs, a, upstream, delivery, pools);
+    return new BrokerSettings(
+        stage,
+        owner,
+        certificateArn,
+        natGateways,
+        repoRoot,
+        api,
+        jobs,
+        a,
+        upstream,
+        delivery,
+        pools);
   }
 
   public BrokerSettings withUpstream(UpstreamSettings u) {
-    return new BrokerSettings(stage, owner, certificateArn, natGateways, repoRoot, api, jobs, alarms, u, delivery, pools);
+    return new BrokerSettings(
+        stage, owner, certificateArn, natGateways, repoRoot, api, jobs, alarms, u, delivery, pools);
   }
 
   public BrokerSettings withApi(ApiSizing a) {
-    return new BrokerSettings(stage, owner, certificateArn, natGateways, repoRoot, a, jobs, alarms, upstream, delivery, pools);
+    return new BrokerSettings(
+        stage,
+        owner,
+        certificateArn,
+        natGateways,
+        repoRoot,
+        a,
+        jobs,
+        alarms,
+        upstream,
+        delivery,
+        pools);
   }
 
   public BrokerSettings withDelivery(DeliverySettings d) {
-    return new BrokerSettings(stage, owner, certificateArn, natGateways, repoRoot, api, jobs, alarms, upstream, d, pools);
+    return new BrokerSettings(
+        stage, owner, certificateArn, natGateways, repoRoot, api, jobs, alarms, upstream, d, pools);
   }
 
   /**
@@ -106,7 +143,18 @@ public record BrokerSettings(
    * with a low-water mark gets its own alarm; service and jobs-runner get the list.
    */
   public BrokerSettings withPools(List<PoolDefinition> p) {
-    return new BrokerSettings(stage, owner, certificateArn, natGateways, repoRoot, api, jobs, alarms, upstream, delivery, p);
+    return new BrokerSettings(
+        stage,
+        owner,
+        certificateArn,
+        natGateways,
+        repoRoot,
+        api,
+        jobs,
+        alarms,
+        upstream,
+        delivery,
+        p);
   }
 
   /**
@@ -118,15 +166,19 @@ public record BrokerSettings(
    * @param wafRequestsPer5MinPerIp WAF rate rule limit per source IP
    */
   public record ApiSizing(
-      int cpu, int memoryMiB, int minTasks, int maxTasks, int requestsPerTargetPerMinute,
+      int cpu,
+      int memoryMiB,
+      int minTasks,
+      int maxTasks,
+      int requestsPerTargetPerMinute,
       int wafRequestsPer5MinPerIp) {
     /**
      * 0.5 vCPU / 1 GiB: the service's heap is small (the pool lives in DynamoDB) and Fargate ARM64
      * bills by the size. Two tasks minimum so one AZ failing or one deployment step never leaves
-     * the allocate endpoint without a target. 600 requests/min per task is well below what one
-     * task served in the local benchmark, so scaling starts before latency does. The WAF limit is
-     * high because lab platforms call from a few shared egress IPs: 6000 per 5 min (20/s) per IP
-     * stops floods without throttling a class of learners starting at once.
+     * the allocate endpoint without a target. 600 requests/min per task is well below what one task
+     * served in the local benchmark, so scaling starts before latency does. The WAF limit is high
+     * because lab platforms call from a few shared egress IPs: 6000 per 5 min (20/s) per IP stops
+     * floods without throttling a class of learners starting at once.
      */
     public static final ApiSizing DEFAULT = new ApiSizing(512, 1024, 2, 6, 600, 6000);
   }
@@ -137,17 +189,25 @@ public record BrokerSettings(
    * @param rates how often each job's schedule starts its state machine
    * @param heartbeatTimeout the task state fails if the runner sends no heartbeat for this long
    * @param taskTimeout one run (one attempt) may take at most this long
-   * @param missedPeriods the "not succeeded" alarm fires after this many schedule periods without a success
+   * @param missedPeriods the "not succeeded" alarm fires after this many schedule periods without a
+   *     success
    * @param tuning the runner's own knobs, set explicitly on the task definition
    */
   public record JobsSettings(
-      int cpu, int memoryMiB, Map<JobName, Duration> rates, Duration heartbeatTimeout,
-      Duration taskTimeout, int missedPeriods, RunnerTuning tuning) {
+      int cpu,
+      int memoryMiB,
+      Map<JobName, Duration> rates,
+      Duration heartbeatTimeout,
+      Duration taskTimeout,
+      int missedPeriods,
+      RunnerTuning tuning) {
     public JobsSettings {
       rates = Map.copyOf(rates);
-      if (Duration.ofSeconds(tuning.heartbeatSeconds()).multipliedBy(3).compareTo(heartbeatTimeout) > 0) {
+      if (Duration.ofSeconds(tuning.heartbeatSeconds()).multipliedBy(3).compareTo(heartbeatTimeout)
+          > 0) {
         // three missed heartbeats, not one slow request, should be what fails a task
-        throw new IllegalArgumentException("heartbeatTimeout must be at least 3 runner heartbeat periods");
+        throw new IllegalArgumentException(
+            "heartbeatTimeout must be at least 3 runner heartbeat periods");
       }
       for (JobName job : JobName.values()) {
         Duration rate = rates.get(job);
@@ -157,13 +217,16 @@ public record BrokerSettings(
         }
         if (rate.multipliedBy(missedPeriods).compareTo(Duration.ofDays(1)) > 0) {
           // CloudWatch limits an alarm's evaluation range (period x periods) to one day
-          throw new IllegalArgumentException("rate x missedPeriods must be at most one day for " + job);
+          throw new IllegalArgumentException(
+              "rate x missedPeriods must be at most one day for " + job);
         }
       }
-      if (Duration.ofSeconds(tuning.lockTtlSeconds()).multipliedBy(2).compareTo(heartbeatTimeout) > 0) {
+      if (Duration.ofSeconds(tuning.lockTtlSeconds()).multipliedBy(2).compareTo(heartbeatTimeout)
+          > 0) {
         // a wedged run stops renewing its lock: it must lapse before the heartbeat timeout, or the
         // retry Step Functions starts then is "skipped" behind a run that does nothing
-        throw new IllegalArgumentException("heartbeatTimeout must be at least two job lock lifetimes");
+        throw new IllegalArgumentException(
+            "heartbeatTimeout must be at least two job lock lifetimes");
       }
       if (heartbeatTimeout.compareTo(taskTimeout) >= 0) {
         throw new IllegalArgumentException("heartbeatTimeout must be shorter than taskTimeout");
@@ -174,14 +237,20 @@ public record BrokerSettings(
      * 0.25 vCPU / 0.5 GiB: the jobs are I/O-bound (upstream HTTP, DynamoDB). Sync every 15 min
      * keeps new upstream accounts reaching the pool quickly; cleanup every 10 min returns released
      * sandboxes fast; expiry hourly because leases are measured in hours. The runner heartbeats
-     * every minute (design §6), so 5 min without one means it is gone, not slow. 30 min per
-     * attempt is several times the longest run seen locally and still shorter than a drain of a
-     * large pool would need across runs (cleanup is resumable). 3 missed periods tolerates one
-     * retried and one skipped run before paging.
+     * every minute (design §6), so 5 min without one means it is gone, not slow. 30 min per attempt
+     * is several times the longest run seen locally and still shorter than a drain of a large pool
+     * would need across runs (cleanup is resumable). 3 missed periods tolerates one retried and one
+     * skipped run before paging.
      */
     public static final JobsSettings DEFAULT =
         new JobsSettings(
-            256, 512, defaultRates(), Duration.ofMinutes(5), Duration.ofMinutes(30), 3, RunnerTuning.DEFAULT);
+            256,
+            512,
+            defaultRates(),
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(30),
+            3,
+            RunnerTuning.DEFAULT);
 
     private static Map<JobName, Duration> defaultRates() {
       Map<JobName, Duration> rates = new EnumMap<>(JobName.class);
@@ -220,7 +289,8 @@ public record BrokerSettings(
       }
     }
 
-    public static final RunnerTuning DEFAULT = new RunnerTuning(15, 30, 120, 30, 0.2, 4, 8, 60, 3600, 500, 30, 24);
+    public static final RunnerTuning DEFAULT =
+        new RunnerTuning(15, 30, 120, 30, 0.2, 4, 8, 60, 3600, 500, 30, 24);
   }
 
   /**
@@ -229,7 +299,8 @@ public record BrokerSettings(
    * @param alb5xxPer5Min alarm when the ALB and targets return this many 5xx per 5 minutes
    * @param email optional address subscribed to the alarm topic (null: subscribe later)
    */
-  public record AlarmSettings(int poolLowWater, int allocationP99Millis, int alb5xxPer5Min, String email) {
+  public record AlarmSettings(
+      int poolLowWater, int allocationP99Millis, int alb5xxPer5Min, String email) {
     /**
      * 10 available sandboxes is about one class starting at once; 2 s p99 is the point where a
      * lab's setup hook (which waits on allocate) becomes visibly slow; 10 5xx per 5 minutes ignores
@@ -240,15 +311,25 @@ public record BrokerSettings(
 
   /** Non-secret upstream settings for the jobs-runner; secrets are in {@link BrokerSecrets}. */
   public record UpstreamSettings(
-      String provider, String cspBaseUrl, boolean niosxaasEnabled, boolean niosxaasShadowMode,
-      String niosxaasBaseUrl, String niosxaasServiceName, String staticInventoryPath) {
+      String provider,
+      String cspBaseUrl,
+      boolean niosxaasEnabled,
+      boolean niosxaasShadowMode,
+      String niosxaasBaseUrl,
+      String niosxaasServiceName,
+      String staticInventoryPath) {
     /**
      * NIOSXaaS clean-up starts in shadow mode: it only counts what it would delete until an
      * operator has compared the counts with the console (design §5).
      */
     public static final UpstreamSettings DEFAULT =
         new UpstreamSettings(
-            "csp", "https://csp.infoblox.com/v2", true, true, "https://csp.infoblox.com",
-            "Instrqt-SaaS", "/app/static-inventory.json");
+            "csp",
+            "https://csp.infoblox.com/v2",
+            true,
+            true,
+            "https://csp.infoblox.com",
+            "Instrqt-SaaS",
+            "/app/static-inventory.json");
   }
 }

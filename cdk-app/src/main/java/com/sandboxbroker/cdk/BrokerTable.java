@@ -35,7 +35,8 @@ public final class BrokerTable extends Construct {
     this.table =
         Table.Builder.create(this, "Table")
             .tableName(props.tableName())
-            .partitionKey(Attribute.builder().name(PARTITION_KEY).type(AttributeType.STRING).build())
+            .partitionKey(
+                Attribute.builder().name(PARTITION_KEY).type(AttributeType.STRING).build())
             .sortKey(Attribute.builder().name(SORT_KEY).type(AttributeType.STRING).build())
             // on-demand: allocation bursts when a class starts; no capacity to plan or throttle on
             .billingMode(BillingMode.PAY_PER_REQUEST)
@@ -53,9 +54,14 @@ public final class BrokerTable extends Construct {
     table.addGlobalSecondaryIndex(
         GlobalSecondaryIndexProps.builder()
             .indexName(STATUS_INDEX)
-            .partitionKey(Attribute.builder().name(STATUS_INDEX_PARTITION_KEY).type(AttributeType.STRING).build())
+            .partitionKey(
+                Attribute.builder()
+                    .name(STATUS_INDEX_PARTITION_KEY)
+                    .type(AttributeType.STRING)
+                    .build())
             // epoch millis, a number, as the store writes it
-            .sortKey(Attribute.builder().name(STATUS_INDEX_SORT_KEY).type(AttributeType.NUMBER).build())
+            .sortKey(
+                Attribute.builder().name(STATUS_INDEX_SORT_KEY).type(AttributeType.NUMBER).build())
             .projectionType(ProjectionType.ALL)
             .build());
     // Pools (issue 12): (pool#shard, status), only what an allocation candidate needs projected so
@@ -64,8 +70,13 @@ public final class BrokerTable extends Construct {
     table.addGlobalSecondaryIndex(
         GlobalSecondaryIndexProps.builder()
             .indexName(POOL_INDEX)
-            .partitionKey(Attribute.builder().name(POOL_INDEX_PARTITION_KEY).type(AttributeType.STRING).build())
-            .sortKey(Attribute.builder().name(POOL_INDEX_SORT_KEY).type(AttributeType.STRING).build())
+            .partitionKey(
+                Attribute.builder()
+                    .name(POOL_INDEX_PARTITION_KEY)
+                    .type(AttributeType.STRING)
+                    .build())
+            .sortKey(
+                Attribute.builder().name(POOL_INDEX_SORT_KEY).type(AttributeType.STRING).build())
             .projectionType(ProjectionType.INCLUDE)
             .nonKeyAttributes(POOL_INDEX_PROJECTED)
             .build());

@@ -19,7 +19,8 @@ final class Delivery {
    * Previews bake for one minute: nobody depends on them.
    */
   static ApiServiceProps.BlueGreen blueGreen(BrokerSettings settings) {
-    Duration bake = settings.delivery().isPreview() ? Duration.ofMinutes(1) : Duration.ofMinutes(10);
+    Duration bake =
+        settings.delivery().isPreview() ? Duration.ofMinutes(1) : Duration.ofMinutes(10);
     int perMinute = Math.max(1, (settings.alarms().alb5xxPer5Min() + 4) / 5);
     return new ApiServiceProps.BlueGreen(bake, perMinute, settings.alarms().allocationP99Millis());
   }
@@ -27,7 +28,9 @@ final class Delivery {
   static ICertificate requireCertificate(ApiCertificate certificate, BrokerSettings settings) {
     if (certificate.certificate() == null) {
       throw new IllegalArgumentException(
-          "stage " + settings.stage() + ": the internet-facing ALB needs TLS: give -c hostedZoneId=… -c hostedZoneName=…"
+          "stage "
+              + settings.stage()
+              + ": the internet-facing ALB needs TLS: give -c hostedZoneId=… -c hostedZoneName=…"
               + " (a DNS-validated certificate is created), or -c certificateArn=<ACM ARN in the stage's region>,"
               + " or use -c ingress=apigateway");
     }
@@ -39,17 +42,27 @@ final class Delivery {
    * clients use (the ApiUrl output).
    */
   static String ingress(
-      Construct stack, BrokerSettings settings, ApiService api, ApiCertificate certificate, Network network,
+      Construct stack,
+      BrokerSettings settings,
+      ApiService api,
+      ApiCertificate certificate,
+      Network network,
       RetentionDays logRetention) {
     DomainSettings domain = settings.delivery().domain();
     if (settings.delivery().ingress() == DeliverySettings.Ingress.APIGATEWAY) {
       ApiGatewayIngress gateway =
           new ApiGatewayIngress(
-              stack, "ApiGateway",
+              stack,
+              "ApiGateway",
               new ApiGatewayIngressProps(
-                  "sandbox-broker-" + settings.stage() + "-api", api.productionListener(), network.vpc(),
-                  network.serviceSubnets(), certificate.certificate(), domain == null ? null : domain.hostName(),
-                  logRetention, !settings.delivery().isPreview()));
+                  "sandbox-broker-" + settings.stage() + "-api",
+                  api.productionListener(),
+                  network.vpc(),
+                  network.serviceSubnets(),
+                  certificate.certificate(),
+                  domain == null ? null : domain.hostName(),
+                  logRetention,
+                  !settings.delivery().isPreview()));
       if (domain != null) {
         ARecord.Builder.create(stack, "ApiAlias")
             .zone(certificate.zone())
@@ -57,12 +70,14 @@ final class Delivery {
             .target(
                 RecordTarget.fromAlias(
                     new ApiGatewayv2DomainProperties(
-                        gateway.domainName().getRegionalDomainName(), gateway.domainName().getRegionalHostedZoneId())))
+                        gateway.domainName().getRegionalDomainName(),
+                        gateway.domainName().getRegionalHostedZoneId())))
             .build();
         return "https://" + domain.hostName();
       }
       if (certificate.certificate() != null) {
-        throw new IllegalArgumentException("-c certificateArn with -c ingress=apigateway needs a host name: give the hosted zone instead");
+        throw new IllegalArgumentException(
+            "-c certificateArn with -c ingress=apigateway needs a host name: give the hosted zone instead");
       }
       return gateway.api().getApiEndpoint();
     }

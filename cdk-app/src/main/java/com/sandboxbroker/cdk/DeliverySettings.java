@@ -18,14 +18,19 @@ import java.util.Objects;
  *     starts jobs against placeholder credentials fails every run and pages every period
  */
 public record DeliverySettings(
-    Ingress ingress, DomainSettings domain, Preview preview, ImageDigests images, boolean jobSchedulesEnabled) {
+    Ingress ingress,
+    DomainSettings domain,
+    Preview preview,
+    ImageDigests images,
+    boolean jobSchedulesEnabled) {
 
   public DeliverySettings {
     Objects.requireNonNull(ingress, "ingress");
   }
 
   /** A workstation deploy: ALB, no zone, images built locally, schedules off until configured. */
-  public static final DeliverySettings WORKSTATION = new DeliverySettings(Ingress.ALB, null, null, null, false);
+  public static final DeliverySettings WORKSTATION =
+      new DeliverySettings(Ingress.ALB, null, null, null, false);
 
   public boolean isPreview() {
     return preview != null;
@@ -55,14 +60,17 @@ public record DeliverySettings(
   public enum Ingress {
     /** An internet-facing ALB with WAF terminates TLS (the default). */
     ALB,
-    /** An API Gateway HTTP API with a VPC link in front of an internal ALB (docs/decisions/0001). */
+    /**
+     * An API Gateway HTTP API with a VPC link in front of an internal ALB (docs/decisions/0001).
+     */
     APIGATEWAY;
 
     public static Ingress parse(String value) {
       return switch (value == null ? "alb" : value.toLowerCase(java.util.Locale.ROOT)) {
         case "alb" -> ALB;
         case "apigateway" -> APIGATEWAY;
-        default -> throw new IllegalArgumentException("ingress must be alb or apigateway: " + value);
+        default ->
+            throw new IllegalArgumentException("ingress must be alb or apigateway: " + value);
       };
     }
   }
@@ -81,12 +89,13 @@ public record DeliverySettings(
     }
 
     /**
-     * A preview deleted {@code hours} after {@code now} (rounded up to the next minute), warned
-     * one hour before. At least 2 hours, so the warning is never scheduled in the past.
+     * A preview deleted {@code hours} after {@code now} (rounded up to the next minute), warned one
+     * hour before. At least 2 hours, so the warning is never scheduled in the past.
      */
     public static Preview after(Instant now, int hours) {
       if (hours < 2 || hours > MAX_HOURS) {
-        throw new IllegalArgumentException("ephemeralHours must be between 2 and " + MAX_HOURS + ": " + hours);
+        throw new IllegalArgumentException(
+            "ephemeralHours must be between 2 and " + MAX_HOURS + ": " + hours);
       }
       Instant minute = now.truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plusSeconds(60);
       return new Preview(minute.plus(Duration.ofHours(hours)), Duration.ofHours(1));
@@ -106,7 +115,8 @@ public record DeliverySettings(
    * @param serviceDigest {@code sha256:…} of the service image
    * @param jobsDigest {@code sha256:…} of the jobs-runner image
    */
-  public record ImageDigests(String registryAccount, String registryRegion, String serviceDigest, String jobsDigest) {
+  public record ImageDigests(
+      String registryAccount, String registryRegion, String serviceDigest, String jobsDigest) {
     public ImageDigests {
       for (String digest : new String[] {serviceDigest, jobsDigest}) {
         if (digest == null || !digest.matches("sha256:[0-9a-f]{64}")) {

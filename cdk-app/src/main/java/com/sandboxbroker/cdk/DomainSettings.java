@@ -17,12 +17,14 @@ public record DomainSettings(String hostedZoneId, String zoneName, String hostNa
     Objects.requireNonNull(zoneName, "zoneName");
     Objects.requireNonNull(hostName, "hostName");
     if (!hostedZoneId.matches("Z[A-Z0-9]{4,31}")) {
-      throw new IllegalArgumentException("hostedZoneId must be a Route 53 zone id (Z…): " + hostedZoneId);
+      throw new IllegalArgumentException(
+          "hostedZoneId must be a Route 53 zone id (Z…): " + hostedZoneId);
     }
     zoneName = stripDot(zoneName);
     hostName = stripDot(hostName);
     if (!(hostName.equals(zoneName) || hostName.endsWith("." + zoneName))) {
-      throw new IllegalArgumentException("hostName " + hostName + " is not inside the zone " + zoneName);
+      throw new IllegalArgumentException(
+          "hostName " + hostName + " is not inside the zone " + zoneName);
     }
   }
 

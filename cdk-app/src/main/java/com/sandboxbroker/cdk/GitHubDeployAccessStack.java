@@ -20,10 +20,10 @@ import software.constructs.Construct;
 /**
  * The GitHub Actions deploy role of one account (issue #15): OIDC federation, no stored keys. A
  * workflow job gets it only from this repository and only in the GitHub environments of the stages
- * that live in this account (the environment is where prod's manual approval sits). The role can
- * do nothing itself but assume the CDK bootstrap roles (which do the deploying), push to and read
- * the scan results of the project's repositories, read stack outputs, and read the stage's track
- * token for the smoke test.
+ * that live in this account (the environment is where prod's manual approval sits). The role can do
+ * nothing itself but assume the CDK bootstrap roles (which do the deploying), push to and read the
+ * scan results of the project's repositories, read stack outputs, and read the stage's track token
+ * for the smoke test.
  */
 public final class GitHubDeployAccessStack extends Stack {
   public static final String GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";
@@ -44,9 +44,17 @@ public final class GitHubDeployAccessStack extends Stack {
    * @param pushesImages true in the registry's account: the role may push to the repositories
    */
   public GitHubDeployAccessStack(
-      Construct scope, String id, Environment env, String githubRepository, List<String> environments,
-      List<String> stages, boolean pushesImages) {
-    super(scope, id, StackProps.builder().env(env).description("GitHub Actions OIDC deploy role").build());
+      Construct scope,
+      String id,
+      Environment env,
+      String githubRepository,
+      List<String> environments,
+      List<String> stages,
+      boolean pushesImages) {
+    super(
+        scope,
+        id,
+        StackProps.builder().env(env).description("GitHub Actions OIDC deploy role").build());
     Tags.of(this).add("project", "sandbox-broker");
     OidcProviderNative provider =
         OidcProviderNative.Builder.create(this, "GitHubOidc")
@@ -60,7 +68,8 @@ public final class GitHubDeployAccessStack extends Stack {
     this.role =
         Role.Builder.create(this, "DeployRole")
             .roleName(ROLE_NAME)
-            .description("Assumed by " + githubRepository + " workflows through GitHub's OIDC provider")
+            .description(
+                "Assumed by " + githubRepository + " workflows through GitHub's OIDC provider")
             .maxSessionDuration(MAX_SESSION)
             .assumedBy(
                 new WebIdentityPrincipal(
@@ -73,17 +82,37 @@ public final class GitHubDeployAccessStack extends Stack {
         PolicyStatement.Builder.create()
             .sid("AssumeCdkBootstrapRoles")
             .actions(List.of("sts:AssumeRole", "sts:TagSession"))
-            .resources(List.of("arn:aws:iam::" + getAccount() + ":role/cdk-hnb659fds-*-" + getAccount() + "-" + getRegion()))
+            .resources(
+                List.of(
+                    "arn:aws:iam::"
+                        + getAccount()
+                        + ":role/cdk-hnb659fds-*-"
+                        + getAccount()
+                        + "-"
+                        + getRegion()))
             .build());
     role.addToPolicy(
         PolicyStatement.Builder.create()
             .sid("ReadStackOutputs")
             .actions(List.of("cloudformation:DescribeStacks"))
-            .resources(List.of("arn:aws:cloudformation:" + getRegion() + ":" + getAccount() + ":stack/SandboxBroker-*/*"))
+            .resources(
+                List.of(
+                    "arn:aws:cloudformation:"
+                        + getRegion()
+                        + ":"
+                        + getAccount()
+                        + ":stack/SandboxBroker-*/*"))
             .build());
     List<String> tokens = new ArrayList<>();
     for (String stage : stages) {
-      tokens.add("arn:aws:secretsmanager:" + getRegion() + ":" + getAccount() + ":secret:sandbox-broker/" + stage + "/BROKER_API_TOKEN-*");
+      tokens.add(
+          "arn:aws:secretsmanager:"
+              + getRegion()
+              + ":"
+              + getAccount()
+              + ":secret:sandbox-broker/"
+              + stage
+              + "/BROKER_API_TOKEN-*");
     }
     role.addToPolicy(
         PolicyStatement.Builder.create()
@@ -103,10 +132,21 @@ public final class GitHubDeployAccessStack extends Stack {
               .sid("PushAndScanResults")
               .actions(
                   List.of(
-                      "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload",
-                      "ecr:DescribeImages", "ecr:DescribeImageScanFindings", "ecr:InitiateLayerUpload",
-                      "ecr:PutImage", "ecr:UploadLayerPart"))
-              .resources(List.of("arn:aws:ecr:" + getRegion() + ":" + getAccount() + ":repository/sandbox-broker/*"))
+                      "ecr:BatchCheckLayerAvailability",
+                      "ecr:BatchGetImage",
+                      "ecr:CompleteLayerUpload",
+                      "ecr:DescribeImages",
+                      "ecr:DescribeImageScanFindings",
+                      "ecr:InitiateLayerUpload",
+                      "ecr:PutImage",
+                      "ecr:UploadLayerPart"))
+              .resources(
+                  List.of(
+                      "arn:aws:ecr:"
+                          + getRegion()
+                          + ":"
+                          + getAccount()
+                          + ":repository/sandbox-broker/*"))
               .build());
     }
     NagSuppressions.addResourceSuppressions(
@@ -121,12 +161,26 @@ public final class GitHubDeployAccessStack extends Stack {
                         + " repositories; ecr:GetAuthorizationToken has no resource-level permission.")
                 .appliesTo(
                     List.of(
-                        "Resource::arn:aws:iam::" + getAccount() + ":role/cdk-hnb659fds-*-" + getAccount() + "-" + getRegion(),
-                        "Resource::arn:aws:cloudformation:" + getRegion() + ":" + getAccount() + ":stack/SandboxBroker-*/*",
+                        "Resource::arn:aws:iam::"
+                            + getAccount()
+                            + ":role/cdk-hnb659fds-*-"
+                            + getAccount()
+                            + "-"
+                            + getRegion(),
+                        "Resource::arn:aws:cloudformation:"
+                            + getRegion()
+                            + ":"
+                            + getAccount()
+                            + ":stack/SandboxBroker-*/*",
                         io.github.cdklabs.cdknag.RegexAppliesTo.builder()
-                            .regex("/^Resource::arn:aws:secretsmanager:.*:secret:sandbox-broker\\/[a-z0-9-]+\\/BROKER_API_TOKEN-\\*$/g")
+                            .regex(
+                                "/^Resource::arn:aws:secretsmanager:.*:secret:sandbox-broker\\/[a-z0-9-]+\\/BROKER_API_TOKEN-\\*$/g")
                             .build(),
-                        "Resource::arn:aws:ecr:" + getRegion() + ":" + getAccount() + ":repository/sandbox-broker/*",
+                        "Resource::arn:aws:ecr:"
+                            + getRegion()
+                            + ":"
+                            + getAccount()
+                            + ":repository/sandbox-broker/*",
                         IamWildcards.ANY_RESOURCE))
                 .build()),
         true);

@@ -19,9 +19,9 @@ import software.constructs.Construct;
 
 /**
  * The project's image repositories (issue #15), in their own stack in dev's account: the pipeline
- * pushes each image once, tagged with the commit, and every stage pulls it by digest (test and
- * prod across accounts, granted here). Scan on push is the pipeline's gate; tags are immutable so
- * a tag always names the bytes that were scanned; lifecycle rules bound the storage.
+ * pushes each image once, tagged with the commit, and every stage pulls it by digest (test and prod
+ * across accounts, granted here). Scan on push is the pipeline's gate; tags are immutable so a tag
+ * always names the bytes that were scanned; lifecycle rules bound the storage.
  */
 public final class ImageRegistryStack extends Stack {
   public static final String STACK_NAME = "SandboxBroker-Registry";
@@ -34,11 +34,16 @@ public final class ImageRegistryStack extends Stack {
 
   private final Map<String, Repository> repositories = new LinkedHashMap<>();
 
-  public ImageRegistryStack(Construct scope, Environment env, String owner, List<String> pullAccounts) {
-    super(scope, STACK_NAME, StackProps.builder().env(env).description("Sandbox Broker image repositories").build());
+  public ImageRegistryStack(
+      Construct scope, Environment env, String owner, List<String> pullAccounts) {
+    super(
+        scope,
+        STACK_NAME,
+        StackProps.builder().env(env).description("Sandbox Broker image repositories").build());
     Tags.of(this).add("project", "sandbox-broker");
     Tags.of(this).add("owner", owner);
-    for (String target : List.of(SandboxBrokerStack.SERVICE_IMAGE_TARGET, SandboxBrokerStack.JOBS_IMAGE_TARGET)) {
+    for (String target :
+        List.of(SandboxBrokerStack.SERVICE_IMAGE_TARGET, SandboxBrokerStack.JOBS_IMAGE_TARGET)) {
       Repository repository =
           Repository.Builder.create(this, "Repository-" + target)
               .repositoryName(repositoryName(target))
@@ -67,7 +72,9 @@ public final class ImageRegistryStack extends Stack {
         }
       }
       repositories.put(target, repository);
-      CfnOutput.Builder.create(this, "RepositoryUri-" + target).value(repository.getRepositoryUri()).build();
+      CfnOutput.Builder.create(this, "RepositoryUri-" + target)
+          .value(repository.getRepositoryUri())
+          .build();
     }
   }
 

@@ -10,10 +10,10 @@ import software.constructs.Construct;
 
 /**
  * Where a stage's two images come from (issue #15). The pipeline builds each image once, pushes it
- * to the project's repository (ImageRegistryStack) and deploys every stage with its digest
- * ({@code -c serviceImageDigest=sha256:… -c jobsImageDigest=sha256:…}), so dev, test and prod run
- * the same scanned bytes. Without digests the images are CDK assets built from the Dockerfile on
- * the deploying machine: the workstation path.
+ * to the project's repository (ImageRegistryStack) and deploys every stage with its digest ({@code
+ * -c serviceImageDigest=sha256:… -c jobsImageDigest=sha256:…}), so dev, test and prod run the same
+ * scanned bytes. Without digests the images are CDK assets built from the Dockerfile on the
+ * deploying machine: the workstation path.
  */
 final class ImageSource {
   private ImageSource() {}
@@ -26,15 +26,24 @@ final class ImageSource {
     String name = ImageRegistryStack.repositoryName(target);
     IRepository repository =
         Repository.fromRepositoryAttributes(
-            scope, "Repository-" + target,
+            scope,
+            "Repository-" + target,
             RepositoryAttributes.builder()
                 .repositoryName(name)
                 .repositoryArn(
-                    "arn:aws:ecr:" + digests.registryRegion() + ":" + digests.registryAccount() + ":repository/" + name)
+                    "arn:aws:ecr:"
+                        + digests.registryRegion()
+                        + ":"
+                        + digests.registryAccount()
+                        + ":repository/"
+                        + name)
                 .build());
     // fromEcrRepository also grants the execution role the pull on exactly this repository
     return ContainerImage.fromEcrRepository(
-        repository, target.equals(SandboxBrokerStack.SERVICE_IMAGE_TARGET) ? digests.serviceDigest() : digests.jobsDigest());
+        repository,
+        target.equals(SandboxBrokerStack.SERVICE_IMAGE_TARGET)
+            ? digests.serviceDigest()
+            : digests.jobsDigest());
   }
 
   /**
@@ -43,6 +52,10 @@ final class ImageSource {
    * allow-list, which CDK also applies to the asset's fingerprint.
    */
   static AssetImageProps assetProps(String target) {
-    return AssetImageProps.builder().file("Dockerfile").target(target).platform(Platform.LINUX_ARM64).build();
+    return AssetImageProps.builder()
+        .file("Dockerfile")
+        .target(target)
+        .platform(Platform.LINUX_ARM64)
+        .build();
   }
 }

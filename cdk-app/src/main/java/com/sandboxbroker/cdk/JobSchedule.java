@@ -5,8 +5,8 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.scheduler.Schedule;
 import software.amazon.awscdk.services.scheduler.ScheduleExpression;
 import software.amazon.awscdk.services.scheduler.ScheduleTargetInput;
-import software.amazon.awscdk.services.scheduler.targets.StepFunctionsStartExecution;
 import software.amazon.awscdk.services.scheduler.targets.ScheduleTargetBaseProps;
+import software.amazon.awscdk.services.scheduler.targets.StepFunctionsStartExecution;
 import software.constructs.Construct;
 
 /** The EventBridge Scheduler schedule that starts one job's state machine. */
@@ -28,7 +28,8 @@ public final class JobSchedule extends Construct {
                 new StepFunctionsStartExecution(
                     props.stateMachine(),
                     ScheduleTargetBaseProps.builder()
-                        .input(ScheduleTargetInput.fromObject(Map.of("job", props.job().wireName())))
+                        .input(
+                            ScheduleTargetInput.fromObject(Map.of("job", props.job().wireName())))
                         // a start older than one period is superseded by the next one anyway
                         .maxEventAge(Duration.minutes(Math.max(1, minutes)))
                         .retryAttempts(3)

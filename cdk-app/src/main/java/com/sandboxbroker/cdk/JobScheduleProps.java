@@ -10,4 +10,5 @@ import software.amazon.awscdk.services.stepfunctions.IStateMachine;
  * @param stateMachine the job's state machine
  * @param rate how often
  */
-public record JobScheduleProps(JobName job, String scheduleName, IStateMachine stateMachine, Duration rate) {}
+public record JobScheduleProps(
+    JobName job, String scheduleName, IStateMachine stateMachine, Duration rate) {}

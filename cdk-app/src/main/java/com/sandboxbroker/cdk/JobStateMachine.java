@@ -27,8 +27,8 @@ import software.constructs.Construct;
 
 /**
  * One job's Standard state machine: run the jobs-runner as an ECS task and wait for its task-token
- * callback; retry transient failures with backoff and jitter; otherwise the execution fails in
- * that one state, which is what lets a redrive re-run the job.
+ * callback; retry transient failures with backoff and jitter; otherwise the execution fails in that
+ * one state, which is what lets a redrive re-run the job.
  */
 public final class JobStateMachine extends Construct {
   /** State names: the ASL tests and the runbooks refer to them. */
@@ -42,7 +42,8 @@ public final class JobStateMachine extends Construct {
    * Errors of the RunTask call itself. ECS reports "Capacity is unavailable at this time" (and
    * throttling) as ECS.AmazonECSException; ServerException is ECS's own 5xx.
    */
-  public static final List<String> ECS_CAPACITY_ERRORS = List.of("ECS.AmazonECSException", "ECS.ServerException");
+  public static final List<String> ECS_CAPACITY_ERRORS =
+      List.of("ECS.AmazonECSException", "ECS.ServerException");
 
   private final StateMachine stateMachine;
 
@@ -53,17 +54,21 @@ public final class JobStateMachine extends Construct {
     EcsRunTask runJob =
         EcsRunTask.Builder.create(this, RUN_STATE)
             .stateName(RUN_STATE)
-            .comment("Run `jobs-runner " + job + "` and wait for its SendTaskSuccess/SendTaskFailure")
+            .comment(
+                "Run `jobs-runner " + job + "` and wait for its SendTaskSuccess/SendTaskFailure")
             .integrationPattern(IntegrationPattern.WAIT_FOR_TASK_TOKEN)
             .cluster(props.cluster())
             .taskDefinition(props.jobsTask().taskDefinition())
             .launchTarget(
                 new EcsFargateLaunchTarget(
-                    EcsFargateLaunchTargetOptions.builder().platformVersion(FargatePlatformVersion.LATEST).build()))
+                    EcsFargateLaunchTargetOptions.builder()
+                        .platformVersion(FargatePlatformVersion.LATEST)
+                        .build()))
             .subnets(props.subnets())
             .assignPublicIp(props.assignPublicIp())
             // cost allocation: each run carries the task definition's tags (project, stage, owner)
-            .propagatedTagSource(software.amazon.awscdk.services.ecs.PropagatedTagSource.TASK_DEFINITION)
+            .propagatedTagSource(
+                software.amazon.awscdk.services.ecs.PropagatedTagSource.TASK_DEFINITION)
             .securityGroups(List.of(props.securityGroup()))
             .containerOverrides(
                 List.of(
@@ -118,7 +123,8 @@ public final class JobStateMachine extends Construct {
 
     LogGroup logs =
         LogGroup.Builder.create(this, "Logs")
-            // the /aws/vendedlogs/ prefix keeps CloudWatch's log resource policy from growing per group
+            // the /aws/vendedlogs/ prefix keeps CloudWatch's log resource policy from growing per
+            // group
             .logGroupName("/aws/vendedlogs/states/" + props.stateMachineName())
             .retention(props.logRetention())
             .removalPolicy(RemovalPolicy.DESTROY)
@@ -132,7 +138,12 @@ public final class JobStateMachine extends Construct {
             // every attempt may take the full task timeout, plus the capped retry delays
             .timeout(seconds(props.taskTimeout().multipliedBy(4).plusMinutes(20)))
             .tracingEnabled(true)
-            .logs(LogOptions.builder().destination(logs).level(LogLevel.ALL).includeExecutionData(true).build())
+            .logs(
+                LogOptions.builder()
+                    .destination(logs)
+                    .level(LogLevel.ALL)
+                    .includeExecutionData(true)
+                    .build())
             .build();
     NagSuppressions.addResourceSuppressions(
         stateMachine,

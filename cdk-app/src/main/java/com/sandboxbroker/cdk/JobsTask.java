@@ -12,17 +12,17 @@ import software.amazon.awscdk.services.ecs.CpuArchitecture;
 import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
 import software.amazon.awscdk.services.ecs.LogDriver;
 import software.amazon.awscdk.services.ecs.MountPoint;
-import software.amazon.awscdk.services.ecs.Volume;
 import software.amazon.awscdk.services.ecs.OperatingSystemFamily;
 import software.amazon.awscdk.services.ecs.RuntimePlatform;
+import software.amazon.awscdk.services.ecs.Volume;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.constructs.Construct;
 
 /**
  * The jobs-runner task definition. One definition serves all three jobs: the state machine passes
- * the job name as the container command and the task token / execution ARN as environment
- * overrides (design §6).
+ * the job name as the container command and the task token / execution ARN as environment overrides
+ * (design §6).
  */
 public final class JobsTask extends Construct {
   /** The container's name, which the state machines' container overrides address. */
@@ -59,20 +59,26 @@ public final class JobsTask extends Construct {
                 // sorted, so the synthesized template is stable between runs
                 .environment(new TreeMap<>(props.environment()))
                 .secrets(new TreeMap<>(props.secrets()))
-                .logging(LogDriver.awsLogs(AwsLogDriverProps.builder().logGroup(logs).streamPrefix("job").build()))
+                .logging(
+                    LogDriver.awsLogs(
+                        AwsLogDriverProps.builder().logGroup(logs).streamPrefix("job").build()))
                 // the runner is a batch process: when it exits the task is done
                 .essential(true)
-                // nothing in the image is writable; the JVM's scratch space is the /tmp volume below
+                // nothing in the image is writable; the JVM's scratch space is the /tmp volume
+                // below
                 .readonlyRootFilesystem(true)
                 .build());
     taskDefinition.addVolume(Volume.builder().name("tmp").build());
-    container.addMountPoints(MountPoint.builder().sourceVolume("tmp").containerPath("/tmp").readOnly(false).build());
+    container.addMountPoints(
+        MountPoint.builder().sourceVolume("tmp").containerPath("/tmp").readOnly(false).build());
 
     props.table().grantReadWriteData(taskDefinition.getTaskRole());
     // The runner reports to Step Functions itself with the task token (design §6).
     taskDefinition.addToTaskRolePolicy(
         PolicyStatement.Builder.create()
-            .actions(List.of("states:SendTaskHeartbeat", "states:SendTaskSuccess", "states:SendTaskFailure"))
+            .actions(
+                List.of(
+                    "states:SendTaskHeartbeat", "states:SendTaskSuccess", "states:SendTaskFailure"))
             .resources(List.of("*"))
             .build());
 

@@ -33,8 +33,8 @@ import software.constructs.Construct;
  * sandbox-broker-<stage>}, archived for replay; records the pipe cannot deliver go to an SQS DLQ,
  * and both kinds of failure raise an alarm.
  *
- * <p>One pipe, not one per type: DynamoDB throttles a stream shard read by more than two
- * consumers. The event type is the {@code lifecycle_event} marker the store writes (see {@link
+ * <p>One pipe, not one per type: DynamoDB throttles a stream shard read by more than two consumers.
+ * The event type is the {@code lifecycle_event} marker the store writes (see {@link
  * EventContract}), used both as the pipe's filter and as its dynamic {@code detail-type}; the local
  * feed applies the same filter and template, so both produce the same event.
  */
@@ -83,16 +83,21 @@ public final class LifecycleEvents extends Construct {
         List.of(
             NagPackSuppression.builder()
                 .id("AwsSolutions-SQS3")
-                .reason("This queue is itself the dead-letter queue of the lifecycle-events pipe; a DLQ of a DLQ would only move the same records again")
+                .reason(
+                    "This queue is itself the dead-letter queue of the lifecycle-events pipe; a DLQ of a DLQ would only move the same records again")
                 .build()));
 
     String streamArn = props.table().getTableStreamArn();
     Role role =
         Role.Builder.create(this, "PipeRole")
-            .description("EventBridge Pipe: read the broker table's stream, put events on the bus, dead-letter to SQS")
+            .description(
+                "EventBridge Pipe: read the broker table's stream, put events on the bus, dead-letter to SQS")
             .assumedBy(
                 ServicePrincipal.Builder.create("pipes.amazonaws.com")
-                    .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", Stack.of(this).getAccount())))
+                    .conditions(
+                        Map.of(
+                            "StringEquals",
+                            Map.of("aws:SourceAccount", Stack.of(this).getAccount())))
                     .build())
             .inlinePolicies(
                 Map.of(
@@ -102,7 +107,11 @@ public final class LifecycleEvents extends Construct {
                             List.of(
                                 PolicyStatement.Builder.create()
                                     .effect(Effect.ALLOW)
-                                    .actions(List.of("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"))
+                                    .actions(
+                                        List.of(
+                                            "dynamodb:DescribeStream",
+                                            "dynamodb:GetRecords",
+                                            "dynamodb:GetShardIterator"))
                                     .resources(List.of(streamArn))
                                     .build(),
                                 PolicyStatement.Builder.create()
@@ -127,8 +136,13 @@ public final class LifecycleEvents extends Construct {
         List.of(
             NagPackSuppression.builder()
                 .id("AwsSolutions-IAM5")
-                .reason("dynamodb:ListStreams is granted on <table>/stream/* only: the stream label is not known at synth time and ListStreams names no single stream")
-                .appliesTo(List.of(io.github.cdklabs.cdknag.RegexAppliesTo.builder().regex("/^Resource::<.*Table.*\\.Arn>\\/stream\\/\\*$/g").build()))
+                .reason(
+                    "dynamodb:ListStreams is granted on <table>/stream/* only: the stream label is not known at synth time and ListStreams names no single stream")
+                .appliesTo(
+                    List.of(
+                        io.github.cdklabs.cdknag.RegexAppliesTo.builder()
+                            .regex("/^Resource::<.*Table.*\\.Arn>\\/stream\\/\\*$/g")
+                            .build()))
                 .build()),
         true);
 
@@ -136,7 +150,10 @@ public final class LifecycleEvents extends Construct {
     this.pipe =
         CfnPipe.Builder.create(this, "Pipe")
             .name(pipeName)
-            .description("Broker table stream -> lifecycle events on " + props.busName() + " (contract section 8)")
+            .description(
+                "Broker table stream -> lifecycle events on "
+                    + props.busName()
+                    + " (contract section 8)")
             .roleArn(role.getRoleArn())
             .source(streamArn)
             .sourceParameters(
@@ -147,14 +164,21 @@ public final class LifecycleEvents extends Construct {
                             .startingPosition("LATEST")
                             .batchSize(10)
                             .maximumRetryAttempts(MAX_RETRY_ATTEMPTS)
-                            // a poison record is isolated by halving its batch, not retried with its neighbours
+                            // a poison record is isolated by halving its batch, not retried with
+                            // its neighbours
                             .onPartialBatchItemFailure("AUTOMATIC_BISECT")
                             .deadLetterConfig(
-                                CfnPipe.DeadLetterConfigProperty.builder().arn(deadLetters.getQueueArn()).build())
+                                CfnPipe.DeadLetterConfigProperty.builder()
+                                    .arn(deadLetters.getQueueArn())
+                                    .build())
                             .build())
                     .filterCriteria(
                         CfnPipe.FilterCriteriaProperty.builder()
-                            .filters(List.of(CfnPipe.FilterProperty.builder().pattern(EventContract.FILTER_PATTERN).build()))
+                            .filters(
+                                List.of(
+                                    CfnPipe.FilterProperty.builder()
+                                        .pattern(EventContract.FILTER_PATTERN)
+                                        .build()))
                             .build())
                     .build())
             .target(bus.getEventBusArn())
@@ -184,8 +208,10 @@ public final class LifecycleEvents extends Construct {
     Alarm.Builder.create(this, "PipeFailures")
         .alarmName(prefix + "-events-pipe-failures")
         .alarmDescription(
-            "The lifecycle-events pipe failed to put events on " + props.busName()
-                + " (it retries; records that exhaust the retries go to the DLQ). Runbook: " + RUNBOOK)
+            "The lifecycle-events pipe failed to put events on "
+                + props.busName()
+                + " (it retries; records that exhaust the retries go to the DLQ). Runbook: "
+                + RUNBOOK)
         .metric(failures)
         .threshold(1)
         .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
@@ -196,10 +222,18 @@ public final class LifecycleEvents extends Construct {
     Alarm.Builder.create(this, "DeadLettersWaiting")
         .alarmName(prefix + "-events-dlq-not-empty")
         .alarmDescription(
-            "Stream records the lifecycle-events pipe could not deliver are waiting in " + prefix
-                + "-events-dlq: subscribers missed those events. Runbook: " + RUNBOOK)
-        .metric(deadLetters.metricApproximateNumberOfMessagesVisible().with(
-            software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().period(PERIOD).statistic("Maximum").build()))
+            "Stream records the lifecycle-events pipe could not deliver are waiting in "
+                + prefix
+                + "-events-dlq: subscribers missed those events. Runbook: "
+                + RUNBOOK)
+        .metric(
+            deadLetters
+                .metricApproximateNumberOfMessagesVisible()
+                .with(
+                    software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
+                        .period(PERIOD)
+                        .statistic("Maximum")
+                        .build()))
         .threshold(1)
         .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
         .evaluationPeriods(1)

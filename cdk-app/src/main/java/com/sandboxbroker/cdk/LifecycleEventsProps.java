@@ -9,4 +9,5 @@ import software.amazon.awscdk.services.sns.ITopic;
  * @param table the broker's table; its stream (new and old images) is the events' source
  * @param alarmTopic where the delivery alarms notify
  */
-public record LifecycleEventsProps(String namePrefix, String busName, ITable table, ITopic alarmTopic) {}
+public record LifecycleEventsProps(
+    String namePrefix, String busName, ITable table, ITopic alarmTopic) {}

@@ -30,8 +30,8 @@ import software.constructs.Construct;
  * (JobOutcome, JobDuration, the run's counts) come from CloudWatch embedded metric format lines
  * both write to their logs: namespace {@value #SERVICE_NAMESPACE}, dimension {@code Stage} on every
  * one (BROKER_STAGE), so two stages in one account never mix in an alarm. The README's "Deploy"
- * section states that contract. The alarms on AWS's own metrics and the event notifications are
- * in {@link OperationsAlarms}.
+ * section states that contract. The alarms on AWS's own metrics and the event notifications are in
+ * {@link OperationsAlarms}.
  */
 public final class Monitoring extends Construct {
   public static final String SERVICE_NAMESPACE = MetricContract.NAMESPACE;
@@ -41,6 +41,7 @@ public final class Monitoring extends Construct {
 
   /** Runbook pages, relative to the repository root; every alarm's description names one. */
   public static final String RUNBOOK_JOB_FAILED = "runbooks/job-execution-failed.md";
+
   public static final String RUNBOOK_JOB_NOT_SUCCEEDING = "runbooks/job-not-succeeding.md";
   public static final String RUNBOOK_API_5XX = "runbooks/api-5xx.md";
   public static final String RUNBOOK_ALLOCATION_LATENCY = "runbooks/allocation-latency.md";
@@ -51,11 +52,15 @@ public final class Monitoring extends Construct {
 
   /** The jobs-runner's run metric (JobRunMetrics): 1 per run, dimensions Stage, Job, Outcome. */
   public static final String JOB_OUTCOME = MetricContract.JOB_OUTCOME;
+
   public static final String OUTCOME_SUCCEEDED = "succeeded";
   public static final String OUTCOME_SKIPPED_PAUSED = "skipped_paused";
-  public static final List<String> JOB_OUTCOMES = List.of(OUTCOME_SUCCEEDED, OUTCOME_SKIPPED_PAUSED, "skipped_locked", "failed");
+  public static final List<String> JOB_OUTCOMES =
+      List.of(OUTCOME_SUCCEEDED, OUTCOME_SKIPPED_PAUSED, "skipped_locked", "failed");
 
-  /** A pause older than this is taken to be forgotten (an incident's pause lasts hours, not a day). */
+  /**
+   * A pause older than this is taken to be forgotten (an incident's pause lasts hours, not a day).
+   */
   public static final int PAUSED_ALARM_HOURS = 6;
 
   /** Five minutes: the finest period that is free for standard metrics and still pages promptly. */
@@ -86,10 +91,18 @@ public final class Monitoring extends Construct {
           Alarm.Builder.create(this, "JobNotSucceeded-" + name)
               .alarmName(prefix + "-" + name + "-not-succeeded")
               .alarmDescription(
-                  "No " + name + " run succeeded in " + props.missedPeriods() + " schedule periods of "
-                      + rate.toMinutes() + " min (JobOutcome, Outcome=succeeded: skipped runs do not"
-                      + " count). Runbook: " + RUNBOOK_JOB_NOT_SUCCEEDING)
-              .metric(jobOutcome(props.stage(), name, OUTCOME_SUCCEEDED, Duration.minutes(rate.toMinutes())))
+                  "No "
+                      + name
+                      + " run succeeded in "
+                      + props.missedPeriods()
+                      + " schedule periods of "
+                      + rate.toMinutes()
+                      + " min (JobOutcome, Outcome=succeeded: skipped runs do not"
+                      + " count). Runbook: "
+                      + RUNBOOK_JOB_NOT_SUCCEEDING)
+              .metric(
+                  jobOutcome(
+                      props.stage(), name, OUTCOME_SUCCEEDED, Duration.minutes(rate.toMinutes())))
               .threshold(1)
               .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
               .evaluationPeriods(props.missedPeriods())
@@ -107,15 +120,23 @@ public final class Monitoring extends Construct {
           Alarm.Builder.create(this, "JobPaused-" + name)
               .alarmName(prefix + "-" + name + "-paused-too-long")
               .alarmDescription(
-                  "Every " + name + " run for " + PAUSED_ALARM_HOURS + " hours was skipped because the job"
-                      + " is paused (JobOutcome, Outcome=skipped_paused). Runbook: " + RUNBOOK_JOB_PAUSED)
+                  "Every "
+                      + name
+                      + " run for "
+                      + PAUSED_ALARM_HOURS
+                      + " hours was skipped because the job"
+                      + " is paused (JobOutcome, Outcome=skipped_paused). Runbook: "
+                      + RUNBOOK_JOB_PAUSED)
               .metric(
                   MathExpression.Builder.create()
                       .expression("IF(FILL(paused, 0) > 0 AND FILL(succeeded, 0) == 0, 1, 0)")
                       .usingMetrics(
                           Map.of(
-                              "paused", jobOutcome(props.stage(), name, OUTCOME_SKIPPED_PAUSED, pausePeriod),
-                              "succeeded", jobOutcome(props.stage(), name, OUTCOME_SUCCEEDED, pausePeriod)))
+                              "paused",
+                                  jobOutcome(
+                                      props.stage(), name, OUTCOME_SKIPPED_PAUSED, pausePeriod),
+                              "succeeded",
+                                  jobOutcome(props.stage(), name, OUTCOME_SUCCEEDED, pausePeriod)))
                       .label(name + " hours with only paused runs")
                       .period(pausePeriod)
                       .build())
@@ -132,7 +153,10 @@ public final class Monitoring extends Construct {
       for (String outcome : JOB_OUTCOMES) {
         outcomes.add(
             jobOutcome(props.stage(), name, outcome, PERIOD)
-                .with(software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().label(outcome).build()));
+                .with(
+                    software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
+                        .label(outcome)
+                        .build()));
       }
       jobWidgets.add(
           GraphWidget.Builder.create()
@@ -148,8 +172,13 @@ public final class Monitoring extends Construct {
                   List.of(
                       MathExpression.Builder.create()
                           .expression(
-                              "SEARCH('{" + SERVICE_NAMESPACE + ",Stage,Job} Stage=\"" + props.stage()
-                                  + "\" Job=\"" + name + "\"', 'Sum', 300)")
+                              "SEARCH('{"
+                                  + SERVICE_NAMESPACE
+                                  + ",Stage,Job} Stage=\""
+                                  + props.stage()
+                                  + "\" Job=\""
+                                  + name
+                                  + "\"', 'Sum', 300)")
                           .usingMetrics(Map.of())
                           .label(name)
                           .period(PERIOD)
@@ -160,7 +189,12 @@ public final class Monitoring extends Construct {
       executionWidgets.add(
           GraphWidget.Builder.create()
               .title("Job " + name + ": executions")
-              .left(List.of(machine.metricSucceeded(), machine.metricFailed(), machine.metricTimedOut(), machine.metricAborted()))
+              .left(
+                  List.of(
+                      machine.metricSucceeded(),
+                      machine.metricFailed(),
+                      machine.metricTimedOut(),
+                      machine.metricAborted()))
               .width(8)
               .build());
     }
@@ -170,8 +204,13 @@ public final class Monitoring extends Construct {
             .expression("FILL(target, 0) + FILL(elb, 0)")
             .usingMetrics(
                 Map.of(
-                    "target", props.loadBalancer().getMetrics().httpCodeTarget(HttpCodeTarget.TARGET_5XX_COUNT),
-                    "elb", props.loadBalancer().getMetrics().httpCodeElb(HttpCodeElb.ELB_5XX_COUNT)))
+                    "target",
+                        props
+                            .loadBalancer()
+                            .getMetrics()
+                            .httpCodeTarget(HttpCodeTarget.TARGET_5XX_COUNT),
+                    "elb",
+                        props.loadBalancer().getMetrics().httpCodeElb(HttpCodeElb.ELB_5XX_COUNT)))
             .label("5xx responses (targets + ALB)")
             .period(PERIOD)
             .build();
@@ -179,8 +218,10 @@ public final class Monitoring extends Construct {
         Alarm.Builder.create(this, "Api5xx")
             .alarmName(prefix + "-api-5xx")
             .alarmDescription(
-                "The API returned at least " + props.thresholds().alb5xxPer5Min()
-                    + " 5xx responses in each of two 5-minute periods. Runbook: " + RUNBOOK_API_5XX)
+                "The API returned at least "
+                    + props.thresholds().alb5xxPer5Min()
+                    + " 5xx responses in each of two 5-minute periods. Runbook: "
+                    + RUNBOOK_API_5XX)
             .metric(alb5xx)
             .threshold(props.thresholds().alb5xxPer5Min())
             .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
@@ -194,8 +235,10 @@ public final class Monitoring extends Construct {
         Alarm.Builder.create(this, "AllocationLatency")
             .alarmName(prefix + "-allocation-latency-p99")
             .alarmDescription(
-                "Allocation p99 latency stayed above " + props.thresholds().allocationP99Millis()
-                    + " ms for 15 minutes. Runbook: " + RUNBOOK_ALLOCATION_LATENCY)
+                "Allocation p99 latency stayed above "
+                    + props.thresholds().allocationP99Millis()
+                    + " ms for 15 minutes. Runbook: "
+                    + RUNBOOK_ALLOCATION_LATENCY)
             .metric(allocationP99)
             .threshold(props.thresholds().allocationP99Millis())
             .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
@@ -209,8 +252,11 @@ public final class Monitoring extends Construct {
         Alarm.Builder.create(this, "PoolLow")
             .alarmName(prefix + "-pool-available-low")
             .alarmDescription(
-                "Fewer than " + props.thresholds().poolLowWater() + " sandboxes available for 10 minutes"
-                    + " (or the service stopped reporting the pool). Runbook: " + RUNBOOK_POOL_LOW)
+                "Fewer than "
+                    + props.thresholds().poolLowWater()
+                    + " sandboxes available for 10 minutes"
+                    + " (or the service stopped reporting the pool). Runbook: "
+                    + RUNBOOK_POOL_LOW)
             .metric(poolAvailable)
             .threshold(props.thresholds().poolLowWater())
             .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
@@ -225,7 +271,8 @@ public final class Monitoring extends Construct {
             .alarmName(prefix + "-deletion-failed")
             .alarmDescription(
                 "At least one sandbox is in deletion_failed: cleanup gave up on it after its"
-                    + " attempts. Runbook: " + RUNBOOK_DELETION_FAILED)
+                    + " attempts. Runbook: "
+                    + RUNBOOK_DELETION_FAILED)
             .metric(deletionFailed)
             .threshold(0)
             .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
@@ -248,7 +295,8 @@ public final class Monitoring extends Construct {
             .alarmName(prefix + "-dynamodb-throttles")
             .alarmDescription(
                 "The table throttled requests in three consecutive 5-minute periods (the SDK's"
-                    + " retries absorb single bursts). Runbook: " + RUNBOOK_DYNAMODB_THROTTLING)
+                    + " retries absorb single bursts). Runbook: "
+                    + RUNBOOK_DYNAMODB_THROTTLING)
             .metric(throttles)
             .threshold(1)
             .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
@@ -264,9 +312,12 @@ public final class Monitoring extends Construct {
                     List.of(
                         TextWidget.Builder.create()
                             .markdown(
-                                "# Sandbox Broker " + props.stage()
+                                "# Sandbox Broker "
+                                    + props.stage()
                                     + "\nAlarms link their runbook in `runbooks/`. Pool and latency"
-                                    + " metrics come from the service (namespace `" + SERVICE_NAMESPACE + "`).")
+                                    + " metrics come from the service (namespace `"
+                                    + SERVICE_NAMESPACE
+                                    + "`).")
                             .width(24)
                             .height(2)
                             .build()),
@@ -312,7 +363,10 @@ public final class Monitoring extends Construct {
   }
 
   private static software.amazon.awscdk.services.cloudwatch.MetricOptions sum() {
-    return software.amazon.awscdk.services.cloudwatch.MetricOptions.builder().statistic("Sum").period(PERIOD).build();
+    return software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
+        .statistic("Sum")
+        .period(PERIOD)
+        .build();
   }
 
   private static Metric serviceMetric(String stage, String name, String statistic) {
@@ -329,7 +383,14 @@ public final class Monitoring extends Construct {
     return Metric.Builder.create()
         .namespace(SERVICE_NAMESPACE)
         .metricName(JOB_OUTCOME)
-        .dimensionsMap(Map.of(MetricContract.STAGE, stage, MetricContract.JOB, job, MetricContract.OUTCOME, outcome))
+        .dimensionsMap(
+            Map.of(
+                MetricContract.STAGE,
+                stage,
+                MetricContract.JOB,
+                job,
+                MetricContract.OUTCOME,
+                outcome))
         .statistic("Sum")
         .period(period)
         .build();

@@ -8,12 +8,12 @@ import software.amazon.awscdk.services.ec2.GatewayVpcEndpointAwsService;
 import software.amazon.awscdk.services.ec2.GatewayVpcEndpointOptions;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.IVpc;
-import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointAwsService;
 import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointOptions;
 import software.amazon.awscdk.services.ec2.IpAddresses;
 import software.amazon.awscdk.services.ec2.Peer;
 import software.amazon.awscdk.services.ec2.Port;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.SubnetConfiguration;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
@@ -44,8 +44,16 @@ public final class Network extends Construct {
             .natGateways(props.natGateways())
             .subnetConfiguration(
                 List.of(
-                    SubnetConfiguration.builder().name("public").subnetType(SubnetType.PUBLIC).cidrMask(24).build(),
-                    SubnetConfiguration.builder().name("private").subnetType(privateType).cidrMask(23).build()))
+                    SubnetConfiguration.builder()
+                        .name("public")
+                        .subnetType(SubnetType.PUBLIC)
+                        .cidrMask(24)
+                        .build(),
+                    SubnetConfiguration.builder()
+                        .name("private")
+                        .subnetType(privateType)
+                        .cidrMask(23)
+                        .build()))
             .build();
     vpc.addFlowLog(
         "FlowLog",
@@ -54,12 +62,17 @@ public final class Network extends Construct {
             .trafficType(FlowLogTrafficType.REJECT)
             .destination(
                 FlowLogDestination.toCloudWatchLogs(
-                    LogGroup.Builder.create(this, "FlowLogGroup").retention(props.flowLogRetention()).build()))
+                    LogGroup.Builder.create(this, "FlowLogGroup")
+                        .retention(props.flowLogRetention())
+                        .build()))
             .build());
 
     // Gateway endpoints are free; ECR serves image layers from S3, so S3 is needed for pulls.
-    vpc.addGatewayEndpoint("DynamoDb", GatewayVpcEndpointOptions.builder().service(GatewayVpcEndpointAwsService.DYNAMODB).build());
-    vpc.addGatewayEndpoint("S3", GatewayVpcEndpointOptions.builder().service(GatewayVpcEndpointAwsService.S3).build());
+    vpc.addGatewayEndpoint(
+        "DynamoDb",
+        GatewayVpcEndpointOptions.builder().service(GatewayVpcEndpointAwsService.DYNAMODB).build());
+    vpc.addGatewayEndpoint(
+        "S3", GatewayVpcEndpointOptions.builder().service(GatewayVpcEndpointAwsService.S3).build());
     // One security group for all interface endpoints: HTTPS from inside the VPC only. The CIDR is
     // the literal (not the VPC's CidrBlock attribute) so the rule can be checked at synth time.
     SecurityGroup endpointsGroup =
@@ -68,7 +81,8 @@ public final class Network extends Construct {
             .description("VPC interface endpoints: HTTPS from the VPC")
             .allowAllOutbound(false)
             .build();
-    endpointsGroup.addIngressRule(Peer.ipv4(VPC_CIDR), Port.tcp(443), "HTTPS from tasks in the VPC");
+    endpointsGroup.addIngressRule(
+        Peer.ipv4(VPC_CIDR), Port.tcp(443), "HTTPS from tasks in the VPC");
     // Interface endpoints for what the tasks and the ECS agent call: image pulls, secrets
     // injection, awslogs, and the runner's task-token callbacks / the service's StartExecution.
     List.of(
@@ -94,11 +108,14 @@ public final class Network extends Construct {
     this.jobsSecurityGroup =
         SecurityGroup.Builder.create(this, "JobsSecurityGroup")
             .vpc(vpc)
-            .description("jobs-runner tasks: no inbound; outbound to AWS endpoints and the upstream provider")
+            .description(
+                "jobs-runner tasks: no inbound; outbound to AWS endpoints and the upstream provider")
             .allowAllOutbound(true)
             .build();
     this.jobsSubnets =
-        SubnetSelection.builder().subnetType(natFree ? SubnetType.PUBLIC : SubnetType.PRIVATE_WITH_EGRESS).build();
+        SubnetSelection.builder()
+            .subnetType(natFree ? SubnetType.PUBLIC : SubnetType.PRIVATE_WITH_EGRESS)
+            .build();
   }
 
   private static String endpointId(InterfaceVpcEndpointAwsService service) {

@@ -32,7 +32,8 @@ public final class OperationsAlarms extends Construct {
   public static final String RUNBOOK_TASKS_BELOW_DESIRED = "runbooks/tasks-below-desired.md";
   public static final String RUNBOOK_UNHEALTHY_TARGETS = "runbooks/unhealthy-targets.md";
   public static final String RUNBOOK_DEPLOYMENT_FAILED = "runbooks/deployment-failed.md";
-  public static final String RUNBOOK_SCHEDULER_TARGET_ERRORS = "runbooks/scheduler-target-errors.md";
+  public static final String RUNBOOK_SCHEDULER_TARGET_ERRORS =
+      "runbooks/scheduler-target-errors.md";
   public static final String RUNBOOK_EMF_VALIDATION_ERRORS = "runbooks/emf-validation-errors.md";
   public static final String RUNBOOK_JOB_FAILED = Monitoring.RUNBOOK_JOB_FAILED;
   public static final String RUNBOOK_DYNAMODB_THROTTLING = Monitoring.RUNBOOK_DYNAMODB_THROTTLING;
@@ -58,13 +59,18 @@ public final class OperationsAlarms extends Construct {
   /** Container Insights: fewer tasks running than the service wants, for 15 minutes. */
   private void tasksBelowDesired(OperationsAlarmsProps props, String prefix, SnsAction notify) {
     Map<String, String> dims =
-        Map.of("ClusterName", props.cluster().getClusterName(), "ServiceName", props.apiService().getServiceName());
+        Map.of(
+            "ClusterName",
+            props.cluster().getClusterName(),
+            "ServiceName",
+            props.apiService().getServiceName());
     add(
         Alarm.Builder.create(this, "TasksBelowDesired")
             .alarmName(prefix + "-api-tasks-below-desired")
             .alarmDescription(
                 "The API service ran fewer tasks than desired for 15 minutes (tasks crash, fail their"
-                    + " health check or cannot be placed). Runbook: " + RUNBOOK_TASKS_BELOW_DESIRED)
+                    + " health check or cannot be placed). Runbook: "
+                    + RUNBOOK_TASKS_BELOW_DESIRED)
             .metric(
                 MathExpression.Builder.create()
                     .expression("FILL(desired, 0) - FILL(running, 0)")
@@ -106,11 +112,13 @@ public final class OperationsAlarms extends Construct {
       String id = "group" + i;
       groups.put(
           id,
-          group.getMetrics().unhealthyHostCount(
-              software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
-                  .statistic("Maximum")
-                  .period(PERIOD)
-                  .build()));
+          group
+              .getMetrics()
+              .unhealthyHostCount(
+                  software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
+                      .statistic("Maximum")
+                      .period(PERIOD)
+                      .build()));
       expression.append(i == 0 ? "" : ", ").append("FILL(").append(id).append(", 0)");
       i++;
     }
@@ -120,7 +128,8 @@ public final class OperationsAlarms extends Construct {
             .alarmName(prefix + "-api-unhealthy-targets")
             .alarmDescription(
                 "At least one API target failed the load balancer's health check for 10 minutes."
-                    + " Runbook: " + RUNBOOK_UNHEALTHY_TARGETS)
+                    + " Runbook: "
+                    + RUNBOOK_UNHEALTHY_TARGETS)
             .metric(
                 MathExpression.Builder.create()
                     .expression(expression.toString())
@@ -171,7 +180,13 @@ public final class OperationsAlarms extends Construct {
       Map<String, String> dims = Map.of("LogGroupName", logGroup);
       metrics.put("invalid" + i, sum("AWS/Logs", "EMFValidationErrors", dims));
       metrics.put("unparsed" + i, sum("AWS/Logs", "EMFParsingErrors", dims));
-      expression.append(i == 0 ? "" : " + ").append("FILL(invalid").append(i).append(", 0) + FILL(unparsed").append(i).append(", 0)");
+      expression
+          .append(i == 0 ? "" : " + ")
+          .append("FILL(invalid")
+          .append(i)
+          .append(", 0) + FILL(unparsed")
+          .append(i)
+          .append(", 0)");
       i++;
     }
     add(
@@ -180,7 +195,8 @@ public final class OperationsAlarms extends Construct {
             .alarmDescription(
                 "CloudWatch Logs rejected embedded metric format lines of the API or the jobs-runner"
                     + " (EMFValidationErrors/EMFParsingErrors): the alarms reading those metrics are"
-                    + " partly blind. Runbook: " + RUNBOOK_EMF_VALIDATION_ERRORS)
+                    + " partly blind. Runbook: "
+                    + RUNBOOK_EMF_VALIDATION_ERRORS)
             .metric(
                 MathExpression.Builder.create()
                     .expression(expression.toString())
@@ -195,15 +211,23 @@ public final class OperationsAlarms extends Construct {
         notify);
   }
 
-  /** The status index (every candidate read of an allocation) throttled, in three periods running. */
+  /**
+   * The status index (every candidate read of an allocation) throttled, in three periods running.
+   */
   private void statusIndexThrottles(OperationsAlarmsProps props, String prefix, SnsAction notify) {
     Map<String, String> dims =
-        Map.of("TableName", props.table().getTableName(), "GlobalSecondaryIndexName", TableContract.STATUS_INDEX);
+        Map.of(
+            "TableName",
+            props.table().getTableName(),
+            "GlobalSecondaryIndexName",
+            TableContract.STATUS_INDEX);
     add(
         Alarm.Builder.create(this, "StatusIndexThrottles")
             .alarmName(prefix + "-status-index-throttles")
             .alarmDescription(
-                "The table's " + TableContract.STATUS_INDEX + " throttled reads or writes in three"
+                "The table's "
+                    + TableContract.STATUS_INDEX
+                    + " throttled reads or writes in three"
                     + " consecutive 5-minute periods (allocations read candidates from it). Runbook: "
                     + RUNBOOK_DYNAMODB_THROTTLING)
             .metric(
@@ -224,10 +248,10 @@ public final class OperationsAlarms extends Construct {
   }
 
   /**
-   * One message per failed, timed-out or aborted job execution, naming it: the single path for
-   * job failures (the state machines have no notify state and there is no ExecutionsFailed alarm,
-   * so nothing pages twice). Step Functions sends these status-change events for Standard
-   * workflows by default; a redriven execution that fails again is a new failure and notifies again.
+   * One message per failed, timed-out or aborted job execution, naming it: the single path for job
+   * failures (the state machines have no notify state and there is no ExecutionsFailed alarm, so
+   * nothing pages twice). Step Functions sends these status-change events for Standard workflows by
+   * default; a redriven execution that fails again is a new failure and notifies again.
    */
   private void jobExecutionFailed(OperationsAlarmsProps props, String prefix) {
     List<String> arns = new ArrayList<>();
@@ -237,23 +261,34 @@ public final class OperationsAlarms extends Construct {
     rules.add(
         Rule.Builder.create(this, "JobExecutionFailed")
             .ruleName(prefix + "-job-execution-failed")
-            .description("A job execution failed, timed out or was aborted. Runbook: " + RUNBOOK_JOB_FAILED)
+            .description(
+                "A job execution failed, timed out or was aborted. Runbook: " + RUNBOOK_JOB_FAILED)
             .eventPattern(
                 EventPattern.builder()
                     .source(List.of("aws.states"))
                     .detailType(List.of("Step Functions Execution Status Change"))
-                    .detail(Map.of("status", List.of("FAILED", "TIMED_OUT", "ABORTED"), "stateMachineArn", arns))
+                    .detail(
+                        Map.of(
+                            "status",
+                            List.of("FAILED", "TIMED_OUT", "ABORTED"),
+                            "stateMachineArn",
+                            arns))
                     .build())
             .targets(
                 List.of(
                     SnsTopic.Builder.create(props.topic())
                         .message(
                             RuleTargetInput.fromText(
-                                "Sandbox Broker job execution " + EventField.fromPath("$.detail.status")
-                                    + ": " + EventField.fromPath("$.detail.executionArn")
-                                    + " Error: " + EventField.fromPath("$.detail.error")
-                                    + " Cause: " + EventField.fromPath("$.detail.cause")
-                                    + " Runbook: " + RUNBOOK_JOB_FAILED))
+                                "Sandbox Broker job execution "
+                                    + EventField.fromPath("$.detail.status")
+                                    + ": "
+                                    + EventField.fromPath("$.detail.executionArn")
+                                    + " Error: "
+                                    + EventField.fromPath("$.detail.error")
+                                    + " Cause: "
+                                    + EventField.fromPath("$.detail.cause")
+                                    + " Runbook: "
+                                    + RUNBOOK_JOB_FAILED))
                         .build()))
             .build());
   }
@@ -263,7 +298,9 @@ public final class OperationsAlarms extends Construct {
     rules.add(
         Rule.Builder.create(this, "DeploymentFailed")
             .ruleName(prefix + "-api-deployment-failed")
-            .description("An API deployment failed and is rolled back. Runbook: " + RUNBOOK_DEPLOYMENT_FAILED)
+            .description(
+                "An API deployment failed and is rolled back. Runbook: "
+                    + RUNBOOK_DEPLOYMENT_FAILED)
             .eventPattern(
                 EventPattern.builder()
                     .source(List.of("aws.ecs"))
@@ -276,9 +313,12 @@ public final class OperationsAlarms extends Construct {
                     SnsTopic.Builder.create(props.topic())
                         .message(
                             RuleTargetInput.fromText(
-                                "Sandbox Broker API deployment " + EventField.fromPath("$.detail.deploymentId")
-                                    + " failed: " + EventField.fromPath("$.detail.reason")
-                                    + " Runbook: " + RUNBOOK_DEPLOYMENT_FAILED))
+                                "Sandbox Broker API deployment "
+                                    + EventField.fromPath("$.detail.deploymentId")
+                                    + " failed: "
+                                    + EventField.fromPath("$.detail.reason")
+                                    + " Runbook: "
+                                    + RUNBOOK_DEPLOYMENT_FAILED))
                         .build()))
             .build());
   }

@@ -15,8 +15,8 @@ import software.amazon.awscdk.services.stepfunctions.IStateMachine;
  * @param cluster the ECS cluster (Container Insights on)
  * @param apiService the API's ECS service
  * @param targetGroups the API's target groups: blue/green swaps production traffic between the two
- *     on every deployment (with either ingress: API Gateway reaches the same, internal, ALB), so the
- *     unhealthy-targets alarm watches both
+ *     on every deployment (with either ingress: API Gateway reaches the same, internal, ALB), so
+ *     the unhealthy-targets alarm watches both
  * @param table the broker table
  * @param logGroupNames the log groups that carry EMF lines (the API's and the jobs')
  * @param scheduleGroup the EventBridge Scheduler group of the job schedules

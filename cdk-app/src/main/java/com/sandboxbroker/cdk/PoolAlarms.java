@@ -21,6 +21,7 @@ import software.constructs.Construct;
 public final class PoolAlarms extends Construct {
   /** The dimensions of the per-pool metrics, as the service's EMF lines name them. */
   public static final String STAGE_DIMENSION = MetricContract.STAGE;
+
   public static final String POOL_DIMENSION = MetricContract.POOL;
 
   private final List<Alarm> alarms = new ArrayList<>();
@@ -46,9 +47,15 @@ public final class PoolAlarms extends Construct {
           Alarm.Builder.create(this, "PoolLow" + i)
               .alarmName(props.namePrefix() + "-pool-" + pool.name() + "-low")
               .alarmDescription(
-                  "Pool " + pool.name() + " (names " + pool.prefix() + "*): fewer than " + pool.lowWater()
+                  "Pool "
+                      + pool.name()
+                      + " (names "
+                      + pool.prefix()
+                      + "*): fewer than "
+                      + pool.lowWater()
                       + " sandboxes available for 10 minutes (or the service stopped reporting it)."
-                      + " Runbook: " + Monitoring.RUNBOOK_POOL_LOW)
+                      + " Runbook: "
+                      + Monitoring.RUNBOOK_POOL_LOW)
               .metric(available)
               .threshold(pool.lowWater())
               .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)

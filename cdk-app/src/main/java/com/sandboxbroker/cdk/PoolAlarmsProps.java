@@ -10,7 +10,8 @@ import software.amazon.awscdk.services.sns.ITopic;
  * @param topic where alarms notify
  * @param pools the configured pools; those with a low-water mark get an alarm
  */
-public record PoolAlarmsProps(String namePrefix, String stage, ITopic topic, List<PoolDefinition> pools) {
+public record PoolAlarmsProps(
+    String namePrefix, String stage, ITopic topic, List<PoolDefinition> pools) {
   public PoolAlarmsProps {
     pools = List.copyOf(pools);
   }

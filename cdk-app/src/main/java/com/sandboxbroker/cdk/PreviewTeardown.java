@@ -34,9 +34,9 @@ import software.constructs.Construct;
  * A preview stage's self-deletion (issue #15): a one-time EventBridge Scheduler schedule starts,
  * one hour before the deadline, a state machine that warns on SNS, waits until the deadline, scales
  * the API to zero (autoscaling floor first, so nothing scales it back), and deletes the stack.
- * CloudFormation deletes it with the stack's own service role (the CDK bootstrap's execution
- * role), so this role needs only DeleteStack on this one stack. A failed DeleteStack notifies SNS
- * and fails the execution; a failed scale-down does not stop the deletion.
+ * CloudFormation deletes it with the stack's own service role (the CDK bootstrap's execution role),
+ * so this role needs only DeleteStack on this one stack. A failed DeleteStack notifies SNS and
+ * fails the execution; a failed scale-down does not stop the deletion.
  */
 public final class PreviewTeardown extends Construct {
   public static final String WARN_STATE = "WarnExpiry";
@@ -68,13 +68,19 @@ public final class PreviewTeardown extends Construct {
             .message(
                 TaskInput.fromText(
                     JsonPath.format(
-                        "Preview stage " + stage + " (stack {}) will be scaled to zero and deleted at {}."
+                        "Preview stage "
+                            + stage
+                            + " (stack {}) will be scaled to zero and deleted at {}."
                             + " Deploy it again to start a new TTL.",
-                        JsonPath.stringAt("$.stackName"), JsonPath.stringAt("$.deleteAt"))))
+                        JsonPath.stringAt("$.stackName"),
+                        JsonPath.stringAt("$.deleteAt"))))
             .resultPath(JsonPath.DISCARD)
             .build();
     Wait wait =
-        Wait.Builder.create(this, WAIT_STATE).stateName(WAIT_STATE).time(WaitTime.timestampPath("$.deleteAt")).build();
+        Wait.Builder.create(this, WAIT_STATE)
+            .stateName(WAIT_STATE)
+            .time(WaitTime.timestampPath("$.deleteAt"))
+            .build();
     String resourceId = "service/" + clusterName + "/" + serviceName;
     CallAwsService floor =
         CallAwsService.Builder.create(this, FLOOR_STATE)
@@ -83,11 +89,16 @@ public final class PreviewTeardown extends Construct {
             .action("registerScalableTarget")
             .parameters(
                 Map.of(
-                    "ServiceNamespace", "ecs",
-                    "ResourceId", resourceId,
-                    "ScalableDimension", "ecs:service:DesiredCount",
-                    "MinCapacity", 0,
-                    "MaxCapacity", 0))
+                    "ServiceNamespace",
+                    "ecs",
+                    "ResourceId",
+                    resourceId,
+                    "ScalableDimension",
+                    "ecs:service:DesiredCount",
+                    "MinCapacity",
+                    0,
+                    "MaxCapacity",
+                    0))
             // RegisterScalableTarget has no resource-level permissions
             .iamResources(List.of("*"))
             .iamAction("application-autoscaling:RegisterScalableTarget")
@@ -101,8 +112,13 @@ public final class PreviewTeardown extends Construct {
             .parameters(Map.of("Cluster", clusterName, "Service", serviceName, "DesiredCount", 0))
             .iamAction("ecs:UpdateService")
             .iamResources(
-                List.of(stack.formatArn(software.amazon.awscdk.ArnComponents.builder()
-                    .service("ecs").resource("service").resourceName(clusterName + "/" + serviceName).build())))
+                List.of(
+                    stack.formatArn(
+                        software.amazon.awscdk.ArnComponents.builder()
+                            .service("ecs")
+                            .resource("service")
+                            .resourceName(clusterName + "/" + serviceName)
+                            .build())))
             .resultPath(JsonPath.DISCARD)
             .build();
     CallAwsService delete =
@@ -124,17 +140,29 @@ public final class PreviewTeardown extends Construct {
                 TaskInput.fromText(
                     JsonPath.format(
                         "DeleteStack for {} failed: {} {}. Delete it by hand: aws cloudformation delete-stack --stack-name {}",
-                        JsonPath.stringAt("$.stackName"), JsonPath.stringAt("$.error.Error"),
-                        JsonPath.stringAt("$.error.Cause"), JsonPath.stringAt("$.stackName"))))
+                        JsonPath.stringAt("$.stackName"),
+                        JsonPath.stringAt("$.error.Error"),
+                        JsonPath.stringAt("$.error.Cause"),
+                        JsonPath.stringAt("$.stackName"))))
             .resultPath(JsonPath.DISCARD)
             .build();
     Fail failed =
-        Fail.Builder.create(this, FAILED_STATE).stateName(FAILED_STATE).errorPath("$.error.Error").causePath("$.error.Cause").build();
+        Fail.Builder.create(this, FAILED_STATE)
+            .stateName(FAILED_STATE)
+            .errorPath("$.error.Error")
+            .causePath("$.error.Cause")
+            .build();
 
     // a scale-down that fails (the service already gone, throttling) must not keep the stack alive
-    floor.addCatch(scale, CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.scaleError").build());
-    scale.addCatch(delete, CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.scaleError").build());
-    delete.addCatch(notifyFailed.next(failed), CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.error").build());
+    floor.addCatch(
+        scale,
+        CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.scaleError").build());
+    scale.addCatch(
+        delete,
+        CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.scaleError").build());
+    delete.addCatch(
+        notifyFailed.next(failed),
+        CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.error").build());
 
     LogGroup logs =
         LogGroup.Builder.create(this, "Logs")
@@ -146,11 +174,17 @@ public final class PreviewTeardown extends Construct {
         StateMachine.Builder.create(this, "StateMachine")
             .stateMachineName("sandbox-broker-" + stage + "-teardown")
             .stateMachineType(StateMachineType.STANDARD)
-            .definitionBody(DefinitionBody.fromChainable(warn.next(wait).next(floor).next(scale).next(delete)))
+            .definitionBody(
+                DefinitionBody.fromChainable(warn.next(wait).next(floor).next(scale).next(delete)))
             // the wait is one hour; the rest takes seconds
             .timeout(Duration.hours(2))
             .tracingEnabled(true)
-            .logs(LogOptions.builder().destination(logs).level(LogLevel.ALL).includeExecutionData(true).build())
+            .logs(
+                LogOptions.builder()
+                    .destination(logs)
+                    .level(LogLevel.ALL)
+                    .includeExecutionData(true)
+                    .build())
             .build();
     topic.grantPublish(stateMachine);
 
@@ -163,7 +197,9 @@ public final class PreviewTeardown extends Construct {
                 new StepFunctionsStartExecution(
                     stateMachine,
                     ScheduleTargetBaseProps.builder()
-                        .input(ScheduleTargetInput.fromObject(Map.of("stackName", stack.getStackName(), "deleteAt", deleteAt)))
+                        .input(
+                            ScheduleTargetInput.fromObject(
+                                Map.of("stackName", stack.getStackName(), "deleteAt", deleteAt)))
                         .retryAttempts(10)
                         .maxEventAge(Duration.hours(1))
                         .build()))

@@ -12,5 +12,9 @@ import software.amazon.awscdk.services.sns.ITopic;
  * @param logRetention retention of the state machine's log group
  */
 public record PreviewTeardownProps(
-    String stage, DeliverySettings.Preview preview, String clusterName, String serviceName, ITopic topic,
+    String stage,
+    DeliverySettings.Preview preview,
+    String clusterName,
+    String serviceName,
+    ITopic topic,
     RetentionDays logRetention) {}

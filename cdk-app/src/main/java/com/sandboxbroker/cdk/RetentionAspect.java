@@ -33,7 +33,8 @@ final class RetentionAspect implements IAspect {
       return;
     }
     CfnDeletionPolicy policy = resource.getCfnOptions().getDeletionPolicy();
-    boolean retained = policy == CfnDeletionPolicy.RETAIN || policy == CfnDeletionPolicy.RETAIN_EXCEPT_ON_CREATE;
+    boolean retained =
+        policy == CfnDeletionPolicy.RETAIN || policy == CfnDeletionPolicy.RETAIN_EXCEPT_ON_CREATE;
     if (preview) {
       if (retained) {
         resource.getCfnOptions().setDeletionPolicy(CfnDeletionPolicy.DELETE);

@@ -1,8 +1,8 @@
 package com.sandboxbroker.cdk;
 
+import com.sandboxbroker.core.pool.PoolAssignment;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPackProps;
-import com.sandboxbroker.core.pool.PoolAssignment;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,9 +12,9 @@ import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.Environment;
 
 /**
- * The CDK app's entry point: the only place that reads context (design §7). {@code -c stage=}
- * picks a stage of {@link Stages} (dev by default) or, with {@code -c ephemeralHours=}, names a
- * preview; the registry and the stage account's GitHub deploy role are synthesized alongside.
+ * The CDK app's entry point: the only place that reads context (design §7). {@code -c stage=} picks
+ * a stage of {@link Stages} (dev by default) or, with {@code -c ephemeralHours=}, names a preview;
+ * the registry and the stage account's GitHub deploy role are synthesized alongside.
  */
 public final class SandboxBrokerApp {
   private SandboxBrokerApp() {}
@@ -25,7 +25,10 @@ public final class SandboxBrokerApp {
     app.synth();
   }
 
-  /** Everything {@link #main} synthesizes, from the app's context; {@code now} starts a preview's TTL. */
+  /**
+   * Everything {@link #main} synthesizes, from the app's context; {@code now} starts a preview's
+   * TTL.
+   */
   public static SandboxBrokerStack build(App app, Instant now) {
     String ephemeralHours = context(app, "ephemeralHours", null);
     StageSettings stage = Stages.resolve(context(app, "stage", "dev"), ephemeralHours != null);
@@ -35,14 +38,17 @@ public final class SandboxBrokerApp {
             .withDomain(domain(app, stage))
             .withJobSchedulesEnabled(schedulesEnabled(context(app, "jobSchedules", "disabled")));
     if (ephemeralHours != null) {
-      delivery = delivery.withPreview(DeliverySettings.Preview.after(now, Integer.parseInt(ephemeralHours)));
+      delivery =
+          delivery.withPreview(
+              DeliverySettings.Preview.after(now, Integer.parseInt(ephemeralHours)));
     }
     String serviceDigest = context(app, "serviceImageDigest", null);
     String jobsDigest = context(app, "jobsImageDigest", null);
     if (serviceDigest != null || jobsDigest != null) {
       delivery =
           delivery.withImages(
-              new DeliverySettings.ImageDigests(Stages.DEV.account(), Stages.DEV.region(), serviceDigest, jobsDigest));
+              new DeliverySettings.ImageDigests(
+                  Stages.DEV.account(), Stages.DEV.region(), serviceDigest, jobsDigest));
     }
     String owner = context(app, "owner", "platform-team");
     BrokerSettings settings =
@@ -52,7 +58,9 @@ public final class SandboxBrokerApp {
                 context(app, "certificateArn", null),
                 // cdk.json runs the app from cdk-app/; the Dockerfile and runbooks/ are one up
                 Path.of(context(app, "repoRoot", "..")).toAbsolutePath().normalize())
-            .withNatGateways(Integer.parseInt(context(app, "natGateways", Integer.toString(stage.natGateways()))))
+            .withNatGateways(
+                Integer.parseInt(
+                    context(app, "natGateways", Integer.toString(stage.natGateways()))))
             .withApi(stage.api())
             .withAlarms(
                 new BrokerSettings.AlarmSettings(
@@ -66,7 +74,8 @@ public final class SandboxBrokerApp {
     Environment env = Environment.builder().account(stage.account()).region(stage.region()).build();
     SandboxBrokerStack stack = compose(app, settings, env);
     if (!delivery.isPreview()) {
-      composeDelivery(app, stage, owner, context(app, "githubRepository", "your-org/sandbox-broker"));
+      composeDelivery(
+          app, stage, owner, context(app, "githubRepository", "your-org/sandbox-broker"));
     }
     return stack;
   }
@@ -74,7 +83,8 @@ public final class SandboxBrokerApp {
   /** The stack and the AwsSolutions checks; the tests compose exactly this. */
   public static SandboxBrokerStack compose(App app, BrokerSettings settings, Environment env) {
     SandboxBrokerStack stack =
-        new SandboxBrokerStack(app, "SandboxBroker-" + settings.stage(), new SandboxBrokerStackProps(settings, env));
+        new SandboxBrokerStack(
+            app, "SandboxBroker-" + settings.stage(), new SandboxBrokerStackProps(settings, env));
     // A finding fails `cdk synth`; acknowledgements sit next to their resources with reasons.
     Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
     return stack;
@@ -84,10 +94,12 @@ public final class SandboxBrokerApp {
    * The account-level delivery stacks: the image registry (in dev's account, pullable by the
    * others) and the GitHub OIDC deploy role of the stage's account.
    */
-  public static void composeDelivery(App app, StageSettings stage, String owner, String githubRepository) {
+  public static void composeDelivery(
+      App app, StageSettings stage, String owner, String githubRepository) {
     List<String> others = new ArrayList<>();
     Stages.ALL.values().forEach(s -> others.add(s.account()));
-    Environment registryEnv = Environment.builder().account(Stages.DEV.account()).region(Stages.DEV.region()).build();
+    Environment registryEnv =
+        Environment.builder().account(Stages.DEV.account()).region(Stages.DEV.region()).build();
     new ImageRegistryStack(app, registryEnv, owner, others);
     boolean registryAccount = stage.account().equals(Stages.DEV.account());
     List<String> subjects = new ArrayList<>(List.of(stage.name()));
@@ -97,9 +109,13 @@ public final class SandboxBrokerApp {
     }
     List<String> stages = new ArrayList<>(subjects);
     new GitHubDeployAccessStack(
-        app, "SandboxBroker-GitHubAccess-" + stage.name(),
+        app,
+        "SandboxBroker-GitHubAccess-" + stage.name(),
         Environment.builder().account(stage.account()).region(stage.region()).build(),
-        githubRepository, subjects, stages, registryAccount);
+        githubRepository,
+        subjects,
+        stages,
+        registryAccount);
   }
 
   private static DomainSettings domain(App app, StageSettings stage) {
@@ -109,7 +125,8 @@ public final class SandboxBrokerApp {
       return stage.domain();
     }
     if (zoneId == null || zoneName == null) {
-      throw new IllegalArgumentException("give both -c hostedZoneId and -c hostedZoneName (no lookup: synth stays offline)");
+      throw new IllegalArgumentException(
+          "give both -c hostedZoneId and -c hostedZoneName (no lookup: synth stays offline)");
     }
     String host = context(app, "hostName", stage.name() + "." + zoneName);
     return new DomainSettings(zoneId, zoneName, host);
@@ -119,7 +136,8 @@ public final class SandboxBrokerApp {
     return switch (value) {
       case "enabled" -> true;
       case "disabled" -> false;
-      default -> throw new IllegalArgumentException("jobSchedules must be enabled or disabled: " + value);
+      default ->
+          throw new IllegalArgumentException("jobSchedules must be enabled or disabled: " + value);
     };
   }
 

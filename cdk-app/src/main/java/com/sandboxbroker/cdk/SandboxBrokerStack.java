@@ -1,10 +1,10 @@
 package com.sandboxbroker.cdk;
 
 import com.sandboxbroker.core.contract.JobName;
-import com.sandboxbroker.core.pool.PoolAssignment;
 import com.sandboxbroker.core.contract.JobsEnvironment;
 import com.sandboxbroker.core.contract.ServiceEnvironment;
 import com.sandboxbroker.core.contract.TableContract;
+import com.sandboxbroker.core.pool.PoolAssignment;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -33,7 +33,13 @@ public final class SandboxBrokerStack extends Stack {
   private static final RetentionDays LOG_RETENTION = RetentionDays.ONE_MONTH;
 
   public SandboxBrokerStack(Construct scope, String id, SandboxBrokerStackProps props) {
-    super(scope, id, StackProps.builder().env(props.env()).description("Sandbox Broker (" + props.settings().stage() + ")").build());
+    super(
+        scope,
+        id,
+        StackProps.builder()
+            .env(props.env())
+            .description("Sandbox Broker (" + props.settings().stage() + ")")
+            .build());
     BrokerSettings settings = props.settings();
     String prefix = "sandbox-broker-" + settings.stage();
 
@@ -46,7 +52,8 @@ public final class SandboxBrokerStack extends Stack {
     // job schedules (and the alarms that expect them) stay off until the upstream secrets are set
     Aspects.of(this).add(new JobSchedulesGate(settings.delivery().jobSchedulesEnabled()));
 
-    Network network = new Network(this, "Network", new NetworkProps(settings.natGateways(), LOG_RETENTION));
+    Network network =
+        new Network(this, "Network", new NetworkProps(settings.natGateways(), LOG_RETENTION));
     Cluster cluster =
         Cluster.Builder.create(this, "Cluster")
             .clusterName(prefix)
@@ -54,9 +61,18 @@ public final class SandboxBrokerStack extends Stack {
             .containerInsightsV2(ContainerInsights.ENABLED)
             .build();
     BrokerTable table =
-        new BrokerTable(this, "BrokerTable", new BrokerTableProps(TableContract.DEFAULT_TABLE_NAME + "-" + settings.stage()));
-    BrokerSecrets secrets = new BrokerSecrets(this, "Secrets", new BrokerSecretsProps("sandbox-broker/" + settings.stage() + "/", secretEnvNames()));
-    AlarmTopic alarmTopic = new AlarmTopic(this, "AlarmTopic", new AlarmTopicProps(prefix + "-alarms", settings.alarms().email()));
+        new BrokerTable(
+            this,
+            "BrokerTable",
+            new BrokerTableProps(TableContract.DEFAULT_TABLE_NAME + "-" + settings.stage()));
+    BrokerSecrets secrets =
+        new BrokerSecrets(
+            this,
+            "Secrets",
+            new BrokerSecretsProps("sandbox-broker/" + settings.stage() + "/", secretEnvNames()));
+    AlarmTopic alarmTopic =
+        new AlarmTopic(
+            this, "AlarmTopic", new AlarmTopicProps(prefix + "-alarms", settings.alarms().email()));
 
     JobsTask jobsTask =
         new JobsTask(
@@ -80,16 +96,28 @@ public final class SandboxBrokerStack extends Stack {
               this,
               "Job-" + job.wireName(),
               new JobStateMachineProps(
-                  job, name, cluster, jobsTask, network.jobsSubnets(), network.jobsNeedPublicIp(),
-                  network.jobsSecurityGroup(), settings.jobs().heartbeatTimeout(),
-                  settings.jobs().taskTimeout(), LOG_RETENTION));
+                  job,
+                  name,
+                  cluster,
+                  jobsTask,
+                  network.jobsSubnets(),
+                  network.jobsNeedPublicIp(),
+                  network.jobsSecurityGroup(),
+                  settings.jobs().heartbeatTimeout(),
+                  settings.jobs().taskTimeout(),
+                  LOG_RETENTION));
       machines.put(job, machine.stateMachine());
       new JobSchedule(
-          this, "Schedule-" + job.wireName(),
+          this,
+          "Schedule-" + job.wireName(),
           new JobScheduleProps(job, name, machine.stateMachine(), settings.jobs().rate(job)));
     }
 
-    ApiCertificate certificate = new ApiCertificate(this, "ApiCertificate", new ApiCertificateProps(settings.delivery().domain(), settings.certificateArn()));
+    ApiCertificate certificate =
+        new ApiCertificate(
+            this,
+            "ApiCertificate",
+            new ApiCertificateProps(settings.delivery().domain(), settings.certificateArn()));
     boolean apiGateway = settings.delivery().ingress() == DeliverySettings.Ingress.APIGATEWAY;
     ApiService api =
         new ApiService(
@@ -114,42 +142,74 @@ public final class SandboxBrokerStack extends Stack {
     if (!apiGateway) {
       // WAF's per-IP rate rule needs the client's address, which only an internet-facing ALB sees
       new ApiFirewall(
-          this, "Firewall",
-          new ApiFirewallProps(prefix + "-api", api.service().getLoadBalancer().getLoadBalancerArn(), settings.api().wafRequestsPer5MinPerIp()));
+          this,
+          "Firewall",
+          new ApiFirewallProps(
+              prefix + "-api",
+              api.service().getLoadBalancer().getLoadBalancerArn(),
+              settings.api().wafRequestsPer5MinPerIp()));
     }
     String apiUrl = Delivery.ingress(this, settings, api, certificate, network, LOG_RETENTION);
     new Monitoring(
         this,
         "Monitoring",
         new MonitoringProps(
-            prefix, settings.stage(), alarmTopic.topic(), machines, settings.jobs().rates(), settings.jobs().missedPeriods(),
-            api.service().getLoadBalancer(), api.service().getTargetGroup(), table.table(), settings.alarms()));
+            prefix,
+            settings.stage(),
+            alarmTopic.topic(),
+            machines,
+            settings.jobs().rates(),
+            settings.jobs().missedPeriods(),
+            api.service().getLoadBalancer(),
+            api.service().getTargetGroup(),
+            table.table(),
+            settings.alarms()));
     new OperationsAlarms(
         this,
         "OperationsAlarms",
         new OperationsAlarmsProps(
-            prefix, alarmTopic.topic(), new ArrayList<>(machines.values()), cluster, api.service().getService(),
-            List.of(api.service().getTargetGroup(), api.service().getAlternateTargetGroup()), table.table(),
+            prefix,
+            alarmTopic.topic(),
+            new ArrayList<>(machines.values()),
+            cluster,
+            api.service().getService(),
+            List.of(api.service().getTargetGroup(), api.service().getAlternateTargetGroup()),
+            table.table(),
             List.of(apiLogGroupName(settings), jobsLogGroupName(settings)),
             JobSchedule.SCHEDULE_GROUP));
 
     new LifecycleEvents(
-        this, "LifecycleEvents",
-        new LifecycleEventsProps(prefix, com.sandboxbroker.core.contract.EventContract.busName(settings.stage()), table.table(), alarmTopic.topic()));
+        this,
+        "LifecycleEvents",
+        new LifecycleEventsProps(
+            prefix,
+            com.sandboxbroker.core.contract.EventContract.busName(settings.stage()),
+            table.table(),
+            alarmTopic.topic()));
 
     if (settings.delivery().isPreview()) {
       new PreviewTeardown(
-          this, "Teardown",
+          this,
+          "Teardown",
           new PreviewTeardownProps(
-              settings.stage(), settings.delivery().preview(), prefix, prefix + "-api", alarmTopic.topic(), LOG_RETENTION));
+              settings.stage(),
+              settings.delivery().preview(),
+              prefix,
+              prefix + "-api",
+              alarmTopic.topic(),
+              LOG_RETENTION));
     }
 
-    new PoolAlarms(this, "PoolAlarms", new PoolAlarmsProps(prefix, settings.stage(), alarmTopic.topic(), settings.pools()));
+    new PoolAlarms(
+        this,
+        "PoolAlarms",
+        new PoolAlarmsProps(prefix, settings.stage(), alarmTopic.topic(), settings.pools()));
 
     CfnOutput.Builder.create(this, "ApiUrl").value(apiUrl).build();
     // the pipeline's smoke test reads the track token from here (previews have generated names)
     CfnOutput.Builder.create(this, "ApiTokenSecretArn")
-        .value(secrets.secret(ServiceEnvironment.BROKER_API_TOKEN.name()).getSecretArn()).build();
+        .value(secrets.secret(ServiceEnvironment.BROKER_API_TOKEN.name()).getSecretArn())
+        .build();
     CfnOutput.Builder.create(this, "TableName").value(table.table().getTableName()).build();
     CfnOutput.Builder.create(this, "AlarmTopicArn").value(alarmTopic.topic().getTopicArn()).build();
   }
@@ -208,14 +268,17 @@ public final class SandboxBrokerStack extends Stack {
             // the regional endpoint, explicitly: it resolves to the Step Functions VPC endpoint
             case SFN_ENDPOINT -> "https://states." + getRegion() + "." + getUrlSuffix();
             case SFN_HEARTBEAT_SECONDS -> Integer.toString(tuning.heartbeatSeconds());
-            // past the heartbeat timeout: Step Functions times a wedged run out first, then it stops
-            case JOB_STALL_SECONDS -> Long.toString(settings.jobs().heartbeatTimeout().toSeconds() + 30);
+            // past the heartbeat timeout: Step Functions times a wedged run out first, then it
+            // stops
+            case JOB_STALL_SECONDS ->
+                Long.toString(settings.jobs().heartbeatTimeout().toSeconds() + 30);
             case JOB_LOCK_TTL_SECONDS -> Integer.toString(tuning.lockTtlSeconds());
             case JOB_RUN_RETENTION_DAYS -> Integer.toString(tuning.runRetentionDays());
             case SYNC_MAX_STALE_FRACTION -> Double.toString(tuning.syncMaxStaleFraction());
             case CLEANUP_PARALLELISM -> Integer.toString(tuning.cleanupParallelism());
             case CLEANUP_MAX_ATTEMPTS -> Integer.toString(tuning.cleanupMaxAttempts());
-            case CLEANUP_BACKOFF_BASE_SECONDS -> Integer.toString(tuning.cleanupBackoffBaseSeconds());
+            case CLEANUP_BACKOFF_BASE_SECONDS ->
+                Integer.toString(tuning.cleanupBackoffBaseSeconds());
             case CLEANUP_BACKOFF_MAX_SECONDS -> Integer.toString(tuning.cleanupBackoffMaxSeconds());
             case CLEANUP_MAX_ITEMS -> Integer.toString(tuning.cleanupMaxItems());
             case DELETED_RETENTION_DAYS -> Integer.toString(tuning.deletedRetentionDays());
@@ -224,12 +287,16 @@ public final class SandboxBrokerStack extends Stack {
             case BROKER_STAGE -> settings.stage();
             // the deployed service runs with the allocation defaults (this stack sets no lease), so
             // expiry's lease for a migrated allocation without expires_at is the default one too
-            case LEASE_HOURS -> Long.toString(com.sandboxbroker.core.allocation.AllocationPolicy.DEFAULT_LEASE.toHours());
+            case LEASE_HOURS ->
+                Long.toString(
+                    com.sandboxbroker.core.allocation.AllocationPolicy.DEFAULT_LEASE.toHours());
             case LEASE_HOURS_BY_LAB -> "";
             // sync decides each new sandbox's pool with the same list the service has
             case BROKER_POOLS -> new PoolAssignment(settings.pools()).toJson();
-            case CSP_API_TOKEN, NIOSXAAS_EMAIL, NIOSXAAS_PASSWORD -> null; // secrets, see jobsSecrets
-            case TASK_TOKEN, EXECUTION_ARN -> null; // per execution: JobStateMachine's container overrides
+            case CSP_API_TOKEN, NIOSXAAS_EMAIL, NIOSXAAS_PASSWORD ->
+                null; // secrets, see jobsSecrets
+            case TASK_TOKEN, EXECUTION_ARN ->
+                null; // per execution: JobStateMachine's container overrides
           };
       if (value != null) {
         env.put(v.name(), value);

@@ -20,8 +20,11 @@ class AlarmTemplateTest {
 
   private Map<String, JsonNode> alarmsByName() {
     Map<String, JsonNode> byName = new TreeMap<>();
-    broker.resources("AWS::CloudWatch::Alarm").values()
-        .forEach(a -> byName.put(a.get("Properties").get("AlarmName").asText(), a.get("Properties")));
+    broker
+        .resources("AWS::CloudWatch::Alarm")
+        .values()
+        .forEach(
+            a -> byName.put(a.get("Properties").get("AlarmName").asText(), a.get("Properties")));
     return byName;
   }
 
@@ -34,11 +37,19 @@ class AlarmTemplateTest {
       expected.add(p + job.wireName() + "-paused-too-long");
     }
     expected.addAll(
-        List.of(p + "api-5xx", p + "allocation-latency-p99", p + "pool-available-low", p + "deletion-failed", p + "dynamodb-throttles"));
+        List.of(
+            p + "api-5xx",
+            p + "allocation-latency-p99",
+            p + "pool-available-low",
+            p + "deletion-failed",
+            p + "dynamodb-throttles"));
     expected.addAll(
         List.of(
-            p + "api-tasks-below-desired", p + "api-unhealthy-targets", p + "scheduler-target-errors",
-            p + "emf-validation-errors", p + "status-index-throttles"));
+            p + "api-tasks-below-desired",
+            p + "api-unhealthy-targets",
+            p + "scheduler-target-errors",
+            p + "emf-validation-errors",
+            p + "status-index-throttles"));
     // lifecycle events' delivery (LifecycleEvents)
     expected.addAll(List.of(p + "events-pipe-failures", p + "events-dlq-not-empty"));
     // issue #15: the blue/green rollback alarms (ECS watches them; they notify nobody)
@@ -48,29 +59,49 @@ class AlarmTemplateTest {
 
   @Test
   void everyAlarmNamesARunbookThatExistsAndNotifiesTheTopic() {
-    alarmsByName().forEach((name, alarm) -> {
-      Matcher m = RUNBOOK.matcher(alarm.get("AlarmDescription").asText());
-      assertThat(m.find()).as(name + " names a runbook").isTrue();
-      assertThat(Files.isRegularFile(SynthesizedBroker.REPO_ROOT.resolve(m.group()))).as(name + " → " + m.group()).isTrue();
-      if (!name.contains("-api-deploy-")) { // rollback alarms: ECS is their action (DeliveryTemplateTest)
-        assertThat(alarm.get("AlarmActions").get(0).get("Ref").asText()).as(name).startsWith("AlarmTopic");
-      }
-    });
+    alarmsByName()
+        .forEach(
+            (name, alarm) -> {
+              Matcher m = RUNBOOK.matcher(alarm.get("AlarmDescription").asText());
+              assertThat(m.find()).as(name + " names a runbook").isTrue();
+              assertThat(Files.isRegularFile(SynthesizedBroker.REPO_ROOT.resolve(m.group())))
+                  .as(name + " → " + m.group())
+                  .isTrue();
+              if (!name.contains(
+                  "-api-deploy-")) { // rollback alarms: ECS is their action (DeliveryTemplateTest)
+                assertThat(alarm.get("AlarmActions").get(0).get("Ref").asText())
+                    .as(name)
+                    .startsWith("AlarmTopic");
+              }
+            });
   }
 
-  /** Only real successes count: a paused or lock-skipped run is a succeeded execution, not a success. */
+  /**
+   * Only real successes count: a paused or lock-skipped run is a succeeded execution, not a
+   * success.
+   */
   @Test
   void notSucceededAlarmsReadOnlySucceededJobOutcomesAndTreatMissingDataAsBreaching() {
     for (JobName job : JobName.values()) {
-      JsonNode alarm = alarmsByName().get("sandbox-broker-" + broker.settings.stage() + "-" + job.wireName() + "-not-succeeded");
+      JsonNode alarm =
+          alarmsByName()
+              .get(
+                  "sandbox-broker-"
+                      + broker.settings.stage()
+                      + "-"
+                      + job.wireName()
+                      + "-not-succeeded");
       assertThat(alarm.get("MetricName").asText()).isEqualTo(Monitoring.JOB_OUTCOME);
       assertThat(alarm.get("Namespace").asText()).isEqualTo(Monitoring.SERVICE_NAMESPACE);
       assertThat(dimensions(alarm))
           .containsExactlyInAnyOrderEntriesOf(
-              Map.of("Stage", broker.settings.stage(), "Job", job.wireName(), "Outcome", "succeeded"));
+              Map.of(
+                  "Stage", broker.settings.stage(), "Job", job.wireName(), "Outcome", "succeeded"));
       assertThat(alarm.get("Statistic").asText()).isEqualTo("Sum");
-      assertThat(alarm.get("Period").asLong()).isEqualTo(broker.settings.jobs().rate(job).toSeconds());
-      assertThat(alarm.get("EvaluationPeriods").asInt()).isEqualTo(broker.settings.jobs().missedPeriods());
+      assertThat(alarm.get("Period").asLong())
+          .isEqualTo(broker.settings.jobs().rate(job).toSeconds());
+      assertThat(alarm.get("EvaluationPeriods").asInt())
+          .isEqualTo(broker.settings.jobs().missedPeriods());
       assertThat(alarm.get("TreatMissingData").asText()).isEqualTo("breaching");
       assertThat(alarm.get("ComparisonOperator").asText()).isEqualTo("LessThanThreshold");
       assertThat(alarm.get("Threshold").asDouble()).isEqualTo(1.0);
@@ -80,7 +111,14 @@ class AlarmTemplateTest {
   @Test
   void pausedTooLongAlarmsCountHoursWithOnlyPausedRuns() {
     for (JobName job : JobName.values()) {
-      JsonNode alarm = alarmsByName().get("sandbox-broker-" + broker.settings.stage() + "-" + job.wireName() + "-paused-too-long");
+      JsonNode alarm =
+          alarmsByName()
+              .get(
+                  "sandbox-broker-"
+                      + broker.settings.stage()
+                      + "-"
+                      + job.wireName()
+                      + "-paused-too-long");
       Map<String, Map<String, String>> byId = new TreeMap<>();
       String expression = null;
       long period = 0;
@@ -89,14 +127,19 @@ class AlarmTemplateTest {
           expression = m.get("Expression").asText();
         } else {
           byId.put(m.get("Id").asText(), dimensions(m.get("MetricStat").get("Metric")));
-          assertThat(m.get("MetricStat").get("Metric").get("MetricName").asText()).isEqualTo(Monitoring.JOB_OUTCOME);
+          assertThat(m.get("MetricStat").get("Metric").get("MetricName").asText())
+              .isEqualTo(Monitoring.JOB_OUTCOME);
           period = m.get("MetricStat").get("Period").asLong();
           assertThat(period).isGreaterThanOrEqualTo(3600);
         }
       }
       assertThat(expression).contains("paused").contains("succeeded");
-      assertThat(byId.get("paused")).containsEntry("Outcome", "skipped_paused").containsEntry("Job", job.wireName());
-      assertThat(byId.get("succeeded")).containsEntry("Outcome", "succeeded").containsEntry("Job", job.wireName());
+      assertThat(byId.get("paused"))
+          .containsEntry("Outcome", "skipped_paused")
+          .containsEntry("Job", job.wireName());
+      assertThat(byId.get("succeeded"))
+          .containsEntry("Outcome", "succeeded")
+          .containsEntry("Job", job.wireName());
       // N hours of consecutive hourly (or longer) periods, all of them breaching
       int periods = alarm.get("EvaluationPeriods").asInt();
       assertThat(alarm.get("DatapointsToAlarm").asInt()).isEqualTo(periods);
@@ -108,23 +151,34 @@ class AlarmTemplateTest {
   /** Every alarm on a service metric selects its stage: two stages in one account never mix. */
   @Test
   void everyServiceMetricOfAnAlarmCarriesTheStageDimension() {
-    alarmsByName().forEach((name, alarm) -> {
-      List<JsonNode> metrics = new ArrayList<>();
-      if (alarm.has("MetricName")) {
-        metrics.add(alarm);
-      }
-      alarm.path("Metrics").forEach(m -> { if (m.has("MetricStat")) metrics.add(m.get("MetricStat").get("Metric")); });
-      for (JsonNode m : metrics) {
-        if (Monitoring.SERVICE_NAMESPACE.equals(m.get("Namespace").asText())) {
-          assertThat(dimensions(m)).as(name).containsEntry("Stage", broker.settings.stage());
-        }
-      }
-    });
+    alarmsByName()
+        .forEach(
+            (name, alarm) -> {
+              List<JsonNode> metrics = new ArrayList<>();
+              if (alarm.has("MetricName")) {
+                metrics.add(alarm);
+              }
+              alarm
+                  .path("Metrics")
+                  .forEach(
+                      m -> {
+                        if (m.has("MetricStat")) metrics.add(m.get("MetricStat").get("Metric"));
+                      });
+              for (JsonNode m : metrics) {
+                if (Monitoring.SERVICE_NAMESPACE.equals(m.get("Namespace").asText())) {
+                  assertThat(dimensions(m))
+                      .as(name)
+                      .containsEntry("Stage", broker.settings.stage());
+                }
+              }
+            });
   }
 
   private static Map<String, String> dimensions(JsonNode metric) {
     Map<String, String> dims = new TreeMap<>();
-    metric.path("Dimensions").forEach(d -> dims.put(d.get("Name").asText(), d.get("Value").asText()));
+    metric
+        .path("Dimensions")
+        .forEach(d -> dims.put(d.get("Name").asText(), d.get("Value").asText()));
     return dims;
   }
 
@@ -148,12 +202,17 @@ class AlarmTemplateTest {
 
     JsonNode throttles = alarmsByName().get(p + "dynamodb-throttles");
     List<String> metricNames = new ArrayList<>();
-    throttles.get("Metrics").forEach(m -> metricNames.add(m.path("MetricStat").path("Metric").path("MetricName").asText()));
+    throttles
+        .get("Metrics")
+        .forEach(
+            m -> metricNames.add(m.path("MetricStat").path("Metric").path("MetricName").asText()));
     assertThat(metricNames).contains("ReadThrottleEvents", "WriteThrottleEvents");
 
     JsonNode api5xx = alarmsByName().get(p + "api-5xx");
     List<String> codes = new ArrayList<>();
-    api5xx.get("Metrics").forEach(m -> codes.add(m.path("MetricStat").path("Metric").path("MetricName").asText()));
+    api5xx
+        .get("Metrics")
+        .forEach(m -> codes.add(m.path("MetricStat").path("Metric").path("MetricName").asText()));
     assertThat(codes).contains("HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count");
   }
 

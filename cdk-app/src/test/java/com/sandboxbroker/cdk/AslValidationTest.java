@@ -15,7 +15,11 @@ class AslValidationTest {
   void definitionPassesAslValidator(JobName job) {
     Path asl = SynthesizedBroker.get().writeDefinition(job);
     NodeTool validator =
-        NodeTool.run(Map.of(), "node_modules/asl-validator/dist/bin/asl-validator.js", "--json-path", asl.toString());
+        NodeTool.run(
+            Map.of(),
+            "node_modules/asl-validator/dist/bin/asl-validator.js",
+            "--json-path",
+            asl.toString());
     assertThat(validator.exitCode()).as(validator.stdout() + validator.stderr()).isZero();
     assertThat(validator.stdout()).contains("valid");
   }

@@ -15,19 +15,21 @@ import software.constructs.Construct;
 
 /** Design §7 and §9: one construct per concern with a *Props record; only main reads context. */
 class ConstructConventionsTest {
-  private static final Path SOURCES = SynthesizedBroker.MODULE_DIR.resolve("src/main/java/com/sandboxbroker/cdk");
+  private static final Path SOURCES =
+      SynthesizedBroker.MODULE_DIR.resolve("src/main/java/com/sandboxbroker/cdk");
 
   private static List<Class<?>> classes() throws IOException {
     try (Stream<Path> files = Files.list(SOURCES)) {
       return files
           .map(f -> f.getFileName().toString().replace(".java", ""))
-          .<Class<?>>map(name -> {
-            try {
-              return Class.forName("com.sandboxbroker.cdk." + name);
-            } catch (ClassNotFoundException e) {
-              throw new AssertionError(e);
-            }
-          })
+          .<Class<?>>map(
+              name -> {
+                try {
+                  return Class.forName("com.sandboxbroker.cdk." + name);
+                } catch (ClassNotFoundException e) {
+                  throw new AssertionError(e);
+                }
+              })
           .toList();
     }
   }
@@ -54,10 +56,16 @@ class ConstructConventionsTest {
     for (Class<?> type : classes()) {
       String source = Files.readString(SOURCES.resolve(type.getSimpleName() + ".java"));
       if (!type.equals(SandboxBrokerApp.class)) {
-        assertThat(source).as(type.getSimpleName()).doesNotContain("tryGetContext").doesNotContain("System.getenv");
+        assertThat(source)
+            .as(type.getSimpleName())
+            .doesNotContain("tryGetContext")
+            .doesNotContain("System.getenv");
       }
-      assertThat(type.getSimpleName()).doesNotContainIgnoringCase("util").doesNotContainIgnoringCase("helper")
-          .doesNotContain("Manager").doesNotContain("Common");
+      assertThat(type.getSimpleName())
+          .doesNotContainIgnoringCase("util")
+          .doesNotContainIgnoringCase("helper")
+          .doesNotContain("Manager")
+          .doesNotContain("Common");
     }
   }
 }

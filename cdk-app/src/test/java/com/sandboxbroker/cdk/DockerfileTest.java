@@ -37,7 +37,8 @@ class DockerfileTest {
   @Test
   void theLinterReportsABrokenDockerfile(@TempDir Path dir) throws IOException {
     Path broken = dir.resolve("Dockerfile");
-    Files.writeString(broken, "FROM eclipse-temurin:17-jre AS runtime\nCOPY onlyonearg\nEXPOSE notaport\n");
+    Files.writeString(
+        broken, "FROM eclipse-temurin:17-jre AS runtime\nCOPY onlyonearg\nEXPOSE notaport\n");
     NodeTool lint = NodeTool.run(Map.of(), LINTER, "lint", broken.toString());
     assertThat(lint.exitCode()).isNotZero();
     assertThat(lint.stdout() + lint.stderr()).contains("COPY");
@@ -46,15 +47,21 @@ class DockerfileTest {
   @Test
   void theCdkAppBuildsExactlyTheServiceAndJobsRunnerTargetsForArm64() {
     SynthesizedBroker broker = SynthesizedBroker.get();
-    JsonNode assets = SynthesizedBroker.read(broker.outdir.resolve(broker.stack.getStackName() + ".assets.json"));
+    JsonNode assets =
+        SynthesizedBroker.read(broker.outdir.resolve(broker.stack.getStackName() + ".assets.json"));
     Set<String> targets = new TreeSet<>();
-    assets.get("dockerImages").forEach(image -> {
-      JsonNode source = image.get("source");
-      targets.add(source.get("dockerBuildTarget").asText());
-      assertThat(source.get("dockerFile").asText()).isEqualTo("Dockerfile");
-      assertThat(source.get("platform").asText()).isEqualTo("linux/arm64");
-    });
-    assertThat(targets).containsExactlyInAnyOrder(SandboxBrokerStack.SERVICE_IMAGE_TARGET, SandboxBrokerStack.JOBS_IMAGE_TARGET);
+    assets
+        .get("dockerImages")
+        .forEach(
+            image -> {
+              JsonNode source = image.get("source");
+              targets.add(source.get("dockerBuildTarget").asText());
+              assertThat(source.get("dockerFile").asText()).isEqualTo("Dockerfile");
+              assertThat(source.get("platform").asText()).isEqualTo("linux/arm64");
+            });
+    assertThat(targets)
+        .containsExactlyInAnyOrder(
+            SandboxBrokerStack.SERVICE_IMAGE_TARGET, SandboxBrokerStack.JOBS_IMAGE_TARGET);
     assertThat(stages().keySet()).containsAll(targets);
   }
 
@@ -70,13 +77,17 @@ class DockerfileTest {
     assertThat(entrypoint).contains("\"-jar\", \"" + installed + "\"");
     assertThat(last(stage, "USER")).isEqualTo("USER 10001:10001");
     // built by the build stage, which packages exactly these modules
-    assertThat(String.join("\n", stages().get("build"))).contains("-pl service,jobs-runner").contains("package");
-    assertThat(stages().get("runtime").get(0)).matches("FROM eclipse-temurin:[0-9._]+-jre-[a-z]+@sha256:[0-9a-f]{64} AS runtime");
+    assertThat(String.join("\n", stages().get("build")))
+        .contains("-pl service,jobs-runner")
+        .contains("package");
+    assertThat(stages().get("runtime").get(0))
+        .matches("FROM eclipse-temurin:[0-9._]+-jre-[a-z]+@sha256:[0-9a-f]{64} AS runtime");
   }
 
   @Test
   void jobsRunnerEntrypointTakesTheJobNameTheStateMachinePasses() {
-    // ENTRYPOINT [java … -jar /app/jobs-runner.jar] + the override's Command [<job>] = `jobs-runner <job>`
+    // ENTRYPOINT [java … -jar /app/jobs-runner.jar] + the override's Command [<job>] = `jobs-runner
+    // <job>`
     String entrypoint = last(stages().get("jobs-runner"), "ENTRYPOINT");
     assertThat(entrypoint).endsWith("\"/app/jobs-runner.jar\"]");
   }
@@ -84,7 +95,8 @@ class DockerfileTest {
   @Test
   void serviceImageServesConfigYmlAndHasTheSameHealthProbeAsTheTaskDefinition() {
     List<String> stage = stages().get("service");
-    assertThat(last(stage, "ENTRYPOINT")).endsWith("\"-jar\", \"/app/service.jar\", \"server\", \"/app/config.yml\"]");
+    assertThat(last(stage, "ENTRYPOINT"))
+        .endsWith("\"-jar\", \"/app/service.jar\", \"server\", \"/app/config.yml\"]");
     assertThat(stage).contains("COPY config.yml /app/config.yml");
     String healthcheck = last(stage, "HEALTHCHECK");
     // the Dockerfile escapes the backslashes of \r\n once more than the Java constant does
@@ -100,10 +112,16 @@ class DockerfileTest {
     String text = Files.exists(pom) ? Files.readString(pom) : "";
     Assumptions.assumeTrue(
         text.contains("maven-shade-plugin"),
-        module + "/pom.xml has no shade configuration on this branch yet; the lead's convention is"
-            + " " + module + "/target/" + module + "-<version>-all.jar");
+        module
+            + "/pom.xml has no shade configuration on this branch yet; the lead's convention is"
+            + " "
+            + module
+            + "/target/"
+            + module
+            + "-<version>-all.jar");
     assertThat(text).contains("<artifactId>" + module + "</artifactId>");
-    assertThat(text.replaceAll("\\s", "")).contains("<shadedArtifactAttached>true</shadedArtifactAttached>")
+    assertThat(text.replaceAll("\\s", ""))
+        .contains("<shadedArtifactAttached>true</shadedArtifactAttached>")
         .contains("<shadedClassifierName>all</shadedClassifierName>");
   }
 
@@ -136,18 +154,38 @@ class DockerfileTest {
    * commit does not roll the API. Uses the real .dockerignore and Dockerfile on a small copy.
    */
   @Test
-  void aDocsCommitDoesNotChangeTheImageAssetButASourceChangeDoes(@TempDir Path repo) throws IOException {
+  void aDocsCommitDoesNotChangeTheImageAssetButASourceChangeDoes(@TempDir Path repo)
+      throws IOException {
     Files.copy(SynthesizedBroker.REPO_ROOT.resolve(".dockerignore"), repo.resolve(".dockerignore"));
     Files.copy(DOCKERFILE, repo.resolve("Dockerfile"));
-    for (String file : List.of("pom.xml", "config.yml", "core/pom.xml", "core/src/main/java/A.java",
-        "service/pom.xml", "service/src/main/java/B.java", "jobs-runner/pom.xml", "bench/pom.xml",
-        "cdk-app/pom.xml", "README.md", "runbooks/x.md", "bench/src/main/java/C.java",
-        "cdk-app/src/main/java/D.java", "service/src/test/java/T.java", "docs/decisions/0001.md")) {
+    for (String file :
+        List.of(
+            "pom.xml",
+            "config.yml",
+            "core/pom.xml",
+            "core/src/main/java/A.java",
+            "service/pom.xml",
+            "service/src/main/java/B.java",
+            "jobs-runner/pom.xml",
+            "bench/pom.xml",
+            "cdk-app/pom.xml",
+            "README.md",
+            "runbooks/x.md",
+            "bench/src/main/java/C.java",
+            "cdk-app/src/main/java/D.java",
+            "service/src/test/java/T.java",
+            "docs/decisions/0001.md")) {
       write(repo.resolve(file), "v1");
     }
     String base = assetHash(repo);
-    for (String unrelated : List.of("README.md", "runbooks/x.md", "bench/src/main/java/C.java",
-        "cdk-app/src/main/java/D.java", "service/src/test/java/T.java", "docs/decisions/0001.md")) {
+    for (String unrelated :
+        List.of(
+            "README.md",
+            "runbooks/x.md",
+            "bench/src/main/java/C.java",
+            "cdk-app/src/main/java/D.java",
+            "service/src/test/java/T.java",
+            "docs/decisions/0001.md")) {
       write(repo.resolve(unrelated), "v2 " + unrelated);
       assertThat(assetHash(repo)).as(unrelated).isEqualTo(base);
     }
@@ -163,14 +201,16 @@ class DockerfileTest {
   private static String assetHash(Path context) {
     software.amazon.awscdk.App app = new software.amazon.awscdk.App();
     software.amazon.awscdk.Stack stack = new software.amazon.awscdk.Stack(app, "Probe");
-    var asset = new software.amazon.awscdk.services.ecr.assets.DockerImageAsset(
-        stack, "Image",
-        software.amazon.awscdk.services.ecr.assets.DockerImageAssetProps.builder()
-            .directory(context.toString())
-            .file("Dockerfile")
-            .target(SandboxBrokerStack.SERVICE_IMAGE_TARGET)
-            .platform(software.amazon.awscdk.services.ecr.assets.Platform.LINUX_ARM64)
-            .build());
+    var asset =
+        new software.amazon.awscdk.services.ecr.assets.DockerImageAsset(
+            stack,
+            "Image",
+            software.amazon.awscdk.services.ecr.assets.DockerImageAssetProps.builder()
+                .directory(context.toString())
+                .file("Dockerfile")
+                .target(SandboxBrokerStack.SERVICE_IMAGE_TARGET)
+                .platform(software.amazon.awscdk.services.ecr.assets.Platform.LINUX_ARM64)
+                .build());
     return asset.getAssetHash();
   }
 

@@ -66,7 +66,8 @@ class LifecycleEventsTemplateTest {
     assertThat(stream.get("StartingPosition").asText()).isEqualTo("LATEST");
     assertThat(stream.get("MaximumRetryAttempts").asInt()).isBetween(1, 185);
     String dlq = logicalId("AWS::SQS::Queue");
-    assertThat(stream.get("DeadLetterConfig").get("Arn").get("Fn::GetAtt").get(0).asText()).isEqualTo(dlq);
+    assertThat(stream.get("DeadLetterConfig").get("Arn").get("Fn::GetAtt").get(0).asText())
+        .isEqualTo(dlq);
 
     JsonNode filters = props.get("SourceParameters").get("FilterCriteria").get("Filters");
     assertThat(filters).hasSize(1);
@@ -75,15 +76,19 @@ class LifecycleEventsTemplateTest {
 
     JsonNode target = props.get("TargetParameters");
     assertThat(target.get("InputTemplate").asText()).isEqualTo(EventContract.INPUT_TEMPLATE);
-    assertThat(target.get("EventBridgeEventBusParameters").get("Source").asText()).isEqualTo(EventContract.SOURCE);
-    assertThat(target.get("EventBridgeEventBusParameters").get("DetailType").asText()).isEqualTo(EventContract.DETAIL_TYPE_PATH);
+    assertThat(target.get("EventBridgeEventBusParameters").get("Source").asText())
+        .isEqualTo(EventContract.SOURCE);
+    assertThat(target.get("EventBridgeEventBusParameters").get("DetailType").asText())
+        .isEqualTo(EventContract.DETAIL_TYPE_PATH);
   }
 
   @Test
   void theBusIsArchivedForReplay() {
     JsonNode archive = only("AWS::Events::Archive").get("Properties");
-    assertThat(archive.get("SourceArn").get("Fn::GetAtt").get(0).asText()).isEqualTo(logicalId("AWS::Events::EventBus"));
-    assertThat(archive.get("EventPattern").get("source").get(0).asText()).isEqualTo(EventContract.SOURCE);
+    assertThat(archive.get("SourceArn").get("Fn::GetAtt").get(0).asText())
+        .isEqualTo(logicalId("AWS::Events::EventBus"));
+    assertThat(archive.get("EventPattern").get("source").get(0).asText())
+        .isEqualTo(EventContract.SOURCE);
     assertThat(archive.get("RetentionDays").asInt()).isGreaterThanOrEqualTo(90);
   }
 
@@ -92,9 +97,15 @@ class LifecycleEventsTemplateTest {
     JsonNode queue = only("AWS::SQS::Queue").get("Properties");
     assertThat(queue.get("SqsManagedSseEnabled").asBoolean()).isTrue();
     assertThat(queue.get("MessageRetentionPeriod").asInt()).isEqualTo(14 * 24 * 3600);
-    JsonNode policy = only("AWS::SQS::QueuePolicy").get("Properties").get("PolicyDocument").get("Statement").get(0);
+    JsonNode policy =
+        only("AWS::SQS::QueuePolicy")
+            .get("Properties")
+            .get("PolicyDocument")
+            .get("Statement")
+            .get(0);
     assertThat(policy.get("Effect").asText()).isEqualTo("Deny");
-    assertThat(policy.get("Condition").get("Bool").get("aws:SecureTransport").asText()).isEqualTo("false");
+    assertThat(policy.get("Condition").get("Bool").get("aws:SecureTransport").asText())
+        .isEqualTo("false");
   }
 
   @Test
@@ -111,33 +122,50 @@ class LifecycleEventsTemplateTest {
         assertThat(st.get("Effect").asText()).isEqualTo("Allow");
         assertThat(st.get("Resource").toString()).doesNotContain("\"*\"");
         JsonNode actions = st.get("Action");
-        (actions.isArray() ? actions : List.of(actions)).forEach(a -> grants.add(((JsonNode) a).asText()));
+        (actions.isArray() ? actions : List.of(actions))
+            .forEach(a -> grants.add(((JsonNode) a).asText()));
       }
     }
     assertThat(grants)
         .containsExactlyInAnyOrder(
-            "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams",
-            "events:PutEvents", "sqs:SendMessage");
+            "dynamodb:DescribeStream",
+            "dynamodb:GetRecords",
+            "dynamodb:GetShardIterator",
+            "dynamodb:ListStreams",
+            "events:PutEvents",
+            "sqs:SendMessage");
     // no other policy is attached to the role
-    broker.resources("AWS::IAM::Policy").values().forEach(p ->
-        assertThat(p.get("Properties").get("Roles").toString()).doesNotContain(roleId));
+    broker
+        .resources("AWS::IAM::Policy")
+        .values()
+        .forEach(
+            p -> assertThat(p.get("Properties").get("Roles").toString()).doesNotContain(roleId));
   }
 
   @Test
   void pipeFailuresAndDeadLettersAlarmWithTheirRunbook() {
     List<JsonNode> alarms = new ArrayList<>();
-    broker.resources("AWS::CloudWatch::Alarm").values().forEach(a -> {
-      if (a.get("Properties").get("AlarmDescription").asText().contains(LifecycleEvents.RUNBOOK)) {
-        alarms.add(a.get("Properties"));
-      }
-    });
+    broker
+        .resources("AWS::CloudWatch::Alarm")
+        .values()
+        .forEach(
+            a -> {
+              if (a.get("Properties")
+                  .get("AlarmDescription")
+                  .asText()
+                  .contains(LifecycleEvents.RUNBOOK)) {
+                alarms.add(a.get("Properties"));
+              }
+            });
     assertThat(alarms).hasSize(2);
     String pipeName = pipeProps().get("Name").asText();
     String all = alarms.toString();
-    assertThat(all).contains("AWS/EventBridge/Pipes", "ExecutionFailed", "TargetStageFailed", pipeName);
+    assertThat(all)
+        .contains("AWS/EventBridge/Pipes", "ExecutionFailed", "TargetStageFailed", pipeName);
     assertThat(all).contains("ApproximateNumberOfMessagesVisible");
     alarms.forEach(a -> assertThat(a.get("AlarmActions")).isNotEmpty());
-    assertThat(Files.isRegularFile(SynthesizedBroker.REPO_ROOT.resolve(LifecycleEvents.RUNBOOK))).isTrue();
+    assertThat(Files.isRegularFile(SynthesizedBroker.REPO_ROOT.resolve(LifecycleEvents.RUNBOOK)))
+        .isTrue();
   }
 
   /**
@@ -150,9 +178,18 @@ class LifecycleEventsTemplateTest {
   void theTransformationOfASampleStreamRecordMatchesTheDocumentedSchema() throws Exception {
     JsonNode props = pipeProps();
     EventFilterPattern filter =
-        new EventFilterPattern(props.get("SourceParameters").get("FilterCriteria").get("Filters").get(0).get("Pattern").asText());
-    EventInputTemplate template = new EventInputTemplate(props.get("TargetParameters").get("InputTemplate").asText());
-    JsonNode record = SynthesizedBroker.JSON.readTree(EVENTS_DOCS.resolve("sample-stream-record.json").toFile());
+        new EventFilterPattern(
+            props
+                .get("SourceParameters")
+                .get("FilterCriteria")
+                .get("Filters")
+                .get(0)
+                .get("Pattern")
+                .asText());
+    EventInputTemplate template =
+        new EventInputTemplate(props.get("TargetParameters").get("InputTemplate").asText());
+    JsonNode record =
+        SynthesizedBroker.JSON.readTree(EVENTS_DOCS.resolve("sample-stream-record.json").toFile());
 
     assertThat(filter.matches(record)).isTrue();
     ObjectNode event = template.render(record);
@@ -163,19 +200,22 @@ class LifecycleEventsTemplateTest {
     assertThat(event.get("previous_expires_at").asText()).isEqualTo("1764572800");
     assertThat(event.get("tenant").asText()).isEqualTo("adventure");
     assertThat(event.get("pool").asText()).isEqualTo("lab-adventure");
-    JsonNode documented = SynthesizedBroker.JSON.readTree(EVENTS_DOCS.resolve("sample-event.json").toFile());
+    JsonNode documented =
+        SynthesizedBroker.JSON.readTree(EVENTS_DOCS.resolve("sample-event.json").toFile());
     assertThat(documented.get("detail")).isEqualTo(event);
     assertThat(documented.get("detail-type").asText()).isEqualTo(event.get("type").asText());
 
     // a write that is not an event (the marker removed) is filtered out; so is a removal
     ObjectNode unmarked = record.deepCopy();
-    ((ObjectNode) unmarked.get("dynamodb").get("NewImage")).remove(EventContract.LIFECYCLE_EVENT_ATTRIBUTE);
+    ((ObjectNode) unmarked.get("dynamodb").get("NewImage"))
+        .remove(EventContract.LIFECYCLE_EVENT_ATTRIBUTE);
     assertThat(filter.matches(unmarked)).isFalse();
     ObjectNode removal = record.deepCopy();
     removal.put("eventName", "REMOVE");
     assertThat(filter.matches(removal)).isFalse();
 
-    // the schema is not a rubber stamp: a wrong type or a number where the stream gives a string fails
+    // the schema is not a rubber stamp: a wrong type or a number where the stream gives a string
+    // fails
     ObjectNode wrong = event.deepCopy();
     wrong.put("type", "sandbox.renamed");
     assertThat(validate(wrong)).isNotEmpty();
@@ -185,17 +225,27 @@ class LifecycleEventsTemplateTest {
   }
 
   /**
-   * The same check for a pool-state flip (issue 14: the refresher's {@code pool.low} /
-   * {@code pool.recovered}): the documented sample record of the pool-state item passes the filter
-   * and renders to a schema-valid event with the pool's fields, numbers as strings of digits.
+   * The same check for a pool-state flip (issue 14: the refresher's {@code pool.low} / {@code
+   * pool.recovered}): the documented sample record of the pool-state item passes the filter and
+   * renders to a schema-valid event with the pool's fields, numbers as strings of digits.
    */
   @Test
   void theTransformationOfAPoolStateFlipMatchesTheDocumentedSchema() throws Exception {
     JsonNode props = pipeProps();
     EventFilterPattern filter =
-        new EventFilterPattern(props.get("SourceParameters").get("FilterCriteria").get("Filters").get(0).get("Pattern").asText());
-    EventInputTemplate template = new EventInputTemplate(props.get("TargetParameters").get("InputTemplate").asText());
-    JsonNode record = SynthesizedBroker.JSON.readTree(EVENTS_DOCS.resolve("sample-pool-stream-record.json").toFile());
+        new EventFilterPattern(
+            props
+                .get("SourceParameters")
+                .get("FilterCriteria")
+                .get("Filters")
+                .get(0)
+                .get("Pattern")
+                .asText());
+    EventInputTemplate template =
+        new EventInputTemplate(props.get("TargetParameters").get("InputTemplate").asText());
+    JsonNode record =
+        SynthesizedBroker.JSON.readTree(
+            EVENTS_DOCS.resolve("sample-pool-stream-record.json").toFile());
 
     assertThat(filter.matches(record)).isTrue();
     ObjectNode event = template.render(record);

@@ -17,10 +17,17 @@ class NetworkTemplateTest {
     assertThat(broker.resources("AWS::EC2::NatGateway")).hasSize(1);
     List<String> services = new ArrayList<>();
     broker.resources("AWS::EC2::VPCEndpoint").values().forEach(ep -> services.add(serviceName(ep)));
-    assertThat(services).containsExactlyInAnyOrder(
-        "dynamodb", "s3", "ecr.api", "ecr.dkr", "logs", "secretsmanager", "states");
+    assertThat(services)
+        .containsExactlyInAnyOrder(
+            "dynamodb", "s3", "ecr.api", "ecr.dkr", "logs", "secretsmanager", "states");
     JsonNode service = broker.resources("AWS::ECS::Service").values().iterator().next();
-    assertThat(service.get("Properties").get("NetworkConfiguration").get("AwsvpcConfiguration").get("AssignPublicIp").asText())
+    assertThat(
+            service
+                .get("Properties")
+                .get("NetworkConfiguration")
+                .get("AwsvpcConfiguration")
+                .get("AssignPublicIp")
+                .asText())
         .isEqualTo("DISABLED");
   }
 
@@ -29,18 +36,31 @@ class NetworkTemplateTest {
     SynthesizedBroker natFree = SynthesizedBroker.withNatGateways(0);
     assertThat(natFree.resources("AWS::EC2::NatGateway")).isEmpty();
     for (JobName job : JobName.values()) {
-      JsonNode network = natFree.definition(job).get("States").get(JobStateMachine.RUN_STATE).get("Parameters")
-          .get("NetworkConfiguration").get("AwsvpcConfiguration");
+      JsonNode network =
+          natFree
+              .definition(job)
+              .get("States")
+              .get(JobStateMachine.RUN_STATE)
+              .get("Parameters")
+              .get("NetworkConfiguration")
+              .get("AwsvpcConfiguration");
       assertThat(network.get("AssignPublicIp").asText()).isEqualTo("ENABLED");
     }
     JsonNode service = natFree.resources("AWS::ECS::Service").values().iterator().next();
-    assertThat(service.get("Properties").get("NetworkConfiguration").get("AwsvpcConfiguration").get("AssignPublicIp").asText())
+    assertThat(
+            service
+                .get("Properties")
+                .get("NetworkConfiguration")
+                .get("AwsvpcConfiguration")
+                .get("AssignPublicIp")
+                .asText())
         .isEqualTo("DISABLED");
   }
 
   private static String serviceName(JsonNode endpoint) {
     String flat = endpoint.get("Properties").get("ServiceName").toString();
-    for (String s : List.of("dynamodb", "s3", "ecr.api", "ecr.dkr", "logs", "secretsmanager", "states")) {
+    for (String s :
+        List.of("dynamodb", "s3", "ecr.api", "ecr.dkr", "logs", "secretsmanager", "states")) {
       if (flat.contains("." + s + "\"") || flat.endsWith("." + s)) {
         return s;
       }

@@ -16,7 +16,8 @@ record NodeTool(int exitCode, String stdout, String stderr) {
   static NodeTool run(Map<String, String> env, String script, String... args) {
     List<String> command = new ArrayList<>(List.of("node", script));
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(SynthesizedBroker.MODULE_DIR.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command).directory(SynthesizedBroker.MODULE_DIR.toFile());
     pb.environment().putAll(env);
     try {
       Path out = java.nio.file.Files.createTempFile("node-out", ".txt");

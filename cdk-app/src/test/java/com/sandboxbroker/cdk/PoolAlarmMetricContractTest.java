@@ -41,7 +41,12 @@ class PoolAlarmMetricContractTest {
           Map<String, String> dims = new TreeMap<>();
           dimensionSet.forEach(d -> dims.put(d.asText(), event.get(d.asText()).asText()));
           for (JsonNode metric : directive.get("Metrics")) {
-            metrics.add(directive.get("Namespace").asText() + "/" + metric.get("Name").asText() + " " + dims);
+            metrics.add(
+                directive.get("Namespace").asText()
+                    + "/"
+                    + metric.get("Name").asText()
+                    + " "
+                    + dims);
           }
         }
       }
@@ -51,13 +56,16 @@ class PoolAlarmMetricContractTest {
 
   private static String read(JsonNode alarm) {
     Map<String, String> dims = new TreeMap<>();
-    alarm.path("Dimensions").forEach(d -> dims.put(d.get("Name").asText(), d.get("Value").asText()));
+    alarm
+        .path("Dimensions")
+        .forEach(d -> dims.put(d.get("Name").asText(), d.get("Value").asText()));
     return alarm.get("Namespace").asText() + "/" + alarm.get("MetricName").asText() + " " + dims;
   }
 
   private String serviceLines() throws Exception {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    EmfStream emf = new EmfStream(new PrintStream(buffer, true, StandardCharsets.UTF_8), Clock.systemUTC());
+    EmfStream emf =
+        new EmfStream(new PrintStream(buffer, true, StandardCharsets.UTF_8), Clock.systemUTC());
     String stage = broker.settings.stage();
     MetricsLogger total = emf.logger(EmfStream.STAGE, stage);
     total.putMetric(MetricContract.POOL_AVAILABLE, 9, Unit.COUNT);
@@ -76,26 +84,47 @@ class PoolAlarmMetricContractTest {
   void everyPoolAlarmReadsAMetricTheServiceLinesDefine() throws Exception {
     List<String> extracted = extracted(serviceLines());
     List<String> poolAlarms = new ArrayList<>();
-    broker.resources("AWS::CloudWatch::Alarm").values().forEach(a -> {
-      JsonNode p = a.get("Properties");
-      String name = p.get("AlarmName").asText();
-      if (name.matches(".*-pool-.+-low") || name.endsWith("-deletion-failed")) {
-        poolAlarms.add(name);
-        assertThat(extracted).as(name + " reads " + read(p)).contains(read(p));
-      }
-    });
+    broker
+        .resources("AWS::CloudWatch::Alarm")
+        .values()
+        .forEach(
+            a -> {
+              JsonNode p = a.get("Properties");
+              String name = p.get("AlarmName").asText();
+              if (name.matches(".*-pool-.+-low") || name.endsWith("-deletion-failed")) {
+                poolAlarms.add(name);
+                assertThat(extracted).as(name + " reads " + read(p)).contains(read(p));
+              }
+            });
     // the stage total, the deletion-failed alarm, and one per pool with a low-water mark
     long withMark = broker.settings.pools().stream().filter(pool -> pool.lowWater() > 0).count();
     assertThat(poolAlarms).hasSize(2 + (int) withMark);
   }
 
-  /** The check can fail: an alarm on the per-pool metric without its Stage is not a line's metric. */
+  /**
+   * The check can fail: an alarm on the per-pool metric without its Stage is not a line's metric.
+   */
   @Test
   void aPoolMetricWithoutItsStageIsNotOneTheLinesDefine() throws Exception {
     List<String> extracted = extracted(serviceLines());
     String pool = broker.settings.pools().get(0).name();
-    assertThat(extracted).doesNotContain(MetricContract.NAMESPACE + "/" + MetricContract.POOL_AVAILABLE + " {Pool=" + pool + "}");
     assertThat(extracted)
-        .contains(MetricContract.NAMESPACE + "/" + MetricContract.POOL_AVAILABLE + " {Pool=" + pool + ", Stage=" + broker.settings.stage() + "}");
+        .doesNotContain(
+            MetricContract.NAMESPACE
+                + "/"
+                + MetricContract.POOL_AVAILABLE
+                + " {Pool="
+                + pool
+                + "}");
+    assertThat(extracted)
+        .contains(
+            MetricContract.NAMESPACE
+                + "/"
+                + MetricContract.POOL_AVAILABLE
+                + " {Pool="
+                + pool
+                + ", Stage="
+                + broker.settings.stage()
+                + "}");
   }
 }

@@ -18,12 +18,15 @@ class PoolAlarmTemplateTest {
 
   private Map<String, JsonNode> poolAlarms() {
     Map<String, JsonNode> alarms = new TreeMap<>();
-    broker.resources("AWS::CloudWatch::Alarm").forEach((id, alarm) -> {
-      String name = alarm.get("Properties").get("AlarmName").asText();
-      if (name.matches(".*-pool-.+-low") && !name.endsWith("-pool-available-low")) {
-        alarms.put(name, alarm.get("Properties"));
-      }
-    });
+    broker
+        .resources("AWS::CloudWatch::Alarm")
+        .forEach(
+            (id, alarm) -> {
+              String name = alarm.get("Properties").get("AlarmName").asText();
+              if (name.matches(".*-pool-.+-low") && !name.endsWith("-pool-available-low")) {
+                alarms.put(name, alarm.get("Properties"));
+              }
+            });
     return alarms;
   }
 
@@ -33,20 +36,30 @@ class PoolAlarmTemplateTest {
     String stage = broker.settings.stage();
     assertThat(alarms.keySet())
         .containsExactlyInAnyOrder(
-            "sandbox-broker-" + stage + "-pool-adventure-low", "sandbox-broker-" + stage + "-pool-dns-basics-low");
+            "sandbox-broker-" + stage + "-pool-adventure-low",
+            "sandbox-broker-" + stage + "-pool-dns-basics-low");
     JsonNode adventure = alarms.get("sandbox-broker-" + stage + "-pool-adventure-low");
     assertThat(adventure.get("Namespace").asText()).isEqualTo("SandboxBroker");
     assertThat(adventure.get("MetricName").asText()).isEqualTo("PoolAvailable");
     Map<String, String> dimensions = new TreeMap<>();
-    adventure.get("Dimensions").forEach(d -> dimensions.put(d.get("Name").asText(), d.get("Value").asText()));
+    adventure
+        .get("Dimensions")
+        .forEach(d -> dimensions.put(d.get("Name").asText(), d.get("Value").asText()));
     assertThat(dimensions).isEqualTo(Map.of("Pool", "adventure", "Stage", stage));
     assertThat(adventure.get("Threshold").asDouble()).isEqualTo(5);
     assertThat(adventure.get("ComparisonOperator").asText()).isEqualTo("LessThanThreshold");
     assertThat(adventure.get("Statistic").asText()).isEqualTo("Minimum");
     assertThat(adventure.get("TreatMissingData").asText()).isEqualTo("breaching");
     assertThat(adventure.get("AlarmActions")).hasSize(1);
-    assertThat(adventure.get("AlarmDescription").asText()).contains("runbooks/pool-low.md").contains("lab-adventure-");
-    assertThat(alarms.get("sandbox-broker-" + stage + "-pool-dns-basics-low").get("Threshold").asDouble()).isEqualTo(2);
+    assertThat(adventure.get("AlarmDescription").asText())
+        .contains("runbooks/pool-low.md")
+        .contains("lab-adventure-");
+    assertThat(
+            alarms
+                .get("sandbox-broker-" + stage + "-pool-dns-basics-low")
+                .get("Threshold")
+                .asDouble())
+        .isEqualTo(2);
   }
 
   @Test
@@ -62,14 +75,18 @@ class PoolAlarmTemplateTest {
     for (JsonNode td : broker.resources("AWS::ECS::TaskDefinition").values()) {
       for (JsonNode c : td.get("Properties").get("ContainerDefinitions")) {
         Map<String, String> env = new TreeMap<>();
-        c.path("Environment").forEach(e -> env.put(e.get("Name").asText(), e.get("Value").asText()));
+        c.path("Environment")
+            .forEach(e -> env.put(e.get("Name").asText(), e.get("Value").asText()));
         if (env.containsKey("BROKER_POOLS")) {
           withPools++;
-          assertThat(PoolAssignment.fromJson(env.get("BROKER_POOLS")).configured()).isEqualTo(broker.settings.pools());
+          assertThat(PoolAssignment.fromJson(env.get("BROKER_POOLS")).configured())
+              .isEqualTo(broker.settings.pools());
           assertThat(env.get("BROKER_POOLS")).isEqualTo(expected);
         }
         if (c.get("Name").asText().equals(ApiService.CONTAINER_NAME)) {
-          assertThat(env).containsEntry("BROKER_STAGE", broker.settings.stage()).containsKey("BROKER_POOLS");
+          assertThat(env)
+              .containsEntry("BROKER_STAGE", broker.settings.stage())
+              .containsKey("BROKER_POOLS");
         }
       }
     }

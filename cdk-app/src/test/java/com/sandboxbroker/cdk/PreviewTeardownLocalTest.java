@@ -27,14 +27,23 @@ class PreviewTeardownLocalTest {
     assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
     assertThat(states(result.get("calls")))
         .containsExactly(
-            PreviewTeardown.WARN_STATE, PreviewTeardown.FLOOR_STATE, PreviewTeardown.SCALE_STATE, PreviewTeardown.DELETE_STATE);
-    assertThat(states(result.get("entered"))).containsSubsequence(PreviewTeardown.WARN_STATE, PreviewTeardown.WAIT_STATE, PreviewTeardown.FLOOR_STATE);
+            PreviewTeardown.WARN_STATE,
+            PreviewTeardown.FLOOR_STATE,
+            PreviewTeardown.SCALE_STATE,
+            PreviewTeardown.DELETE_STATE);
+    assertThat(states(result.get("entered")))
+        .containsSubsequence(
+            PreviewTeardown.WARN_STATE, PreviewTeardown.WAIT_STATE, PreviewTeardown.FLOOR_STATE);
     JsonNode warning = result.get("notifications").get(0);
     assertThat(warning.get("subject").asText()).contains("pr42").contains("one hour");
-    assertThat(warning.get("message").asText()).contains("SandboxBroker-pr42").contains(expectedDeleteAt());
+    assertThat(warning.get("message").asText())
+        .contains("SandboxBroker-pr42")
+        .contains(expectedDeleteAt());
     JsonNode floor = result.get("calls").get(1);
-    assertThat(floor.get("resource").asText()).endsWith(":aws-sdk:applicationautoscaling:registerScalableTarget");
-    assertThat(floor.get("params").get("ResourceId").asText()).isEqualTo("service/sandbox-broker-pr42/sandbox-broker-pr42-api");
+    assertThat(floor.get("resource").asText())
+        .endsWith(":aws-sdk:applicationautoscaling:registerScalableTarget");
+    assertThat(floor.get("params").get("ResourceId").asText())
+        .isEqualTo("service/sandbox-broker-pr42/sandbox-broker-pr42-api");
     assertThat(floor.get("params").get("MinCapacity").asInt()).isZero();
     assertThat(floor.get("params").get("MaxCapacity").asInt()).isZero();
     JsonNode scale = result.get("calls").get(2);
@@ -52,7 +61,8 @@ class PreviewTeardownLocalTest {
   void aFailedScaleDownStillDeletesTheStack() throws IOException {
     JsonNode result = execute(PreviewTeardown.SCALE_STATE);
     assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
-    assertThat(states(result.get("calls"))).endsWith(PreviewTeardown.SCALE_STATE, PreviewTeardown.DELETE_STATE);
+    assertThat(states(result.get("calls")))
+        .endsWith(PreviewTeardown.SCALE_STATE, PreviewTeardown.DELETE_STATE);
   }
 
   @Test
@@ -62,8 +72,10 @@ class PreviewTeardownLocalTest {
     assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("FAILED");
     assertThat(result.get("notifications")).hasSize(2);
     assertThat(result.get("notifications").get(1).get("message").asText())
-        .contains("SandboxBroker-pr42").contains("delete-stack");
-    assertThat(states(result.get("entered"))).contains(PreviewTeardown.NOTIFY_FAILED_STATE, PreviewTeardown.FAILED_STATE);
+        .contains("SandboxBroker-pr42")
+        .contains("delete-stack");
+    assertThat(states(result.get("entered")))
+        .contains(PreviewTeardown.NOTIFY_FAILED_STATE, PreviewTeardown.FAILED_STATE);
   }
 
   static String expectedDeleteAt() {
@@ -72,21 +84,36 @@ class PreviewTeardownLocalTest {
 
   /** The schedule's input, as EventBridge Scheduler would pass it to StartExecution. */
   private static String scheduleInput() {
-    JsonNode schedule = PREVIEW.resources("AWS::Scheduler::Schedule").values().stream()
-        .filter(s -> s.get("Properties").get("Name").asText().endsWith("-teardown")).findFirst().orElseThrow();
+    JsonNode schedule =
+        PREVIEW.resources("AWS::Scheduler::Schedule").values().stream()
+            .filter(s -> s.get("Properties").get("Name").asText().endsWith("-teardown"))
+            .findFirst()
+            .orElseThrow();
     return SynthesizedBroker.flatten(schedule.get("Properties").get("Target").get("Input"))
         .replace("REF_AWS::StackName", "SandboxBroker-pr42");
   }
 
   private static JsonNode execute(String fail) throws IOException {
-    JsonNode machine = PREVIEW.resources("AWS::StepFunctions::StateMachine").values().stream()
-        .filter(m -> m.get("Properties").get("StateMachineName").asText().equals("sandbox-broker-pr42-teardown"))
-        .findFirst().orElseThrow();
+    JsonNode machine =
+        PREVIEW.resources("AWS::StepFunctions::StateMachine").values().stream()
+            .filter(
+                m ->
+                    m.get("Properties")
+                        .get("StateMachineName")
+                        .asText()
+                        .equals("sandbox-broker-pr42-teardown"))
+            .findFirst()
+            .orElseThrow();
     String asl = SynthesizedBroker.flatten(machine.get("Properties").get("DefinitionString"));
     Path file = SynthesizedBroker.MODULE_DIR.resolve("target/asl/pr42-teardown.asl.json");
     Files.createDirectories(file.getParent());
     Files.writeString(file, asl);
-    NodeTool run = NodeTool.run(Map.of("FAIL", fail), "src/test/node/run-teardown.mjs", file.toString(), scheduleInput());
+    NodeTool run =
+        NodeTool.run(
+            Map.of("FAIL", fail),
+            "src/test/node/run-teardown.mjs",
+            file.toString(),
+            scheduleInput());
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     String[] lines = run.stdout().strip().split("\n");
     return SynthesizedBroker.JSON.readTree(lines[lines.length - 1]);

@@ -42,7 +42,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class RestoreProcedureTest {
-  private static final Path SCRIPT = SynthesizedBroker.REPO_ROOT.resolve("runbooks").resolve("copy-sandbox-items.sh");
+  private static final Path SCRIPT =
+      SynthesizedBroker.REPO_ROOT.resolve("runbooks").resolve("copy-sandbox-items.sh");
   private static final int POOL = 40;
   private static final int LOST = 10;
   private static LocalDynamo ddb;
@@ -50,7 +51,8 @@ class RestoreProcedureTest {
 
   @BeforeAll
   static void start() {
-    Assumptions.assumeTrue(onPath("aws") && onPath("jq"), "the runbook's copy needs the aws CLI and jq on PATH");
+    Assumptions.assumeTrue(
+        onPath("aws") && onPath("jq"), "the runbook's copy needs the aws CLI and jq on PATH");
     ddb = LocalDynamo.start();
     client = ddb.client();
   }
@@ -74,23 +76,42 @@ class RestoreProcedureTest {
   private static Sandbox sandbox(int i, long now) {
     String id = String.format("r-%02d", i);
     return Sandbox.available(
-        new UpstreamSandbox(id, "lab-restore-" + id, "identity/accounts/00000000-0000-4000-8000-0000000000" + String.format("%02d", i), ""),
+        new UpstreamSandbox(
+            id,
+            "lab-restore-" + id,
+            "identity/accounts/00000000-0000-4000-8000-0000000000" + String.format("%02d", i),
+            ""),
         now);
   }
 
-  /** One allocation as the allocator makes it: a random available candidate, a conditional claim. */
+  /**
+   * One allocation as the allocator makes it: a random available candidate, a conditional claim.
+   */
   private static Optional<String> allocate(DynamoDbSandboxStore store, String identity, long now) {
     for (int attempt = 0; attempt < 50; attempt++) {
       Page<Sandbox> page = store.findAvailable("", Optional.empty(), 100);
       if (page.items().isEmpty()) {
         return Optional.empty();
       }
-      Sandbox candidate = page.items().get(ThreadLocalRandom.current().nextInt(page.items().size()));
+      Sandbox candidate =
+          page.items().get(ThreadLocalRandom.current().nextInt(page.items().size()));
       ClaimResult r =
           store.claim(
               new Lease(
-                  identity, 0, identity, "lease-" + identity, candidate.sandboxId(), candidate.name(),
-                  candidate.externalId(), candidate.sfdcAccountId(), "restore", "", now, now + 3600, now * 1000, "default"));
+                  identity,
+                  0,
+                  identity,
+                  "lease-" + identity,
+                  candidate.sandboxId(),
+                  candidate.name(),
+                  candidate.externalId(),
+                  candidate.sfdcAccountId(),
+                  "restore",
+                  "",
+                  now,
+                  now + 3600,
+                  now * 1000,
+                  "default"));
       if (r.claimed()) {
         return Optional.of(candidate.sandboxId());
       }
@@ -109,24 +130,32 @@ class RestoreProcedureTest {
     restorePoint.createTableIfMissing();
     for (int i = 1; i <= POOL; i++) {
       assertThat(store.insertSandbox(sandbox(i, now))).isTrue();
-      assertThat(restorePoint.insertSandbox(sandbox(i, now))).isTrue(); // the table at the restore point
+      assertThat(restorePoint.insertSandbox(sandbox(i, now)))
+          .isTrue(); // the table at the restore point
     }
     // the damage being repaired: ten records lost from the live table
     for (int i = POOL - LOST + 1; i <= POOL; i++) {
       String id = String.format("r-%02d", i);
-      client.deleteItem(b -> b.tableName(live).key(Map.of(
-          TableContract.PARTITION_KEY, AttributeValue.fromS(TableContract.SANDBOX_PK_PREFIX + id),
-          TableContract.SORT_KEY, AttributeValue.fromS("META"))));
+      client.deleteItem(
+          b ->
+              b.tableName(live)
+                  .key(
+                      Map.of(
+                          TableContract.PARTITION_KEY,
+                              AttributeValue.fromS(TableContract.SANDBOX_PK_PREFIX + id),
+                          TableContract.SORT_KEY, AttributeValue.fromS("META"))));
     }
     // learners keep starting labs after the restore point
     Map<String, Set<String>> handedTo = new ConcurrentHashMap<>();
     Map<String, String> held = new ConcurrentHashMap<>();
     for (int i = 1; i <= 15; i++) {
       String identity = "early-" + i;
-      allocate(store, identity, now).ifPresent(id -> {
-        handedTo.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(identity);
-        held.put(identity, id);
-      });
+      allocate(store, identity, now)
+          .ifPresent(
+              id -> {
+                handedTo.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(identity);
+                held.put(identity, id);
+              });
     }
     assertThat(held).hasSize(15);
 
@@ -134,21 +163,26 @@ class RestoreProcedureTest {
     AtomicInteger next = new AtomicInteger();
     ExecutorService traffic = Executors.newFixedThreadPool(4);
     for (int t = 0; t < 4; t++) {
-      traffic.execute(() -> {
-        int n;
-        while ((n = next.incrementAndGet()) <= 30) {
-          String identity = "late-" + n;
-          allocate(store, identity, now).ifPresent(id -> {
-            handedTo.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(identity);
-            held.put(identity, id);
+      traffic.execute(
+          () -> {
+            int n;
+            while ((n = next.incrementAndGet()) <= 30) {
+              String identity = "late-" + n;
+              allocate(store, identity, now)
+                  .ifPresent(
+                      id -> {
+                        handedTo
+                            .computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet())
+                            .add(identity);
+                        held.put(identity, id);
+                      });
+              try {
+                Thread.sleep(150); // learners arrive over the whole copy, and after it
+              } catch (InterruptedException e) {
+                return;
+              }
+            }
           });
-          try {
-            Thread.sleep(150); // learners arrive over the whole copy, and after it
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      });
     }
     ProcessBuilder copy = new ProcessBuilder("bash", SCRIPT.toString(), restored, live);
     copy.environment().put("AWS_ENDPOINT_URL", ddb.endpoint().toString());
@@ -175,6 +209,8 @@ class RestoreProcedureTest {
     assertThat(output).contains(LOST + " inserted").contains((POOL - LOST) + " kept");
     List<Sandbox> all = new ArrayList<>(store.allSandboxes());
     assertThat(all).hasSize(POOL);
-    System.out.printf("restore during traffic: %s; %d learners served, %d sandboxes%n", output.strip(), held.size(), POOL);
+    System.out.printf(
+        "restore during traffic: %s; %d learners served, %d sandboxes%n",
+        output.strip(), held.size(), POOL);
   }
 }

@@ -27,10 +27,14 @@ final class RunbookAudit {
   static final List<String> SECTIONS = List.of("What it means", "Check", "Act", "Escalate");
   static final List<String> FRONT_MATTER = List.of("owner", "last_reviewed_on", "review_in");
 
-  private static final Pattern RUNBOOK_REFERENCE = Pattern.compile("runbooks/([A-Za-z0-9._-]+\\.md)");
+  private static final Pattern RUNBOOK_REFERENCE =
+      Pattern.compile("runbooks/([A-Za-z0-9._-]+\\.md)");
   private static final Pattern REVIEW_IN = Pattern.compile("\\d+\\s+(days?|weeks?|months?)");
+
   /** An admin API call: {@code $BROKER/…} or {@code ${BROKER}/…} (not {@code $BROKER_HOST}). */
-  private static final Pattern API_CALL = Pattern.compile("\\$(?:\\{BROKER}|BROKER(?![A-Za-z0-9_]))(/[^\\s\"'`?)|\\\\]*)");
+  private static final Pattern API_CALL =
+      Pattern.compile("\\$(?:\\{BROKER}|BROKER(?![A-Za-z0-9_]))(/[^\\s\"'`?)|\\\\]*)");
+
   private static final Pattern METHOD = Pattern.compile("(?:-X|--request)\\s+([A-Z]+)");
 
   private final Path runbooks;
@@ -60,9 +64,18 @@ final class RunbookAudit {
       String description = text(alarm.getValue().path("Properties").path("AlarmDescription"));
       Matcher m = RUNBOOK_REFERENCE.matcher(description);
       if (!m.find()) {
-        violations.add("alarm " + alarm.getKey() + ": description names no runbooks/<page>.md: " + description);
+        violations.add(
+            "alarm "
+                + alarm.getKey()
+                + ": description names no runbooks/<page>.md: "
+                + description);
       } else if (!Files.isRegularFile(runbooks.resolve(m.group(1)))) {
-        violations.add("alarm " + alarm.getKey() + ": runbook page runbooks/" + m.group(1) + " does not exist");
+        violations.add(
+            "alarm "
+                + alarm.getKey()
+                + ": runbook page runbooks/"
+                + m.group(1)
+                + " does not exist");
       }
     }
     return violations;
@@ -70,7 +83,8 @@ final class RunbookAudit {
 
   static Map<String, JsonNode> alarms(JsonNode template) {
     Map<String, JsonNode> alarms = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = template.path("Resources").fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = template.path("Resources").fields();
+        it.hasNext(); ) {
       var resource = it.next();
       if ("AWS::CloudWatch::Alarm".equals(resource.getValue().path("Type").asText())) {
         alarms.put(resource.getKey(), resource.getValue());
@@ -92,7 +106,8 @@ final class RunbookAudit {
     List<String> violations = new ArrayList<>();
     Map<String, String> front = frontMatter(text);
     if (front == null) {
-      violations.add(name + ": no front matter (--- owner / last_reviewed_on / review_in ---) at the top");
+      violations.add(
+          name + ": no front matter (--- owner / last_reviewed_on / review_in ---) at the top");
       front = Map.of();
     }
     for (String key : FRONT_MATTER) {
@@ -185,8 +200,8 @@ final class RunbookAudit {
   }
 
   /**
-   * Calls naming a route the OpenAPI document lacks. A shell variable or a {@code <placeholder>}
-   * in the page stands for a path parameter; a literal segment matches a literal or a parameter.
+   * Calls naming a route the OpenAPI document lacks. A shell variable or a {@code <placeholder>} in
+   * the page stands for a path parameter; a literal segment matches a literal or a parameter.
    */
   static List<String> unknownRoutes(List<ApiCall> calls, JsonNode openApi, String basePath) {
     List<String> violations = new ArrayList<>();
@@ -200,7 +215,8 @@ final class RunbookAudit {
 
   private static boolean routeExists(ApiCall call, JsonNode openApi, String basePath) {
     List<String> wanted = segments(call.path());
-    for (Iterator<Map.Entry<String, JsonNode>> it = openApi.path("paths").fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = openApi.path("paths").fields();
+        it.hasNext(); ) {
       var path = it.next();
       String template = path.getKey();
       // paths may be written below the base path (servers: [/v1]) or with it

@@ -10,7 +10,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The audit itself: each rule reports the defect it exists for (so a green RunbookTest means something). */
+/**
+ * The audit itself: each rule reports the defect it exists for (so a green RunbookTest means
+ * something).
+ */
 class RunbookAuditTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String GOOD =
@@ -53,7 +56,10 @@ class RunbookAuditTest {
         .containsExactly("x.md: front matter lacks owner");
     assertThat(RunbookAudit.structure("x.md", GOOD.replace("2026-11-23", "last week")))
         .containsExactly("x.md: last_reviewed_on is not an ISO date (yyyy-mm-dd)");
-    assertThat(RunbookAudit.structure("x.md", GOOD.replace("## Check\n", "").replace("## Escalate", "## Escalate\n## Check")))
+    assertThat(
+            RunbookAudit.structure(
+                "x.md",
+                GOOD.replace("## Check\n", "").replace("## Escalate", "## Escalate\n## Check")))
         .anyMatch(v -> v.contains("out of order"));
   }
 
@@ -62,7 +68,9 @@ class RunbookAuditTest {
     assertThat(RunbookAudit.apiCalls("p.md", GOOD))
         .extracting(c -> c.method() + " " + c.path())
         .containsExactly(
-            "GET /admin/stats", "POST /admin/jobs/cleanup/pause", "POST /admin/sandboxes/$SANDBOX_ID/retry-deletion");
+            "GET /admin/stats",
+            "POST /admin/jobs/cleanup/pause",
+            "POST /admin/sandboxes/$SANDBOX_ID/retry-deletion");
   }
 
   @Test

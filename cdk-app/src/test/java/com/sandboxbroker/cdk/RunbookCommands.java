@@ -34,15 +34,23 @@ final class RunbookCommands {
   static final Map<String, String> SDK_CLIENTS =
       Map.ofEntries(
           Map.entry("sts", "software.amazon.awssdk.services.sts.StsClient"),
-          Map.entry("cloudformation", "software.amazon.awssdk.services.cloudformation.CloudFormationClient"),
-          Map.entry("secretsmanager", "software.amazon.awssdk.services.secretsmanager.SecretsManagerClient"),
+          Map.entry(
+              "cloudformation",
+              "software.amazon.awssdk.services.cloudformation.CloudFormationClient"),
+          Map.entry(
+              "secretsmanager",
+              "software.amazon.awssdk.services.secretsmanager.SecretsManagerClient"),
           Map.entry("logs", "software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient"),
           Map.entry("cloudwatch", "software.amazon.awssdk.services.cloudwatch.CloudWatchClient"),
           Map.entry("stepfunctions", "software.amazon.awssdk.services.sfn.SfnClient"),
           Map.entry("dynamodb", "software.amazon.awssdk.services.dynamodb.DynamoDbClient"),
           Map.entry("ecs", "software.amazon.awssdk.services.ecs.EcsClient"),
-          Map.entry("elbv2", "software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client"),
-          Map.entry("application-autoscaling", "software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient"),
+          Map.entry(
+              "elbv2",
+              "software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client"),
+          Map.entry(
+              "application-autoscaling",
+              "software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient"),
           Map.entry("scheduler", "software.amazon.awssdk.services.scheduler.SchedulerClient"),
           Map.entry("sns", "software.amazon.awssdk.services.sns.SnsClient"),
           Map.entry("events", "software.amazon.awssdk.services.eventbridge.EventBridgeClient"),
@@ -59,18 +67,25 @@ final class RunbookCommands {
           "pipes", "@aws-sdk/client-pipes",
           "application-autoscaling", "@aws-sdk/client-application-auto-scaling");
 
-  /** Where cdk-app's npm dependencies are installed (the build runs {@code npm ci} before the tests). */
-  static final java.nio.file.Path NODE_MODULES = SynthesizedBroker.MODULE_DIR.resolve("node_modules");
+  /**
+   * Where cdk-app's npm dependencies are installed (the build runs {@code npm ci} before the
+   * tests).
+   */
+  static final java.nio.file.Path NODE_MODULES =
+      SynthesizedBroker.MODULE_DIR.resolve("node_modules");
 
   /** Shell syntax and builtins: never a missing tool. */
   static final Set<String> SHELL =
-      Set.of("export", "for", "do", "done", "in", "if", "then", "else", "elif", "fi", "while", "until",
-          "echo", "printf", "read", "cd", "set", "unset", "test", "[", "true", "false", "{", "}", "!");
+      Set.of(
+          "export", "for", "do", "done", "in", "if", "then", "else", "elif", "fi", "while", "until",
+          "echo", "printf", "read", "cd", "set", "unset", "test", "[", "true", "false", "{", "}",
+          "!");
 
   /** Flags only one flavour of a POSIX tool knows: GNU date/sed/grep/readlink/stat/base64/xargs. */
   static final Map<Pattern, String> NON_PORTABLE =
       Map.of(
-          Pattern.compile("^date\\b.*\\s(-d|--date)\\b"), "GNU-only `date -d` (BSD/macOS date has no -d): use $(date +%s) arithmetic",
+          Pattern.compile("^date\\b.*\\s(-d|--date)\\b"),
+              "GNU-only `date -d` (BSD/macOS date has no -d): use $(date +%s) arithmetic",
           Pattern.compile("^date\\b.*\\s-v\\b"), "BSD-only `date -v`",
           Pattern.compile("^sed\\b.*\\s-i\\b"), "`sed -i` differs between GNU and BSD sed",
           Pattern.compile("^grep\\b.*\\s-[a-zA-Z]*P"), "GNU-only `grep -P`",
@@ -100,7 +115,8 @@ final class RunbookCommands {
 
   /** The tools the index page's "## Prerequisites" section names (each in backticks). */
   static Set<String> prerequisites(String indexPage) {
-    Matcher section = Pattern.compile("(?ms)^## Prerequisites\\s*$(.*?)(?=^## |\\z)").matcher(indexPage);
+    Matcher section =
+        Pattern.compile("(?ms)^## Prerequisites\\s*$(.*?)(?=^## |\\z)").matcher(indexPage);
     Set<String> tools = new TreeSet<>();
     if (section.find()) {
       Matcher code = INLINE_CODE.matcher(section.group(1));
@@ -137,7 +153,9 @@ final class RunbookCommands {
    * ({@code repoScript} says whether a path is one), and non-portable flags.
    */
   static List<String> toolViolations(
-      List<Command> commands, Set<String> prerequisites, java.util.function.Predicate<String> repoScript) {
+      List<Command> commands,
+      Set<String> prerequisites,
+      java.util.function.Predicate<String> repoScript) {
     List<String> violations = new ArrayList<>();
     for (Command c : commands) {
       String tool = c.tool();
@@ -145,14 +163,19 @@ final class RunbookCommands {
         continue;
       }
       if (!prerequisites.contains(tool) && !(tool.contains("/") && repoScript.test(tool))) {
-        violations.add(c + " — runs `" + tool + "`, which the Prerequisites of runbooks/README.md do not list");
+        violations.add(
+            c
+                + " — runs `"
+                + tool
+                + "`, which the Prerequisites of runbooks/README.md do not list");
       }
       String joined = String.join(" ", c.words());
-      NON_PORTABLE.forEach((pattern, why) -> {
-        if (pattern.matcher(joined).find()) {
-          violations.add(c + " — " + why);
-        }
-      });
+      NON_PORTABLE.forEach(
+          (pattern, why) -> {
+            if (pattern.matcher(joined).find()) {
+              violations.add(c + " — " + why);
+            }
+          });
     }
     return violations;
   }
@@ -161,9 +184,14 @@ final class RunbookCommands {
   static List<String> execViolations(List<Command> commands, boolean execEnabled) {
     List<String> violations = new ArrayList<>();
     for (Command c : commands) {
-      if (c.words().size() >= 3 && c.tool().equals("aws") && c.words().get(1).equals("ecs")
-          && c.words().get(2).equals("execute-command") && !execEnabled) {
-        violations.add(c + " — ECS Exec is not enabled on the service (EnableExecuteCommand): this cannot work");
+      if (c.words().size() >= 3
+          && c.tool().equals("aws")
+          && c.words().get(1).equals("ecs")
+          && c.words().get(2).equals("execute-command")
+          && !execEnabled) {
+        violations.add(
+            c
+                + " — ECS Exec is not enabled on the service (EnableExecuteCommand): this cannot work");
       }
     }
     return violations;
@@ -176,7 +204,8 @@ final class RunbookCommands {
       if (!c.tool().equals("aws")) {
         continue;
       }
-      List<String> args = c.words().subList(1, c.words().size()).stream().filter(w -> !w.startsWith("--")).toList();
+      List<String> args =
+          c.words().subList(1, c.words().size()).stream().filter(w -> !w.startsWith("--")).toList();
       if (args.size() < 2) {
         violations.add(c + " — no `aws <service> <operation>` in it");
         continue;
@@ -184,18 +213,34 @@ final class RunbookCommands {
       String service = args.get(0);
       String operation = args.get(1);
       if (JS_CLIENTS.containsKey(service)) {
-        java.nio.file.Path jsCommands = NODE_MODULES.resolve(JS_CLIENTS.get(service)).resolve("dist-types/commands");
+        java.nio.file.Path jsCommands =
+            NODE_MODULES.resolve(JS_CLIENTS.get(service)).resolve("dist-types/commands");
         if (!java.nio.file.Files.isDirectory(jsCommands)) {
-          violations.add(c + " — " + JS_CLIENTS.get(service) + " is not installed (npm ci in cdk-app)");
-        } else if (!java.nio.file.Files.isRegularFile(jsCommands.resolve(pascal(operation) + "Command.d.ts"))) {
-          violations.add(c + " — `aws " + service + " " + operation + "` is no operation of the API: "
-              + JS_CLIENTS.get(service) + " has no " + pascal(operation) + "Command (a CLI-only customization?)");
+          violations.add(
+              c + " — " + JS_CLIENTS.get(service) + " is not installed (npm ci in cdk-app)");
+        } else if (!java.nio.file.Files.isRegularFile(
+            jsCommands.resolve(pascal(operation) + "Command.d.ts"))) {
+          violations.add(
+              c
+                  + " — `aws "
+                  + service
+                  + " "
+                  + operation
+                  + "` is no operation of the API: "
+                  + JS_CLIENTS.get(service)
+                  + " has no "
+                  + pascal(operation)
+                  + "Command (a CLI-only customization?)");
         }
         continue;
       }
       String client = SDK_CLIENTS.get(service);
       if (client == null) {
-        violations.add(c + " — no SDK client mapped for `aws " + service + "` (add it to RunbookCommands.SDK_CLIENTS and the test deps)");
+        violations.add(
+            c
+                + " — no SDK client mapped for `aws "
+                + service
+                + "` (add it to RunbookCommands.SDK_CLIENTS and the test deps)");
         continue;
       }
       Class<?> type;
@@ -207,11 +252,21 @@ final class RunbookCommands {
       }
       if (operation.equals("wait") && args.size() >= 3) {
         if (!hasWaiter(type, "waitUntil" + pascal(args.get(2)))) {
-          violations.add(c + " — " + type.getSimpleName() + " has no waiter for `" + args.get(2) + "`");
+          violations.add(
+              c + " — " + type.getSimpleName() + " has no waiter for `" + args.get(2) + "`");
         }
       } else if (!hasMethod(type, camel(operation))) {
-        violations.add(c + " — `aws " + service + " " + operation + "` is no operation of the API: "
-            + type.getSimpleName() + " has no method " + camel(operation) + " (a CLI-only customization?)");
+        violations.add(
+            c
+                + " — `aws "
+                + service
+                + " "
+                + operation
+                + "` is no operation of the API: "
+                + type.getSimpleName()
+                + " has no method "
+                + camel(operation)
+                + " (a CLI-only customization?)");
       }
     }
     return violations;
@@ -240,13 +295,16 @@ final class RunbookCommands {
     StringBuilder b = new StringBuilder();
     for (String part : kebab.split("-")) {
       if (!part.isEmpty()) {
-        b.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1).toLowerCase(Locale.ROOT));
+        b.append(Character.toUpperCase(part.charAt(0)))
+            .append(part.substring(1).toLowerCase(Locale.ROOT));
       }
     }
     return b.toString();
   }
 
-  /** Drops a {@code #} comment that starts outside quotes after whitespace (or the line's start). */
+  /**
+   * Drops a {@code #} comment that starts outside quotes after whitespace (or the line's start).
+   */
   static String stripComment(String line) {
     char quote = 0;
     for (int i = 0; i < line.length(); i++) {
@@ -268,15 +326,19 @@ final class RunbookCommands {
 
   /**
    * Splits a command line into simple commands: {@code $(…)} substitutions (also inside double
-   * quotes) become commands of their own; the rest is cut at {@code |}, {@code ||}, {@code &&}
-   * and {@code ;} outside quotes.
+   * quotes) become commands of their own; the rest is cut at {@code |}, {@code ||}, {@code &&} and
+   * {@code ;} outside quotes.
    */
   static void split(String page, String line, List<Command> out) {
     StringBuilder rest = new StringBuilder();
     char quote = 0;
     for (int i = 0; i < line.length(); i++) {
       char ch = line.charAt(i);
-      if (quote != '\'' && ch == '$' && i + 1 < line.length() && line.charAt(i + 1) == '(' && !(i + 2 < line.length() && line.charAt(i + 2) == '(')) {
+      if (quote != '\''
+          && ch == '$'
+          && i + 1 < line.length()
+          && line.charAt(i + 1) == '('
+          && !(i + 2 < line.length() && line.charAt(i + 2) == '(')) {
         int end = closing(line, i + 1);
         split(page, line.substring(i + 2, end), out);
         rest.append("SUBST");
@@ -294,7 +356,9 @@ final class RunbookCommands {
       } else if (ch == '\'' || ch == '"') {
         quote = ch;
         rest.append(ch);
-      } else if (ch == '|' || ch == ';' || (ch == '&' && i + 1 < line.length() && line.charAt(i + 1) == '&')) {
+      } else if (ch == '|'
+          || ch == ';'
+          || (ch == '&' && i + 1 < line.length() && line.charAt(i + 1) == '&')) {
         add(page, rest.toString(), out);
         rest.setLength(0);
         if (i + 1 < line.length() && (line.charAt(i + 1) == '|' || line.charAt(i + 1) == '&')) {
@@ -330,14 +394,19 @@ final class RunbookCommands {
 
   private static void add(String page, String text, List<Command> out) {
     // a <placeholder> the reader fills in is one word, not a redirection
-    List<String> words = new ArrayList<>(words(PLACEHOLDER.matcher(text.trim()).replaceAll("PLACEHOLDER")));
+    List<String> words =
+        new ArrayList<>(words(PLACEHOLDER.matcher(text.trim()).replaceAll("PLACEHOLDER")));
     // leading assignments (FOO=bar cmd) and shell keywords that prefix a command (do, then, !)
     while (!words.isEmpty()
-        && (words.get(0).matches("[A-Za-z_][A-Za-z0-9_]*=.*") || Set.of("do", "then", "else", "!", "export").contains(words.get(0)))) {
+        && (words.get(0).matches("[A-Za-z_][A-Za-z0-9_]*=.*")
+            || Set.of("do", "then", "else", "!", "export").contains(words.get(0)))) {
       words.remove(0);
     }
-    if (!words.isEmpty() && Set.of("for", "while", "until", "if", "done", "fi").contains(words.get(0))) {
-      if (words.get(0).equals("if") || words.get(0).equals("while") || words.get(0).equals("until")) {
+    if (!words.isEmpty()
+        && Set.of("for", "while", "until", "if", "done", "fi").contains(words.get(0))) {
+      if (words.get(0).equals("if")
+          || words.get(0).equals("while")
+          || words.get(0).equals("until")) {
         words.remove(0); // the condition is a command
       } else {
         return; // for x in …; done; fi

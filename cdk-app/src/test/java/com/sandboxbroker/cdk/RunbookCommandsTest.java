@@ -11,7 +11,8 @@ class RunbookCommandsTest {
   private static final Set<String> PREREQUISITES = Set.of("aws", "curl", "jq", "date", "cut");
 
   private static List<RunbookCommands.Command> page(String bash) {
-    return RunbookCommands.commands("p.md", "# P\n```bash\n" + bash + "\n```\nSee `aws logs tail \"$X\"` too.\n");
+    return RunbookCommands.commands(
+        "p.md", "# P\n```bash\n" + bash + "\n```\nSee `aws logs tail \"$X\"` too.\n");
   }
 
   @Test
@@ -26,7 +27,8 @@ class RunbookCommandsTest {
             done
             aws logs filter-log-events --log-group-name "$G" --start-time "$(( $(date +%s) - 1800 ))000"
             """);
-    assertThat(commands).extracting(RunbookCommands.Command::tool)
+    assertThat(commands)
+        .extracting(RunbookCommands.Command::tool)
         .containsExactly("aws", "cut", "aws", "jq", "date", "aws", "aws");
     assertThat(commands.get(6).text()).isEqualTo("aws logs tail \"$X\"");
   }
@@ -49,7 +51,8 @@ class RunbookCommandsTest {
   @Test
   void flagsEcsExecWhereItIsNotEnabled() {
     List<RunbookCommands.Command> commands =
-        page("aws ecs execute-command --cluster c --task t --interactive --command \"curl -sS localhost:8081/metrics\"");
+        page(
+            "aws ecs execute-command --cluster c --task t --interactive --command \"curl -sS localhost:8081/metrics\"");
     assertThat(RunbookCommands.execViolations(commands, false)).hasSize(1);
     assertThat(RunbookCommands.execViolations(commands, true)).isEmpty();
   }
@@ -68,14 +71,21 @@ class RunbookCommandsTest {
                 aws lightsail get-instances
                 """));
     assertThat(violations).hasSize(4);
-    assertThat(violations.get(0)).contains("update-itemz").contains("DynamoDbClient has no method updateItemz");
+    assertThat(violations.get(0))
+        .contains("update-itemz")
+        .contains("DynamoDbClient has no method updateItemz");
     assertThat(violations.get(1)).contains("no waiter");
     assertThat(violations.get(2)).contains("no SDK client mapped for `aws lightsail`");
     // the inline span: `aws logs tail` is a CLI customization, not an API operation
-    assertThat(violations.get(3)).contains("aws logs tail").contains("CloudWatchLogsClient has no method tail");
+    assertThat(violations.get(3))
+        .contains("aws logs tail")
+        .contains("CloudWatchLogsClient has no method tail");
   }
 
-  /** Services whose Java client is not served here are checked against the JavaScript SDK's commands. */
+  /**
+   * Services whose Java client is not served here are checked against the JavaScript SDK's
+   * commands.
+   */
   @Test
   void anOperationOfAServiceWithoutAServedJavaClientMustBeACommandOfItsJsClient() {
     List<String> violations =
@@ -89,13 +99,17 @@ class RunbookCommandsTest {
     // (the page helper also adds an inline `aws logs tail` span, checked in the test above)
     List<String> js = violations.stream().filter(v -> v.contains("@aws-sdk/")).toList();
     assertThat(js).hasSize(1);
-    assertThat(js.get(0)).contains("restart-pipe").contains("@aws-sdk/client-pipes has no RestartPipeCommand");
+    assertThat(js.get(0))
+        .contains("restart-pipe")
+        .contains("@aws-sdk/client-pipes has no RestartPipeCommand");
   }
 
   @Test
   void readsThePrerequisitesSectionOfTheIndex() {
-    String index = "# R\n## Prerequisites\n- `aws` (AWS CLI v2), `curl`, `jq`\n- POSIX: `date`, `cut`\n## Other\n`gdate`\n";
-    assertThat(RunbookCommands.prerequisites(index)).containsExactlyInAnyOrder("aws", "curl", "jq", "date", "cut");
+    String index =
+        "# R\n## Prerequisites\n- `aws` (AWS CLI v2), `curl`, `jq`\n- POSIX: `date`, `cut`\n## Other\n`gdate`\n";
+    assertThat(RunbookCommands.prerequisites(index))
+        .containsExactlyInAnyOrder("aws", "curl", "jq", "date", "cut");
   }
 
   @Test

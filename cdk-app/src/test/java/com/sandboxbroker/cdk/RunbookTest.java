@@ -14,16 +14,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The runbooks against what is deployed and what is served: every alarm of the synthesized
- * template has its page, every page keeps the front matter and the four sections, and every admin
- * API call a page makes is a route of the OpenAPI document the running service publishes; every
- * shell command runs only tools the documented prerequisites provide (portably: macOS too), none
- * runs inside a task without ECS Exec, and every {@code aws} command names an operation of the
- * AWS API (the SDK client interface's methods, see {@link RunbookCommands}).
+ * The runbooks against what is deployed and what is served: every alarm of the synthesized template
+ * has its page, every page keeps the front matter and the four sections, and every admin API call a
+ * page makes is a route of the OpenAPI document the running service publishes; every shell command
+ * runs only tools the documented prerequisites provide (portably: macOS too), none runs inside a
+ * task without ECS Exec, and every {@code aws} command names an operation of the AWS API (the SDK
+ * client interface's methods, see {@link RunbookCommands}).
  *
  * <p>It lives in cdk-app because the template is synthesized here in-process (as every other
- * template test does); the OpenAPI document comes from the service's shaded jar, started as its
- * own process in local mode, so no service class or dependency shares this classpath with CDK's.
+ * template test does); the OpenAPI document comes from the service's shaded jar, started as its own
+ * process in local mode, so no service class or dependency shares this classpath with CDK's.
  */
 class RunbookTest {
   private static final Path RUNBOOKS = SynthesizedBroker.REPO_ROOT.resolve("runbooks");
@@ -32,7 +32,9 @@ class RunbookTest {
 
   @BeforeAll
   static void startService() {
-    service = RunningService.start(SynthesizedBroker.REPO_ROOT, SynthesizedBroker.MODULE_DIR.resolve("target"));
+    service =
+        RunningService.start(
+            SynthesizedBroker.REPO_ROOT, SynthesizedBroker.MODULE_DIR.resolve("target"));
   }
 
   @AfterAll
@@ -59,7 +61,9 @@ class RunbookTest {
   void everyAdminCallInAPageIsARouteOfTheServedOpenApiDocument() {
     JsonNode openApi = service.getJson("/v1/openapi.json");
     var calls = AUDIT.apiCalls();
-    assertThat(calls).extracting(RunbookAudit.ApiCall::path).contains("/admin/stats", "/admin/jobs");
+    assertThat(calls)
+        .extracting(RunbookAudit.ApiCall::path)
+        .contains("/admin/stats", "/admin/jobs");
     assertThat(RunbookAudit.unknownRoutes(calls, openApi, "/v1")).isEmpty();
   }
 
@@ -68,20 +72,24 @@ class RunbookTest {
     List<Path> pages = new ArrayList<>(AUDIT.pages());
     pages.add(RUNBOOKS.resolve("README.md"));
     for (Path page : pages) {
-      commands.addAll(RunbookCommands.commands(page.getFileName().toString(), Files.readString(page)));
+      commands.addAll(
+          RunbookCommands.commands(page.getFileName().toString(), Files.readString(page)));
     }
     return commands;
   }
 
   @Test
   void noCommandNeedsAToolTheDocumentedPrerequisitesLack() throws IOException {
-    Set<String> prerequisites = RunbookCommands.prerequisites(Files.readString(RUNBOOKS.resolve("README.md")));
+    Set<String> prerequisites =
+        RunbookCommands.prerequisites(Files.readString(RUNBOOKS.resolve("README.md")));
     assertThat(prerequisites).contains("aws", "curl", "jq");
     List<RunbookCommands.Command> commands = allCommands();
     assertThat(commands).extracting(RunbookCommands.Command::tool).contains("aws", "curl", "jq");
     assertThat(
             RunbookCommands.toolViolations(
-                commands, prerequisites, path -> Files.isRegularFile(SynthesizedBroker.REPO_ROOT.resolve(path))))
+                commands,
+                prerequisites,
+                path -> Files.isRegularFile(SynthesizedBroker.REPO_ROOT.resolve(path))))
         .isEmpty();
   }
 
@@ -101,5 +109,4 @@ class RunbookTest {
     assertThat(aws).hasSizeGreaterThan(30);
     assertThat(RunbookCommands.operationViolations(aws)).isEmpty();
   }
-
 }

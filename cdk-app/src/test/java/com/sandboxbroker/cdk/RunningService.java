@@ -23,7 +23,8 @@ import java.util.stream.Stream;
 final class RunningService implements AutoCloseable {
   private final Process process;
   private final int port;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private RunningService(Process process, int port) {
     this.process = process;
@@ -43,7 +44,10 @@ final class RunningService implements AutoCloseable {
                   "-Ddw.server.adminConnectors[0].port=" + adminPort,
                   "-Ddw.dynamoDb.local.inMemory=true",
                   "-Ddw.demoPool.importWhenEmpty=false",
-                  "-jar", jar.toString(), "server", repoRoot.resolve("config.yml").toString())
+                  "-jar",
+                  jar.toString(),
+                  "server",
+                  repoRoot.resolve("config.yml").toString())
               .directory(logDir.toFile())
               .redirectErrorStream(true)
               .redirectOutput(logDir.resolve("runbook-service.log").toFile());
@@ -65,10 +69,13 @@ final class RunningService implements AutoCloseable {
     try {
       HttpResponse<String> response =
           http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30)).build(),
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                  .timeout(Duration.ofSeconds(30))
+                  .build(),
               HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
-        throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        throw new AssertionError(
+            "GET " + path + " answered " + response.statusCode() + ": " + response.body());
       }
       return SynthesizedBroker.JSON.readTree(response.body());
     } catch (IOException e) {
@@ -107,19 +114,23 @@ final class RunningService implements AutoCloseable {
       }
     }
     close();
-    throw new IllegalStateException("the service did not become healthy in " + timeout + ":\n" + Files.readString(log));
+    throw new IllegalStateException(
+        "the service did not become healthy in " + timeout + ":\n" + Files.readString(log));
   }
 
   private static Path shadedJar(Path target) {
     try (Stream<Path> files = Files.list(target)) {
-      List<Path> jars = files.filter(p -> p.getFileName().toString().matches("service-.*-all\\.jar")).toList();
+      List<Path> jars =
+          files.filter(p -> p.getFileName().toString().matches("service-.*-all\\.jar")).toList();
       if (jars.size() != 1) {
         throw new IllegalStateException(
-            "expected one service/target/service-*-all.jar (run the reactor build, e.g. mvn verify), found " + jars);
+            "expected one service/target/service-*-all.jar (run the reactor build, e.g. mvn verify), found "
+                + jars);
       }
       return jars.get(0);
     } catch (IOException e) {
-      throw new IllegalStateException("service/target is missing: build the service module first (mvn verify)", e);
+      throw new IllegalStateException(
+          "service/target is missing: build the service module first (mvn verify)", e);
     }
   }
 
@@ -135,7 +146,8 @@ final class RunningService implements AutoCloseable {
   public void close() {
     process.destroy();
     try {
-      if (!process.waitFor(Duration.ofSeconds(20).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      if (!process.waitFor(
+          Duration.ofSeconds(20).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
       }
     } catch (InterruptedException e) {

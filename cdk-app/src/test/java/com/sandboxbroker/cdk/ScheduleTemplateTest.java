@@ -15,8 +15,12 @@ class ScheduleTemplateTest {
   @Test
   void oneSchedulePerJobTargetingItsStateMachine() {
     Map<String, String> machineLogicalIdByName = new HashMap<>();
-    broker.resources("AWS::StepFunctions::StateMachine")
-        .forEach((id, m) -> machineLogicalIdByName.put(m.get("Properties").get("StateMachineName").asText(), id));
+    broker
+        .resources("AWS::StepFunctions::StateMachine")
+        .forEach(
+            (id, m) ->
+                machineLogicalIdByName.put(
+                    m.get("Properties").get("StateMachineName").asText(), id));
     Map<String, JsonNode> schedules = broker.resources("AWS::Scheduler::Schedule");
     assertThat(schedules).hasSize(JobName.values().length);
 
@@ -30,11 +34,13 @@ class ScheduleTemplateTest {
       JsonNode props = schedule.get("Properties");
       long minutes = broker.settings.jobs().rate(job).toMinutes();
       assertThat(rateMinutes(props.get("ScheduleExpression").asText())).isEqualTo(minutes);
-      // issue #15: off until the stage is deployed with -c jobSchedules=enabled (DeliveryTemplateTest)
+      // issue #15: off until the stage is deployed with -c jobSchedules=enabled
+      // (DeliveryTemplateTest)
       assertThat(props.get("State").asText("ENABLED"))
           .isEqualTo(broker.settings.delivery().jobSchedulesEnabled() ? "ENABLED" : "DISABLED");
       JsonNode target = props.get("Target");
-      assertThat(target.get("Arn").get("Ref").asText()).isEqualTo(machineLogicalIdByName.get(machineName));
+      assertThat(target.get("Arn").get("Ref").asText())
+          .isEqualTo(machineLogicalIdByName.get(machineName));
       assertThat(target.get("Input").asText()).contains("\"job\":\"" + job.wireName() + "\"");
       assertThat(target.get("RoleArn").get("Fn::GetAtt").get(0).asText()).isNotBlank();
     }
@@ -42,7 +48,9 @@ class ScheduleTemplateTest {
 
   /** "rate(15 minutes)", "rate(1 hour)", "rate(2 hours)" → minutes. */
   private static long rateMinutes(String expression) {
-    var m = java.util.regex.Pattern.compile("rate\\((\\d+) (minute|minutes|hour|hours)\\)").matcher(expression);
+    var m =
+        java.util.regex.Pattern.compile("rate\\((\\d+) (minute|minutes|hour|hours)\\)")
+            .matcher(expression);
     assertThat(m.matches()).as(expression).isTrue();
     long n = Long.parseLong(m.group(1));
     return m.group(2).startsWith("hour") ? n * 60 : n;

@@ -35,13 +35,17 @@ final class StageSynth {
   private StageSynth(Map<String, String> extra) {
     JsonNode cdkJson = SynthesizedBroker.read(SynthesizedBroker.MODULE_DIR.resolve("cdk.json"));
     Map<String, Object> context = new HashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = cdkJson.get("context").fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = cdkJson.get("context").fields();
+        it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
-      context.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
+      context.put(
+          e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
     }
     context.put("repoRoot", SynthesizedBroker.REPO_ROOT.toString());
     context.putAll(extra);
-    Path outdir = SynthesizedBroker.MODULE_DIR.resolve("target/cdk.out-stage-" + Math.abs(new TreeMap<>(extra).hashCode()));
+    Path outdir =
+        SynthesizedBroker.MODULE_DIR.resolve(
+            "target/cdk.out-stage-" + Math.abs(new TreeMap<>(extra).hashCode()));
     this.app = App.Builder.create().outdir(outdir.toString()).context(context).build();
     this.stack = SandboxBrokerApp.build(app, NOW);
     this.template = Template.fromStack(stack);
@@ -66,11 +70,14 @@ final class StageSynth {
 
   static Map<String, JsonNode> resources(JsonNode json, String type) {
     Map<String, JsonNode> result = new TreeMap<>();
-    json.get("Resources").fields().forEachRemaining(e -> {
-      if (type.equals(e.getValue().path("Type").asText())) {
-        result.put(e.getKey(), e.getValue());
-      }
-    });
+    json.get("Resources")
+        .fields()
+        .forEachRemaining(
+            e -> {
+              if (type.equals(e.getValue().path("Type").asText())) {
+                result.put(e.getKey(), e.getValue());
+              }
+            });
     return result;
   }
 
@@ -78,10 +85,12 @@ final class StageSynth {
   static List<String> nagFindings(Stack stack) {
     Annotations annotations = Annotations.fromStack(stack);
     List<String> findings = new ArrayList<>();
-    for (SynthesisMessage m : annotations.findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))) {
+    for (SynthesisMessage m :
+        annotations.findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))) {
       findings.add("ERROR " + m.getId() + ": " + m.getEntry().getData());
     }
-    for (SynthesisMessage m : annotations.findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"))) {
+    for (SynthesisMessage m :
+        annotations.findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"))) {
       findings.add("WARN " + m.getId() + ": " + m.getEntry().getData());
     }
     return findings;

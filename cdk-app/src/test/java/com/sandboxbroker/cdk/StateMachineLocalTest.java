@@ -23,13 +23,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Executes each synthesized state machine definition locally (aws-local-stepfunctions) with the
- * ECS task replaced by the REAL jobs-runner (its main class on this test classpath) against an
+ * Executes each synthesized state machine definition locally (aws-local-stepfunctions) with the ECS
+ * task replaced by the REAL jobs-runner (its main class on this test classpath) against an
  * in-process DynamoDB Local and a static inventory: the success path, retried transient failures
  * (ECS capacity; the upstream unavailable), and a failure for good that fails the execution in
  * RunJob, after which a redrive (the harness restarts the definition at the failed state, as AWS's
- * redrive does) re-runs the real runner. The runner reports through its task token to a Step Functions stub in the
- * harness (src/test/node/run-sfn.mjs), so the token protocol is exercised end to end.
+ * redrive does) re-runs the real runner. The runner reports through its task token to a Step
+ * Functions stub in the harness (src/test/node/run-sfn.mjs), so the token protocol is exercised end
+ * to end.
  */
 class StateMachineLocalTest {
   static final String JOBS_MAIN = "com.sandboxbroker.jobs.JobsRunner";
@@ -48,7 +49,8 @@ class StateMachineLocalTest {
     }
     Assumptions.assumeTrue(
         runnerPresent,
-        JOBS_MAIN + " is not on the test classpath: the jobs-runner module is not merged into this"
+        JOBS_MAIN
+            + " is not on the test classpath: the jobs-runner module is not merged into this"
             + " branch yet, so the local executions cannot run the real runner");
     ddb = LocalDynamo.start();
     client = ddb.client();
@@ -92,7 +94,11 @@ class StateMachineLocalTest {
       assertThat(attempt.get("report").get("counts").get("inserted").asInt()).isEqualTo(2);
       long sandboxes =
           client.scan(b -> b.tableName(table)).items().stream()
-              .filter(i -> i.get(TableContract.PARTITION_KEY).s().startsWith(TableContract.SANDBOX_PK_PREFIX))
+              .filter(
+                  i ->
+                      i.get(TableContract.PARTITION_KEY)
+                          .s()
+                          .startsWith(TableContract.SANDBOX_PK_PREFIX))
               .count();
       assertThat(sandboxes).isEqualTo(2);
     }
@@ -105,7 +111,8 @@ class StateMachineLocalTest {
     JsonNode result = execute(job, jobEnvironment(freshTable()), "1:ECS.AmazonECSException", null);
     assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
     assertThat(result.get("attempts")).hasSize(2);
-    assertThat(result.get("attempts").get(0).get("error").asText()).isEqualTo("ECS.AmazonECSException");
+    assertThat(result.get("attempts").get(0).get("error").asText())
+        .isEqualTo("ECS.AmazonECSException");
     assertThat(result.get("attempts").get(1).get("exitCode").asInt()).isZero();
     assertThat(result.get("retried").toString()).contains(JobStateMachine.RUN_STATE);
     assertThat(result.get("notifications")).isEmpty();
@@ -140,17 +147,21 @@ class StateMachineLocalTest {
   @ParameterizedTest
   @EnumSource(JobName.class)
   @Timeout(300)
-  void aFailureForGoodFailsInRunJobAndARedriveAfterTheFixRerunsTheJob(JobName job) throws IOException {
+  void aFailureForGoodFailsInRunJobAndARedriveAfterTheFixRerunsTheJob(JobName job)
+      throws IOException {
     String table = freshTable();
     Map<String, String> broken = jobEnvironment(table);
     broken.remove(JobsEnvironment.TABLE_NAME.name());
-    JsonNode result = executeAndRedrive(job, SynthesizedBroker.get().writeDefinition(job), broken, jobEnvironment(table));
+    JsonNode result =
+        executeAndRedrive(
+            job, SynthesizedBroker.get().writeDefinition(job), broken, jobEnvironment(table));
     assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("FAILED");
     assertThat(result.get("error").asText()).isEqualTo("InvalidConfig");
     assertThat(result.get("attempts")).hasSize(1);
     assertThat(result.get("attempts").get(0).get("exitCode").asInt()).isEqualTo(2);
     assertThat(result.get("attempts").get(0).get("callback").asText()).isEqualTo("SendTaskFailure");
-    assertThat(result.get("entered").toString()).isEqualTo("[\"" + JobStateMachine.RUN_STATE + "\"]");
+    assertThat(result.get("entered").toString())
+        .isEqualTo("[\"" + JobStateMachine.RUN_STATE + "\"]");
     assertThat(result.get("notifications")).isEmpty();
 
     JsonNode redrive = result.get("redrive");
@@ -178,11 +189,22 @@ class StateMachineLocalTest {
     Map<String, String> broken = jobEnvironment(table);
     broken.remove(JobsEnvironment.TABLE_NAME.name());
     com.fasterxml.jackson.databind.node.ObjectNode asl =
-        (com.fasterxml.jackson.databind.node.ObjectNode) SynthesizedBroker.get().definition(JobName.SYNC).deepCopy();
-    var run = (com.fasterxml.jackson.databind.node.ObjectNode) asl.get("States").get(JobStateMachine.RUN_STATE);
-    run.putArray("Catch").addObject().put("Next", "JobFailed").put("ResultPath", "$.error")
-        .putArray("ErrorEquals").add("States.ALL");
-    asl.with("States").putObject("JobFailed").put("Type", "Fail").put("ErrorPath", "$.error.Error").put("CausePath", "$.error.Cause");
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            SynthesizedBroker.get().definition(JobName.SYNC).deepCopy();
+    var run =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            asl.get("States").get(JobStateMachine.RUN_STATE);
+    run.putArray("Catch")
+        .addObject()
+        .put("Next", "JobFailed")
+        .put("ResultPath", "$.error")
+        .putArray("ErrorEquals")
+        .add("States.ALL");
+    asl.with("States")
+        .putObject("JobFailed")
+        .put("Type", "Fail")
+        .put("ErrorPath", "$.error.Error")
+        .put("CausePath", "$.error.Cause");
     Path file = dir.resolve("caught.asl.json");
     Files.writeString(file, SynthesizedBroker.JSON.writeValueAsString(asl));
 
@@ -198,18 +220,21 @@ class StateMachineLocalTest {
    * A wedged job (the CSP stub accepts the listing and never answers; the runner's per-call
    * deadline is longer than the heartbeat timeout) ends in States.HeartbeatTimeout: the real runner
    * heartbeats only while it completes steps. Each timed-out runner then stops by itself (exit 1,
-   * lock released) instead of holding the job's lock, so every retry really runs (none is
-   * "skipped" and reported as a success), and the execution ends failed. Before the
-   * fix the runner heartbeated on a timer whatever it did: no heartbeat timeout ever came.
+   * lock released) instead of holding the job's lock, so every retry really runs (none is "skipped"
+   * and reported as a success), and the execution ends failed. Before the fix the runner
+   * heartbeated on a timer whatever it did: no heartbeat timeout ever came.
    */
   @org.junit.jupiter.api.Test
   @Timeout(400)
-  void aWedgedUpstreamEndsInAHeartbeatTimeoutAndEachRunnerStopsAndFreesTheLock() throws IOException {
+  void aWedgedUpstreamEndsInAHeartbeatTimeoutAndEachRunnerStopsAndFreesTheLock()
+      throws IOException {
     String table = freshTable();
     Map<String, String> env = jobEnvironment(table);
     env.put(JobsEnvironment.PROVIDER.name(), "csp");
     env.put(JobsEnvironment.CSP_API_TOKEN.name(), "local-token");
-    env.put(JobsEnvironment.CSP_TIMEOUT_SECONDS.name(), "120"); // one call outlives the heartbeat timeout
+    env.put(
+        JobsEnvironment.CSP_TIMEOUT_SECONDS.name(),
+        "120"); // one call outlives the heartbeat timeout
     env.put(JobsEnvironment.SFN_HEARTBEAT_SECONDS.name(), "1");
     env.put(JobsEnvironment.JOB_LOCK_TTL_SECONDS.name(), "2");
     // the heartbeat timeout leaves a started JVM room for its first heartbeat on a busy machine (at
@@ -217,7 +242,8 @@ class StateMachineLocalTest {
     // after the timeout, so the timed-out runner stops by itself for lack of progress
     env.put(JobsEnvironment.JOB_STALL_SECONDS.name(), "24");
     long start = System.nanoTime();
-    JsonNode result = execute(JobName.SYNC, env, Map.of("CSP_STALL", "1", "HEARTBEAT_TIMEOUT_SECONDS", "15"));
+    JsonNode result =
+        execute(JobName.SYNC, env, Map.of("CSP_STALL", "1", "HEARTBEAT_TIMEOUT_SECONDS", "15"));
     long seconds = (System.nanoTime() - start) / 1_000_000_000L;
 
     assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("FAILED");
@@ -225,28 +251,36 @@ class StateMachineLocalTest {
     // the first attempt and the state machine's three retries of a heartbeat timeout
     assertThat(result.get("attempts")).hasSize(4);
     for (JsonNode attempt : result.get("attempts")) {
-      assertThat(attempt.get("error").asText()).as(attempt.toString()).isEqualTo("States.HeartbeatTimeout");
+      assertThat(attempt.get("error").asText())
+          .as(attempt.toString())
+          .isEqualTo("States.HeartbeatTimeout");
       // one heartbeat as it started, then silence while nothing moved
       assertThat(attempt.get("heartbeats").asInt()).as(attempt.toString()).isEqualTo(1);
       // the runner stopped by itself after the timeout: exit 1, a failed report saying why
       assertThat(attempt.get("exitCode").asInt()).as(attempt.toString()).isEqualTo(1);
-      assertThat(attempt.get("exitedAfterTimeoutMs").asLong()).as(attempt.toString()).isLessThan(30_000);
+      assertThat(attempt.get("exitedAfterTimeoutMs").asLong())
+          .as(attempt.toString())
+          .isLessThan(30_000);
       assertThat(attempt.get("report").get("outcome").asText()).isEqualTo("failed");
       assertThat(attempt.get("report").get("detail").asText()).contains("no progress");
-      // and counted as a failed run for the JobOutcome alarms (a stopped run published nothing before)
-      assertThat(attempt.get("stderrTail").asText()).as(attempt.toString())
+      // and counted as a failed run for the JobOutcome alarms (a stopped run published nothing
+      // before)
+      assertThat(attempt.get("stderrTail").asText())
+          .as(attempt.toString())
           .containsPattern("\\{\"_aws\".*\"JobOutcome\".*\"Outcome\":\"failed\"");
     }
     // every attempt reached the upstream: none was skipped behind a wedged run's lock
     assertThat(result.get("cspRequests").asInt()).isGreaterThanOrEqualTo(4);
     // the execution itself fails (no Catch, no notify state): its one notification comes from the
     // failed-execution rule (OperationsAlarmsTemplateTest), so nothing is published from in here
-    assertThat(result.get("entered").toString()).isEqualTo("[\"" + JobStateMachine.RUN_STATE + "\"]");
+    assertThat(result.get("entered").toString())
+        .isEqualTo("[\"" + JobStateMachine.RUN_STATE + "\"]");
     assertThat(result.get("notifications")).isEmpty();
     // and the last runner left the lock free
     var lock =
         client.scan(b -> b.tableName(table)).items().stream()
-            .filter(i -> i.get(TableContract.PARTITION_KEY).s().startsWith(TableContract.JOB_PK_PREFIX))
+            .filter(
+                i -> i.get(TableContract.PARTITION_KEY).s().startsWith(TableContract.JOB_PK_PREFIX))
             .filter(i -> i.get(TableContract.SORT_KEY).s().equals("LOCK"))
             .toList();
     assertThat(lock).as("lock items left").isEmpty();
@@ -258,7 +292,8 @@ class StateMachineLocalTest {
    * and values included, that the job's "not succeeded" alarm reads: a succeeded run counts there,
    * and a skipped one lands on another Outcome the alarm does not read.
    */
-  private static void theRunsJobOutcomeIsWhatTheNotSucceededAlarmReads(JobName job, JsonNode attempt) throws IOException {
+  private static void theRunsJobOutcomeIsWhatTheNotSucceededAlarmReads(
+      JobName job, JsonNode attempt) throws IOException {
     SynthesizedBroker broker = SynthesizedBroker.get();
     JsonNode found = null;
     for (String line : attempt.get("stderrTail").asText().split("\n")) {
@@ -270,16 +305,25 @@ class StateMachineLocalTest {
     JsonNode outcomeLine = found;
     JsonNode directive = outcomeLine.get("_aws").get("CloudWatchMetrics").get(0);
     Map<String, String> published = new java.util.TreeMap<>();
-    directive.get("Dimensions").get(0).forEach(d -> published.put(d.asText(), outcomeLine.get(d.asText()).asText()));
+    directive
+        .get("Dimensions")
+        .get(0)
+        .forEach(d -> published.put(d.asText(), outcomeLine.get(d.asText()).asText()));
     JsonNode alarm =
         broker.resources("AWS::CloudWatch::Alarm").values().stream()
             .map(a -> a.get("Properties"))
-            .filter(a -> a.get("AlarmName").asText().endsWith("-" + job.wireName() + JobSchedulesGate.NOT_SUCCEEDED_SUFFIX))
-            .findFirst().orElseThrow();
+            .filter(
+                a ->
+                    a.get("AlarmName")
+                        .asText()
+                        .endsWith("-" + job.wireName() + JobSchedulesGate.NOT_SUCCEEDED_SUFFIX))
+            .findFirst()
+            .orElseThrow();
     Map<String, String> read = new java.util.TreeMap<>();
     alarm.get("Dimensions").forEach(d -> read.put(d.get("Name").asText(), d.get("Value").asText()));
     assertThat(directive.get("Namespace").asText()).isEqualTo(alarm.get("Namespace").asText());
-    assertThat(directive.get("Metrics").get(0).get("Name").asText()).isEqualTo(alarm.get("MetricName").asText());
+    assertThat(directive.get("Metrics").get(0).get("Name").asText())
+        .isEqualTo(alarm.get("MetricName").asText());
     if (attempt.get("report").get("outcome").asText().equals("succeeded")) {
       assertThat(published).isEqualTo(read);
     } else {
@@ -315,7 +359,8 @@ class StateMachineLocalTest {
     return env;
   }
 
-  private static JsonNode execute(JobName job, Map<String, String> jobEnv, String failFirst, String cspFailFirst)
+  private static JsonNode execute(
+      JobName job, Map<String, String> jobEnv, String failFirst, String cspFailFirst)
       throws IOException {
     Map<String, String> harness = new HashMap<>();
     if (failFirst != null) {
@@ -327,27 +372,40 @@ class StateMachineLocalTest {
     return execute(job, jobEnv, harness);
   }
 
-  private static JsonNode execute(JobName job, Map<String, String> jobEnv, Map<String, String> harness)
-      throws IOException {
+  private static JsonNode execute(
+      JobName job, Map<String, String> jobEnv, Map<String, String> harness) throws IOException {
     return execute(job, SynthesizedBroker.get().writeDefinition(job), jobEnv, harness);
   }
 
   /** Runs {@code asl}; when it fails, redrives it with the task environment {@code redriveEnv}. */
-  private static JsonNode executeAndRedrive(JobName job, Path asl, Map<String, String> jobEnv, Map<String, String> redriveEnv)
+  private static JsonNode executeAndRedrive(
+      JobName job, Path asl, Map<String, String> jobEnv, Map<String, String> redriveEnv)
       throws IOException {
     return execute(
-        job, asl, jobEnv, Map.of("REDRIVE_JOB_ENV", SynthesizedBroker.JSON.writeValueAsString(redriveEnv)));
+        job,
+        asl,
+        jobEnv,
+        Map.of("REDRIVE_JOB_ENV", SynthesizedBroker.JSON.writeValueAsString(redriveEnv)));
   }
 
-  /** Runs {@code asl} with the harness settings of run-sfn.mjs ({@code FAIL_FIRST}, {@code CSP_STALL}, ...). */
-  private static JsonNode execute(JobName job, Path asl, Map<String, String> jobEnv, Map<String, String> harness)
+  /**
+   * Runs {@code asl} with the harness settings of run-sfn.mjs ({@code FAIL_FIRST}, {@code
+   * CSP_STALL}, ...).
+   */
+  private static JsonNode execute(
+      JobName job, Path asl, Map<String, String> jobEnv, Map<String, String> harness)
       throws IOException {
     Map<String, String> env = new HashMap<>(harness);
     env.put("JOBS_CLASSPATH", System.getProperty("java.class.path"));
     env.put("JOBS_MAIN", JOBS_MAIN);
     env.put("JOB_ENV", SynthesizedBroker.JSON.writeValueAsString(jobEnv));
     env.put("STATE_MACHINE_NAME", "sandbox-broker-dev-" + job.wireName());
-    NodeTool run = NodeTool.run(env, "src/test/node/run-sfn.mjs", asl.toString(), "{\"job\":\"" + job.wireName() + "\"}");
+    NodeTool run =
+        NodeTool.run(
+            env,
+            "src/test/node/run-sfn.mjs",
+            asl.toString(),
+            "{\"job\":\"" + job.wireName() + "\"}");
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     String[] lines = run.stdout().strip().split("\n");
     return SynthesizedBroker.JSON.readTree(lines[lines.length - 1]);

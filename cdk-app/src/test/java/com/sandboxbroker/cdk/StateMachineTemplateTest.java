@@ -22,20 +22,28 @@ class StateMachineTemplateTest {
     JsonNode run = asl.get("States").get(JobStateMachine.RUN_STATE);
 
     assertThat(run.get("Type").asText()).isEqualTo("Task");
-    assertThat(run.get("Resource").asText()).isEqualTo("arn:aws:states:::ecs:runTask.waitForTaskToken");
-    assertThat(run.get("HeartbeatSeconds").asInt()).isEqualTo(broker.settings.jobs().heartbeatTimeout().toSeconds());
-    assertThat(run.get("TimeoutSeconds").asInt()).isEqualTo(broker.settings.jobs().taskTimeout().toSeconds());
+    assertThat(run.get("Resource").asText())
+        .isEqualTo("arn:aws:states:::ecs:runTask.waitForTaskToken");
+    assertThat(run.get("HeartbeatSeconds").asInt())
+        .isEqualTo(broker.settings.jobs().heartbeatTimeout().toSeconds());
+    assertThat(run.get("TimeoutSeconds").asInt())
+        .isEqualTo(broker.settings.jobs().taskTimeout().toSeconds());
     assertThat(run.get("HeartbeatSeconds").asInt()).isLessThan(run.get("TimeoutSeconds").asInt());
 
     JsonNode params = run.get("Parameters");
     assertThat(params.get("LaunchType").asText()).isEqualTo("FARGATE");
     JsonNode override = params.get("Overrides").get("ContainerOverrides").get(0);
     assertThat(override.get("Name").asText()).isEqualTo(JobsTask.CONTAINER_NAME);
-    assertThat(override.get("Command")).containsExactly(SynthesizedBroker.JSON.getNodeFactory().textNode(job.wireName()));
+    assertThat(override.get("Command"))
+        .containsExactly(SynthesizedBroker.JSON.getNodeFactory().textNode(job.wireName()));
     Map<String, String> env = new java.util.TreeMap<>();
-    override.get("Environment").forEach(e -> env.put(e.get("Name").asText(), e.path("Value.$").asText(null)));
+    override
+        .get("Environment")
+        .forEach(e -> env.put(e.get("Name").asText(), e.path("Value.$").asText(null)));
     // the token and the execution ARN come from the context object, per execution
-    assertThat(env).containsEntry("TASK_TOKEN", "$$.Task.Token").containsEntry("EXECUTION_ARN", "$$.Execution.Id");
+    assertThat(env)
+        .containsEntry("TASK_TOKEN", "$$.Task.Token")
+        .containsEntry("EXECUTION_ARN", "$$.Execution.Id");
   }
 
   @ParameterizedTest
@@ -59,8 +67,8 @@ class StateMachineTemplateTest {
   }
 
   /**
-   * Redrive restarts an execution at the state that failed. With every error caught and routed to
-   * a Fail state, that state was Fail and a redrive failed again at once; now a failure for good
+   * Redrive restarts an execution at the state that failed. With every error caught and routed to a
+   * Fail state, that state was Fail and a redrive failed again at once; now a failure for good
    * fails RunJob itself, so a redrive runs the job again. Notification is the EventBridge rule's
    * (OperationsAlarmsTemplateTest), never a state of the machine: one message per failure.
    */
@@ -72,10 +80,11 @@ class StateMachineTemplateTest {
     JsonNode run = states.get(JobStateMachine.RUN_STATE);
     assertThat(run.has("Catch")).isFalse();
     assertThat(run.get("End").asBoolean()).isTrue();
-    states.forEach(state -> {
-      assertThat(state.get("Type").asText()).isNotEqualTo("Fail");
-      assertThat(state.path("Resource").asText()).doesNotContain("sns:publish");
-    });
+    states.forEach(
+        state -> {
+          assertThat(state.get("Type").asText()).isNotEqualTo("Fail");
+          assertThat(state.path("Resource").asText()).doesNotContain("sns:publish");
+        });
   }
 
   @ParameterizedTest
@@ -83,7 +92,12 @@ class StateMachineTemplateTest {
   void isStandardWithFullLoggingTracingAndAnOverallTimeout(JobName job) {
     JsonNode machine =
         broker.resources("AWS::StepFunctions::StateMachine").values().stream()
-            .filter(m -> m.get("Properties").get("StateMachineName").asText().endsWith("-" + job.wireName()))
+            .filter(
+                m ->
+                    m.get("Properties")
+                        .get("StateMachineName")
+                        .asText()
+                        .endsWith("-" + job.wireName()))
             .findFirst()
             .orElseThrow();
     JsonNode props = machine.get("Properties");

@@ -20,6 +20,7 @@ import software.amazon.awscdk.assertions.Template;
  */
 final class SynthesizedBroker {
   static final ObjectMapper JSON = new ObjectMapper();
+
   /** Surefire runs in the module directory. */
   static final Path MODULE_DIR = Path.of("").toAbsolutePath();
 
@@ -47,26 +48,35 @@ final class SynthesizedBroker {
           new SynthesizedBroker(
               1,
               java.util.List.of(
-                  new com.sandboxbroker.core.pool.PoolDefinition("adventure", "lab-adventure-", 5, 1),
-                  new com.sandboxbroker.core.pool.PoolDefinition("dns-basics", "lab-dns-basics-", 2, 2),
+                  new com.sandboxbroker.core.pool.PoolDefinition(
+                      "adventure", "lab-adventure-", 5, 1),
+                  new com.sandboxbroker.core.pool.PoolDefinition(
+                      "dns-basics", "lab-dns-basics-", 2, 2),
                   new com.sandboxbroker.core.pool.PoolDefinition("unwatched", "lab-misc-", 0, 1)));
     }
     return withPools;
   }
 
-  private SynthesizedBroker(int natGateways, java.util.List<com.sandboxbroker.core.pool.PoolDefinition> pools) {
+  private SynthesizedBroker(
+      int natGateways, java.util.List<com.sandboxbroker.core.pool.PoolDefinition> pools) {
     JsonNode cdkJson = read(MODULE_DIR.resolve("cdk.json"));
     Map<String, Object> context = new HashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = cdkJson.get("context").fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = cdkJson.get("context").fields();
+        it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
-      context.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
+      context.put(
+          e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
     }
-    this.outdir = MODULE_DIR.resolve("target/cdk.out-test-" + natGateways + (pools.isEmpty() ? "" : "-pools"));
+    this.outdir =
+        MODULE_DIR.resolve(
+            "target/cdk.out-test-" + natGateways + (pools.isEmpty() ? "" : "-pools"));
     App app = App.Builder.create().outdir(outdir.toString()).context(context).build();
     this.settings =
         BrokerSettings.defaults(
-                (String) context.get("stage"), (String) context.get("owner"),
-                (String) context.get("certificateArn"), REPO_ROOT)
+                (String) context.get("stage"),
+                (String) context.get("owner"),
+                (String) context.get("certificateArn"),
+                REPO_ROOT)
             .withNatGateways(natGateways)
             .withPools(pools);
     Environment env =
@@ -89,18 +99,21 @@ final class SynthesizedBroker {
   /** Resources of one CloudFormation type, by logical id. */
   Map<String, JsonNode> resources(String type) {
     Map<String, JsonNode> result = new java.util.TreeMap<>();
-    json.get("Resources").fields().forEachRemaining(e -> {
-      if (type.equals(e.getValue().path("Type").asText())) {
-        result.put(e.getKey(), e.getValue());
-      }
-    });
+    json.get("Resources")
+        .fields()
+        .forEachRemaining(
+            e -> {
+              if (type.equals(e.getValue().path("Type").asText())) {
+                result.put(e.getKey(), e.getValue());
+              }
+            });
     return result;
   }
 
   /**
-   * A state machine's definition as plain ASL. The template holds it as an Fn::Join of literals
-   * and references; references become placeholders ("REF_X", "ATT_X_Arn"), pseudo parameters
-   * their values, which is all an ASL validator or a local executor needs.
+   * A state machine's definition as plain ASL. The template holds it as an Fn::Join of literals and
+   * references; references become placeholders ("REF_X", "ATT_X_Arn"), pseudo parameters their
+   * values, which is all an ASL validator or a local executor needs.
    */
   JsonNode definition(com.sandboxbroker.core.contract.JobName job) {
     String name = "sandbox-broker-" + settings.stage() + "-" + job.wireName();
@@ -122,7 +135,8 @@ final class SynthesizedBroker {
     try {
       Path file = MODULE_DIR.resolve("target/asl/" + job.wireName() + ".asl.json");
       Files.createDirectories(file.getParent());
-      Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(definition(job)));
+      Files.writeString(
+          file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(definition(job)));
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -155,7 +169,10 @@ final class SynthesizedBroker {
       };
     }
     if (node.has("Fn::GetAtt")) {
-      return "ATT_" + node.get("Fn::GetAtt").get(0).asText() + "_" + node.get("Fn::GetAtt").get(1).asText();
+      return "ATT_"
+          + node.get("Fn::GetAtt").get(0).asText()
+          + "_"
+          + node.get("Fn::GetAtt").get(1).asText();
     }
     throw new IllegalArgumentException("cannot flatten " + node);
   }

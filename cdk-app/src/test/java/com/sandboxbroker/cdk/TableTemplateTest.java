@@ -1,17 +1,16 @@
 package com.sandboxbroker.cdk;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.TreeSet;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sandboxbroker.core.contract.TableContract;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
 import com.sandboxbroker.core.testing.LocalDynamo;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -31,13 +30,16 @@ class TableTemplateTest {
   void keysAndStatusIndexComeFromTheContract() {
     JsonNode props = table().get("Properties");
     assertThat(keySchema(props.get("KeySchema")))
-        .containsExactly(Map.entry(TableContract.PARTITION_KEY, "HASH"), Map.entry(TableContract.SORT_KEY, "RANGE"));
+        .containsExactly(
+            Map.entry(TableContract.PARTITION_KEY, "HASH"),
+            Map.entry(TableContract.SORT_KEY, "RANGE"));
     assertThat(props.get("GlobalSecondaryIndexes")).hasSize(2);
     JsonNode index = props.get("GlobalSecondaryIndexes").get(0);
     assertThat(index.get("IndexName").asText()).isEqualTo(TableContract.STATUS_INDEX);
     assertThat(keySchema(index.get("KeySchema")))
         .containsExactly(
-            Map.entry(TableContract.STATUS_INDEX_PARTITION_KEY, "HASH"), Map.entry(TableContract.STATUS_INDEX_SORT_KEY, "RANGE"));
+            Map.entry(TableContract.STATUS_INDEX_PARTITION_KEY, "HASH"),
+            Map.entry(TableContract.STATUS_INDEX_SORT_KEY, "RANGE"));
     assertThat(index.get("Projection").get("ProjectionType").asText()).isEqualTo("ALL");
   }
 
@@ -47,7 +49,8 @@ class TableTemplateTest {
     assertThat(index.get("IndexName").asText()).isEqualTo(TableContract.POOL_INDEX);
     assertThat(keySchema(index.get("KeySchema")))
         .containsExactly(
-            Map.entry(TableContract.POOL_INDEX_PARTITION_KEY, "HASH"), Map.entry(TableContract.POOL_INDEX_SORT_KEY, "RANGE"));
+            Map.entry(TableContract.POOL_INDEX_PARTITION_KEY, "HASH"),
+            Map.entry(TableContract.POOL_INDEX_SORT_KEY, "RANGE"));
     assertThat(index.get("Projection").get("ProjectionType").asText()).isEqualTo("INCLUDE");
     List<String> projected = new ArrayList<>();
     index.get("Projection").get("NonKeyAttributes").forEach(a -> projected.add(a.asText()));
@@ -59,12 +62,20 @@ class TableTemplateTest {
     JsonNode table = table();
     JsonNode props = table.get("Properties");
     assertThat(props.get("BillingMode").asText()).isEqualTo("PAY_PER_REQUEST");
-    assertThat(props.get("PointInTimeRecoverySpecification").get("PointInTimeRecoveryEnabled").asBoolean()).isTrue();
-    assertThat(props.get("TimeToLiveSpecification").get("AttributeName").asText()).isEqualTo(TableContract.TTL_ATTRIBUTE);
+    assertThat(
+            props
+                .get("PointInTimeRecoverySpecification")
+                .get("PointInTimeRecoveryEnabled")
+                .asBoolean())
+        .isTrue();
+    assertThat(props.get("TimeToLiveSpecification").get("AttributeName").asText())
+        .isEqualTo(TableContract.TTL_ATTRIBUTE);
     assertThat(props.get("TimeToLiveSpecification").get("Enabled").asBoolean()).isTrue();
     assertThat(props.get("SSESpecification").get("SSEEnabled").asBoolean()).isTrue();
     assertThat(props.get("DeletionProtectionEnabled").asBoolean()).isTrue();
-    assertThat(table.get("DeletionPolicy").asText()).isEqualTo("RetainExceptOnCreate"); // issue #15: not retained when the first create rolls back
+    assertThat(table.get("DeletionPolicy").asText())
+        .isEqualTo(
+            "RetainExceptOnCreate"); // issue #15: not retained when the first create rolls back
     assertThat(table.get("UpdateReplacePolicy").asText()).isEqualTo("Retain");
   }
 
@@ -73,34 +84,61 @@ class TableTemplateTest {
   @Timeout(60)
   void attributeTypesMatchWhatTheStoreCreatesLocally() {
     Map<String, String> synthesized = new TreeMap<>();
-    table().get("Properties").get("AttributeDefinitions")
-        .forEach(a -> synthesized.put(a.get("AttributeName").asText(), a.get("AttributeType").asText()));
-    try (LocalDynamo ddb = LocalDynamo.start(); DynamoDbClient client = ddb.client()) {
+    table()
+        .get("Properties")
+        .get("AttributeDefinitions")
+        .forEach(
+            a -> synthesized.put(a.get("AttributeName").asText(), a.get("AttributeType").asText()));
+    try (LocalDynamo ddb = LocalDynamo.start();
+        DynamoDbClient client = ddb.client()) {
       String name = LocalDynamo.uniqueTableName();
       new DynamoDbSandboxStore(client, name).createTableIfMissing();
       TableDescription local = client.describeTable(b -> b.tableName(name)).table();
       Map<String, String> created = new TreeMap<>();
-      local.attributeDefinitions().forEach(a -> created.put(a.attributeName(), a.attributeTypeAsString()));
+      local
+          .attributeDefinitions()
+          .forEach(a -> created.put(a.attributeName(), a.attributeTypeAsString()));
       assertThat(synthesized).isEqualTo(created);
       // and the same indexes: names, keys, projections
       Map<String, String> localIndexes = new TreeMap<>();
-      local.globalSecondaryIndexes().forEach(i -> localIndexes.put(i.indexName(),
-          i.keySchema().toString() + i.projection().projectionTypeAsString() + new TreeSet<>(i.projection().nonKeyAttributes())));
+      local
+          .globalSecondaryIndexes()
+          .forEach(
+              i ->
+                  localIndexes.put(
+                      i.indexName(),
+                      i.keySchema().toString()
+                          + i.projection().projectionTypeAsString()
+                          + new TreeSet<>(i.projection().nonKeyAttributes())));
       Map<String, String> synthesizedIndexes = new TreeMap<>();
-      table().get("Properties").get("GlobalSecondaryIndexes").forEach(i -> {
-        List<software.amazon.awssdk.services.dynamodb.model.KeySchemaElement> keys = new ArrayList<>();
-        i.get("KeySchema").forEach(k -> keys.add(software.amazon.awssdk.services.dynamodb.model.KeySchemaElement.builder()
-            .attributeName(k.get("AttributeName").asText()).keyType(k.get("KeyType").asText()).build()));
-        TreeSet<String> nonKey = new TreeSet<>();
-        i.get("Projection").path("NonKeyAttributes").forEach(a -> nonKey.add(a.asText()));
-        synthesizedIndexes.put(i.get("IndexName").asText(),
-            keys.toString() + i.get("Projection").get("ProjectionType").asText() + nonKey);
-      });
+      table()
+          .get("Properties")
+          .get("GlobalSecondaryIndexes")
+          .forEach(
+              i -> {
+                List<software.amazon.awssdk.services.dynamodb.model.KeySchemaElement> keys =
+                    new ArrayList<>();
+                i.get("KeySchema")
+                    .forEach(
+                        k ->
+                            keys.add(
+                                software.amazon.awssdk.services.dynamodb.model.KeySchemaElement
+                                    .builder()
+                                    .attributeName(k.get("AttributeName").asText())
+                                    .keyType(k.get("KeyType").asText())
+                                    .build()));
+                TreeSet<String> nonKey = new TreeSet<>();
+                i.get("Projection").path("NonKeyAttributes").forEach(a -> nonKey.add(a.asText()));
+                synthesizedIndexes.put(
+                    i.get("IndexName").asText(),
+                    keys.toString() + i.get("Projection").get("ProjectionType").asText() + nonKey);
+              });
       assertThat(synthesizedIndexes).isEqualTo(localIndexes);
       // and the same change stream (the events' outbox): a created table is the deployed layout
       assertThat(local.streamSpecification().streamEnabled()).isTrue();
       assertThat(local.streamSpecification().streamViewTypeAsString())
-          .isEqualTo(table().get("Properties").get("StreamSpecification").get("StreamViewType").asText());
+          .isEqualTo(
+              table().get("Properties").get("StreamSpecification").get("StreamViewType").asText());
     }
   }
 

@@ -33,7 +33,9 @@ final class AwsClientFactory {
         DynamoDbClient.builder()
             .httpClient(UrlConnectionHttpClient.builder().build())
             .overrideConfiguration(
-                o -> o.apiCallTimeout(bounds.storeCallTimeout()).apiCallAttemptTimeout(bounds.storeCallAttemptTimeout()));
+                o ->
+                    o.apiCallTimeout(bounds.storeCallTimeout())
+                        .apiCallAttemptTimeout(bounds.storeCallAttemptTimeout()));
     endpoint.ifPresent(b::endpointOverride);
     region(endpoint).ifPresent(b::region);
     return b.build();

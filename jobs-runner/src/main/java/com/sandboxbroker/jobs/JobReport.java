@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sandboxbroker.core.job.JobRun;
 
 /**
- * The one-line JSON report on stdout, also the {@code SendTaskSuccess} output (design §6):
- * {@code {"job","outcome","counts","started_at","duration_ms","execution_arn"}}, plus {@code error}
- * and {@code detail} when they apply. Built from secret-free fields only.
+ * The one-line JSON report on stdout, also the {@code SendTaskSuccess} output (design §6): {@code
+ * {"job","outcome","counts","started_at","duration_ms","execution_arn"}}, plus {@code error} and
+ * {@code detail} when they apply. Built from secret-free fields only.
  */
 final class JobReport {
   private static final ObjectMapper JSON = new ObjectMapper();

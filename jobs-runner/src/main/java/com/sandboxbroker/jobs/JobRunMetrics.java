@@ -12,8 +12,8 @@ import software.amazon.cloudwatchlogs.emf.model.Unit;
 
 /**
  * A run's CloudWatch metrics, as embedded metric format lines on stderr (the awslogs driver ships
- * stderr to the jobs log group like stdout; stdout stays the one report line). Namespace
- * {@value EmfStream#NAMESPACE}:
+ * stderr to the jobs log group like stdout; stdout stays the one report line). Namespace {@value
+ * EmfStream#NAMESPACE}:
  *
  * <ul>
  *   <li>{@value #JOB_OUTCOME} = 1, dimensions {@code Stage, Job, Outcome} with Outcome one of
@@ -44,7 +44,8 @@ final class JobRunMetrics {
     return switch (run.outcome()) {
       case SUCCEEDED -> "succeeded";
       case FAILED -> "failed";
-      case SKIPPED -> JobLauncher.SKIPPED_PAUSED.equals(run.detail()) ? "skipped_paused" : "skipped_locked";
+      case SKIPPED ->
+          JobLauncher.SKIPPED_PAUSED.equals(run.detail()) ? "skipped_paused" : "skipped_locked";
     };
   }
 
@@ -59,7 +60,8 @@ final class JobRunMetrics {
 
   private void publish(JobName job, String outcome, long durationMs, Map<String, Long> counts) {
     try {
-      MetricsLogger outcomes = emf.logger(EmfStream.STAGE, stage, JOB, job.wireName(), OUTCOME, outcome);
+      MetricsLogger outcomes =
+          emf.logger(EmfStream.STAGE, stage, JOB, job.wireName(), OUTCOME, outcome);
       outcomes.putMetric(JOB_OUTCOME, 1, Unit.COUNT);
       emf.flush(outcomes);
       MetricsLogger work = emf.logger(EmfStream.STAGE, stage, JOB, job.wireName());

@@ -9,6 +9,7 @@ import com.sandboxbroker.core.job.JobError;
 import com.sandboxbroker.core.job.JobLauncher;
 import com.sandboxbroker.core.job.JobOutcome;
 import com.sandboxbroker.core.job.JobRun;
+import com.sandboxbroker.core.job.RunWatch;
 import com.sandboxbroker.core.metrics.EmfStream;
 import com.sandboxbroker.core.provider.PreDeleteHook;
 import com.sandboxbroker.core.provider.SandboxProvider;
@@ -16,6 +17,7 @@ import com.sandboxbroker.core.provider.StaticInventoryProvider;
 import com.sandboxbroker.core.provider.csp.CspSandboxProvider;
 import com.sandboxbroker.core.provider.csp.CspSettings;
 import com.sandboxbroker.core.provider.niosxaas.NiosXaasCleanupHook;
+import com.sandboxbroker.core.store.SandboxStore;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbJobStore;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
 import com.sandboxbroker.core.sync.PoolSync;
@@ -23,6 +25,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -39,10 +43,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
-import com.sandboxbroker.core.job.RunWatch;
-import com.sandboxbroker.core.store.SandboxStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -53,9 +53,9 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * composition root of this deployable.
  *
  * <p>stdout carries exactly one line, the JSON report; logs go to stderr (slf4j-simple), and so do
- * the run's CloudWatch metrics as EMF lines ({@link JobRunMetrics}). Exit codes
- * are a contract: 0 succeeded or skipped, 1 failed, 2 invalid configuration, 3 upstream unavailable.
- * With {@code TASK_TOKEN} set, Step Functions is told the outcome with the same report.
+ * the run's CloudWatch metrics as EMF lines ({@link JobRunMetrics}). Exit codes are a contract: 0
+ * succeeded or skipped, 1 failed, 2 invalid configuration, 3 upstream unavailable. With {@code
+ * TASK_TOKEN} set, Step Functions is told the outcome with the same report.
  */
 public final class JobsRunner {
   static final int EXIT_OK = 0;
@@ -64,9 +64,12 @@ public final class JobsRunner {
   static final int EXIT_UPSTREAM_UNAVAILABLE = 3;
 
   private static final Logger LOG = LoggerFactory.getLogger(JobsRunner.class);
+
   /** How often the stall watch looks; fine enough for limits of seconds (tests) to minutes. */
   private static final long STALL_CHECK_MILLIS = 500;
+
   private static final long AWAIT_POLL_MILLIS = 200;
+
   /** A stopped job's moment to return by itself (its upstream calls abort on the interrupt). */
   private static final long STOP_GRACE_MILLIS = 5_000;
 
@@ -81,8 +84,16 @@ public final class JobsRunner {
     return run(args, env, out, System.err, clock);
   }
 
-  /** As {@link #run(String[], Map, PrintStream, Clock)}, the run's EMF metric lines going to {@code metricsOut}. */
-  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream metricsOut, Clock clock) {
+  /**
+   * As {@link #run(String[], Map, PrintStream, Clock)}, the run's EMF metric lines going to {@code
+   * metricsOut}.
+   */
+  static int run(
+      String[] args,
+      Map<String, String> env,
+      PrintStream out,
+      PrintStream metricsOut,
+      Clock clock) {
     if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
       out.print(help());
       out.flush();
@@ -92,7 +103,9 @@ public final class JobsRunner {
     JobRunMetrics metrics =
         new JobRunMetrics(
             new EmfStream(metricsOut, clock),
-            Optional.ofNullable(env.get(JobsEnvironment.BROKER_STAGE.name())).filter(s -> !s.isBlank()).orElse("local"));
+            Optional.ofNullable(env.get(JobsEnvironment.BROKER_STAGE.name()))
+                .filter(s -> !s.isBlank())
+                .orElse("local"));
     String executionArn = env.getOrDefault(JobsEnvironment.EXECUTION_ARN.name(), "");
     Optional<JobName> job = args.length == 1 ? JobName.fromWireName(args[0]) : Optional.empty();
     RunnerSettings settings;
@@ -105,8 +118,10 @@ public final class JobsRunner {
       LOG.error("invalid configuration: {}", e.getMessage());
       out.println(
           JobReport.invalidConfig(
-              job.map(JobName::wireName).orElse(String.join(" ", args)), startedMillis / 1000,
-              executionArn, e.getMessage()));
+              job.map(JobName::wireName).orElse(String.join(" ", args)),
+              startedMillis / 1000,
+              executionArn,
+              e.getMessage()));
       out.flush();
       job.ifPresent(j -> publish(() -> metrics.publishFailedStart(j)));
       reportInvalidConfig(env, e.getMessage());
@@ -136,42 +151,61 @@ public final class JobsRunner {
               return t;
             });
     try (DynamoDbClient dynamo = aws.dynamoDb(settings.dynamoDbEndpoint());
-        SfnClient sfn = settings.taskToken().isPresent() ? aws.stepFunctions(settings.sfnEndpoint()) : null) {
+        SfnClient sfn =
+            settings.taskToken().isPresent() ? aws.stepFunctions(settings.sfnEndpoint()) : null) {
       if (sfn != null) {
         reporter = Optional.of(new TaskTokenReporter(sfn, settings.taskToken().get()));
-        reporter.get().startHeartbeats(
-            scheduler, settings.heartbeatPeriod(), progress::steps,
-            () -> stopReason.compareAndSet(null, "stopped: the task token is no longer valid (Step Functions ended the task)"));
+        reporter
+            .get()
+            .startHeartbeats(
+                scheduler,
+                settings.heartbeatPeriod(),
+                progress::steps,
+                () ->
+                    stopReason.compareAndSet(
+                        null,
+                        "stopped: the task token is no longer valid (Step Functions ended the task)"));
       }
       long stallNanos = settings.stallLimit().toNanos();
       scheduler.scheduleAtFixedRate(
           () -> {
             if (progress.nanosSinceLastStep() > stallNanos) {
               stopReason.compareAndSet(
-                  null, "stopped: no progress for " + settings.stallLimit().toSeconds() + " s (past the heartbeat timeout)");
+                  null,
+                  "stopped: no progress for "
+                      + settings.stallLimit().toSeconds()
+                      + " s (past the heartbeat timeout)");
             }
           },
-          STALL_CHECK_MILLIS, STALL_CHECK_MILLIS, TimeUnit.MILLISECONDS);
-      DynamoDbSandboxStore store = new DynamoDbSandboxStore(dynamo, settings.tableName(), settings.pools());
+          STALL_CHECK_MILLIS,
+          STALL_CHECK_MILLIS,
+          TimeUnit.MILLISECONDS);
+      DynamoDbSandboxStore store =
+          new DynamoDbSandboxStore(dynamo, settings.tableName(), settings.pools());
       if (settings.createTable()) {
         store.createTableIfMissing();
       }
       DynamoDbJobStore jobStore = new DynamoDbJobStore(dynamo, settings.tableName());
       JobLauncher launcher =
           new JobLauncher(
-              jobStore,
-              clock,
-              () -> runId,
-              settings.lockTtl(),
-              settings.runRetention(),
-              scheduler);
+              jobStore, clock, () -> runId, settings.lockTtl(), settings.runRetention(), scheduler);
       Job work = job(settings, progressReporting(store, progress::step), clock, progress::step);
       RunWatch watch = new RunWatch(() -> stopReason.get() != null, progress::step, true);
       Future<JobRun> running = jobThread.submit(() -> launcher.launch(work, executionArn, watch));
       JobRun run = await(running, stopReason);
       if (stopReason.get() != null) {
         return stopped(
-            settings, jobStore, runId, running, run, stopReason.get(), startedMillis, executionArn, clock, out, reporter,
+            settings,
+            jobStore,
+            runId,
+            running,
+            run,
+            stopReason.get(),
+            startedMillis,
+            executionArn,
+            clock,
+            out,
+            reporter,
             metrics);
       }
       String report = JobReport.toJson(run);
@@ -189,8 +223,14 @@ public final class JobsRunner {
       LOG.error("{} could not run: {}", settings.job().wireName(), e.getClass().getSimpleName(), e);
       JobRun failed =
           new JobRun(
-              settings.job(), "", JobOutcome.FAILED, Map.of(), startedMillis / 1000,
-              clock.millis() - startedMillis, executionArn, Optional.of(JobError.JOB_FAILED),
+              settings.job(),
+              "",
+              JobOutcome.FAILED,
+              Map.of(),
+              startedMillis / 1000,
+              clock.millis() - startedMillis,
+              executionArn,
+              Optional.of(JobError.JOB_FAILED),
               e.getClass().getSimpleName());
       String report = JobReport.toJson(failed);
       out.println(report);
@@ -227,7 +267,9 @@ public final class JobsRunner {
         stopReason.compareAndSet(null, "stopped: interrupted");
         return null;
       } catch (ExecutionException e) {
-        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        throw e.getCause() instanceof RuntimeException r
+            ? r
+            : new IllegalStateException(e.getCause());
       }
     }
   }
@@ -239,9 +281,18 @@ public final class JobsRunner {
    * exit 1. Step Functions is told only while the token is still valid.
    */
   private static int stopped(
-      RunnerSettings settings, DynamoDbJobStore jobStore, String runId, Future<JobRun> running, JobRun finished,
-      String reason, long startedMillis, String executionArn, Clock clock, PrintStream out,
-      Optional<TaskTokenReporter> reporter, JobRunMetrics metrics) {
+      RunnerSettings settings,
+      DynamoDbJobStore jobStore,
+      String runId,
+      Future<JobRun> running,
+      JobRun finished,
+      String reason,
+      long startedMillis,
+      String executionArn,
+      Clock clock,
+      PrintStream out,
+      Optional<TaskTokenReporter> reporter,
+      JobRunMetrics metrics) {
     LOG.error("{} run {}: {}", settings.job().wireName(), runId, reason);
     JobRun run = finished;
     if (run == null) {
@@ -250,24 +301,39 @@ public final class JobsRunner {
         run = running.get(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-      } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
+      } catch (ExecutionException
+          | TimeoutException
+          | java.util.concurrent.CancellationException e) {
         // still wedged (or gone): the lock is released below all the same
       }
     }
     try {
       jobStore.unlock(settings.job(), runId);
     } catch (RuntimeException e) {
-      LOG.warn("{} lock not released (it expires by itself): {}", settings.job().wireName(), e.getClass().getSimpleName());
+      LOG.warn(
+          "{} lock not released (it expires by itself): {}",
+          settings.job().wireName(),
+          e.getClass().getSimpleName());
     }
     JobRun result =
         new JobRun(
-            settings.job(), runId, JobOutcome.FAILED, run == null ? Map.of() : run.counts(), startedMillis / 1000,
-            clock.millis() - startedMillis, executionArn, Optional.of(JobError.JOB_FAILED), reason);
+            settings.job(),
+            runId,
+            JobOutcome.FAILED,
+            run == null ? Map.of() : run.counts(),
+            startedMillis / 1000,
+            clock.millis() - startedMillis,
+            executionArn,
+            Optional.of(JobError.JOB_FAILED),
+            reason);
     if (run == null) {
       try {
         jobStore.recordRun(result, clock.millis() / 1000 + settings.runRetention().toSeconds());
       } catch (RuntimeException e) {
-        LOG.warn("{} run record not written: {}", settings.job().wireName(), e.getClass().getSimpleName());
+        LOG.warn(
+            "{} run record not written: {}",
+            settings.job().wireName(),
+            e.getClass().getSimpleName());
       }
     }
     String report = JobReport.toJson(result);
@@ -302,9 +368,19 @@ public final class JobsRunner {
   private static Job job(RunnerSettings settings, SandboxStore store, Clock clock, Runnable step) {
     return switch (settings.job()) {
       case SYNC -> new PoolSync(store, provider(settings, step), clock, settings.sync());
-      case CLEANUP -> new Cleanup(store, provider(settings, step), preDeleteHook(settings, clock, step), clock, settings.cleanup());
+      case CLEANUP ->
+          new Cleanup(
+              store,
+              provider(settings, step),
+              preDeleteHook(settings, clock, step),
+              clock,
+              settings.cleanup());
       case EXPIRY ->
-          new Expiry(store, clock, settings.expiry(), lab -> settings.leases().leaseFor(lab, java.util.Optional.empty()));
+          new Expiry(
+              store,
+              clock,
+              settings.expiry(),
+              lab -> settings.leases().leaseFor(lab, java.util.Optional.empty()));
     };
   }
 
@@ -319,7 +395,8 @@ public final class JobsRunner {
     return new CspSandboxProvider(httpClient(step), settings.csp().orElseThrow());
   }
 
-  private static Optional<PreDeleteHook> preDeleteHook(RunnerSettings settings, Clock clock, Runnable step) {
+  private static Optional<PreDeleteHook> preDeleteHook(
+      RunnerSettings settings, Clock clock, Runnable step) {
     return settings.niosXaas().map(n -> new NiosXaasCleanupHook(httpClient(step), n, clock));
   }
 
@@ -348,7 +425,9 @@ public final class JobsRunner {
     }
   }
 
-  /** Even a misconfigured task must not leave its state machine waiting for the heartbeat timeout. */
+  /**
+   * Even a misconfigured task must not leave its state machine waiting for the heartbeat timeout.
+   */
   private static void reportInvalidConfig(Map<String, String> env, String detail) {
     String token = env.get(JobsEnvironment.TASK_TOKEN.name());
     if (token == null || token.isBlank()) {
@@ -356,14 +435,18 @@ public final class JobsRunner {
     }
     try {
       Optional<URI> endpoint =
-          Optional.ofNullable(env.get(JobsEnvironment.SFN_ENDPOINT.name())).filter(s -> !s.isBlank()).map(URI::create);
+          Optional.ofNullable(env.get(JobsEnvironment.SFN_ENDPOINT.name()))
+              .filter(s -> !s.isBlank())
+              .map(URI::create);
       Optional<String> region =
           Optional.ofNullable(env.get(JobsEnvironment.AWS_REGION.name())).filter(s -> !s.isBlank());
       try (SfnClient sfn = new AwsClientFactory(region).stepFunctions(endpoint)) {
         new TaskTokenReporter(sfn, token).failed(JobError.INVALID_CONFIG.errorName(), detail);
       }
     } catch (RuntimeException e) {
-      LOG.error("could not report the invalid configuration to Step Functions: {}", e.getClass().getSimpleName());
+      LOG.error(
+          "could not report the invalid configuration to Step Functions: {}",
+          e.getClass().getSimpleName());
     }
   }
 
@@ -371,22 +454,36 @@ public final class JobsRunner {
     StringBuilder b = new StringBuilder();
     b.append("usage: jobs-runner <sync|cleanup|expiry>\n\n")
         .append("Runs one background job of the Sandbox Broker once and exits.\n")
-        .append("stdout: one JSON line {\"job\",\"outcome\",\"counts\",\"started_at\",\"duration_ms\",\"execution_arn\"}\n")
-        .append("        (outcome: succeeded | skipped | failed); logs go to stderr, and so do the run's\n")
-        .append("        CloudWatch metrics (EMF lines: JobOutcome by Stage/Job/Outcome, JobDuration and counts).\n\n")
-        .append("exit codes: 0 succeeded or skipped (paused, or another run holds the job's lock)\n")
+        .append(
+            "stdout: one JSON line {\"job\",\"outcome\",\"counts\",\"started_at\",\"duration_ms\",\"execution_arn\"}\n")
+        .append(
+            "        (outcome: succeeded | skipped | failed); logs go to stderr, and so do the run's\n")
+        .append(
+            "        CloudWatch metrics (EMF lines: JobOutcome by Stage/Job/Outcome, JobDuration and counts).\n\n")
+        .append(
+            "exit codes: 0 succeeded or skipped (paused, or another run holds the job's lock)\n")
         .append("            1 failed\n")
         .append("            2 invalid configuration\n")
         .append("            3 upstream unavailable\n\n")
-        .append("With TASK_TOKEN set: SendTaskHeartbeat every SFN_HEARTBEAT_SECONDS while the job completes steps\n")
-        .append("(none while it makes no progress, so a wedged job ends in the state's heartbeat timeout), then\n")
-        .append("SendTaskSuccess (output: the report) or SendTaskFailure (error: UpstreamUnavailable | JobFailed |\n")
-        .append("InvalidConfig). A token Step Functions no longer accepts, or no step for JOB_STALL_SECONDS, stops\n")
+        .append(
+            "With TASK_TOKEN set: SendTaskHeartbeat every SFN_HEARTBEAT_SECONDS while the job completes steps\n")
+        .append(
+            "(none while it makes no progress, so a wedged job ends in the state's heartbeat timeout), then\n")
+        .append(
+            "SendTaskSuccess (output: the report) or SendTaskFailure (error: UpstreamUnavailable | JobFailed |\n")
+        .append(
+            "InvalidConfig). A token Step Functions no longer accepts, or no step for JOB_STALL_SECONDS, stops\n")
         .append("the run: lock released, exit 1.\n\n")
         .append("environment:\n");
     Arrays.stream(JobsEnvironment.values())
         .forEach(
-            v -> b.append(String.format("  %-30s %-8s %s%n", v.name(), v.kind().name().toLowerCase(java.util.Locale.ROOT), v.description())));
+            v ->
+                b.append(
+                    String.format(
+                        "  %-30s %-8s %s%n",
+                        v.name(),
+                        v.kind().name().toLowerCase(java.util.Locale.ROOT),
+                        v.description())));
     return b.toString();
   }
 }

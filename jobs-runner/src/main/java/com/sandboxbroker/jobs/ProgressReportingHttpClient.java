@@ -15,9 +15,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
 /**
- * The providers' HTTP client, counting every completed response (any status) as a step of the
- * run. Done here, in the composition root, so the providers in core stay unaware of Step
- * Functions. Cancelling a returned future cancels the exchange, as the providers' deadlines rely on.
+ * The providers' HTTP client, counting every completed response (any status) as a step of the run.
+ * Done here, in the composition root, so the providers in core stay unaware of Step Functions.
+ * Cancelling a returned future cancels the exchange, as the providers' deadlines rely on.
  */
 final class ProgressReportingHttpClient extends HttpClient {
   private final HttpClient delegate;
@@ -44,16 +44,20 @@ final class ProgressReportingHttpClient extends HttpClient {
 
   @Override
   public <T> CompletableFuture<HttpResponse<T>> sendAsync(
-      HttpRequest request, HttpResponse.BodyHandler<T> handler, HttpResponse.PushPromiseHandler<T> push) {
+      HttpRequest request,
+      HttpResponse.BodyHandler<T> handler,
+      HttpResponse.PushPromiseHandler<T> push) {
     return observed(delegate.sendAsync(request, handler, push));
   }
 
-  private <T> CompletableFuture<HttpResponse<T>> observed(CompletableFuture<HttpResponse<T>> exchange) {
+  private <T> CompletableFuture<HttpResponse<T>> observed(
+      CompletableFuture<HttpResponse<T>> exchange) {
     CompletableFuture<HttpResponse<T>> result =
         new CompletableFuture<>() {
           @Override
           public boolean cancel(boolean mayInterruptIfRunning) {
-            exchange.cancel(mayInterruptIfRunning); // a dependent future would not abort the exchange
+            exchange.cancel(
+                mayInterruptIfRunning); // a dependent future would not abort the exchange
             return super.cancel(mayInterruptIfRunning);
           }
         };
@@ -61,7 +65,8 @@ final class ProgressReportingHttpClient extends HttpClient {
         (response, error) -> {
           if (error != null) {
             result.completeExceptionally(
-                error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                error instanceof java.util.concurrent.CompletionException
+                        && error.getCause() != null
                     ? error.getCause()
                     : error);
           } else {

@@ -40,7 +40,8 @@ record RunnerSettings(
     SyncPolicy sync,
     CleanupPolicy cleanup,
     ExpiryPolicy expiry,
-    // the lease a migrated allocation without expires_at expires on: the service's rule (issue 13 item 5)
+    // the lease a migrated allocation without expires_at expires on: the service's rule (issue 13
+    // item 5)
     com.sandboxbroker.core.allocation.AllocationPolicy leases,
     // which pool a sandbox sync inserts joins (BROKER_POOLS, the service's pools setting as JSON)
     com.sandboxbroker.core.pool.PoolAssignment pools) {
@@ -52,9 +53,12 @@ record RunnerSettings(
 
   /** Step Functions' heartbeat timeout is set well above this by the CDK app. */
   static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(30);
+
   /** Four heartbeats' worth: a crashed run blocks its job for at most two minutes. */
   static final Duration DEFAULT_LOCK_TTL = Duration.ofSeconds(120);
+
   static final Duration DEFAULT_RUN_RETENTION = Duration.ofDays(30);
+
   /**
    * The CDK app's default heartbeat timeout (5 min) plus 30 s: Step Functions times a wedged run
    * out first; the run then stops instead of idling until the task timeout.
@@ -64,8 +68,15 @@ record RunnerSettings(
   /** Never prints secrets (the nested settings redact theirs; the task token is a capability). */
   @Override
   public String toString() {
-    return "RunnerSettings[job=" + job.wireName() + ", table=" + tableName + ", provider=" + provider
-        + ", taskToken=" + (taskToken.isPresent() ? "***" : "none") + "]";
+    return "RunnerSettings[job="
+        + job.wireName()
+        + ", table="
+        + tableName
+        + ", provider="
+        + provider
+        + ", taskToken="
+        + (taskToken.isPresent() ? "***" : "none")
+        + "]";
   }
 
   static RunnerSettings from(JobName job, Map<String, String> env) {
@@ -82,12 +93,17 @@ record RunnerSettings(
     Optional<CspSettings> csp = Optional.empty();
     if (needsProvider && provider == ProviderKind.STATIC) {
       if (inventory.isEmpty() || !Files.isReadable(inventory.get())) {
-        throw new InvalidConfigException(STATIC_INVENTORY_PATH.name() + " must name a readable file");
+        throw new InvalidConfigException(
+            STATIC_INVENTORY_PATH.name() + " must name a readable file");
       }
     }
     if (needsProvider && provider == ProviderKind.CSP) {
-      String token = r.optional(CSP_API_TOKEN).orElseThrow(
-          () -> new InvalidConfigException(CSP_API_TOKEN.name() + " is required for PROVIDER=csp"));
+      String token =
+          r.optional(CSP_API_TOKEN)
+              .orElseThrow(
+                  () ->
+                      new InvalidConfigException(
+                          CSP_API_TOKEN.name() + " is required for PROVIDER=csp"));
       csp =
           Optional.of(
               new CspSettings(
@@ -98,16 +114,30 @@ record RunnerSettings(
     }
     Optional<NiosXaasSettings> nios = Optional.empty();
     if (job == JobName.CLEANUP && r.bool(NIOSXAAS_ENABLED)) {
-      URI base = r.upstreamUri(NIOSXAAS_BASE_URL).orElseThrow(
-          () -> new InvalidConfigException(NIOSXAAS_BASE_URL.name() + " is required when NIOSXaaS is enabled"));
-      String email = r.optional(NIOSXAAS_EMAIL).orElseThrow(
-          () -> new InvalidConfigException(NIOSXAAS_EMAIL.name() + " is required when NIOSXaaS is enabled"));
-      String password = r.optional(NIOSXAAS_PASSWORD).orElseThrow(
-          () -> new InvalidConfigException(NIOSXAAS_PASSWORD.name() + " is required when NIOSXaaS is enabled"));
+      URI base =
+          r.upstreamUri(NIOSXAAS_BASE_URL)
+              .orElseThrow(
+                  () ->
+                      new InvalidConfigException(
+                          NIOSXAAS_BASE_URL.name() + " is required when NIOSXaaS is enabled"));
+      String email =
+          r.optional(NIOSXAAS_EMAIL)
+              .orElseThrow(
+                  () ->
+                      new InvalidConfigException(
+                          NIOSXAAS_EMAIL.name() + " is required when NIOSXaaS is enabled"));
+      String password =
+          r.optional(NIOSXAAS_PASSWORD)
+              .orElseThrow(
+                  () ->
+                      new InvalidConfigException(
+                          NIOSXAAS_PASSWORD.name() + " is required when NIOSXaaS is enabled"));
       nios =
           Optional.of(
               new NiosXaasSettings(
-                  base, email, password,
+                  base,
+                  email,
+                  password,
                   // present but empty means "all services" (upstream-csp.md)
                   env.containsKey(NIOSXAAS_SERVICE_NAME.name())
                       ? env.get(NIOSXAAS_SERVICE_NAME.name()).trim()
@@ -124,7 +154,8 @@ record RunnerSettings(
     }
     Duration stall = r.seconds(JOB_STALL_SECONDS, DEFAULT_STALL_LIMIT);
     if (stall.compareTo(heartbeat) <= 0) {
-      throw new InvalidConfigException(JOB_STALL_SECONDS.name() + " must exceed " + SFN_HEARTBEAT_SECONDS.name());
+      throw new InvalidConfigException(
+          JOB_STALL_SECONDS.name() + " must exceed " + SFN_HEARTBEAT_SECONDS.name());
     }
     try {
       return new RunnerSettings(
@@ -163,9 +194,14 @@ record RunnerSettings(
     }
   }
 
-  /** LEASE_HOURS and LEASE_HOURS_BY_LAB as the allocation policy's lease rule; every lease >= 1 h. */
+  /**
+   * LEASE_HOURS and LEASE_HOURS_BY_LAB as the allocation policy's lease rule; every lease >= 1 h.
+   */
   private static com.sandboxbroker.core.allocation.AllocationPolicy leases(Reader r) {
-    long hours = r.positive(LEASE_HOURS, com.sandboxbroker.core.allocation.AllocationPolicy.DEFAULT_LEASE.toHours());
+    long hours =
+        r.positive(
+            LEASE_HOURS,
+            com.sandboxbroker.core.allocation.AllocationPolicy.DEFAULT_LEASE.toHours());
     if (hours < 1) {
       throw new InvalidConfigException(LEASE_HOURS.name() + " must be at least 1");
     }
@@ -182,13 +218,18 @@ record RunnerSettings(
         labHours = 0;
       }
       if (labHours < 1) {
-        throw new InvalidConfigException(LEASE_HOURS_BY_LAB.name() + " must be lab=hours pairs, each at least 1 hour");
+        throw new InvalidConfigException(
+            LEASE_HOURS_BY_LAB.name() + " must be lab=hours pairs, each at least 1 hour");
       }
       byLab.put(entry.substring(0, eq).trim(), Duration.ofHours(labHours));
     }
     var defaults = com.sandboxbroker.core.allocation.AllocationPolicy.defaults();
     return new com.sandboxbroker.core.allocation.AllocationPolicy(
-        defaults.identityCap(), Duration.ofHours(hours), byLab, defaults.claimBudget(), defaults.candidateBatch());
+        defaults.identityCap(),
+        Duration.ofHours(hours),
+        byLab,
+        defaults.claimBudget(),
+        defaults.candidateBatch());
   }
 
   /** Reads variables by their contract names; error messages name the variable, never its value. */
@@ -205,26 +246,30 @@ record RunnerSettings(
     boolean bool(JobsEnvironment v) {
       return optional(v)
           .map(
-              s -> switch (s.toLowerCase(java.util.Locale.ROOT)) {
-                case "true", "1", "yes" -> true;
-                case "false", "0", "no" -> false;
-                default -> throw new InvalidConfigException(v.name() + " must be true or false");
-              })
+              s ->
+                  switch (s.toLowerCase(java.util.Locale.ROOT)) {
+                    case "true", "1", "yes" -> true;
+                    case "false", "0", "no" -> false;
+                    default ->
+                        throw new InvalidConfigException(v.name() + " must be true or false");
+                  })
           .orElse(false);
     }
 
     Optional<URI> uri(JobsEnvironment v) {
-      return optional(v).map(s -> {
-        try {
-          URI u = URI.create(s);
-          if (u.getScheme() == null || u.getHost() == null) {
-            throw new IllegalArgumentException();
-          }
-          return u;
-        } catch (IllegalArgumentException e) {
-          throw new InvalidConfigException(v.name() + " must be an absolute URL");
-        }
-      });
+      return optional(v)
+          .map(
+              s -> {
+                try {
+                  URI u = URI.create(s);
+                  if (u.getScheme() == null || u.getHost() == null) {
+                    throw new IllegalArgumentException();
+                  }
+                  return u;
+                } catch (IllegalArgumentException e) {
+                  throw new InvalidConfigException(v.name() + " must be an absolute URL");
+                }
+              });
     }
 
     /**
@@ -234,14 +279,17 @@ record RunnerSettings(
      * no deployed value can be one (the CDK app sets the public https URLs).
      */
     Optional<URI> upstreamUri(JobsEnvironment v) {
-      return uri(v).map(u -> {
-        String scheme = u.getScheme().toLowerCase(java.util.Locale.ROOT);
-        if (scheme.equals("https") || (scheme.equals("http") && isLoopback(u.getHost()))) {
-          return u;
-        }
-        throw new InvalidConfigException(
-            v.name() + " must be an https:// URL (http:// only for a loopback host such as 127.0.0.1)");
-      });
+      return uri(v)
+          .map(
+              u -> {
+                String scheme = u.getScheme().toLowerCase(java.util.Locale.ROOT);
+                if (scheme.equals("https") || (scheme.equals("http") && isLoopback(u.getHost()))) {
+                  return u;
+                }
+                throw new InvalidConfigException(
+                    v.name()
+                        + " must be an https:// URL (http:// only for a loopback host such as 127.0.0.1)");
+              });
     }
 
     private static boolean isLoopback(String host) {
@@ -250,17 +298,20 @@ record RunnerSettings(
     }
 
     long positive(JobsEnvironment v, long fallback) {
-      return optional(v).map(s -> {
-        try {
-          long n = Long.parseLong(s);
-          if (n < 0) {
-            throw new NumberFormatException();
-          }
-          return n;
-        } catch (NumberFormatException e) {
-          throw new InvalidConfigException(v.name() + " must be a non-negative integer");
-        }
-      }).orElse(fallback);
+      return optional(v)
+          .map(
+              s -> {
+                try {
+                  long n = Long.parseLong(s);
+                  if (n < 0) {
+                    throw new NumberFormatException();
+                  }
+                  return n;
+                } catch (NumberFormatException e) {
+                  throw new InvalidConfigException(v.name() + " must be a non-negative integer");
+                }
+              })
+          .orElse(fallback);
     }
 
     int integer(JobsEnvironment v, int fallback) {
@@ -280,17 +331,20 @@ record RunnerSettings(
     }
 
     double fraction(JobsEnvironment v, double fallback) {
-      return optional(v).map(s -> {
-        try {
-          double d = Double.parseDouble(s);
-          if (!(d >= 0 && d <= 1)) {
-            throw new NumberFormatException();
-          }
-          return d;
-        } catch (NumberFormatException e) {
-          throw new InvalidConfigException(v.name() + " must be a number in 0..1");
-        }
-      }).orElse(fallback);
+      return optional(v)
+          .map(
+              s -> {
+                try {
+                  double d = Double.parseDouble(s);
+                  if (!(d >= 0 && d <= 1)) {
+                    throw new NumberFormatException();
+                  }
+                  return d;
+                } catch (NumberFormatException e) {
+                  throw new InvalidConfigException(v.name() + " must be a number in 0..1");
+                }
+              })
+          .orElse(fallback);
     }
   }
 }

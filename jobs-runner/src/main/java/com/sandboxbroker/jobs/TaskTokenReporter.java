@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
  */
 final class TaskTokenReporter {
   private static final Logger LOG = LoggerFactory.getLogger(TaskTokenReporter.class);
+
   /** SendTaskFailure's cause is limited to 32,768 characters; ours are short, this is a guard. */
   private static final int MAX_CAUSE = 1000;
 
@@ -45,7 +46,11 @@ final class TaskTokenReporter {
    * always sends: starting is a step). {@code onTokenInvalid} runs once when Step Functions says
    * the task is over.
    */
-  void startHeartbeats(ScheduledExecutorService scheduler, Duration period, LongSupplier steps, Runnable onTokenInvalid) {
+  void startHeartbeats(
+      ScheduledExecutorService scheduler,
+      Duration period,
+      LongSupplier steps,
+      Runnable onTokenInvalid) {
     long[] lastSent = {-1};
     heartbeats =
         scheduler.scheduleAtFixedRate(
@@ -57,8 +62,12 @@ final class TaskTokenReporter {
               try {
                 sfn.sendTaskHeartbeat(b -> b.taskToken(taskToken));
                 lastSent[0] = now;
-              } catch (TaskTimedOutException | InvalidTokenException | TaskDoesNotExistException e) {
-                LOG.error("Step Functions no longer knows this task ({}): stopping the job", e.getClass().getSimpleName());
+              } catch (TaskTimedOutException
+                  | InvalidTokenException
+                  | TaskDoesNotExistException e) {
+                LOG.error(
+                    "Step Functions no longer knows this task ({}): stopping the job",
+                    e.getClass().getSimpleName());
                 if (tokenInvalid.compareAndSet(false, true)) {
                   onTokenInvalid.run();
                 }

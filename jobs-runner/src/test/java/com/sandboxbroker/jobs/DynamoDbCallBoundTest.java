@@ -31,15 +31,17 @@ class DynamoDbCallBoundTest {
   void aCallToAStalledDynamoDbFailsWithinTheStoreCallTimeout() throws Exception {
     List<Socket> accepted = new CopyOnWriteArrayList<>();
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      Thread t = new Thread(() -> {
-        try {
-          while (true) {
-            accepted.add(silent.accept()); // and never answer
-          }
-        } catch (IOException closed) {
-          // stopped
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    accepted.add(silent.accept()); // and never answer
+                  }
+                } catch (IOException closed) {
+                  // stopped
+                }
+              });
       t.setDaemon(true);
       t.start();
       System.setProperty("aws.accessKeyId", "local");
@@ -49,7 +51,8 @@ class DynamoDbCallBoundTest {
           new AwsClientFactory(Optional.of("us-east-1"))
               .dynamoDb(Optional.of(URI.create("http://127.0.0.1:" + silent.getLocalPort())))) {
         long started = System.nanoTime();
-        assertThatThrownBy(() -> client.describeTable(b -> b.tableName("t"))).isInstanceOf(SdkClientException.class);
+        assertThatThrownBy(() -> client.describeTable(b -> b.tableName("t")))
+            .isInstanceOf(SdkClientException.class);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         assertThat(accepted).as("the call reached the endpoint").isNotEmpty();
         assertThat(took).isLessThan(bounds.storeCallTimeout().plusMillis(1500));

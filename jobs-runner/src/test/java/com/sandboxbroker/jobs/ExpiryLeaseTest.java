@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Issue 13 item 5 in the deployed path: the jobs-runner's expiry gives an allocation copied from the
- * earlier broker (no {@code expires_at}) its lab's lease from LEASE_HOURS_BY_LAB / LEASE_HOURS,
+ * Issue 13 item 5 in the deployed path: the jobs-runner's expiry gives an allocation copied from
+ * the earlier broker (no {@code expires_at}) its lab's lease from LEASE_HOURS_BY_LAB / LEASE_HOURS,
  * the service's allocation settings. Before the runner read them, expiry used the 48 h default for
  * every lab: the 3-hour-old allocation of a 2-hour lab stayed allocated.
  */
@@ -32,9 +32,12 @@ class ExpiryLeaseTest {
       RunnerFixture.Result r = f.run(env, "expiry");
 
       assertThat(r.exitCode()).as(r.stdout()).isZero();
-      assertThat(f.store.findSandbox("short-1").orElseThrow().status()).isEqualTo(SandboxStatus.PENDING_DELETION);
-      assertThat(f.store.findSandbox("default-1").orElseThrow().status()).isEqualTo(SandboxStatus.ALLOCATED);
-      assertThat(f.store.findSandbox("default-2").orElseThrow().status()).isEqualTo(SandboxStatus.PENDING_DELETION);
+      assertThat(f.store.findSandbox("short-1").orElseThrow().status())
+          .isEqualTo(SandboxStatus.PENDING_DELETION);
+      assertThat(f.store.findSandbox("default-1").orElseThrow().status())
+          .isEqualTo(SandboxStatus.ALLOCATED);
+      assertThat(f.store.findSandbox("default-2").orElseThrow().status())
+          .isEqualTo(SandboxStatus.PENDING_DELETION);
     }
   }
 
@@ -49,7 +52,8 @@ class ExpiryLeaseTest {
     }
   }
 
-  private static void putEarlierBrokerItem(RunnerFixture f, String id, String lab, long allocatedAt) {
+  private static void putEarlierBrokerItem(
+      RunnerFixture f, String id, String lab, long allocatedAt) {
     Map<String, AttributeValue> item = new HashMap<>();
     item.put("PK", AttributeValue.fromS("SBX#" + id));
     item.put("SK", AttributeValue.fromS("META"));

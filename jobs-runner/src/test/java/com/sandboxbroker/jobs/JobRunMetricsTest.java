@@ -55,11 +55,13 @@ class JobRunMetricsTest {
   }
 
   private static JsonNode outcomeLine(RunnerFixture.Result r) throws Exception {
-    List<JsonNode> outcomes = lines(r).stream().filter(e -> e.has(JobRunMetrics.JOB_OUTCOME)).toList();
+    List<JsonNode> outcomes =
+        lines(r).stream().filter(e -> e.has(JobRunMetrics.JOB_OUTCOME)).toList();
     assertThat(outcomes).hasSize(1);
     JsonNode e = outcomes.get(0);
     assertThat(e.at("/_aws/CloudWatchMetrics/0/Namespace").asText()).isEqualTo("SandboxBroker");
-    assertThat(e.at("/_aws/CloudWatchMetrics/0/Dimensions").toString()).isEqualTo("[[\"Stage\",\"Job\",\"Outcome\"]]");
+    assertThat(e.at("/_aws/CloudWatchMetrics/0/Dimensions").toString())
+        .isEqualTo("[[\"Stage\",\"Job\",\"Outcome\"]]");
     assertThat(e.get("Stage").asText()).isEqualTo("prod");
     assertThat(e.get(JobRunMetrics.JOB_OUTCOME).asDouble()).isEqualTo(1);
     return e;
@@ -67,16 +69,21 @@ class JobRunMetricsTest {
 
   @Test
   void aSucceededSyncPublishesSucceededAndItsCounts() throws Exception {
-    fx.csp.stubFor(get(urlPathEqualTo("/v2/current_user/accounts")).willReturn(okJson(JobsRunnerTest.accounts(3))));
+    fx.csp.stubFor(
+        get(urlPathEqualTo("/v2/current_user/accounts"))
+            .willReturn(okJson(JobsRunnerTest.accounts(3))));
     var r = fx.run(env(), "sync");
     assertThat(r.exitCode()).isZero();
     assertThat(r.report().get("outcome").asText()).isEqualTo("succeeded"); // stdout: one line still
     JsonNode outcome = outcomeLine(r);
     assertThat(outcome.get("Job").asText()).isEqualTo("sync");
     assertThat(outcome.get("Outcome").asText()).isEqualTo("succeeded");
-    JsonNode work = lines(r).stream().filter(e -> e.has(JobRunMetrics.JOB_DURATION)).findFirst().orElseThrow();
-    assertThat(work.at("/_aws/CloudWatchMetrics/0/Dimensions").toString()).isEqualTo("[[\"Stage\",\"Job\"]]");
-    assertThat(work.get("inserted").asDouble()).isEqualTo(r.report().get("counts").get("inserted").asDouble());
+    JsonNode work =
+        lines(r).stream().filter(e -> e.has(JobRunMetrics.JOB_DURATION)).findFirst().orElseThrow();
+    assertThat(work.at("/_aws/CloudWatchMetrics/0/Dimensions").toString())
+        .isEqualTo("[[\"Stage\",\"Job\"]]");
+    assertThat(work.get("inserted").asDouble())
+        .isEqualTo(r.report().get("counts").get("inserted").asDouble());
     assertThat(work.get("inserted").asDouble()).isPositive();
   }
 
@@ -96,7 +103,8 @@ class JobRunMetricsTest {
   @Test
   void aRunSkippedForTheLockIsSkippedLocked() throws Exception {
     DynamoDbJobStore jobs = new DynamoDbJobStore(fx.client, fx.table);
-    assertThat(jobs.tryLock(JobName.EXPIRY, "another-run", System.currentTimeMillis(), 60_000)).isTrue();
+    assertThat(jobs.tryLock(JobName.EXPIRY, "another-run", System.currentTimeMillis(), 60_000))
+        .isTrue();
     var r = fx.run(env(), "expiry");
     assertThat(r.exitCode()).isZero();
     assertThat(r.report().get("outcome").asText()).isEqualTo("skipped");
@@ -105,7 +113,8 @@ class JobRunMetricsTest {
 
   @Test
   void aFailedRunAndAnInvalidConfigurationPublishFailed() throws Exception {
-    fx.csp.stubFor(get(urlPathEqualTo("/v2/current_user/accounts")).willReturn(aResponse().withStatus(503)));
+    fx.csp.stubFor(
+        get(urlPathEqualTo("/v2/current_user/accounts")).willReturn(aResponse().withStatus(503)));
     var down = fx.run(env(), "sync");
     assertThat(down.exitCode()).isEqualTo(3);
     assertThat(outcomeLine(down).get("Outcome").asText()).isEqualTo("failed");

@@ -53,8 +53,10 @@ class JobsRunnerProcessTest {
     ProcessBuilder pb =
         new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", System.getProperty("java.class.path"),
-            JobsRunner.class.getName(), job);
+            "-cp",
+            System.getProperty("java.class.path"),
+            JobsRunner.class.getName(),
+            job);
     Map<String, String> env = pb.environment();
     env.putAll(fx.env());
     env.putAll(extraEnv);
@@ -76,19 +78,28 @@ class JobsRunnerProcessTest {
   @Test
   void aCleanupKilledMidRunIsFinishedByTheNextRun() throws Exception {
     fx.csp.resetAll();
-    fx.csp.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
-            com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/v2/current_user/accounts"))
-        .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"results\":[]}")));
-    fx.csp.stubFor(delete(urlPathMatching("/v2/sandbox/accounts/.*")).willReturn(aResponse().withStatus(204).withFixedDelay(700)));
+    fx.csp.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(
+                    "/v2/current_user/accounts"))
+            .willReturn(
+                com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"results\":[]}")));
+    fx.csp.stubFor(
+        delete(urlPathMatching("/v2/sandbox/accounts/.*"))
+            .willReturn(aResponse().withStatus(204).withFixedDelay(700)));
     fx.seedPending(12);
 
-    Process victim = launch("cleanup", Map.of("CLEANUP_PARALLELISM", "2", "JOB_LOCK_TTL_SECONDS", "6"), "victim");
+    Process victim =
+        launch(
+            "cleanup", Map.of("CLEANUP_PARALLELISM", "2", "JOB_LOCK_TTL_SECONDS", "6"), "victim");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (fx.csp.findAll(deleteRequestedFor(urlPathMatching("/v2/sandbox/accounts/.*"))).size() < 3) {
+    while (fx.csp.findAll(deleteRequestedFor(urlPathMatching("/v2/sandbox/accounts/.*"))).size()
+        < 3) {
       assertThat(System.nanoTime()).as("deletes started").isLessThan(deadline);
       Thread.sleep(50);
     }
-    Process kill = new ProcessBuilder("kill", "-9", Long.toString(victim.pid())).inheritIO().start();
+    Process kill =
+        new ProcessBuilder("kill", "-9", Long.toString(victim.pid())).inheritIO().start();
     assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(victim.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(victim.exitValue()).isEqualTo(137); // 128 + SIGKILL
@@ -96,12 +107,19 @@ class JobsRunnerProcessTest {
 
     // the dead run's lock is still live: until it expires a re-run would be skipped, not doubled up
     var jobs = new com.sandboxbroker.core.store.dynamodb.DynamoDbJobStore(fx.client, fx.table);
-    assertThat(jobs.isLocked(com.sandboxbroker.core.contract.JobName.CLEANUP, System.currentTimeMillis())).isTrue();
-    while (jobs.isLocked(com.sandboxbroker.core.contract.JobName.CLEANUP, System.currentTimeMillis())) {
-      assertThat(System.nanoTime()).as("the crashed run's lock expires").isLessThan(deadline + TimeUnit.SECONDS.toNanos(30));
+    assertThat(
+            jobs.isLocked(
+                com.sandboxbroker.core.contract.JobName.CLEANUP, System.currentTimeMillis()))
+        .isTrue();
+    while (jobs.isLocked(
+        com.sandboxbroker.core.contract.JobName.CLEANUP, System.currentTimeMillis())) {
+      assertThat(System.nanoTime())
+          .as("the crashed run's lock expires")
+          .isLessThan(deadline + TimeUnit.SECONDS.toNanos(30));
       Thread.sleep(200);
     }
-    fx.csp.stubFor(delete(urlPathMatching("/v2/sandbox/accounts/.*")).willReturn(aResponse().withStatus(404)));
+    fx.csp.stubFor(
+        delete(urlPathMatching("/v2/sandbox/accounts/.*")).willReturn(aResponse().withStatus(404)));
     Finished rerun = await(launch("cleanup", Map.of("CLEANUP_PARALLELISM", "4"), "rerun"), "rerun");
     assertThat(rerun.exitCode()).as(rerun.stderr()).isZero();
     assertThat(rerun.report().get("outcome").asText()).isEqualTo("succeeded");
@@ -117,10 +135,13 @@ class JobsRunnerProcessTest {
 
   @Test
   void twoProcessesForTheSameJob_oneRunsTheOtherIsSkipped() throws Exception {
-    fx.csp.stubFor(delete(urlPathMatching("/v2/sandbox/accounts/.*")).willReturn(aResponse().withStatus(204).withFixedDelay(1500)));
+    fx.csp.stubFor(
+        delete(urlPathMatching("/v2/sandbox/accounts/.*"))
+            .willReturn(aResponse().withStatus(204).withFixedDelay(1500)));
     long now = System.currentTimeMillis() / 1000;
     for (int i = 101; i <= 103; i++) {
-      fx.store.insertSandbox(com.sandboxbroker.core.testing.Sandboxes.pendingDeletion(Integer.toString(i), "o", now));
+      fx.store.insertSandbox(
+          com.sandboxbroker.core.testing.Sandboxes.pendingDeletion(Integer.toString(i), "o", now));
     }
     Map<String, String> env = Map.of("CLEANUP_PARALLELISM", "1", "JOB_LOCK_TTL_SECONDS", "30");
     Process a = launch("cleanup", env, "a");

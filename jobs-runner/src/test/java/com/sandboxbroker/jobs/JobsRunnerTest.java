@@ -51,9 +51,14 @@ class JobsRunnerTest {
   static String accounts(int n) {
     StringBuilder b = new StringBuilder("{\"results\":[");
     for (int i = 1; i <= n; i++) {
-      b.append(i > 1 ? "," : "").append("{\"csp_id\":").append(1000 + i)
-          .append(",\"id\":\"identity/accounts/00000000-0000-4000-8000-00000000000").append(i)
-          .append("\",\"name\":\"lab-").append(i).append("\",\"account_type\":\"sandbox\",\"state\":\"active\"}");
+      b.append(i > 1 ? "," : "")
+          .append("{\"csp_id\":")
+          .append(1000 + i)
+          .append(",\"id\":\"identity/accounts/00000000-0000-4000-8000-00000000000")
+          .append(i)
+          .append("\",\"name\":\"lab-")
+          .append(i)
+          .append("\",\"account_type\":\"sandbox\",\"state\":\"active\"}");
     }
     return b.append("]}").toString();
   }
@@ -70,7 +75,8 @@ class JobsRunnerTest {
 
   @Test
   void aSuccessfulSyncExitsZeroWithTheReportAndARunRecord() {
-    fx.csp.stubFor(get(urlPathEqualTo("/v2/current_user/accounts")).willReturn(okJson(accounts(3))));
+    fx.csp.stubFor(
+        get(urlPathEqualTo("/v2/current_user/accounts")).willReturn(okJson(accounts(3))));
     Map<String, String> env = fx.env();
     env.put("EXECUTION_ARN", "arn:aws:states:us-east-1:123456789012:execution:sync:run-1");
     var r = fx.run(env, "sync");
@@ -107,7 +113,9 @@ class JobsRunnerTest {
     var r = fx.run(env, "sync");
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.report().get("error").asText()).isEqualTo("InvalidConfig");
-    assertThat(failures()).singleElement().satisfies(body -> assertThat(body.get("error").asText()).isEqualTo("InvalidConfig"));
+    assertThat(failures())
+        .singleElement()
+        .satisfies(body -> assertThat(body.get("error").asText()).isEqualTo("InvalidConfig"));
 
     Map<String, String> bad = fx.env();
     bad.put("CLEANUP_PARALLELISM", "many");
@@ -123,35 +131,48 @@ class JobsRunnerTest {
 
   @Test
   void upstreamDownExitsThreeAndFailsTheTaskWithUpstreamUnavailable() {
-    fx.csp.stubFor(get(urlPathEqualTo("/v2/current_user/accounts")).willReturn(aResponse().withStatus(503)));
+    fx.csp.stubFor(
+        get(urlPathEqualTo("/v2/current_user/accounts")).willReturn(aResponse().withStatus(503)));
     Map<String, String> env = fx.env();
     env.put("TASK_TOKEN", "token-upstream-down");
     var r = fx.run(env, "sync");
     assertThat(r.exitCode()).isEqualTo(3);
     assertThat(r.report().get("outcome").asText()).isEqualTo("failed");
     assertThat(r.report().get("error").asText()).isEqualTo("UpstreamUnavailable");
-    assertThat(failures()).singleElement().satisfies(body -> {
-      assertThat(body.get("error").asText()).isEqualTo("UpstreamUnavailable");
-      assertThat(body.get("taskToken").asText()).isEqualTo("token-upstream-down");
-    });
-    fx.sfn.verify(0, postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AWSStepFunctions.SendTaskSuccess")));
+    assertThat(failures())
+        .singleElement()
+        .satisfies(
+            body -> {
+              assertThat(body.get("error").asText()).isEqualTo("UpstreamUnavailable");
+              assertThat(body.get("taskToken").asText()).isEqualTo("token-upstream-down");
+            });
+    fx.sfn.verify(
+        0,
+        postRequestedFor(urlEqualTo("/"))
+            .withHeader("X-Amz-Target", equalTo("AWSStepFunctions.SendTaskSuccess")));
   }
 
   @Test
   void aFailedJobExitsOneAndFailsTheTaskWithJobFailed() {
-    fx.csp.stubFor(get(urlPathEqualTo("/v2/current_user/accounts")).willReturn(aResponse().withStatus(401)));
+    fx.csp.stubFor(
+        get(urlPathEqualTo("/v2/current_user/accounts")).willReturn(aResponse().withStatus(401)));
     Map<String, String> env = fx.env();
     env.put("TASK_TOKEN", "token-job-failed");
     var r = fx.run(env, "sync");
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.report().get("error").asText()).isEqualTo("JobFailed");
-    assertThat(failures()).singleElement().satisfies(body -> assertThat(body.get("error").asText()).isEqualTo("JobFailed"));
+    assertThat(failures())
+        .singleElement()
+        .satisfies(body -> assertThat(body.get("error").asText()).isEqualTo("JobFailed"));
   }
 
   @Test
   void withATaskTokenALongRunHeartbeatsAndSucceedsExactlyOnceWithTheReport() {
-    fx.csp.stubFor(get(urlPathEqualTo("/v2/current_user/accounts")).willReturn(okJson("{\"results\":[]}")));
-    fx.csp.stubFor(delete(urlPathMatching("/v2/sandbox/accounts/.*")).willReturn(aResponse().withStatus(204).withFixedDelay(1000)));
+    fx.csp.stubFor(
+        get(urlPathEqualTo("/v2/current_user/accounts")).willReturn(okJson("{\"results\":[]}")));
+    fx.csp.stubFor(
+        delete(urlPathMatching("/v2/sandbox/accounts/.*"))
+            .willReturn(aResponse().withStatus(204).withFixedDelay(1000)));
     fx.seedPending(3);
     Map<String, String> env = fx.env();
     env.put("TASK_TOKEN", "token-long-run");
@@ -160,7 +181,8 @@ class JobsRunnerTest {
     assertThat(r.exitCode()).isZero();
     assertThat(r.report().get("counts").get("deleted").asInt()).isEqualTo(3);
 
-    assertThat(calls("SendTaskHeartbeat")).hasSizeGreaterThanOrEqualTo(2)
+    assertThat(calls("SendTaskHeartbeat"))
+        .hasSizeGreaterThanOrEqualTo(2)
         .allSatisfy(body -> assertThat(body.get("taskToken").asText()).isEqualTo("token-long-run"));
     List<JsonNode> successes = calls("SendTaskSuccess");
     assertThat(successes).hasSize(1);
@@ -174,8 +196,15 @@ class JobsRunnerTest {
   }
 
   static List<JsonNode> calls(String action) {
-    return fx.sfn.findAll(postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AWSStepFunctions." + action)))
-        .stream().map(LoggedRequest::getBodyAsString).map(JobsRunnerTest::parse).toList();
+    return fx
+        .sfn
+        .findAll(
+            postRequestedFor(urlEqualTo("/"))
+                .withHeader("X-Amz-Target", equalTo("AWSStepFunctions." + action)))
+        .stream()
+        .map(LoggedRequest::getBodyAsString)
+        .map(JobsRunnerTest::parse)
+        .toList();
   }
 
   static JsonNode parse(String s) {

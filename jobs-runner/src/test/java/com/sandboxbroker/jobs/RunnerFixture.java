@@ -43,10 +43,17 @@ final class RunnerFixture implements AutoCloseable {
     csp.start();
     sfn.start();
     store.createTableIfMissing();
-    csp.stubFor(get(urlPathEqualTo("/v2/current_user/accounts")).willReturn(okJson("{\"results\":[]}")));
+    csp.stubFor(
+        get(urlPathEqualTo("/v2/current_user/accounts")).willReturn(okJson("{\"results\":[]}")));
     for (String action : List.of("SendTaskHeartbeat", "SendTaskSuccess", "SendTaskFailure")) {
-      sfn.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AWSStepFunctions." + action))
-          .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.0").withBody("{}")));
+      sfn.stubFor(
+          post(urlEqualTo("/"))
+              .withHeader("X-Amz-Target", equalTo("AWSStepFunctions." + action))
+              .willReturn(
+                  aResponse()
+                      .withStatus(200)
+                      .withHeader("Content-Type", "application/x-amz-json-1.0")
+                      .withBody("{}")));
     }
   }
 
@@ -78,12 +85,18 @@ final class RunnerFixture implements AutoCloseable {
     ByteArrayOutputStream metrics = new ByteArrayOutputStream();
     int code =
         JobsRunner.run(
-            args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(metrics, true, StandardCharsets.UTF_8), Clock.systemUTC());
-    return new Result(code, out.toString(StandardCharsets.UTF_8), metrics.toString(StandardCharsets.UTF_8));
+            args,
+            env,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(metrics, true, StandardCharsets.UTF_8),
+            Clock.systemUTC());
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), metrics.toString(StandardCharsets.UTF_8));
   }
 
-  /** @param metrics the EMF lines the run wrote (stderr in the process) */
+  /**
+   * @param metrics the EMF lines the run wrote (stderr in the process)
+   */
   record Result(int exitCode, String stdout, String metrics) {
     Result(int exitCode, String stdout) {
       this(exitCode, stdout, "");

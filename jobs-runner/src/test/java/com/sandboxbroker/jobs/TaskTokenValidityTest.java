@@ -46,8 +46,11 @@ class TaskTokenValidityTest {
   }
 
   private long calls(String action) {
-    return fx.sfn.countRequestsMatching(
-            postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AWSStepFunctions." + action)).build())
+    return fx.sfn
+        .countRequestsMatching(
+            postRequestedFor(urlEqualTo("/"))
+                .withHeader("X-Amz-Target", equalTo("AWSStepFunctions." + action))
+                .build())
         .getCount();
   }
 
@@ -67,11 +70,17 @@ class TaskTokenValidityTest {
     fx.sfn.stubFor(
         post(urlEqualTo("/"))
             .withHeader("X-Amz-Target", equalTo("AWSStepFunctions.SendTaskHeartbeat"))
-            .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/x-amz-json-1.0")
-                .withBody("{\"__type\":\"com.amazonaws.swf.service.v2.model#TaskTimedOut\",\"message\":\"Task Timed Out\"}")));
+            .willReturn(
+                aResponse()
+                    .withStatus(400)
+                    .withHeader("Content-Type", "application/x-amz-json-1.0")
+                    .withBody(
+                        "{\"__type\":\"com.amazonaws.swf.service.v2.model#TaskTimedOut\",\"message\":\"Task Timed Out\"}")));
     fx.seedPending(30);
     // one delete at a time, 300 ms each: about 9 s of work, far more than the first heartbeat
-    fx.csp.stubFor(delete(urlPathMatching("/v2/sandbox/accounts/.*")).willReturn(aResponse().withStatus(204).withFixedDelay(300)));
+    fx.csp.stubFor(
+        delete(urlPathMatching("/v2/sandbox/accounts/.*"))
+            .willReturn(aResponse().withStatus(204).withFixedDelay(300)));
     Map<String, String> env = fx.env();
     env.put("TASK_TOKEN", "token-timed-out");
     env.put("CLEANUP_PARALLELISM", "1");
@@ -119,7 +128,9 @@ class TaskTokenValidityTest {
   @Test
   void aRunThatKeepsMakingProgressKeepsHeartbeating() {
     fx.seedPending(12);
-    fx.csp.stubFor(delete(urlPathMatching("/v2/sandbox/accounts/.*")).willReturn(aResponse().withStatus(204).withFixedDelay(400)));
+    fx.csp.stubFor(
+        delete(urlPathMatching("/v2/sandbox/accounts/.*"))
+            .willReturn(aResponse().withStatus(204).withFixedDelay(400)));
     Map<String, String> env = fx.env();
     env.put("TASK_TOKEN", "token-healthy");
     env.put("CLEANUP_PARALLELISM", "1");

@@ -26,7 +26,12 @@ class UpstreamUrlTest {
 
   private static String[] run(Map<String, String> env, String job) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int code = JobsRunner.run(new String[] {job}, env, new PrintStream(out, true, StandardCharsets.UTF_8), Clock.systemUTC());
+    int code =
+        JobsRunner.run(
+            new String[] {job},
+            env,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            Clock.systemUTC());
     return new String[] {Integer.toString(code), out.toString(StandardCharsets.UTF_8)};
   }
 
@@ -36,7 +41,9 @@ class UpstreamUrlTest {
     env.put("CSP_BASE_URL", "http://csp.infoblox.com/v2");
     String[] r = run(env, "sync");
     assertThat(r[0]).isEqualTo("2");
-    assertThat(r[1]).contains("CSP_BASE_URL must be an https:// URL").doesNotContain("csp-secret-token");
+    assertThat(r[1])
+        .contains("CSP_BASE_URL must be an https:// URL")
+        .doesNotContain("csp-secret-token");
   }
 
   @Test
@@ -49,7 +56,9 @@ class UpstreamUrlTest {
     env.put("NIOSXAAS_PASSWORD", "pw-secret");
     String[] r = run(env, "cleanup");
     assertThat(r[0]).isEqualTo("2");
-    assertThat(r[1]).contains("NIOSXAAS_BASE_URL must be an https:// URL").doesNotContain("pw-secret");
+    assertThat(r[1])
+        .contains("NIOSXAAS_BASE_URL must be an https:// URL")
+        .doesNotContain("pw-secret");
   }
 
   @Test
@@ -60,10 +69,14 @@ class UpstreamUrlTest {
     env.put("NIOSXAAS_BASE_URL", "http://127.0.0.1:8443");
     env.put("NIOSXAAS_EMAIL", "svc@example.com");
     env.put("NIOSXAAS_PASSWORD", "pw-secret");
-    RunnerSettings settings = RunnerSettings.from(com.sandboxbroker.core.contract.JobName.CLEANUP, env);
-    assertThat(settings.csp().orElseThrow().baseUrl().toString()).isEqualTo("https://csp.infoblox.com/v2");
-    assertThat(settings.niosXaas().orElseThrow().baseUrl().toString()).isEqualTo("http://127.0.0.1:8443");
+    RunnerSettings settings =
+        RunnerSettings.from(com.sandboxbroker.core.contract.JobName.CLEANUP, env);
+    assertThat(settings.csp().orElseThrow().baseUrl().toString())
+        .isEqualTo("https://csp.infoblox.com/v2");
+    assertThat(settings.niosXaas().orElseThrow().baseUrl().toString())
+        .isEqualTo("http://127.0.0.1:8443");
     env.put("CSP_BASE_URL", "http://localhost:9/v2");
-    assertThat(RunnerSettings.from(com.sandboxbroker.core.contract.JobName.SYNC, env).csp()).isPresent();
+    assertThat(RunnerSettings.from(com.sandboxbroker.core.contract.JobName.SYNC, env).csp())
+        .isPresent();
   }
 }

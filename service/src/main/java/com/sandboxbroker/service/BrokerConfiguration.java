@@ -51,13 +51,18 @@ public final class BrokerConfiguration extends Configuration {
       new com.sandboxbroker.service.ratelimit.RateLimitFactory();
 
   /** Browser origins allowed to call the API; empty (the default) leaves CORS off. */
-  @JsonProperty @NotNull private java.util.List<String> corsAllowedOrigins = new java.util.ArrayList<>();
+  @JsonProperty @NotNull
+  private java.util.List<String> corsAllowedOrigins = new java.util.ArrayList<>();
 
   /** Largest request body accepted: POSTs take none, a stray {@code {}} is fine. */
-  @JsonProperty @jakarta.validation.constraints.Min(0) private long maxRequestBodyBytes = 1024;
+  @JsonProperty
+  @jakarta.validation.constraints.Min(0)
+  private long maxRequestBodyBytes = 1024;
 
   /** How often the pool gauges re-count the table (never per scrape). */
-  @JsonProperty @jakarta.validation.constraints.Min(1) private int poolGaugeRefreshSeconds = 30;
+  @JsonProperty
+  @jakarta.validation.constraints.Min(1)
+  private int poolGaugeRefreshSeconds = 30;
 
   public com.sandboxbroker.service.ratelimit.RateLimitFactory rateLimit() {
     return rateLimit;
@@ -81,12 +86,17 @@ public final class BrokerConfiguration extends Configuration {
 
   // ---- pools (issue 12) ----
 
-  /** Configured pools; a sandbox no prefix matches is pooled by its name without trailing digits. */
-  @JsonProperty @Valid @NotNull private java.util.List<com.sandboxbroker.service.config.PoolSettings> pools =
+  /**
+   * Configured pools; a sandbox no prefix matches is pooled by its name without trailing digits.
+   */
+  @JsonProperty @Valid @NotNull
+  private java.util.List<com.sandboxbroker.service.config.PoolSettings> pools =
       new java.util.ArrayList<>();
 
   /** How often the pool refresher re-reads every status partition for items without a pool. */
-  @JsonProperty @jakarta.validation.constraints.Min(1) private int poolBackfillIntervalMinutes = 360;
+  @JsonProperty
+  @jakarta.validation.constraints.Min(1)
+  private int poolBackfillIntervalMinutes = 360;
 
   public com.sandboxbroker.core.pool.PoolAssignment poolAssignment() {
     return new com.sandboxbroker.core.pool.PoolAssignment(
@@ -116,15 +126,17 @@ public final class BrokerConfiguration extends Configuration {
    * Deployed on AWS: how often the CloudWatch metrics behind the alarms are written to stdout in
    * embedded metric format (0 = never). Every 60 s matches the alarms' period.
    */
-  @JsonProperty @jakarta.validation.constraints.Min(0) private int emfMetricsIntervalSeconds = 60;
+  @JsonProperty
+  @jakarta.validation.constraints.Min(0)
+  private int emfMetricsIntervalSeconds = 60;
 
   public int emfMetricsIntervalSeconds() {
     return emfMetricsIntervalSeconds;
   }
 
   /**
-   * The {@code Stage} dimension of every CloudWatch metric the service publishes (BROKER_STAGE),
-   * so two stages sharing an account never mix in one alarm.
+   * The {@code Stage} dimension of every CloudWatch metric the service publishes (BROKER_STAGE), so
+   * two stages sharing an account never mix in one alarm.
    */
   @JsonProperty @jakarta.validation.constraints.NotEmpty private String metricsStage = "local";
 
@@ -134,7 +146,8 @@ public final class BrokerConfiguration extends Configuration {
 
   /** Lifecycle events: the local feed (issue 14). */
   @JsonProperty @Valid @NotNull
-  private com.sandboxbroker.service.config.EventsFactory events = new com.sandboxbroker.service.config.EventsFactory();
+  private com.sandboxbroker.service.config.EventsFactory events =
+      new com.sandboxbroker.service.config.EventsFactory();
 
   public com.sandboxbroker.service.config.EventsFactory events() {
     return events;

@@ -24,10 +24,16 @@ class ArchitectureTest {
   @Test
   void coreIsFrameworkFree() {
     noClasses()
-        .that().resideInAPackage("com.sandboxbroker.core..")
-        .should().dependOnClassesThat().resideInAnyPackage(
-            "io.dropwizard..", "jakarta.ws.rs..", "org.glassfish.jersey..",
-            "com.fasterxml.jackson.annotation..", "com.fasterxml.jackson.databind.annotation..",
+        .that()
+        .resideInAPackage("com.sandboxbroker.core..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.dropwizard..",
+            "jakarta.ws.rs..",
+            "org.glassfish.jersey..",
+            "com.fasterxml.jackson.annotation..",
+            "com.fasterxml.jackson.databind.annotation..",
             "com.sandboxbroker.service..")
         .check(classes);
   }
@@ -35,8 +41,11 @@ class ArchitectureTest {
   @Test
   void domainRecordsKnowNothingOfStorageOrWire() {
     noClasses()
-        .that().resideInAPackage("com.sandboxbroker.core.sandbox..")
-        .should().dependOnClassesThat().resideInAnyPackage(
+        .that()
+        .resideInAPackage("com.sandboxbroker.core.sandbox..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
             "software.amazon..", "com.fasterxml..", "com.sandboxbroker.core.store..")
         .check(classes);
   }
@@ -44,32 +53,44 @@ class ArchitectureTest {
   @Test
   void storageMappingStaysInsideTheAdapter() {
     classes()
-        .that().resideInAPackage("com.sandboxbroker.core.store.dynamodb..")
-        .and().haveNameNotMatching(".*\\.DynamoDb[A-Za-z]*Store")
-        .should().notBePublic()
+        .that()
+        .resideInAPackage("com.sandboxbroker.core.store.dynamodb..")
+        .and()
+        .haveNameNotMatching(".*\\.DynamoDb[A-Za-z]*Store")
+        .should()
+        .notBePublic()
         .check(classes);
   }
 
   @Test
   void noGrabBagNames() {
     noClasses()
-        .should().haveSimpleNameEndingWith("Util")
-        .orShould().haveSimpleNameEndingWith("Utils")
-        .orShould().haveSimpleNameEndingWith("Helper")
-        .orShould().haveSimpleNameEndingWith("Helpers")
-        .orShould().haveSimpleNameEndingWith("Manager")
+        .should()
+        .haveSimpleNameEndingWith("Util")
+        .orShould()
+        .haveSimpleNameEndingWith("Utils")
+        .orShould()
+        .haveSimpleNameEndingWith("Helper")
+        .orShould()
+        .haveSimpleNameEndingWith("Helpers")
+        .orShould()
+        .haveSimpleNameEndingWith("Manager")
         .check(classes);
   }
 
   @Test
   void resourcesAndMappersFollowTheVocabulary() {
     classes()
-        .that().areAnnotatedWith(jakarta.ws.rs.Path.class)
-        .should().haveSimpleNameEndingWith("Resource")
+        .that()
+        .areAnnotatedWith(jakarta.ws.rs.Path.class)
+        .should()
+        .haveSimpleNameEndingWith("Resource")
         .check(classes);
     classes()
-        .that().implement(jakarta.ws.rs.ext.ExceptionMapper.class)
-        .should().haveSimpleNameEndingWith("ExceptionMapper")
+        .that()
+        .implement(jakarta.ws.rs.ext.ExceptionMapper.class)
+        .should()
+        .haveSimpleNameEndingWith("ExceptionMapper")
         .check(classes);
   }
 }

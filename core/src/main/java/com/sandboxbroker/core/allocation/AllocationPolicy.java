@@ -24,8 +24,12 @@ public record AllocationPolicy(
 
   public static final int DEFAULT_IDENTITY_CAP = 1;
   public static final Duration DEFAULT_LEASE = Duration.ofHours(48);
-  /** Long enough to ride out a burst of hundreds of lost claims, short of client timeouts (30 s). */
+
+  /**
+   * Long enough to ride out a burst of hundreds of lost claims, short of client timeouts (30 s).
+   */
   public static final Duration DEFAULT_CLAIM_BUDGET = Duration.ofSeconds(10);
+
   /** One index page of 100 serves 100 allocations: the read's cost per allocation is ~0.01. */
   public static final int DEFAULT_CANDIDATE_BATCH = 100;
 
@@ -48,12 +52,16 @@ public record AllocationPolicy(
 
   public static AllocationPolicy defaults() {
     return new AllocationPolicy(
-        DEFAULT_IDENTITY_CAP, DEFAULT_LEASE, Map.of(), DEFAULT_CLAIM_BUDGET, DEFAULT_CANDIDATE_BATCH);
+        DEFAULT_IDENTITY_CAP,
+        DEFAULT_LEASE,
+        Map.of(),
+        DEFAULT_CLAIM_BUDGET,
+        DEFAULT_CANDIDATE_BATCH);
   }
 
   /**
-   * How old an unclaimed lease must be before another key may take its slot over (after fencing
-   * its claim): twice the claim budget, so a writer still inside its budget is never taken over.
+   * How old an unclaimed lease must be before another key may take its slot over (after fencing its
+   * claim): twice the claim budget, so a writer still inside its budget is never taken over.
    */
   public Duration takeoverAge() {
     return claimBudget.multipliedBy(2);
@@ -70,7 +78,10 @@ public record AllocationPolicy(
     return claimBudget.dividedBy(2);
   }
 
-  /** One attempt of a store call (the SDK's {@code apiCallAttemptTimeout}): at least two fit in a call. */
+  /**
+   * One attempt of a store call (the SDK's {@code apiCallAttemptTimeout}): at least two fit in a
+   * call.
+   */
   public Duration storeCallAttemptTimeout() {
     return storeCallTimeout().dividedBy(2);
   }

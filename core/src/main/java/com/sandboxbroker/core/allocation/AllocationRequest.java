@@ -35,6 +35,13 @@ public record AllocationRequest(
       String lab,
       String namePrefix,
       Optional<Duration> leaseOverride) {
-    this(identity, idempotencyKey, lab, namePrefix, leaseOverride, Tenant.DEFAULT, OptionalInt.empty());
+    this(
+        identity,
+        idempotencyKey,
+        lab,
+        namePrefix,
+        leaseOverride,
+        Tenant.DEFAULT,
+        OptionalInt.empty());
   }
 }

@@ -1,8 +1,8 @@
 package com.sandboxbroker.core.allocation;
 
 /**
- * The claim budget ran out while matching sandboxes still appeared available (e.g. a storm of
- * lost claims or a slow store). Retryable; deliberately not "no sandboxes available".
+ * The claim budget ran out while matching sandboxes still appeared available (e.g. a storm of lost
+ * claims or a slow store). Retryable; deliberately not "no sandboxes available".
  */
 public final class AllocationTimeoutException extends RuntimeException {
   public AllocationTimeoutException() {

@@ -45,14 +45,17 @@ public final class Allocator {
   private final AllocationListener listener;
   private final CandidatePool candidates;
   private final long budgetNanos;
+
   /** A lease written this long ago and still unclaimed was abandoned by its writer. */
   private final long inFlightMillis;
+
   /**
    * How long a key's in-flight mark holds off the key's other requests: twice the takeover age, far
    * past the claim budget plus one bounded store call (a holder that crashed blocks its own key,
    * and only that key, this long; its other requests answer 503 meanwhile).
    */
   private final long keyInFlightMillis;
+
   /** How often a request waiting for its key's request in flight looks for that one's lease. */
   private static final long KEY_POLL_MILLIS = 25;
 
@@ -84,11 +87,16 @@ public final class Allocator {
       return replay.get();
     }
     // One request of a key walks the slots at a time: two of one key in flight at once could
-    // otherwise each write a different slot (one past a live lease, the other over a slot that freed
+    // otherwise each write a different slot (one past a live lease, the other over a slot that
+    // freed
     // meanwhile) and the key would hold two sandboxes. The others wait for the first one's lease.
     String holder = leaseIds.get();
     while (!store.markKeyInFlight(
-        request.tenant(), request.identity(), request.idempotencyKey(), holder, clock.millis(),
+        request.tenant(),
+        request.identity(),
+        request.idempotencyKey(),
+        holder,
+        clock.millis(),
         clock.millis() + keyInFlightMillis)) {
       replay = replayInAnySlot(request, cap, deadline);
       if (replay.isPresent()) {
@@ -105,7 +113,8 @@ public final class Allocator {
       return replay.isPresent() ? replay.get() : walkSlots(request, cap, deadline);
     } finally {
       try {
-        store.clearKeyInFlight(request.tenant(), request.identity(), request.idempotencyKey(), holder);
+        store.clearKeyInFlight(
+            request.tenant(), request.identity(), request.idempotencyKey(), holder);
       } catch (RuntimeException e) {
         // left in place, the mark lapses by itself; the key's next request finds our lease first
       }
@@ -228,7 +237,8 @@ public final class Allocator {
         throw e;
       }
       // An SDK retry of a put whose first attempt landed finds our own lease: still ours to create.
-      if (put.written() || put.existing().map(l -> l.leaseId().equals(lease.leaseId())).orElse(false)) {
+      if (put.written()
+          || put.existing().map(l -> l.leaseId().equals(lease.leaseId())).orElse(false)) {
         return Optional.of(complete(lease, true, deadline, candidate));
       }
       candidates.giveBack(candidate);
@@ -255,7 +265,8 @@ public final class Allocator {
   }
 
   /** A replay of the same key gets its live (or still pending) allocation; else empty. */
-  private Optional<Allocation> resumeExisting(AllocationRequest request, Lease existing, long deadline) {
+  private Optional<Allocation> resumeExisting(
+      AllocationRequest request, Lease existing, long deadline) {
     if (!existing.idempotencyKey().equals(request.idempotencyKey())) {
       return Optional.empty();
     }
@@ -292,7 +303,8 @@ public final class Allocator {
       return true;
     }
     // its claim landed between our read and the fence: dead only if already released again
-    return store.findSandbox(lease.sandboxId())
+    return store
+        .findSandbox(lease.sandboxId())
         .map(s -> s.leaseId().equals(lease.leaseId()) && s.status() != SandboxStatus.ALLOCATED)
         .orElse(true);
   }
@@ -360,9 +372,20 @@ public final class Allocator {
 
   private Lease restamp(Lease l) {
     return new Lease(
-        l.identity(), l.slot(), l.idempotencyKey(), l.leaseId(), l.sandboxId(), l.name(),
-        l.externalId(), l.sfdcAccountId(), l.trackName(), l.namePrefix(), l.allocatedAt(),
-        l.expiresAt(), clock.millis(), l.tenant());
+        l.identity(),
+        l.slot(),
+        l.idempotencyKey(),
+        l.leaseId(),
+        l.sandboxId(),
+        l.name(),
+        l.externalId(),
+        l.sfdcAccountId(),
+        l.trackName(),
+        l.namePrefix(),
+        l.allocatedAt(),
+        l.expiresAt(),
+        clock.millis(),
+        l.tenant());
   }
 
   private Lease newLease(AllocationRequest request, int slot, Sandbox candidate, long now) {

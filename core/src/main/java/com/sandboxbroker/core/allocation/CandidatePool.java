@@ -19,22 +19,24 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An in-process buffer of {@code available} sandboxes that hands <em>distinct</em> candidates to
- * concurrent requests of this instance, so they do not all race for the same few items (the
- * earlier broker read the same 15 and gave up with 409). One index read serves a whole batch.
+ * concurrent requests of this instance, so they do not all race for the same few items (the earlier
+ * broker read the same 15 and gave up with 409). One index read serves a whole batch.
  *
  * <p>Candidates handed out are tracked until their claim resolves, and for a short while after (an
- * index may still list a just-claimed item), so a refill never re-issues them. The pool reports
- * "no sandbox" only after a full pass over the index found nothing that is not already taken, and
- * waits while claims that could still fail are in flight.
+ * index may still list a just-claimed item), so a refill never re-issues them. The pool reports "no
+ * sandbox" only after a full pass over the index found nothing that is not already taken, and waits
+ * while claims that could still fail are in flight.
  */
 final class CandidatePool {
   /** How long a resolved candidate is skipped: longer than any index propagation lag. */
   private static final long RECENT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
   private static final long IN_FLIGHT = Long.MAX_VALUE;
   private static final int MAX_PREFIX_BUFFERS = 256;
 
   private final SandboxStore store;
   private final int batch;
+
   /** sandbox id → until when to skip it; {@link #IN_FLIGHT} while its claim is unresolved */
   private final Map<String, Long> handedOut = new ConcurrentHashMap<>();
 

@@ -24,8 +24,8 @@ import java.util.function.Function;
  */
 public final class LeaseExtender {
   /**
-   * Each lost round means another writer committed in between; concurrent extensions converge
-   * after one (the loser sees the winner's value), so this bound is only reached under a storm.
+   * Each lost round means another writer committed in between; concurrent extensions converge after
+   * one (the loser sees the winner's value), so this bound is only reached under a storm.
    */
   static final int MAX_ROUNDS = 20;
 

@@ -62,14 +62,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class Cleanup implements Job {
   private static final Logger LOG = LoggerFactory.getLogger(Cleanup.class);
+
   /** "Most deletions fail" (design §5). */
   private static final float DRAIN_FAILURE_RATE_PERCENT = 50f;
+
   /** Jitter of ±50 % keeps items that failed together from retrying together. */
   private static final double BACKOFF_RANDOMIZATION = 0.5;
+
   /**
-   * The longest a run pauses for a {@code Retry-After}: a longer one (or a nonsense value) is
-   * not waited out inside the run; the item becomes due after it, and the run stops dispatching
-   * (what it did not attempt stays due) rather than sitting idle inside its task.
+   * The longest a run pauses for a {@code Retry-After}: a longer one (or a nonsense value) is not
+   * waited out inside the run; the item becomes due after it, and the run stops dispatching (what
+   * it did not attempt stays due) rather than sitting idle inside its task.
    */
   static final Duration MAX_RUN_PAUSE = Duration.ofSeconds(60);
 
@@ -93,7 +96,9 @@ public final class Cleanup implements Job {
     this.policy = policy;
     this.backoff =
         IntervalFunction.ofExponentialRandomBackoff(
-            Math.max(1, policy.backoffBase().toMillis()), 2.0, BACKOFF_RANDOMIZATION,
+            Math.max(1, policy.backoffBase().toMillis()),
+            2.0,
+            BACKOFF_RANDOMIZATION,
             Math.max(1, policy.backoffMax().toMillis()));
   }
 
@@ -114,6 +119,7 @@ public final class Cleanup implements Job {
     private final AtomicLong pauseUntilNanos = new AtomicLong(System.nanoTime());
     private final Map<String, AtomicLong> counts = new LinkedHashMap<>();
     private final ConcurrentLinkedQueue<Sandbox> acknowledged = new ConcurrentLinkedQueue<>();
+
     /** Set by a Retry-After longer than a run pauses: nothing more is attempted in this run. */
     private volatile boolean stopDispatching;
 
@@ -121,9 +127,20 @@ public final class Cleanup implements Job {
       this.context = context;
       for (String k :
           List.of(
-              "due", "attempted", "deleted", "failed", "retry_scheduled", "deletion_failed",
-              "rate_limited", "deferred", "unverified", "conflicts", "not_claimed", "predelete_cleaned",
-              "predelete_failed", "errors")) {
+              "due",
+              "attempted",
+              "deleted",
+              "failed",
+              "retry_scheduled",
+              "deletion_failed",
+              "rate_limited",
+              "deferred",
+              "unverified",
+              "conflicts",
+              "not_claimed",
+              "predelete_cleaned",
+              "predelete_failed",
+              "errors")) {
         counts.put(k, new AtomicLong());
       }
       int window = Math.max(policy.breakerMinimumCalls(), 2 * policy.parallelism());
@@ -145,22 +162,30 @@ public final class Cleanup implements Job {
       List<Sandbox> due =
           store.sandboxesInStatus(SandboxStatus.PENDING_DELETION).stream()
               .filter(s -> s.nextAttemptAt() <= now)
-              .sorted(Comparator.comparingLong(Sandbox::nextAttemptAt).thenComparingLong(Sandbox::deletionRequestedAt))
+              .sorted(
+                  Comparator.comparingLong(Sandbox::nextAttemptAt)
+                      .thenComparingLong(Sandbox::deletionRequestedAt))
               .limit(policy.maxItems())
               .toList();
       add("due", due.size());
       ExecutorService workers = Executors.newFixedThreadPool(policy.parallelism());
       try {
         for (Sandbox s : due) {
-          workers.execute(() -> {
-            try {
-              attempt(s);
-            } catch (RuntimeException e) {
-              // never a silent worker death: counted, logged, and the item stays due for a later run
-              add("errors", 1);
-              LOG.error("cleanup of {} failed unexpectedly: {}", s.sandboxId(), e.getClass().getSimpleName(), e);
-            }
-          });
+          workers.execute(
+              () -> {
+                try {
+                  attempt(s);
+                } catch (RuntimeException e) {
+                  // never a silent worker death: counted, logged, and the item stays due for a
+                  // later run
+                  add("errors", 1);
+                  LOG.error(
+                      "cleanup of {} failed unexpectedly: {}",
+                      s.sandboxId(),
+                      e.getClass().getSimpleName(),
+                      e);
+                }
+              });
         }
         workers.shutdown();
         while (!workers.awaitTermination(1, TimeUnit.SECONDS)) {
@@ -176,11 +201,15 @@ public final class Cleanup implements Job {
       boolean drained = drain.getState() == CircuitBreaker.State.OPEN;
       result.put("drained", drained ? 1L : 0L);
       if (drained) {
-        LOG.warn("cleanup drained: most deletions failed; {} sandboxes left for the next run", result.get("deferred"));
-        return JobResult.failed(result, JobError.UPSTREAM_UNAVAILABLE, "drain breaker opened: most deletions failed");
+        LOG.warn(
+            "cleanup drained: most deletions failed; {} sandboxes left for the next run",
+            result.get("deferred"));
+        return JobResult.failed(
+            result, JobError.UPSTREAM_UNAVAILABLE, "drain breaker opened: most deletions failed");
       }
       if (!verified) {
-        return JobResult.failed(result, JobError.UPSTREAM_UNAVAILABLE, "could not verify deletions: listing failed");
+        return JobResult.failed(
+            result, JobError.UPSTREAM_UNAVAILABLE, "could not verify deletions: listing failed");
       }
       if (context.shouldStop()) {
         return JobResult.failed(result, JobError.JOB_FAILED, "stopped early: job lock lost");
@@ -220,14 +249,19 @@ public final class Cleanup implements Job {
         drain.releasePermission(); // being told to slow down is not a failed delete
         add("rate_limited", 1);
         // the provider caps Retry-After; clamp again here so no value can overflow the clocks
-        Duration wait = e.retryAfter().compareTo(policy.backoffMax()) > 0 ? policy.backoffMax() : e.retryAfter();
+        Duration wait =
+            e.retryAfter().compareTo(policy.backoffMax()) > 0
+                ? policy.backoffMax()
+                : e.retryAfter();
         if (wait.compareTo(MAX_RUN_PAUSE) > 0) {
           stopDispatching = true; // not waited out in this run: the rest stays due
         } else {
           pauseUntilNanos.accumulateAndGet(System.nanoTime() + wait.toNanos(), Math::max);
         }
         long nextAt = secondsAfter(Math.max(1000, wait.toMillis()));
-        record(store.recordDeletionRetry(current, current.deletionAttempts(), nextAt, e.getMessage()), null);
+        record(
+            store.recordDeletionRetry(current, current.deletionAttempts(), nextAt, e.getMessage()),
+            null);
       } catch (UpstreamException e) {
         drain.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
         failed(current, e.getMessage());
@@ -244,8 +278,11 @@ public final class Cleanup implements Job {
       }
       PreDeleteOutcome outcome = preDelete.get().beforeDelete(seen);
       context.progress();
-      add(outcome.kind() == PreDeleteOutcome.Kind.FAILED ? "predelete_failed" : "predelete_cleaned",
-          outcome.kind() == PreDeleteOutcome.Kind.CLEANED ? outcome.count() : outcome.kind() == PreDeleteOutcome.Kind.FAILED ? 1 : 0);
+      add(
+          outcome.kind() == PreDeleteOutcome.Kind.FAILED ? "predelete_failed" : "predelete_cleaned",
+          outcome.kind() == PreDeleteOutcome.Kind.CLEANED
+              ? outcome.count()
+              : outcome.kind() == PreDeleteOutcome.Kind.FAILED ? 1 : 0);
       TransitionResult r = store.recordPreDeleteOutcome(seen, outcome.wireValue(), epochSecond());
       if (!r.applied()) {
         add("conflicts", 1);

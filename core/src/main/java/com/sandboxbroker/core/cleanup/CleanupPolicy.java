@@ -23,16 +23,26 @@ public record CleanupPolicy(
     Duration deletedRetention,
     int breakerMinimumCalls) {
 
-  /** CSP deletes take 5–10 s; four at a time is what its rate limits tolerated for the earlier broker. */
+  /**
+   * CSP deletes take 5–10 s; four at a time is what its rate limits tolerated for the earlier
+   * broker.
+   */
   public static final int DEFAULT_PARALLELISM = 4;
-  /** With the default backoff, 8 attempts span about 4 h: longer than every outage seen (Nov 2025). */
+
+  /**
+   * With the default backoff, 8 attempts span about 4 h: longer than every outage seen (Nov 2025).
+   */
   public static final int DEFAULT_MAX_ATTEMPTS = 8;
+
   public static final Duration DEFAULT_BACKOFF_BASE = Duration.ofSeconds(60);
   public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofHours(1);
+
   /** At 4 × 5–10 s per delete, 500 deletions fit well inside a 30-minute task. */
   public static final int DEFAULT_MAX_ITEMS = 500;
+
   /** The contract's default retention of deleted sandboxes' audit records. */
   public static final Duration DEFAULT_DELETED_RETENTION = Duration.ofDays(30);
+
   /** Ten deletes before judging "most fail": fewer would drain on a couple of unlucky calls. */
   public static final int DEFAULT_BREAKER_MINIMUM_CALLS = 10;
 
@@ -56,7 +66,12 @@ public record CleanupPolicy(
 
   public static CleanupPolicy defaults() {
     return new CleanupPolicy(
-        DEFAULT_PARALLELISM, DEFAULT_MAX_ATTEMPTS, DEFAULT_BACKOFF_BASE, DEFAULT_BACKOFF_MAX,
-        DEFAULT_MAX_ITEMS, DEFAULT_DELETED_RETENTION, DEFAULT_BREAKER_MINIMUM_CALLS);
+        DEFAULT_PARALLELISM,
+        DEFAULT_MAX_ATTEMPTS,
+        DEFAULT_BACKOFF_BASE,
+        DEFAULT_BACKOFF_MAX,
+        DEFAULT_MAX_ITEMS,
+        DEFAULT_DELETED_RETENTION,
+        DEFAULT_BREAKER_MINIMUM_CALLS);
   }
 }

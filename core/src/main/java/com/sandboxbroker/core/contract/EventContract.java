@@ -5,21 +5,23 @@ import java.util.Optional;
 
 /**
  * Lifecycle events (contract §8), declared once: the store writes the marker attribute, the local
- * feed and the CDK app's EventBridge Pipe both read the table's stream with the same filter and
- * the same input template, so a deployed event and a local one are the same JSON.
+ * feed and the CDK app's EventBridge Pipe both read the table's stream with the same filter and the
+ * same input template, so a deployed event and a local one are the same JSON.
  *
  * <p>Why a marker attribute: an EventBridge Pipe cannot compute the type from the old and new
  * images (no conditionals in an input template, no field-to-field comparison in a filter), and one
  * pipe per type would put a dozen readers on a stream that throttles past two. So every write that
  * <em>is</em> an event stamps {@value #LIFECYCLE_EVENT_ATTRIBUTE} with its type, and every other
- * write to the same item removes it: one pipe filters on "marker present" and takes the
- * detail-type from the marker. A write whose condition failed commits nothing, so it has no
- * stream record and no event.
+ * write to the same item removes it: one pipe filters on "marker present" and takes the detail-type
+ * from the marker. A write whose condition failed commits nothing, so it has no stream record and
+ * no event.
  */
 public final class EventContract {
   private EventContract() {}
 
-  /** Set to the event type by a write that is an event; removed by every other write of the item. */
+  /**
+   * Set to the event type by a write that is an event; removed by every other write of the item.
+   */
   public static final String LIFECYCLE_EVENT_ATTRIBUTE = "lifecycle_event";
 
   /** {@code source} of every event on the bus. */
@@ -62,7 +64,8 @@ public final class EventContract {
   }
 
   /** The pipe's dynamic detail-type: the marker of the new image. */
-  public static final String DETAIL_TYPE_PATH = "$.dynamodb.NewImage." + LIFECYCLE_EVENT_ATTRIBUTE + ".S";
+  public static final String DETAIL_TYPE_PATH =
+      "$.dynamodb.NewImage." + LIFECYCLE_EVENT_ATTRIBUTE + ".S";
 
   /**
    * The pipe's filter (EventBridge pattern syntax) on a DynamoDB stream record: inserts and
@@ -70,7 +73,9 @@ public final class EventContract {
    */
   public static final String FILTER_PATTERN =
       "{\"eventName\":[\"INSERT\",\"MODIFY\"],"
-          + "\"dynamodb\":{\"NewImage\":{\"" + LIFECYCLE_EVENT_ATTRIBUTE + "\":{\"S\":[{\"exists\":true}]}}}}";
+          + "\"dynamodb\":{\"NewImage\":{\""
+          + LIFECYCLE_EVENT_ATTRIBUTE
+          + "\":{\"S\":[{\"exists\":true}]}}}}";
 
   /**
    * The pipe's input template (EventBridge Pipes syntax: unquoted {@code <$.path>} placeholders
@@ -81,7 +86,9 @@ public final class EventContract {
    */
   public static final String INPUT_TEMPLATE =
       "{\"id\": <$.eventID>,"
-          + " \"type\": <$.dynamodb.NewImage." + LIFECYCLE_EVENT_ATTRIBUTE + ".S>,"
+          + " \"type\": <$.dynamodb.NewImage."
+          + LIFECYCLE_EVENT_ATTRIBUTE
+          + ".S>,"
           + " \"time\": <$.dynamodb.ApproximateCreationDateTime>,"
           + " \"sandbox_id\": <$.dynamodb.NewImage.sandbox_id.S>,"
           + " \"name\": <$.dynamodb.NewImage.name.S>,"

@@ -25,7 +25,8 @@ public enum JobsEnvironment {
   EXECUTION_ARN(Kind.OPTIONAL, "Step Functions execution ARN (set by the state machine)"),
   SFN_ENDPOINT(Kind.OPTIONAL, "Step Functions endpoint override (an HTTP stub in tests)"),
   SFN_HEARTBEAT_SECONDS(
-      Kind.OPTIONAL, "period of SendTaskHeartbeat while a job completes steps; none while it makes no progress (default 30)"),
+      Kind.OPTIONAL,
+      "period of SendTaskHeartbeat while a job completes steps; none while it makes no progress (default 30)"),
   JOB_STALL_SECONDS(
       Kind.OPTIONAL,
       "a run that completes no step for this long stops: releases its lock, exits 1; set above the state's heartbeat timeout (default 330)"),
@@ -36,18 +37,23 @@ public enum JobsEnvironment {
   CLEANUP_PARALLELISM(Kind.OPTIONAL, "concurrent upstream deletes (default 4)"),
   CLEANUP_MAX_ATTEMPTS(Kind.OPTIONAL, "failed deletes before deletion_failed (default 8)"),
   CLEANUP_BACKOFF_BASE_SECONDS(Kind.OPTIONAL, "first retry delay of a failed delete (default 60)"),
-  CLEANUP_BACKOFF_MAX_SECONDS(Kind.OPTIONAL, "longest retry delay of a failed delete (default 3600)"),
+  CLEANUP_BACKOFF_MAX_SECONDS(
+      Kind.OPTIONAL, "longest retry delay of a failed delete (default 3600)"),
   CLEANUP_MAX_ITEMS(Kind.OPTIONAL, "most deletions one run attempts (default 500)"),
   DELETED_RETENTION_DAYS(Kind.OPTIONAL, "how long deleted sandboxes stay readable (default 30)"),
-  STALE_GRACE_HOURS(Kind.OPTIONAL, "how long stale records stay before expiry purges them (default 24)"),
-  BROKER_STAGE(Kind.OPTIONAL, "the Stage dimension of the run's CloudWatch metrics (default local)"),
+  STALE_GRACE_HOURS(
+      Kind.OPTIONAL, "how long stale records stay before expiry purges them (default 24)"),
+  BROKER_STAGE(
+      Kind.OPTIONAL, "the Stage dimension of the run's CloudWatch metrics (default local)"),
   LEASE_HOURS(
       Kind.OPTIONAL,
       "the service's allocation.leaseHours: expiry's lease for a migrated allocation without expires_at (default 48)"),
   LEASE_HOURS_BY_LAB(
       Kind.OPTIONAL,
       "the service's allocation.leaseHoursByLab as lab=hours,lab=hours (each >= 1): a migrated allocation's lease by its lab"),
-  BROKER_POOLS(Kind.OPTIONAL, "configured pools, JSON [{\"name\", \"prefix\", \"low_water\", \"shards\"}]; sync puts each new sandbox in the first whose prefix matches");
+  BROKER_POOLS(
+      Kind.OPTIONAL,
+      "configured pools, JSON [{\"name\", \"prefix\", \"low_water\", \"shards\"}]; sync puts each new sandbox in the first whose prefix matches");
 
   /** How a variable is supplied. */
   public enum Kind {

@@ -11,22 +11,30 @@ public final class MetricContract {
 
   /** Dimension on every metric: the deployment's stage (BROKER_STAGE), so two stages never mix. */
   public static final String STAGE = "Stage";
+
   /** Dimension of the per-pool gauges (with {@link #STAGE}). */
   public static final String POOL = "Pool";
+
   /** Dimensions of the jobs-runner's run metrics (with {@link #STAGE}). */
   public static final String JOB = "Job";
+
   public static final String OUTCOME = "Outcome";
 
   /** The service: every allocation's latency in milliseconds (dimension Stage). */
   public static final String ALLOCATION_LATENCY = "AllocationLatency";
+
   /** The service: claims lost to a concurrent writer per interval (dimension Stage). */
   public static final String ALLOCATION_CONFLICTS = "AllocationConflicts";
+
   /** The service: available sandboxes; dimensions Stage (the stage's total) or Stage and Pool. */
   public static final String POOL_AVAILABLE = "PoolAvailable";
+
   /** The service: sandboxes in deletion_failed; dimensions as {@link #POOL_AVAILABLE}. */
   public static final String POOL_DELETION_FAILED = "PoolDeletionFailed";
+
   /** The jobs-runner: 1 per run; dimensions Stage, Job, Outcome. */
   public static final String JOB_OUTCOME = "JobOutcome";
+
   /** The jobs-runner: a run's duration in milliseconds; dimensions Stage, Job. */
   public static final String JOB_DURATION = "JobDuration";
 

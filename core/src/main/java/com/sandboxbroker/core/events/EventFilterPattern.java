@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * Evaluates an EventBridge event pattern against a JSON document, for the subset of the pattern
- * language the broker's pipe uses: nested objects, arrays of literal values (any one must equal
- * the field), and {@code {"exists": true|false}}. Anything else is refused at construction, so the
+ * language the broker's pipe uses: nested objects, arrays of literal values (any one must equal the
+ * field), and {@code {"exists": true|false}}. Anything else is refused at construction, so the
  * local feed can never silently diverge from what the deployed pipe would match.
  */
 public final class EventFilterPattern {
@@ -53,7 +53,9 @@ public final class EventFilterPattern {
         if (wantExists == exists) {
           return true;
         }
-      } else if (value != null && value.isValueNode() && alternative.asText().equals(value.asText())
+      } else if (value != null
+          && value.isValueNode()
+          && alternative.asText().equals(value.asText())
           && alternative.isTextual() == value.isTextual()) {
         return true;
       }
@@ -65,20 +67,28 @@ public final class EventFilterPattern {
     if (!node.isObject()) {
       throw new IllegalArgumentException("a pattern level must be an object");
     }
-    node.fields().forEachRemaining(f -> {
-      JsonNode v = f.getValue();
-      if (v.isObject()) {
-        validate(v);
-      } else if (v.isArray()) {
-        for (JsonNode alt : v) {
-          boolean existsRule = alt.isObject() && alt.size() == 1 && alt.has("exists") && alt.get("exists").isBoolean();
-          if (!alt.isValueNode() && !existsRule) {
-            throw new IllegalArgumentException("unsupported pattern operator under " + f.getKey());
-          }
-        }
-      } else {
-        throw new IllegalArgumentException("a pattern leaf must be an array: " + f.getKey());
-      }
-    });
+    node.fields()
+        .forEachRemaining(
+            f -> {
+              JsonNode v = f.getValue();
+              if (v.isObject()) {
+                validate(v);
+              } else if (v.isArray()) {
+                for (JsonNode alt : v) {
+                  boolean existsRule =
+                      alt.isObject()
+                          && alt.size() == 1
+                          && alt.has("exists")
+                          && alt.get("exists").isBoolean();
+                  if (!alt.isValueNode() && !existsRule) {
+                    throw new IllegalArgumentException(
+                        "unsupported pattern operator under " + f.getKey());
+                  }
+                }
+              } else {
+                throw new IllegalArgumentException(
+                    "a pattern leaf must be an array: " + f.getKey());
+              }
+            });
   }
 }

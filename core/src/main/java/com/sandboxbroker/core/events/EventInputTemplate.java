@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
  * Renders an EventBridge Pipes input template against a JSON document the way a pipe does for the
  * template shape the broker uses: each unquoted {@code <$.a.b.c>} placeholder (dot notation) is
  * replaced by the JSON value at that path — a string stays a quoted string, an object stays an
- * object — and by {@code null} when the path is absent. Quoted placeholders and reserved
- * variables are refused at construction: the local feed must produce what the pipe produces.
+ * object — and by {@code null} when the path is absent. Quoted placeholders and reserved variables
+ * are refused at construction: the local feed must produce what the pipe produces.
  */
 public final class EventInputTemplate {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,5 +1,6 @@
 package com.sandboxbroker.core.expiry;
 
+import com.sandboxbroker.core.allocation.AllocationPolicy;
 import com.sandboxbroker.core.contract.JobName;
 import com.sandboxbroker.core.job.Job;
 import com.sandboxbroker.core.job.JobContext;
@@ -7,7 +8,6 @@ import com.sandboxbroker.core.job.JobResult;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.store.SandboxStore;
-import com.sandboxbroker.core.allocation.AllocationPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -28,6 +28,7 @@ public final class Expiry implements Job {
   private final SandboxStore store;
   private final Clock clock;
   private final ExpiryPolicy policy;
+
   /** The lease duration of a lab label: the allocation policy's rule (default 48 h). */
   private final Function<String, Duration> leaseForLab;
 
@@ -36,14 +37,21 @@ public final class Expiry implements Job {
     this(store, clock, policy, lab -> AllocationPolicy.DEFAULT_LEASE);
   }
 
-  public Expiry(SandboxStore store, Clock clock, ExpiryPolicy policy, Function<String, Duration> leaseForLab) {
+  public Expiry(
+      SandboxStore store,
+      Clock clock,
+      ExpiryPolicy policy,
+      Function<String, Duration> leaseForLab) {
     this.store = store;
     this.clock = clock;
     this.policy = policy;
     this.leaseForLab = leaseForLab;
   }
 
-  /** {@code expires_at}, or for an earlier broker's item without one its allocation + lease; 0: unknown. */
+  /**
+   * {@code expires_at}, or for an earlier broker's item without one its allocation + lease; 0:
+   * unknown.
+   */
   private long expiresAt(Sandbox s) {
     if (s.expiresAt() > 0) {
       return s.expiresAt();

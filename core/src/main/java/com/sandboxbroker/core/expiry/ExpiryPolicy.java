@@ -2,7 +2,10 @@ package com.sandboxbroker.core.expiry;
 
 import java.time.Duration;
 
-/** @param staleGrace how long a {@code stale} record stays (for operators to look at) before it is purged */
+/**
+ * @param staleGrace how long a {@code stale} record stays (for operators to look at) before it is
+ *     purged
+ */
 public record ExpiryPolicy(Duration staleGrace) {
   /** The contract's default grace for auto-delete-stale. */
   public static final Duration DEFAULT_STALE_GRACE = Duration.ofHours(24);

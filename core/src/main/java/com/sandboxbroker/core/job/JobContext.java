@@ -9,8 +9,8 @@ import java.util.function.BooleanSupplier;
  * @param stopRequested true once the run must stop early (its lock was lost, or its task token is
  *     no longer valid); the job finishes the step in hand and returns, leaving everything else for
  *     the next run
- * @param runId this run's id: the job stamps it on what it claims (cleanup's deletion claims), so
- *     a record says which run holds it
+ * @param runId this run's id: the job stamps it on what it claims (cleanup's deletion claims), so a
+ *     record says which run holds it
  * @param progressListener told each time the job completed a step (an upstream call answered, a
  *     conditional write made); the jobs-runner heartbeats Step Functions only while steps complete,
  *     so a wedged job ends in a heartbeat timeout instead of looking healthy

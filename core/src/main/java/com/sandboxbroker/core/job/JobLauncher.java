@@ -20,12 +20,13 @@ import org.slf4j.LoggerFactory;
  * holds the job's lock, renewed while it works, and ends with a job-run record.
  *
  * <p>The lock has an expiry so a crashed holder (kill -9, a lost ECS task) blocks the job for at
- * most one lock lifetime. Renewal every third of the lifetime tolerates two missed renewals; if
- * the lock is lost anyway, the job is asked to stop, because another run may now hold it.
+ * most one lock lifetime. Renewal every third of the lifetime tolerates two missed renewals; if the
+ * lock is lost anyway, the job is asked to stop, because another run may now hold it.
  */
 public final class JobLauncher {
   /** The detail of a run skipped because its job is paused (metrics tell the two skips apart). */
   public static final String SKIPPED_PAUSED = "paused";
+
   /** The detail of a run skipped because another live run holds the job's lock. */
   public static final String SKIPPED_LOCKED = "another run holds the lock";
 
@@ -79,11 +80,25 @@ public final class JobLauncher {
     String runId = runIds.get();
     long startedMillis = clock.millis();
     if (store.isPaused(job.name())) {
-      return finish(job, runId, startedMillis, executionArn, JobOutcome.SKIPPED, Map.of(), Optional.empty(), SKIPPED_PAUSED);
+      return finish(
+          job,
+          runId,
+          startedMillis,
+          executionArn,
+          JobOutcome.SKIPPED,
+          Map.of(),
+          Optional.empty(),
+          SKIPPED_PAUSED);
     }
     if (!store.tryLock(job.name(), runId, startedMillis, lockTtl.toMillis())) {
       return finish(
-          job, runId, startedMillis, executionArn, JobOutcome.SKIPPED, Map.of(), Optional.empty(),
+          job,
+          runId,
+          startedMillis,
+          executionArn,
+          JobOutcome.SKIPPED,
+          Map.of(),
+          Optional.empty(),
           SKIPPED_LOCKED);
     }
     AtomicBoolean lockLost = new AtomicBoolean();
@@ -106,7 +121,10 @@ public final class JobLauncher {
                 stepsAtLastRenewal.set(done);
               } catch (RuntimeException e) {
                 // a transient store error: the lock still has two renewals' worth of life left
-                LOG.warn("{} lock renewal failed: {}", job.name().wireName(), e.getClass().getSimpleName());
+                LOG.warn(
+                    "{} lock renewal failed: {}",
+                    job.name().wireName(),
+                    e.getClass().getSimpleName());
               }
             },
             period,
@@ -132,28 +150,50 @@ public final class JobLauncher {
     try {
       store.unlock(job.name(), runId);
     } catch (RuntimeException e) {
-      LOG.warn("{} lock not released (it expires by itself): {}", job.name().wireName(), e.getClass().getSimpleName());
+      LOG.warn(
+          "{} lock not released (it expires by itself): {}",
+          job.name().wireName(),
+          e.getClass().getSimpleName());
     }
     Map<String, Long> counts = new LinkedHashMap<>(result.counts());
     return finish(
-        job, runId, startedMillis, executionArn,
+        job,
+        runId,
+        startedMillis,
+        executionArn,
         result.failure().isPresent() ? JobOutcome.FAILED : JobOutcome.SUCCEEDED,
-        counts, result.failure(), result.detail());
+        counts,
+        result.failure(),
+        result.detail());
   }
 
   private JobRun finish(
-      Job job, String runId, long startedMillis, String executionArn, JobOutcome outcome,
-      Map<String, Long> counts, Optional<JobError> error, String detail) {
+      Job job,
+      String runId,
+      long startedMillis,
+      String executionArn,
+      JobOutcome outcome,
+      Map<String, Long> counts,
+      Optional<JobError> error,
+      String detail) {
     long now = clock.millis();
     JobRun run =
         new JobRun(
-            job.name(), runId, outcome, counts, startedMillis / 1000, now - startedMillis,
-            executionArn, error, detail);
+            job.name(),
+            runId,
+            outcome,
+            counts,
+            startedMillis / 1000,
+            now - startedMillis,
+            executionArn,
+            error,
+            detail);
     try {
       store.recordRun(run, now / 1000 + runRetention.toSeconds());
     } catch (RuntimeException e) {
       // the report still goes out; a missing history entry must not turn a good run into a failure
-      LOG.warn("{} run record not written: {}", job.name().wireName(), e.getClass().getSimpleName());
+      LOG.warn(
+          "{} run record not written: {}", job.name().wireName(), e.getClass().getSimpleName());
     }
     try {
       listener.finished(run);

@@ -10,18 +10,20 @@ import java.util.List;
 public interface JobStore {
 
   /**
-   * Takes the job's lock for {@code owner} until {@code nowMillis + ttlMillis}: only if nobody holds
-   * it or the holder's lock expired. Returns whether {@code owner} now holds it.
+   * Takes the job's lock for {@code owner} until {@code nowMillis + ttlMillis}: only if nobody
+   * holds it or the holder's lock expired. Returns whether {@code owner} now holds it.
    */
   boolean tryLock(JobName job, String owner, long nowMillis, long ttlMillis);
 
   /**
-   * The same lock for a singleton task that is not a scheduled job (the pool-count refresher):
-   * one item per {@code lockName}, beside the jobs' locks. Re-taking a lock one holds renews it.
+   * The same lock for a singleton task that is not a scheduled job (the pool-count refresher): one
+   * item per {@code lockName}, beside the jobs' locks. Re-taking a lock one holds renews it.
    */
   boolean tryLock(String lockName, String owner, long nowMillis, long ttlMillis);
 
-  /** Releases a {@link #tryLock(String, String, long, long)} lock if {@code owner} still holds it. */
+  /**
+   * Releases a {@link #tryLock(String, String, long, long)} lock if {@code owner} still holds it.
+   */
   void unlock(String lockName, String owner);
 
   /** Extends {@code owner}'s lock; false when it lost the lock (expired and taken over). */

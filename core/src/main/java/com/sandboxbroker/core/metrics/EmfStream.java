@@ -30,6 +30,7 @@ import software.amazon.cloudwatchlogs.emf.sinks.ISink;
 public final class EmfStream implements Environment {
   /** The namespace of every metric the broker publishes. */
   public static final String NAMESPACE = com.sandboxbroker.core.contract.MetricContract.NAMESPACE;
+
   /** The stage a metric comes from: two stages in one account must not mix. */
   public static final String STAGE = com.sandboxbroker.core.contract.MetricContract.STAGE;
 
@@ -51,8 +52,11 @@ public final class EmfStream implements Environment {
         dimensions.addDimension(dimensionNamesAndValues[i], dimensionNamesAndValues[i + 1]);
       }
       logger.setDimensions(dimensions);
-    } catch (InvalidNamespaceException | InvalidDimensionException | DimensionSetExceededException e) {
-      throw new IllegalArgumentException("invalid EMF namespace or dimension: " + e.getMessage(), e);
+    } catch (InvalidNamespaceException
+        | InvalidDimensionException
+        | DimensionSetExceededException e) {
+      throw new IllegalArgumentException(
+          "invalid EMF namespace or dimension: " + e.getMessage(), e);
     }
     return logger;
   }

@@ -76,7 +76,8 @@ public final class PoolAssignment {
   public String toJson() {
     var array = JSON.createArrayNode();
     for (PoolDefinition p : configured) {
-      array.addObject()
+      array
+          .addObject()
           .put("name", p.name())
           .put("prefix", p.prefix())
           .put("low_water", p.lowWater())

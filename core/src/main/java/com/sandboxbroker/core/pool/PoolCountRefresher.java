@@ -12,10 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place that counts pools (design §10). Every task calls {@link #refresh()} on its timer;
- * only the holder of the {@value #LOCK_NAME} lock (the job lock mechanism, so one holder across
- * the whole service) counts by key queries, publishes the counts, writes the low-water flips and
- * runs the pool backfill. Every other task reads the published counts: one small query per
- * interval. So the counting cost is paid once per interval for the service, not once per task.
+ * only the holder of the {@value #LOCK_NAME} lock (the job lock mechanism, so one holder across the
+ * whole service) counts by key queries, publishes the counts, writes the low-water flips and runs
+ * the pool backfill. Every other task reads the published counts: one small query per interval. So
+ * the counting cost is paid once per interval for the service, not once per task.
  *
  * <p>The lock lasts three intervals and each tick re-takes it (which renews it), so a leader that
  * dies is replaced within three intervals and a paused one finds the lock taken when it wakes.
@@ -34,6 +34,7 @@ public final class PoolCountRefresher {
 
   private boolean leading;
   private long lastBackfillMillis;
+
   /** The leader's view of each pool's stored low-water state, read once per leadership. */
   private final Map<String, Boolean> lowState = new HashMap<>();
 
@@ -41,7 +42,12 @@ public final class PoolCountRefresher {
   public record Tick(List<PoolStats> pools, boolean counted) {}
 
   public PoolCountRefresher(
-      PoolStore store, JobStore locks, Clock clock, String owner, Duration interval, Duration backfillEvery) {
+      PoolStore store,
+      JobStore locks,
+      Clock clock,
+      String owner,
+      Duration interval,
+      Duration backfillEvery) {
     this.store = store;
     this.locks = locks;
     this.clock = clock;
@@ -97,10 +103,14 @@ public final class PoolCountRefresher {
     if (low == stored) {
       return;
     }
-    if (store.recordLowWaterFlip(pool.pool(), low, pool.available(), pool.definition().lowWater(), nowSeconds)) {
+    if (store.recordLowWaterFlip(
+        pool.pool(), low, pool.available(), pool.definition().lowWater(), nowSeconds)) {
       LOG.info(
           "pool {} {}: {} available, low water {}",
-          pool.pool(), low ? "below low water" : "recovered", pool.available(), pool.definition().lowWater());
+          pool.pool(),
+          low ? "below low water" : "recovered",
+          pool.available(),
+          pool.definition().lowWater());
       lowState.put(pool.pool(), low);
     } else {
       lowState.remove(pool.pool()); // another writer got there first: re-read next time

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
  * @param prefix every member's name starts with it: the configured prefix, or for a derived pool
  *     its own name
  * @param lowWater alarm and {@code pool.low} when fewer than this many are available (0: never)
- * @param shards write shards of the pool's index partition (1 unless one pool's writes could
- *     exceed a partition's limit; see docs/scaling.md)
+ * @param shards write shards of the pool's index partition (1 unless one pool's writes could exceed
+ *     a partition's limit; see docs/scaling.md)
  */
 public record PoolDefinition(String name, String prefix, int lowWater, int shards) {
   /** At most this many shards: 64 × ~500 claims/s is far past any lab's class start. */

@@ -26,9 +26,7 @@ public interface PoolStore {
   /** The counts last published by the refresher (empty before the first refresh). */
   List<PoolStats> published();
 
-  /**
-   * The low-water state of a pool as last written (empty: never written, i.e. never low).
-   */
+  /** The low-water state of a pool as last written (empty: never written, i.e. never low). */
   Optional<Boolean> isLow(String pool);
 
   /**
@@ -37,11 +35,12 @@ public interface PoolStore {
    * each flip is exactly one change of the item. Returns false when the stored state already was
    * {@code low} (another refresher wrote it).
    */
-  boolean recordLowWaterFlip(String pool, boolean low, long available, long lowWater, long nowSeconds);
+  boolean recordLowWaterFlip(
+      String pool, boolean low, long available, long lowWater, long nowSeconds);
 
   /**
-   * Gives sandbox items written before pools existed their pool (conditional on having none, so
-   * it is idempotent and never moves a sandbox); returns how many it assigned.
+   * Gives sandbox items written before pools existed their pool (conditional on having none, so it
+   * is idempotent and never moves a sandbox); returns how many it assigned.
    */
   int backfill();
 }

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * The upstream provider of sandbox accounts (Infoblox CSP in production). Failures are {@link
  * UpstreamException}s: {@link UpstreamUnavailableException} (transient), {@link
- * UpstreamRateLimitedException} (429 with its {@code Retry-After}), {@link UpstreamRejectedException}.
+ * UpstreamRateLimitedException} (429 with its {@code Retry-After}), {@link
+ * UpstreamRejectedException}.
  */
 public interface SandboxProvider {
 

@@ -33,9 +33,7 @@ public final class StaticInventoryProvider implements SandboxProvider {
     this.nextId = new AtomicLong(max + 1);
   }
 
-  /**
-   * Reads {@code [{"sandbox_id", "name", "external_id", "sfdc_account_id"?}, …]}.
-   */
+  /** Reads {@code [{"sandbox_id", "name", "external_id", "sfdc_account_id"?}, …]}. */
   public static List<UpstreamSandbox> readInventory(InputStream json) {
     try {
       JsonNode root = new ObjectMapper().readTree(json);

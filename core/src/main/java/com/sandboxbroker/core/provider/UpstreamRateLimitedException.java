@@ -2,7 +2,10 @@ package com.sandboxbroker.core.provider;
 
 import java.time.Duration;
 
-/** The upstream answered 429: nothing is wrong with the request, try again after {@link #retryAfter}. */
+/**
+ * The upstream answered 429: nothing is wrong with the request, try again after {@link
+ * #retryAfter}.
+ */
 public final class UpstreamRateLimitedException extends UpstreamException {
   private final Duration retryAfter;
 

@@ -4,16 +4,17 @@ import com.sandboxbroker.core.tenant.Tenant;
 
 /**
  * An identity's reservation of one allocation slot, keyed by identity and slot so that a retry or a
- * concurrent duplicate finds it with a strongly consistent single-item read (the earlier broker went
- * through an eventually consistent index and could hand out two sandboxes).
+ * concurrent duplicate finds it with a strongly consistent single-item read (the earlier broker
+ * went through an eventually consistent index and could hand out two sandboxes).
  *
  * <p>A lease is written <em>before</em> the sandbox claim and names its candidate; the claim then
  * stamps {@code leaseId} on the sandbox. The sandbox item is the truth: the lease is live exactly
- * while its sandbox is {@code allocated} under this {@code leaseId} and not expired. A crash between
- * the two writes leaves a pending lease that the next replay completes.
+ * while its sandbox is {@code allocated} under this {@code leaseId} and not expired. A crash
+ * between the two writes leaves a pending lease that the next replay completes.
  *
  * @param allocatedAt decided once when the lease is created, so every replay returns the same body
- * @param createdAtMillis when the lease was written; bounds how long a pending lease may be in flight
+ * @param createdAtMillis when the lease was written; bounds how long a pending lease may be in
+ *     flight
  * @param tenant the tenant of the token that allocated: part of the lease's key, so the same
  *     identity under two tenants is two learners (contract §6)
  */
@@ -52,8 +53,20 @@ public record Lease(
       long allocatedAt,
       long expiresAt,
       long createdAtMillis) {
-    this(identity, slot, idempotencyKey, leaseId, sandboxId, name, externalId, sfdcAccountId,
-        trackName, namePrefix, allocatedAt, expiresAt, createdAtMillis,
+    this(
+        identity,
+        slot,
+        idempotencyKey,
+        leaseId,
+        sandboxId,
+        name,
+        externalId,
+        sfdcAccountId,
+        trackName,
+        namePrefix,
+        allocatedAt,
+        expiresAt,
+        createdAtMillis,
         Tenant.DEFAULT);
   }
 

@@ -72,9 +72,28 @@ public record Sandbox(
       int missingCount,
       long staleSince,
       long version) {
-    this(sandboxId, name, externalId, sfdcAccountId, status, allocatedTo, trackName, leaseId,
-        allocatedAt, expiresAt, deletionRequestedAt, deletionAttempts, nextAttemptAt, lastError,
-        deletedAt, createdAt, lastSeenAt, missingCount, staleSince, version, Tenant.DEFAULT);
+    this(
+        sandboxId,
+        name,
+        externalId,
+        sfdcAccountId,
+        status,
+        allocatedTo,
+        trackName,
+        leaseId,
+        allocatedAt,
+        expiresAt,
+        deletionRequestedAt,
+        deletionAttempts,
+        nextAttemptAt,
+        lastError,
+        deletedAt,
+        createdAt,
+        lastSeenAt,
+        missingCount,
+        staleSince,
+        version,
+        Tenant.DEFAULT);
   }
 
   private static String nonNull(String s) {

@@ -3,7 +3,8 @@ package com.sandboxbroker.core.sandbox;
 import java.util.Objects;
 
 /** A sandbox account as the upstream provider lists it. */
-public record UpstreamSandbox(String sandboxId, String name, String externalId, String sfdcAccountId) {
+public record UpstreamSandbox(
+    String sandboxId, String name, String externalId, String sfdcAccountId) {
   public UpstreamSandbox {
     Objects.requireNonNull(sandboxId, "sandboxId");
     name = name == null ? "" : name;

@@ -6,8 +6,8 @@ import java.util.Optional;
 /**
  * The outcome of a conditional claim of an available sandbox.
  *
- * @param current the item after a successful claim, or as it stood when the condition failed;
- *     empty when the item no longer exists
+ * @param current the item after a successful claim, or as it stood when the condition failed; empty
+ *     when the item no longer exists
  */
 public record ClaimResult(boolean claimed, Optional<Sandbox> current) {
   public static ClaimResult claimed(Sandbox after) {

@@ -22,7 +22,9 @@ public final class InMemoryJobStore implements JobStore {
   @Override
   public synchronized boolean tryLock(JobName job, String owner, long nowMillis, long ttlMillis) {
     Lock current = locks.get(job);
-    if (current != null && current.expiresAtMillis() > nowMillis && !current.owner().equals(owner)) {
+    if (current != null
+        && current.expiresAtMillis() > nowMillis
+        && !current.owner().equals(owner)) {
       return false;
     }
     locks.put(job, new Lock(owner, nowMillis + ttlMillis));
@@ -32,9 +34,12 @@ public final class InMemoryJobStore implements JobStore {
   private final Map<String, Lock> namedLocks = new java.util.HashMap<>();
 
   @Override
-  public synchronized boolean tryLock(String lockName, String owner, long nowMillis, long ttlMillis) {
+  public synchronized boolean tryLock(
+      String lockName, String owner, long nowMillis, long ttlMillis) {
     Lock current = namedLocks.get(lockName);
-    if (current != null && current.expiresAtMillis() > nowMillis && !current.owner().equals(owner)) {
+    if (current != null
+        && current.expiresAtMillis() > nowMillis
+        && !current.owner().equals(owner)) {
       return false;
     }
     namedLocks.put(lockName, new Lock(owner, nowMillis + ttlMillis));

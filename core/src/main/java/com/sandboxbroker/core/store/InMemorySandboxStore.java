@@ -24,9 +24,12 @@ public final class InMemorySandboxStore implements SandboxStore {
 
   private final NavigableMap<String, Sandbox> sandboxes = new TreeMap<>();
   private final Map<String, Lease> leases = new HashMap<>();
+
   /** Attributes DynamoDB keeps beside the sandbox record; kept here so tests can read them. */
   private final Map<String, String> preDeleteOutcomes = new HashMap<>();
+
   private final Map<String, Long> ttls = new HashMap<>();
+
   /** sandbox id → lease ids whose claim of it must fail (the item's fenced_leases set) */
   private final Map<String, java.util.Set<String>> fences = new HashMap<>();
 
@@ -95,7 +98,9 @@ public final class InMemorySandboxStore implements SandboxStore {
     if (current.leaseId().equals(abandoned.leaseId())) {
       return false;
     }
-    fences.computeIfAbsent(abandoned.sandboxId(), k -> new java.util.HashSet<>()).add(abandoned.leaseId());
+    fences
+        .computeIfAbsent(abandoned.sandboxId(), k -> new java.util.HashSet<>())
+        .add(abandoned.leaseId());
     return true;
   }
 
@@ -115,7 +120,12 @@ public final class InMemorySandboxStore implements SandboxStore {
 
   @Override
   public synchronized boolean markKeyInFlight(
-      String tenant, String identity, String idempotencyKey, String holder, long nowMillis, long untilMillis) {
+      String tenant,
+      String identity,
+      String idempotencyKey,
+      String holder,
+      long nowMillis,
+      long untilMillis) {
     String k = tenant + "\u0000" + identity + "\u0000" + idempotencyKey;
     Map.Entry<String, Long> current = keysInFlight.get(k);
     if (current != null && !current.getKey().equals(holder) && current.getValue() >= nowMillis) {
@@ -126,7 +136,8 @@ public final class InMemorySandboxStore implements SandboxStore {
   }
 
   @Override
-  public synchronized void clearKeyInFlight(String tenant, String identity, String idempotencyKey, String holder) {
+  public synchronized void clearKeyInFlight(
+      String tenant, String identity, String idempotencyKey, String holder) {
     String k = tenant + "\u0000" + identity + "\u0000" + idempotencyKey;
     Map.Entry<String, Long> current = keysInFlight.get(k);
     if (current != null && current.getKey().equals(holder)) {
@@ -174,7 +185,9 @@ public final class InMemorySandboxStore implements SandboxStore {
   @Override
   public synchronized TransitionResult refreshFromUpstream(Sandbox seen, UpstreamSandbox upstream) {
     return transition(
-        seen, SandboxStatus.AVAILABLE, s -> SandboxTransitions.refreshed(s, upstream, SandboxStatus.AVAILABLE));
+        seen,
+        SandboxStatus.AVAILABLE,
+        s -> SandboxTransitions.refreshed(s, upstream, SandboxStatus.AVAILABLE));
   }
 
   @Override
@@ -196,7 +209,9 @@ public final class InMemorySandboxStore implements SandboxStore {
   @Override
   public synchronized TransitionResult reviveStale(Sandbox seen, UpstreamSandbox upstream) {
     return transition(
-        seen, SandboxStatus.STALE, s -> SandboxTransitions.refreshed(s, upstream, SandboxStatus.AVAILABLE));
+        seen,
+        SandboxStatus.STALE,
+        s -> SandboxTransitions.refreshed(s, upstream, SandboxStatus.AVAILABLE));
   }
 
   @Override
@@ -230,9 +245,19 @@ public final class InMemorySandboxStore implements SandboxStore {
         (key, l) ->
             l.leaseId().equals(current.leaseId()) && l.sandboxId().equals(current.sandboxId())
                 ? new Lease(
-                    l.identity(), l.slot(), l.idempotencyKey(), l.leaseId(), l.sandboxId(), l.name(),
-                    l.externalId(), l.sfdcAccountId(), l.trackName(), l.namePrefix(), l.allocatedAt(),
-                    newExpiresAt, l.createdAtMillis())
+                    l.identity(),
+                    l.slot(),
+                    l.idempotencyKey(),
+                    l.leaseId(),
+                    l.sandboxId(),
+                    l.name(),
+                    l.externalId(),
+                    l.sfdcAccountId(),
+                    l.trackName(),
+                    l.namePrefix(),
+                    l.allocatedAt(),
+                    newExpiresAt,
+                    l.createdAtMillis())
                 : l);
     return new TransitionResult(true, Optional.of(after));
   }
@@ -260,7 +285,8 @@ public final class InMemorySandboxStore implements SandboxStore {
   }
 
   @Override
-  public synchronized TransitionResult recordPreDeleteOutcome(Sandbox seen, String outcome, long now) {
+  public synchronized TransitionResult recordPreDeleteOutcome(
+      Sandbox seen, String outcome, long now) {
     TransitionResult result =
         transition(seen, SandboxStatus.PENDING_DELETION, SandboxTransitions::touched);
     if (result.applied()) {
@@ -280,8 +306,9 @@ public final class InMemorySandboxStore implements SandboxStore {
         transition(
             seen,
             SandboxStatus.PENDING_DELETION,
-            s -> SandboxTransitions.deletionOutcome(
-                s, SandboxStatus.DELETED, s.deletionAttempts() + 1, 0, "", now));
+            s ->
+                SandboxTransitions.deletionOutcome(
+                    s, SandboxStatus.DELETED, s.deletionAttempts() + 1, 0, "", now));
     if (result.applied()) {
       ttls.put(seen.sandboxId(), ttl);
     }
@@ -294,17 +321,20 @@ public final class InMemorySandboxStore implements SandboxStore {
     return transition(
         seen,
         SandboxStatus.PENDING_DELETION,
-        s -> SandboxTransitions.deletionOutcome(
-            s, SandboxStatus.PENDING_DELETION, attempts, nextAttemptAt, error, 0));
+        s ->
+            SandboxTransitions.deletionOutcome(
+                s, SandboxStatus.PENDING_DELETION, attempts, nextAttemptAt, error, 0));
   }
 
   @Override
-  public synchronized TransitionResult recordDeletionFailed(Sandbox seen, int attempts, String error) {
+  public synchronized TransitionResult recordDeletionFailed(
+      Sandbox seen, int attempts, String error) {
     return transition(
         seen,
         SandboxStatus.PENDING_DELETION,
-        s -> SandboxTransitions.deletionOutcome(
-            s, SandboxStatus.DELETION_FAILED, attempts, 0, error, 0));
+        s ->
+            SandboxTransitions.deletionOutcome(
+                s, SandboxStatus.DELETION_FAILED, attempts, 0, error, 0));
   }
 
   /** Applies {@code change} only if the item is still in {@code expected} at the version read. */
@@ -358,7 +388,8 @@ public final class InMemorySandboxStore implements SandboxStore {
       if (filter.matches(s)) {
         page.add(s);
         if (page.size() == limit) {
-          return new Page<>(page, it.hasNext() ? Optional.of(encode(s.sandboxId())) : Optional.empty());
+          return new Page<>(
+              page, it.hasNext() ? Optional.of(encode(s.sandboxId())) : Optional.empty());
         }
       }
     }
@@ -397,7 +428,8 @@ public final class InMemorySandboxStore implements SandboxStore {
   @Override
   public synchronized int deleteByStatus(SandboxStatus status) {
     if (status.namesAUsedAccount()) {
-      throw new IllegalArgumentException(status.wireName() + " records name used accounts; release them instead");
+      throw new IllegalArgumentException(
+          status.wireName() + " records name used accounts; release them instead");
     }
     int before = sandboxes.size();
     sandboxes.values().removeIf(s -> s.status() == status);

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The broker's persistence port. Every state change is a conditional write on the state it
- * expects; a failed condition is reported as an outcome, never thrown as a storage exception.
- * Reads of single items are strongly consistent.
+ * The broker's persistence port. Every state change is a conditional write on the state it expects;
+ * a failed condition is reported as an outcome, never thrown as a storage exception. Reads of
+ * single items are strongly consistent.
  */
 public interface SandboxStore {
 
@@ -73,7 +73,13 @@ public interface SandboxStore {
    *
    * @return true when {@code holder} now has the key until {@code untilMillis}
    */
-  boolean markKeyInFlight(String tenant, String identity, String idempotencyKey, String holder, long nowMillis, long untilMillis);
+  boolean markKeyInFlight(
+      String tenant,
+      String identity,
+      String idempotencyKey,
+      String holder,
+      long nowMillis,
+      long untilMillis);
 
   /** Removes the in-flight mark if {@code holder} still has it; otherwise does nothing. */
   void clearKeyInFlight(String tenant, String identity, String idempotencyKey, String holder);
@@ -139,14 +145,14 @@ public interface SandboxStore {
   boolean purgeStale(Sandbox seen, long staleBefore);
 
   /**
-   * Cleanup, before any upstream side effect (the pre-delete hook, the DELETE): claims the right
-   * to delete {@code seen} for run {@code runId}. Cleanup reads its work from an eventually
-   * consistent index, so what it saw may be gone: the record removed, the account re-imported by
-   * sync and now held by another learner. The claim applies only if the sandbox is still {@code
+   * Cleanup, before any upstream side effect (the pre-delete hook, the DELETE): claims the right to
+   * delete {@code seen} for run {@code runId}. Cleanup reads its work from an eventually consistent
+   * index, so what it saw may be gone: the record removed, the account re-imported by sync and now
+   * held by another learner. The claim applies only if the sandbox is still {@code
    * pending_deletion} at the version read and under the same lease; it stamps the run id and the
-   * time and bumps the version, so of two runs that read the same item only one wins. (Runs
-   * overlap only when one lost the job lock; a crashed run's claims bind nobody, so the next run
-   * finishes its items at once.)
+   * time and bumps the version, so of two runs that read the same item only one wins. (Runs overlap
+   * only when one lost the job lock; a crashed run's claims bind nobody, so the next run finishes
+   * its items at once.)
    */
   TransitionResult claimDeletion(Sandbox seen, String runId, long now);
 
@@ -154,8 +160,8 @@ public interface SandboxStore {
   TransitionResult recordPreDeleteOutcome(Sandbox seen, String outcome, long now);
 
   /**
-   * Cleanup: verified gone upstream → {@code deleted}, an audit record that DynamoDB's TTL removes at
-   * {@code ttl}. The owner is kept: they may still read it and repeat mark-for-deletion.
+   * Cleanup: verified gone upstream → {@code deleted}, an audit record that DynamoDB's TTL removes
+   * at {@code ttl}. The owner is kept: they may still read it and repeat mark-for-deletion.
    */
   TransitionResult recordDeleted(Sandbox seen, long now, long ttl);
 
@@ -163,7 +169,8 @@ public interface SandboxStore {
    * Cleanup: a delete that did not succeed stays {@code pending_deletion} and becomes due again at
    * {@code nextAttemptAt}; {@code attempts} is the new attempt count (unchanged for a rate limit).
    */
-  TransitionResult recordDeletionRetry(Sandbox seen, int attempts, long nextAttemptAt, String error);
+  TransitionResult recordDeletionRetry(
+      Sandbox seen, int attempts, long nextAttemptAt, String error);
 
   /** Cleanup: attempts exhausted → {@code deletion_failed} (an operator may retry it). */
   TransitionResult recordDeletionFailed(Sandbox seen, int attempts, String error);
@@ -208,7 +215,8 @@ public interface SandboxStore {
    * Admin repair: {@code deletion_failed} → {@code pending_deletion}, with the attempt counter and
    * back-off reset so cleanup tries again at once; {@code action} is appended to the item's trail.
    */
-  TransitionResult retryDeletion(String sandboxId, com.sandboxbroker.core.sandbox.AdminAction action);
+  TransitionResult retryDeletion(
+      String sandboxId, com.sandboxbroker.core.sandbox.AdminAction action);
 
   /**
    * Admin release: any live status except {@code pending_deletion} → {@code pending_deletion},
@@ -216,7 +224,8 @@ public interface SandboxStore {
    * the item's trail. The condition is the status the caller saw ({@code action.fromStatus()}), so
    * a concurrent change is reported, never overwritten.
    */
-  TransitionResult forceRelease(String sandboxId, com.sandboxbroker.core.sandbox.AdminAction action);
+  TransitionResult forceRelease(
+      String sandboxId, com.sandboxbroker.core.sandbox.AdminAction action);
 
   /**
    * Removes every sandbox record in {@code status} from the table (never upstream), each with a

@@ -100,7 +100,8 @@ public final class PoolSync implements Job {
     try {
       Result r = sync(context::shouldStop);
       return r.staleRefused()
-          ? JobResult.succeeded(r.counts(), "listing would mark too much of the pool missing; refused")
+          ? JobResult.succeeded(
+              r.counts(), "listing would mark too much of the pool missing; refused")
           : JobResult.succeeded(r.counts());
     } catch (UpstreamRejectedException e) {
       return JobResult.failed(Map.of(), JobError.JOB_FAILED, e.getMessage());
@@ -138,7 +139,8 @@ public final class PoolSync implements Job {
     for (UpstreamSandbox u : listed.values()) {
       Sandbox s = known.get(u.sandboxId());
       if (s == null) {
-        writes.add(() -> count(store.insertSandbox(Sandbox.available(u, now)), inserted, conflicts));
+        writes.add(
+            () -> count(store.insertSandbox(Sandbox.available(u, now)), inserted, conflicts));
       } else if (s.status() == SandboxStatus.AVAILABLE && (differs(s, u) || s.missingCount() > 0)) {
         writes.add(() -> count(store.refreshFromUpstream(s, u), refreshed, conflicts));
       } else if (s.status() == SandboxStatus.STALE) {
@@ -148,7 +150,8 @@ public final class PoolSync implements Job {
 
     List<Sandbox> absent =
         known.values().stream()
-            .filter(s -> s.status() == SandboxStatus.AVAILABLE && !listed.containsKey(s.sandboxId()))
+            .filter(
+                s -> s.status() == SandboxStatus.AVAILABLE && !listed.containsKey(s.sandboxId()))
             .toList();
     boolean refused =
         !absent.isEmpty()
@@ -158,7 +161,9 @@ public final class PoolSync implements Job {
     if (refused) {
       LOG.warn(
           "sync refused to count {} of {} pooled sandboxes missing (listing had {}): treated as an upstream fault",
-          absent.size(), pool, listed.size());
+          absent.size(),
+          pool,
+          listed.size());
     } else {
       for (Sandbox s : absent) {
         if (s.missingCount() + 1 >= SyncPolicy.STRIKES_TO_STALE) {
@@ -175,23 +180,32 @@ public final class PoolSync implements Job {
       LOG.info("sync gave {} older sandboxes their pool", pooled);
     }
     return new Result(
-        listed.size(), (int) inserted.get(), (int) refreshed.get(), (int) revived.get(),
-        (int) missing.get(), (int) markedStale.get(), refused, (int) conflicts.get());
+        listed.size(),
+        (int) inserted.get(),
+        (int) refreshed.get(),
+        (int) revived.get(),
+        (int) missing.get(),
+        (int) markedStale.get(),
+        refused,
+        (int) conflicts.get());
   }
 
   private void execute(List<Runnable> writes, BooleanSupplier stop) {
     if (writes.isEmpty()) {
       return;
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(policy.writeParallelism(), writes.size()));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(Math.min(policy.writeParallelism(), writes.size()));
     try {
       List<Future<?>> futures = new ArrayList<>(writes.size());
       for (Runnable w : writes) {
-        futures.add(pool.submit(() -> {
-          if (!stop.getAsBoolean()) {
-            w.run();
-          }
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  if (!stop.getAsBoolean()) {
+                    w.run();
+                  }
+                }));
       }
       for (Future<?> f : futures) {
         f.get();

@@ -11,7 +11,9 @@ package com.sandboxbroker.core.sync;
 public record SyncPolicy(double maxMissingFraction, int writeParallelism) {
   /** One in five accounts vanishing at once has never been a real deletion; an outage has. */
   public static final double DEFAULT_MAX_MISSING_FRACTION = 0.2;
+
   public static final int DEFAULT_WRITE_PARALLELISM = 8;
+
   /** Consecutive successful listings an account must be missing from before it becomes stale. */
   public static final int STRIKES_TO_STALE = 2;
 

@@ -63,7 +63,9 @@ class AllocatorFaultsTest {
 
   private void seed(int n) {
     for (int i = 0; i < n; i++) {
-      real.insertSandbox(Sandbox.available(new UpstreamSandbox("s" + i, "lab-" + i, "identity/accounts/u" + i, ""), 1));
+      real.insertSandbox(
+          Sandbox.available(
+              new UpstreamSandbox("s" + i, "lab-" + i, "identity/accounts/u" + i, ""), 1));
     }
   }
 
@@ -92,15 +94,18 @@ class AllocatorFaultsTest {
     seed(1);
     AtomicBoolean failed = new AtomicBoolean();
     SandboxStore store =
-        FaultInjectingStore.wrap(real, (method, args, call) -> {
-          if (method.equals("claim") && failed.compareAndSet(false, true)) {
-            throw FaultInjectingStore.lostBeforeSending(method);
-          }
-          return call.proceed();
-        });
+        FaultInjectingStore.wrap(
+            real,
+            (method, args, call) -> {
+              if (method.equals("claim") && failed.compareAndSet(false, true)) {
+                throw FaultInjectingStore.lostBeforeSending(method);
+              }
+              return call.proceed();
+            });
     Allocator allocator = allocator(store, 1, Duration.ofSeconds(5));
 
-    assertThatThrownBy(() -> allocator.allocate(request("ann", "ann"))).isInstanceOf(SdkException.class);
+    assertThatThrownBy(() -> allocator.allocate(request("ann", "ann")))
+        .isInstanceOf(SdkException.class);
     Allocation next = allocator.allocate(request("bea", "bea"));
 
     assertThat(next.created()).isTrue();
@@ -113,14 +118,17 @@ class AllocatorFaultsTest {
     seed(1);
     AtomicInteger putFailures = new AtomicInteger();
     SandboxStore store =
-        FaultInjectingStore.wrap(real, (method, args, call) -> {
-          if (method.equals("putLease") && putFailures.getAndIncrement() == 0) {
-            throw FaultInjectingStore.lostBeforeSending(method);
-          }
-          return call.proceed();
-        });
+        FaultInjectingStore.wrap(
+            real,
+            (method, args, call) -> {
+              if (method.equals("putLease") && putFailures.getAndIncrement() == 0) {
+                throw FaultInjectingStore.lostBeforeSending(method);
+              }
+              return call.proceed();
+            });
     Allocator allocator = allocator(store, 1, Duration.ofSeconds(5));
-    assertThatThrownBy(() -> allocator.allocate(request("cat", "cat"))).isInstanceOf(SdkException.class);
+    assertThatThrownBy(() -> allocator.allocate(request("cat", "cat")))
+        .isInstanceOf(SdkException.class);
     assertThat(allocator.allocate(request("dan", "dan")).sandboxId()).isEqualTo("s0");
 
     // a lost claim moves the lease to a fresh candidate; the budget runs out right after the move
@@ -131,23 +139,40 @@ class AllocatorFaultsTest {
     Duration budget = Duration.ofSeconds(5);
     java.util.concurrent.atomic.AtomicLong eveStarts = new java.util.concurrent.atomic.AtomicLong();
     SandboxStore racing =
-        FaultInjectingStore.wrap(real, (method, args, call) -> {
-          if (method.equals("claim") && stolen.compareAndSet(false, true)) {
-            // another instance claims this candidate first, so this claim is lost
-            Lease lease = (Lease) args[0];
-            real.claim(new Lease("thief", 0, "t", "t-lease", lease.sandboxId(), lease.name(), lease.externalId(),
-                "", "", "", 1, Instant.now().getEpochSecond() + 3600, clock.millis()));
-          }
-          Object result = call.proceed();
-          if (method.equals("replaceLease") && stalled.compareAndSet(false, true)) {
-            // until past the budget: the loop turn right after the move hits the deadline
-            TimeUnit.NANOSECONDS.sleep(eveStarts.get() + budget.toNanos() + 300_000_000L - System.nanoTime());
-          }
-          return result;
-        });
+        FaultInjectingStore.wrap(
+            real,
+            (method, args, call) -> {
+              if (method.equals("claim") && stolen.compareAndSet(false, true)) {
+                // another instance claims this candidate first, so this claim is lost
+                Lease lease = (Lease) args[0];
+                real.claim(
+                    new Lease(
+                        "thief",
+                        0,
+                        "t",
+                        "t-lease",
+                        lease.sandboxId(),
+                        lease.name(),
+                        lease.externalId(),
+                        "",
+                        "",
+                        "",
+                        1,
+                        Instant.now().getEpochSecond() + 3600,
+                        clock.millis()));
+              }
+              Object result = call.proceed();
+              if (method.equals("replaceLease") && stalled.compareAndSet(false, true)) {
+                // until past the budget: the loop turn right after the move hits the deadline
+                TimeUnit.NANOSECONDS.sleep(
+                    eveStarts.get() + budget.toNanos() + 300_000_000L - System.nanoTime());
+              }
+              return result;
+            });
     Allocator moving = allocator(racing, 1, budget);
     eveStarts.set(System.nanoTime());
-    assertThatThrownBy(() -> moving.allocate(request("eve", "eve"))).isInstanceOf(AllocationTimeoutException.class);
+    assertThatThrownBy(() -> moving.allocate(request("eve", "eve")))
+        .isInstanceOf(AllocationTimeoutException.class);
     // the moved-to candidate is still available and must be offered to the next identity
     Allocation fox = moving.allocate(request("fox", "fox"));
     assertThat(fox.created()).isTrue();
@@ -159,19 +184,22 @@ class AllocatorFaultsTest {
    * (apparently abandoned) lease over must not land: one identity, one sandbox.
    */
   @Test
-  void aClaimLandingAfterItsLeaseWasTakenOverNeverGivesTheIdentityASecondSandbox() throws Exception {
+  void aClaimLandingAfterItsLeaseWasTakenOverNeverGivesTheIdentityASecondSandbox()
+      throws Exception {
     seed(4);
     CountDownLatch claimSent = new CountDownLatch(1);
     CountDownLatch takeoverDone = new CountDownLatch(1);
     AtomicBoolean first = new AtomicBoolean(true);
     SandboxStore store =
-        FaultInjectingStore.wrap(real, (method, args, call) -> {
-          if (method.equals("claim") && first.compareAndSet(true, false)) {
-            claimSent.countDown();
-            takeoverDone.await(30, TimeUnit.SECONDS); // the stalled request, then it lands
-          }
-          return call.proceed();
-        });
+        FaultInjectingStore.wrap(
+            real,
+            (method, args, call) -> {
+              if (method.equals("claim") && first.compareAndSet(true, false)) {
+                claimSent.countDown();
+                takeoverDone.await(30, TimeUnit.SECONDS); // the stalled request, then it lands
+              }
+              return call.proceed();
+            });
     Allocator allocator = allocator(store, 1, Duration.ofSeconds(10));
 
     CompletableFuture<Allocation> stalled =
@@ -182,7 +210,8 @@ class AllocatorFaultsTest {
     takeoverDone.countDown();
 
     assertThat(takenOver.created()).isTrue();
-    assertThatThrownBy(() -> stalled.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(AllocationTimeoutException.class);
+    assertThatThrownBy(() -> stalled.get(30, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(AllocationTimeoutException.class);
     assertThat(held("gil")).isEqualTo(1);
     assertThat(real.findSandbox(takenOver.sandboxId()).orElseThrow().isHeldBy("gil")).isTrue();
     // and the taken-over key is told the truth: its slot is used by the other key
@@ -190,7 +219,10 @@ class AllocatorFaultsTest {
         .isInstanceOf(com.sandboxbroker.core.sandbox.IdentityLimitReachedException.class);
   }
 
-  /** Issue 13 item 3: a replay finds its key in a later slot before an earlier, freed slot is reused. */
+  /**
+   * Issue 13 item 3: a replay finds its key in a later slot before an earlier, freed slot is
+   * reused.
+   */
   @Test
   void withACapOfTwoAReplayNeverGetsASecondSandboxOnceAnEarlierSlotFrees() {
     seed(5);
@@ -208,11 +240,12 @@ class AllocatorFaultsTest {
     assertThat(allocator.allocate(request("hal", "k3")).created()).isTrue();
     assertThat(held("hal")).isEqualTo(2);
   }
+
   /**
    * Issue 13 item 3's residual: two requests of one key <em>in flight at once</em> with a cap of 2.
    * Request A passes slot 0 (another key's live lease) and stalls just before writing slot 1; the
-   * other key's sandbox is released (slot 0 dead); request B of A's key finds no lease of its key in
-   * either slot, takes slot 0 over and gets a sandbox; A's write lands in slot 1 and it gets a
+   * other key's sandbox is released (slot 0 dead); request B of A's key finds no lease of its key
+   * in either slot, takes slot 0 over and gets a sandbox; A's write lands in slot 1 and it gets a
    * second. Before the fix the one key held two sandboxes; now B waits for the key's request in
    * flight and answers with its sandbox.
    */
@@ -222,32 +255,39 @@ class AllocatorFaultsTest {
     CountDownLatch aAtSlot1 = new CountDownLatch(1);
     CountDownLatch bDone = new CountDownLatch(1);
     SandboxStore store =
-        FaultInjectingStore.wrap(real, (method, args, call) -> {
-          if (method.equals("putLease")
-              && args[0] instanceof com.sandboxbroker.core.sandbox.Lease lease
-              && lease.slot() == 1
-              && lease.idempotencyKey().equals("k")
-              && "A".equals(Thread.currentThread().getName())) {
-            aAtSlot1.countDown();
-            bDone.await(20, TimeUnit.SECONDS); // stalled until B is through (or has to wait for A)
-          }
-          return call.proceed();
-        });
+        FaultInjectingStore.wrap(
+            real,
+            (method, args, call) -> {
+              if (method.equals("putLease")
+                  && args[0] instanceof com.sandboxbroker.core.sandbox.Lease lease
+                  && lease.slot() == 1
+                  && lease.idempotencyKey().equals("k")
+                  && "A".equals(Thread.currentThread().getName())) {
+                aAtSlot1.countDown();
+                bDone.await(
+                    20, TimeUnit.SECONDS); // stalled until B is through (or has to wait for A)
+              }
+              return call.proceed();
+            });
     Allocator allocator = allocator(store, 2, Duration.ofSeconds(10));
     Allocation other = allocator.allocate(request("ivy", "other")); // slot 0, live
 
     CompletableFuture<Allocation> a = new CompletableFuture<>();
-    Thread ta = new Thread(() -> {
-      try {
-        a.complete(allocator.allocate(request("ivy", "k")));
-      } catch (Throwable e) {
-        a.completeExceptionally(e);
-      }
-    }, "A");
+    Thread ta =
+        new Thread(
+            () -> {
+              try {
+                a.complete(allocator.allocate(request("ivy", "k")));
+              } catch (Throwable e) {
+                a.completeExceptionally(e);
+              }
+            },
+            "A");
     ta.start();
     assertThat(aAtSlot1.await(30, TimeUnit.SECONDS)).isTrue();
     allocator.markForDeletion(other.sandboxId(), "ivy"); // slot 0 frees
-    CompletableFuture<Allocation> b = CompletableFuture.supplyAsync(() -> allocator.allocate(request("ivy", "k")));
+    CompletableFuture<Allocation> b =
+        CompletableFuture.supplyAsync(() -> allocator.allocate(request("ivy", "k")));
     Allocation bGot;
     try {
       bGot = b.get(3, TimeUnit.SECONDS); // before the fix B was through at once

@@ -30,14 +30,21 @@ class AllocatorTest {
   private Allocator allocator(int cap) {
     var policy =
         new AllocationPolicy(
-            cap, Duration.ofHours(48), Map.of("short-lab", Duration.ofHours(2)), Duration.ofSeconds(10), 10);
-    return new Allocator(store, policy, clock, () -> "lease-" + ids.incrementAndGet(), AllocationListener.NONE);
+            cap,
+            Duration.ofHours(48),
+            Map.of("short-lab", Duration.ofHours(2)),
+            Duration.ofSeconds(10),
+            10);
+    return new Allocator(
+        store, policy, clock, () -> "lease-" + ids.incrementAndGet(), AllocationListener.NONE);
   }
 
   private void seed(String prefix, int n) {
     for (int i = 0; i < n; i++) {
       store.insertSandbox(
-          Sandbox.available(new UpstreamSandbox(prefix + i, prefix + i, "identity/accounts/u" + prefix + i, ""), 1));
+          Sandbox.available(
+              new UpstreamSandbox(prefix + i, prefix + i, "identity/accounts/u" + prefix + i, ""),
+              1));
     }
   }
 
@@ -56,8 +63,16 @@ class AllocatorTest {
     clock.advance(Duration.ofMinutes(5));
     Allocation replay = allocator.allocate(request("alice", "alice"));
     assertThat(replay.created()).isFalse();
-    assertThat(replay).isEqualTo(new Allocation(first.sandboxId(), first.name(), first.externalId(),
-        first.allocatedAt(), first.expiresAt(), first.sfdcAccountId(), false));
+    assertThat(replay)
+        .isEqualTo(
+            new Allocation(
+                first.sandboxId(),
+                first.name(),
+                first.externalId(),
+                first.allocatedAt(),
+                first.expiresAt(),
+                first.sfdcAccountId(),
+                false));
 
     assertThatThrownBy(() -> allocator.allocate(request("alice", "other-key")))
         .isInstanceOf(IdentityLimitReachedException.class);
@@ -91,7 +106,9 @@ class AllocatorTest {
   void anExpiredLeaseFreesTheSlotAndLeaseDurationFollowsTheLab() {
     seed("lab-d-", 3);
     Allocator allocator = allocator(1);
-    Allocation shortOne = allocator.allocate(new AllocationRequest("dave", "dave", "short-lab", "", Optional.empty()));
+    Allocation shortOne =
+        allocator.allocate(
+            new AllocationRequest("dave", "dave", "short-lab", "", Optional.empty()));
     assertThat(shortOne.expiresAt() - shortOne.allocatedAt()).isEqualTo(7200);
 
     clock.advance(Duration.ofHours(3));
@@ -106,8 +123,22 @@ class AllocatorTest {
     Sandbox candidate = store.findSandbox("lab-e-1").orElseThrow();
     long now = clock.instant().getEpochSecond();
     // the state a crash between the two writes leaves behind
-    store.putLease(new Lease("erin", 0, "erin", "crashed", candidate.sandboxId(), candidate.name(),
-        candidate.externalId(), "", "", "", now, now + 3600, clock.millis()), now);
+    store.putLease(
+        new Lease(
+            "erin",
+            0,
+            "erin",
+            "crashed",
+            candidate.sandboxId(),
+            candidate.name(),
+            candidate.externalId(),
+            "",
+            "",
+            "",
+            now,
+            now + 3600,
+            clock.millis()),
+        now);
 
     Allocation resumed = allocator(1).allocate(request("erin", "erin"));
     assertThat(resumed.sandboxId()).isEqualTo("lab-e-1");
@@ -122,8 +153,22 @@ class AllocatorTest {
     seed("lab-f-", 3);
     Sandbox candidate = store.findSandbox("lab-f-0").orElseThrow();
     long now = clock.instant().getEpochSecond();
-    store.putLease(new Lease("fay", 0, "old-key", "abandoned", candidate.sandboxId(), candidate.name(),
-        candidate.externalId(), "", "", "", now, now + 3600, clock.millis()), now);
+    store.putLease(
+        new Lease(
+            "fay",
+            0,
+            "old-key",
+            "abandoned",
+            candidate.sandboxId(),
+            candidate.name(),
+            candidate.externalId(),
+            "",
+            "",
+            "",
+            now,
+            now + 3600,
+            clock.millis()),
+        now);
     Allocator allocator = allocator(1);
 
     assertThatThrownBy(() -> allocator.allocate(request("fay", "new-key")))
@@ -143,15 +188,29 @@ class AllocatorTest {
     Allocation mine = allocator.allocate(request("gus", "gus"));
     // the buffer hands candidates out in random order, so the one left free is picked after the
     // first allocation: naming a fixed sandbox failed whenever "gus" happened to get it
-    String spare = store.allSandboxes().stream()
-        .filter(s -> s.status() == SandboxStatus.AVAILABLE)
-        .map(Sandbox::sandboxId)
-        .reduce((first, second) -> second)
-        .orElseThrow();
+    String spare =
+        store.allSandboxes().stream()
+            .filter(s -> s.status() == SandboxStatus.AVAILABLE)
+            .map(Sandbox::sandboxId)
+            .reduce((first, second) -> second)
+            .orElseThrow();
     for (Sandbox s : store.allSandboxes()) {
       if (s.status() == SandboxStatus.AVAILABLE && !s.sandboxId().equals(spare)) {
-        store.claim(new Lease("elsewhere-" + s.sandboxId(), 0, "k", "x" + s.sandboxId(), s.sandboxId(), s.name(),
-            s.externalId(), "", "", "", 1, 2_000_000_000L, clock.millis()));
+        store.claim(
+            new Lease(
+                "elsewhere-" + s.sandboxId(),
+                0,
+                "k",
+                "x" + s.sandboxId(),
+                s.sandboxId(),
+                s.name(),
+                s.externalId(),
+                "",
+                "",
+                "",
+                1,
+                2_000_000_000L,
+                clock.millis()));
       }
     }
     Allocation next = allocator.allocate(request("hal", "hal"));
@@ -163,12 +222,19 @@ class AllocatorTest {
   void reportsWhyNothingMatched() {
     seed("lab-h-", 1);
     Allocator allocator = allocator(1);
-    assertThatThrownBy(() -> allocator.allocate(new AllocationRequest("ivy", "ivy", "", "lab-zzz-", Optional.empty())))
-        .isInstanceOfSatisfying(NoSandboxAvailableException.class,
-            e -> assertThat(e.reason()).isEqualTo(NoSandboxAvailableException.Reason.NO_PREFIX_MATCH));
+    assertThatThrownBy(
+            () ->
+                allocator.allocate(
+                    new AllocationRequest("ivy", "ivy", "", "lab-zzz-", Optional.empty())))
+        .isInstanceOfSatisfying(
+            NoSandboxAvailableException.class,
+            e ->
+                assertThat(e.reason())
+                    .isEqualTo(NoSandboxAvailableException.Reason.NO_PREFIX_MATCH));
     allocator.allocate(request("ivy", "ivy"));
     assertThatThrownBy(() -> allocator.allocate(request("jo", "jo")))
-        .isInstanceOfSatisfying(NoSandboxAvailableException.class,
+        .isInstanceOfSatisfying(
+            NoSandboxAvailableException.class,
             e -> assertThat(e.reason()).isEqualTo(NoSandboxAvailableException.Reason.POOL_EMPTY));
     // a replay still gets its sandbox from an empty pool
     assertThat(allocator.allocate(request("ivy", "ivy")).created()).isFalse();
@@ -179,10 +245,14 @@ class AllocatorTest {
     seed("lab-i-", 1);
     Allocator allocator = allocator(1);
     Allocation a = allocator.allocate(request("kim", "kim"));
-    assertThat(allocator.ownerView(a.sandboxId(), "kim").status()).isEqualTo(SandboxStatus.ALLOCATED);
-    assertThatThrownBy(() -> allocator.ownerView(a.sandboxId(), "lee")).isInstanceOf(NotSandboxOwnerException.class);
-    assertThatThrownBy(() -> allocator.ownerView("nope", "kim")).isInstanceOf(SandboxNotFoundException.class);
-    assertThatThrownBy(() -> allocator.markForDeletion(a.sandboxId(), "lee")).isInstanceOf(NotSandboxOwnerException.class);
+    assertThat(allocator.ownerView(a.sandboxId(), "kim").status())
+        .isEqualTo(SandboxStatus.ALLOCATED);
+    assertThatThrownBy(() -> allocator.ownerView(a.sandboxId(), "lee"))
+        .isInstanceOf(NotSandboxOwnerException.class);
+    assertThatThrownBy(() -> allocator.ownerView("nope", "kim"))
+        .isInstanceOf(SandboxNotFoundException.class);
+    assertThatThrownBy(() -> allocator.markForDeletion(a.sandboxId(), "lee"))
+        .isInstanceOf(NotSandboxOwnerException.class);
     var first = allocator.markForDeletion(a.sandboxId(), "kim");
     clock.advance(Duration.ofMinutes(1));
     assertThat(allocator.markForDeletion(a.sandboxId(), "kim")).isEqualTo(first);

@@ -54,10 +54,11 @@ import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal
 /**
  * Issue 13's randomized fault-injection test. On DynamoDB Local, steps of concurrent operations —
  * allocations and replays on two allocator instances (two service tasks sharing the table), owner
- * releases and lease extensions ({@link LeaseExtender}), admin force-release and retry-deletion, and the three jobs against a static upstream —
- * run while {@link FaultInjectingStore} makes store calls fail before they are sent, fail
- * <em>after</em> DynamoDB applied them, or stall past the claim budget (the shared clock jumps while
- * a call stalls, so other requests see its lease as abandoned). The upstream's deletes fail too.
+ * releases and lease extensions ({@link LeaseExtender}), admin force-release and retry-deletion,
+ * and the three jobs against a static upstream — run while {@link FaultInjectingStore} makes store
+ * calls fail before they are sent, fail <em>after</em> DynamoDB applied them, or stall past the
+ * claim budget (the shared clock jumps while a call stalls, so other requests see its lease as
+ * abandoned). The upstream's deletes fail too.
  *
  * <p>After every step, with nothing in flight, the table and the allocators must show: no sandbox
  * with two owners (nor one handed to two keys), no identity holding more live sandboxes than its
@@ -65,8 +66,8 @@ import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal
  * that was not being released (checked at the moment of the delete); and for extensions: a live
  * allocation's {@code expires_at} never moves earlier, never passes {@code allocated_at} + the
  * maximum lease, and is the same on the sandbox and on its lease (the one clock replays answer
- * from). Every few steps a fault-free
- * probe allocation must get a sandbox whenever the table shows one {@code available}.
+ * from). Every few steps a fault-free probe allocation must get a sandbox whenever the table shows
+ * one {@code available}.
  *
  * <p>Seeded: {@code -Dfaults.seed=<n>} replays a run's operation sequence and fault choices (thread
  * timing aside; {@code -Dfaults.workers=1} removes that too). {@code -Dfaults.operations} sets the
@@ -80,12 +81,20 @@ class RandomizedFaultInjectionTest {
   static final int IDENTITIES = 14;
   static final int CAP = 2;
   static final int POOL = 40;
-  /** Short, so a stalled call easily outlasts it; the steps still finish fast on an idle machine. */
+
+  /**
+   * Short, so a stalled call easily outlasts it; the steps still finish fast on an idle machine.
+   */
   static final Duration CLAIM_BUDGET = Duration.ofMillis(200);
-  /** Simulated time per step: leases of minutes expire within a run, pending leases look abandoned. */
+
+  /**
+   * Simulated time per step: leases of minutes expire within a run, pending leases look abandoned.
+   */
   static final Duration STEP_TIME = Duration.ofSeconds(20);
+
   /** Chance that one store call of an operation is hit by a fault. */
   static final double FAULT_RATE = 0.035;
+
   static final int PROBE_EVERY = 20;
 
   /** The bound of an extension (contract §7): never past {@code allocated_at + MAX_LEASE}. */
@@ -111,7 +120,11 @@ class RandomizedFaultInjectionTest {
     void run(World world) throws Exception;
   }
 
-  enum Fault { BEFORE, AFTER, DELAY }
+  enum Fault {
+    BEFORE,
+    AFTER,
+    DELAY
+  }
 
   /** The fault choices of one operation, inherited by the threads a job starts for it. */
   static final InheritableThreadLocal<Random> FAULTS = new InheritableThreadLocal<>();
@@ -165,8 +178,13 @@ class RandomizedFaultInjectionTest {
       if (Boolean.getBoolean("faults.verbose")) {
         Map<String, Long> ms = new TreeMap<>();
         world.opNanos.forEach((k, v) -> ms.put(k, TimeUnit.NANOSECONDS.toMillis(v.get())));
-        System.out.println("fault-injection timings (ms, summed over workers): " + ms + " checks="
-            + TimeUnit.NANOSECONDS.toMillis(world.checkNanos.get()) + " outcomes=" + new TreeMap<>(world.outcomes));
+        System.out.println(
+            "fault-injection timings (ms, summed over workers): "
+                + ms
+                + " checks="
+                + TimeUnit.NANOSECONDS.toMillis(world.checkNanos.get())
+                + " outcomes="
+                + new TreeMap<>(world.outcomes));
       }
       assertThat(world.violations).as(failureContext(seed, step)).isEmpty();
       assertThat(operations).isGreaterThanOrEqualTo(OPERATIONS);
@@ -182,7 +200,13 @@ class RandomizedFaultInjectionTest {
   }
 
   private static String failureContext(long seed, int step) {
-    return "invariant broken at step " + step + " of seed " + seed + " (rerun with -Dfaults.seed=" + seed + ")";
+    return "invariant broken at step "
+        + step
+        + " of seed "
+        + seed
+        + " (rerun with -Dfaults.seed="
+        + seed
+        + ")";
   }
 
   private static Op pick(Random random) {
@@ -214,20 +238,29 @@ class RandomizedFaultInjectionTest {
     final AtomicLong upstreamDeletes = new AtomicLong();
     final AtomicLong upstreamFailures = new AtomicLong();
     final AtomicLong probes = new AtomicLong();
-    /** Time spent per operation kind, printed with -Dfaults.verbose to see where a run's time goes. */
+
+    /**
+     * Time spent per operation kind, printed with -Dfaults.verbose to see where a run's time goes.
+     */
     final Map<String, AtomicLong> opNanos = new ConcurrentHashMap<>();
+
     final AtomicLong checkNanos = new AtomicLong();
 
     /** Every (identity, key) ever asked for, so replays also retry requests that failed. */
     final List<Request> asked = new CopyOnWriteArrayList<>();
+
     /** Every allocation answered: sandbox id → the (identity, key) it was handed to. */
     final Map<String, Request> handedTo = new ConcurrentHashMap<>();
+
     /** sandbox id → the first owner the table ever showed. */
     final Map<String, String> firstOwner = new HashMap<>();
+
     /** lease id → the latest expires_at a check saw on its live allocation. */
     final Map<String, Long> latestExpiry = new HashMap<>();
+
     /** The last checked table, for the admin operations to pick targets from. */
     volatile List<Sandbox> snapshot = List.of();
+
     final AtomicLong keys = new AtomicLong();
     final AtomicLong probeIds = new AtomicLong();
 
@@ -240,30 +273,55 @@ class RandomizedFaultInjectionTest {
       }
       this.faulty = FaultInjectingStore.wrap(real, this::inject);
       AllocationPolicy policy =
-          new AllocationPolicy(CAP, Duration.ofHours(48), Map.of("short", Duration.ofMinutes(10)), CLAIM_BUDGET, 20);
+          new AllocationPolicy(
+              CAP, Duration.ofHours(48), Map.of("short", Duration.ofMinutes(10)), CLAIM_BUDGET, 20);
       Random ids = new Random(seed ^ 0x5DEECE66DL);
       // two instances of the service: separate candidate buffers over one table
       this.allocators =
           List.of(
-              new Allocator(faulty, policy, clock, () -> "lease-" + Long.toHexString(ids.nextLong()), AllocationListener.NONE),
-              new Allocator(faulty, policy, clock, () -> "lease-" + Long.toHexString(ids.nextLong()), AllocationListener.NONE));
+              new Allocator(
+                  faulty,
+                  policy,
+                  clock,
+                  () -> "lease-" + Long.toHexString(ids.nextLong()),
+                  AllocationListener.NONE),
+              new Allocator(
+                  faulty,
+                  policy,
+                  clock,
+                  () -> "lease-" + Long.toHexString(ids.nextLong()),
+                  AllocationListener.NONE));
       this.extenders = allocators.stream().map(a -> new LeaseExtender(a, faulty, clock)).toList();
       SandboxProvider upstream =
           new CheckedUpstream(
               new StaticInventoryProvider(
                   IntStream.rangeClosed(1, POOL)
-                      .mapToObj(i -> new UpstreamSandbox(Integer.toString(i), "lab-" + i, "identity/accounts/u-" + i, ""))
+                      .mapToObj(
+                          i ->
+                              new UpstreamSandbox(
+                                  Integer.toString(i), "lab-" + i, "identity/accounts/u-" + i, ""))
                       .toList()));
       this.sync = new PoolSync(faulty, upstream, clock, new SyncPolicy(0.5, 4));
       this.cleanup =
-          new Cleanup(faulty, upstream, Optional.empty(), clock,
-              new CleanupPolicy(3, 2, Duration.ofSeconds(1), Duration.ofSeconds(5), 100, Duration.ofDays(1), 50));
-      this.expiry = new Expiry(faulty, clock, ExpiryPolicy.defaults(), lab -> lab.equals("short") ? Duration.ofMinutes(10) : Duration.ofHours(48));
+          new Cleanup(
+              faulty,
+              upstream,
+              Optional.empty(),
+              clock,
+              new CleanupPolicy(
+                  3, 2, Duration.ofSeconds(1), Duration.ofSeconds(5), 100, Duration.ofDays(1), 50));
+      this.expiry =
+          new Expiry(
+              faulty,
+              clock,
+              ExpiryPolicy.defaults(),
+              lab -> lab.equals("short") ? Duration.ofMinutes(10) : Duration.ofHours(48));
     }
 
     // ---- fault plumbing
 
-    private Object inject(String method, Object[] args, FaultInjectingStore.Call call) throws Throwable {
+    private Object inject(String method, Object[] args, FaultInjectingStore.Call call)
+        throws Throwable {
       Random random = FAULTS.get();
       Fault fault = null;
       if (random != null) {
@@ -342,10 +400,15 @@ class RandomizedFaultInjectionTest {
 
     void allocate() {
       Random r = random();
-      Request req = new Request("learner-" + r.nextInt(IDENTITIES), "key-" + keys.incrementAndGet());
+      Request req =
+          new Request("learner-" + r.nextInt(IDENTITIES), "key-" + keys.incrementAndGet());
       asked.add(req);
       String lab = r.nextInt(3) == 0 ? "short" : "lab";
-      record(req, anyAllocator().allocate(new AllocationRequest(req.identity(), req.key(), lab, "", Optional.empty())));
+      record(
+          req,
+          anyAllocator()
+              .allocate(
+                  new AllocationRequest(req.identity(), req.key(), lab, "", Optional.empty())));
     }
 
     void replay() {
@@ -353,7 +416,11 @@ class RandomizedFaultInjectionTest {
         return;
       }
       Request req = asked.get(random().nextInt(asked.size()));
-      record(req, anyAllocator().allocate(new AllocationRequest(req.identity(), req.key(), "lab", "", Optional.empty())));
+      record(
+          req,
+          anyAllocator()
+              .allocate(
+                  new AllocationRequest(req.identity(), req.key(), "lab", "", Optional.empty())));
     }
 
     void release() {
@@ -366,7 +433,10 @@ class RandomizedFaultInjectionTest {
       anyAllocator().markForDeletion(pick.getKey(), pick.getValue().identity());
     }
 
-    /** The owner extends by 1 to 30 hours (or its default), racing releases, expiry and the other task. */
+    /**
+     * The owner extends by 1 to 30 hours (or its default), racing releases, expiry and the other
+     * task.
+     */
     void extend() {
       List<Map.Entry<String, Request>> given = new ArrayList<>(handedTo.entrySet());
       if (given.isEmpty()) {
@@ -375,14 +445,29 @@ class RandomizedFaultInjectionTest {
       given.sort(Map.Entry.comparingByKey());
       Random r = random();
       var pick = given.get(r.nextInt(given.size()));
-      Optional<Duration> hours = r.nextInt(4) == 0 ? Optional.empty() : Optional.of(Duration.ofHours(1 + r.nextInt(30)));
+      Optional<Duration> hours =
+          r.nextInt(4) == 0 ? Optional.empty() : Optional.of(Duration.ofHours(1 + r.nextInt(30)));
       Sandbox extended =
-          extenders.get(r.nextInt(extenders.size()))
-              .extend(pick.getKey(), com.sandboxbroker.core.tenant.Tenant.DEFAULT, pick.getValue().identity(), hours,
-                  s -> Duration.ofHours(48), MAX_LEASE);
-      if (extended.status() != SandboxStatus.ALLOCATED || !extended.allocatedTo().equals(pick.getValue().identity())) {
-        violations.add("extend of " + pick.getKey() + " answered " + extended.status().wireName() + " held by '"
-            + extended.allocatedTo() + "' to " + pick.getValue());
+          extenders
+              .get(r.nextInt(extenders.size()))
+              .extend(
+                  pick.getKey(),
+                  com.sandboxbroker.core.tenant.Tenant.DEFAULT,
+                  pick.getValue().identity(),
+                  hours,
+                  s -> Duration.ofHours(48),
+                  MAX_LEASE);
+      if (extended.status() != SandboxStatus.ALLOCATED
+          || !extended.allocatedTo().equals(pick.getValue().identity())) {
+        violations.add(
+            "extend of "
+                + pick.getKey()
+                + " answered "
+                + extended.status().wireName()
+                + " held by '"
+                + extended.allocatedTo()
+                + "' to "
+                + pick.getValue());
       }
     }
 
@@ -396,24 +481,29 @@ class RandomizedFaultInjectionTest {
       }
       Sandbox target = live.get(random().nextInt(live.size()));
       // as the admin API does: read, then a transition conditional on the status read
-      Sandbox seen = faulty.findSandbox(target.sandboxId()).orElseThrow(SandboxNotFoundException::new);
+      Sandbox seen =
+          faulty.findSandbox(target.sandboxId()).orElseThrow(SandboxNotFoundException::new);
       if (seen.status().isLive() && seen.status() != SandboxStatus.PENDING_DELETION) {
-        faulty.forceRelease(seen.sandboxId(), new AdminAction(now(), "fault-test", "force_release", seen.status()));
+        faulty.forceRelease(
+            seen.sandboxId(), new AdminAction(now(), "fault-test", "force_release", seen.status()));
       }
     }
 
     void retryDeletion() {
-      List<Sandbox> failed = snapshot.stream().filter(s -> s.status() == SandboxStatus.DELETION_FAILED).toList();
+      List<Sandbox> failed =
+          snapshot.stream().filter(s -> s.status() == SandboxStatus.DELETION_FAILED).toList();
       if (failed.isEmpty()) {
         return;
       }
       Sandbox target = failed.get(random().nextInt(failed.size()));
       faulty.retryDeletion(
-          target.sandboxId(), new AdminAction(now(), "fault-test", "retry_deletion", SandboxStatus.DELETION_FAILED));
+          target.sandboxId(),
+          new AdminAction(now(), "fault-test", "retry_deletion", SandboxStatus.DELETION_FAILED));
     }
 
     void runJob(Job job) {
-      job.run(JobContext.UNSUPERVISED); // no lock: runs of one job may overlap, as after a lost lock
+      job.run(
+          JobContext.UNSUPERVISED); // no lock: runs of one job may overlap, as after a lost lock
     }
 
     private void record(Request req, Allocation a) {
@@ -438,43 +528,81 @@ class RandomizedFaultInjectionTest {
         if (!s.allocatedTo().isEmpty()) {
           String first = firstOwner.putIfAbsent(s.sandboxId(), s.allocatedTo());
           if (first != null && !first.equals(s.allocatedTo())) {
-            violations.add("step " + step + ": " + s.sandboxId() + " owned by " + first + ", now by " + s.allocatedTo());
+            violations.add(
+                "step "
+                    + step
+                    + ": "
+                    + s.sandboxId()
+                    + " owned by "
+                    + first
+                    + ", now by "
+                    + s.allocatedTo());
           }
         }
         Request handed = handedTo.get(s.sandboxId());
         if (handed != null && !handed.identity().equals(s.allocatedTo())) {
-          violations.add("step " + step + ": " + s.sandboxId() + " handed to " + handed + " but owned by '" + s.allocatedTo() + "'");
+          violations.add(
+              "step "
+                  + step
+                  + ": "
+                  + s.sandboxId()
+                  + " handed to "
+                  + handed
+                  + " but owned by '"
+                  + s.allocatedTo()
+                  + "'");
         }
         if (s.status() == SandboxStatus.ALLOCATED && s.expiresAt() > now) {
-          live.merge(s.tenant() + "/" + s.allocatedTo(), 1, Integer::sum); // the cap is per (tenant, identity)
+          live.merge(
+              s.tenant() + "/" + s.allocatedTo(),
+              1,
+              Integer::sum); // the cap is per (tenant, identity)
           checkLeaseClock(step, s);
         }
       }
-      live.forEach((identity, n) -> {
-        if (n > CAP) {
-          violations.add("step " + step + ": " + identity + " holds " + n + " live sandboxes, cap " + CAP);
-        }
-      });
+      live.forEach(
+          (identity, n) -> {
+            if (n > CAP) {
+              violations.add(
+                  "step " + step + ": " + identity + " holds " + n + " live sandboxes, cap " + CAP);
+            }
+          });
       for (int i = 0; i < allocators.size(); i++) {
         int reserved = allocators.get(i).reservedCandidates();
         if (reserved != 0) {
-          violations.add("step " + step + ": allocator " + i + " still reserves " + reserved + " candidates with no request running");
+          violations.add(
+              "step "
+                  + step
+                  + ": allocator "
+                  + i
+                  + " still reserves "
+                  + reserved
+                  + " candidates with no request running");
         }
       }
     }
 
     /**
-     * Extensions keep the one lease clock: {@code expires_at} of a live allocation only moves later,
-     * stays within {@code allocated_at + MAX_LEASE}, and the lease record (what a replay answers
-     * from) shows the same value as the sandbox.
+     * Extensions keep the one lease clock: {@code expires_at} of a live allocation only moves
+     * later, stays within {@code allocated_at + MAX_LEASE}, and the lease record (what a replay
+     * answers from) shows the same value as the sandbox.
      */
     private void checkLeaseClock(int step, Sandbox s) {
       Long before = latestExpiry.put(s.leaseId(), s.expiresAt());
       if (before != null && s.expiresAt() < before) {
-        violations.add("step " + step + ": " + s.sandboxId() + " expires_at moved earlier: " + before + " -> " + s.expiresAt());
+        violations.add(
+            "step "
+                + step
+                + ": "
+                + s.sandboxId()
+                + " expires_at moved earlier: "
+                + before
+                + " -> "
+                + s.expiresAt());
       }
       if (s.expiresAt() > s.allocatedAt() + MAX_LEASE.toSeconds()) {
-        violations.add("step " + step + ": " + s.sandboxId() + " extended past allocated_at + " + MAX_LEASE);
+        violations.add(
+            "step " + step + ": " + s.sandboxId() + " extended past allocated_at + " + MAX_LEASE);
       }
       Optional<com.sandboxbroker.core.sandbox.Lease> lease =
           IntStream.range(0, CAP)
@@ -485,12 +613,22 @@ class RandomizedFaultInjectionTest {
       if (lease.isEmpty()) {
         violations.add("step " + step + ": live " + s.sandboxId() + " has no lease naming it");
       } else if (lease.get().expiresAt() != s.expiresAt()) {
-        violations.add("step " + step + ": " + s.sandboxId() + " expires_at " + s.expiresAt() + " but its lease says "
-            + lease.get().expiresAt());
+        violations.add(
+            "step "
+                + step
+                + ": "
+                + s.sandboxId()
+                + " expires_at "
+                + s.expiresAt()
+                + " but its lease says "
+                + lease.get().expiresAt());
       }
     }
 
-    /** A fault-free allocation on each instance must succeed while the table shows a sandbox available. */
+    /**
+     * A fault-free allocation on each instance must succeed while the table shows a sandbox
+     * available.
+     */
     void probe(int step) throws InterruptedException {
       for (int i = 0; i < allocators.size(); i++) {
         if (real.findAvailable("", Optional.empty(), 1).items().isEmpty()) {
@@ -501,7 +639,11 @@ class RandomizedFaultInjectionTest {
           // a candidate whose claim just lost is skipped for 5 s by design; never for longer
           Thread.sleep(5_500);
           if (!real.findAvailable("", Optional.empty(), 1).items().isEmpty()) {
-            probeOnce(i).ifPresent(f -> violations.add("step " + step + ": allocator " + f + " while a sandbox is available"));
+            probeOnce(i)
+                .ifPresent(
+                    f ->
+                        violations.add(
+                            "step " + step + ": allocator " + f + " while a sandbox is available"));
           }
         }
       }
@@ -511,9 +653,14 @@ class RandomizedFaultInjectionTest {
       String identity = "probe-" + probeIds.incrementAndGet();
       probes.incrementAndGet();
       try {
-        Allocation a = allocators.get(allocator).allocate(new AllocationRequest(identity, identity, "lab", "", Optional.empty()));
+        Allocation a =
+            allocators
+                .get(allocator)
+                .allocate(new AllocationRequest(identity, identity, "lab", "", Optional.empty()));
         handedTo.put(a.sandboxId(), new Request(identity, identity));
-        allocators.get(allocator).markForDeletion(a.sandboxId(), identity); // give it back to the churn
+        allocators
+            .get(allocator)
+            .markForDeletion(a.sandboxId(), identity); // give it back to the churn
         return Optional.empty();
       } catch (NoSandboxAvailableException e) {
         return Optional.of(allocator + " " + e.getMessage());
@@ -528,9 +675,19 @@ class RandomizedFaultInjectionTest {
       return String.format(
           "fault-injection: seed=%d steps=%d operations=%d %s faults=%d (before=%d after=%d delay=%d)"
               + " upstream_delete_failures=%d upstream_deletes=%d probes=%d violations=%d in %ds",
-          seed, steps, operations, byOp, faultCount(), faults.get(Fault.BEFORE).get(),
-          faults.get(Fault.AFTER).get(), faults.get(Fault.DELAY).get(), upstreamFailures.get(),
-          upstreamDeletes.get(), probes.get(), violations.size(), seconds);
+          seed,
+          steps,
+          operations,
+          byOp,
+          faultCount(),
+          faults.get(Fault.BEFORE).get(),
+          faults.get(Fault.AFTER).get(),
+          faults.get(Fault.DELAY).get(),
+          upstreamFailures.get(),
+          upstreamDeletes.get(),
+          probes.get(),
+          violations.size(),
+          seconds);
     }
 
     /**
@@ -567,10 +724,17 @@ class RandomizedFaultInjectionTest {
         }
         Optional<Sandbox> now = real.findSandbox(sandbox.sandboxId());
         Set<SandboxStatus> releasing =
-            Set.of(SandboxStatus.PENDING_DELETION, SandboxStatus.DELETED, SandboxStatus.DELETION_FAILED);
+            Set.of(
+                SandboxStatus.PENDING_DELETION,
+                SandboxStatus.DELETED,
+                SandboxStatus.DELETION_FAILED);
         if (now.isEmpty() || !releasing.contains(now.get().status())) {
-          violations.add("upstream delete of " + sandbox.sandboxId() + " while "
-              + now.map(s -> s.status().wireName() + " held by '" + s.allocatedTo() + "'").orElse("missing"));
+          violations.add(
+              "upstream delete of "
+                  + sandbox.sandboxId()
+                  + " while "
+                  + now.map(s -> s.status().wireName() + " held by '" + s.allocatedTo() + "'")
+                      .orElse("missing"));
         }
         upstreamDeletes.incrementAndGet();
         upstream.deleteSandbox(sandbox);

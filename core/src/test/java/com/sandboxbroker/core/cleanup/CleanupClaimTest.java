@@ -85,15 +85,27 @@ class CleanupClaimTest {
     // the account is still listed upstream (its release has not reached CSP yet)
     upstream.stubFor(
         get(urlPathEqualTo("/v2/current_user/accounts"))
-            .willReturn(okJson("{\"results\":[{\"csp_id\":1,\"id\":\"identity/accounts/" + Sandboxes.uuidOf("1")
-                + "\",\"account_type\":\"sandbox\",\"state\":\"active\",\"name\":\"lab-1\"}]}")));
-    upstream.stubFor(delete(urlPathMatching("/v2/sandbox/accounts/.*")).willReturn(aResponse().withStatus(204)));
-    upstream.stubFor(post(urlPathEqualTo("/v2/session/users/sign_in")).willReturn(okJson("{\"jwt\":\"a.b.c\"}")));
-    upstream.stubFor(post(urlPathEqualTo("/v2/session/account_switch")).willReturn(okJson("{\"jwt\":\"d.e.f\"}")));
+            .willReturn(
+                okJson(
+                    "{\"results\":[{\"csp_id\":1,\"id\":\"identity/accounts/"
+                        + Sandboxes.uuidOf("1")
+                        + "\",\"account_type\":\"sandbox\",\"state\":\"active\",\"name\":\"lab-1\"}]}")));
+    upstream.stubFor(
+        delete(urlPathMatching("/v2/sandbox/accounts/.*")).willReturn(aResponse().withStatus(204)));
+    upstream.stubFor(
+        post(urlPathEqualTo("/v2/session/users/sign_in"))
+            .willReturn(okJson("{\"jwt\":\"a.b.c\"}")));
+    upstream.stubFor(
+        post(urlPathEqualTo("/v2/session/account_switch"))
+            .willReturn(okJson("{\"jwt\":\"d.e.f\"}")));
     upstream.stubFor(
         get(urlPathEqualTo("/api/universalinfra/v1/universalservices"))
-            .willReturn(okJson("{\"results\":[{\"id\":\"infra/universal_service/0abc\",\"name\":\"Instrqt-SaaS\"}]}")));
-    upstream.stubFor(delete(urlPathMatching("/api/universalinfra/v1/universalservices/.*")).willReturn(aResponse().withStatus(204)));
+            .willReturn(
+                okJson(
+                    "{\"results\":[{\"id\":\"infra/universal_service/0abc\",\"name\":\"Instrqt-SaaS\"}]}")));
+    upstream.stubFor(
+        delete(urlPathMatching("/api/universalinfra/v1/universalservices/.*"))
+            .willReturn(aResponse().withStatus(204)));
     table = LocalDynamo.uniqueTableName();
     store = new DynamoDbSandboxStore(client, table);
     store.createTableIfMissing();
@@ -107,7 +119,8 @@ class CleanupClaimTest {
   private CspSandboxProvider csp() {
     return new CspSandboxProvider(
         HttpClient.newHttpClient(),
-        new CspSettings(URI.create(upstream.baseUrl() + "/v2"), "secret-token", Duration.ofSeconds(30), 1000));
+        new CspSettings(
+            URI.create(upstream.baseUrl() + "/v2"), "secret-token", Duration.ofSeconds(30), 1000));
   }
 
   private Cleanup cleanup(SandboxStore cleanupStore, Clock clock) {
@@ -115,12 +128,21 @@ class CleanupClaimTest {
         new NiosXaasCleanupHook(
             HttpClient.newHttpClient(),
             new NiosXaasSettings(
-                URI.create(upstream.baseUrl()), "svc@example.com", "pw", "Instrqt-SaaS", false,
-                Duration.ofSeconds(30), Duration.ofMinutes(10)),
+                URI.create(upstream.baseUrl()),
+                "svc@example.com",
+                "pw",
+                "Instrqt-SaaS",
+                false,
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(10)),
             clock);
     return new Cleanup(
-        cleanupStore, csp(), Optional.of(hook), clock,
-        new CleanupPolicy(4, 3, Duration.ofSeconds(1), Duration.ofSeconds(2), 500, Duration.ofDays(30), 10));
+        cleanupStore,
+        csp(),
+        Optional.of(hook),
+        clock,
+        new CleanupPolicy(
+            4, 3, Duration.ofSeconds(1), Duration.ofSeconds(2), 500, Duration.ofDays(30), 10));
   }
 
   /**
@@ -147,8 +169,20 @@ class CleanupClaimTest {
 
   private static Lease leaseFor(String identity, Sandbox s, long now) {
     return new Lease(
-        identity, 0, "key-" + identity, "lease-" + identity, s.sandboxId(), s.name(), s.externalId(),
-        s.sfdcAccountId(), "lab", "", now, now + 3600, now * 1000, "default");
+        identity,
+        0,
+        "key-" + identity,
+        "lease-" + identity,
+        s.sandboxId(),
+        s.name(),
+        s.externalId(),
+        s.sfdcAccountId(),
+        "lab",
+        "",
+        now,
+        now + 3600,
+        now * 1000,
+        "default");
   }
 
   @Test
@@ -164,10 +198,12 @@ class CleanupClaimTest {
               // the record leaves the table out of band (the pre-fix bulk-delete of
               // pending_deletion did exactly this; so can any operator's CLI)
               client.deleteItem(
-                  b -> b.tableName(table)
-                      .key(Map.of(
-                          TableContract.PARTITION_KEY, AttributeValue.fromS("SBX#1"),
-                          TableContract.SORT_KEY, AttributeValue.fromS("META"))));
+                  b ->
+                      b.tableName(table)
+                          .key(
+                              Map.of(
+                                  TableContract.PARTITION_KEY, AttributeValue.fromS("SBX#1"),
+                                  TableContract.SORT_KEY, AttributeValue.fromS("META"))));
               // sync re-imports the still-listed account; learner B is handed it
               assertThat(new PoolSync(store, csp(), clock).run().inserted()).isEqualTo(1);
               Sandbox fresh = store.findSandbox("1").orElseThrow();
@@ -193,7 +229,10 @@ class CleanupClaimTest {
     Clock clock = Clock.systemUTC();
     long now = clock.instant().getEpochSecond();
     for (int i = 1; i <= 6; i++) {
-      assertThat(store.insertSandbox(Sandboxes.pendingDeletion(Integer.toString(i), "learner-" + i, now - 5))).isTrue();
+      assertThat(
+              store.insertSandbox(
+                  Sandboxes.pendingDeletion(Integer.toString(i), "learner-" + i, now - 5)))
+          .isTrue();
     }
     // both runs hold their due lists before either acts
     CountDownLatch bothRead = new CountDownLatch(2);
@@ -211,10 +250,11 @@ class CleanupClaimTest {
     Thread[] runs = new Thread[2];
     for (int t = 0; t < 2; t++) {
       runs[t] =
-          new Thread(() -> {
-            JobResult r = cleanup(view, clock).run(JobContext.UNSUPERVISED);
-            claimedTotal.addAndGet(r.counts().get("attempted").intValue());
-          });
+          new Thread(
+              () -> {
+                JobResult r = cleanup(view, clock).run(JobContext.UNSUPERVISED);
+                claimedTotal.addAndGet(r.counts().get("attempted").intValue());
+              });
       runs[t].start();
     }
     for (Thread t : runs) {
@@ -222,10 +262,15 @@ class CleanupClaimTest {
     }
     assertThat(claimedTotal.get()).isEqualTo(6);
     for (int i = 1; i <= 6; i++) {
-      upstream.verify(1, deleteRequestedFor(urlPathEqualTo("/v2/sandbox/accounts/" + Sandboxes.uuidOf(Integer.toString(i)))));
+      upstream.verify(
+          1,
+          deleteRequestedFor(
+              urlPathEqualTo("/v2/sandbox/accounts/" + Sandboxes.uuidOf(Integer.toString(i)))));
     }
-    assertThat(upstream.findAll(anyRequestedFor(anyUrl())).stream()
-            .filter(q -> q.getUrl().startsWith("/v2/session/account_switch")).count())
+    assertThat(
+            upstream.findAll(anyRequestedFor(anyUrl())).stream()
+                .filter(q -> q.getUrl().startsWith("/v2/session/account_switch"))
+                .count())
         .isEqualTo(6);
     List<Sandbox> left = store.sandboxesInStatus(SandboxStatus.PENDING_DELETION);
     // the upstream still lists account 1 (stub), so 1 stays pending; the others are deleted

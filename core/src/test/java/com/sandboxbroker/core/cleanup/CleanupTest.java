@@ -62,8 +62,10 @@ class CleanupTest {
     public synchronized ResponseDefinition transform(ServeEvent event) {
       double r = random.nextDouble();
       if (r < 0.3) {
-        return aResponse().withStatus(500)
-            .withBody("{\"error\":[{\"message\":\"HTTP interceptor error: unable to get licenses for account\"}]}")
+        return aResponse()
+            .withStatus(500)
+            .withBody(
+                "{\"error\":[{\"message\":\"HTTP interceptor error: unable to get licenses for account\"}]}")
             .build();
       }
       if (r < 0.4) {
@@ -99,7 +101,8 @@ class CleanupTest {
   void setUp() {
     csp = new WireMockServer(options().dynamicPort().extensions(new Flaky()));
     csp.start();
-    csp.stubFor(get(urlPathEqualTo("/v2/current_user/accounts")).willReturn(okJson("{\"results\": []}")));
+    csp.stubFor(
+        get(urlPathEqualTo("/v2/current_user/accounts")).willReturn(okJson("{\"results\": []}")));
     table = LocalDynamo.uniqueTableName();
     store = new DynamoDbSandboxStore(client, table);
     store.createTableIfMissing();
@@ -113,24 +116,40 @@ class CleanupTest {
   CspSandboxProvider provider() {
     return new CspSandboxProvider(
         HttpClient.newHttpClient(),
-        new CspSettings(URI.create(csp.baseUrl() + "/v2"), "secret-token", Duration.ofSeconds(30), 1000));
+        new CspSettings(
+            URI.create(csp.baseUrl() + "/v2"), "secret-token", Duration.ofSeconds(30), 1000));
   }
 
   Cleanup cleanup(Clock clock, int maxAttempts, int breakerMinimumCalls) {
     return new Cleanup(
-        store, provider(), Optional.empty(), clock,
-        new CleanupPolicy(4, maxAttempts, Duration.ofSeconds(1), Duration.ofSeconds(2), 500, Duration.ofDays(30), breakerMinimumCalls));
+        store,
+        provider(),
+        Optional.empty(),
+        clock,
+        new CleanupPolicy(
+            4,
+            maxAttempts,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(2),
+            500,
+            Duration.ofDays(30),
+            breakerMinimumCalls));
   }
 
   void seed(int n, long now) {
     for (int i = 1; i <= n; i++) {
-      assertThat(store.insertSandbox(Sandboxes.pendingDeletion(Integer.toString(i), "owner-" + i, now))).isTrue();
+      assertThat(
+              store.insertSandbox(
+                  Sandboxes.pendingDeletion(Integer.toString(i), "owner-" + i, now)))
+          .isTrue();
     }
   }
 
   @Test
   void flakyUpstreamEndsWithEverySandboxDeletedAndRetryAfterHonoured() throws Exception {
-    csp.stubFor(delete(urlPathMatching("/v2/sandbox/accounts/.*")).willReturn(aResponse().withTransformers("flaky")));
+    csp.stubFor(
+        delete(urlPathMatching("/v2/sandbox/accounts/.*"))
+            .willReturn(aResponse().withTransformers("flaky")));
     Clock clock = Clock.systemUTC();
     seed(60, clock.instant().getEpochSecond());
 
@@ -142,7 +161,9 @@ class CleanupTest {
       runs++;
       long nextDue =
           store.sandboxesInStatus(SandboxStatus.PENDING_DELETION).stream()
-              .mapToLong(Sandbox::nextAttemptAt).min().orElse(0);
+              .mapToLong(Sandbox::nextAttemptAt)
+              .min()
+              .orElse(0);
       long waitMillis = nextDue * 1000 - clock.millis();
       if (waitMillis > 0) {
         Thread.sleep(waitMillis);
@@ -165,20 +186,24 @@ class CleanupTest {
       events.sort(Comparator.comparing(e -> e.getRequest().getLoggedDate()));
       for (int i = 0; i + 1 < events.size(); i++) {
         if (events.get(i).getResponse().getStatus() == 429) {
-          long gap = events.get(i + 1).getRequest().getLoggedDate().getTime() - events.get(i).getRequest().getLoggedDate().getTime();
+          long gap =
+              events.get(i + 1).getRequest().getLoggedDate().getTime()
+                  - events.get(i).getRequest().getLoggedDate().getTime();
           assertThat(gap).as("gap after a 429 with Retry-After: 1").isGreaterThanOrEqualTo(1000);
           checked++;
         }
       }
     }
     assertThat(checked).isPositive();
-    System.out.printf("flaky cleanup: %d runs, %d rate-limited answers, %d delete requests%n",
+    System.out.printf(
+        "flaky cleanup: %d runs, %d rate-limited answers, %d delete requests%n",
         runs, rateLimited, byAccount.values().stream().mapToInt(List::size).sum());
   }
 
   @Test
   void upstreamDownDrainsTheRunAndBurnsNothing() {
-    csp.stubFor(delete(urlPathMatching("/v2/sandbox/accounts/.*")).willReturn(aResponse().withStatus(503)));
+    csp.stubFor(
+        delete(urlPathMatching("/v2/sandbox/accounts/.*")).willReturn(aResponse().withStatus(503)));
     MutableClock clock = MutableClock.systemUtc();
     seed(40, clock.instant().getEpochSecond());
 
@@ -198,14 +223,16 @@ class CleanupTest {
 
   @Test
   void persistentFailureBecomesDeletionFailedOnlyAfterTheConfiguredAttempts() {
-    csp.stubFor(delete(urlPathMatching("/v2/sandbox/accounts/.*")).willReturn(aResponse().withStatus(500)));
+    csp.stubFor(
+        delete(urlPathMatching("/v2/sandbox/accounts/.*")).willReturn(aResponse().withStatus(500)));
     MutableClock clock = MutableClock.systemUtc();
     seed(1, clock.instant().getEpochSecond());
     for (int run = 1; run <= 3; run++) {
       cleanup(clock, 3, 100).run(JobContext.UNSUPERVISED);
       Sandbox s = store.findSandbox("1").orElseThrow();
       assertThat(s.deletionAttempts()).isEqualTo(run);
-      assertThat(s.status()).isEqualTo(run < 3 ? SandboxStatus.PENDING_DELETION : SandboxStatus.DELETION_FAILED);
+      assertThat(s.status())
+          .isEqualTo(run < 3 ? SandboxStatus.PENDING_DELETION : SandboxStatus.DELETION_FAILED);
       assertThat(s.lastError()).isEqualTo("CSP DELETE: HTTP 500");
       if (run < 3) {
         // backoff: not due again before a second has passed
@@ -219,7 +246,8 @@ class CleanupTest {
 
   @Test
   void aVerifiedDeletionLeavesAnAuditRecordWithTtlAndOwner() {
-    csp.stubFor(delete(urlPathMatching("/v2/sandbox/accounts/.*")).willReturn(aResponse().withStatus(404)));
+    csp.stubFor(
+        delete(urlPathMatching("/v2/sandbox/accounts/.*")).willReturn(aResponse().withStatus(404)));
     Clock clock = Clock.systemUTC();
     long now = clock.instant().getEpochSecond();
     seed(1, now);
@@ -230,19 +258,35 @@ class CleanupTest {
     assertThat(s.allocatedTo()).isEqualTo("owner-1");
     assertThat(s.deletedAt()).isGreaterThanOrEqualTo(now);
     var item =
-        client.getItem(b -> b.tableName(table).key(Map.of("PK", AttributeValue.fromS("SBX#1"), "SK", AttributeValue.fromS("META")))).item();
+        client
+            .getItem(
+                b ->
+                    b.tableName(table)
+                        .key(
+                            Map.of(
+                                "PK",
+                                AttributeValue.fromS("SBX#1"),
+                                "SK",
+                                AttributeValue.fromS("META"))))
+            .item();
     long ttl = Long.parseLong(item.get("ttl").n());
-    assertThat(ttl).isBetween(now + Duration.ofDays(30).toSeconds() - 5, now + Duration.ofDays(30).toSeconds() + 5);
+    assertThat(ttl)
+        .isBetween(
+            now + Duration.ofDays(30).toSeconds() - 5, now + Duration.ofDays(30).toSeconds() + 5);
     assertThat(item.get("schema_version").n()).isEqualTo("1");
   }
 
   @Test
   void anAccountStillListedAfterItsDeleteIsNotRecordedDeleted() {
-    csp.stubFor(delete(urlPathMatching("/v2/sandbox/accounts/.*")).willReturn(aResponse().withStatus(204)));
+    csp.stubFor(
+        delete(urlPathMatching("/v2/sandbox/accounts/.*")).willReturn(aResponse().withStatus(204)));
     csp.stubFor(
         get(urlPathEqualTo("/v2/current_user/accounts"))
-            .willReturn(okJson("{\"results\":[{\"csp_id\":1,\"id\":\"identity/accounts/" + Sandboxes.uuidOf("1")
-                + "\",\"account_type\":\"sandbox\",\"state\":\"active\",\"name\":\"lab-1\"}]}")));
+            .willReturn(
+                okJson(
+                    "{\"results\":[{\"csp_id\":1,\"id\":\"identity/accounts/"
+                        + Sandboxes.uuidOf("1")
+                        + "\",\"account_type\":\"sandbox\",\"state\":\"active\",\"name\":\"lab-1\"}]}")));
     Clock clock = Clock.systemUTC();
     seed(1, clock.instant().getEpochSecond());
     cleanup(clock, 3, 10).run(JobContext.UNSUPERVISED);

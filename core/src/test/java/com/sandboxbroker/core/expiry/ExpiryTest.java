@@ -54,10 +54,17 @@ class ExpiryTest {
     PoolSync sync = new PoolSync(store, upstream, clock, new SyncPolicy(0.5, 4));
     sync.run();
     Allocator allocator =
-        new Allocator(store, AllocationPolicy.defaults(), clock, () -> UUID.randomUUID().toString(), AllocationListener.NONE);
+        new Allocator(
+            store,
+            AllocationPolicy.defaults(),
+            clock,
+            () -> UUID.randomUUID().toString(),
+            AllocationListener.NONE);
     Allocation shortLease =
-        allocator.allocate(new AllocationRequest("a", "a", "", "", Optional.of(Duration.ofMinutes(10))));
-    Allocation longLease = allocator.allocate(new AllocationRequest("b", "b", "", "", Optional.empty()));
+        allocator.allocate(
+            new AllocationRequest("a", "a", "", "", Optional.of(Duration.ofMinutes(10))));
+    Allocation longLease =
+        allocator.allocate(new AllocationRequest("b", "b", "", "", Optional.empty()));
 
     // two accounts vanish twice → stale
     upstream.set(ListProvider.accounts(0, 18));
@@ -77,7 +84,8 @@ class ExpiryTest {
     assertThat(expired.status()).isEqualTo(SandboxStatus.PENDING_DELETION);
     assertThat(expired.allocatedTo()).isEqualTo("a"); // the owner can still read and mark it
     assertThat(expired.deletionRequestedAt()).isEqualTo(clock.instant().getEpochSecond());
-    assertThat(store.findSandbox(longLease.sandboxId()).orElseThrow().status()).isEqualTo(SandboxStatus.ALLOCATED);
+    assertThat(store.findSandbox(longLease.sandboxId()).orElseThrow().status())
+        .isEqualTo(SandboxStatus.ALLOCATED);
     // the owner's mark after expiry is still a 200 with the same timestamp
     assertThat(allocator.markForDeletion(shortLease.sandboxId(), "a").deletionRequestedAt())
         .isEqualTo(expired.deletionRequestedAt());

@@ -42,8 +42,11 @@ class MigratedAllocationExpiryTest {
     ddb.close();
   }
 
-  /** An allocated item exactly as the earlier broker wrote it: none of our bookkeeping attributes. */
-  private static void putEarlierBrokerItem(String table, String id, String lab, long allocatedAt, Long expiresAt) {
+  /**
+   * An allocated item exactly as the earlier broker wrote it: none of our bookkeeping attributes.
+   */
+  private static void putEarlierBrokerItem(
+      String table, String id, String lab, long allocatedAt, Long expiresAt) {
     Map<String, AttributeValue> item = new HashMap<>();
     item.put("PK", AttributeValue.fromS("SBX#" + id));
     item.put("SK", AttributeValue.fromS("META"));
@@ -68,15 +71,21 @@ class MigratedAllocationExpiryTest {
     DynamoDbSandboxStore store = new DynamoDbSandboxStore(client, table);
     store.createTableIfMissing();
     long hour = 3600;
-    putEarlierBrokerItem(table, "old-past", "lab", now - 50 * hour, now - 2 * hour); // expires_at passed
+    putEarlierBrokerItem(
+        table, "old-past", "lab", now - 50 * hour, now - 2 * hour); // expires_at passed
     putEarlierBrokerItem(table, "old-live", "lab", now - 1 * hour, now + 47 * hour);
-    putEarlierBrokerItem(table, "no-exp-old", "lab", now - 49 * hour, null); // 48 h default lease ran out
+    putEarlierBrokerItem(
+        table, "no-exp-old", "lab", now - 49 * hour, null); // 48 h default lease ran out
     putEarlierBrokerItem(table, "no-exp-new", "lab", now - 47 * hour, null);
     putEarlierBrokerItem(table, "no-exp-short", "short-lab", now - 3 * hour, null); // lab lease 2 h
 
     Map<String, Duration> byLab = Map.of("short-lab", Duration.ofHours(2));
     Expiry expiry =
-        new Expiry(store, clock, ExpiryPolicy.defaults(), lab -> byLab.getOrDefault(lab, Duration.ofHours(48)));
+        new Expiry(
+            store,
+            clock,
+            ExpiryPolicy.defaults(),
+            lab -> byLab.getOrDefault(lab, Duration.ofHours(48)));
     JobResult result = expiry.run(JobContext.UNSUPERVISED);
 
     assertThat(result.counts()).containsEntry("expired", 3L).containsEntry("conflicts", 0L);
@@ -87,12 +96,15 @@ class MigratedAllocationExpiryTest {
       assertThat(s.deletionRequestedAt()).as(id).isEqualTo(now);
     }
     for (String id : new String[] {"old-live", "no-exp-new"}) {
-      assertThat(store.findSandbox(id).orElseThrow().status()).as(id).isEqualTo(SandboxStatus.ALLOCATED);
+      assertThat(store.findSandbox(id).orElseThrow().status())
+          .as(id)
+          .isEqualTo(SandboxStatus.ALLOCATED);
     }
 
     // a second run finds nothing more to do, and the owner's mark still answers as released
     assertThat(expiry.run(JobContext.UNSUPERVISED).counts()).containsEntry("expired", 0L);
     clock.advance(Duration.ofHours(2));
-    assertThat(expiry.run(JobContext.UNSUPERVISED).counts()).containsEntry("expired", 1L); // no-exp-new
+    assertThat(expiry.run(JobContext.UNSUPERVISED).counts())
+        .containsEntry("expired", 1L); // no-exp-new
   }
 }

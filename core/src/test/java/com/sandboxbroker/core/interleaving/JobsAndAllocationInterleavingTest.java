@@ -45,10 +45,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Allocations, owner marks, syncs, expiries and cleanups running concurrently on DynamoDB Local,
- * in a random interleaving. Invariants: no sandbox is ever handed to two identities, no sandbox
- * ever changes owner, and no job undoes an allocation (only the owner's mark or a passed
- * {@code expires_at} ends one).
+ * Allocations, owner marks, syncs, expiries and cleanups running concurrently on DynamoDB Local, in
+ * a random interleaving. Invariants: no sandbox is ever handed to two identities, no sandbox ever
+ * changes owner, and no job undoes an allocation (only the owner's mark or a passed {@code
+ * expires_at} ends one).
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class JobsAndAllocationInterleavingTest {
@@ -60,7 +60,8 @@ class JobsAndAllocationInterleavingTest {
   void randomInterleavingKeepsOwnershipAbsolute() throws Exception {
     long seed = System.nanoTime();
     System.out.println("interleaving seed " + seed);
-    try (LocalDynamo ddb = LocalDynamo.start(); var client = ddb.client()) {
+    try (LocalDynamo ddb = LocalDynamo.start();
+        var client = ddb.client()) {
       String table = LocalDynamo.uniqueTableName();
       DynamoDbSandboxStore store = new DynamoDbSandboxStore(client, table);
       store.createTableIfMissing();
@@ -68,20 +69,40 @@ class JobsAndAllocationInterleavingTest {
       StaticInventoryProvider upstream =
           new StaticInventoryProvider(
               IntStream.range(1, 121)
-                  .mapToObj(i -> new UpstreamSandbox(Integer.toString(i), "lab-" + i, "identity/accounts/u-" + i, ""))
+                  .mapToObj(
+                      i ->
+                          new UpstreamSandbox(
+                              Integer.toString(i), "lab-" + i, "identity/accounts/u-" + i, ""))
                   .toList());
       ScheduledExecutorService timers = Executors.newScheduledThreadPool(2);
       JobLauncher launcher =
-          new JobLauncher(new DynamoDbJobStore(client, table), clock, () -> UUID.randomUUID().toString(),
-              Duration.ofSeconds(30), Duration.ofDays(1), timers);
+          new JobLauncher(
+              new DynamoDbJobStore(client, table),
+              clock,
+              () -> UUID.randomUUID().toString(),
+              Duration.ofSeconds(30),
+              Duration.ofDays(1),
+              timers);
       Job sync = new PoolSync(store, upstream, clock, new SyncPolicy(0.5, 4));
       Job expiry = new Expiry(store, clock, new ExpiryPolicy(Duration.ofMinutes(30)));
-      Job cleanup = new Cleanup(store, upstream, Optional.empty(), clock,
-          new CleanupPolicy(3, 5, Duration.ofSeconds(1), Duration.ofSeconds(2), 100, Duration.ofDays(1), 10));
+      Job cleanup =
+          new Cleanup(
+              store,
+              upstream,
+              Optional.empty(),
+              clock,
+              new CleanupPolicy(
+                  3, 5, Duration.ofSeconds(1), Duration.ofSeconds(2), 100, Duration.ofDays(1), 10));
       launcher.launch(sync, "");
 
       Allocator allocator =
-          new Allocator(store, new AllocationPolicy(1, AllocationPolicy.DEFAULT_LEASE, Map.of(), Duration.ofSeconds(2), 100), clock, () -> UUID.randomUUID().toString(), AllocationListener.NONE);
+          new Allocator(
+              store,
+              new AllocationPolicy(
+                  1, AllocationPolicy.DEFAULT_LEASE, Map.of(), Duration.ofSeconds(2), 100),
+              clock,
+              () -> UUID.randomUUID().toString(),
+              AllocationListener.NONE);
       AtomicInteger operations = new AtomicInteger();
       AtomicBoolean done = new AtomicBoolean();
       List<Given> given = new CopyOnWriteArrayList<>();
@@ -94,68 +115,91 @@ class JobsAndAllocationInterleavingTest {
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < 3; t++) {
         Random random = new Random(seed + t);
-        futures.add(threads.submit(() -> {
-          while (!done.get()) {
-            operations.incrementAndGet();
-            if (!given.isEmpty() && random.nextInt(4) == 0) {
-              Given g = given.get(random.nextInt(given.size()));
-              if (random.nextBoolean()) { // the owner releases it
-                allocator.markForDeletion(g.allocation().sandboxId(), g.identity());
-                markedByOwner.add(g.allocation().sandboxId());
-              } else { // a replay: same identity and key → same sandbox, or the window is over
-                try {
-                  Allocation again = allocator.allocate(request(g.identity(), Optional.empty()));
-                  if (again.created()) {
-                    given.add(new Given(g.identity(), again));
-                  } else if (!again.sandboxId().equals(g.allocation().sandboxId())
-                      && given.stream().noneMatch(x -> x.identity().equals(g.identity()) && x.allocation().sandboxId().equals(again.sandboxId()))) {
-                    violations.add("replay of " + g.identity() + " returned a sandbox it was never given");
+        futures.add(
+            threads.submit(
+                () -> {
+                  while (!done.get()) {
+                    operations.incrementAndGet();
+                    if (!given.isEmpty() && random.nextInt(4) == 0) {
+                      Given g = given.get(random.nextInt(given.size()));
+                      if (random.nextBoolean()) { // the owner releases it
+                        allocator.markForDeletion(g.allocation().sandboxId(), g.identity());
+                        markedByOwner.add(g.allocation().sandboxId());
+                      } else { // a replay: same identity and key → same sandbox, or the window is
+                        // over
+                        try {
+                          Allocation again =
+                              allocator.allocate(request(g.identity(), Optional.empty()));
+                          if (again.created()) {
+                            given.add(new Given(g.identity(), again));
+                          } else if (!again.sandboxId().equals(g.allocation().sandboxId())
+                              && given.stream()
+                                  .noneMatch(
+                                      x ->
+                                          x.identity().equals(g.identity())
+                                              && x.allocation()
+                                                  .sandboxId()
+                                                  .equals(again.sandboxId()))) {
+                            violations.add(
+                                "replay of "
+                                    + g.identity()
+                                    + " returned a sandbox it was never given");
+                          }
+                        } catch (RuntimeException busyOrEmpty) {
+                          // pool empty or claim budget spent under contention: allowed outcomes
+                        }
+                      }
+                      continue;
+                    }
+                    String identity = "learner-" + identities.incrementAndGet();
+                    // a third get a short lease so expiry has real work
+                    Optional<Duration> lease =
+                        random.nextInt(3) == 0
+                            ? Optional.of(Duration.ofMinutes(2))
+                            : Optional.empty();
+                    try {
+                      given.add(new Given(identity, allocator.allocate(request(identity, lease))));
+                    } catch (RuntimeException emptyPool) {
+                      // NoSandboxAvailable while cleanup/sync refill the pool
+                    }
                   }
-                } catch (RuntimeException busyOrEmpty) {
-                  // pool empty or claim budget spent under contention: allowed outcomes
-                }
-              }
-              continue;
-            }
-            String identity = "learner-" + identities.incrementAndGet();
-            // a third get a short lease so expiry has real work
-            Optional<Duration> lease = random.nextInt(3) == 0 ? Optional.of(Duration.ofMinutes(2)) : Optional.empty();
-            try {
-              given.add(new Given(identity, allocator.allocate(request(identity, lease))));
-            } catch (RuntimeException emptyPool) {
-              // NoSandboxAvailable while cleanup/sync refill the pool
-            }
-          }
-        }));
+                }));
       }
       for (Job job : List.of(sync, expiry, cleanup)) {
-        futures.add(threads.submit(() -> {
-          while (!done.get()) {
-            operations.incrementAndGet();
-            launcher.launch(job, "");
-            sleep(20); // jobs run back to back, but leave DynamoDB Local some room for allocations
-          }
-        }));
+        futures.add(
+            threads.submit(
+                () -> {
+                  while (!done.get()) {
+                    operations.incrementAndGet();
+                    launcher.launch(job, "");
+                    sleep(20); // jobs run back to back, but leave DynamoDB Local some room for
+                    // allocations
+                  }
+                }));
       }
-      futures.add(threads.submit(() -> { // time passes: leases run out
-        while (!done.get()) {
-          clock.advance(Duration.ofSeconds(20));
-          sleep(50);
-        }
-      }));
-      futures.add(threads.submit(() -> { // a watcher: an owner, once stamped, never changes
-        while (!done.get()) {
-          for (Sandbox s : store.allSandboxes()) {
-            if (!s.allocatedTo().isEmpty()) {
-              String before = firstOwner.putIfAbsent(s.sandboxId(), s.allocatedTo());
-              if (before != null && !before.equals(s.allocatedTo())) {
-                violations.add("owner of " + s.sandboxId() + " changed");
-              }
-            }
-          }
-          sleep(300);
-        }
-      }));
+      futures.add(
+          threads.submit(
+              () -> { // time passes: leases run out
+                while (!done.get()) {
+                  clock.advance(Duration.ofSeconds(20));
+                  sleep(50);
+                }
+              }));
+      futures.add(
+          threads.submit(
+              () -> { // a watcher: an owner, once stamped, never changes
+                while (!done.get()) {
+                  for (Sandbox s : store.allSandboxes()) {
+                    if (!s.allocatedTo().isEmpty()) {
+                      String before = firstOwner.putIfAbsent(s.sandboxId(), s.allocatedTo());
+                      if (before != null && !before.equals(s.allocatedTo())) {
+                        violations.add("owner of " + s.sandboxId() + " changed");
+                      }
+                    }
+                  }
+                  sleep(300);
+                }
+              }));
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
       while (operations.get() < TARGET_OPERATIONS && System.nanoTime() < deadline) {
         sleep(100);
@@ -175,7 +219,8 @@ class JobsAndAllocationInterleavingTest {
       for (Given g : given) {
         String other = holder.putIfAbsent(g.allocation().sandboxId(), g.identity());
         assertThat(other == null || other.equals(g.identity()))
-            .as("sandbox %s given to two identities", g.allocation().sandboxId()).isTrue();
+            .as("sandbox %s given to two identities", g.allocation().sandboxId())
+            .isTrue();
       }
       // no allocation undone by a job
       int stillHeld = 0;

@@ -59,22 +59,35 @@ class NiosXaasCleanupHookTest {
   void start() {
     wm = new WireMockServer(options().dynamicPort());
     wm.start();
-    wm.stubFor(get(urlPathEqualTo("/v2/current_user/accounts")).willReturn(okJson("{\"results\":[]}")));
-    wm.stubFor(delete(urlPathMatching("/v2/sandbox/accounts/.*")).willReturn(aResponse().withStatus(204)));
-    wm.stubFor(post(urlPathEqualTo("/v2/session/users/sign_in"))
-        .withRequestBody(equalToJson("{\"email\":\"" + EMAIL + "\",\"password\":\"" + PASSWORD + "\"}"))
-        .willReturn(okJson("{\"jwt\":\"session-jwt\"}")));
-    wm.stubFor(post(urlPathEqualTo("/v2/session/account_switch")).withHeader("Authorization", equalTo("Bearer session-jwt"))
-        .willReturn(okJson("{\"jwt\":\"scoped-jwt\"}")));
-    wm.stubFor(get(urlPathEqualTo("/api/universalinfra/v1/universalservices")).withHeader("Authorization", equalTo("Bearer scoped-jwt"))
-        .willReturn(okJson("{\"results\":[{\"id\":\"infra/universal_service/aaaa-1\",\"name\":\"Instrqt-SaaS\"},"
-            + "{\"id\":\"infra/universal_service/bbbb-2\",\"name\":\"keep-me\"},"
-            + "{\"id\":\"infra/universal_service/cccc-3\",\"name\":\"Instrqt-SaaS\"}]}")));
-    wm.stubFor(delete(urlPathMatching("/api/universalinfra/v1/universalservices/.*")).willReturn(aResponse().withStatus(204)));
+    wm.stubFor(
+        get(urlPathEqualTo("/v2/current_user/accounts")).willReturn(okJson("{\"results\":[]}")));
+    wm.stubFor(
+        delete(urlPathMatching("/v2/sandbox/accounts/.*")).willReturn(aResponse().withStatus(204)));
+    wm.stubFor(
+        post(urlPathEqualTo("/v2/session/users/sign_in"))
+            .withRequestBody(
+                equalToJson("{\"email\":\"" + EMAIL + "\",\"password\":\"" + PASSWORD + "\"}"))
+            .willReturn(okJson("{\"jwt\":\"session-jwt\"}")));
+    wm.stubFor(
+        post(urlPathEqualTo("/v2/session/account_switch"))
+            .withHeader("Authorization", equalTo("Bearer session-jwt"))
+            .willReturn(okJson("{\"jwt\":\"scoped-jwt\"}")));
+    wm.stubFor(
+        get(urlPathEqualTo("/api/universalinfra/v1/universalservices"))
+            .withHeader("Authorization", equalTo("Bearer scoped-jwt"))
+            .willReturn(
+                okJson(
+                    "{\"results\":[{\"id\":\"infra/universal_service/aaaa-1\",\"name\":\"Instrqt-SaaS\"},"
+                        + "{\"id\":\"infra/universal_service/bbbb-2\",\"name\":\"keep-me\"},"
+                        + "{\"id\":\"infra/universal_service/cccc-3\",\"name\":\"Instrqt-SaaS\"}]}")));
+    wm.stubFor(
+        delete(urlPathMatching("/api/universalinfra/v1/universalservices/.*"))
+            .willReturn(aResponse().withStatus(204)));
     logs.start();
     root.addAppender(logs);
     root.setLevel(ch.qos.logback.classic.Level.INFO);
-    ((Logger) LoggerFactory.getLogger("com.sandboxbroker")).setLevel(ch.qos.logback.classic.Level.DEBUG);
+    ((Logger) LoggerFactory.getLogger("com.sandboxbroker"))
+        .setLevel(ch.qos.logback.classic.Level.DEBUG);
   }
 
   @AfterEach
@@ -85,13 +98,29 @@ class NiosXaasCleanupHookTest {
   }
 
   Cleanup cleanup(boolean shadow) {
-    var hook = new NiosXaasCleanupHook(
-        HttpClient.newHttpClient(),
-        new NiosXaasSettings(URI.create(wm.baseUrl()), EMAIL, PASSWORD, "Instrqt-SaaS", shadow, Duration.ofSeconds(30), Duration.ofMinutes(10)),
-        Clock.systemUTC());
-    var csp = new CspSandboxProvider(HttpClient.newHttpClient(), new CspSettings(URI.create(wm.baseUrl() + "/v2"), TOKEN, Duration.ofSeconds(30), 1000));
-    return new Cleanup(store, csp, Optional.of(hook), Clock.systemUTC(),
-        new CleanupPolicy(2, 3, Duration.ofSeconds(1), Duration.ofSeconds(2), 100, Duration.ofDays(30), 10));
+    var hook =
+        new NiosXaasCleanupHook(
+            HttpClient.newHttpClient(),
+            new NiosXaasSettings(
+                URI.create(wm.baseUrl()),
+                EMAIL,
+                PASSWORD,
+                "Instrqt-SaaS",
+                shadow,
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(10)),
+            Clock.systemUTC());
+    var csp =
+        new CspSandboxProvider(
+            HttpClient.newHttpClient(),
+            new CspSettings(URI.create(wm.baseUrl() + "/v2"), TOKEN, Duration.ofSeconds(30), 1000));
+    return new Cleanup(
+        store,
+        csp,
+        Optional.of(hook),
+        Clock.systemUTC(),
+        new CleanupPolicy(
+            2, 3, Duration.ofSeconds(1), Duration.ofSeconds(2), 100, Duration.ofDays(30), 10));
   }
 
   void seed(int n) {
@@ -107,15 +136,21 @@ class NiosXaasCleanupHookTest {
     assertThat(r.counts()).containsEntry("deleted", 3L).containsEntry("predelete_cleaned", 6L);
     wm.verify(1, postRequestedFor(urlPathEqualTo("/v2/session/users/sign_in")));
     wm.verify(3, postRequestedFor(urlPathEqualTo("/v2/session/account_switch")));
-    wm.verify(postRequestedFor(urlPathEqualTo("/v2/session/account_switch"))
-        .withRequestBody(equalToJson("{\"id\":\"identity/accounts/" + Sandboxes.uuidOf("1") + "\"}")));
-    wm.verify(3, deleteRequestedFor(urlPathEqualTo("/api/universalinfra/v1/universalservices/aaaa-1")));
-    wm.verify(0, deleteRequestedFor(urlPathEqualTo("/api/universalinfra/v1/universalservices/bbbb-2")));
+    wm.verify(
+        postRequestedFor(urlPathEqualTo("/v2/session/account_switch"))
+            .withRequestBody(
+                equalToJson("{\"id\":\"identity/accounts/" + Sandboxes.uuidOf("1") + "\"}")));
+    wm.verify(
+        3, deleteRequestedFor(urlPathEqualTo("/api/universalinfra/v1/universalservices/aaaa-1")));
+    wm.verify(
+        0, deleteRequestedFor(urlPathEqualTo("/api/universalinfra/v1/universalservices/bbbb-2")));
     assertThat(store.preDeleteOutcome("1")).contains("cleaned:2");
 
     // for one account, its services went before the account itself
-    List<ServeEvent> events = wm.getAllServeEvents().stream()
-        .sorted(Comparator.comparing(e -> e.getRequest().getLoggedDate())).toList();
+    List<ServeEvent> events =
+        wm.getAllServeEvents().stream()
+            .sorted(Comparator.comparing(e -> e.getRequest().getLoggedDate()))
+            .toList();
     int lastService = -1;
     int account = -1;
     for (int i = 0; i < events.size(); i++) {
@@ -144,8 +179,12 @@ class NiosXaasCleanupHookTest {
 
   @Test
   void aFailingNiosXaasStepDoesNotBlockTheDeletion() {
-    wm.stubFor(post(urlPathEqualTo("/v2/session/users/sign_in")).willReturn(aResponse().withStatus(401)
-        .withBody("{\"error\":\"bad credentials for " + EMAIL + "\"}")));
+    wm.stubFor(
+        post(urlPathEqualTo("/v2/session/users/sign_in"))
+            .willReturn(
+                aResponse()
+                    .withStatus(401)
+                    .withBody("{\"error\":\"bad credentials for " + EMAIL + "\"}")));
     seed(2);
     JobResult r = cleanup(false).run(JobContext.UNSUPERVISED);
     assertThat(r.counts()).containsEntry("deleted", 2L).containsEntry("predelete_failed", 2L);
@@ -156,11 +195,19 @@ class NiosXaasCleanupHookTest {
 
   @Test
   void anExpiredSessionIsRenewedOnce() {
-    wm.stubFor(post(urlPathEqualTo("/v2/session/account_switch")).withHeader("Authorization", equalTo("Bearer session-jwt"))
-        .inScenario("expiry").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
-        .willReturn(aResponse().withStatus(401)).willSetStateTo("renewed"));
-    wm.stubFor(post(urlPathEqualTo("/v2/session/account_switch")).withHeader("Authorization", equalTo("Bearer session-jwt"))
-        .inScenario("expiry").whenScenarioStateIs("renewed").willReturn(okJson("{\"jwt\":\"scoped-jwt\"}")));
+    wm.stubFor(
+        post(urlPathEqualTo("/v2/session/account_switch"))
+            .withHeader("Authorization", equalTo("Bearer session-jwt"))
+            .inScenario("expiry")
+            .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+            .willReturn(aResponse().withStatus(401))
+            .willSetStateTo("renewed"));
+    wm.stubFor(
+        post(urlPathEqualTo("/v2/session/account_switch"))
+            .withHeader("Authorization", equalTo("Bearer session-jwt"))
+            .inScenario("expiry")
+            .whenScenarioStateIs("renewed")
+            .willReturn(okJson("{\"jwt\":\"scoped-jwt\"}")));
     seed(1);
     cleanup(false).run(JobContext.UNSUPERVISED);
     wm.verify(2, postRequestedFor(urlPathEqualTo("/v2/session/users/sign_in")));
@@ -171,12 +218,21 @@ class NiosXaasCleanupHookTest {
     // everything logged at DEBUG and above, except the HTTP stub's own server (test infrastructure,
     // which logs the headers it receives)
     for (ILoggingEvent e : logs.list) {
-      if (e.getLoggerName().startsWith("org.eclipse.jetty") || e.getLoggerName().contains("wiremock")) {
+      if (e.getLoggerName().startsWith("org.eclipse.jetty")
+          || e.getLoggerName().contains("wiremock")) {
         continue;
       }
-      String text = e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage());
-      assertThat(text).doesNotContain(PASSWORD).doesNotContain(TOKEN).doesNotContain(EMAIL).doesNotContain("session-jwt");
+      String text =
+          e.getFormattedMessage()
+              + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage());
+      assertThat(text)
+          .doesNotContain(PASSWORD)
+          .doesNotContain(TOKEN)
+          .doesNotContain(EMAIL)
+          .doesNotContain("session-jwt");
     }
-    assertThat(store.preDeleteOutcome("1").orElse("")).doesNotContain(PASSWORD).doesNotContain(EMAIL);
+    assertThat(store.preDeleteOutcome("1").orElse(""))
+        .doesNotContain(PASSWORD)
+        .doesNotContain(EMAIL);
   }
 }

@@ -74,8 +74,9 @@ class UpstreamDeadlineTest {
     // headers at once, then the body dribbles out over 30 s
     upstream.stubFor(
         get(urlPathEqualTo("/v2/current_user/accounts"))
-            .willReturn(okJson("{\"results\":[" + "{\"csp_id\":1,\"name\":\"x\"},".repeat(200) + "{}]}")
-                .withChunkedDribbleDelay(30, 30_000)));
+            .willReturn(
+                okJson("{\"results\":[" + "{\"csp_id\":1,\"name\":\"x\"},".repeat(200) + "{}]}")
+                    .withChunkedDribbleDelay(30, 30_000)));
     long start = System.nanoTime();
     assertThatThrownBy(() -> csp(Duration.ofSeconds(1)).listSandboxes())
         .isInstanceOf(UpstreamUnavailableException.class)
@@ -88,7 +89,11 @@ class UpstreamDeadlineTest {
   void aDeleteWhoseBodyStallsEndsAtTheDeadline() {
     upstream.stubFor(
         delete(urlPathMatching("/v2/sandbox/accounts/.*"))
-            .willReturn(aResponse().withStatus(200).withBody("x".repeat(3000)).withChunkedDribbleDelay(30, 30_000)));
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withBody("x".repeat(3000))
+                    .withChunkedDribbleDelay(30, 30_000)));
     long start = System.nanoTime();
     Sandbox s = Sandboxes.pendingDeletion("7", "owner", 1000);
     assertThatThrownBy(() -> csp(Duration.ofSeconds(1)).deleteSandbox(s))
@@ -100,12 +105,20 @@ class UpstreamDeadlineTest {
   void aNiosXaasStepWhoseBodyStallsEndsAtTheDeadline() {
     upstream.stubFor(
         post(urlPathEqualTo("/v2/session/users/sign_in"))
-            .willReturn(okJson("{\"jwt\":\"a.b.c\",\"pad\":\"" + "x".repeat(3000) + "\"}").withChunkedDribbleDelay(30, 30_000)));
+            .willReturn(
+                okJson("{\"jwt\":\"a.b.c\",\"pad\":\"" + "x".repeat(3000) + "\"}")
+                    .withChunkedDribbleDelay(30, 30_000)));
     NiosXaasCleanupHook hook =
         new NiosXaasCleanupHook(
             HttpClient.newHttpClient(),
-            new NiosXaasSettings(URI.create(upstream.baseUrl()), "svc@example.com", "pw", "Instrqt-SaaS", false,
-                Duration.ofSeconds(1), Duration.ofMinutes(10)),
+            new NiosXaasSettings(
+                URI.create(upstream.baseUrl()),
+                "svc@example.com",
+                "pw",
+                "Instrqt-SaaS",
+                false,
+                Duration.ofSeconds(1),
+                Duration.ofMinutes(10)),
             Clock.systemUTC());
     long start = System.nanoTime();
     PreDeleteOutcome outcome = hook.beforeDelete(Sandboxes.pendingDeletion("8", "owner", 1000));
@@ -117,7 +130,10 @@ class UpstreamDeadlineTest {
   void aHugeRetryAfterIsCappedAndRecorded() {
     upstream.stubFor(
         delete(urlPathMatching("/v2/sandbox/accounts/.*"))
-            .willReturn(aResponse().withStatus(429).withHeader("Retry-After", Long.toString(Long.MAX_VALUE))));
+            .willReturn(
+                aResponse()
+                    .withStatus(429)
+                    .withHeader("Retry-After", Long.toString(Long.MAX_VALUE))));
     Sandbox s = Sandboxes.pendingDeletion("9", "owner", 1000);
     assertThatThrownBy(() -> csp(Duration.ofSeconds(5)).deleteSandbox(s))
         .isInstanceOfSatisfying(
@@ -135,17 +151,33 @@ class UpstreamDeadlineTest {
       long start = System.nanoTime();
       JobResult r =
           new Cleanup(
-                  store, csp(Duration.ofSeconds(5)), Optional.empty(), Clock.systemUTC(),
-                  new CleanupPolicy(1, 3, Duration.ofSeconds(1), Duration.ofMinutes(30), 500, Duration.ofDays(30), 10))
+                  store,
+                  csp(Duration.ofSeconds(5)),
+                  Optional.empty(),
+                  Clock.systemUTC(),
+                  new CleanupPolicy(
+                      1,
+                      3,
+                      Duration.ofSeconds(1),
+                      Duration.ofMinutes(30),
+                      500,
+                      Duration.ofDays(30),
+                      10))
               .run(JobContext.UNSUPERVISED);
       // the run neither waited the pause out nor lost the answer: the first item is rescheduled
       // after the (capped) pause, the rest stay due untouched, and nothing died unrecorded
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
-      assertThat(r.counts()).containsEntry("rate_limited", 1L).containsEntry("errors", 0L).containsEntry("deferred", 2L);
+      assertThat(r.counts())
+          .containsEntry("rate_limited", 1L)
+          .containsEntry("errors", 0L)
+          .containsEntry("deferred", 2L);
       long rescheduled =
           store.sandboxesInStatus(SandboxStatus.PENDING_DELETION).stream()
               .filter(x -> x.nextAttemptAt() > now)
-              .peek(x -> assertThat(x.nextAttemptAt()).isLessThanOrEqualTo(now + Duration.ofMinutes(31).toSeconds()))
+              .peek(
+                  x ->
+                      assertThat(x.nextAttemptAt())
+                          .isLessThanOrEqualTo(now + Duration.ofMinutes(31).toSeconds()))
               .peek(x -> assertThat(x.deletionAttempts()).isZero())
               .count();
       assertThat(rescheduled).isEqualTo(1);

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The store operations behind the admin API, one suite held against the in-memory fake and
- * against DynamoDB Local, so the fake cannot drift from the adapter.
+ * The store operations behind the admin API, one suite held against the in-memory fake and against
+ * DynamoDB Local, so the fake cannot drift from the adapter.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class AdminStoreOperationsTest {
@@ -82,13 +82,20 @@ class AdminStoreOperationsTest {
       recorder.reset();
 
       for (int limit : new int[] {1, 4, 7, 23, 500}) {
-        assertThat(pageThrough(SandboxFilter.ALL, limit)).extracting(Sandbox::sandboxId)
-            .as("limit %d", limit).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(all);
+        assertThat(pageThrough(SandboxFilter.ALL, limit))
+            .extracting(Sandbox::sandboxId)
+            .as("limit %d", limit)
+            .doesNotHaveDuplicates()
+            .containsExactlyInAnyOrderElementsOf(all);
       }
       var byLab = new SandboxFilter(Optional.empty(), Optional.of("dns"), Optional.empty());
-      assertThat(pageThrough(byLab, 4)).extracting(Sandbox::sandboxId).containsExactlyInAnyOrderElementsOf(dns);
+      assertThat(pageThrough(byLab, 4))
+          .extracting(Sandbox::sandboxId)
+          .containsExactlyInAnyOrderElementsOf(dns);
       var byOwner = new SandboxFilter(Optional.empty(), Optional.empty(), Optional.of("learner"));
-      assertThat(pageThrough(byOwner, 5)).extracting(Sandbox::sandboxId).containsExactlyInAnyOrderElementsOf(dns);
+      assertThat(pageThrough(byOwner, 5))
+          .extracting(Sandbox::sandboxId)
+          .containsExactlyInAnyOrderElementsOf(dns);
 
       assertThat(recorder.requests()).isPositive();
       assertThat(recorder.scans()).as("Scans sent by the listing").isZero();
@@ -98,12 +105,17 @@ class AdminStoreOperationsTest {
     void aCursorOfOneKindOfListingIsRefusedByAnother() {
       insert(30, SandboxStatus.AVAILABLE, "", "");
       String indexCursor =
-          store.listSandboxes(filter(SandboxStatus.AVAILABLE), Optional.empty(), 5).cursor().orElseThrow();
+          store
+              .listSandboxes(filter(SandboxStatus.AVAILABLE), Optional.empty(), 5)
+              .cursor()
+              .orElseThrow();
       assertThatThrownBy(() -> store.listSandboxes(SandboxFilter.ALL, Optional.of(indexCursor), 5))
           .isInstanceOf(InvalidCursorException.class);
-      String tableCursor = store.listSandboxes(SandboxFilter.ALL, Optional.empty(), 5).cursor().orElseThrow();
+      String tableCursor =
+          store.listSandboxes(SandboxFilter.ALL, Optional.empty(), 5).cursor().orElseThrow();
       assertThatThrownBy(
-              () -> store.listSandboxes(filter(SandboxStatus.AVAILABLE), Optional.of(tableCursor), 5))
+              () ->
+                  store.listSandboxes(filter(SandboxStatus.AVAILABLE), Optional.of(tableCursor), 5))
           .isInstanceOf(InvalidCursorException.class);
     }
   }
@@ -127,10 +139,26 @@ class AdminStoreOperationsTest {
         boolean allocatedish = !owner.isEmpty();
         store.insertSandbox(
             new Sandbox(
-                id, "lab-" + id, "identity/accounts/" + id, "", status, owner, lab,
-                allocatedish ? "lease-" + id : "", allocatedish ? 1000 + seq : 0,
-                allocatedish ? 9000 + seq : 0, 0, status == SandboxStatus.DELETION_FAILED ? 5 : 0,
-                0, "", 0, 10, 10, 0, status == SandboxStatus.STALE ? 500 + seq : 0, 1));
+                id,
+                "lab-" + id,
+                "identity/accounts/" + id,
+                "",
+                status,
+                owner,
+                lab,
+                allocatedish ? "lease-" + id : "",
+                allocatedish ? 1000 + seq : 0,
+                allocatedish ? 9000 + seq : 0,
+                0,
+                status == SandboxStatus.DELETION_FAILED ? 5 : 0,
+                0,
+                "",
+                0,
+                10,
+                10,
+                0,
+                status == SandboxStatus.STALE ? 500 + seq : 0,
+                1));
         ids.add(id);
       }
       return ids;
@@ -183,10 +211,15 @@ class AdminStoreOperationsTest {
           .extracting(Sandbox::sandboxId)
           .containsExactlyInAnyOrderElementsOf(stale);
       var byLab = new SandboxFilter(Optional.empty(), Optional.of("dns"), Optional.empty());
-      assertThat(pageThrough(byLab, 3)).extracting(Sandbox::sandboxId).containsExactlyInAnyOrderElementsOf(lab);
+      assertThat(pageThrough(byLab, 3))
+          .extracting(Sandbox::sandboxId)
+          .containsExactlyInAnyOrderElementsOf(lab);
       var byOwner =
-          new SandboxFilter(Optional.of(SandboxStatus.ALLOCATED), Optional.empty(), Optional.of("someone"));
-      assertThat(pageThrough(byOwner, 50)).extracting(Sandbox::sandboxId).containsExactlyInAnyOrderElementsOf(lab);
+          new SandboxFilter(
+              Optional.of(SandboxStatus.ALLOCATED), Optional.empty(), Optional.of("someone"));
+      assertThat(pageThrough(byOwner, 50))
+          .extracting(Sandbox::sandboxId)
+          .containsExactlyInAnyOrderElementsOf(lab);
     }
 
     @Test
@@ -202,7 +235,8 @@ class AdminStoreOperationsTest {
     void retryDeletionOnlyFromDeletionFailedAndRecordsWho() {
       String failed = insert(1, SandboxStatus.DELETION_FAILED, "", "").get(0);
       String allocated = insert(1, SandboxStatus.ALLOCATED, "learner", "").get(0);
-      AdminAction action = new AdminAction(1234, "admin-1", "retry_deletion", SandboxStatus.DELETION_FAILED);
+      AdminAction action =
+          new AdminAction(1234, "admin-1", "retry_deletion", SandboxStatus.DELETION_FAILED);
 
       var applied = store.retryDeletion(failed, action);
       assertThat(applied.applied()).isTrue();
@@ -246,11 +280,17 @@ class AdminStoreOperationsTest {
       assertThat(store.countByStatus().get(SandboxStatus.AVAILABLE)).isEqualTo(12);
     }
 
-    /** Used accounts' records leave only through cleanup: removed, sync would hand them out again. */
+    /**
+     * Used accounts' records leave only through cleanup: removed, sync would hand them out again.
+     */
     @Test
     void bulkDeleteRefusesTheRecordsOfUsedAccounts() {
       insert(2, SandboxStatus.DELETION_FAILED, "", "");
-      for (SandboxStatus used : List.of(SandboxStatus.ALLOCATED, SandboxStatus.PENDING_DELETION, SandboxStatus.DELETION_FAILED)) {
+      for (SandboxStatus used :
+          List.of(
+              SandboxStatus.ALLOCATED,
+              SandboxStatus.PENDING_DELETION,
+              SandboxStatus.DELETION_FAILED)) {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.deleteByStatus(used))
             .isInstanceOf(IllegalArgumentException.class);
       }

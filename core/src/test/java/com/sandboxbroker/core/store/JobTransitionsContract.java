@@ -30,13 +30,28 @@ public abstract class JobTransitionsContract {
   }
 
   Sandbox available(String id) {
-    Sandbox s = Sandbox.available(new UpstreamSandbox(id, "lab-" + id, "identity/accounts/u-" + id, ""), NOW);
+    Sandbox s =
+        Sandbox.available(
+            new UpstreamSandbox(id, "lab-" + id, "identity/accounts/u-" + id, ""), NOW);
     store.insertSandbox(s);
     return store.findSandbox(id).orElseThrow();
   }
 
   Lease lease(Sandbox s, long expiresAt) {
-    return new Lease("alice", 0, "k", "L-" + s.sandboxId(), s.sandboxId(), s.name(), s.externalId(), "", "", "", NOW, expiresAt, 0);
+    return new Lease(
+        "alice",
+        0,
+        "k",
+        "L-" + s.sandboxId(),
+        s.sandboxId(),
+        s.name(),
+        s.externalId(),
+        "",
+        "",
+        "",
+        NOW,
+        expiresAt,
+        0);
   }
 
   @Test
@@ -56,7 +71,8 @@ public abstract class JobTransitionsContract {
     assertThat(store.claim(lease(seen, NOW + 3600)).claimed()).isTrue();
     assertThat(store.recordMissing(seen).applied()).isFalse();
     assertThat(store.markStale(seen, NOW).applied()).isFalse();
-    assertThat(store.refreshFromUpstream(seen, new UpstreamSandbox("2", "x", "y", "")).applied()).isFalse();
+    assertThat(store.refreshFromUpstream(seen, new UpstreamSandbox("2", "x", "y", "")).applied())
+        .isFalse();
     Sandbox after = store.findSandbox("2").orElseThrow();
     assertThat(after.status()).isEqualTo(SandboxStatus.ALLOCATED);
     assertThat(after.allocatedTo()).isEqualTo("alice");
@@ -71,8 +87,14 @@ public abstract class JobTransitionsContract {
     Sandbox stale = store.markStale(once, NOW + 60).current().orElseThrow();
     assertThat(stale.status()).isEqualTo(SandboxStatus.STALE);
     assertThat(stale.staleSince()).isEqualTo(NOW + 60);
-    assertThat(store.claim(lease(stale, NOW + 3600)).claimed()).as("stale is not claimable").isFalse();
-    Sandbox back = store.reviveStale(stale, new UpstreamSandbox("3", "lab-3", "identity/accounts/u-3", "")).current().orElseThrow();
+    assertThat(store.claim(lease(stale, NOW + 3600)).claimed())
+        .as("stale is not claimable")
+        .isFalse();
+    Sandbox back =
+        store
+            .reviveStale(stale, new UpstreamSandbox("3", "lab-3", "identity/accounts/u-3", ""))
+            .current()
+            .orElseThrow();
     assertThat(back.status()).isEqualTo(SandboxStatus.AVAILABLE);
     assertThat(back.missingCount()).isZero();
     assertThat(back.staleSince()).isZero();
@@ -80,7 +102,11 @@ public abstract class JobTransitionsContract {
 
   @Test
   void purgeRemovesOnlyStaleRecordsPastTheirGrace() {
-    Sandbox stale = store.markStale(store.recordMissing(available("4")).current().orElseThrow(), NOW).current().orElseThrow();
+    Sandbox stale =
+        store
+            .markStale(store.recordMissing(available("4")).current().orElseThrow(), NOW)
+            .current()
+            .orElseThrow();
     assertThat(store.purgeStale(stale, NOW - 1)).isFalse();
     assertThat(store.purgeStale(stale, NOW)).isTrue();
     assertThat(store.findSandbox("4")).isEmpty();
@@ -112,14 +138,17 @@ public abstract class JobTransitionsContract {
     assertThat(r.applied()).isTrue();
     assertThat(r.current().orElseThrow().expiresAt()).isEqualTo(NOW + 500);
     assertThat(store.findLease("alice", 0).orElseThrow().expiresAt()).isEqualTo(NOW + 500);
-    assertThat(store.extendLease(held, NOW + 400, NOW + 50).applied()).as("never earlier").isFalse();
+    assertThat(store.extendLease(held, NOW + 400, NOW + 50).applied())
+        .as("never earlier")
+        .isFalse();
     // expiry read the old clock: its condition (expires_at <= now) now fails
     assertThat(store.expireAllocation(held, NOW + 100).applied()).isFalse();
     // once expired, no extension applies, and the two items still agree
     assertThat(store.expireAllocation(held, NOW + 500).applied()).isTrue();
     Sandbox expired = store.findSandbox("8").orElseThrow();
     assertThat(store.extendLease(expired, NOW + 900, NOW + 400).applied()).isFalse();
-    assertThat(store.extendLease(r.current().orElseThrow(), NOW + 900, NOW + 400).applied()).isFalse();
+    assertThat(store.extendLease(r.current().orElseThrow(), NOW + 900, NOW + 400).applied())
+        .isFalse();
     assertThat(store.findSandbox("8").orElseThrow().expiresAt()).isEqualTo(NOW + 500);
     assertThat(store.findLease("alice", 0).orElseThrow().expiresAt()).isEqualTo(NOW + 500);
   }
@@ -138,24 +167,36 @@ public abstract class JobTransitionsContract {
   void deletionOutcomesApplyOnlyToThePendingItemAsRead() {
     store.insertSandbox(Sandboxes.pendingDeletion("7", "bob", NOW));
     Sandbox seen = store.findSandbox("7").orElseThrow();
-    Sandbox retried = store.recordDeletionRetry(seen, 1, NOW + 60, "CSP DELETE: HTTP 500").current().orElseThrow();
+    Sandbox retried =
+        store
+            .recordDeletionRetry(seen, 1, NOW + 60, "CSP DELETE: HTTP 500")
+            .current()
+            .orElseThrow();
     assertThat(retried.status()).isEqualTo(SandboxStatus.PENDING_DELETION);
     assertThat(retried.deletionAttempts()).isEqualTo(1);
     assertThat(retried.nextAttemptAt()).isEqualTo(NOW + 60);
     assertThat(retried.lastError()).isEqualTo("CSP DELETE: HTTP 500");
     assertThat(store.recordDeleted(seen, NOW, NOW + 10).applied()).as("stale read").isFalse();
 
-    Sandbox outcome = store.recordPreDeleteOutcome(retried, "cleaned:1", NOW).current().orElseThrow();
-    Sandbox deleted = store.recordDeleted(outcome, NOW + 61, NOW + 61 + 86400).current().orElseThrow();
+    Sandbox outcome =
+        store.recordPreDeleteOutcome(retried, "cleaned:1", NOW).current().orElseThrow();
+    Sandbox deleted =
+        store.recordDeleted(outcome, NOW + 61, NOW + 61 + 86400).current().orElseThrow();
     assertThat(deleted.status()).isEqualTo(SandboxStatus.DELETED);
     assertThat(deleted.deletionAttempts()).isEqualTo(2);
     assertThat(deleted.deletedAt()).isEqualTo(NOW + 61);
     assertThat(deleted.allocatedTo()).isEqualTo("bob");
     assertThat(deleted.lastError()).isEmpty();
-    assertThat(store.sandboxesInStatus(SandboxStatus.DELETED)).extracting(Sandbox::sandboxId).containsExactly("7");
+    assertThat(store.sandboxesInStatus(SandboxStatus.DELETED))
+        .extracting(Sandbox::sandboxId)
+        .containsExactly("7");
 
     store.insertSandbox(Sandboxes.pendingDeletion("8", "carol", NOW));
-    Sandbox failed = store.recordDeletionFailed(store.findSandbox("8").orElseThrow(), 8, "CSP DELETE: HTTP 500").current().orElseThrow();
+    Sandbox failed =
+        store
+            .recordDeletionFailed(store.findSandbox("8").orElseThrow(), 8, "CSP DELETE: HTTP 500")
+            .current()
+            .orElseThrow();
     assertThat(failed.status()).isEqualTo(SandboxStatus.DELETION_FAILED);
     assertThat(failed.deletionAttempts()).isEqualTo(8);
     assertThat(store.sandboxesInStatus(SandboxStatus.PENDING_DELETION)).isEmpty();

@@ -34,13 +34,27 @@ public abstract class SandboxStoreContract {
 
   protected static Sandbox sandbox(String id, String name) {
     return Sandbox.available(
-        new UpstreamSandbox(id, name, "identity/accounts/uuid-" + id, id.hashCode() % 2 == 0 ? "" : "001X"), NOW);
+        new UpstreamSandbox(
+            id, name, "identity/accounts/uuid-" + id, id.hashCode() % 2 == 0 ? "" : "001X"),
+        NOW);
   }
 
-  protected static Lease lease(String identity, int slot, String key, String leaseId, Sandbox candidate) {
+  protected static Lease lease(
+      String identity, int slot, String key, String leaseId, Sandbox candidate) {
     return new Lease(
-        identity, slot, key, leaseId, candidate.sandboxId(), candidate.name(), candidate.externalId(),
-        candidate.sfdcAccountId(), "lab-x", "", NOW, NOW + 3600, System.currentTimeMillis());
+        identity,
+        slot,
+        key,
+        leaseId,
+        candidate.sandboxId(),
+        candidate.name(),
+        candidate.externalId(),
+        candidate.sfdcAccountId(),
+        "lab-x",
+        "",
+        NOW,
+        NOW + 3600,
+        System.currentTimeMillis());
   }
 
   @Test
@@ -119,10 +133,12 @@ public abstract class SandboxStoreContract {
     int pages = 0;
     do {
       Page<Sandbox> page = store.findAvailable("lab-dns-", cursor, 5);
-      page.items().forEach(s -> {
-        assertThat(s.status()).isEqualTo(SandboxStatus.AVAILABLE);
-        seen.add(s.sandboxId());
-      });
+      page.items()
+          .forEach(
+              s -> {
+                assertThat(s.status()).isEqualTo(SandboxStatus.AVAILABLE);
+                seen.add(s.sandboxId());
+              });
       cursor = page.cursor();
       pages++;
     } while (cursor.isPresent() && pages < 100);
@@ -205,18 +221,31 @@ public abstract class SandboxStoreContract {
     assertThat(counts.get(SandboxStatus.PENDING_DELETION)).isEqualTo(1);
     assertThat(store.allSandboxes()).hasSize(12);
   }
+
   @Test
   void aKeyInFlightHasOneHolderUntilItIsClearedOrLapses() {
     assertThat(store.markKeyInFlight("default", "ann", "k1", "h1", 1_000, 2_000)).isTrue();
-    assertThat(store.markKeyInFlight("default", "ann", "k1", "h1", 1_000, 2_000)).as("its holder again (an SDK retry)").isTrue();
-    assertThat(store.markKeyInFlight("default", "ann", "k1", "h2", 1_500, 2_500)).as("another holder").isFalse();
-    assertThat(store.markKeyInFlight("default", "ann", "k2", "h2", 1_500, 2_500)).as("another key").isTrue();
-    assertThat(store.markKeyInFlight("tenant-b", "ann", "k1", "h3", 1_500, 2_500)).as("another tenant").isTrue();
+    assertThat(store.markKeyInFlight("default", "ann", "k1", "h1", 1_000, 2_000))
+        .as("its holder again (an SDK retry)")
+        .isTrue();
+    assertThat(store.markKeyInFlight("default", "ann", "k1", "h2", 1_500, 2_500))
+        .as("another holder")
+        .isFalse();
+    assertThat(store.markKeyInFlight("default", "ann", "k2", "h2", 1_500, 2_500))
+        .as("another key")
+        .isTrue();
+    assertThat(store.markKeyInFlight("tenant-b", "ann", "k1", "h3", 1_500, 2_500))
+        .as("another tenant")
+        .isTrue();
     store.clearKeyInFlight("default", "ann", "k1", "h2"); // not its holder: nothing happens
     assertThat(store.markKeyInFlight("default", "ann", "k1", "h2", 1_600, 2_600)).isFalse();
     store.clearKeyInFlight("default", "ann", "k1", "h1");
-    assertThat(store.markKeyInFlight("default", "ann", "k1", "h2", 1_600, 2_600)).as("cleared").isTrue();
-    assertThat(store.markKeyInFlight("default", "ann", "k1", "h4", 2_601, 3_000)).as("lapsed").isTrue();
+    assertThat(store.markKeyInFlight("default", "ann", "k1", "h2", 1_600, 2_600))
+        .as("cleared")
+        .isTrue();
+    assertThat(store.markKeyInFlight("default", "ann", "k1", "h4", 2_601, 3_000))
+        .as("lapsed")
+        .isTrue();
     assertThat(store.allSandboxes()).isEmpty(); // bookkeeping, never a sandbox
   }
 }

@@ -2,10 +2,10 @@ package com.sandboxbroker.core.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sandboxbroker.core.allocation.AllocationListener;
 import com.sandboxbroker.core.allocation.AllocationPolicy;
 import com.sandboxbroker.core.allocation.AllocationRequest;
 import com.sandboxbroker.core.allocation.Allocator;
-import com.sandboxbroker.core.allocation.AllocationListener;
 import com.sandboxbroker.core.job.JobContext;
 import com.sandboxbroker.core.job.JobResult;
 import com.sandboxbroker.core.sandbox.Sandbox;
@@ -78,10 +78,14 @@ class PoolSyncTest {
     long secondMillis = (System.nanoTime() - t1) / 1_000_000;
 
     assertThat(ddb.writeCount() - writesAfterFirst).as("writes of an unchanged re-sync").isZero();
-    assertThat(second.inserted() + second.refreshed() + second.missing() + second.markedStale()).isZero();
+    assertThat(second.inserted() + second.refreshed() + second.missing() + second.markedStale())
+        .isZero();
     System.out.printf(
         "10k sync: first %d ms, %d writes; unchanged re-sync %d ms, %d writes, %d requests (scan pages)%n",
-        firstMillis, firstWrites, secondMillis, ddb.writeCount() - writesAfterFirst,
+        firstMillis,
+        firstWrites,
+        secondMillis,
+        ddb.writeCount() - writesAfterFirst,
         ddb.requestCount() - requestsBefore);
   }
 
@@ -110,7 +114,9 @@ class PoolSyncTest {
     long before = ddb.writeCount();
     JobResult result = sync(0.2).run(JobContext.UNSUPERVISED);
     assertThat(result.failure()).isEmpty();
-    assertThat(result.counts()).containsEntry("stale_refused", 1L).containsEntry("marked_stale", 0L);
+    assertThat(result.counts())
+        .containsEntry("stale_refused", 1L)
+        .containsEntry("marked_stale", 0L);
     assertThat(result.detail()).contains("refused");
     assertThat(ddb.writeCount()).isEqualTo(before);
     sync(0.2).run(JobContext.UNSUPERVISED);
@@ -174,9 +180,18 @@ class PoolSyncTest {
     upstream.set(ListProvider.accounts(0, 10));
     sync(0.2).run();
     Allocator allocator =
-        new Allocator(store, AllocationPolicy.defaults(), clock, () -> UUID.randomUUID().toString(), AllocationListener.NONE);
-    var a = allocator.allocate(new AllocationRequest("learner-1", "learner-1", "", "", Optional.empty()));
-    var b = allocator.allocate(new AllocationRequest("learner-2", "learner-2", "", "", Optional.empty()));
+        new Allocator(
+            store,
+            AllocationPolicy.defaults(),
+            clock,
+            () -> UUID.randomUUID().toString(),
+            AllocationListener.NONE);
+    var a =
+        allocator.allocate(
+            new AllocationRequest("learner-1", "learner-1", "", "", Optional.empty()));
+    var b =
+        allocator.allocate(
+            new AllocationRequest("learner-2", "learner-2", "", "", Optional.empty()));
     allocator.markForDeletion(b.sandboxId(), "learner-2");
     Sandbox heldBefore = store.findSandbox(a.sandboxId()).orElseThrow();
 
@@ -187,13 +202,18 @@ class PoolSyncTest {
     }
     upstream.set(renamed);
     sync(0.5).run();
-    upstream.set(renamed.stream().filter(u -> !u.sandboxId().equals(a.sandboxId()) && !u.sandboxId().equals(b.sandboxId())).toList());
+    upstream.set(
+        renamed.stream()
+            .filter(
+                u -> !u.sandboxId().equals(a.sandboxId()) && !u.sandboxId().equals(b.sandboxId()))
+            .toList());
     sync(0.5).run();
     sync(0.5).run();
 
     Sandbox held = store.findSandbox(a.sandboxId()).orElseThrow();
     assertThat(held).isEqualTo(heldBefore);
-    assertThat(store.findSandbox(b.sandboxId()).orElseThrow().status()).isEqualTo(SandboxStatus.PENDING_DELETION);
+    assertThat(store.findSandbox(b.sandboxId()).orElseThrow().status())
+        .isEqualTo(SandboxStatus.PENDING_DELETION);
     assertThat(store.findSandbox(b.sandboxId()).orElseThrow().allocatedTo()).isEqualTo("learner-2");
   }
 }

@@ -10,13 +10,14 @@ import java.util.Set;
 /**
  * The validation rules of the CloudWatch embedded metric format specification that CloudWatch Logs
  * applies before it extracts metrics (a line that breaks one counts as an EMFValidationErrors and
- * publishes nothing). Written from the specification, independently of the library that writes
- * the lines, so a test can hold the library's output to it. {@link #violations} returns one
- * readable line per broken rule; empty means the line is valid.
+ * publishes nothing). Written from the specification, independently of the library that writes the
+ * lines, so a test can hold the library's output to it. {@link #violations} returns one readable
+ * line per broken rule; empty means the line is valid.
  */
 public final class EmfSpec {
   /** CloudWatch Logs' event size limit (the stricter, long-standing one). */
   public static final int MAX_EVENT_BYTES = 256 * 1024;
+
   public static final int MAX_METRICS_PER_DIRECTIVE = 100;
   public static final int MAX_VALUES_PER_METRIC = 100;
   public static final int MAX_DIMENSIONS_PER_SET = 30;
@@ -24,11 +25,33 @@ public final class EmfSpec {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> UNITS =
       Set.of(
-          "Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes",
-          "Terabytes", "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent", "Count",
-          "Bytes/Second", "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second",
-          "Terabytes/Second", "Bits/Second", "Kilobits/Second", "Megabits/Second",
-          "Gigabits/Second", "Terabits/Second", "Count/Second", "None");
+          "Seconds",
+          "Microseconds",
+          "Milliseconds",
+          "Bytes",
+          "Kilobytes",
+          "Megabytes",
+          "Gigabytes",
+          "Terabytes",
+          "Bits",
+          "Kilobits",
+          "Megabits",
+          "Gigabits",
+          "Terabits",
+          "Percent",
+          "Count",
+          "Bytes/Second",
+          "Kilobytes/Second",
+          "Megabytes/Second",
+          "Gigabytes/Second",
+          "Terabytes/Second",
+          "Bits/Second",
+          "Kilobits/Second",
+          "Megabits/Second",
+          "Gigabits/Second",
+          "Terabits/Second",
+          "Count/Second",
+          "None");
 
   private EmfSpec() {}
 
@@ -72,12 +95,19 @@ public final class EmfSpec {
       } else {
         for (JsonNode set : dimensionSets) {
           if (!set.isArray() || set.size() > MAX_DIMENSIONS_PER_SET) {
-            v.add("dimension set is not an array of at most " + MAX_DIMENSIONS_PER_SET + " names: " + set);
+            v.add(
+                "dimension set is not an array of at most "
+                    + MAX_DIMENSIONS_PER_SET
+                    + " names: "
+                    + set);
             continue;
           }
           for (JsonNode name : set) {
             JsonNode member = root.get(name.asText());
-            if (member == null || !member.isTextual() || member.asText().isEmpty() || member.asText().length() > 1024) {
+            if (member == null
+                || !member.isTextual()
+                || member.asText().isEmpty()
+                || member.asText().length() > 1024) {
               v.add("dimension " + name + " has no string member of 1-1024 characters on the root");
             }
           }
@@ -100,7 +130,8 @@ public final class EmfSpec {
         if (m.has("Unit") && !UNITS.contains(m.get("Unit").asText())) {
           v.add("metric " + name + " has unit " + m.get("Unit") + ", not a CloudWatch unit");
         }
-        if (m.has("StorageResolution") && !Set.of(1, 60).contains(m.get("StorageResolution").asInt())) {
+        if (m.has("StorageResolution")
+            && !Set.of(1, 60).contains(m.get("StorageResolution").asInt())) {
           v.add("metric " + name + " has a StorageResolution other than 1 or 60");
         }
         JsonNode value = root.get(name);
@@ -108,13 +139,21 @@ public final class EmfSpec {
           v.add("metric " + name + " has no member on the root");
         } else if (value.isArray()) {
           if (value.size() > MAX_VALUES_PER_METRIC) {
-            v.add("metric " + name + " has " + value.size() + " values (at most " + MAX_VALUES_PER_METRIC + ")");
+            v.add(
+                "metric "
+                    + name
+                    + " has "
+                    + value.size()
+                    + " values (at most "
+                    + MAX_VALUES_PER_METRIC
+                    + ")");
           }
-          value.forEach(x -> {
-            if (!x.isNumber()) {
-              v.add("metric " + name + " has a non-numeric value " + x);
-            }
-          });
+          value.forEach(
+              x -> {
+                if (!x.isNumber()) {
+                  v.add("metric " + name + " has a non-numeric value " + x);
+                }
+              });
         } else if (!value.isNumber()) {
           v.add("metric " + name + " is neither a number nor an array of numbers: " + value);
         }

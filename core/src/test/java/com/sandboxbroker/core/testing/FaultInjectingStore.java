@@ -38,10 +38,14 @@ public final class FaultInjectingStore {
           if (method.getDeclaringClass() == Object.class) {
             return method.invoke(real, args);
           }
-          return injector.invoke(method.getName(), args == null ? new Object[0] : args, () -> invoke(real, method, args));
+          return injector.invoke(
+              method.getName(),
+              args == null ? new Object[0] : args,
+              () -> invoke(real, method, args));
         };
     return (SandboxStore)
-        Proxy.newProxyInstance(SandboxStore.class.getClassLoader(), new Class<?>[] {SandboxStore.class}, handler);
+        Proxy.newProxyInstance(
+            SandboxStore.class.getClassLoader(), new Class<?>[] {SandboxStore.class}, handler);
   }
 
   private static Object invoke(SandboxStore real, Method method, Object[] args) throws Throwable {
@@ -59,6 +63,7 @@ public final class FaultInjectingStore {
 
   /** What the SDK throws when DynamoDB applied the request but the answer never arrived in time. */
   public static ApiCallTimeoutException lostAfterApplying(String method) {
-    return ApiCallTimeoutException.create("injected: " + method + " was applied, its answer lost", null);
+    return ApiCallTimeoutException.create(
+        "injected: " + method + " was applied, its answer lost", null);
   }
 }

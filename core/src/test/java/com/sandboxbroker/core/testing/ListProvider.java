@@ -18,7 +18,10 @@ public final class ListProvider implements SandboxProvider {
 
   public static List<UpstreamSandbox> accounts(int from, int toExclusive) {
     return IntStream.range(from, toExclusive)
-        .mapToObj(i -> new UpstreamSandbox(Integer.toString(i), "lab-" + i, "identity/accounts/uuid-" + i, ""))
+        .mapToObj(
+            i ->
+                new UpstreamSandbox(
+                    Integer.toString(i), "lab-" + i, "identity/accounts/uuid-" + i, ""))
         .toList();
   }
 

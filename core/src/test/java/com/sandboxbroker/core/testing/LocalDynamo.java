@@ -98,7 +98,9 @@ public final class LocalDynamo implements AutoCloseable {
     return requests.get();
   }
 
-  /** Write requests (Put/Update/Delete/BatchWrite/TransactWrite) sent by clients of this instance. */
+  /**
+   * Write requests (Put/Update/Delete/BatchWrite/TransactWrite) sent by clients of this instance.
+   */
   public long writeCount() {
     return writes.get();
   }
@@ -122,8 +124,11 @@ public final class LocalDynamo implements AutoCloseable {
     private static final List<String> WRITE_OPERATIONS =
         new ArrayList<>(
             List.of(
-                "PutItemRequest", "UpdateItemRequest", "DeleteItemRequest",
-                "BatchWriteItemRequest", "TransactWriteItemsRequest"));
+                "PutItemRequest",
+                "UpdateItemRequest",
+                "DeleteItemRequest",
+                "BatchWriteItemRequest",
+                "TransactWriteItemsRequest"));
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {

@@ -20,7 +20,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * It sees the real responses, so a test can say which items a code path actually read.
  */
 public final class ReadRecorder implements ExecutionInterceptor {
-  private final List<Map<String, AttributeValue>> items = Collections.synchronizedList(new ArrayList<>());
+  private final List<Map<String, AttributeValue>> items =
+      Collections.synchronizedList(new ArrayList<>());
   private final AtomicLong scans = new AtomicLong();
   private final AtomicLong counted = new AtomicLong();
   private final AtomicLong requests = new AtomicLong();
@@ -50,7 +51,9 @@ public final class ReadRecorder implements ExecutionInterceptor {
       }
     } else if (context.response() instanceof ScanResponse s) {
       items.addAll(s.items());
-    } else if (context.response() instanceof GetItemResponse g && g.hasItem() && !g.item().isEmpty()) {
+    } else if (context.response() instanceof GetItemResponse g
+        && g.hasItem()
+        && !g.item().isEmpty()) {
       items.add(g.item());
     }
   }

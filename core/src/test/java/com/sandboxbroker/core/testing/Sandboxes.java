@@ -10,9 +10,26 @@ public final class Sandboxes {
   /** Released by {@code owner}: what cleanup works on. */
   public static Sandbox pendingDeletion(String id, String owner, long requestedAt) {
     return new Sandbox(
-        id, "lab-" + id, "identity/accounts/" + uuidOf(id), "", SandboxStatus.PENDING_DELETION, owner,
-        "lab", "lease-" + id, requestedAt - 60, requestedAt + 3600, requestedAt, 0, 0, "", 0,
-        requestedAt - 120, requestedAt - 120, 0, 0, 3);
+        id,
+        "lab-" + id,
+        "identity/accounts/" + uuidOf(id),
+        "",
+        SandboxStatus.PENDING_DELETION,
+        owner,
+        "lab",
+        "lease-" + id,
+        requestedAt - 60,
+        requestedAt + 3600,
+        requestedAt,
+        0,
+        0,
+        "",
+        0,
+        requestedAt - 120,
+        requestedAt - 120,
+        0,
+        0,
+        3);
   }
 
   /** A deterministic upstream uuid per sandbox id. */

@@ -3,7 +3,10 @@ package com.sandboxbroker.service.api;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 
-/** Body of {@code GET /v1/admin/sandboxes} (compat shape: {@code sandboxes}, {@code count}, {@code cursor}). */
+/**
+ * Body of {@code GET /v1/admin/sandboxes} (compat shape: {@code sandboxes}, {@code count}, {@code
+ * cursor}).
+ */
 @Schema(description = "One page of sandboxes. A page is never short while more sandboxes match.")
 public record AdminSandboxListResponse(
     List<SandboxResponse> sandboxes,

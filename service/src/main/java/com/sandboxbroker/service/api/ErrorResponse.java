@@ -22,7 +22,8 @@ public record ErrorResponse(Detail detail) {
       /** LEASE_LIMIT_REACHED only (contract §7): the latest expires_at the allocation can have. */
       Long maxExpiresAt) {
 
-    public Detail(String code, String message, String requestId, Integer retryAfter, String reason) {
+    public Detail(
+        String code, String message, String requestId, Integer retryAfter, String reason) {
       this(code, message, requestId, retryAfter, reason, null);
     }
   }

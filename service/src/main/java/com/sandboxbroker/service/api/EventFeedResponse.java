@@ -8,7 +8,11 @@ import java.util.List;
 /** {@code {"events": [oldest first…], "next": "<id>"|null}} (contract §8). */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record EventFeedResponse(
-    @Schema(description = "Lifecycle events, oldest first (schema: docs/events/lifecycle-event.schema.json)")
+    @Schema(
+            description =
+                "Lifecycle events, oldest first (schema: docs/events/lifecycle-event.schema.json)")
         List<ObjectNode> events,
-    @Schema(description = "Pass as `after` for the next page; null when this page is empty", nullable = true)
+    @Schema(
+            description = "Pass as `after` for the next page; null when this page is empty",
+            nullable = true)
         String next) {}

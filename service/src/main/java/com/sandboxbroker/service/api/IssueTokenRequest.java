@@ -13,7 +13,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-
 import java.util.Set;
 
 /**
@@ -23,35 +22,67 @@ import java.util.Set;
  * null} counts as absent.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@Schema(description = "Only `tenant` is required; an absent (or null) policy field takes the service's configured default.")
+@Schema(
+    description =
+        "Only `tenant` is required; an absent (or null) policy field takes the service's configured default.")
 public record IssueTokenRequest(
-    @Schema(description = "[a-z0-9-]{1,64}", requiredMode = Schema.RequiredMode.REQUIRED, example = "adventure") String tenant,
-    @Schema(description = "Label for logs and audit trails, up to 128 characters", example = "adventure-2026-11") String name,
-    @Schema(description = "Up to 20 sandbox-name prefixes, each up to 256 characters", example = "[\"lab-adventure-\"]") List<String> allowedPrefixes,
-    @Schema(description = "Must start with one of allowed_prefixes; required when there are several, defaults to the only one", example = "lab-adventure-") String defaultPrefix,
+    @Schema(
+            description = "[a-z0-9-]{1,64}",
+            requiredMode = Schema.RequiredMode.REQUIRED,
+            example = "adventure")
+        String tenant,
+    @Schema(
+            description = "Label for logs and audit trails, up to 128 characters",
+            example = "adventure-2026-11")
+        String name,
+    @Schema(
+            description = "Up to 20 sandbox-name prefixes, each up to 256 characters",
+            example = "[\"lab-adventure-\"]")
+        List<String> allowedPrefixes,
+    @Schema(
+            description =
+                "Must start with one of allowed_prefixes; required when there are several, defaults to the only one",
+            example = "lab-adventure-")
+        String defaultPrefix,
     @Schema(description = "Lab label, up to 256 characters", example = "adventure") String lab,
     @Schema(description = "1–720", example = "8") Integer leaseHours,
     @Schema(description = "1–720, not below lease_hours", example = "24") Integer maxLeaseHours,
     @Schema(description = "1–100", example = "1") Integer identityCap,
-    @Schema(description = "Epoch seconds, in the future and within 10 years", example = "1767225600") Long expiresAt) {
+    @Schema(
+            description = "Epoch seconds, in the future and within 10 years",
+            example = "1767225600")
+        Long expiresAt) {
 
   public static final String CODE = "INVALID_TOKEN_SPEC";
   static final int MAX_NAME = 128;
   static final int MAX_PREFIXES = 20;
+
   /** The longest X-Sandbox-Name-Prefix or X-Instruqt-Track-ID a track may send (contract §1). */
   static final int MAX_LABEL = 256;
+
   /** A month: a lease beyond it is a typo, not a lab. */
   static final int MAX_HOURS = 720;
+
   /** The configuration's own bound for the identity cap. */
   static final int MAX_CAP = 100;
+
   /** Ten years; also catches an expiry given in milliseconds. */
   static final long MAX_EXPIRY_SECONDS = 10L * 366 * 24 * 3600;
+
   /** The body limit of this one route (every other POST takes no body). */
   public static final long MAX_BODY_BYTES = 16 * 1024;
 
   private static final Set<String> FIELDS =
-      Set.of("tenant", "name", "allowed_prefixes", "default_prefix", "lab", "lease_hours",
-          "max_lease_hours", "identity_cap", "expires_at");
+      Set.of(
+          "tenant",
+          "name",
+          "allowed_prefixes",
+          "default_prefix",
+          "lab",
+          "lease_hours",
+          "max_lease_hours",
+          "identity_cap",
+          "expires_at");
   private static final ObjectMapper STRICT =
       JsonMapper.builder()
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -65,7 +96,8 @@ public record IssueTokenRequest(
       root = body == null || body.isBlank() ? null : STRICT.readTree(body);
     } catch (com.fasterxml.jackson.core.JsonParseException e) {
       String duplicate = duplicateField(e.getOriginalMessage());
-      throw invalid(duplicate != null ? duplicate + " is given twice" : "the body is not valid JSON");
+      throw invalid(
+          duplicate != null ? duplicate + " is given twice" : "the body is not valid JSON");
     } catch (java.io.IOException e) {
       throw invalid("the body is not valid JSON");
     }
@@ -88,7 +120,9 @@ public record IssueTokenRequest(
     String name = text(root, "name", MAX_NAME);
     List<String> prefixes = prefixes(root);
     String defaultPrefix = text(root, "default_prefix", MAX_LABEL);
-    if (defaultPrefix != null && !prefixes.isEmpty() && prefixes.stream().noneMatch(defaultPrefix::startsWith)) {
+    if (defaultPrefix != null
+        && !prefixes.isEmpty()
+        && prefixes.stream().noneMatch(defaultPrefix::startsWith)) {
       throw invalid("default_prefix must start with one of allowed_prefixes");
     }
     if (defaultPrefix == null && prefixes.size() > 1) {
@@ -105,7 +139,16 @@ public record IssueTokenRequest(
     }
     Integer identityCap = integer(root, "identity_cap", 1, MAX_CAP);
     Long expiresAt = epoch(root, "expires_at", now);
-    return new IssueTokenRequest(tenant, name, prefixes, defaultPrefix, lab, leaseHours, maxLeaseHours, identityCap, expiresAt);
+    return new IssueTokenRequest(
+        tenant,
+        name,
+        prefixes,
+        defaultPrefix,
+        lab,
+        leaseHours,
+        maxLeaseHours,
+        identityCap,
+        expiresAt);
   }
 
   private static ApiException invalid(String message) {
@@ -150,7 +193,10 @@ public record IssueTokenRequest(
       }
       String s = p.textValue();
       if (s.isEmpty() || s.length() > MAX_LABEL || s.chars().anyMatch(Character::isISOControl)) {
-        throw invalid("allowed_prefixes entries must be 1–" + MAX_LABEL + " characters without control characters");
+        throw invalid(
+            "allowed_prefixes entries must be 1–"
+                + MAX_LABEL
+                + " characters without control characters");
       }
       out.add(s);
     }
@@ -173,8 +219,12 @@ public record IssueTokenRequest(
     if (v == null) {
       return null;
     }
-    if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() <= now || v.longValue() > now + MAX_EXPIRY_SECONDS) {
-      throw invalid(field + " must be an integer of epoch seconds in the future and within 10 years");
+    if (!v.isIntegralNumber()
+        || !v.canConvertToLong()
+        || v.longValue() <= now
+        || v.longValue() > now + MAX_EXPIRY_SECONDS) {
+      throw invalid(
+          field + " must be an integer of epoch seconds in the future and within 10 years");
     }
     return v.longValue();
   }
@@ -186,8 +236,9 @@ public record IssueTokenRequest(
   }
 
   private static String duplicateField(String message) {
-    var m = java.util.regex.Pattern.compile("Duplicate field '([^']*)'").matcher(message == null ? "" : message);
+    var m =
+        java.util.regex.Pattern.compile("Duplicate field '([^']*)'")
+            .matcher(message == null ? "" : message);
     return m.find() ? printable(m.group(1)) : null;
   }
-
 }

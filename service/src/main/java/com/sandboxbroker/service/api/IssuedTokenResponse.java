@@ -11,10 +11,12 @@ import java.util.List;
  * never logged and never stored (the table keeps its SHA-256 only).
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@Schema(description = "A newly issued token: its record plus the secret, shown in this response only.")
+@Schema(
+    description = "A newly issued token: its record plus the secret, shown in this response only.")
 public record IssuedTokenResponse(
     String tokenId,
-    @Schema(description = "The secret for `Authorization: Bearer`; shown once, store it now") String token,
+    @Schema(description = "The secret for `Authorization: Bearer`; shown once, store it now")
+        String token,
     String tenant,
     String name,
     List<String> allowedPrefixes,
@@ -33,9 +35,22 @@ public record IssuedTokenResponse(
   public static IssuedTokenResponse from(TrackToken t, String secret) {
     TokenResponse r = TokenResponse.from(t);
     return new IssuedTokenResponse(
-        r.tokenId(), secret, r.tenant(), r.name(), r.allowedPrefixes(), r.defaultPrefix(), r.lab(),
-        r.leaseHours(), r.maxLeaseHours(), r.identityCap(), r.createdAt(), r.createdBy(),
-        r.expiresAt(), r.revokedAt(), r.revokedBy(), r.lastUsedAt());
+        r.tokenId(),
+        secret,
+        r.tenant(),
+        r.name(),
+        r.allowedPrefixes(),
+        r.defaultPrefix(),
+        r.lab(),
+        r.leaseHours(),
+        r.maxLeaseHours(),
+        r.identityCap(),
+        r.createdAt(),
+        r.createdBy(),
+        r.expiresAt(),
+        r.revokedAt(),
+        r.revokedBy(),
+        r.lastUsedAt());
   }
 
   /** Never print the secret: records print every component by default. */

@@ -23,6 +23,7 @@ public record JobCompletedResponse(
   }
 
   public static JobCompletedResponse from(JobRun run) {
-    return new JobCompletedResponse("completed", run.job().wireName(), run.counts(), run.durationMs());
+    return new JobCompletedResponse(
+        "completed", run.job().wireName(), run.counts(), run.durationMs());
   }
 }

@@ -17,11 +17,20 @@ public record PoolsResponse(List<Pool> pools) {
 
   /** One pool. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  @Schema(name = "PoolCounts", description = "One pool: its definition and exact counts of its sandboxes by status")
+  @Schema(
+      name = "PoolCounts",
+      description = "One pool: its definition and exact counts of its sandboxes by status")
   public record Pool(
-      @Schema(description = "The pool's name (stored on each of its sandboxes as `pool`)") String pool,
-      @Schema(description = "Every member's name starts with it: the configured prefix, or the pool's own name for a pool derived from sandbox names") String prefix,
-      @Schema(description = "Below this many available sandboxes the pool is low: its alarm fires and a pool.low event is recorded (0: never)") long lowWater,
+      @Schema(description = "The pool's name (stored on each of its sandboxes as `pool`)")
+          String pool,
+      @Schema(
+              description =
+                  "Every member's name starts with it: the configured prefix, or the pool's own name for a pool derived from sandbox names")
+          String prefix,
+      @Schema(
+              description =
+                  "Below this many available sandboxes the pool is low: its alarm fires and a pool.low event is recorded (0: never)")
+          long lowWater,
       @Schema(description = "Live sandboxes: every status except deleted") long total,
       long available,
       long allocated,

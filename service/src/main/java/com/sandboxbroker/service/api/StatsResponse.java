@@ -20,7 +20,10 @@ public record StatsResponse(
 
   public static StatsResponse from(Map<SandboxStatus, Long> counts) {
     long total =
-        counts.entrySet().stream().filter(e -> e.getKey().isLive()).mapToLong(Map.Entry::getValue).sum();
+        counts.entrySet().stream()
+            .filter(e -> e.getKey().isLive())
+            .mapToLong(Map.Entry::getValue)
+            .sum();
     return new StatsResponse(
         total,
         counts.getOrDefault(SandboxStatus.AVAILABLE, 0L),

@@ -12,11 +12,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Bearer authentication for every route under the base path (where Jersey is mounted), run <em>before</em> route matching
- * so that authentication is decided before anything else about the request (an unknown path or a
- * wrong method with a bad token is a 401, not a 404/405). Role checks follow via
- * {@code @RolesAllowed}. Built on dropwizard-auth's {@link AuthFilter}, which installs the
- * security context.
+ * Bearer authentication for every route under the base path (where Jersey is mounted), run
+ * <em>before</em> route matching so that authentication is decided before anything else about the
+ * request (an unknown path or a wrong method with a bad token is a 401, not a 404/405). Role checks
+ * follow via {@code @RolesAllowed}. Built on dropwizard-auth's {@link AuthFilter}, which installs
+ * the security context.
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION)
@@ -25,10 +25,13 @@ public final class BearerAuthFilter extends AuthFilter<String, Caller> {
 
   private final Set<String> publicPaths;
 
-  /** @param publicPaths paths relative to the base path that need no token (the API docs) */
+  /**
+   * @param publicPaths paths relative to the base path that need no token (the API docs)
+   */
   public BearerAuthFilter(TokenRegistry tokens, Set<String> publicPaths) {
     this.authenticator = tokens::authenticate;
-    this.authorizer = (Authorizer<Caller>) (caller, role, context) -> caller.role().name().equals(role);
+    this.authorizer =
+        (Authorizer<Caller>) (caller, role, context) -> caller.role().name().equals(role);
     this.prefix = SCHEME;
     this.realm = "sandbox-broker";
     this.publicPaths = Set.copyOf(publicPaths);
@@ -43,7 +46,9 @@ public final class BearerAuthFilter extends AuthFilter<String, Caller> {
     String token =
         credentials(request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION))
             .orElseThrow(
-                () -> ApiException.unauthorized("Missing or malformed Authorization header; expected 'Bearer <token>'"));
+                () ->
+                    ApiException.unauthorized(
+                        "Missing or malformed Authorization header; expected 'Bearer <token>'"));
     if (!authenticate(request, token, SCHEME)) {
       throw ApiException.unauthorized("Invalid token");
     }

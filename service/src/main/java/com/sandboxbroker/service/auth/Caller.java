@@ -43,7 +43,15 @@ public record Caller(
       Optional<String> defaultPrefix,
       Optional<String> lab,
       Optional<Duration> leaseOverride) {
-    return track(name, Tenant.DEFAULT, allowedPrefixes, defaultPrefix, lab, leaseOverride, Optional.empty(), OptionalInt.empty());
+    return track(
+        name,
+        Tenant.DEFAULT,
+        allowedPrefixes,
+        defaultPrefix,
+        lab,
+        leaseOverride,
+        Optional.empty(),
+        OptionalInt.empty());
   }
 
   public static Caller track(
@@ -56,13 +64,28 @@ public record Caller(
       Optional<Duration> maxLease,
       OptionalInt identityCap) {
     return new Caller(
-        name, Role.TRACK, List.copyOf(allowedPrefixes), defaultPrefix, lab, leaseOverride, tenant, maxLease, identityCap);
+        name,
+        Role.TRACK,
+        List.copyOf(allowedPrefixes),
+        defaultPrefix,
+        lab,
+        leaseOverride,
+        tenant,
+        maxLease,
+        identityCap);
   }
 
   public static Caller admin(String name) {
     return new Caller(
-        name, Role.ADMIN, List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Tenant.DEFAULT,
-        Optional.empty(), OptionalInt.empty());
+        name,
+        Role.ADMIN,
+        List.of(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Tenant.DEFAULT,
+        Optional.empty(),
+        OptionalInt.empty());
   }
 
   @Override

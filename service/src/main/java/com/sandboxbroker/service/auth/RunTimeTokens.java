@@ -26,8 +26,10 @@ public final class RunTimeTokens {
 
   /** Half the contract's 60 s, leaving the other half for a revocation's write and clock skew. */
   public static final Duration MAX_CACHE_TTL = Duration.ofSeconds(30);
+
   /** Enough for every live token of a large deployment plus a flood of unknown ones. */
   static final long MAX_CACHED = 10_000;
+
   /** last_used_at is written at most this often per token per task (contract: it may lag). */
   static final Duration USE_RECORD_INTERVAL = Duration.ofMinutes(5);
 
@@ -42,9 +44,18 @@ public final class RunTimeTokens {
     }
     this.store = store;
     this.clock = clock;
-    this.byHash = Caffeine.newBuilder().maximumSize(MAX_CACHED).expireAfterWrite(cacheTtl).ticker(ticker).build();
+    this.byHash =
+        Caffeine.newBuilder()
+            .maximumSize(MAX_CACHED)
+            .expireAfterWrite(cacheTtl)
+            .ticker(ticker)
+            .build();
     this.recentlyRecorded =
-        Caffeine.newBuilder().maximumSize(MAX_CACHED).expireAfterWrite(USE_RECORD_INTERVAL).ticker(ticker).build();
+        Caffeine.newBuilder()
+            .maximumSize(MAX_CACHED)
+            .expireAfterWrite(USE_RECORD_INTERVAL)
+            .ticker(ticker)
+            .build();
   }
 
   /** The caller a presented secret stands for, if it names a live, unexpired run-time token. */
@@ -73,7 +84,10 @@ public final class RunTimeTokens {
       store.recordUse(hash, now);
     } catch (RuntimeException e) {
       // bookkeeping only: never fail a request over it
-      LOG.warn("could not record the use of token {}: {}", token.tokenId(), e.getClass().getSimpleName());
+      LOG.warn(
+          "could not record the use of token {}: {}",
+          token.tokenId(),
+          e.getClass().getSimpleName());
     }
   }
 

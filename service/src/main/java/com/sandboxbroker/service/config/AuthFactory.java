@@ -2,6 +2,7 @@ package com.sandboxbroker.service.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.sandboxbroker.core.contract.ServiceEnvironment;
+import com.sandboxbroker.core.tenant.Tenant;
 import com.sandboxbroker.service.auth.Caller;
 import com.sandboxbroker.service.auth.TokenRegistry;
 import jakarta.validation.Valid;
@@ -14,13 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import com.sandboxbroker.core.tenant.Tenant;
 
 /**
- * Builds the token registry from config and from the earlier broker's environment variables
- * ({@code BROKER_API_TOKEN}, {@code BROKER_ADMIN_TOKEN}, comma-separated; an admin entry may be
- * {@code name=token}). Environment tokens are the {@code default} tenant's. With no token at all,
- * local mode generates one of each and prints it; a deployed service refuses to start.
+ * Builds the token registry from config and from the earlier broker's environment variables ({@code
+ * BROKER_API_TOKEN}, {@code BROKER_ADMIN_TOKEN}, comma-separated; an admin entry may be {@code
+ * name=token}). Environment tokens are the {@code default} tenant's. With no token at all, local
+ * mode generates one of each and prints it; a deployed service refuses to start.
  */
 public final class AuthFactory {
   @JsonProperty @Valid private List<TrackTokenConfig> trackTokens = new ArrayList<>();
@@ -30,8 +30,11 @@ public final class AuthFactory {
    * How long a task trusts what it read about a run-time token (contract §6: a revocation reaches
    * every task within 60 s, so at most 30 s; tests shorten it).
    */
-  @JsonProperty @jakarta.validation.constraints.Min(1) @jakarta.validation.constraints.Max(30)
-  private int tokenCacheSeconds = (int) com.sandboxbroker.service.auth.RunTimeTokens.MAX_CACHE_TTL.toSeconds();
+  @JsonProperty
+  @jakarta.validation.constraints.Min(1)
+  @jakarta.validation.constraints.Max(30)
+  private int tokenCacheSeconds =
+      (int) com.sandboxbroker.service.auth.RunTimeTokens.MAX_CACHE_TTL.toSeconds();
 
   public Duration tokenCacheTtl() {
     return Duration.ofSeconds(tokenCacheSeconds);
@@ -71,7 +74,8 @@ public final class AuthFactory {
   }
 
   private static Caller trackCaller(String name, TrackTokenConfig t) {
-    Optional<String> defaultPrefix = Optional.ofNullable(t.defaultPrefix()).filter(p -> !p.isEmpty());
+    Optional<String> defaultPrefix =
+        Optional.ofNullable(t.defaultPrefix()).filter(p -> !p.isEmpty());
     if (defaultPrefix.isEmpty() && t.allowedPrefixes().size() == 1) {
       defaultPrefix = Optional.of(t.allowedPrefixes().get(0));
     }
@@ -99,8 +103,8 @@ public final class AuthFactory {
   /**
    * An admin entry: {@code name=token}, {@code name=sha256:<hex>}, or a bare token that keeps its
    * positional name. The name is what audit trails record. Only a name of {@code
-   * [A-Za-z0-9._-]{1,64}} followed by a non-empty value counts as one, so a bare token with
-   * base64 padding ({@code abc==}) stays a bare token.
+   * [A-Za-z0-9._-]{1,64}} followed by a non-empty value counts as one, so a bare token with base64
+   * padding ({@code abc==}) stays a bare token.
    */
   record NamedToken(String name, String token) {
     private static final java.util.regex.Pattern NAMED =
@@ -108,7 +112,9 @@ public final class AuthFactory {
 
     static NamedToken parse(String entry, String positionalName) {
       var m = NAMED.matcher(entry);
-      return m.matches() ? new NamedToken(m.group(1), m.group(2)) : new NamedToken(positionalName, entry);
+      return m.matches()
+          ? new NamedToken(m.group(1), m.group(2))
+          : new NamedToken(positionalName, entry);
     }
   }
 

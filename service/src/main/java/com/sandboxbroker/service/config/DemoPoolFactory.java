@@ -18,6 +18,7 @@ public final class DemoPoolFactory {
   private static final String BUNDLED = "classpath:demo-inventory.json";
 
   @JsonProperty private boolean importWhenEmpty = true;
+
   /** A file path, or {@code classpath:<resource>}; the bundled inventory holds 50 sandboxes. */
   @JsonProperty private String inventory = BUNDLED;
 
@@ -39,7 +40,8 @@ public final class DemoPoolFactory {
 
   private InputStream open() throws IOException {
     if (inventory.startsWith("classpath:")) {
-      InputStream in = getClass().getResourceAsStream("/" + inventory.substring("classpath:".length()));
+      InputStream in =
+          getClass().getResourceAsStream("/" + inventory.substring("classpath:".length()));
       if (in == null) {
         throw new IOException("no such resource");
       }

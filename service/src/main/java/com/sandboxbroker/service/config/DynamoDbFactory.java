@@ -2,9 +2,9 @@ package com.sandboxbroker.service.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.sandboxbroker.core.contract.TableContract;
+import com.sandboxbroker.service.metrics.DynamoDbRequestMetrics;
 import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.lifecycle.setup.LifecycleEnvironment;
-import com.sandboxbroker.service.metrics.DynamoDbRequestMetrics;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -35,14 +35,24 @@ public final class DynamoDbFactory {
   @JsonProperty @NotBlank private String tableName = TableContract.DEFAULT_TABLE_NAME;
   @JsonProperty private String region = "us-east-1";
   @JsonProperty private String endpoint = "";
+
   /** Create the table when missing; always on in local mode, normally off when deployed. */
   @JsonProperty private boolean createTable = false;
-  /** Sized above the Jetty threads that may allocate at once, so requests never queue for a socket. */
+
+  /**
+   * Sized above the Jetty threads that may allocate at once, so requests never queue for a socket.
+   */
   @JsonProperty private int maxConnections = 256;
-  /** SDK attempts per call (the SDK's own default is 3); throttling and 5xx are retried with backoff. */
+
+  /**
+   * SDK attempts per call (the SDK's own default is 3); throttling and 5xx are retried with
+   * backoff.
+   */
   @JsonProperty private int maxAttempts = 3;
+
   /** DynamoDB answers in milliseconds; a socket silent this long is a dead connection. */
   @JsonProperty private int socketTimeoutSeconds = 5;
+
   @JsonProperty @Valid private Local local = new Local();
 
   /** Embedded DynamoDB Local settings. */
@@ -92,10 +102,12 @@ public final class DynamoDbFactory {
    * local mode, else a client for the region (and endpoint, e.g. DynamoDB Local over HTTP). Call
    * after {@link #build}. Used by the local event feed only; deployed, a Pipe reads the stream.
    */
-  public software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient buildStreams(LifecycleEnvironment lifecycle) {
+  public software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient buildStreams(
+      LifecycleEnvironment lifecycle) {
     if (mode == Mode.LOCAL) {
       if (embeddedStreams == null) {
-        throw new IllegalStateException("build() first: the streams client belongs to the embedded instance");
+        throw new IllegalStateException(
+            "build() first: the streams client belongs to the embedded instance");
       }
       return embeddedStreams;
     }
@@ -121,7 +133,9 @@ public final class DynamoDbFactory {
     return build(lifecycle, null);
   }
 
-  /** As {@link #build(LifecycleEnvironment)}, every request counted by {@code metrics} (if given). */
+  /**
+   * As {@link #build(LifecycleEnvironment)}, every request counted by {@code metrics} (if given).
+   */
   public DynamoDbClient build(LifecycleEnvironment lifecycle, DynamoDbRequestMetrics metrics) {
     return build(lifecycle, metrics, com.sandboxbroker.core.allocation.AllocationPolicy.defaults());
   }
@@ -172,7 +186,10 @@ public final class DynamoDbFactory {
     // one override: a second overrideConfiguration(...) call would replace this one
     builder.overrideConfiguration(
         o -> {
-          o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(maxAttempts).build());
+          o.retryStrategy(
+              AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                  .maxAttempts(maxAttempts)
+                  .build());
           o.apiCallTimeout(bounds.storeCallTimeout());
           o.apiCallAttemptTimeout(bounds.storeCallAttemptTimeout());
           if (metrics != null) {

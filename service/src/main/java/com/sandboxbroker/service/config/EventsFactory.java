@@ -5,17 +5,25 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
 /**
- * Lifecycle events (contract §8). Deployed, an EventBridge Pipe moves the table's stream to the
- * bus and the service does nothing; in local mode the service reads the stream itself and keeps a
+ * Lifecycle events (contract §8). Deployed, an EventBridge Pipe moves the table's stream to the bus
+ * and the service does nothing; in local mode the service reads the stream itself and keeps a
  * bounded feed for {@code GET /v1/admin/events} and the dashboard.
  */
 public final class EventsFactory {
   /** Force the local feed on outside local mode (tests on a DynamoDB Local endpoint). */
   @JsonProperty private boolean localFeed = false;
+
   /** Events kept in memory, newest last; older ones drop off (the bus's archive is the history). */
-  @JsonProperty @Min(1) @Max(1_000_000) private int maxEvents = 10_000;
+  @JsonProperty
+  @Min(1)
+  @Max(1_000_000)
+  private int maxEvents = 10_000;
+
   /** How often the stream is read: the feed's latency. */
-  @JsonProperty @Min(10) @Max(60_000) private long pollMillis = 250;
+  @JsonProperty
+  @Min(10)
+  @Max(60_000)
+  private long pollMillis = 250;
 
   public boolean localFeed(boolean localMode) {
     return localMode || localFeed;

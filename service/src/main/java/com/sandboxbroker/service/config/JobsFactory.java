@@ -27,7 +27,9 @@ public final class JobsFactory {
     STEP_FUNCTIONS
   }
 
-  /** Where in-process sync and cleanup find the upstream: only the demo pool is served in-process. */
+  /**
+   * Where in-process sync and cleanup find the upstream: only the demo pool is served in-process.
+   */
   public enum Provider {
     NONE,
     DEMO
@@ -35,19 +37,40 @@ public final class JobsFactory {
 
   @JsonProperty @NotNull private Mode mode = Mode.IN_PROCESS;
   @JsonProperty @NotNull private Provider inProcessProvider = Provider.NONE;
+
   /** Schedule periods in seconds; 0 turns a job's in-process schedule off. */
-  @JsonProperty @Min(0) private int syncIntervalSeconds = 60;
-  @JsonProperty @Min(0) private int cleanupIntervalSeconds = 60;
-  @JsonProperty @Min(0) private int expiryIntervalSeconds = 300;
+  @JsonProperty
+  @Min(0)
+  private int syncIntervalSeconds = 60;
+
+  @JsonProperty
+  @Min(0)
+  private int cleanupIntervalSeconds = 60;
+
+  @JsonProperty
+  @Min(0)
+  private int expiryIntervalSeconds = 300;
+
   /** Same default as the jobs-runner: a crashed run blocks its job for at most two minutes. */
-  @JsonProperty @Min(1) @Max(3600) private int lockTtlSeconds = 120;
-  @JsonProperty @Min(1) private int runRetentionDays = 30;
+  @JsonProperty
+  @Min(1)
+  @Max(3600)
+  private int lockTtlSeconds = 120;
+
+  @JsonProperty
+  @Min(1)
+  private int runRetentionDays = 30;
+
   /** The local demo retries failed deletes sooner than production's 60 s. */
-  @JsonProperty @Min(0) private int cleanupBackoffBaseSeconds = 60;
+  @JsonProperty
+  @Min(0)
+  private int cleanupBackoffBaseSeconds = 60;
+
   @JsonProperty private String syncStateMachineArn = "";
   @JsonProperty private String cleanupStateMachineArn = "";
   @JsonProperty private String expiryStateMachineArn = "";
   @JsonProperty private String region = "us-east-1";
+
   /** Step Functions endpoint override (tests point it at an HTTP stub). */
   @JsonProperty private String stepFunctionsEndpoint = "";
 

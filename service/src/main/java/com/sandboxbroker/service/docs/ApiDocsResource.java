@@ -12,9 +12,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The public documentation routes under the base path: the OpenAPI document and the Swagger UI
- * page. The page loads Swagger UI from the webjar (served by an asset servlet) and starts it with
- * a script file of our own, not an inline script, so the page's CSP needs no inline-script
- * allowance for our code.
+ * page. The page loads Swagger UI from the webjar (served by an asset servlet) and starts it with a
+ * script file of our own, not an inline script, so the page's CSP needs no inline-script allowance
+ * for our code.
  */
 @Path("/")
 @Hidden
@@ -109,7 +109,8 @@ public final class ApiDocsResource {
   public static String swaggerUiAssets() {
     var props = new java.util.Properties();
     try (InputStream in =
-        ApiDocsResource.class.getResourceAsStream("/META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
+        ApiDocsResource.class.getResourceAsStream(
+            "/META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
       if (in == null) {
         throw new IllegalStateException("swagger-ui webjar missing");
       }

@@ -66,8 +66,12 @@ public final class OpenApiDocument {
                             .description("A track token or an admin token")))
             .addSecurityItem(new SecurityRequirement().addList(BEARER));
     OpenAPI api = new Reader(new SwaggerConfiguration().openAPI(base)).read(resources);
-    ModelConverters.getInstance().readAll(ErrorResponse.class).forEach(api.getComponents()::addSchemas);
-    api.getPaths().values().forEach(p -> p.readOperations().forEach(OpenApiDocument::addCommonRules));
+    ModelConverters.getInstance()
+        .readAll(ErrorResponse.class)
+        .forEach(api.getComponents()::addSchemas);
+    api.getPaths()
+        .values()
+        .forEach(p -> p.readOperations().forEach(OpenApiDocument::addCommonRules));
     addHealthEndpoints(api);
     try {
       return Json.mapper().writeValueAsString(api);
@@ -81,25 +85,44 @@ public final class OpenApiDocument {
         new HeaderParameter()
             .name(RequestIdFilter.HEADER)
             .required(false)
-            .description("Correlation id (1–128 of [A-Za-z0-9._-]); echoed, else a fresh UUID is used")
+            .description(
+                "Correlation id (1–128 of [A-Za-z0-9._-]); echoed, else a fresh UUID is used")
             .schema(new StringSchema().maxLength(128).pattern("^[A-Za-z0-9._-]{1,128}$")));
     ApiResponses responses = op.getResponses() == null ? new ApiResponses() : op.getResponses();
     op.setResponses(responses);
-    error(responses, "401", "UNAUTHORIZED: missing, malformed or unknown bearer token (with WWW-Authenticate: Bearer)")
+    error(
+            responses,
+            "401",
+            "UNAUTHORIZED: missing, malformed or unknown bearer token (with WWW-Authenticate: Bearer)")
         .addHeaderObject("WWW-Authenticate", header("Bearer", new StringSchema()));
-    error(responses, "403", "FORBIDDEN: this kind of token may not use this endpoint (or a policy code)");
-    error(responses, "413", "PAYLOAD_TOO_LARGE: API requests take no body (checked after authentication: without a valid token the answer is 401)");
+    error(
+        responses,
+        "403",
+        "FORBIDDEN: this kind of token may not use this endpoint (or a policy code)");
+    error(
+        responses,
+        "413",
+        "PAYLOAD_TOO_LARGE: API requests take no body (checked after authentication: without a valid token the answer is 401)");
     error(responses, "429", "RATE_LIMIT_EXCEEDED: this token and identity exceeded the rate limit")
         .addHeaderObject("Retry-After", header("Seconds to wait", new IntegerSchema()));
     error(responses, "500", "INTERNAL_ERROR: quote the request id");
-    error(responses, "503", "SERVICE_UNAVAILABLE: the sandbox store is briefly busy or unreachable; retry after Retry-After")
+    error(
+            responses,
+            "503",
+            "SERVICE_UNAVAILABLE: the sandbox store is briefly busy or unreachable; retry after Retry-After")
         .addHeaderObject("Retry-After", header("Seconds to wait", new IntegerSchema()));
     for (Map.Entry<String, ApiResponse> e : responses.entrySet()) {
       ApiResponse r = e.getValue();
-      r.addHeaderObject(RequestIdFilter.HEADER, header("The request's id, also in logs and error bodies", new StringSchema()));
+      r.addHeaderObject(
+          RequestIdFilter.HEADER,
+          header("The request's id, also in logs and error bodies", new StringSchema()));
       if (e.getKey().startsWith("2")) {
-        r.addHeaderObject(RateLimitFilter.LIMIT_HEADER, header("The burst allowed per identity", new IntegerSchema()));
-        r.addHeaderObject(RateLimitFilter.REMAINING_HEADER, header("Requests left in the burst", new IntegerSchema()));
+        r.addHeaderObject(
+            RateLimitFilter.LIMIT_HEADER,
+            header("The burst allowed per identity", new IntegerSchema()));
+        r.addHeaderObject(
+            RateLimitFilter.REMAINING_HEADER,
+            header("Requests left in the burst", new IntegerSchema()));
       }
     }
   }
@@ -111,7 +134,10 @@ public final class OpenApiDocument {
       responses.addApiResponse(status, r);
     }
     if (r.getContent() == null) {
-      r.content(new Content().addMediaType("application/json", new MediaType().schema(new Schema<>().$ref(ERROR_REF))));
+      r.content(
+          new Content()
+              .addMediaType(
+                  "application/json", new MediaType().schema(new Schema<>().$ref(ERROR_REF))));
     }
     return r;
   }
@@ -137,17 +163,22 @@ public final class OpenApiDocument {
                         new ApiResponses()
                             .addApiResponse(
                                 "200",
-                                json("Alive: {\"status\": \"healthy\", \"timestamp\"}",
+                                json(
+                                    "Alive: {\"status\": \"healthy\", \"timestamp\"}",
                                     new ObjectSchema()
-                                        .addProperty("status", new StringSchema()._enum(List.of("healthy")))
-                                        .addProperty("timestamp", new IntegerSchema().format("int64")))))));
+                                        .addProperty(
+                                            "status", new StringSchema()._enum(List.of("healthy")))
+                                        .addProperty(
+                                            "timestamp", new IntegerSchema().format("int64")))))));
     Schema<?> readiness =
         new ObjectSchema()
             .addProperty("status", new StringSchema()._enum(List.of("ready", "not_ready")))
             .addProperty("timestamp", new IntegerSchema().format("int64"))
             .addProperty(
                 "checks",
-                new ObjectSchema().addProperty("dynamodb", new StringSchema()._enum(List.of("ok", "unavailable"))));
+                new ObjectSchema()
+                    .addProperty(
+                        "dynamodb", new StringSchema()._enum(List.of("ok", "unavailable"))));
     api.path(
         "/readyz",
         new PathItem()

@@ -107,7 +107,9 @@ public final class DomainExceptionMappers {
     @Override
     public Response toResponse(com.sandboxbroker.core.sandbox.SandboxNotAllocatedException e) {
       return ErrorResponses.of(
-          409, "SANDBOX_NOT_ALLOCATED", "The sandbox is no longer allocated (released, expired or deleted)");
+          409,
+          "SANDBOX_NOT_ALLOCATED",
+          "The sandbox is no longer allocated (released, expired or deleted)");
     }
   }
 

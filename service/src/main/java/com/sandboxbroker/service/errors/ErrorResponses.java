@@ -11,7 +11,9 @@ public final class ErrorResponses {
   private ErrorResponses() {}
 
   public static Response of(int status, String code, String message) {
-    return build(status, new ErrorResponse.Detail(code, message, RequestIdFilter.currentId(), null, null))
+    return build(
+            status,
+            new ErrorResponse.Detail(code, message, RequestIdFilter.currentId(), null, null))
         .build();
   }
 
@@ -30,13 +32,20 @@ public final class ErrorResponses {
     return build(
             409,
             new ErrorResponse.Detail(
-                "LEASE_LIMIT_REACHED", message, RequestIdFilter.currentId(), null, null, maxExpiresAt))
+                "LEASE_LIMIT_REACHED",
+                message,
+                RequestIdFilter.currentId(),
+                null,
+                null,
+                maxExpiresAt))
         .build();
   }
 
   private static Response.ResponseBuilder build(int status, ErrorResponse.Detail detail) {
     Response.ResponseBuilder b =
-        Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(new ErrorResponse(detail));
+        Response.status(status)
+            .type(MediaType.APPLICATION_JSON_TYPE)
+            .entity(new ErrorResponse(detail));
     if (status == 401) {
       b.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
     }

@@ -25,7 +25,11 @@ public final class SdkExceptionMapper implements ExceptionMapper<SdkException> {
     }
     LOG.warn("DynamoDB unavailable: {}", e.getClass().getSimpleName());
     return ErrorResponses.retryable(
-        503, "SERVICE_UNAVAILABLE", "The sandbox store is busy or unreachable; retry shortly", 1, null);
+        503,
+        "SERVICE_UNAVAILABLE",
+        "The sandbox store is busy or unreachable; retry shortly",
+        1,
+        null);
   }
 
   private static boolean isTransient(SdkException e) {

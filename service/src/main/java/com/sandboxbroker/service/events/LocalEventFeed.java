@@ -30,9 +30,9 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * Local mode's lifecycle events (contract §8): reads the table's change stream (DynamoDB Local
- * implements the Streams API) and keeps the newest {@code capacity} events in memory, oldest
- * first. Each stream record goes through the deployed pipe's own filter and input template
- * ({@link EventContract}), so a local event is the JSON a subscriber of the bus would get.
+ * implements the Streams API) and keeps the newest {@code capacity} events in memory, oldest first.
+ * Each stream record goes through the deployed pipe's own filter and input template ({@link
+ * EventContract}), so a local event is the JSON a subscriber of the bus would get.
  *
  * <p>One poller thread reads every shard, parents before children, from the trim horizon (so a
  * restarted service rebuilds the feed from the stream's 24 h of history) and remembers the last
@@ -52,15 +52,21 @@ public final class LocalEventFeed implements Managed {
 
   private final Deque<ObjectNode> events = new ArrayDeque<>();
   private final Set<String> ids = new HashSet<>();
+
   /** Per shard: its open iterator (null when it must be fetched), absent once exhausted. */
   private final Map<String, String> iterators = new HashMap<>();
+
   private final Map<String, String> lastSequence = new HashMap<>();
   private final Set<String> finishedShards = new HashSet<>();
   private ScheduledExecutorService poller;
   private String streamArn;
 
   public LocalEventFeed(
-      DynamoDbClient dynamo, DynamoDbStreamsClient streams, String tableName, int capacity, long pollMillis) {
+      DynamoDbClient dynamo,
+      DynamoDbStreamsClient streams,
+      String tableName,
+      int capacity,
+      long pollMillis) {
     this.dynamo = dynamo;
     this.streams = streams;
     this.tableName = tableName;
@@ -71,11 +77,13 @@ public final class LocalEventFeed implements Managed {
   @Override
   public void start() {
     streamArn = ensureStream();
-    poller = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "local-event-feed");
-      t.setDaemon(true);
-      return t;
-    });
+    poller =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "local-event-feed");
+              t.setDaemon(true);
+              return t;
+            });
     poller.scheduleWithFixedDelay(this::pollSafely, 0, pollMillis, TimeUnit.MILLISECONDS);
   }
 
@@ -109,13 +117,20 @@ public final class LocalEventFeed implements Managed {
   /** A table created before events existed gets its stream turned on here (local mode only). */
   private String ensureStream() {
     var table = dynamo.describeTable(b -> b.tableName(tableName)).table();
-    if (table.latestStreamArn() != null && table.streamSpecification() != null
+    if (table.latestStreamArn() != null
+        && table.streamSpecification() != null
         && Boolean.TRUE.equals(table.streamSpecification().streamEnabled())) {
       return table.latestStreamArn();
     }
     LOG.info("Enabling the change stream of {} for the local event feed", tableName);
-    dynamo.updateTable(b -> b.tableName(tableName).streamSpecification(
-        StreamSpecification.builder().streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES).build()));
+    dynamo.updateTable(
+        b ->
+            b.tableName(tableName)
+                .streamSpecification(
+                    StreamSpecification.builder()
+                        .streamEnabled(true)
+                        .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)
+                        .build()));
     return dynamo.describeTable(b -> b.tableName(tableName)).table().latestStreamArn();
   }
 
@@ -135,7 +150,10 @@ public final class LocalEventFeed implements Managed {
     String start = null;
     do {
       String from = start;
-      var description = streams.describeStream(b -> b.streamArn(streamArn).exclusiveStartShardId(from)).streamDescription();
+      var description =
+          streams
+              .describeStream(b -> b.streamArn(streamArn).exclusiveStartShardId(from))
+              .streamDescription();
       shards.addAll(description.shards());
       start = description.lastEvaluatedShardId();
     } while (start != null);
@@ -146,8 +164,10 @@ public final class LocalEventFeed implements Managed {
       progressed = false;
       for (Shard shard : shards) {
         String id = shard.shardId();
-        boolean parentPending = shard.parentShardId() != null && known.contains(shard.parentShardId())
-            && !finishedShards.contains(shard.parentShardId());
+        boolean parentPending =
+            shard.parentShardId() != null
+                && known.contains(shard.parentShardId())
+                && !finishedShards.contains(shard.parentShardId());
         if (finishedShards.contains(id) || parentPending) {
           continue;
         }
@@ -165,14 +185,19 @@ public final class LocalEventFeed implements Managed {
     String iterator = iterators.get(id);
     if (iterator == null) {
       String last = lastSequence.get(id);
-      iterator = streams.getShardIterator(b -> {
-        b.streamArn(streamArn).shardId(id);
-        if (last == null) {
-          b.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
-        } else {
-          b.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(last);
-        }
-      }).shardIterator();
+      iterator =
+          streams
+              .getShardIterator(
+                  b -> {
+                    b.streamArn(streamArn).shardId(id);
+                    if (last == null) {
+                      b.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
+                    } else {
+                      b.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                          .sequenceNumber(last);
+                    }
+                  })
+              .shardIterator();
     }
     while (iterator != null) {
       String it = iterator;

@@ -11,8 +11,8 @@ import software.amazon.awssdk.services.dynamodb.model.Record;
 /**
  * A DynamoDB stream record as an EventBridge Pipe sees it (the Lambda/Pipes event shape: {@code
  * eventID}, {@code eventName}, {@code dynamodb.NewImage} in DynamoDB JSON, numbers as strings,
- * {@code ApproximateCreationDateTime} in epoch seconds), so the local feed can apply the pipe's
- * own filter and template to it.
+ * {@code ApproximateCreationDateTime} in epoch seconds), so the local feed can apply the pipe's own
+ * filter and template to it.
  */
 final class StreamRecordJson {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;

@@ -11,10 +11,10 @@ import java.io.IOException;
 import java.util.Set;
 
 /**
- * CORS exactly as contract §1 lists it, registered only when origins are configured. Our own
- * filter because Jetty 12 deprecated its CrossOriginFilter and its replacement is a server
- * handler outside the servlet chain Dropwizard gives the application. A preflight is answered
- * here, before authentication (browsers send it without credentials).
+ * CORS exactly as contract §1 lists it, registered only when origins are configured. Our own filter
+ * because Jetty 12 deprecated its CrossOriginFilter and its replacement is a server handler outside
+ * the servlet chain Dropwizard gives the application. A preflight is answered here, before
+ * authentication (browsers send it without credentials).
  */
 public final class CorsFilter implements Filter {
   static final String METHODS = "GET, POST";
@@ -23,6 +23,7 @@ public final class CorsFilter implements Filter {
           + " X-Sandbox-Name-Prefix, Idempotency-Key, X-Request-ID";
   static final String EXPOSED_HEADERS =
       "X-Request-ID, X-RateLimit-Limit, X-RateLimit-Remaining, Retry-After";
+
   /** Browsers cap this anyway (Chrome: 2 h); 10 min keeps config changes effective quickly. */
   static final String MAX_AGE_SECONDS = "600";
 

@@ -55,6 +55,9 @@ public final class ErrorBodyFilter implements Filter {
     response.setHeader(RequestIdFilter.HEADER, RequestIdFilter.currentId());
     json.writeValue(
         response.getOutputStream(),
-        ErrorResponse.of(JsonErrorHandler.codeFor(status), JsonErrorHandler.messageFor(status), RequestIdFilter.currentId()));
+        ErrorResponse.of(
+            JsonErrorHandler.codeFor(status),
+            JsonErrorHandler.messageFor(status),
+            RequestIdFilter.currentId()));
   }
 }

@@ -61,7 +61,11 @@ public final class HealthServlets {
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-      write(resp, 404, com.sandboxbroker.service.api.ErrorResponse.of("NOT_FOUND", "No such endpoint", RequestIdFilter.currentId()));
+      write(
+          resp,
+          404,
+          com.sandboxbroker.service.api.ErrorResponse.of(
+              "NOT_FOUND", "No such endpoint", RequestIdFilter.currentId()));
     }
   }
 }

@@ -11,8 +11,8 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Errors Jetty produces itself, before or outside Jersey (an ambiguous URI, oversized headers, a
- * malformed request line), rendered in the contract's shape instead of Jetty's HTML page, and
- * never with the cause's text.
+ * malformed request line), rendered in the contract's shape instead of Jetty's HTML page, and never
+ * with the cause's text.
  */
 public final class JsonErrorHandler extends org.eclipse.jetty.ee10.servlet.ErrorHandler {
 
@@ -29,7 +29,12 @@ public final class JsonErrorHandler extends org.eclipse.jetty.ee10.servlet.Error
    */
   @Override
   protected void generateResponse(
-      Request request, Response response, int code, String message, Throwable cause, Callback callback)
+      Request request,
+      Response response,
+      int code,
+      String message,
+      Throwable cause,
+      Callback callback)
       throws IOException {
     writeJson(response, callback, code);
   }
@@ -49,7 +54,12 @@ public final class JsonErrorHandler extends org.eclipse.jetty.ee10.servlet.Error
      */
     @Override
     protected void generateResponse(
-        Request request, Response response, int code, String message, Throwable cause, Callback callback)
+        Request request,
+        Response response,
+        int code,
+        String message,
+        Throwable cause,
+        Callback callback)
         throws IOException {
       writeJson(response, callback, code);
     }
@@ -92,7 +102,8 @@ public final class JsonErrorHandler extends org.eclipse.jetty.ee10.servlet.Error
       case 413 -> "Request body too large";
       case 414 -> "Request URI too long";
       case 431 -> "Request headers too large";
-      default -> status >= 500 ? "Internal error; quote the request id" : "The request is malformed";
+      default ->
+          status >= 500 ? "Internal error; quote the request id" : "The request is malformed";
     };
   }
 }

@@ -28,7 +28,9 @@ abstract class JsonServlet extends HttpServlet {
           resp,
           405,
           com.sandboxbroker.service.api.ErrorResponse.of(
-              "METHOD_NOT_ALLOWED", "Method not allowed on this endpoint", RequestIdFilter.currentId()));
+              "METHOD_NOT_ALLOWED",
+              "Method not allowed on this endpoint",
+              RequestIdFilter.currentId()));
       return;
     }
     super.service(req, resp);

@@ -34,14 +34,15 @@ import java.util.Map;
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION + 1)
-public final class RequestBodyLimitFilter implements ContainerRequestFilter, ContainerResponseFilter {
+public final class RequestBodyLimitFilter
+    implements ContainerRequestFilter, ContainerResponseFilter {
   private final long maxBytes;
   private final Map<String, Long> bodyRoutes;
 
   /**
    * @param maxBytes the limit of every route not in {@code bodyRoutes}
-   * @param bodyRoutes paths relative to the base path (exact, e.g. {@code admin/tokens}) that take a
-   *     body, with their limits
+   * @param bodyRoutes paths relative to the base path (exact, e.g. {@code admin/tokens}) that take
+   *     a body, with their limits
    */
   public RequestBodyLimitFilter(long maxBytes, Map<String, Long> bodyRoutes) {
     this.maxBytes = maxBytes;
@@ -58,7 +59,8 @@ public final class RequestBodyLimitFilter implements ContainerRequestFilter, Con
     }
     if (declared < 0 && isChunked(request)) {
       // bounded read: at most limit + 1 bytes, whatever the client keeps sending
-      byte[] body = request.getEntityStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 1, limit + 1));
+      byte[] body =
+          request.getEntityStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 1, limit + 1));
       if (body.length > limit) {
         refuse(request);
         return;
@@ -80,7 +82,9 @@ public final class RequestBodyLimitFilter implements ContainerRequestFilter, Con
             .type(MediaType.APPLICATION_JSON_TYPE)
             // the rest of the body is not read: close the connection rather than drain it
             .header("Connection", "close")
-            .entity(ErrorResponse.of("PAYLOAD_TOO_LARGE", "Request body too large", RequestIdFilter.currentId()))
+            .entity(
+                ErrorResponse.of(
+                    "PAYLOAD_TOO_LARGE", "Request body too large", RequestIdFilter.currentId()))
             .build());
   }
 

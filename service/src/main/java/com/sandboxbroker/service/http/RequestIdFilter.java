@@ -26,7 +26,10 @@ public final class RequestIdFilter implements Filter {
   public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
       throws IOException, ServletException {
     String inbound = ((HttpServletRequest) req).getHeader(HEADER);
-    String id = inbound != null && ACCEPTED.matcher(inbound).matches() ? inbound : UUID.randomUUID().toString();
+    String id =
+        inbound != null && ACCEPTED.matcher(inbound).matches()
+            ? inbound
+            : UUID.randomUUID().toString();
     MDC.put(MDC_KEY, id);
     ((HttpServletResponse) res).setHeader(HEADER, id);
     try {

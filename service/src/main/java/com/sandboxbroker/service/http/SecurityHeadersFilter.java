@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * The contract's security headers on every response, set before the chain runs so that error
- * responses carry them too. The Content-Security-Policy is strict everywhere except the pages
- * that need scripts and styles of their own (the Swagger UI and the dashboard).
+ * responses carry them too. The Content-Security-Policy is strict everywhere except the pages that
+ * need scripts and styles of their own (the Swagger UI and the dashboard).
  */
 public final class SecurityHeadersFilter implements Filter {
   static final String STRICT_CSP = "default-src 'none'; frame-ancestors 'none'";

@@ -30,7 +30,9 @@ public final class TrackHeaders {
     if (!isClean(identity)) {
       throw ApiException.badRequest(
           "INVALID_SANDBOX_ID",
-          "X-Instruqt-Sandbox-ID must be at most " + MAX_LENGTH + " characters without control characters");
+          "X-Instruqt-Sandbox-ID must be at most "
+              + MAX_LENGTH
+              + " characters without control characters");
     }
     return identity;
   }
@@ -43,7 +45,8 @@ public final class TrackHeaders {
     String trimmed = value.trim();
     if (!isClean(trimmed)) {
       throw ApiException.badRequest(
-          errorCode, header + " must be at most " + MAX_LENGTH + " characters without control characters");
+          errorCode,
+          header + " must be at most " + MAX_LENGTH + " characters without control characters");
     }
     return Optional.of(trimmed);
   }

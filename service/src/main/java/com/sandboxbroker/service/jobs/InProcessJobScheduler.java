@@ -27,7 +27,10 @@ public final class InProcessJobScheduler implements Managed {
   private final ScheduledExecutorService executor;
 
   public InProcessJobScheduler(
-      JobLauncher launcher, Map<JobName, Job> jobs, Map<JobName, Duration> schedule, ScheduledExecutorService executor) {
+      JobLauncher launcher,
+      Map<JobName, Job> jobs,
+      Map<JobName, Duration> schedule,
+      ScheduledExecutorService executor) {
     this.launcher = launcher;
     this.jobs = Map.copyOf(jobs);
     this.schedule = Map.copyOf(schedule);

@@ -9,8 +9,8 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * Starts a job's Step Functions state machine for an admin request. The input is the one the
- * schedules send ({@code {"command": ["<job>"]}}), so an admin run and a scheduled run are the
- * same execution path.
+ * schedules send ({@code {"command": ["<job>"]}}), so an admin run and a scheduled run are the same
+ * execution path.
  */
 public final class StepFunctionsJobStarter {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,6 +38,7 @@ public final class StepFunctionsJobStarter {
     input.put("source", "admin-api");
     String name = job.wireName() + "-admin-" + UUID.randomUUID();
     return Optional.of(
-        sfn.startExecution(b -> b.stateMachineArn(arn).name(name).input(input.toString())).executionArn());
+        sfn.startExecution(b -> b.stateMachineArn(arn).name(name).input(input.toString()))
+            .executionArn());
   }
 }

@@ -20,13 +20,13 @@ import java.util.concurrent.ConcurrentMap;
  * The broker's own metrics, kept in Dropwizard's {@link MetricRegistry} (so the admin JSON views
  * show them too) and exported to Prometheus under the contract's names.
  *
- * <p>Export: Dropwizard metric names carry no labels, so the labelled families
- * ({@code broker_allocate_total{outcome}}, {@code broker_deletion_marked_total{outcome}}) are
- * rendered by this class; everything else in the registry (pool gauges, Jetty, Jersey, and the job
- * metrics the jobs register as {@code broker.sync.*}, {@code broker.cleanup.*},
- * {@code broker.expiry.*}) goes through {@link DropwizardExports}, dots becoming underscores. The
- * allocation latency is a Prometheus classic histogram: bucket counts add up across tasks for a
- * fleet-wide p99, which a Dropwizard timer's per-task quantiles cannot.
+ * <p>Export: Dropwizard metric names carry no labels, so the labelled families ({@code
+ * broker_allocate_total{outcome}}, {@code broker_deletion_marked_total{outcome}}) are rendered by
+ * this class; everything else in the registry (pool gauges, Jetty, Jersey, and the job metrics the
+ * jobs register as {@code broker.sync.*}, {@code broker.cleanup.*}, {@code broker.expiry.*}) goes
+ * through {@link DropwizardExports}, dots becoming underscores. The allocation latency is a
+ * Prometheus classic histogram: bucket counts add up across tasks for a fleet-wide p99, which a
+ * Dropwizard timer's per-task quantiles cannot.
  */
 public final class BrokerMetrics implements AllocationListener, MultiCollector {
   static final String ALLOCATE = "broker.allocate.";
@@ -71,8 +71,14 @@ public final class BrokerMetrics implements AllocationListener, MultiCollector {
     prometheus.register(this);
     prometheus.register(latency);
     MetricFilter notOurs =
-        (name, metric) -> !name.startsWith(ALLOCATE) && !name.startsWith(DELETION_MARKED) && !name.equals(CONFLICTS);
-    DropwizardExports.builder().dropwizardRegistry(registry).metricFilter(notOurs).register(prometheus);
+        (name, metric) ->
+            !name.startsWith(ALLOCATE)
+                && !name.startsWith(DELETION_MARKED)
+                && !name.equals(CONFLICTS);
+    DropwizardExports.builder()
+        .dropwizardRegistry(registry)
+        .metricFilter(notOurs)
+        .register(prometheus);
     JvmMetrics.builder().register(prometheus);
     return prometheus;
   }
@@ -82,7 +88,10 @@ public final class BrokerMetrics implements AllocationListener, MultiCollector {
     this.pool = poolCounts;
   }
 
-  /** Deployed on AWS: latencies and lost claims also go to CloudWatch (the p99 alarm reads the former). */
+  /**
+   * Deployed on AWS: latencies and lost claims also go to CloudWatch (the p99 alarm reads the
+   * former).
+   */
   public void exportLatencyTo(EmfMetricsReporter cloudWatch) {
     this.cloudWatch = cloudWatch;
   }
@@ -126,11 +135,15 @@ public final class BrokerMetrics implements AllocationListener, MultiCollector {
                     .build())
             .build(),
         family("broker_allocate", "Allocation requests by outcome", allocate),
-        family("broker_deletion_marked", "Sandboxes marked for deletion by outcome", deletionMarked),
+        family(
+            "broker_deletion_marked", "Sandboxes marked for deletion by outcome", deletionMarked),
         CounterSnapshot.builder()
             .name("broker_allocate_conflicts")
             .help("Conditional claims lost to a concurrent writer")
-            .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(conflicts.getCount()).build())
+            .dataPoint(
+                CounterSnapshot.CounterDataPointSnapshot.builder()
+                    .value(conflicts.getCount())
+                    .build())
             .build());
   }
 

@@ -38,7 +38,9 @@ public final class DynamoDbRequestMetrics {
     this.all = registry.meter(REQUESTS);
   }
 
-  /** For the SDK-built client: {@code overrideConfiguration(o -> o.addExecutionInterceptor(...))}. */
+  /**
+   * For the SDK-built client: {@code overrideConfiguration(o -> o.addExecutionInterceptor(...))}.
+   */
   public ExecutionInterceptor interceptor() {
     return new ExecutionInterceptor() {
       @Override
@@ -49,7 +51,9 @@ public final class DynamoDbRequestMetrics {
     };
   }
 
-  /** For a client without an SDK pipeline (embedded DynamoDB Local): counts every operation call. */
+  /**
+   * For a client without an SDK pipeline (embedded DynamoDB Local): counts every operation call.
+   */
   public DynamoDbClient counting(DynamoDbClient target) {
     InvocationHandler handler =
         (proxy, method, args) -> {

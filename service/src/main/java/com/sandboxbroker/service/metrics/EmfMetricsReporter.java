@@ -20,21 +20,26 @@ import software.amazon.cloudwatchlogs.emf.model.Unit;
 
 /**
  * Publishes the metrics the CloudWatch alarms and on-call read (namespace {@value
- * EmfStream#NAMESPACE}: AllocationLatency, PoolAvailable, PoolDeletionFailed, AllocationConflicts) as CloudWatch embedded metric format lines
- * on stdout, built by AWS's {@code aws-embedded-metrics} library (see {@link EmfStream}).
+ * EmfStream#NAMESPACE}: AllocationLatency, PoolAvailable, PoolDeletionFailed, AllocationConflicts)
+ * as CloudWatch embedded metric format lines on stdout, built by AWS's {@code aws-embedded-metrics}
+ * library (see {@link EmfStream}).
  *
  * <p>Every metric has the dimension {@code Stage}; the per-pool gauges also {@code Pool}.
- * Allocation latencies are published raw, every one of the interval: the library writes at most
- * 100 values per metric per event and spreads more over further events, so CloudWatch computes the
- * p99 the alarm uses from all of them (the hand-written reporter this replaces kept the 100
- * smallest distinct values and so dropped exactly the slow tail under load).
+ * Allocation latencies are published raw, every one of the interval: the library writes at most 100
+ * values per metric per event and spreads more over further events, so CloudWatch computes the p99
+ * the alarm uses from all of them (the hand-written reporter this replaces kept the 100 smallest
+ * distinct values and so dropped exactly the slow tail under load).
  */
 public final class EmfMetricsReporter implements Managed {
   public static final String ALLOCATION_LATENCY = MetricContract.ALLOCATION_LATENCY;
   public static final String POOL_AVAILABLE = MetricContract.POOL_AVAILABLE;
   public static final String POOL_DELETION_FAILED = MetricContract.POOL_DELETION_FAILED;
-  /** Conditional claims lost to a concurrent writer in the interval (on-call's contention figure). */
+
+  /**
+   * Conditional claims lost to a concurrent writer in the interval (on-call's contention figure).
+   */
   public static final String ALLOCATION_CONFLICTS = MetricContract.ALLOCATION_CONFLICTS;
+
   public static final String POOL = MetricContract.POOL;
 
   private static final Logger LOG = LoggerFactory.getLogger(EmfMetricsReporter.class);
@@ -43,18 +48,22 @@ public final class EmfMetricsReporter implements Managed {
   private final PoolCounts pool;
   private final Duration interval;
   private final EmfStream emf;
+
   /** Latencies since the last flush; the library's logger is safe to add to from many threads. */
   private final MetricsLogger latencies;
+
   private final AtomicLong pending = new AtomicLong();
-  private final java.util.concurrent.atomic.LongAdder conflicts = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder conflicts =
+      new java.util.concurrent.atomic.LongAdder();
   private ScheduledExecutorService timer;
 
   /**
    * @param stage the deployment's stage (BROKER_STAGE), the {@code Stage} dimension of every line
-   * @param pool the pool refresher's counts: the service-wide totals and, per pool, the gauges
-   *     the CDK app's per-pool low-water alarms read (dimensions {@code Stage} and {@code Pool})
+   * @param pool the pool refresher's counts: the service-wide totals and, per pool, the gauges the
+   *     CDK app's per-pool low-water alarms read (dimensions {@code Stage} and {@code Pool})
    */
-  public EmfMetricsReporter(String stage, PoolCounts pool, Duration interval, Clock clock, PrintStream out) {
+  public EmfMetricsReporter(
+      String stage, PoolCounts pool, Duration interval, Clock clock, PrintStream out) {
     this.stage = stage;
     this.pool = pool;
     this.interval = interval;
@@ -80,11 +89,13 @@ public final class EmfMetricsReporter implements Managed {
 
   @Override
   public void start() {
-    timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "emf-metrics");
-      t.setDaemon(true);
-      return t;
-    });
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "emf-metrics");
+              t.setDaemon(true);
+              return t;
+            });
     long period = interval.toMillis();
     timer.scheduleAtFixedRate(this::flushQuietly, period, period, TimeUnit.MILLISECONDS);
   }
@@ -104,7 +115,9 @@ public final class EmfMetricsReporter implements Managed {
     }
   }
 
-  /** Writes the pool gauges (overall and per pool) and the latencies recorded since the last flush. */
+  /**
+   * Writes the pool gauges (overall and per pool) and the latencies recorded since the last flush.
+   */
   void flush() {
     MetricsLogger overall = emf.logger(EmfStream.STAGE, stage);
     try {
@@ -115,7 +128,10 @@ public final class EmfMetricsReporter implements Managed {
     gauges(overall, pool.count(SandboxStatus.AVAILABLE), pool.count(SandboxStatus.DELETION_FAILED));
     // per pool (contract §9): one line each, read by the per-pool low-water alarms
     for (PoolStats p : pool.pools()) {
-      gauges(emf.logger(EmfStream.STAGE, stage, POOL, p.pool()), p.available(), p.count(SandboxStatus.DELETION_FAILED));
+      gauges(
+          emf.logger(EmfStream.STAGE, stage, POOL, p.pool()),
+          p.available(),
+          p.count(SandboxStatus.DELETION_FAILED));
     }
     if (pending.getAndSet(0) > 0) {
       emf.flush(latencies);

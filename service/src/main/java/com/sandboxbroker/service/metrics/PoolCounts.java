@@ -30,10 +30,11 @@ import org.slf4j.LoggerFactory;
  * <p>Every task ticks on the same wall-clock grid (multiples of the interval since the epoch), so
  * the tasks that only read the published counts read them right after the leader wrote them: the
  * leader counts {@linkplain #leadMillis a little before} each grid point (by one and a half times
- * its slowest recent tick) and the others read {@link #FOLLOW_OFFSET_MILLIS} after it. With independent
- * timers a reader could read just before the leader's write and then serve counts two intervals
- * old. So a change of the table shows on every task's gauges within one interval plus the lead and
- * the offset (a few hundred milliseconds): the count has to be taken once per interval somewhere.
+ * its slowest recent tick) and the others read {@link #FOLLOW_OFFSET_MILLIS} after it. With
+ * independent timers a reader could read just before the leader's write and then serve counts two
+ * intervals old. So a change of the table shows on every task's gauges within one interval plus the
+ * lead and the offset (a few hundred milliseconds): the count has to be taken once per interval
+ * somewhere.
  */
 public final class PoolCounts implements Managed, MultiCollector {
   private static final Logger LOG = LoggerFactory.getLogger(PoolCounts.class);
@@ -49,8 +50,12 @@ public final class PoolCounts implements Managed, MultiCollector {
   private final Clock clock;
   private volatile List<PoolStats> pools = List.of();
   private volatile boolean leader;
-  /** The durations of the last few ticks (written by the timer thread): the lead covers the slowest. */
+
+  /**
+   * The durations of the last few ticks (written by the timer thread): the lead covers the slowest.
+   */
   private final long[] recentTicks = new long[5];
+
   private int tickCount;
 
   long slowestTickMillis() {
@@ -60,6 +65,7 @@ public final class PoolCounts implements Managed, MultiCollector {
     }
     return slowest;
   }
+
   private final com.codahale.metrics.Counter counted;
   private ScheduledExecutorService timer;
 
@@ -68,7 +74,8 @@ public final class PoolCounts implements Managed, MultiCollector {
   }
 
   /** {@code clock}: the wall clock whose grid every task of the service ticks on. */
-  public PoolCounts(PoolCountRefresher refresher, Duration refresh, MetricRegistry registry, Clock clock) {
+  public PoolCounts(
+      PoolCountRefresher refresher, Duration refresh, MetricRegistry registry, Clock clock) {
     this.refresher = refresher;
     this.refresh = refresh;
     this.clock = clock;
@@ -80,7 +87,8 @@ public final class PoolCounts implements Managed, MultiCollector {
     this.counted = registry.counter("broker.pool_refresher.counted");
     // how long this task's recent ticks took at most: the counting task starts that much (x 1.5)
     // ahead of each grid point, so the gauges lag the table by one interval plus about this
-    registry.register("broker.pool_refresher.slowest_tick_ms", (Gauge<Long>) this::slowestTickMillis);
+    registry.register(
+        "broker.pool_refresher.slowest_tick_ms", (Gauge<Long>) this::slowestTickMillis);
   }
 
   /** The service-wide count of a status: the sum over pools. */
@@ -132,7 +140,10 @@ public final class PoolCounts implements Managed, MultiCollector {
         families.add(family.build());
       }
     }
-    var lowWater = GaugeSnapshot.builder().name("broker_pool_low_water").help("Each pool's configured low-water mark");
+    var lowWater =
+        GaugeSnapshot.builder()
+            .name("broker_pool_low_water")
+            .help("Each pool's configured low-water mark");
     for (PoolStats p : snapshot) {
       lowWater.dataPoint(
           GaugeSnapshot.GaugeDataPointSnapshot.builder()
@@ -176,7 +187,10 @@ public final class PoolCounts implements Managed, MultiCollector {
    * the leader, which ticked just before a grid point, does not count again for the same one).
    */
   static long nextTickAt(long nowMillis, long intervalMillis, boolean leader, long slowTickMillis) {
-    long offset = leader ? -leadMillis(intervalMillis, slowTickMillis) : Math.min(FOLLOW_OFFSET_MILLIS, intervalMillis / 10);
+    long offset =
+        leader
+            ? -leadMillis(intervalMillis, slowTickMillis)
+            : Math.min(FOLLOW_OFFSET_MILLIS, intervalMillis / 10);
     long earliest = nowMillis + intervalMillis / 2;
     return (Math.floorDiv(earliest - offset, intervalMillis) + 1) * intervalMillis + offset;
   }

@@ -6,8 +6,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Names the API action a resource method performs, for the one structured log event and the
- * metrics each request produces ({@link ApiEventFilter}).
+ * Names the API action a resource method performs, for the one structured log event and the metrics
+ * each request produces ({@link ApiEventFilter}).
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)

@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One structured log event and the outcome metrics for every API request: action, outcome,
- * status, latency, the caller's token <em>name</em> (never the token), identity and lab. Runs
- * first (before authentication) so refused requests are logged and timed too. Client errors are
- * INFO (401/403/429 WARN, worth a look in aggregate); only 5xx is ERROR.
+ * One structured log event and the outcome metrics for every API request: action, outcome, status,
+ * latency, the caller's token <em>name</em> (never the token), identity and lab. Runs first (before
+ * authentication) so refused requests are logged and timed too. Client errors are INFO (401/403/429
+ * WARN, worth a look in aggregate); only 5xx is ERROR.
  */
 @PreMatching
 @Priority(100)
@@ -38,8 +38,13 @@ public final class ApiEventFilter implements ContainerRequestFilter, ContainerRe
       List.of("action", "outcome", "status", "latency_ms", "caller", "identity", "lab");
 
   private final BrokerMetrics metrics;
-  /** Action name per resource method: a reflective annotation lookup per request showed in the profile. */
+
+  /**
+   * Action name per resource method: a reflective annotation lookup per request showed in the
+   * profile.
+   */
   private final Map<Method, String> actions = new ConcurrentHashMap<>();
+
   @Context private ResourceInfo resourceInfo;
 
   public ApiEventFilter(BrokerMetrics metrics) {
@@ -68,7 +73,10 @@ public final class ApiEventFilter implements ContainerRequestFilter, ContainerRe
     if (action.equals("docs")) {
       return;
     }
-    var principal = request.getSecurityContext() == null ? null : request.getSecurityContext().getUserPrincipal();
+    var principal =
+        request.getSecurityContext() == null
+            ? null
+            : request.getSecurityContext().getUserPrincipal();
     try {
       MDC.put("action", action);
       MDC.put("outcome", outcome);
@@ -78,8 +86,10 @@ public final class ApiEventFilter implements ContainerRequestFilter, ContainerRe
         MDC.put("caller", caller.name());
       }
       String identity =
-          loggable(firstNonBlank(
-              request.getHeaderString(TrackHeaders.IDENTITY), request.getHeaderString(TrackHeaders.LEGACY_IDENTITY)));
+          loggable(
+              firstNonBlank(
+                  request.getHeaderString(TrackHeaders.IDENTITY),
+                  request.getHeaderString(TrackHeaders.LEGACY_IDENTITY)));
       if (identity != null) {
         MDC.put("identity", identity);
       }
@@ -88,7 +98,9 @@ public final class ApiEventFilter implements ContainerRequestFilter, ContainerRe
         MDC.put("lab", lab);
       }
       String message = "{} {} {} -> {} {}";
-      Object[] args = {action, request.getMethod(), request.getUriInfo().getPath(), status, outcome};
+      Object[] args = {
+        action, request.getMethod(), request.getUriInfo().getPath(), status, outcome
+      };
       if (status >= 500) {
         LOG.error(message, args);
       } else if (status == 401 || status == 403 || status == 429) {
@@ -151,6 +163,8 @@ public final class ApiEventFilter implements ContainerRequestFilter, ContainerRe
     }
     // a precompiled pattern, and only when needed: String.replaceAll compiles one per call, twice
     // per request (identity and lab), which showed in the service's profile
-    return trimmed.chars().anyMatch(Character::isISOControl) ? CONTROL.matcher(trimmed).replaceAll("?") : trimmed;
+    return trimmed.chars().anyMatch(Character::isISOControl)
+        ? CONTROL.matcher(trimmed).replaceAll("?")
+        : trimmed;
   }
 }

@@ -10,23 +10,39 @@ import jakarta.validation.constraints.Min;
  */
 public final class RateLimitFactory {
   @JsonProperty private boolean enabled = true;
-  @JsonProperty @Min(1) private int burst = 200;
-  @JsonProperty @Min(1) private int refillPerSecond = 50;
+
+  @JsonProperty
+  @Min(1)
+  private int burst = 200;
+
+  @JsonProperty
+  @Min(1)
+  private int refillPerSecond = 50;
+
   /** Ceiling per token: 25 learners' full bursts at once, refilled at 1,000 requests/s. */
-  @JsonProperty @Min(1) private int tokenBurst = 5_000;
-  @JsonProperty @Min(1) private int tokenRefillPerSecond = 1_000;
+  @JsonProperty
+  @Min(1)
+  private int tokenBurst = 5_000;
+
+  @JsonProperty
+  @Min(1)
+  private int tokenRefillPerSecond = 1_000;
+
   /**
-   * Identity buckets held at most: about 430 bytes each with its key (measured by
-   * RateLimiterTest), so about 9 MB at the cap. Idle buckets expire after 5 s (full again by then),
-   * so the cap only binds for callers inventing identities faster than 4,000/s.
+   * Identity buckets held at most: about 430 bytes each with its key (measured by RateLimiterTest),
+   * so about 9 MB at the cap. Idle buckets expire after 5 s (full again by then), so the cap only
+   * binds for callers inventing identities faster than 4,000/s.
    */
-  @JsonProperty @Min(100) private long maxTrackedIdentities = 20_000;
+  @JsonProperty
+  @Min(100)
+  private long maxTrackedIdentities = 20_000;
 
   public boolean enabled() {
     return enabled;
   }
 
   public RateLimiter build() {
-    return new RateLimiter(burst, refillPerSecond, tokenBurst, tokenRefillPerSecond, maxTrackedIdentities);
+    return new RateLimiter(
+        burst, refillPerSecond, tokenBurst, tokenRefillPerSecond, maxTrackedIdentities);
   }
 }

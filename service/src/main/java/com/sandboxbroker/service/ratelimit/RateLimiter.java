@@ -9,10 +9,10 @@ import java.time.Duration;
 
 /**
  * Token buckets per (token, identity) plus a ceiling per token (contract §1). Buckets live in
- * bounded Caffeine caches: an identity bucket idle for longer than it takes to refill completely
- * is full again, so dropping it loses nothing; the size cap bounds memory whatever identities a
- * caller invents (an evicted busy bucket comes back full, and the per-token ceiling still holds
- * such a caller back).
+ * bounded Caffeine caches: an identity bucket idle for longer than it takes to refill completely is
+ * full again, so dropping it loses nothing; the size cap bounds memory whatever identities a caller
+ * invents (an evicted busy bucket comes back full, and the per-token ceiling still holds such a
+ * caller back).
  */
 public final class RateLimiter {
   /** What one request got: whether it may proceed, the burst, what is left, when to retry. */
@@ -25,12 +25,22 @@ public final class RateLimiter {
   private final Cache<String, Bucket> tokens;
 
   public RateLimiter(
-      int burst, int refillPerSecond, int tokenBurst, int tokenRefillPerSecond, long maxIdentities) {
+      int burst,
+      int refillPerSecond,
+      int tokenBurst,
+      int tokenRefillPerSecond,
+      long maxIdentities) {
     this.burst = burst;
     this.identityLimit =
-        Bandwidth.builder().capacity(burst).refillGreedy(refillPerSecond, Duration.ofSeconds(1)).build();
+        Bandwidth.builder()
+            .capacity(burst)
+            .refillGreedy(refillPerSecond, Duration.ofSeconds(1))
+            .build();
     this.tokenLimit =
-        Bandwidth.builder().capacity(tokenBurst).refillGreedy(tokenRefillPerSecond, Duration.ofSeconds(1)).build();
+        Bandwidth.builder()
+            .capacity(tokenBurst)
+            .refillGreedy(tokenRefillPerSecond, Duration.ofSeconds(1))
+            .build();
     this.identities =
         Caffeine.newBuilder()
             .maximumSize(maxIdentities)
@@ -48,7 +58,9 @@ public final class RateLimiter {
   public Decision acquire(String tokenName, String identity) {
     ConsumptionProbe own =
         identities
-            .get(tokenName + '\u0000' + identity, k -> Bucket.builder().addLimit(identityLimit).build())
+            .get(
+                tokenName + '\u0000' + identity,
+                k -> Bucket.builder().addLimit(identityLimit).build())
             .tryConsumeAndReturnRemaining(1);
     if (!own.isConsumed()) {
       return new Decision(false, burst, 0, seconds(own.getNanosToWaitForRefill()));
@@ -58,7 +70,8 @@ public final class RateLimiter {
             .get(tokenName, k -> Bucket.builder().addLimit(tokenLimit).build())
             .tryConsumeAndReturnRemaining(1);
     if (!ceiling.isConsumed()) {
-      return new Decision(false, burst, own.getRemainingTokens(), seconds(ceiling.getNanosToWaitForRefill()));
+      return new Decision(
+          false, burst, own.getRemainingTokens(), seconds(ceiling.getNanosToWaitForRefill()));
     }
     return new Decision(true, burst, own.getRemainingTokens(), 0);
   }

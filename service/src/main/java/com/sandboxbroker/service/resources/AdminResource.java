@@ -21,7 +21,6 @@ import com.sandboxbroker.service.metrics.BrokerMetrics;
 import com.sandboxbroker.service.observability.ApiAction;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -56,10 +55,13 @@ public final class AdminResource {
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 500;
   static final int DEFAULT_GRACE_HOURS = 24;
+
   /** Ten years: anything longer is a typo, not a policy. */
   static final int MAX_GRACE_HOURS = 87_600;
+
   /** Far above any cursor the store produces; refuses abuse before decoding. */
   static final int MAX_CURSOR_LENGTH = 2048;
+
   /** Identities and lab labels are at most this long (contract §1). */
   static final int MAX_FILTER_LENGTH = 256;
 
@@ -97,18 +99,44 @@ public final class AdminResource {
               + " (not produced by this listing)",
       content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public AdminSandboxListResponse list(
-      @Parameter(description = "Only this status", schema = @Schema(allowableValues = {"available", "allocated", "pending_deletion", "deletion_failed", "stale", "deleted"}))
+      @Parameter(
+              description = "Only this status",
+              schema =
+                  @Schema(
+                      allowableValues = {
+                        "available",
+                        "allocated",
+                        "pending_deletion",
+                        "deletion_failed",
+                        "stale",
+                        "deleted"
+                      }))
           @QueryParam("status")
           String status,
-      @Parameter(description = "Page size, 1–500", schema = @Schema(type = "integer", defaultValue = "50", minimum = "1", maximum = "500"))
+      @Parameter(
+              description = "Page size, 1–500",
+              schema =
+                  @Schema(type = "integer", defaultValue = "50", minimum = "1", maximum = "500"))
           @QueryParam("limit")
           String limit,
-      @Parameter(description = "Opaque cursor from the previous page") @QueryParam("cursor") String cursor,
-      @Parameter(description = "New: only sandboxes allocated with this lab label (track_name)") @QueryParam("lab") String lab,
-      @Parameter(description = "New: only sandboxes held by this identity") @QueryParam("owner") String owner) {
+      @Parameter(description = "Opaque cursor from the previous page") @QueryParam("cursor")
+          String cursor,
+      @Parameter(description = "New: only sandboxes allocated with this lab label (track_name)")
+          @QueryParam("lab")
+          String lab,
+      @Parameter(description = "New: only sandboxes held by this identity") @QueryParam("owner")
+          String owner) {
     SandboxFilter filter =
-        new SandboxFilter(optionalStatus(status), filterValue(lab, "lab"), filterValue(owner, "owner"));
-    int pageSize = boundedInt(limit, DEFAULT_LIMIT, 1, MAX_LIMIT, "INVALID_LIMIT", "limit must be an integer from 1 to 500");
+        new SandboxFilter(
+            optionalStatus(status), filterValue(lab, "lab"), filterValue(owner, "owner"));
+    int pageSize =
+        boundedInt(
+            limit,
+            DEFAULT_LIMIT,
+            1,
+            MAX_LIMIT,
+            "INVALID_LIMIT",
+            "limit must be an integer from 1 to 500");
     Optional<String> position = Optional.ofNullable(cursor).filter(c -> !c.isEmpty());
     if (position.isPresent() && position.get().length() > MAX_CURSOR_LENGTH) {
       throw new com.sandboxbroker.core.store.InvalidCursorException();
@@ -123,9 +151,17 @@ public final class AdminResource {
   @GET
   @Path("/sandboxes/{sandboxId}")
   @ApiAction("admin_get")
-  @Operation(summary = "One sandbox's full record", description = "Every timestamp, the deletion attempts and the operator trail.")
-  @ApiResponse(responseCode = "200", description = "The record", content = @Content(schema = @Schema(implementation = AdminSandboxResponse.class)))
-  @ApiResponse(responseCode = "404", description = "SANDBOX_NOT_FOUND", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @Operation(
+      summary = "One sandbox's full record",
+      description = "Every timestamp, the deletion attempts and the operator trail.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "The record",
+      content = @Content(schema = @Schema(implementation = AdminSandboxResponse.class)))
+  @ApiResponse(
+      responseCode = "404",
+      description = "SANDBOX_NOT_FOUND",
+      content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public AdminSandboxResponse get(@PathParam("sandboxId") String sandboxId) {
     return AdminSandboxResponse.from(audited(SandboxIds.valid(sandboxId)));
   }
@@ -133,8 +169,14 @@ public final class AdminResource {
   @GET
   @Path("/stats")
   @ApiAction("admin_stats")
-  @Operation(summary = "Pool statistics", description = "Exact counts over the whole pool, counting sandboxes only: the sum of `GET /admin/pools` (plus `deleted`), counted by key queries, never a Scan.")
-  @ApiResponse(responseCode = "200", description = "Counts", content = @Content(schema = @Schema(implementation = StatsResponse.class)))
+  @Operation(
+      summary = "Pool statistics",
+      description =
+          "Exact counts over the whole pool, counting sandboxes only: the sum of `GET /admin/pools` (plus `deleted`), counted by key queries, never a Scan.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "Counts",
+      content = @Content(schema = @Schema(implementation = StatsResponse.class)))
   public StatsResponse stats() {
     return StatsResponse.from(store.countByStatus());
   }
@@ -152,7 +194,10 @@ public final class AdminResource {
               + " hand a used account to a new learner. Release those instead (force-release:"
               + " cleanup deletes the account upstream and leaves a `deleted` record)."
               + " Takes no body.")
-  @ApiResponse(responseCode = "200", description = "Done", content = @Content(schema = @Schema(implementation = BulkDeleteResponse.class)))
+  @ApiResponse(
+      responseCode = "200",
+      description = "Done",
+      content = @Content(schema = @Schema(implementation = BulkDeleteResponse.class)))
   @ApiResponse(
       responseCode = "400",
       description =
@@ -161,11 +206,15 @@ public final class AdminResource {
       content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public BulkDeleteResponse bulkDelete(
       @Context SecurityContext security,
-      @Parameter(description = "Status whose records to remove (required)", required = true, schema = @Schema(allowableValues = {"available", "stale", "deleted"}))
+      @Parameter(
+              description = "Status whose records to remove (required)",
+              required = true,
+              schema = @Schema(allowableValues = {"available", "stale", "deleted"}))
           @QueryParam("status")
           String status) {
     if (status == null || status.isBlank()) {
-      throw ApiException.badRequest("MISSING_STATUS", "status is required (bulk-delete never removes everything)");
+      throw ApiException.badRequest(
+          "MISSING_STATUS", "status is required (bulk-delete never removes everything)");
     }
     SandboxStatus target = optionalStatus(status).orElseThrow();
     if (target.namesAUsedAccount()) {
@@ -187,16 +236,31 @@ public final class AdminResource {
   @ApiAction("admin_auto_delete_stale")
   @Operation(
       summary = "Remove stale records past a grace period",
-      description = "Removes `stale` records that have been stale for at least `grace_period_hours`. Takes no body.")
-  @ApiResponse(responseCode = "200", description = "Done", content = @Content(schema = @Schema(implementation = BulkDeleteResponse.class)))
-  @ApiResponse(responseCode = "400", description = "INVALID_GRACE_PERIOD (not an integer ≥ 1)", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+      description =
+          "Removes `stale` records that have been stale for at least `grace_period_hours`. Takes no body.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "Done",
+      content = @Content(schema = @Schema(implementation = BulkDeleteResponse.class)))
+  @ApiResponse(
+      responseCode = "400",
+      description = "INVALID_GRACE_PERIOD (not an integer ≥ 1)",
+      content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public BulkDeleteResponse autoDeleteStale(
       @Context SecurityContext security,
-      @Parameter(description = "Hours a record must have been stale, ≥ 1", schema = @Schema(type = "integer", defaultValue = "24", minimum = "1"))
+      @Parameter(
+              description = "Hours a record must have been stale, ≥ 1",
+              schema = @Schema(type = "integer", defaultValue = "24", minimum = "1"))
           @QueryParam("grace_period_hours")
           String gracePeriodHours) {
     int hours =
-        boundedInt(gracePeriodHours, DEFAULT_GRACE_HOURS, 1, MAX_GRACE_HOURS, "INVALID_GRACE_PERIOD", "grace_period_hours must be an integer of at least 1");
+        boundedInt(
+            gracePeriodHours,
+            DEFAULT_GRACE_HOURS,
+            1,
+            MAX_GRACE_HOURS,
+            "INVALID_GRACE_PERIOD",
+            "grace_period_hours must be an integer of at least 1");
     long started = System.nanoTime();
     int deleted = store.deleteStale(clock.instant().getEpochSecond() - hours * 3600L);
     LOG.info("admin {} removed {} stale records older than {} h", admin(security), deleted, hours);
@@ -211,9 +275,18 @@ public final class AdminResource {
       description =
           "`deletion_failed` → `pending_deletion` with the attempt counter reset, so the cleanup"
               + " job tries again. Recorded on the sandbox as an operator action. Takes no body.")
-  @ApiResponse(responseCode = "200", description = "The record after the change", content = @Content(schema = @Schema(implementation = AdminSandboxResponse.class)))
-  @ApiResponse(responseCode = "404", description = "SANDBOX_NOT_FOUND", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
-  @ApiResponse(responseCode = "409", description = "INVALID_STATUS_TRANSITION: the sandbox is not deletion_failed", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(
+      responseCode = "200",
+      description = "The record after the change",
+      content = @Content(schema = @Schema(implementation = AdminSandboxResponse.class)))
+  @ApiResponse(
+      responseCode = "404",
+      description = "SANDBOX_NOT_FOUND",
+      content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(
+      responseCode = "409",
+      description = "INVALID_STATUS_TRANSITION: the sandbox is not deletion_failed",
+      content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public AdminSandboxResponse retryDeletion(
       @Context SecurityContext security, @PathParam("sandboxId") String sandboxId) {
     String id = SandboxIds.valid(sandboxId);
@@ -222,7 +295,8 @@ public final class AdminResource {
     TransitionResult result = store.retryDeletion(id, action);
     Sandbox current = result.current().orElseThrow(SandboxNotFoundException::new);
     if (!result.applied()) {
-      throw conflict("Only a deletion_failed sandbox can be retried; it is " + current.status().wireName());
+      throw conflict(
+          "Only a deletion_failed sandbox can be retried; it is " + current.status().wireName());
     }
     LOG.info("admin {} retried deletion of {}", action.by(), id);
     return AdminSandboxResponse.from(audited(id));
@@ -237,13 +311,23 @@ public final class AdminResource {
           "Any live status → `pending_deletion` (the cleanup job then deletes it upstream),"
               + " recorded as an operator action. Already `pending_deletion`: 200, unchanged."
               + " Takes no body.")
-  @ApiResponse(responseCode = "200", description = "The record after the change", content = @Content(schema = @Schema(implementation = AdminSandboxResponse.class)))
-  @ApiResponse(responseCode = "404", description = "SANDBOX_NOT_FOUND", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
-  @ApiResponse(responseCode = "409", description = "INVALID_STATUS_TRANSITION: the sandbox is already deleted", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(
+      responseCode = "200",
+      description = "The record after the change",
+      content = @Content(schema = @Schema(implementation = AdminSandboxResponse.class)))
+  @ApiResponse(
+      responseCode = "404",
+      description = "SANDBOX_NOT_FOUND",
+      content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(
+      responseCode = "409",
+      description = "INVALID_STATUS_TRANSITION: the sandbox is already deleted",
+      content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public AdminSandboxResponse forceRelease(
       @Context SecurityContext security, @PathParam("sandboxId") String sandboxId) {
     String id = SandboxIds.valid(sandboxId);
-    // Conditional on the status just read; a concurrent change makes us decide again on the new one.
+    // Conditional on the status just read; a concurrent change makes us decide again on the new
+    // one.
     for (int attempt = 0; attempt < 5; attempt++) {
       Sandbox current = store.findSandbox(id).orElseThrow(SandboxNotFoundException::new);
       if (current.status() == SandboxStatus.PENDING_DELETION) {
@@ -252,10 +336,12 @@ public final class AdminResource {
       if (!current.status().isLive()) {
         throw conflict("The sandbox is already deleted");
       }
-      AdminAction action = new AdminAction(now(), admin(security), "force_release", current.status());
+      AdminAction action =
+          new AdminAction(now(), admin(security), "force_release", current.status());
       if (store.forceRelease(id, action).applied()) {
         metrics.deletionMarked("admin_force_release");
-        LOG.info("admin {} force-released {} (was {})", action.by(), id, current.status().wireName());
+        LOG.info(
+            "admin {} force-released {} (was {})", action.by(), id, current.status().wireName());
         return AdminSandboxResponse.from(audited(id));
       }
     }
@@ -306,7 +392,8 @@ public final class AdminResource {
     return Optional.of(value);
   }
 
-  private static int boundedInt(String value, int dflt, int min, int max, String code, String message) {
+  private static int boundedInt(
+      String value, int dflt, int min, int max, String code, String message) {
     if (value == null || value.isEmpty()) {
       return dflt;
     }

@@ -23,9 +23,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code GET /v1/admin/events} (contract §8): local mode's lifecycle events, oldest first. Deployed,
- * the events are on the EventBridge bus {@code sandbox-broker-<stage>} instead, and this answers
- * 404 EVENT_FEED_NOT_LOCAL.
+ * {@code GET /v1/admin/events} (contract §8): local mode's lifecycle events, oldest first.
+ * Deployed, the events are on the EventBridge bus {@code sandbox-broker-<stage>} instead, and this
+ * answers 404 EVENT_FEED_NOT_LOCAL.
  */
 @Path("/admin")
 @Produces(MediaType.APPLICATION_JSON)
@@ -34,6 +34,7 @@ import java.util.Optional;
 public final class EventFeedResource {
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 500;
+
   /** Stream eventIDs are short; anything far longer is not one. */
   static final int MAX_ID_LENGTH = 128;
 
@@ -58,19 +59,38 @@ public final class EventFeedResource {
               + " event body is the one the deployed EventBridge Pipe puts on the bus (numbers"
               + " from the table arrive as decimal strings); its JSON Schema is"
               + " docs/events/lifecycle-event.schema.json.")
-  @ApiResponse(responseCode = "200", description = "A page of events", content = @Content(schema = @Schema(implementation = EventFeedResponse.class)))
-  @ApiResponse(responseCode = "400", description = "INVALID_LIMIT (not an integer 1–500) or INVALID_AFTER", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
-  @ApiResponse(responseCode = "403", description = "FORBIDDEN (not an admin token)", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
-  @ApiResponse(responseCode = "404", description = "EVENT_FEED_NOT_LOCAL: deployed, events are on the EventBridge bus", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(
+      responseCode = "200",
+      description = "A page of events",
+      content = @Content(schema = @Schema(implementation = EventFeedResponse.class)))
+  @ApiResponse(
+      responseCode = "400",
+      description = "INVALID_LIMIT (not an integer 1–500) or INVALID_AFTER",
+      content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(
+      responseCode = "403",
+      description = "FORBIDDEN (not an admin token)",
+      content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(
+      responseCode = "404",
+      description = "EVENT_FEED_NOT_LOCAL: deployed, events are on the EventBridge bus",
+      content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public EventFeedResponse events(
-      @Parameter(description = "The id of the last event already seen") @QueryParam("after") String after,
+      @Parameter(description = "The id of the last event already seen") @QueryParam("after")
+          String after,
       @Parameter(description = "1–500, default 100") @QueryParam("limit") String limit) {
     LocalEventFeed local =
-        feed.orElseThrow(() -> new ApiException(404, "EVENT_FEED_NOT_LOCAL",
-            "Events are delivered to the EventBridge bus in this deployment, not kept by the service"));
+        feed.orElseThrow(
+            () ->
+                new ApiException(
+                    404,
+                    "EVENT_FEED_NOT_LOCAL",
+                    "Events are delivered to the EventBridge bus in this deployment, not kept by the service"));
     int size = limit(limit);
     Optional<String> from = Optional.ofNullable(after).filter(a -> !a.isEmpty());
-    if (from.isPresent() && (from.get().length() > MAX_ID_LENGTH || from.get().chars().anyMatch(Character::isISOControl))) {
+    if (from.isPresent()
+        && (from.get().length() > MAX_ID_LENGTH
+            || from.get().chars().anyMatch(Character::isISOControl))) {
       throw ApiException.badRequest("INVALID_AFTER", "after must be an event id");
     }
     List<ObjectNode> events = local.page(from, size);

@@ -7,21 +7,21 @@ import com.sandboxbroker.core.job.JobLauncher;
 import com.sandboxbroker.core.job.JobOutcome;
 import com.sandboxbroker.core.job.JobRun;
 import com.sandboxbroker.core.job.JobStore;
+import com.sandboxbroker.service.api.ErrorResponse;
 import com.sandboxbroker.service.api.JobCompletedResponse;
 import com.sandboxbroker.service.api.JobPauseResponse;
 import com.sandboxbroker.service.api.JobRunResponse;
 import com.sandboxbroker.service.api.JobStartedResponse;
 import com.sandboxbroker.service.api.JobStatusResponse;
-import com.sandboxbroker.service.api.ErrorResponse;
 import com.sandboxbroker.service.api.JobsResponse;
+import com.sandboxbroker.service.auth.Caller;
+import com.sandboxbroker.service.errors.ApiException;
+import com.sandboxbroker.service.jobs.StepFunctionsJobStarter;
 import com.sandboxbroker.service.observability.ApiAction;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import com.sandboxbroker.service.auth.Caller;
-import com.sandboxbroker.service.errors.ApiException;
-import com.sandboxbroker.service.jobs.StepFunctionsJobStarter;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -69,11 +69,25 @@ public final class JobResource {
   @POST
   @Path("sync")
   @ApiAction("admin_job_sync")
-  @Operation(summary = "Run sync now", description = "Upstream accounts into the pool. Counts: synced, marked_stale, and more.")
-  @ApiResponse(responseCode = "200", description = "Run in-process: completed, with the job's counts and duration_ms", content = @Content(schema = @Schema(implementation = JobCompletedResponse.class)))
-  @ApiResponse(responseCode = "202", description = "Started as a Step Functions execution", content = @Content(schema = @Schema(implementation = JobStartedResponse.class)))
-  @ApiResponse(responseCode = "409", description = "JOB_ALREADY_RUNNING, JOB_PAUSED or JOB_NOT_AVAILABLE", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
-  @ApiResponse(responseCode = "503", description = "UPSTREAM_UNAVAILABLE: the upstream provider failed; the job retries later", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @Operation(
+      summary = "Run sync now",
+      description = "Upstream accounts into the pool. Counts: synced, marked_stale, and more.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "Run in-process: completed, with the job's counts and duration_ms",
+      content = @Content(schema = @Schema(implementation = JobCompletedResponse.class)))
+  @ApiResponse(
+      responseCode = "202",
+      description = "Started as a Step Functions execution",
+      content = @Content(schema = @Schema(implementation = JobStartedResponse.class)))
+  @ApiResponse(
+      responseCode = "409",
+      description = "JOB_ALREADY_RUNNING, JOB_PAUSED or JOB_NOT_AVAILABLE",
+      content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(
+      responseCode = "503",
+      description = "UPSTREAM_UNAVAILABLE: the upstream provider failed; the job retries later",
+      content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public Response sync() {
     return run(JobName.SYNC);
   }
@@ -81,11 +95,25 @@ public final class JobResource {
   @POST
   @Path("cleanup")
   @ApiAction("admin_job_cleanup")
-  @Operation(summary = "Run cleanup now", description = "Delete released sandboxes upstream. Counts: deleted, failed, and more.")
-  @ApiResponse(responseCode = "200", description = "Run in-process: completed, with the job's counts and duration_ms", content = @Content(schema = @Schema(implementation = JobCompletedResponse.class)))
-  @ApiResponse(responseCode = "202", description = "Started as a Step Functions execution", content = @Content(schema = @Schema(implementation = JobStartedResponse.class)))
-  @ApiResponse(responseCode = "409", description = "JOB_ALREADY_RUNNING, JOB_PAUSED or JOB_NOT_AVAILABLE", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
-  @ApiResponse(responseCode = "503", description = "UPSTREAM_UNAVAILABLE: the upstream provider failed; the job retries later", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @Operation(
+      summary = "Run cleanup now",
+      description = "Delete released sandboxes upstream. Counts: deleted, failed, and more.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "Run in-process: completed, with the job's counts and duration_ms",
+      content = @Content(schema = @Schema(implementation = JobCompletedResponse.class)))
+  @ApiResponse(
+      responseCode = "202",
+      description = "Started as a Step Functions execution",
+      content = @Content(schema = @Schema(implementation = JobStartedResponse.class)))
+  @ApiResponse(
+      responseCode = "409",
+      description = "JOB_ALREADY_RUNNING, JOB_PAUSED or JOB_NOT_AVAILABLE",
+      content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(
+      responseCode = "503",
+      description = "UPSTREAM_UNAVAILABLE: the upstream provider failed; the job retries later",
+      content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public Response cleanup() {
     return run(JobName.CLEANUP);
   }
@@ -93,11 +121,26 @@ public final class JobResource {
   @POST
   @Path("auto-expire")
   @ApiAction("admin_job_expiry")
-  @Operation(summary = "Run expiry now", description = "Release allocations past expires_at and purge stale records. Counts: expired, purged_stale.")
-  @ApiResponse(responseCode = "200", description = "Run in-process: completed, with the job's counts and duration_ms", content = @Content(schema = @Schema(implementation = JobCompletedResponse.class)))
-  @ApiResponse(responseCode = "202", description = "Started as a Step Functions execution", content = @Content(schema = @Schema(implementation = JobStartedResponse.class)))
-  @ApiResponse(responseCode = "409", description = "JOB_ALREADY_RUNNING, JOB_PAUSED or JOB_NOT_AVAILABLE", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
-  @ApiResponse(responseCode = "503", description = "UPSTREAM_UNAVAILABLE: the upstream provider failed; the job retries later", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @Operation(
+      summary = "Run expiry now",
+      description =
+          "Release allocations past expires_at and purge stale records. Counts: expired, purged_stale.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "Run in-process: completed, with the job's counts and duration_ms",
+      content = @Content(schema = @Schema(implementation = JobCompletedResponse.class)))
+  @ApiResponse(
+      responseCode = "202",
+      description = "Started as a Step Functions execution",
+      content = @Content(schema = @Schema(implementation = JobStartedResponse.class)))
+  @ApiResponse(
+      responseCode = "409",
+      description = "JOB_ALREADY_RUNNING, JOB_PAUSED or JOB_NOT_AVAILABLE",
+      content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(
+      responseCode = "503",
+      description = "UPSTREAM_UNAVAILABLE: the upstream provider failed; the job retries later",
+      content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public Response autoExpire() {
     return run(JobName.EXPIRY);
   }
@@ -105,8 +148,14 @@ public final class JobResource {
   @GET
   @Path("jobs")
   @ApiAction("admin_jobs")
-  @Operation(summary = "Jobs and their last runs", description = "Each job: paused flag, whether a run holds its lock, how it is run here, its last runs.")
-  @ApiResponse(responseCode = "200", description = "The jobs", content = @Content(schema = @Schema(implementation = JobsResponse.class)))
+  @Operation(
+      summary = "Jobs and their last runs",
+      description =
+          "Each job: paused flag, whether a run holds its lock, how it is run here, its last runs.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "The jobs",
+      content = @Content(schema = @Schema(implementation = JobsResponse.class)))
   public JobsResponse jobs() {
     long now = clock.millis();
     return new JobsResponse(
@@ -117,17 +166,29 @@ public final class JobResource {
                         job.wireName(),
                         jobStore.isPaused(job),
                         jobStore.isLocked(job, now),
-                        stepFunctions.filter(s -> s.orchestrates(job)).isPresent() ? "step-functions" : "in-process",
-                        jobStore.recentRuns(job, LAST_RUNS).stream().map(JobRunResponse::from).toList()))
+                        stepFunctions.filter(s -> s.orchestrates(job)).isPresent()
+                            ? "step-functions"
+                            : "in-process",
+                        jobStore.recentRuns(job, LAST_RUNS).stream()
+                            .map(JobRunResponse::from)
+                            .toList()))
             .toList());
   }
 
   @POST
   @Path("jobs/{job}/pause")
   @ApiAction("admin_job_pause")
-  @Operation(summary = "Pause one job", description = "Its runs exit at once as skipped; other jobs keep running.")
-  @ApiResponse(responseCode = "200", description = "Paused", content = @Content(schema = @Schema(implementation = JobPauseResponse.class)))
-  @ApiResponse(responseCode = "404", description = "JOB_NOT_FOUND", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @Operation(
+      summary = "Pause one job",
+      description = "Its runs exit at once as skipped; other jobs keep running.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "Paused",
+      content = @Content(schema = @Schema(implementation = JobPauseResponse.class)))
+  @ApiResponse(
+      responseCode = "404",
+      description = "JOB_NOT_FOUND",
+      content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public JobPauseResponse pause(@PathParam("job") String job) {
     JobName name = jobName(job);
     jobStore.setPaused(name, true, clock.instant().getEpochSecond());
@@ -138,8 +199,14 @@ public final class JobResource {
   @Path("jobs/{job}/resume")
   @ApiAction("admin_job_resume")
   @Operation(summary = "Resume one job", description = "Clears the job's pause flag.")
-  @ApiResponse(responseCode = "200", description = "Resumed", content = @Content(schema = @Schema(implementation = JobPauseResponse.class)))
-  @ApiResponse(responseCode = "404", description = "JOB_NOT_FOUND", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(
+      responseCode = "200",
+      description = "Resumed",
+      content = @Content(schema = @Schema(implementation = JobPauseResponse.class)))
+  @ApiResponse(
+      responseCode = "404",
+      description = "JOB_NOT_FOUND",
+      content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public JobPauseResponse resume(@PathParam("job") String job) {
     JobName name = jobName(job);
     jobStore.setPaused(name, false, clock.instant().getEpochSecond());
@@ -161,7 +228,11 @@ public final class JobResource {
     if (job == null) {
       // the deployment's configuration, not a server fault: 409 like the other refusals here
       throw new ApiException(
-          409, "JOB_NOT_AVAILABLE", "This deployment runs " + name.wireName() + " neither in-process nor through Step Functions");
+          409,
+          "JOB_NOT_AVAILABLE",
+          "This deployment runs "
+              + name.wireName()
+              + " neither in-process nor through Step Functions");
     }
     JobRun run = launcher.launch(job, "");
     if (run.outcome() == JobOutcome.SKIPPED) {
@@ -170,24 +241,30 @@ public final class JobResource {
     if (run.outcome() == JobOutcome.FAILED) {
       JobError error = run.error().orElse(JobError.JOB_FAILED);
       throw error == JobError.UPSTREAM_UNAVAILABLE
-          ? new ApiException(503, "UPSTREAM_UNAVAILABLE", "The upstream provider is unavailable; the job will retry")
+          ? new ApiException(
+              503,
+              "UPSTREAM_UNAVAILABLE",
+              "The upstream provider is unavailable; the job will retry")
           : new ApiException(500, "JOB_FAILED", "The job failed; see GET /admin/jobs");
     }
     return Response.ok(JobCompletedResponse.from(run)).build();
   }
 
   private static ApiException runningError(JobName name) {
-    return new ApiException(409, "JOB_ALREADY_RUNNING", "A " + name.wireName() + " run is already in progress");
+    return new ApiException(
+        409, "JOB_ALREADY_RUNNING", "A " + name.wireName() + " run is already in progress");
   }
 
   private static ApiException pausedError(JobName name) {
-    return new ApiException(409, "JOB_PAUSED", "The " + name.wireName() + " job is paused; resume it first");
+    return new ApiException(
+        409, "JOB_PAUSED", "The " + name.wireName() + " job is paused; resume it first");
   }
 
   private static JobName jobName(String job) {
     // the admin run endpoint is "auto-expire"; accept that spelling for the expiry job too
     String wire = "auto-expire".equals(job) ? JobName.EXPIRY.wireName() : job;
     return JobName.fromWireName(wire)
-        .orElseThrow(() -> new ApiException(404, "JOB_NOT_FOUND", "No such job (sync, cleanup, expiry)"));
+        .orElseThrow(
+            () -> new ApiException(404, "JOB_NOT_FOUND", "No such job (sync, cleanup, expiry)"));
   }
 }

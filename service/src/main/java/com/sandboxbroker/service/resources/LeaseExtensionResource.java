@@ -44,22 +44,29 @@ public final class LeaseExtensionResource {
 
   /** Strict: {@code {"hours": 1} trailing} is not JSON, and {@code 1.0} is not an integer. */
   private static final ObjectMapper JSON =
-      new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+      new ObjectMapper()
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final LeaseExtender extender;
   private final AllocationPolicy policy;
   private final Duration maxLease;
 
-  public LeaseExtensionResource(LeaseExtender extender, AllocationPolicy policy, Duration maxLease) {
+  public LeaseExtensionResource(
+      LeaseExtender extender, AllocationPolicy policy, Duration maxLease) {
     this.extender = extender;
     this.policy = policy;
     this.maxLease = maxLease;
   }
 
   /** The body schema, for the OpenAPI document only. */
-  @Schema(name = "ExtendRequest", description = "Optional. Any other field, or no JSON object, is 400 INVALID_EXTENSION.")
+  @Schema(
+      name = "ExtendRequest",
+      description = "Optional. Any other field, or no JSON object, is 400 INVALID_EXTENSION.")
   public record ExtendRequest(
-      @Schema(description = "Hours of lease from now, 1–168; absent: the token's lease length", minimum = "1", maximum = "168")
+      @Schema(
+              description = "Hours of lease from now, 1–168; absent: the token's lease length",
+              minimum = "1",
+              maximum = "168")
           Integer hours) {}
 
   @POST
@@ -78,12 +85,29 @@ public final class LeaseExtensionResource {
       requestBody =
           @RequestBody(
               required = false,
-              description = "Optional {\"hours\": n}; no body (or an empty one) means the token's lease length",
-              content = @Content(mediaType = "application/json", schema = @Schema(implementation = ExtendRequest.class))))
-  @ApiResponse(responseCode = "200", description = "The owner view with the new expires_at", content = @Content(schema = @Schema(implementation = SandboxResponse.class)))
-  @ApiResponse(responseCode = "400", description = "INVALID_EXTENSION (the message names what is wrong), MISSING_SANDBOX_ID, INVALID_SANDBOX_ID", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
-  @ApiResponse(responseCode = "403", description = "NOT_SANDBOX_OWNER, or FORBIDDEN (not a track token)", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
-  @ApiResponse(responseCode = "404", description = "SANDBOX_NOT_FOUND", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+              description =
+                  "Optional {\"hours\": n}; no body (or an empty one) means the token's lease length",
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      schema = @Schema(implementation = ExtendRequest.class))))
+  @ApiResponse(
+      responseCode = "200",
+      description = "The owner view with the new expires_at",
+      content = @Content(schema = @Schema(implementation = SandboxResponse.class)))
+  @ApiResponse(
+      responseCode = "400",
+      description =
+          "INVALID_EXTENSION (the message names what is wrong), MISSING_SANDBOX_ID, INVALID_SANDBOX_ID",
+      content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(
+      responseCode = "403",
+      description = "NOT_SANDBOX_OWNER, or FORBIDDEN (not a track token)",
+      content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(
+      responseCode = "404",
+      description = "SANDBOX_NOT_FOUND",
+      content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   @ApiResponse(
       responseCode = "409",
       description =
@@ -91,12 +115,18 @@ public final class LeaseExtensionResource {
               + " the allocation can have), SANDBOX_NOT_ALLOCATED (released, expired and collected,"
               + " or deleted), LEASE_EXPIRED (expires_at has passed: never revived)",
       content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
-  @ApiResponse(responseCode = "503", description = "ALLOCATION_TIMEOUT (the sandbox kept changing under the extension) or SERVICE_UNAVAILABLE; retry after Retry-After", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(
+      responseCode = "503",
+      description =
+          "ALLOCATION_TIMEOUT (the sandbox kept changing under the extension) or SERVICE_UNAVAILABLE; retry after Retry-After",
+      content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public SandboxResponse extend(
       @Context SecurityContext security,
       @PathParam("sandboxId") String sandboxId,
-      @Parameter(description = "The learner's identity") @HeaderParam(TrackHeaders.IDENTITY) String identityHeader,
-      @Parameter(description = "Legacy identity header") @HeaderParam(TrackHeaders.LEGACY_IDENTITY) String legacyIdentity,
+      @Parameter(description = "The learner's identity") @HeaderParam(TrackHeaders.IDENTITY)
+          String identityHeader,
+      @Parameter(description = "Legacy identity header") @HeaderParam(TrackHeaders.LEGACY_IDENTITY)
+          String legacyIdentity,
       @Parameter(hidden = true) String body) {
     Caller caller = (Caller) security.getUserPrincipal();
     String identity = TrackHeaders.identity(identityHeader, legacyIdentity);

@@ -15,7 +15,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-/** {@code GET /v1/admin/pools} (contract §9): each pool's exact counts, read by key, never a Scan. */
+/**
+ * {@code GET /v1/admin/pools} (contract §9): each pool's exact counts, read by key, never a Scan.
+ */
 @Path("/admin/pools")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Caller.ADMIN)

@@ -12,9 +12,9 @@ import com.sandboxbroker.service.auth.RunTimeTokens;
 import com.sandboxbroker.service.errors.ApiException;
 import com.sandboxbroker.service.observability.ApiAction;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.annotation.security.RolesAllowed;
@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Run-time track tokens (contract §6): issue, list, revoke, with no restart and no deployment. The
  * secret exists in one place only, the 201 answer to its issue; the table keeps its SHA-256 as the
- * record's key. Issue and revocation are recorded on the record (and logged) with the admin
- * token's name.
+ * record's key. Issue and revocation are recorded on the record (and logged) with the admin token's
+ * name.
  */
 @Path("/admin/tokens")
 @Produces(MediaType.APPLICATION_JSON)
@@ -49,6 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class TokenResource {
   private static final Logger LOG = LoggerFactory.getLogger(TokenResource.class);
   private static final Pattern TOKEN_ID = Pattern.compile("tok_[0-9a-f]{20}");
+
   /** Secrets start with it so secret scanners (and people) recognise a leaked one. */
   static final String SECRET_PREFIX = "sbk_";
 
@@ -74,21 +75,47 @@ public final class TokenResource {
       requestBody =
           @RequestBody(
               required = true,
-              content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = IssueTokenRequest.class))))
-  @ApiResponse(responseCode = "201", description = "Issued; `token` is the secret, shown this once", content = @Content(schema = @Schema(implementation = IssuedTokenResponse.class)))
-  @ApiResponse(responseCode = "400", description = "INVALID_TOKEN_SPEC: the message names the field (wrong type, out of range, unknown field, too long); nothing was written", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
-  @ApiResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: a body over 16 KiB", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(implementation = IssueTokenRequest.class))))
+  @ApiResponse(
+      responseCode = "201",
+      description = "Issued; `token` is the secret, shown this once",
+      content = @Content(schema = @Schema(implementation = IssuedTokenResponse.class)))
+  @ApiResponse(
+      responseCode = "400",
+      description =
+          "INVALID_TOKEN_SPEC: the message names the field (wrong type, out of range, unknown field, too long); nothing was written",
+      content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  @ApiResponse(
+      responseCode = "413",
+      description = "PAYLOAD_TOO_LARGE: a body over 16 KiB",
+      content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public Response issue(@Context SecurityContext security, String body) {
     long now = clock.instant().getEpochSecond();
     IssueTokenRequest spec = IssueTokenRequest.parse(body, now);
     String admin = security.getUserPrincipal().getName();
     for (int attempt = 0; ; attempt++) {
-      String secret = SECRET_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(32));
+      String secret =
+          SECRET_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(32));
       TrackToken token =
           new TrackToken(
-              "tok_" + HexFormat.of().formatHex(bytes(10)), spec.tenant(), spec.name(), spec.allowedPrefixes(),
-              spec.defaultPrefix(), spec.lab(), orZero(spec.leaseHours()), orZero(spec.maxLeaseHours()),
-              orZero(spec.identityCap()), now, admin, spec.expiresAt() == null ? 0 : spec.expiresAt(), 0, "", 0);
+              "tok_" + HexFormat.of().formatHex(bytes(10)),
+              spec.tenant(),
+              spec.name(),
+              spec.allowedPrefixes(),
+              spec.defaultPrefix(),
+              spec.lab(),
+              orZero(spec.leaseHours()),
+              orZero(spec.maxLeaseHours()),
+              orZero(spec.identityCap()),
+              now,
+              admin,
+              spec.expiresAt() == null ? 0 : spec.expiresAt(),
+              0,
+              "",
+              0);
       // 256 random bits never collide in practice; the conditional write makes sure of it
       if (store.create(RunTimeTokens.hashOf(secret), token)) {
         LOG.info("admin {} issued token {} of tenant {}", admin, token.tokenId(), token.tenant());
@@ -102,8 +129,14 @@ public final class TokenResource {
 
   @GET
   @ApiAction("admin_list_tokens")
-  @Operation(summary = "List track tokens", description = "Every run-time token, revoked ones included, oldest first. Never the secret or its hash.")
-  @ApiResponse(responseCode = "200", description = "The records", content = @Content(schema = @Schema(implementation = TokenListResponse.class)))
+  @Operation(
+      summary = "List track tokens",
+      description =
+          "Every run-time token, revoked ones included, oldest first. Never the secret or its hash.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "The records",
+      content = @Content(schema = @Schema(implementation = TokenListResponse.class)))
   public TokenListResponse list() {
     return new TokenListResponse(store.list().stream().map(TokenResponse::from).toList());
   }
@@ -117,14 +150,24 @@ public final class TokenResource {
           "Sets `revoked_at` (idempotent: a repeat keeps the first revocation and answers 200)."
               + " Within 60 s every service task answers the token with 401; allocations it made"
               + " stay with their identities (another token of the tenant still reaches them).")
-  @ApiResponse(responseCode = "200", description = "The record, revoked", content = @Content(schema = @Schema(implementation = TokenResponse.class)))
-  @ApiResponse(responseCode = "404", description = "TOKEN_NOT_FOUND", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
-  public TokenResponse revoke(@Context SecurityContext security, @PathParam("tokenId") String tokenId) {
+  @ApiResponse(
+      responseCode = "200",
+      description = "The record, revoked",
+      content = @Content(schema = @Schema(implementation = TokenResponse.class)))
+  @ApiResponse(
+      responseCode = "404",
+      description = "TOKEN_NOT_FOUND",
+      content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+  public TokenResponse revoke(
+      @Context SecurityContext security, @PathParam("tokenId") String tokenId) {
     if (tokenId == null || !TOKEN_ID.matcher(tokenId).matches()) {
       throw notFound();
     }
     String admin = security.getUserPrincipal().getName();
-    TrackToken revoked = store.revoke(tokenId, admin, clock.instant().getEpochSecond()).orElseThrow(TokenResource::notFound);
+    TrackToken revoked =
+        store
+            .revoke(tokenId, admin, clock.instant().getEpochSecond())
+            .orElseThrow(TokenResource::notFound);
     LOG.info("admin {} revoked token {} of tenant {}", admin, revoked.tokenId(), revoked.tenant());
     return TokenResponse.from(revoked);
   }

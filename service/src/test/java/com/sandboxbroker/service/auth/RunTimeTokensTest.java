@@ -42,7 +42,8 @@ class RunTimeTokensTest {
 
   private static TrackToken token(String id) {
     long now = System.currentTimeMillis() / 1000;
-    return new TrackToken(id, "acme", "acme-1", List.of("lab-a-"), "lab-a-", "a", 8, 24, 2, now, "ops", 0, 0, "", 0);
+    return new TrackToken(
+        id, "acme", "acme-1", List.of("lab-a-"), "lab-a-", "a", 8, 24, 2, now, "ops", 0, 0, "", 0);
   }
 
   @Test
@@ -70,15 +71,18 @@ class RunTimeTokensTest {
 
   @Test
   void aTtlAboveThirtySecondsIsRefused() {
-    assertThatThrownBy(() -> new RunTimeTokens(store, Clock.systemUTC(), Duration.ofSeconds(31), () -> 0L))
+    assertThatThrownBy(
+            () -> new RunTimeTokens(store, Clock.systemUTC(), Duration.ofSeconds(31), () -> 0L))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThat(RunTimeTokens.MAX_CACHE_TTL.multipliedBy(2)).isLessThanOrEqualTo(Duration.ofSeconds(60));
+    assertThat(RunTimeTokens.MAX_CACHE_TTL.multipliedBy(2))
+        .isLessThanOrEqualTo(Duration.ofSeconds(60));
   }
 
   @Test
   void useIsRecordedAtMostOncePerIntervalAndRevocationIsIdempotent() {
     AtomicLong nanos = new AtomicLong();
-    RunTimeTokens tokens = new RunTimeTokens(store, Clock.systemUTC(), Duration.ofSeconds(1), nanos::get);
+    RunTimeTokens tokens =
+        new RunTimeTokens(store, Clock.systemUTC(), Duration.ofSeconds(1), nanos::get);
     assertThat(store.create(RunTimeTokens.hashOf("secret-2"), token("tok_2"))).isTrue();
     assertThat(store.create(RunTimeTokens.hashOf("secret-2"), token("tok_other"))).isFalse();
     tokens.authenticate("secret-2");
@@ -91,6 +95,9 @@ class RunTimeTokensTest {
     assertThat(again.revokedAt()).isEqualTo(100);
     assertThat(again.revokedBy()).isEqualTo("alice");
     assertThat(store.revoke("tok_none", "alice", 100)).isEmpty();
-    assertThat(store.list()).extracting(TrackToken::tokenId).contains("tok_2").doesNotContain("tok_other");
+    assertThat(store.list())
+        .extracting(TrackToken::tokenId)
+        .contains("tok_2")
+        .doesNotContain("tok_other");
   }
 }

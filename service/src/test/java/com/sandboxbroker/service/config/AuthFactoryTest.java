@@ -16,8 +16,12 @@ class AuthFactoryTest {
   @Test
   void readsCommaSeparatedTokensFromTheEarlierBrokersVariables() {
     List<GeneratedTokens> generated = new ArrayList<>();
-    var registry = new AuthFactory().build(
-        Map.of("BROKER_API_TOKEN", "t-one, t-two", "BROKER_ADMIN_TOKEN", "a-one"), true, generated);
+    var registry =
+        new AuthFactory()
+            .build(
+                Map.of("BROKER_API_TOKEN", "t-one, t-two", "BROKER_ADMIN_TOKEN", "a-one"),
+                true,
+                generated);
     assertThat(generated).isEmpty();
     assertThat(registry.authenticate("t-one").map(Caller::role)).contains(Caller.Role.TRACK);
     assertThat(registry.authenticate("t-two").map(Caller::role)).contains(Caller.Role.TRACK);
@@ -50,11 +54,20 @@ class AuthFactoryTest {
 
   @Test
   void adminEntriesMayBeNamedAndTheNameIsWhatTheCallerCarries() {
-    String hashed = "sha256:" + com.sandboxbroker.service.testing.TestBroker.sha256Hex("hashed-secret");
-    var registry = new AuthFactory().build(
-        Map.of("BROKER_API_TOKEN", "t-one",
-            "BROKER_ADMIN_TOKEN", "ops-alice=alice-secret, ops.bob=" + hashed + ", bare-token, padded==, dGVzdDE="),
-        false, new ArrayList<>());
+    String hashed =
+        "sha256:" + com.sandboxbroker.service.testing.TestBroker.sha256Hex("hashed-secret");
+    var registry =
+        new AuthFactory()
+            .build(
+                Map.of(
+                    "BROKER_API_TOKEN",
+                    "t-one",
+                    "BROKER_ADMIN_TOKEN",
+                    "ops-alice=alice-secret, ops.bob="
+                        + hashed
+                        + ", bare-token, padded==, dGVzdDE="),
+                false,
+                new ArrayList<>());
     assertThat(registry.authenticate("alice-secret").map(Caller::name)).contains("ops-alice");
     assertThat(registry.authenticate("hashed-secret").map(Caller::name)).contains("ops.bob");
     assertThat(registry.authenticate("bare-token").map(Caller::name)).contains("admin-3");

@@ -36,15 +36,18 @@ class DynamoDbCallBoundTest {
 
     SilentEndpoint() throws IOException {
       server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      Thread t = new Thread(() -> {
-        try {
-          while (true) {
-            accepted.add(server.accept());
-          }
-        } catch (IOException closed) {
-          // stopped
-        }
-      }, "silent-dynamodb");
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    accepted.add(server.accept());
+                  }
+                } catch (IOException closed) {
+                  // stopped
+                }
+              },
+              "silent-dynamodb");
       t.setDaemon(true);
       t.start();
     }
@@ -66,7 +69,9 @@ class DynamoDbCallBoundTest {
   void theBoundsKeepALateClaimInsideTheTakeoverAge() {
     for (int seconds : new int[] {1, 2, 10, 30, 60}) {
       AllocationPolicy p = policy(Duration.ofSeconds(seconds));
-      assertThat(p.claimBudget().plus(p.storeCallTimeout())).as("budget %d s", seconds).isLessThan(p.takeoverAge());
+      assertThat(p.claimBudget().plus(p.storeCallTimeout()))
+          .as("budget %d s", seconds)
+          .isLessThan(p.takeoverAge());
       assertThat(p.storeCallAttemptTimeout()).isLessThan(p.storeCallTimeout());
     }
   }
@@ -78,14 +83,23 @@ class DynamoDbCallBoundTest {
       DynamoDbFactory factory =
           Jackson.newObjectMapper()
               .convertValue(
-                  Map.of("mode", "aws", "endpoint", silent.url(), "tableName", "t", "socketTimeoutSeconds", 5),
+                  Map.of(
+                      "mode",
+                      "aws",
+                      "endpoint",
+                      silent.url(),
+                      "tableName",
+                      "t",
+                      "socketTimeoutSeconds",
+                      5),
                   DynamoDbFactory.class);
       LifecycleEnvironment lifecycle = new LifecycleEnvironment(new MetricRegistry());
       System.setProperty("aws.accessKeyId", "local");
       System.setProperty("aws.secretAccessKey", "local");
       try (DynamoDbClient client = factory.build(lifecycle, null, policy)) {
         long started = System.nanoTime();
-        assertThatThrownBy(() -> client.describeTable(b -> b.tableName("t"))).isInstanceOf(SdkClientException.class);
+        assertThatThrownBy(() -> client.describeTable(b -> b.tableName("t")))
+            .isInstanceOf(SdkClientException.class);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         assertThat(silent.accepted).as("the call reached the endpoint").isNotEmpty();
         // the bound plus scheduling slack on a loaded machine, and never near the takeover age
@@ -97,6 +111,7 @@ class DynamoDbCallBoundTest {
 
   private static AllocationPolicy policy(Duration budget) {
     AllocationPolicy d = AllocationPolicy.defaults();
-    return new AllocationPolicy(d.identityCap(), d.leaseDuration(), Map.of(), budget, d.candidateBatch());
+    return new AllocationPolicy(
+        d.identityCap(), d.leaseDuration(), Map.of(), budget, d.candidateBatch());
   }
 }

@@ -70,14 +70,21 @@ class StartupRefusalTest {
             ConfigOverride.config("dynamoDb.mode", "aws"),
             ConfigOverride.config("dynamoDb.endpoint", "https://dynamodb.eu-west-1.amazonaws.com"));
     assertThat(thrown).isNotNull();
-    assertThat(thrown.getMessage()).contains("jobs.inProcessProvider=demo").contains("dynamoDb.mode=aws");
+    assertThat(thrown.getMessage())
+        .contains("jobs.inProcessProvider=demo")
+        .contains("dynamoDb.mode=aws");
   }
 
-  /** Before the fix a lab lease of 0 hours was accepted: every allocation of that lab expired at once. */
+  /**
+   * Before the fix a lab lease of 0 hours was accepted: every allocation of that lab expired at
+   * once.
+   */
   @Test
   void aLabLeaseOfZeroHoursIsRefused() {
     Throwable thrown = start(ConfigOverride.config("allocation.leaseHoursByLab.adventure", "0"));
     assertThat(thrown).as("the service started").isNotNull();
-    assertThat(thrown.getMessage()).contains("leaseHoursByLab").contains("must be greater than or equal to 1");
+    assertThat(thrown.getMessage())
+        .contains("leaseHoursByLab")
+        .contains("must be greater than or equal to 1");
   }
 }

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
 class DashboardBrowserTest {
   private static final Path BROWSER_DIR = Path.of("src/test/browser");
   private static final Path ARTIFACTS = Path.of("target/dashboard");
-  private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+  private static final Path CHROMIUM =
+      Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static TestBroker broker;
@@ -43,20 +44,23 @@ class DashboardBrowserTest {
     // the counts differ for a reason that is not the dashboard's
     broker =
         TestBroker.start(
-            // the page polls the lifecycle-event feed; on here as in local mode (EventFeedBrowserTest)
+            // the page polls the lifecycle-event feed; on here as in local mode
+            // (EventFeedBrowserTest)
             ConfigOverride.config("events.localFeed", "true"),
             ConfigOverride.config("jobs.syncIntervalSeconds", "0"),
             ConfigOverride.config("jobs.cleanupIntervalSeconds", "0"),
             ConfigOverride.config("jobs.expiryIntervalSeconds", "0"));
     List<String> ids = broker.seed("lab-dash-", 14);
-    // one sandbox in the configured pool "adventure" (low_water 3): below its mark, marked on the page
+    // one sandbox in the configured pool "adventure" (low_water 3): below its mark, marked on the
+    // page
     broker.seed("lab-adventure-", 1);
     // a pool with every status, so every part of the page has something to draw
     String[] labs = {"adventure", "adventure", "dns-basics", "dns-basics", "dns-basics", "ddi-lab"};
     for (int i = 0; i < labs.length; i++) {
       var allocated =
           broker.send(
-              broker.request("/v1/allocate", TestBroker.TRACK_TOKEN)
+              broker
+                  .request("/v1/allocate", TestBroker.TRACK_TOKEN)
                   .header("X-Instruqt-Sandbox-ID", "learner-" + i)
                   .header("X-Instruqt-Track-ID", labs[i])
                   .POST(HttpRequest.BodyPublishers.noBody())
@@ -66,7 +70,8 @@ class DashboardBrowserTest {
         String id = field(allocated.body(), "sandbox_id");
         var marked =
             broker.send(
-                broker.request("/v1/sandboxes/" + id + "/mark-for-deletion", TestBroker.TRACK_TOKEN)
+                broker
+                    .request("/v1/sandboxes/" + id + "/mark-for-deletion", TestBroker.TRACK_TOKEN)
                     .header("X-Instruqt-Sandbox-ID", "learner-" + i)
                     .POST(HttpRequest.BodyPublishers.noBody())
                     .build());
@@ -81,7 +86,10 @@ class DashboardBrowserTest {
     // one recorded run, so the page has a run to draw
     var expiry =
         broker.send(
-            broker.request("/v1/admin/auto-expire", TestBroker.ADMIN_TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build());
+            broker
+                .request("/v1/admin/auto-expire", TestBroker.ADMIN_TOKEN)
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
     assertThat(expiry.statusCode()).as(expiry.body()).isEqualTo(200);
   }
 
@@ -95,7 +103,8 @@ class DashboardBrowserTest {
   @Test
   void operatorSeesThePoolRetriesADeletionAndPausesCleanup() throws Exception {
     assertThat(Files.isExecutable(CHROMIUM))
-        .as("Debian's chromium: the service build installs it (src/test/browser/provision-chromium.sh)")
+        .as(
+            "Debian's chromium: the service build installs it (src/test/browser/provision-chromium.sh)")
         .isTrue();
     assertThat(BROWSER_DIR.resolve("node_modules/playwright-core"))
         .as("playwright-core is installed by the build's npm ci (exec-maven-plugin)")
@@ -128,7 +137,8 @@ class DashboardBrowserTest {
     assertThat(output).contains("\"check\":\"counts equal GET /admin/stats\",\"ok\":true");
     // issue 12: configured pool "adventure" (low_water 3, test-config.yml) has at most 1 available
     assertThat(output)
-        .contains("\"check\":\"each pool shows its bar and counts as GET /admin/pools\",\"ok\":true")
+        .contains(
+            "\"check\":\"each pool shows its bar and counts as GET /admin/pools\",\"ok\":true")
         .contains("\"check\":\"pools below their low-water mark are marked\",\"ok\":true");
 
     // what the page did is what the table and the API now say
@@ -136,19 +146,24 @@ class DashboardBrowserTest {
         .isEqualTo(SandboxStatus.PENDING_DELETION);
     JsonNode jobs = adminGet("/v1/admin/jobs").path("jobs");
     for (JsonNode job : jobs) {
-      assertThat(job.path("paused").asBoolean()).as(job.toString()).isEqualTo(job.path("job").asText().equals("cleanup"));
+      assertThat(job.path("paused").asBoolean())
+          .as(job.toString())
+          .isEqualTo(job.path("job").asText().equals("cleanup"));
     }
     assertThat(jobs).hasSize(3);
     assertThat(ARTIFACTS.resolve("dashboard-phone.png")).isNotEmptyFile();
 
     // the Tokens view: a token issued on the page, used, and revoked from the page
-    assertThat(output).contains("\"check\":\"the shown secret allocates as its tenant\",\"ok\":true");
+    assertThat(output)
+        .contains("\"check\":\"the shown secret allocates as its tenant\",\"ok\":true");
     JsonNode tokens = adminGet("/v1/admin/tokens").path("tokens");
-    assertThat(tokens).anySatisfy(t -> {
-      assertThat(t.path("tenant").asText()).isEqualTo("dash-tenant");
-      assertThat(t.path("revoked_at").asLong()).isPositive();
-      assertThat(t.path("revoked_by").asText()).isEqualTo("admin-1");
-    });
+    assertThat(tokens)
+        .anySatisfy(
+            t -> {
+              assertThat(t.path("tenant").asText()).isEqualTo("dash-tenant");
+              assertThat(t.path("revoked_at").asLong()).isPositive();
+              assertThat(t.path("revoked_by").asText()).isEqualTo("admin-1");
+            });
     assertThat(ARTIFACTS.resolve("dashboard-token-issued.png")).isNotEmptyFile();
   }
 
@@ -161,9 +176,26 @@ class DashboardBrowserTest {
   private static void insertFailed(String id, String name, long now) {
     Sandbox failed =
         new Sandbox(
-            id, name, "identity/accounts/" + id, "", SandboxStatus.DELETION_FAILED, "", "adventure", "",
-            now - 7200, now + 86400, now - 3600, 5, 0, "upstream answered 500", 0, now - 86400,
-            now - 3600, 0, 0, 3);
+            id,
+            name,
+            "identity/accounts/" + id,
+            "",
+            SandboxStatus.DELETION_FAILED,
+            "",
+            "adventure",
+            "",
+            now - 7200,
+            now + 86400,
+            now - 3600,
+            5,
+            0,
+            "upstream answered 500",
+            0,
+            now - 86400,
+            now - 3600,
+            0,
+            0,
+            3);
     assertThat(broker.store().insertSandbox(failed)).isTrue();
   }
 

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class EventFeedBrowserTest {
   private static final Path BROWSER_DIR = Path.of("src/test/browser");
   private static final Path ARTIFACTS = Path.of("target/dashboard");
-  private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+  private static final Path CHROMIUM =
+      Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
 
   private static TestBroker broker;
 
@@ -46,11 +47,19 @@ class EventFeedBrowserTest {
 
   @Test
   void theFeedIsLiveOnTheDashboard() throws Exception {
-    assertThat(Files.isExecutable(CHROMIUM)).as("Debian's chromium must be installed; .ci/run installs it").isTrue();
+    assertThat(Files.isExecutable(CHROMIUM))
+        .as("Debian's chromium must be installed; .ci/run installs it")
+        .isTrue();
     assertThat(BROWSER_DIR.resolve("node_modules/playwright-core")).exists();
     // the seeded pool's five sandbox.added events have reached the feed before the page opens
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (broker.get("/v1/admin/events", TestBroker.ADMIN_TOKEN).body().split("sandbox.added", -1).length - 1 < 5
+    while (broker
+                    .get("/v1/admin/events", TestBroker.ADMIN_TOKEN)
+                    .body()
+                    .split("sandbox.added", -1)
+                    .length
+                - 1
+            < 5
         && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }
@@ -75,7 +84,8 @@ class EventFeedBrowserTest {
     String output = Files.readString(log, StandardCharsets.UTF_8);
     assertThat(finished).as("browser checks finished in time:%n%s", output).isTrue();
     assertThat(process.exitValue()).as("browser checks:%n%s", output).isZero();
-    assertThat(output).contains("\"check\":\"allocation and extension appear live, newest first\",\"ok\":true");
+    assertThat(output)
+        .contains("\"check\":\"allocation and extension appear live, newest first\",\"ok\":true");
     assertThat(ARTIFACTS.resolve("dashboard-events.png")).isNotEmptyFile();
   }
 }

@@ -59,7 +59,10 @@ class OpenApiDocsTest {
     assertThat(api.getSecurity()).isNotEmpty();
 
     List<String> documented = new ArrayList<>();
-    api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((m, op) -> documented.add(m + " " + path)));
+    api.getPaths()
+        .forEach(
+            (path, item) ->
+                item.readOperationsMap().forEach((m, op) -> documented.add(m + " " + path)));
     assertThat(documented).containsAll(jaxRsRoutes()).contains("GET /healthz", "GET /readyz");
 
     for (Map.Entry<String, PathItem> e : api.getPaths().entrySet()) {
@@ -70,18 +73,29 @@ class OpenApiDocsTest {
         }
         assertThat(op.getSummary()).as(e.getKey()).isNotBlank();
         assertThat(op.getResponses()).as(e.getKey()).containsKeys("401", "403", "429", "500");
-        op.getResponses().forEach((status, resp) -> {
-          assertThat(resp.getHeaders()).as(e.getKey() + " " + status).containsKey("X-Request-ID");
-          assertThat(resp.getContent()).as(e.getKey() + " " + status).isNotNull();
-        });
+        op.getResponses()
+            .forEach(
+                (status, resp) -> {
+                  assertThat(resp.getHeaders())
+                      .as(e.getKey() + " " + status)
+                      .containsKey("X-Request-ID");
+                  assertThat(resp.getContent()).as(e.getKey() + " " + status).isNotNull();
+                });
         assertThat(op.getResponses().get("429").getHeaders()).containsKey("Retry-After");
         assertThat(op.getResponses().get("401").getHeaders()).containsKey("WWW-Authenticate");
       }
     }
     // the track headers are described
     var allocate = api.getPaths().get("/allocate").getPost();
-    assertThat(allocate.getParameters()).extracting(p -> p.getName())
-        .contains("X-Instruqt-Sandbox-ID", "X-Track-ID", "X-Instruqt-Track-ID", "X-Sandbox-Name-Prefix", "Idempotency-Key", "X-Request-ID");
+    assertThat(allocate.getParameters())
+        .extracting(p -> p.getName())
+        .contains(
+            "X-Instruqt-Sandbox-ID",
+            "X-Track-ID",
+            "X-Instruqt-Track-ID",
+            "X-Sandbox-Name-Prefix",
+            "Idempotency-Key",
+            "X-Request-ID");
     assertThat(allocate.getResponses()).containsKeys("200", "201", "400", "409");
   }
 
@@ -92,7 +106,10 @@ class OpenApiDocsTest {
       String base = resource.getAnnotation(Path.class).value();
       for (Method m : resource.getMethods()) {
         Path p = m.getAnnotation(Path.class);
-        String verb = m.isAnnotationPresent(GET.class) ? "GET" : m.isAnnotationPresent(POST.class) ? "POST" : null;
+        String verb =
+            m.isAnnotationPresent(GET.class)
+                ? "GET"
+                : m.isAnnotationPresent(POST.class) ? "POST" : null;
         if (p != null && verb != null) {
           String path = ("/" + base + "/" + p.value()).replaceAll("/+", "/");
           routes.add(verb + " " + path);
@@ -109,10 +126,14 @@ class OpenApiDocsTest {
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
     String csp = page.headers().firstValue("Content-Security-Policy").orElseThrow();
-    assertThat(csp).contains("script-src 'self'").contains("style-src 'self'").contains("connect-src 'self'");
+    assertThat(csp)
+        .contains("script-src 'self'")
+        .contains("style-src 'self'")
+        .contains("connect-src 'self'");
 
     // no inline script: every <script> has a src, served from this origin with a script type
-    Matcher scripts = Pattern.compile("<script([^>]*)>(.*?)</script>", Pattern.DOTALL).matcher(page.body());
+    Matcher scripts =
+        Pattern.compile("<script([^>]*)>(.*?)</script>", Pattern.DOTALL).matcher(page.body());
     int count = 0;
     while (scripts.find()) {
       count++;
@@ -147,12 +168,14 @@ class OpenApiDocsTest {
   void tryItOutReachesTheApiThroughTheDocumentsServer() {
     broker.seed("lab-docs-", 1);
     // the document's server "/v1" + path "/allocate", with the bearer scheme it declares
-    HttpResponse<String> r = broker.send(
-        broker.request("/v1" + "/allocate", TestBroker.TRACK_TOKEN)
-            .header("X-Instruqt-Sandbox-ID", "swagger-user")
-            .header("Content-Type", "application/json")
-            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(""))
-            .build());
+    HttpResponse<String> r =
+        broker.send(
+            broker
+                .request("/v1" + "/allocate", TestBroker.TRACK_TOKEN)
+                .header("X-Instruqt-Sandbox-ID", "swagger-user")
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(""))
+                .build());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
   }
 }

@@ -70,7 +70,11 @@ class LifecycleEventFeedTest {
     launcher =
         new JobLauncher(
             new DynamoDbJobStore(broker.dynamo().client(), broker.tableName()),
-            Clock.systemUTC(), () -> UUID.randomUUID().toString(), Duration.ofSeconds(60), Duration.ofDays(1), renewals);
+            Clock.systemUTC(),
+            () -> UUID.randomUUID().toString(),
+            Duration.ofSeconds(60),
+            Duration.ofDays(1),
+            renewals);
   }
 
   @AfterAll
@@ -86,16 +90,25 @@ class LifecycleEventFeedTest {
       if (results.length() > 0) {
         results.append(',');
       }
-      results.append("{\"csp_id\":").append(id).append(",\"id\":\"identity/accounts/uuid-").append(id)
-          .append("\",\"account_type\":\"sandbox\",\"state\":\"active\",\"name\":\"lab-ev-").append(id).append("\"}");
+      results
+          .append("{\"csp_id\":")
+          .append(id)
+          .append(",\"id\":\"identity/accounts/uuid-")
+          .append(id)
+          .append("\",\"account_type\":\"sandbox\",\"state\":\"active\",\"name\":\"lab-ev-")
+          .append(id)
+          .append("\"}");
     }
-    csp.stubFor(get(urlPathEqualTo("/v2/current_user/accounts")).willReturn(okJson("{\"results\":[" + results + "]}")));
+    csp.stubFor(
+        get(urlPathEqualTo("/v2/current_user/accounts"))
+            .willReturn(okJson("{\"results\":[" + results + "]}")));
   }
 
   private static CspSandboxProvider provider() {
     return new CspSandboxProvider(
         HttpClient.newHttpClient(),
-        new CspSettings(URI.create(csp.baseUrl() + "/v2"), "test-token", Duration.ofSeconds(30), 1000));
+        new CspSettings(
+            URI.create(csp.baseUrl() + "/v2"), "test-token", Duration.ofSeconds(30), 1000));
   }
 
   private static void run(Job job) {
@@ -109,8 +122,12 @@ class LifecycleEventFeedTest {
 
   private static Job cleanup(Clock clock) {
     return new Cleanup(
-        broker.store(), provider(), Optional.empty(), clock,
-        new CleanupPolicy(1, 2, Duration.ofSeconds(1), Duration.ofSeconds(2), 500, Duration.ofDays(30), 100));
+        broker.store(),
+        provider(),
+        Optional.empty(),
+        clock,
+        new CleanupPolicy(
+            1, 2, Duration.ofSeconds(1), Duration.ofSeconds(2), 500, Duration.ofDays(30), 100));
   }
 
   private static JsonNode json(HttpResponse<String> r) {
@@ -123,7 +140,10 @@ class LifecycleEventFeedTest {
 
   private static HttpResponse<String> track(String path, String identity, String body) {
     var b = broker.request(path, TestBroker.TRACK_TOKEN).header("X-Instruqt-Sandbox-ID", identity);
-    b = body == null ? b.POST(BodyPublishers.noBody()) : b.header("Content-Type", "application/json").POST(BodyPublishers.ofString(body));
+    b =
+        body == null
+            ? b.POST(BodyPublishers.noBody())
+            : b.header("Content-Type", "application/json").POST(BodyPublishers.ofString(body));
     return broker.send(b.build());
   }
 
@@ -132,7 +152,10 @@ class LifecycleEventFeedTest {
     List<JsonNode> all = new ArrayList<>();
     String after = "";
     while (true) {
-      HttpResponse<String> r = broker.get("/v1/admin/events?limit=2" + (after.isEmpty() ? "" : "&after=" + after), TestBroker.ADMIN_TOKEN);
+      HttpResponse<String> r =
+          broker.get(
+              "/v1/admin/events?limit=2" + (after.isEmpty() ? "" : "&after=" + after),
+              TestBroker.ADMIN_TOKEN);
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
       JsonNode page = json(r);
       if (page.get("events").isEmpty()) {
@@ -168,7 +191,9 @@ class LifecycleEventFeedTest {
 
   private static String summary(JsonNode e) {
     String type = e.get("type").asText();
-    return type.startsWith("job.") ? type + ":" + e.get("job").asText() : type + ":" + e.get("sandbox_id").asText();
+    return type.startsWith("job.")
+        ? type + ":" + e.get("job").asText()
+        : type + ":" + e.get("sandbox_id").asText();
   }
 
   @Test
@@ -177,20 +202,27 @@ class LifecycleEventFeedTest {
     upstreamLists("101", "102", "103");
     run(sync());
 
-    // allocate, replay (no write), extend, extend asking for less (no write), release, release again (condition fails)
+    // allocate, replay (no write), extend, extend asking for less (no write), release, release
+    // again (condition fails)
     HttpResponse<String> first = broker.allocate("ev-1");
     assertThat(first.statusCode()).isEqualTo(201);
     String x = json(first).get("sandbox_id").asText();
     assertThat(broker.allocate("ev-1").statusCode()).isEqualTo(200);
-    HttpResponse<String> extended = track("/v1/sandboxes/" + x + "/extend", "ev-1", "{\"hours\": 72}");
+    HttpResponse<String> extended =
+        track("/v1/sandboxes/" + x + "/extend", "ev-1", "{\"hours\": 72}");
     assertThat(extended.statusCode()).isEqualTo(200);
-    assertThat(track("/v1/sandboxes/" + x + "/extend", "ev-1", "{\"hours\": 1}").statusCode()).isEqualTo(200);
-    assertThat(track("/v1/sandboxes/" + x + "/mark-for-deletion", "ev-1", null).statusCode()).isEqualTo(200);
-    assertThat(track("/v1/sandboxes/" + x + "/mark-for-deletion", "ev-1", null).statusCode()).isEqualTo(200);
+    assertThat(track("/v1/sandboxes/" + x + "/extend", "ev-1", "{\"hours\": 1}").statusCode())
+        .isEqualTo(200);
+    assertThat(track("/v1/sandboxes/" + x + "/mark-for-deletion", "ev-1", null).statusCode())
+        .isEqualTo(200);
+    assertThat(track("/v1/sandboxes/" + x + "/mark-for-deletion", "ev-1", null).statusCode())
+        .isEqualTo(200);
     assertThat(track("/v1/sandboxes/" + x + "/extend", "ev-1", null).statusCode()).isEqualTo(409);
 
     // cleanup deletes it upstream (gone from the listing)
-    csp.stubFor(delete(urlPathEqualTo("/v2/sandbox/accounts/uuid-" + x)).willReturn(aResponse().withStatus(204)));
+    csp.stubFor(
+        delete(urlPathEqualTo("/v2/sandbox/accounts/uuid-" + x))
+            .willReturn(aResponse().withStatus(204)));
     upstreamLists("104");
     run(cleanup(Clock.systemUTC()));
 
@@ -198,34 +230,59 @@ class LifecycleEventFeedTest {
     HttpResponse<String> second = broker.allocate("ev-2");
     assertThat(second.statusCode()).isEqualTo(201);
     String y = json(second).get("sandbox_id").asText();
-    assertThat(track("/v1/sandboxes/" + y + "/mark-for-deletion", "ev-2", null).statusCode()).isEqualTo(200);
-    csp.stubFor(delete(urlPathEqualTo("/v2/sandbox/accounts/uuid-" + y)).willReturn(aResponse().withStatus(500)));
+    assertThat(track("/v1/sandboxes/" + y + "/mark-for-deletion", "ev-2", null).statusCode())
+        .isEqualTo(200);
+    csp.stubFor(
+        delete(urlPathEqualTo("/v2/sandbox/accounts/uuid-" + y))
+            .willReturn(aResponse().withStatus(500)));
     run(cleanup(Clock.systemUTC()));
     run(cleanup(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(5)))); // past the back-off
 
     // sync: adds 104, first strike for the remaining one; then the second strike stales it
-    String z = List.of("101", "102", "103").stream().filter(id -> !id.equals(x) && !id.equals(y)).findFirst().orElseThrow();
+    String z =
+        List.of("101", "102", "103").stream()
+            .filter(id -> !id.equals(x) && !id.equals(y))
+            .findFirst()
+            .orElseThrow();
     run(sync());
     run(sync());
 
     List<String> expected =
         List.of(
-            "sandbox.added:101", "sandbox.added:102", "sandbox.added:103", "job.finished:sync",
-            "sandbox.allocated:" + x, "sandbox.extended:" + x, "sandbox.released:" + x,
-            "sandbox.deleted:" + x, "job.finished:cleanup",
-            "sandbox.allocated:" + y, "sandbox.released:" + y, "job.finished:cleanup",
-            "sandbox.deletion_failed:" + y, "job.finished:cleanup",
-            "sandbox.added:104", "job.finished:sync",
-            "sandbox.stale:" + z, "job.finished:sync");
+            "sandbox.added:101",
+            "sandbox.added:102",
+            "sandbox.added:103",
+            "job.finished:sync",
+            "sandbox.allocated:" + x,
+            "sandbox.extended:" + x,
+            "sandbox.released:" + x,
+            "sandbox.deleted:" + x,
+            "job.finished:cleanup",
+            "sandbox.allocated:" + y,
+            "sandbox.released:" + y,
+            "job.finished:cleanup",
+            "sandbox.deletion_failed:" + y,
+            "job.finished:cleanup",
+            "sandbox.added:104",
+            "job.finished:sync",
+            "sandbox.stale:" + z,
+            "job.finished:sync");
     List<JsonNode> events = feedOf(expected.size());
-    assertThat(events.stream().map(LifecycleEventFeedTest::summary).toList()).containsExactlyElementsOf(expected);
-    assertThat(events.stream().map(e -> e.get("id").asText()).distinct().count()).isEqualTo(expected.size());
+    assertThat(events.stream().map(LifecycleEventFeedTest::summary).toList())
+        .containsExactlyElementsOf(expected);
+    assertThat(events.stream().map(e -> e.get("id").asText()).distinct().count())
+        .isEqualTo(expected.size());
 
     // every local event is valid against the documented schema the deployed events follow
     var schema =
-        com.networknt.schema.SchemaRegistry.withDefaultDialect(com.networknt.schema.SpecificationVersion.DRAFT_2020_12)
-            .getSchema(java.nio.file.Files.newInputStream(
-                java.nio.file.Path.of("").toAbsolutePath().getParent().resolve("docs/events/lifecycle-event.schema.json")));
+        com.networknt.schema.SchemaRegistry.withDefaultDialect(
+                com.networknt.schema.SpecificationVersion.DRAFT_2020_12)
+            .getSchema(
+                java.nio.file.Files.newInputStream(
+                    java.nio.file.Path.of("")
+                        .toAbsolutePath()
+                        .getParent()
+                        .resolve("docs/events/lifecycle-event.schema.json")));
     for (JsonNode e : events) {
       assertThat(schema.validate(e)).as(e.toString()).isEmpty();
     }
@@ -239,7 +296,8 @@ class LifecycleEventFeedTest {
     assertThat(allocated.get("time").asLong()).isPositive();
     JsonNode ext = events.get(5);
     assertThat(ext.get("expires_at").asText()).isEqualTo(json(extended).get("expires_at").asText());
-    assertThat(Long.parseLong(ext.get("previous_expires_at").asText())).isLessThan(Long.parseLong(ext.get("expires_at").asText()));
+    assertThat(Long.parseLong(ext.get("previous_expires_at").asText()))
+        .isLessThan(Long.parseLong(ext.get("expires_at").asText()));
     assertThat(events.get(0).get("previous_status").isNull()).isTrue();
     JsonNode job = events.get(3);
     assertThat(job.get("outcome").asText()).isEqualTo("succeeded");
@@ -250,7 +308,10 @@ class LifecycleEventFeedTest {
     // (the successor in the whole feed, which may be a pool event: see scriptedEvents)
     List<String> allIds = feed().stream().map(e -> e.get("id").asText()).toList();
     String successor = allIds.get(allIds.indexOf(events.get(3).get("id").asText()) + 1);
-    HttpResponse<String> page = broker.get("/v1/admin/events?limit=1&after=" + events.get(3).get("id").asText(), TestBroker.ADMIN_TOKEN);
+    HttpResponse<String> page =
+        broker.get(
+            "/v1/admin/events?limit=1&after=" + events.get(3).get("id").asText(),
+            TestBroker.ADMIN_TOKEN);
     assertThat(json(page).get("events").get(0).get("id").asText()).isEqualTo(successor);
     assertThat(json(page).get("next").asText()).isEqualTo(successor);
     assertThat(scriptedEvents()).hasSize(expected.size());
@@ -265,7 +326,8 @@ class LifecycleEventFeedTest {
       assertThat(r.statusCode()).isEqualTo(400);
       assertThat(json(r).get("detail").get("code").asText()).isEqualTo("INVALID_LIMIT");
     }
-    HttpResponse<String> longAfter = broker.get("/v1/admin/events?after=" + "a".repeat(200), TestBroker.ADMIN_TOKEN);
+    HttpResponse<String> longAfter =
+        broker.get("/v1/admin/events?after=" + "a".repeat(200), TestBroker.ADMIN_TOKEN);
     assertThat(json(longAfter).get("detail").get("code").asText()).isEqualTo("INVALID_AFTER");
   }
 }

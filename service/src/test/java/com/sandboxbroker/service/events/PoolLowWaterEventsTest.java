@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Timeout;
  * against the documented event schema (numbers from the stream as strings of digits).
  *
  * <p>The configured pool {@code adventure} (prefix {@code lab-adventure-}, low water 3) starts
- * empty, so below its mark; seeding 5 lifts it, 3 allocations take it to 2, seeding 2 more lifts
- * it again: low, recovered, low, recovered, each after several refresh intervals in that state.
+ * empty, so below its mark; seeding 5 lifts it, 3 allocations take it to 2, seeding 2 more lifts it
+ * again: low, recovered, low, recovered, each after several refresh intervals in that state.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class PoolLowWaterEventsTest {
@@ -48,7 +48,11 @@ class PoolLowWaterEventsTest {
     List<JsonNode> events = new ArrayList<>();
     String after = "";
     while (true) {
-      JsonNode page = json(broker.get("/v1/admin/events?limit=500" + (after.isEmpty() ? "" : "&after=" + after), TestBroker.ADMIN_TOKEN));
+      JsonNode page =
+          json(
+              broker.get(
+                  "/v1/admin/events?limit=500" + (after.isEmpty() ? "" : "&after=" + after),
+                  TestBroker.ADMIN_TOKEN));
       if (page.get("events").isEmpty()) {
         return events;
       }
@@ -61,8 +65,11 @@ class PoolLowWaterEventsTest {
     }
   }
 
-  /** Waits for the {@code count}-th pool event, then several more refresh intervals for any extra. */
-  private static List<JsonNode> awaitPoolEvents(TestBroker broker, int count) throws InterruptedException {
+  /**
+   * Waits for the {@code count}-th pool event, then several more refresh intervals for any extra.
+   */
+  private static List<JsonNode> awaitPoolEvents(TestBroker broker, int count)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (poolEvents(broker, "adventure").size() < count && System.nanoTime() < deadline) {
       Thread.sleep(100);
@@ -77,7 +84,8 @@ class PoolLowWaterEventsTest {
 
   @Test
   void eachCrossingOfTheLowWaterMarkIsOnePoolEventInTheLocalFeed() throws Exception {
-    ConfigOverride refresh = ConfigOverride.config("poolGaugeRefreshSeconds", Integer.toString(REFRESH_SECONDS));
+    ConfigOverride refresh =
+        ConfigOverride.config("poolGaugeRefreshSeconds", Integer.toString(REFRESH_SECONDS));
     try (TestBroker a =
             TestBroker.start(
                 refresh,
@@ -101,11 +109,13 @@ class PoolLowWaterEventsTest {
                     .build());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
       }
-      assertThat(types(awaitPoolEvents(a, 3))).containsExactly("pool.low", "pool.recovered", "pool.low");
+      assertThat(types(awaitPoolEvents(a, 3)))
+          .containsExactly("pool.low", "pool.recovered", "pool.low");
 
       a.seed("lab-adventure-x", 2); // 4 available
       List<JsonNode> events = awaitPoolEvents(a, 4);
-      assertThat(types(events)).containsExactly("pool.low", "pool.recovered", "pool.low", "pool.recovered");
+      assertThat(types(events))
+          .containsExactly("pool.low", "pool.recovered", "pool.low", "pool.recovered");
       assertThat(events.stream().map(e -> e.get("id").asText()).distinct()).hasSize(4);
 
       // what a subscriber reads: the count that crossed the mark and the mark itself
@@ -114,20 +124,27 @@ class PoolLowWaterEventsTest {
       assertThat(events.get(2).get("available").asText()).isEqualTo("2");
       assertThat(Long.parseLong(events.get(1).get("available").asText())).isBetween(3L, 5L);
       assertThat(Long.parseLong(events.get(3).get("available").asText())).isBetween(3L, 4L);
-      assertThat(events).allSatisfy(e -> {
-        assertThat(e.get("low_water").asText()).isEqualTo("3");
-        assertThat(e.get("pool").asText()).isEqualTo("adventure");
-        assertThat(e.get("time").isIntegralNumber()).isTrue();
-        assertThat(e.get("sandbox_id").isNull()).isTrue();
-      });
+      assertThat(events)
+          .allSatisfy(
+              e -> {
+                assertThat(e.get("low_water").asText()).isEqualTo("3");
+                assertThat(e.get("pool").asText()).isEqualTo("adventure");
+                assertThat(e.get("time").isIntegralNumber()).isTrue();
+                assertThat(e.get("sandbox_id").isNull()).isTrue();
+              });
       Schema schema =
           SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
-              .getSchema(Files.newInputStream(
-                  Path.of("").toAbsolutePath().getParent().resolve("docs/events/lifecycle-event.schema.json")));
+              .getSchema(
+                  Files.newInputStream(
+                      Path.of("")
+                          .toAbsolutePath()
+                          .getParent()
+                          .resolve("docs/events/lifecycle-event.schema.json")));
       for (JsonNode e : events) {
         assertThat(schema.validate(e)).as(e.toString()).isEmpty();
       }
-      // the schema checks the pool fields' types: a JSON number where the stream gives a string fails
+      // the schema checks the pool fields' types: a JSON number where the stream gives a string
+      // fails
       var numeric = events.get(0).deepCopy();
       ((com.fasterxml.jackson.databind.node.ObjectNode) numeric).put("available", 0);
       assertThat(schema.validate(numeric)).isNotEmpty();

@@ -22,16 +22,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Every endpoint × {no header, malformed header, unknown token, track token, admin token}, with
- * the contract's status and body. The routes come from the served OpenAPI document, so endpoints
- * added later (the job endpoints) join the matrix by being documented; a test below checks the
- * document lists every JAX-RS route.
+ * Every endpoint × {no header, malformed header, unknown token, track token, admin token}, with the
+ * contract's status and body. The routes come from the served OpenAPI document, so endpoints added
+ * later (the job endpoints) join the matrix by being documented; a test below checks the document
+ * lists every JAX-RS route.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class AuthorizationMatrixTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> MALFORMED =
-      List.of("Basic dHJhY2s6dG9rZW4=", "Bearer", "Bearer ", "Bearer a b", "Token " + TRACK_TOKEN, TRACK_TOKEN, "Bearer\t" + TRACK_TOKEN + "x");
+      List.of(
+          "Basic dHJhY2s6dG9rZW4=",
+          "Bearer",
+          "Bearer ",
+          "Bearer a b",
+          "Token " + TRACK_TOKEN,
+          TRACK_TOKEN,
+          "Bearer\t" + TRACK_TOKEN + "x");
 
   private static TestBroker broker;
   private static final Map<String, Integer> EXPECTED_OK =
@@ -83,11 +90,15 @@ class AuthorizationMatrixTest {
       if (template.equals("/healthz") || template.equals("/readyz")) {
         continue; // root-level and public by contract
       }
-      paths.get(template).fieldNames().forEachRemaining(m -> {
-        if (List.of("get", "post", "put", "delete", "patch").contains(m)) {
-          routes.add(new Route(m.toUpperCase(), template));
-        }
-      });
+      paths
+          .get(template)
+          .fieldNames()
+          .forEachRemaining(
+              m -> {
+                if (List.of("get", "post", "put", "delete", "patch").contains(m)) {
+                  routes.add(new Route(m.toUpperCase(), template));
+                }
+              });
     }
     return routes;
   }
@@ -98,7 +109,12 @@ class AuthorizationMatrixTest {
     assertThat(routes.stream().map(Route::toString)).containsAll(EXPECTED_OK.keySet());
     int cells = 0;
     for (Route route : routes) {
-      String path = "/v1" + route.template().replace("{sandboxId}", "unknown-sandbox").replaceAll("\\{[^}]+}", "x");
+      String path =
+          "/v1"
+              + route
+                  .template()
+                  .replace("{sandboxId}", "unknown-sandbox")
+                  .replaceAll("\\{[^}]+}", "x");
       // no header
       assertUnauthorized(send(route.method(), path, null), route + " without a header");
       cells++;
@@ -108,10 +124,12 @@ class AuthorizationMatrixTest {
         cells++;
       }
       // unknown token
-      assertUnauthorized(send(route.method(), path, "Bearer not-a-known-token"), route + " with an unknown token");
+      assertUnauthorized(
+          send(route.method(), path, "Bearer not-a-known-token"), route + " with an unknown token");
       cells++;
       // the wrong kind of token
-      var wrong = send(route.method(), path, "Bearer " + (route.admin() ? TRACK_TOKEN : ADMIN_TOKEN));
+      var wrong =
+          send(route.method(), path, "Bearer " + (route.admin() ? TRACK_TOKEN : ADMIN_TOKEN));
       assertError(wrong, 403, "FORBIDDEN", route + " with the wrong kind of token");
       cells++;
       // the right kind, on a realistic request
@@ -120,7 +138,10 @@ class AuthorizationMatrixTest {
       if (expected != null) {
         assertThat(right.statusCode()).as(route + " " + right.body()).isEqualTo(expected);
       } else {
-        assertThat(right.statusCode()).as(route + " " + right.body()).isNotIn(401, 403).isLessThan(500);
+        assertThat(right.statusCode())
+            .as(route + " " + right.body())
+            .isNotIn(401, 403)
+            .isLessThan(500);
       }
       assertThat(right.headers().firstValue("X-RateLimit-Limit")).as(route.toString()).isPresent();
       cells++;
@@ -135,36 +156,42 @@ class AuthorizationMatrixTest {
       case "POST /allocate":
         return broker.allocate(identity);
       case "GET /sandboxes/{sandboxId}":
-      case "POST /sandboxes/{sandboxId}/mark-for-deletion": {
-        String id = sandboxIdOf(broker.allocate(identity));
-        return broker.send(
-            broker.request("/v1" + route.template().replace("{sandboxId}", id), TRACK_TOKEN)
-                .header("X-Instruqt-Sandbox-ID", identity)
-                .method(route.method(), HttpRequest.BodyPublishers.noBody())
-                .build());
-      }
+      case "POST /sandboxes/{sandboxId}/mark-for-deletion":
+        {
+          String id = sandboxIdOf(broker.allocate(identity));
+          return broker.send(
+              broker
+                  .request("/v1" + route.template().replace("{sandboxId}", id), TRACK_TOKEN)
+                  .header("X-Instruqt-Sandbox-ID", identity)
+                  .method(route.method(), HttpRequest.BodyPublishers.noBody())
+                  .build());
+        }
       case "POST /admin/tokens":
         return issueToken();
-      case "DELETE /admin/tokens/{tokenId}": {
-        String tokenId;
-        try {
-          tokenId = JSON.readTree(issueToken().body()).get("token_id").asText();
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
+      case "DELETE /admin/tokens/{tokenId}":
+        {
+          String tokenId;
+          try {
+            tokenId = JSON.readTree(issueToken().body()).get("token_id").asText();
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          return broker.call("DELETE", "/v1/admin/tokens/" + tokenId, ADMIN_TOKEN);
         }
-        return broker.call("DELETE", "/v1/admin/tokens/" + tokenId, ADMIN_TOKEN);
-      }
       case "POST /admin/bulk-delete":
         return broker.post("/v1/admin/bulk-delete?status=stale", ADMIN_TOKEN);
-      case "POST /admin/sandboxes/{sandboxId}/retry-deletion": {
-        insert("matrix-failed", SandboxStatus.DELETION_FAILED);
-        return broker.post("/v1/admin/sandboxes/matrix-failed/retry-deletion", ADMIN_TOKEN);
-      }
+      case "POST /admin/sandboxes/{sandboxId}/retry-deletion":
+        {
+          insert("matrix-failed", SandboxStatus.DELETION_FAILED);
+          return broker.post("/v1/admin/sandboxes/matrix-failed/retry-deletion", ADMIN_TOKEN);
+        }
       case "GET /admin/sandboxes/{sandboxId}":
-      case "POST /admin/sandboxes/{sandboxId}/force-release": {
-        String id = sandboxIdOf(broker.allocate(identity));
-        return broker.call(route.method(), "/v1" + route.template().replace("{sandboxId}", id), ADMIN_TOKEN);
-      }
+      case "POST /admin/sandboxes/{sandboxId}/force-release":
+        {
+          String id = sandboxIdOf(broker.allocate(identity));
+          return broker.call(
+              route.method(), "/v1" + route.template().replace("{sandboxId}", id), ADMIN_TOKEN);
+        }
       default:
         return broker.call(
             route.method(),
@@ -175,15 +202,38 @@ class AuthorizationMatrixTest {
 
   private static HttpResponse<String> issueToken() {
     return broker.send(
-        broker.request("/v1/admin/tokens", ADMIN_TOKEN)
+        broker
+            .request("/v1/admin/tokens", ADMIN_TOKEN)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString("{\"tenant\":\"matrix\"}"))
             .build());
   }
 
   private static void insert(String id, SandboxStatus status) {
-    broker.store().insertSandbox(
-        new Sandbox(id, "lab-matrix-" + id, "identity/accounts/" + id, "", status, "", "", "", 0, 0, 0, 5, 0, "", 0, 1, 1, 0, 0, 1));
+    broker
+        .store()
+        .insertSandbox(
+            new Sandbox(
+                id,
+                "lab-matrix-" + id,
+                "identity/accounts/" + id,
+                "",
+                status,
+                "",
+                "",
+                "",
+                0,
+                0,
+                0,
+                5,
+                0,
+                "",
+                0,
+                1,
+                1,
+                0,
+                0,
+                1));
   }
 
   private static String sandboxIdOf(HttpResponse<String> r) {
@@ -196,7 +246,9 @@ class AuthorizationMatrixTest {
   }
 
   private static HttpResponse<String> send(String method, String path, String authorization) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(broker.uri(path)).method(method, HttpRequest.BodyPublishers.noBody());
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(broker.uri(path))
+            .method(method, HttpRequest.BodyPublishers.noBody());
     // identity headers present, so only the credential decides
     b.header("X-Instruqt-Sandbox-ID", "matrix-learner");
     if (authorization != null) {
@@ -210,12 +262,15 @@ class AuthorizationMatrixTest {
     assertThat(r.headers().firstValue("WWW-Authenticate")).as(what).hasValue("Bearer");
   }
 
-  private static void assertError(HttpResponse<String> r, int status, String code, String what) throws Exception {
+  private static void assertError(HttpResponse<String> r, int status, String code, String what)
+      throws Exception {
     assertThat(r.statusCode()).as(what + ": " + r.body()).isEqualTo(status);
     JsonNode detail = JSON.readTree(r.body()).get("detail");
     assertThat(detail.get("code").asText()).as(what).isEqualTo(code);
     assertThat(detail.get("message").asText()).as(what).isNotBlank();
-    assertThat(detail.get("request_id").asText()).as(what).isEqualTo(r.headers().firstValue("X-Request-ID").orElseThrow());
+    assertThat(detail.get("request_id").asText())
+        .as(what)
+        .isEqualTo(r.headers().firstValue("X-Request-ID").orElseThrow());
     assertThat(r.body()).as(what).doesNotContain(TRACK_TOKEN).doesNotContain(ADMIN_TOKEN);
     assertThat(r.headers().firstValue("X-Content-Type-Options")).as(what).hasValue("nosniff");
   }

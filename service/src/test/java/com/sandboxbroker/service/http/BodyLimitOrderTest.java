@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Issue 13 item 9: authentication comes before the body limit. A request without a valid token
- * learns only that it is unauthenticated (401 in the contract's shape), whatever body it sends,
- * on every route including the token route with its larger limit; an authenticated one with a
- * large body gets 413. Neither answer waits for the end of a body: a chunked body that never ends
- * is answered at once. Before the fix (the limit was a servlet filter ahead of Jersey) every
+ * learns only that it is unauthenticated (401 in the contract's shape), whatever body it sends, on
+ * every route including the token route with its larger limit; an authenticated one with a large
+ * body gets 413. Neither answer waits for the end of a body: a chunked body that never ends is
+ * answered at once. Before the fix (the limit was a servlet filter ahead of Jersey) every
  * unauthenticated large body got 413.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -41,9 +41,14 @@ class BodyLimitOrderTest {
     broker.close();
   }
 
-  private static HttpResponse<String> post(String path, String authorization, HttpRequest.BodyPublisher body) {
+  private static HttpResponse<String> post(
+      String path, String authorization, HttpRequest.BodyPublisher body) {
     HttpRequest.Builder b =
-        broker.request(path, null).header("X-Instruqt-Sandbox-ID", "big").header("Content-Type", "application/json").POST(body);
+        broker
+            .request(path, null)
+            .header("X-Instruqt-Sandbox-ID", "big")
+            .header("Content-Type", "application/json")
+            .POST(body);
     if (authorization != null) {
       b.header("Authorization", authorization);
     }
@@ -53,17 +58,26 @@ class BodyLimitOrderTest {
   @Test
   void aLargeBodyWithoutAValidTokenIs401() {
     for (String path :
-        new String[] {"/v1/allocate", "/v1/admin/tokens", "/v1/admin/bulk-delete?status=deleted", "/v1/no-such-route"}) {
+        new String[] {
+          "/v1/allocate",
+          "/v1/admin/tokens",
+          "/v1/admin/bulk-delete?status=deleted",
+          "/v1/no-such-route"
+        }) {
       HttpResponse<String> none = post(path, null, HttpRequest.BodyPublishers.ofString(LARGE));
       assertThat(none.statusCode()).as(path + " " + none.body()).isEqualTo(401);
       assertThat(none.body()).contains("\"code\":\"UNAUTHORIZED\"");
       assertThat(none.headers().firstValue("WWW-Authenticate")).isPresent();
-      HttpResponse<String> wrong = post(path, "Bearer not-a-token", HttpRequest.BodyPublishers.ofString(LARGE));
+      HttpResponse<String> wrong =
+          post(path, "Bearer not-a-token", HttpRequest.BodyPublishers.ofString(LARGE));
       assertThat(wrong.statusCode()).as(path + " " + wrong.body()).isEqualTo(401);
       assertThat(wrong.body()).contains("\"code\":\"UNAUTHORIZED\"");
       // a chunked body (no Content-Length) too
       HttpResponse<String> chunked =
-          post(path, "Bearer not-a-token", HttpRequest.BodyPublishers.ofInputStream(BodyLimitOrderTest::largeStream));
+          post(
+              path,
+              "Bearer not-a-token",
+              HttpRequest.BodyPublishers.ofInputStream(BodyLimitOrderTest::largeStream));
       assertThat(chunked.statusCode()).as(path + " " + chunked.body()).isEqualTo(401);
     }
   }
@@ -71,13 +85,19 @@ class BodyLimitOrderTest {
   @Test
   void anAuthenticatedLargeBodyIs413InTheContractShape() {
     for (String[] c :
-        new String[][] {{"/v1/allocate", TestBroker.TRACK_TOKEN}, {"/v1/admin/tokens", TestBroker.ADMIN_TOKEN}}) {
-      HttpResponse<String> declared = post(c[0], "Bearer " + c[1], HttpRequest.BodyPublishers.ofString(LARGE));
+        new String[][] {
+          {"/v1/allocate", TestBroker.TRACK_TOKEN}, {"/v1/admin/tokens", TestBroker.ADMIN_TOKEN}
+        }) {
+      HttpResponse<String> declared =
+          post(c[0], "Bearer " + c[1], HttpRequest.BodyPublishers.ofString(LARGE));
       assertThat(declared.statusCode()).as(c[0] + " " + declared.body()).isEqualTo(413);
       assertThat(declared.body()).contains("\"code\":\"PAYLOAD_TOO_LARGE\"");
       assertThat(declared.headers().firstValue("X-Request-ID")).isPresent();
       HttpResponse<String> chunked =
-          post(c[0], "Bearer " + c[1], HttpRequest.BodyPublishers.ofInputStream(BodyLimitOrderTest::largeStream));
+          post(
+              c[0],
+              "Bearer " + c[1],
+              HttpRequest.BodyPublishers.ofInputStream(BodyLimitOrderTest::largeStream));
       assertThat(chunked.statusCode()).as(c[0] + " " + chunked.body()).isEqualTo(413);
       assertThat(chunked.body()).contains("\"code\":\"PAYLOAD_TOO_LARGE\"");
     }
@@ -88,15 +108,16 @@ class BodyLimitOrderTest {
     byte[] spec = "{\"tenant\":\"chunked\"}".getBytes(StandardCharsets.UTF_8);
     HttpResponse<String> issued =
         post(
-            "/v1/admin/tokens", "Bearer " + TestBroker.ADMIN_TOKEN,
+            "/v1/admin/tokens",
+            "Bearer " + TestBroker.ADMIN_TOKEN,
             HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(spec)));
     assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
     assertThat(issued.body()).contains("\"tenant\":\"chunked\"");
   }
 
   /**
-   * A chunked body that never ends: the answer comes without waiting for it (nothing buffers a
-   * body to its end), 401 for a stranger and 413 for a known caller past the limit.
+   * A chunked body that never ends: the answer comes without waiting for it (nothing buffers a body
+   * to its end), 401 for a stranger and 413 for a known caller past the limit.
    */
   @Test
   void anEndlessChunkedBodyIsAnsweredWithoutReadingItToTheEnd() throws IOException {

@@ -18,7 +18,12 @@ class CorsTest {
   @Test
   void offUnlessConfiguredThenTheContractsLists() {
     try (TestBroker off = TestBroker.start()) {
-      HttpResponse<String> r = off.send(off.request("/v1/admin/stats", TestBroker.ADMIN_TOKEN).header("Origin", ORIGIN).GET().build());
+      HttpResponse<String> r =
+          off.send(
+              off.request("/v1/admin/stats", TestBroker.ADMIN_TOKEN)
+                  .header("Origin", ORIGIN)
+                  .GET()
+                  .build());
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
     }
@@ -33,19 +38,36 @@ class CorsTest {
                   .build());
       assertThat(preflight.statusCode()).isEqualTo(204);
       assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue(ORIGIN);
-      assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods")).hasValue("GET, POST");
+      assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods"))
+          .hasValue("GET, POST");
       assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElseThrow())
-          .contains("Authorization", "Content-Type", "X-Track-ID", "X-Instruqt-Sandbox-ID", "X-Instruqt-Track-ID",
-              "X-Sandbox-Name-Prefix", "Idempotency-Key", "X-Request-ID");
+          .contains(
+              "Authorization",
+              "Content-Type",
+              "X-Track-ID",
+              "X-Instruqt-Sandbox-ID",
+              "X-Instruqt-Track-ID",
+              "X-Sandbox-Name-Prefix",
+              "Idempotency-Key",
+              "X-Request-ID");
 
-      HttpResponse<String> actual = on.send(on.request("/v1/admin/stats", TestBroker.ADMIN_TOKEN).header("Origin", ORIGIN).GET().build());
+      HttpResponse<String> actual =
+          on.send(
+              on.request("/v1/admin/stats", TestBroker.ADMIN_TOKEN)
+                  .header("Origin", ORIGIN)
+                  .GET()
+                  .build());
       assertThat(actual.statusCode()).isEqualTo(200);
       assertThat(actual.headers().firstValue("Access-Control-Allow-Origin")).hasValue(ORIGIN);
       assertThat(actual.headers().firstValue("Access-Control-Expose-Headers").orElseThrow())
           .contains("X-Request-ID", "X-RateLimit-Limit", "X-RateLimit-Remaining", "Retry-After");
 
       HttpResponse<String> stranger =
-          on.send(on.request("/v1/admin/stats", TestBroker.ADMIN_TOKEN).header("Origin", "https://evil.example").GET().build());
+          on.send(
+              on.request("/v1/admin/stats", TestBroker.ADMIN_TOKEN)
+                  .header("Origin", "https://evil.example")
+                  .GET()
+                  .build());
       assertThat(stranger.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
     }
   }
@@ -55,7 +77,8 @@ class CorsTest {
     try (TestBroker broker = TestBroker.start()) {
       HttpResponse<String> r =
           broker.send(
-              broker.request("/v1/allocate", TestBroker.TRACK_TOKEN)
+              broker
+                  .request("/v1/allocate", TestBroker.TRACK_TOKEN)
                   .header("X-Instruqt-Sandbox-ID", "big")
                   .POST(HttpRequest.BodyPublishers.ofString("x".repeat(100_000)))
                   .build());
@@ -66,7 +89,8 @@ class CorsTest {
       broker.seed("lab-body-", 1);
       HttpResponse<String> ok =
           broker.send(
-              broker.request("/v1/allocate", TestBroker.TRACK_TOKEN)
+              broker
+                  .request("/v1/allocate", TestBroker.TRACK_TOKEN)
                   .header("X-Instruqt-Sandbox-ID", "small")
                   .header("Content-Type", "application/json")
                   .POST(HttpRequest.BodyPublishers.ofString("{}"))

@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class InProcessExpiryLeaseTest {
   @Test
   void aMigratedAllocationWithoutExpiresAtExpiresOnItsLabsLease() {
-    try (TestBroker broker = TestBroker.start(ConfigOverride.config("allocation.leaseHoursByLab.short-lab", "2"))) {
+    try (TestBroker broker =
+        TestBroker.start(ConfigOverride.config("allocation.leaseHoursByLab.short-lab", "2"))) {
       long now = System.currentTimeMillis() / 1000;
       putEarlierBrokerItem(broker, "short-1", "short-lab", now - 3 * 3600); // lab lease 2 h: past
       putEarlierBrokerItem(broker, "default-1", "other-lab", now - 3 * 3600); // 48 h default: live
@@ -31,13 +32,16 @@ class InProcessExpiryLeaseTest {
       HttpResponse<String> r = broker.call("POST", "/v1/admin/auto-expire", TestBroker.ADMIN_TOKEN);
 
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-      assertThat(broker.store().findSandbox("short-1").orElseThrow().status()).isEqualTo(SandboxStatus.PENDING_DELETION);
-      assertThat(broker.store().findSandbox("default-1").orElseThrow().status()).isEqualTo(SandboxStatus.ALLOCATED);
+      assertThat(broker.store().findSandbox("short-1").orElseThrow().status())
+          .isEqualTo(SandboxStatus.PENDING_DELETION);
+      assertThat(broker.store().findSandbox("default-1").orElseThrow().status())
+          .isEqualTo(SandboxStatus.ALLOCATED);
     }
   }
 
   /** An allocated item as the earlier broker wrote it: no lease_id, version or expires_at. */
-  private static void putEarlierBrokerItem(TestBroker broker, String id, String lab, long allocatedAt) {
+  private static void putEarlierBrokerItem(
+      TestBroker broker, String id, String lab, long allocatedAt) {
     Map<String, AttributeValue> item = new HashMap<>();
     item.put("PK", AttributeValue.fromS("SBX#" + id));
     item.put("SK", AttributeValue.fromS("META"));

@@ -29,22 +29,36 @@ class InProcessJobSchedulerTest {
             ConfigOverride.config("jobs.cleanupIntervalSeconds", "1"),
             ConfigOverride.config("jobs.expiryIntervalSeconds", "1"),
             ConfigOverride.config("jobs.cleanupBackoffBaseSeconds", "1"))) {
-      await(() -> broker.store().countByStatus().get(SandboxStatus.AVAILABLE) == 50L, "demo pool synced");
+      await(
+          () -> broker.store().countByStatus().get(SandboxStatus.AVAILABLE) == 50L,
+          "demo pool synced");
 
       var allocated = broker.allocate("learner-1");
       assertThat(allocated.statusCode()).isEqualTo(201);
       String id = JSON.readTree(allocated.body()).get("sandbox_id").asText();
-      var mark = broker.send(broker.request("/v1/sandboxes/" + id + "/mark-for-deletion", TestBroker.TRACK_TOKEN)
-          .header("X-Instruqt-Sandbox-ID", "learner-1").POST(HttpRequest.BodyPublishers.noBody()).build());
+      var mark =
+          broker.send(
+              broker
+                  .request("/v1/sandboxes/" + id + "/mark-for-deletion", TestBroker.TRACK_TOKEN)
+                  .header("X-Instruqt-Sandbox-ID", "learner-1")
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build());
       assertThat(mark.statusCode()).isEqualTo(200);
 
-      await(() -> broker.store().findSandbox(id).orElseThrow().status() == SandboxStatus.DELETED, "cleanup deleted it");
-      await(() -> broker.store().countByStatus().get(SandboxStatus.AVAILABLE) == 50L, "sync refilled the pool");
+      await(
+          () -> broker.store().findSandbox(id).orElseThrow().status() == SandboxStatus.DELETED,
+          "cleanup deleted it");
+      await(
+          () -> broker.store().countByStatus().get(SandboxStatus.AVAILABLE) == 50L,
+          "sync refilled the pool");
 
-      var jobs = broker.send(broker.request("/v1/admin/jobs", TestBroker.ADMIN_TOKEN).GET().build());
+      var jobs =
+          broker.send(broker.request("/v1/admin/jobs", TestBroker.ADMIN_TOKEN).GET().build());
       assertThat(jobs.statusCode()).isEqualTo(200);
       for (JsonNode job : JSON.readTree(jobs.body()).get("jobs")) {
-        assertThat(job.get("last_runs").findValuesAsText("outcome")).as(job.toString()).contains("succeeded");
+        assertThat(job.get("last_runs").findValuesAsText("outcome"))
+            .as(job.toString())
+            .contains("succeeded");
       }
     }
   }

@@ -21,35 +21,61 @@ import org.junit.jupiter.api.Timeout;
 /** Deployed: an admin run request starts the job's state machine and answers 202 with its ARN. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class StepFunctionsJobStarterTest {
-  static final String SYNC_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:broker-sync";
-  static final String EXECUTION = "arn:aws:states:us-east-1:123456789012:execution:broker-sync:admin-1";
+  static final String SYNC_MACHINE =
+      "arn:aws:states:us-east-1:123456789012:stateMachine:broker-sync";
+  static final String EXECUTION =
+      "arn:aws:states:us-east-1:123456789012:execution:broker-sync:admin-1";
 
   @Test
   void adminSyncStartsTheStateMachine() throws Exception {
     WireMockServer sfn = new WireMockServer(options().dynamicPort());
     sfn.start();
-    sfn.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AWSStepFunctions.StartExecution"))
-        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.0")
-            .withBody("{\"executionArn\":\"" + EXECUTION + "\",\"startDate\":1.7635E9}")));
+    sfn.stubFor(
+        post(urlEqualTo("/"))
+            .withHeader("X-Amz-Target", equalTo("AWSStepFunctions.StartExecution"))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/x-amz-json-1.0")
+                    .withBody("{\"executionArn\":\"" + EXECUTION + "\",\"startDate\":1.7635E9}")));
     try (TestBroker broker =
         TestBroker.start(
             ConfigOverride.config("jobs.mode", "step-functions"),
             ConfigOverride.config("jobs.syncStateMachineArn", SYNC_MACHINE),
             ConfigOverride.config("jobs.stepFunctionsEndpoint", sfn.baseUrl()))) {
-      var r = broker.send(broker.request("/v1/admin/sync", TestBroker.ADMIN_TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build());
+      var r =
+          broker.send(
+              broker
+                  .request("/v1/admin/sync", TestBroker.ADMIN_TOKEN)
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build());
       assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
       JsonNode body = new ObjectMapper().readTree(r.body());
       assertThat(body.get("status").asText()).isEqualTo("started");
       assertThat(body.get("job").asText()).isEqualTo("sync");
       assertThat(body.get("execution_arn").asText()).isEqualTo(EXECUTION);
-      var requests = sfn.findAll(postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AWSStepFunctions.StartExecution")));
+      var requests =
+          sfn.findAll(
+              postRequestedFor(urlEqualTo("/"))
+                  .withHeader("X-Amz-Target", equalTo("AWSStepFunctions.StartExecution")));
       assertThat(requests).hasSize(1);
       JsonNode start = new ObjectMapper().readTree(requests.get(0).getBodyAsString());
       assertThat(start.get("stateMachineArn").asText()).isEqualTo(SYNC_MACHINE);
-      assertThat(new ObjectMapper().readTree(start.get("input").asText()).get("command").get(0).asText()).isEqualTo("sync");
+      assertThat(
+              new ObjectMapper()
+                  .readTree(start.get("input").asText())
+                  .get("command")
+                  .get(0)
+                  .asText())
+          .isEqualTo("sync");
 
       // a job without a state machine and without an in-process upstream is not available here
-      var cleanup = broker.send(broker.request("/v1/admin/cleanup", TestBroker.ADMIN_TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build());
+      var cleanup =
+          broker.send(
+              broker
+                  .request("/v1/admin/cleanup", TestBroker.ADMIN_TOKEN)
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build());
       assertThat(cleanup.statusCode()).isEqualTo(409);
       assertThat(cleanup.body()).contains("JOB_NOT_AVAILABLE");
     } finally {

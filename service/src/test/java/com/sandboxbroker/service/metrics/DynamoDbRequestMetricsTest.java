@@ -14,7 +14,9 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
 import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
 
-/** The counting decorator on the embedded client local mode uses: one count per call, per operation. */
+/**
+ * The counting decorator on the embedded client local mode uses: one count per call, per operation.
+ */
 @Timeout(60)
 class DynamoDbRequestMetricsTest {
 
@@ -23,7 +25,8 @@ class DynamoDbRequestMetricsTest {
     AmazonDynamoDBLocal embedded = DynamoDBEmbedded.create(true);
     try {
       MetricRegistry registry = new MetricRegistry();
-      DynamoDbClient dynamo = new DynamoDbRequestMetrics(registry).counting(embedded.dynamoDbClient());
+      DynamoDbClient dynamo =
+          new DynamoDbRequestMetrics(registry).counting(embedded.dynamoDbClient());
       new DynamoDbSandboxStore(dynamo, "table").createTableIfMissing();
       long before = registry.meter("dynamodb.requests").getCount();
 
@@ -32,7 +35,10 @@ class DynamoDbRequestMetricsTest {
       assertThatThrownBy(
               () ->
                   dynamo.putItem(
-                      b -> b.tableName("table").item(item).conditionExpression("attribute_not_exists(PK)")))
+                      b ->
+                          b.tableName("table")
+                              .item(item)
+                              .conditionExpression("attribute_not_exists(PK)")))
           .isInstanceOf(ConditionalCheckFailedException.class);
 
       assertThat(registry.meter("dynamodb.requests").getCount() - before).isEqualTo(2);

@@ -21,19 +21,23 @@ import org.junit.jupiter.api.Test;
  * The allocation p99 alarm reads what these lines carry. 10,000 latencies of one busy minute, 1.5 %
  * of them a slow tail of 2-8 s shuffled among the fast ones, go through the reporter; the lines are
  * parsed back as CloudWatch Logs would, and the p99 of what was published is the true p99. The
- * hand-written reporter this replaced published a p99 of 120 ms here against a true 4,311 ms: it kept
- * the 100 smallest distinct (rounded) values of the minute.
+ * hand-written reporter this replaced published a p99 of 120 ms here against a true 4,311 ms: it
+ * kept the 100 smallest distinct (rounded) values of the minute.
  */
 class EmfLatencyTailTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void theP99OfTenThousandLatenciesSurvivesTheEmfLines() throws Exception {
-    PoolCounts pool = EmfMetricsReporterTest.poolCounts(new InMemorySandboxStore(), Clock.systemUTC());
+    PoolCounts pool =
+        EmfMetricsReporterTest.poolCounts(new InMemorySandboxStore(), Clock.systemUTC());
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     EmfMetricsReporter emf =
         new EmfMetricsReporter(
-            "prod", pool, Duration.ofSeconds(60), Clock.systemUTC(),
+            "prod",
+            pool,
+            Duration.ofSeconds(60),
+            Clock.systemUTC(),
             new PrintStream(buffer, true, StandardCharsets.UTF_8));
     Random random = new Random(16);
     List<Double> trueMs = new ArrayList<>();
@@ -50,7 +54,8 @@ class EmfLatencyTailTest {
       assertThat(EmfSpec.violations(line)).as(line).isEmpty();
       JsonNode event = JSON.readTree(line);
       assertThat(event.get("Stage").asText()).isEqualTo("prod");
-      assertThat(event.at("/_aws/CloudWatchMetrics/0/Dimensions").toString()).isEqualTo("[[\"Stage\"]]");
+      assertThat(event.at("/_aws/CloudWatchMetrics/0/Dimensions").toString())
+          .isEqualTo("[[\"Stage\"]]");
       JsonNode value = event.path(EmfMetricsReporter.ALLOCATION_LATENCY);
       if (value.isArray()) {
         value.forEach(v -> published.add(v.asDouble()));

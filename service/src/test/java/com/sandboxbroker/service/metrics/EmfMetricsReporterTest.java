@@ -25,7 +25,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The CloudWatch EMF lines the alarms of the CDK app read (namespace, names, units, dimensions). */
+/**
+ * The CloudWatch EMF lines the alarms of the CDK app read (namespace, names, units, dimensions).
+ */
 class EmfMetricsReporterTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
@@ -41,7 +43,10 @@ class EmfMetricsReporterTest {
     PoolCounts pool = poolCounts(store, Clock.fixed(now, ZoneOffset.UTC));
     pool.refresh();
     return new EmfMetricsReporter(
-        "staging", pool, Duration.ofSeconds(60), Clock.fixed(now, ZoneOffset.UTC),
+        "staging",
+        pool,
+        Duration.ofSeconds(60),
+        Clock.fixed(now, ZoneOffset.UTC),
         new PrintStream(buffer, true, StandardCharsets.UTF_8));
   }
 
@@ -49,18 +54,43 @@ class EmfMetricsReporterTest {
     return new PoolCounts(
         new PoolCountRefresher(
             new InMemoryPoolStore(store, PoolAssignment.derivedOnly()),
-            new InMemoryJobStore(), clock, "test", Duration.ofSeconds(30), Duration.ofHours(6)),
-        Duration.ofSeconds(30), new MetricRegistry());
+            new InMemoryJobStore(),
+            clock,
+            "test",
+            Duration.ofSeconds(30),
+            Duration.ofHours(6)),
+        Duration.ofSeconds(30),
+        new MetricRegistry());
   }
 
   private static Sandbox available(String name) {
-    return Sandbox.available(new UpstreamSandbox("id-" + name, name, "identity/accounts/" + name, ""), 1);
+    return Sandbox.available(
+        new UpstreamSandbox("id-" + name, name, "identity/accounts/" + name, ""), 1);
   }
 
   private static Sandbox deletionFailed(String name) {
     Sandbox s = available(name);
-    return new Sandbox(s.sandboxId(), s.name(), s.externalId(), s.sfdcAccountId(), SandboxStatus.DELETION_FAILED,
-        "", "", "", 0, 0, 1, 3, 0, "upstream 500", 0, 1, 1, 0, 0, 0);
+    return new Sandbox(
+        s.sandboxId(),
+        s.name(),
+        s.externalId(),
+        s.sfdcAccountId(),
+        SandboxStatus.DELETION_FAILED,
+        "",
+        "",
+        "",
+        0,
+        0,
+        1,
+        3,
+        0,
+        "upstream 500",
+        0,
+        1,
+        1,
+        0,
+        0,
+        0);
   }
 
   private static List<Sandbox> lab(int n) {
@@ -110,9 +140,12 @@ class EmfMetricsReporterTest {
     assertThat(gauges.get("PoolDeletionFailed").asDouble()).isZero();
 
     JsonNode latency = events.get(2);
-    assertThat(latency.at("/_aws/CloudWatchMetrics/0/Metrics/0/Name").asText()).isEqualTo("AllocationLatency");
-    assertThat(latency.at("/_aws/CloudWatchMetrics/0/Metrics/0/Unit").asText()).isEqualTo("Milliseconds");
-    assertThat(latency.at("/_aws/CloudWatchMetrics/0/Dimensions").toString()).isEqualTo("[[\"Stage\"]]");
+    assertThat(latency.at("/_aws/CloudWatchMetrics/0/Metrics/0/Name").asText())
+        .isEqualTo("AllocationLatency");
+    assertThat(latency.at("/_aws/CloudWatchMetrics/0/Metrics/0/Unit").asText())
+        .isEqualTo("Milliseconds");
+    assertThat(latency.at("/_aws/CloudWatchMetrics/0/Dimensions").toString())
+        .isEqualTo("[[\"Stage\"]]");
     List<Double> values = new ArrayList<>();
     latency.get("AllocationLatency").forEach(v -> values.add(v.asDouble()));
     assertThat(values).containsExactly(12.3, 12.4, 1234.5);
@@ -137,7 +170,8 @@ class EmfMetricsReporterTest {
     List<JsonNode> perPool = lines().stream().filter(e -> e.has("Pool")).toList();
     assertThat(perPool).hasSize(2);
     for (JsonNode e : perPool) {
-      assertThat(e.at("/_aws/CloudWatchMetrics/0/Dimensions").toString()).isEqualTo("[[\"Stage\",\"Pool\"]]");
+      assertThat(e.at("/_aws/CloudWatchMetrics/0/Dimensions").toString())
+          .isEqualTo("[[\"Stage\",\"Pool\"]]");
       assertThat(e.get("Stage").asText()).isEqualTo("staging");
       long available = e.get("Pool").asText().equals("adventure") ? 3 : 4;
       long failed = e.get("Pool").asText().equals("adventure") ? 1 : 0;
@@ -153,11 +187,13 @@ class EmfMetricsReporterTest {
     int each = 500;
     Thread[] workers = new Thread[threads];
     for (int t = 0; t < threads; t++) {
-      workers[t] = new Thread(() -> {
-        for (int i = 0; i < each; i++) {
-          emf.allocationLatency(0.001 * (i + 1));
-        }
-      });
+      workers[t] =
+          new Thread(
+              () -> {
+                for (int i = 0; i < each; i++) {
+                  emf.allocationLatency(0.001 * (i + 1));
+                }
+              });
       workers[t].start();
     }
     for (int t = 0; t < threads; t++) {

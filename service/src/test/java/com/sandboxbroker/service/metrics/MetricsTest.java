@@ -12,23 +12,30 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Prometheus metrics on the admin connector carry the contract's names; health checks there too. */
+/**
+ * Prometheus metrics on the admin connector carry the contract's names; health checks there too.
+ */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class MetricsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void theAdminPortServesTheContractsMetricNames() throws Exception {
-    try (TestBroker broker = TestBroker.start(ConfigOverride.config("poolGaugeRefreshSeconds", "1"))) {
+    try (TestBroker broker =
+        TestBroker.start(ConfigOverride.config("poolGaugeRefreshSeconds", "1"))) {
       broker.seed("lab-metrics-", 3);
       String id = JSON.readTree(broker.allocate("m-1").body()).get("sandbox_id").asText();
       assertThat(broker.allocate("m-1").statusCode()).isEqualTo(200); // idempotent replay
       broker.allocate("m-2");
       broker.allocate("m-3");
       assertThat(broker.allocate("m-4").statusCode()).isEqualTo(409); // pool empty
-      var mark = broker.send(
-          broker.request("/v1/sandboxes/" + id + "/mark-for-deletion", TestBroker.TRACK_TOKEN)
-              .header("X-Instruqt-Sandbox-ID", "m-1").POST(HttpRequest.BodyPublishers.noBody()).build());
+      var mark =
+          broker.send(
+              broker
+                  .request("/v1/sandboxes/" + id + "/mark-for-deletion", TestBroker.TRACK_TOKEN)
+                  .header("X-Instruqt-Sandbox-ID", "m-1")
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build());
       assertThat(mark.statusCode()).isEqualTo(200);
 
       String text = "";

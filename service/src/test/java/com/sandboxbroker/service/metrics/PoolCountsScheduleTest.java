@@ -6,9 +6,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pool-count grid (issue 12): every task ticks on multiples of the interval since the epoch, the
- * leader a little before each grid point and the others just after it, so a reader never reads the
- * published counts just before the leader writes them (which served counts two intervals old).
+ * The pool-count grid (issue 12): every task ticks on multiples of the interval since the epoch,
+ * the leader a little before each grid point and the others just after it, so a reader never reads
+ * the published counts just before the leader writes them (which served counts two intervals old).
  */
 class PoolCountsScheduleTest {
   private static final long I = 30_000;
@@ -22,7 +22,8 @@ class PoolCountsScheduleTest {
     assertThat(followerTick).isEqualTo(grid + PoolCounts.FOLLOW_OFFSET_MILLIS);
     // right after their ticks, both move on to the next grid point, never the same one again
     assertThat(PoolCounts.nextTickAt(leaderTick + 40, I, true, 40)).isEqualTo(grid + I - 110);
-    assertThat(PoolCounts.nextTickAt(followerTick + 10, I, false, 10)).isEqualTo(grid + I + PoolCounts.FOLLOW_OFFSET_MILLIS);
+    assertThat(PoolCounts.nextTickAt(followerTick + 10, I, false, 10))
+        .isEqualTo(grid + I + PoolCounts.FOLLOW_OFFSET_MILLIS);
   }
 
   @Test
@@ -42,9 +43,14 @@ class PoolCountsScheduleTest {
       boolean leader = random.nextBoolean();
       long last = random.nextInt(5_000);
       long next = PoolCounts.nextTickAt(now, interval, leader, last);
-      long offset = leader ? -PoolCounts.leadMillis(interval, last) : Math.min(PoolCounts.FOLLOW_OFFSET_MILLIS, interval / 10);
+      long offset =
+          leader
+              ? -PoolCounts.leadMillis(interval, last)
+              : Math.min(PoolCounts.FOLLOW_OFFSET_MILLIS, interval / 10);
       assertThat(Math.floorMod(next - offset, interval)).isZero();
-      assertThat(next).isGreaterThan(now + interval / 2).isLessThanOrEqualTo(now + interval / 2 + interval);
+      assertThat(next)
+          .isGreaterThan(now + interval / 2)
+          .isLessThanOrEqualTo(now + interval / 2 + interval);
     }
   }
 }

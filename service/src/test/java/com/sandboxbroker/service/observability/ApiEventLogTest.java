@@ -40,7 +40,8 @@ class ApiEventLogTest {
       api.setLevel(Level.INFO); // the test config logs WARN and above only
       try {
         broker.send(
-            broker.request("/v1/allocate", TestBroker.TRACK_TOKEN)
+            broker
+                .request("/v1/allocate", TestBroker.TRACK_TOKEN)
                 .header("X-Instruqt-Sandbox-ID", "log-learner")
                 .header("X-Instruqt-Track-ID", "adventure")
                 .header("X-Request-ID", "trace-me-1")
@@ -76,7 +77,10 @@ class ApiEventLogTest {
 
       for (ILoggingEvent e : logged) {
         String all = e.getFormattedMessage() + e.getMDCPropertyMap();
-        assertThat(all).doesNotContain(TestBroker.TRACK_TOKEN).doesNotContain(TestBroker.ADMIN_TOKEN).doesNotContain("wrong-token");
+        assertThat(all)
+            .doesNotContain(TestBroker.TRACK_TOKEN)
+            .doesNotContain(TestBroker.ADMIN_TOKEN)
+            .doesNotContain("wrong-token");
       }
     }
   }
@@ -84,10 +88,12 @@ class ApiEventLogTest {
   @Test
   void theShippedConfigIsValidAndLogsJsonToTheConsole() throws Exception {
     var factory =
-        new YamlConfigurationFactory<>(BrokerConfiguration.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw");
+        new YamlConfigurationFactory<>(
+            BrokerConfiguration.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw");
     BrokerConfiguration config =
         factory.build(
-            new SubstitutingSourceProvider(new FileConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)),
+            new SubstitutingSourceProvider(
+                new FileConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)),
             "../config.yml");
     var appenders = ((DefaultLoggingFactory) config.getLoggingFactory()).getAppenders();
     assertThat(appenders).hasSize(1);

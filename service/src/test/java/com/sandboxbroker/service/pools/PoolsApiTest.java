@@ -30,16 +30,23 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class PoolsApiTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String[] STATUSES = {"available", "allocated", "pending_deletion", "stale", "deletion_failed"};
+  private static final String[] STATUSES = {
+    "available", "allocated", "pending_deletion", "stale", "deletion_failed"
+  };
 
-  /** pool → status → count, read straight from the table (the test's own client; a Scan is fine here). */
+  /**
+   * pool → status → count, read straight from the table (the test's own client; a Scan is fine
+   * here).
+   */
   static Map<String, Map<String, Long>> directCount(TestBroker broker) {
     DynamoDbClient client = broker.dynamo().client();
     Map<String, Map<String, Long>> counts = new TreeMap<>();
     Map<String, AttributeValue> start = null;
     do {
       Map<String, AttributeValue> from = start;
-      var page = client.scan(b -> b.tableName(broker.tableName()).consistentRead(true).exclusiveStartKey(from));
+      var page =
+          client.scan(
+              b -> b.tableName(broker.tableName()).consistentRead(true).exclusiveStartKey(from));
       for (var item : page.items()) {
         if (!item.get("PK").s().startsWith("SBX#")) {
           continue;
@@ -47,10 +54,15 @@ class PoolsApiTest {
         assertThat(item).as("every sandbox item has its pool").containsKey("pool");
         String status = item.get("status").s();
         if (!status.equals("deleted")) {
-          counts.computeIfAbsent(item.get("pool").s(), p -> new TreeMap<>()).merge(status, 1L, Long::sum);
+          counts
+              .computeIfAbsent(item.get("pool").s(), p -> new TreeMap<>())
+              .merge(status, 1L, Long::sum);
         }
       }
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+      start =
+          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+              ? page.lastEvaluatedKey()
+              : null;
     } while (start != null);
     return counts;
   }
@@ -88,7 +100,8 @@ class PoolsApiTest {
 
   private static HttpResponse<String> allocate(TestBroker broker, String identity, String prefix) {
     HttpRequest.Builder b =
-        broker.request("/v1/allocate", TestBroker.TRACK_TOKEN)
+        broker
+            .request("/v1/allocate", TestBroker.TRACK_TOKEN)
             .header("X-Instruqt-Sandbox-ID", identity)
             .POST(HttpRequest.BodyPublishers.noBody());
     if (!prefix.isEmpty()) {
@@ -105,9 +118,12 @@ class PoolsApiTest {
             ConfigOverride.config("jobs.syncIntervalSeconds", "0"),
             ConfigOverride.config("jobs.cleanupIntervalSeconds", "0"),
             ConfigOverride.config("jobs.cleanupBackoffBaseSeconds", "0"))) {
-      assertThat(json(broker.post("/v1/admin/sync", TestBroker.ADMIN_TOKEN)).get("synced").asLong()).isEqualTo(50);
+      assertThat(json(broker.post("/v1/admin/sync", TestBroker.ADMIN_TOKEN)).get("synced").asLong())
+          .isEqualTo(50);
       Random random = new Random(12);
-      String[] prefixes = {"", "lab-adventure-", "lab-dns", "lab-ddi-automation-00", "lab-threat-defense-", "lab-cloud"};
+      String[] prefixes = {
+        "", "lab-adventure-", "lab-dns", "lab-ddi-automation-00", "lab-threat-defense-", "lab-cloud"
+      };
       Map<String, String> held = new HashMap<>(); // sandbox id -> identity
       Map<String, Integer> done = new TreeMap<>();
       long scansBefore = scans(broker);
@@ -115,7 +131,8 @@ class PoolsApiTest {
         int dice = random.nextInt(100);
         if (dice < 50) {
           String identity = "learner-" + op;
-          HttpResponse<String> r = allocate(broker, identity, prefixes[random.nextInt(prefixes.length)]);
+          HttpResponse<String> r =
+              allocate(broker, identity, prefixes[random.nextInt(prefixes.length)]);
           assertThat(r.statusCode()).as(r.body()).isIn(201, 409);
           if (r.statusCode() == 201) {
             held.put(json(r).get("sandbox_id").asText(), identity);
@@ -126,7 +143,8 @@ class PoolsApiTest {
           String id = ids.get(random.nextInt(ids.size()));
           HttpResponse<String> r =
               broker.send(
-                  broker.request("/v1/sandboxes/" + id + "/mark-for-deletion", TestBroker.TRACK_TOKEN)
+                  broker
+                      .request("/v1/sandboxes/" + id + "/mark-for-deletion", TestBroker.TRACK_TOKEN)
                       .header("X-Instruqt-Sandbox-ID", held.remove(id))
                       .POST(HttpRequest.BodyPublishers.noBody())
                       .build());
@@ -156,7 +174,11 @@ class PoolsApiTest {
         assertThat(stats.get(status).asLong()).as(status).isEqualTo(sum).isEqualTo(directSum);
       }
       assertThat(stats.get("total").asLong())
-          .isEqualTo(direct.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum());
+          .isEqualTo(
+              direct.values().stream()
+                  .flatMap(m -> m.values().stream())
+                  .mapToLong(Long::longValue)
+                  .sum());
       assertThat(done.keySet()).contains("allocate 201", "release", "sync", "cleanup");
       assertThat(scansDuring).as("Scans the service sent during the run").isZero();
     }
@@ -167,7 +189,8 @@ class PoolsApiTest {
     try (TestBroker broker = TestBroker.start()) {
       broker.seed("lab-adventure-", 4); // configured: pool "adventure", low_water 3
       broker.seed("lab-dns-basics-", 2); // derived: pool "lab-dns-basics", no low-water mark
-      JsonNode adventure = pool(json(broker.get("/v1/admin/pools", TestBroker.ADMIN_TOKEN)), "adventure");
+      JsonNode adventure =
+          pool(json(broker.get("/v1/admin/pools", TestBroker.ADMIN_TOKEN)), "adventure");
       assertThat(adventure.get("prefix").asText()).isEqualTo("lab-adventure-");
       assertThat(adventure.get("low_water").asLong()).isEqualTo(3);
       assertThat(adventure.get("available").asLong()).isEqualTo(4);
@@ -176,7 +199,9 @@ class PoolsApiTest {
       assertThat(allocate(broker, "low-2", "lab-adventure-").statusCode()).isEqualTo(201);
       JsonNode body = json(broker.get("/v1/admin/pools", TestBroker.ADMIN_TOKEN));
       adventure = pool(body, "adventure");
-      assertThat(adventure.get("available").asLong()).isEqualTo(2).isLessThan(adventure.get("low_water").asLong());
+      assertThat(adventure.get("available").asLong())
+          .isEqualTo(2)
+          .isLessThan(adventure.get("low_water").asLong());
       assertThat(adventure.get("allocated").asLong()).isEqualTo(2);
       assertThat(adventure.get("total").asLong()).isEqualTo(4);
       JsonNode dns = pool(body, "lab-dns-basics");
@@ -188,7 +213,14 @@ class PoolsApiTest {
       adventure.fieldNames().forEachRemaining(keys::add);
       assertThat(keys)
           .containsExactlyInAnyOrder(
-              "pool", "prefix", "low_water", "total", "available", "allocated", "pending_deletion", "stale",
+              "pool",
+              "prefix",
+              "low_water",
+              "total",
+              "available",
+              "allocated",
+              "pending_deletion",
+              "stale",
               "deletion_failed");
     }
   }
@@ -202,8 +234,10 @@ class PoolsApiTest {
     throw new AssertionError("no pool " + name + " in " + body);
   }
 
-  private static final Pattern GAUGE = Pattern.compile("(?m)^broker_pool_available\\{pool=\"([^\"]+)\"} ([0-9.]+)$");
-  private static final Pattern LEADER = Pattern.compile("(?m)^broker_pool_refresher_leader ([0-9.]+)$");
+  private static final Pattern GAUGE =
+      Pattern.compile("(?m)^broker_pool_available\\{pool=\"([^\"]+)\"} ([0-9.]+)$");
+  private static final Pattern LEADER =
+      Pattern.compile("(?m)^broker_pool_refresher_leader ([0-9.]+)$");
 
   static Map<String, Long> availableGauges(TestBroker broker) {
     String text = broker.adminGet("/metrics").body();
@@ -219,7 +253,9 @@ class PoolsApiTest {
   }
 
   static long slowestTick(TestBroker broker) {
-    return ((Number) broker.metrics().getGauges().get("broker.pool_refresher.slowest_tick_ms").getValue()).longValue();
+    return ((Number)
+            broker.metrics().getGauges().get("broker.pool_refresher.slowest_tick_ms").getValue())
+        .longValue();
   }
 
   static int leader(TestBroker broker) {
@@ -229,11 +265,13 @@ class PoolsApiTest {
 
   static Map<String, Long> directAvailable(TestBroker broker) {
     Map<String, Long> available = new TreeMap<>();
-    directCount(broker).forEach((pool, byStatus) -> {
-      if (byStatus.getOrDefault("available", 0L) > 0) {
-        available.put(pool, byStatus.get("available"));
-      }
-    });
+    directCount(broker)
+        .forEach(
+            (pool, byStatus) -> {
+              if (byStatus.getOrDefault("available", 0L) > 0) {
+                available.put(pool, byStatus.get("available"));
+              }
+            });
     return available;
   }
 
@@ -241,13 +279,15 @@ class PoolsApiTest {
    * Two instances, one table: after writes through both, the gauges of both equal a direct count
    * within one refresh interval plus the refresher's own work (the leader's lead of 1.5 x its
    * slowest recent tick, the reader's 50 ms offset after the grid point and its own tick) and this
-   * test's 100 ms polling. Before the tasks ticked on a common grid, the
-   * reading instance could serve counts two intervals old (a round took up to 2 x 4 s here).
+   * test's 100 ms polling. Before the tasks ticked on a common grid, the reading instance could
+   * serve counts two intervals old (a round took up to 2 x 4 s here).
    */
   @Test
-  void twoInstancesOnOneTableHaveOneRefresherAndAgreeWithTheTableWithinAnInterval() throws Exception {
+  void twoInstancesOnOneTableHaveOneRefresherAndAgreeWithTheTableWithinAnInterval()
+      throws Exception {
     int intervalSeconds = 4;
-    ConfigOverride refresh = ConfigOverride.config("poolGaugeRefreshSeconds", Integer.toString(intervalSeconds));
+    ConfigOverride refresh =
+        ConfigOverride.config("poolGaugeRefreshSeconds", Integer.toString(intervalSeconds));
     try (TestBroker a = TestBroker.start(refresh);
         TestBroker b = TestBroker.anotherInstance(a, refresh)) {
       a.seed("lab-adventure-", 12);
@@ -258,7 +298,9 @@ class PoolsApiTest {
         // writes at a random point of the interval, through both instances
         Thread.sleep(phase.nextInt(intervalSeconds * 1000));
         assertThat(allocate(a, "two-a-" + round, "lab-adventure-").statusCode()).isEqualTo(201);
-        assertThat(allocate(b, "two-b-" + round, round % 2 == 0 ? "lab-dns" : "lab-adventure-").statusCode())
+        assertThat(
+                allocate(b, "two-b-" + round, round % 2 == 0 ? "lab-dns" : "lab-adventure-")
+                    .statusCode())
             .isEqualTo(201);
         long wroteAt = System.nanoTime();
         Map<String, Long> expected = directAvailable(a);
@@ -284,21 +326,30 @@ class PoolsApiTest {
             "[pools] round %d: both instances' gauges equal the table after %d ms (A %d ms, B %d ms, A leads %d;"
                 + " slowest recent tick %d ms; interval %d s)%n",
             round, agreedAfterMillis, aAfter, bAfter, leader(a), slowestTick, intervalSeconds);
-        assertThat(agreedAfterMillis).as("gauges on both instances agree with the table").isNotNegative();
+        assertThat(agreedAfterMillis)
+            .as("gauges on both instances agree with the table")
+            .isNotNegative();
         // one interval, plus the refresher's own work (the leader starts 1.5 x its slowest recent
         // tick early; a reader's tick takes its time too) and this test's polling
-        assertThat(agreedAfterMillis).as("round %d", round).isLessThan(intervalSeconds * 1000L + 1000 + 2 * slowestTick);
+        assertThat(agreedAfterMillis)
+            .as("round %d", round)
+            .isLessThan(intervalSeconds * 1000L + 1000 + 2 * slowestTick);
         worst = Math.max(worst, agreedAfterMillis);
       }
-      System.out.printf("[pools] worst of 8 rounds: %d ms (interval %d s)%n", worst, intervalSeconds);
+      System.out.printf(
+          "[pools] worst of 8 rounds: %d ms (interval %d s)%n", worst, intervalSeconds);
       // one refresher at a time: exactly one instance counted the last tick, and only it counts
       long countedA = a.metrics().counter("broker.pool_refresher.counted").getCount();
       long countedB = b.metrics().counter("broker.pool_refresher.counted").getCount();
       Thread.sleep(3L * intervalSeconds * 1000);
       long moreA = a.metrics().counter("broker.pool_refresher.counted").getCount() - countedA;
       long moreB = b.metrics().counter("broker.pool_refresher.counted").getCount() - countedB;
-      System.out.printf("[pools] over 3 intervals: instance A counted %d times, instance B %d times%n", moreA, moreB);
-      assertThat(moreA == 0 ^ moreB == 0).as("exactly one instance counts (A %d, B %d)", moreA, moreB).isTrue();
+      System.out.printf(
+          "[pools] over 3 intervals: instance A counted %d times, instance B %d times%n",
+          moreA, moreB);
+      assertThat(moreA == 0 ^ moreB == 0)
+          .as("exactly one instance counts (A %d, B %d)", moreA, moreB)
+          .isTrue();
       assertThat(leader(a) + leader(b)).isEqualTo(1);
     }
   }

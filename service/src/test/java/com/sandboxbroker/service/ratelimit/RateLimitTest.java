@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sandboxbroker.service.testing.TestBroker;
 import io.dropwizard.testing.ConfigOverride;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +24,11 @@ class RateLimitTest {
 
   private static HttpResponse<String> ownerView(TestBroker broker, String identity) {
     return broker.send(
-        broker.request("/v1/sandboxes/no-such-sandbox", TestBroker.TRACK_TOKEN).header("X-Instruqt-Sandbox-ID", identity).GET().build());
+        broker
+            .request("/v1/sandboxes/no-such-sandbox", TestBroker.TRACK_TOKEN)
+            .header("X-Instruqt-Sandbox-ID", identity)
+            .GET()
+            .build());
   }
 
   @Test
@@ -57,8 +60,10 @@ class RateLimitTest {
       JsonNode detail = JSON.readTree(limited.body()).get("detail");
       assertThat(detail.get("code").asText()).isEqualTo("RATE_LIMIT_EXCEEDED");
       assertThat(detail.get("retry_after").asInt()).isPositive();
-      assertThat(detail.get("request_id").asText()).isEqualTo(limited.headers().firstValue("X-Request-ID").orElseThrow());
-      assertThat(Integer.parseInt(limited.headers().firstValue("Retry-After").orElseThrow())).isPositive();
+      assertThat(detail.get("request_id").asText())
+          .isEqualTo(limited.headers().firstValue("X-Request-ID").orElseThrow());
+      assertThat(Integer.parseInt(limited.headers().firstValue("Retry-After").orElseThrow()))
+          .isPositive();
 
       // another identity on the same token is not affected
       assertThat(ownerView(broker, "patient").statusCode()).isEqualTo(404);
@@ -96,10 +101,12 @@ class RateLimitTest {
         List<Future<HttpResponse<String>>> futures = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
           String identity = "class-" + i;
-          futures.add(pool.submit(() -> {
-            gate.await();
-            return broker.allocate(identity);
-          }));
+          futures.add(
+              pool.submit(
+                  () -> {
+                    gate.await();
+                    return broker.allocate(identity);
+                  }));
         }
         gate.countDown();
         int created = 0;
@@ -113,7 +120,8 @@ class RateLimitTest {
         }
         // DynamoDB Local on a shared 2-core machine may time out a few claims (500, not 429);
         // the limiter itself must refuse none
-        System.out.printf("200 learners at once: %d created, %d other (none 429)%n", created, 200 - created);
+        System.out.printf(
+            "200 learners at once: %d created, %d other (none 429)%n", created, 200 - created);
         assertThat(created).isPositive();
       } finally {
         pool.shutdownNow();

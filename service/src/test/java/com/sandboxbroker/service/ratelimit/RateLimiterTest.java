@@ -17,10 +17,12 @@ class RateLimiterTest {
     }
     limiter.trackedIdentities(); // settle evictions before measuring
     long after = usedHeap();
-    long tracked = limiter.trackedIdentities(); // keeps the limiter reachable through the measurement
+    long tracked =
+        limiter.trackedIdentities(); // keeps the limiter reachable through the measurement
     assertThat(tracked).isLessThanOrEqualTo(cap);
     long perBucket = tracked == 0 ? 0 : Math.max(0, after - before) / tracked;
-    System.out.printf("rate limiter: %d identity buckets held after 100000 identities, ~%d bytes each, heap delta %d KiB%n",
+    System.out.printf(
+        "rate limiter: %d identity buckets held after 100000 identities, ~%d bytes each, heap delta %d KiB%n",
         tracked, perBucket, Math.max(0, after - before) / 1024);
     // generous: a bucket with its key is a few hundred bytes
     assertThat(Math.max(0, after - before)).isLessThan(64L * 1024 * 1024);

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The admin endpoints of contract §3 over HTTP against the real app on DynamoDB Local: paging
- * through 1,000 sandboxes, exact stats after a random mix of allocations and marks, the
- * bulk-delete guards, and the audited repair operations.
+ * through 1,000 sandboxes, exact stats after a random mix of allocations and marks, the bulk-delete
+ * guards, and the audited repair operations.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class AdminApiTest {
@@ -49,7 +49,9 @@ class AdminApiTest {
         var r =
             broker.send(
                 broker
-                    .request("/v1/sandboxes/" + allocated.get(i) + "/mark-for-deletion", TestBroker.TRACK_TOKEN)
+                    .request(
+                        "/v1/sandboxes/" + allocated.get(i) + "/mark-for-deletion",
+                        TestBroker.TRACK_TOKEN)
                     .header("X-Instruqt-Sandbox-ID", "pager-" + i)
                     .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
                     .build());
@@ -69,9 +71,12 @@ class AdminApiTest {
 
       Set<String> stillAllocated = new HashSet<>(allocated);
       stillAllocated.removeAll(released);
-      assertThat(pageThrough(broker, "&status=allocated", 50)).containsExactlyInAnyOrderElementsOf(stillAllocated);
-      assertThat(pageThrough(broker, "&status=pending_deletion", 50)).containsExactlyInAnyOrderElementsOf(released);
-      assertThat(pageThrough(broker, "&status=pending_deletion", 7)).containsExactlyInAnyOrderElementsOf(released);
+      assertThat(pageThrough(broker, "&status=allocated", 50))
+          .containsExactlyInAnyOrderElementsOf(stillAllocated);
+      assertThat(pageThrough(broker, "&status=pending_deletion", 50))
+          .containsExactlyInAnyOrderElementsOf(released);
+      assertThat(pageThrough(broker, "&status=pending_deletion", 7))
+          .containsExactlyInAnyOrderElementsOf(released);
       assertThat(pageThrough(broker, "&owner=pager-77", 50)).containsExactly(allocated.get(77));
       assertThat(pageThrough(broker, "&status=available", 50)).hasSize(880);
 
@@ -82,15 +87,27 @@ class AdminApiTest {
       assertThat(first.get("sandboxes").get(0).has("allocated_to_track")).isTrue();
 
       // bad cursors and limits
-      for (String bad : List.of("garbage!", "YWJj", "x".repeat(3000), first.get("cursor").asText() + "x")) {
-        assertError(broker.get("/v1/admin/sandboxes?cursor=" + enc(bad), ADMIN_TOKEN), 400, "INVALID_CURSOR");
+      for (String bad :
+          List.of("garbage!", "YWJj", "x".repeat(3000), first.get("cursor").asText() + "x")) {
+        assertError(
+            broker.get("/v1/admin/sandboxes?cursor=" + enc(bad), ADMIN_TOKEN),
+            400,
+            "INVALID_CURSOR");
       }
-      String statusCursor = body(broker.get("/v1/admin/sandboxes?status=available&limit=5", ADMIN_TOKEN)).get("cursor").asText();
-      assertError(broker.get("/v1/admin/sandboxes?cursor=" + enc(statusCursor), ADMIN_TOKEN), 400, "INVALID_CURSOR");
+      String statusCursor =
+          body(broker.get("/v1/admin/sandboxes?status=available&limit=5", ADMIN_TOKEN))
+              .get("cursor")
+              .asText();
+      assertError(
+          broker.get("/v1/admin/sandboxes?cursor=" + enc(statusCursor), ADMIN_TOKEN),
+          400,
+          "INVALID_CURSOR");
       for (String bad : List.of("0", "501", "-1", "ten", "1e3")) {
-        assertError(broker.get("/v1/admin/sandboxes?limit=" + bad, ADMIN_TOKEN), 400, "INVALID_LIMIT");
+        assertError(
+            broker.get("/v1/admin/sandboxes?limit=" + bad, ADMIN_TOKEN), 400, "INVALID_LIMIT");
       }
-      assertError(broker.get("/v1/admin/sandboxes?status=bogus", ADMIN_TOKEN), 400, "INVALID_STATUS");
+      assertError(
+          broker.get("/v1/admin/sandboxes?status=bogus", ADMIN_TOKEN), 400, "INVALID_STATUS");
     }
   }
 
@@ -101,7 +118,9 @@ class AdminApiTest {
       Random random = new Random(42);
       List<Integer> ops = new ArrayList<>();
       for (int i = 0; i < 500; i++) {
-        ops.add(random.nextInt(3)); // 0,1: allocate a new identity; 2: mark an earlier identity's sandbox
+        ops.add(
+            random.nextInt(
+                3)); // 0,1: allocate a new identity; 2: mark an earlier identity's sandbox
       }
       List<String> held = Collections.synchronizedList(new ArrayList<>());
       ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -122,7 +141,9 @@ class AdminApiTest {
                       String[] pick = held.get(Math.floorMod(n * 31, held.size())).split(" ");
                       broker.send(
                           broker
-                              .request("/v1/sandboxes/" + pick[1] + "/mark-for-deletion", TestBroker.TRACK_TOKEN)
+                              .request(
+                                  "/v1/sandboxes/" + pick[1] + "/mark-for-deletion",
+                                  TestBroker.TRACK_TOKEN)
                               .header("X-Instruqt-Sandbox-ID", pick[0])
                               .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
                               .build());
@@ -142,14 +163,17 @@ class AdminApiTest {
       }
       JsonNode stats = body(broker.get("/v1/admin/stats", ADMIN_TOKEN));
       assertThat(stats.get("total").asLong()).isEqualTo(400);
-      assertThat(stats.get("available").asLong()).isEqualTo(direct.getOrDefault(SandboxStatus.AVAILABLE, 0L));
-      assertThat(stats.get("allocated").asLong()).isEqualTo(direct.getOrDefault(SandboxStatus.ALLOCATED, 0L));
+      assertThat(stats.get("available").asLong())
+          .isEqualTo(direct.getOrDefault(SandboxStatus.AVAILABLE, 0L));
+      assertThat(stats.get("allocated").asLong())
+          .isEqualTo(direct.getOrDefault(SandboxStatus.ALLOCATED, 0L));
       assertThat(stats.get("pending_deletion").asLong())
           .isEqualTo(direct.getOrDefault(SandboxStatus.PENDING_DELETION, 0L))
           .isPositive();
       assertThat(stats.get("stale").asLong()).isZero();
       assertThat(stats.get("deletion_failed").asLong()).isZero();
-      assertThat(stats.get("allocated").asLong() + stats.get("pending_deletion").asLong()).isEqualTo(held.size());
+      assertThat(stats.get("allocated").asLong() + stats.get("pending_deletion").asLong())
+          .isEqualTo(held.size());
     }
   }
 
@@ -169,14 +193,24 @@ class AdminApiTest {
       assertError(broker.post("/v1/admin/bulk-delete?status=", ADMIN_TOKEN), 400, "MISSING_STATUS");
       // records of used accounts never leave the table this way (sync would hand them out again)
       for (String used : List.of("allocated", "pending_deletion", "deletion_failed")) {
-        assertError(broker.post("/v1/admin/bulk-delete?status=" + used, ADMIN_TOKEN), 400, "STATUS_NOT_REMOVABLE");
+        assertError(
+            broker.post("/v1/admin/bulk-delete?status=" + used, ADMIN_TOKEN),
+            400,
+            "STATUS_NOT_REMOVABLE");
       }
-      assertError(broker.post("/v1/admin/bulk-delete?status=allocated&confirm=allocated", ADMIN_TOKEN), 400, "STATUS_NOT_REMOVABLE");
-      assertError(broker.post("/v1/admin/bulk-delete?status=everything", ADMIN_TOKEN), 400, "INVALID_STATUS");
+      assertError(
+          broker.post("/v1/admin/bulk-delete?status=allocated&confirm=allocated", ADMIN_TOKEN),
+          400,
+          "STATUS_NOT_REMOVABLE");
+      assertError(
+          broker.post("/v1/admin/bulk-delete?status=everything", ADMIN_TOKEN),
+          400,
+          "INVALID_STATUS");
       assertThat(broker.store().findSandbox(a)).isPresent();
 
       // retry-deletion: deletion_failed -> pending_deletion, recorded with the admin's name
-      JsonNode retried = body(broker.post("/v1/admin/sandboxes/failed-1/retry-deletion", ADMIN_TOKEN));
+      JsonNode retried =
+          body(broker.post("/v1/admin/sandboxes/failed-1/retry-deletion", ADMIN_TOKEN));
       assertThat(retried.get("status").asText()).isEqualTo("pending_deletion");
       assertThat(retried.get("deletion_attempts").asInt()).isZero();
       JsonNode trail = retried.get("admin_actions");
@@ -185,37 +219,79 @@ class AdminApiTest {
       assertThat(trail.get(0).get("action").asText()).isEqualTo("retry_deletion");
       assertThat(trail.get(0).get("from_status").asText()).isEqualTo("deletion_failed");
       assertThat(trail.get(0).toString()).doesNotContain(ADMIN_TOKEN);
-      assertError(broker.post("/v1/admin/sandboxes/failed-1/retry-deletion", ADMIN_TOKEN), 409, "INVALID_STATUS_TRANSITION");
-      assertError(broker.post("/v1/admin/sandboxes/nope/retry-deletion", ADMIN_TOKEN), 404, "SANDBOX_NOT_FOUND");
+      assertError(
+          broker.post("/v1/admin/sandboxes/failed-1/retry-deletion", ADMIN_TOKEN),
+          409,
+          "INVALID_STATUS_TRANSITION");
+      assertError(
+          broker.post("/v1/admin/sandboxes/nope/retry-deletion", ADMIN_TOKEN),
+          404,
+          "SANDBOX_NOT_FOUND");
 
       // force-release: allocated -> pending_deletion; repeat is a no-op 200
-      JsonNode released = body(broker.post("/v1/admin/sandboxes/" + a + "/force-release", ADMIN_TOKEN));
+      JsonNode released =
+          body(broker.post("/v1/admin/sandboxes/" + a + "/force-release", ADMIN_TOKEN));
       assertThat(released.get("status").asText()).isEqualTo("pending_deletion");
       assertThat(released.get("allocated_to_track").asText()).isEqualTo("ops-a");
       assertThat(released.get("deletion_requested_at").asLong()).isGreaterThanOrEqualTo(now);
-      assertThat(released.get("admin_actions").get(0).get("action").asText()).isEqualTo("force_release");
-      assertThat(released.get("admin_actions").get(0).get("from_status").asText()).isEqualTo("allocated");
-      JsonNode again = body(broker.post("/v1/admin/sandboxes/" + a + "/force-release", ADMIN_TOKEN));
+      assertThat(released.get("admin_actions").get(0).get("action").asText())
+          .isEqualTo("force_release");
+      assertThat(released.get("admin_actions").get(0).get("from_status").asText())
+          .isEqualTo("allocated");
+      JsonNode again =
+          body(broker.post("/v1/admin/sandboxes/" + a + "/force-release", ADMIN_TOKEN));
       assertThat(again.get("admin_actions")).hasSize(1);
-      assertError(broker.post("/v1/admin/sandboxes/nope/force-release", ADMIN_TOKEN), 404, "SANDBOX_NOT_FOUND");
+      assertError(
+          broker.post("/v1/admin/sandboxes/nope/force-release", ADMIN_TOKEN),
+          404,
+          "SANDBOX_NOT_FOUND");
       // the owner still sees it, now released
       var ownerView =
-          broker.send(broker.request("/v1/sandboxes/" + a, TestBroker.TRACK_TOKEN).header("X-Instruqt-Sandbox-ID", "ops-a").GET().build());
+          broker.send(
+              broker
+                  .request("/v1/sandboxes/" + a, TestBroker.TRACK_TOKEN)
+                  .header("X-Instruqt-Sandbox-ID", "ops-a")
+                  .GET()
+                  .build());
       assertThat(body(ownerView).get("status").asText()).isEqualTo("pending_deletion");
 
       // full record
       JsonNode record = body(broker.get("/v1/admin/sandboxes/" + b, ADMIN_TOKEN));
       for (String field :
-          List.of("sandbox_id", "name", "external_id", "sfdc_account_id", "status", "allocated_to_track", "track_name",
-              "lease_id", "allocated_at", "expires_at", "deletion_requested_at", "deletion_attempts", "next_attempt_at",
-              "last_error", "deleted_at", "created_at", "last_seen_at", "version", "admin_actions")) {
+          List.of(
+              "sandbox_id",
+              "name",
+              "external_id",
+              "sfdc_account_id",
+              "status",
+              "allocated_to_track",
+              "track_name",
+              "lease_id",
+              "allocated_at",
+              "expires_at",
+              "deletion_requested_at",
+              "deletion_attempts",
+              "next_attempt_at",
+              "last_error",
+              "deleted_at",
+              "created_at",
+              "last_seen_at",
+              "version",
+              "admin_actions")) {
         assertThat(record.has(field)).as(field).isTrue();
       }
-      assertError(broker.get("/v1/admin/sandboxes/unknown-id", ADMIN_TOKEN), 404, "SANDBOX_NOT_FOUND");
+      assertError(
+          broker.get("/v1/admin/sandboxes/unknown-id", ADMIN_TOKEN), 404, "SANDBOX_NOT_FOUND");
 
       // auto-delete-stale honours the grace period
-      assertError(broker.post("/v1/admin/auto-delete-stale?grace_period_hours=0", ADMIN_TOKEN), 400, "INVALID_GRACE_PERIOD");
-      assertError(broker.post("/v1/admin/auto-delete-stale?grace_period_hours=abc", ADMIN_TOKEN), 400, "INVALID_GRACE_PERIOD");
+      assertError(
+          broker.post("/v1/admin/auto-delete-stale?grace_period_hours=0", ADMIN_TOKEN),
+          400,
+          "INVALID_GRACE_PERIOD");
+      assertError(
+          broker.post("/v1/admin/auto-delete-stale?grace_period_hours=abc", ADMIN_TOKEN),
+          400,
+          "INVALID_GRACE_PERIOD");
       JsonNode stale = body(broker.post("/v1/admin/auto-delete-stale", ADMIN_TOKEN));
       assertThat(stale.get("status").asText()).isEqualTo("completed");
       assertThat(stale.get("deleted").asInt()).isEqualTo(1);
@@ -239,9 +315,27 @@ class AdminApiTest {
     broker
         .store()
         .insertSandbox(
-            new Sandbox(id, "lab-x-" + id, "identity/accounts/" + id, "", status, "", "", "", 0, 0, 0,
-                status == SandboxStatus.DELETION_FAILED ? 5 : 0, 0, status == SandboxStatus.DELETION_FAILED ? "upstream 500" : "",
-                0, 1, 1, 0, staleSince, 1));
+            new Sandbox(
+                id,
+                "lab-x-" + id,
+                "identity/accounts/" + id,
+                "",
+                status,
+                "",
+                "",
+                "",
+                0,
+                0,
+                0,
+                status == SandboxStatus.DELETION_FAILED ? 5 : 0,
+                0,
+                status == SandboxStatus.DELETION_FAILED ? "upstream 500" : "",
+                0,
+                1,
+                1,
+                0,
+                staleSince,
+                1));
   }
 
   static long scans(TestBroker broker) {
@@ -254,7 +348,11 @@ class AdminApiTest {
     List<String> ids = new ArrayList<>();
     String cursor = null;
     for (int page = 0; page < 1000; page++) {
-      String path = "/v1/admin/sandboxes?limit=" + limit + query + (cursor == null ? "" : "&cursor=" + enc(cursor));
+      String path =
+          "/v1/admin/sandboxes?limit="
+              + limit
+              + query
+              + (cursor == null ? "" : "&cursor=" + enc(cursor));
       HttpResponse<String> r = broker.get(path, ADMIN_TOKEN);
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
       JsonNode b = JSON.readTree(r.body());
@@ -283,7 +381,8 @@ class AdminApiTest {
     JsonNode detail = JSON.readTree(r.body()).get("detail");
     assertThat(detail.get("code").asText()).isEqualTo(code);
     assertThat(detail.get("message").asText()).isNotBlank();
-    assertThat(detail.get("request_id").asText()).isEqualTo(r.headers().firstValue("X-Request-ID").orElseThrow());
+    assertThat(detail.get("request_id").asText())
+        .isEqualTo(r.headers().firstValue("X-Request-ID").orElseThrow());
   }
 
   static String enc(String s) {

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Concurrency claims of contract §2, proven over HTTP against the real app on DynamoDB Local:
- * never two owners, never two sandboxes for one identity, no 409 while a sandbox is free, and
- * strong idempotency under a storm of duplicates. Each test runs on its own app and table.
+ * Concurrency claims of contract §2, proven over HTTP against the real app on DynamoDB Local: never
+ * two owners, never two sandboxes for one identity, no 409 while a sandbox is free, and strong
+ * idempotency under a storm of duplicates. Each test runs on its own app and table.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class AllocationConcurrencyTest {
@@ -38,7 +38,8 @@ class AllocationConcurrencyTest {
     try (TestBroker broker = TestBroker.start()) {
       Set<String> pool = new HashSet<>(broker.seed("lab-class-", 200));
 
-      List<HttpResponse<String>> responses = concurrently(300, i -> () -> broker.allocate("learner-" + i));
+      List<HttpResponse<String>> responses =
+          concurrently(300, i -> () -> broker.allocate("learner-" + i));
 
       Map<String, String> ownerBySandbox = new HashMap<>();
       int created = 0;
@@ -50,7 +51,9 @@ class AllocationConcurrencyTest {
           created++;
           String sandbox = body.get("sandbox_id").asText();
           assertThat(pool).contains(sandbox);
-          assertThat(ownerBySandbox.put(sandbox, "learner-" + i)).as("second owner of " + sandbox).isNull();
+          assertThat(ownerBySandbox.put(sandbox, "learner-" + i))
+              .as("second owner of " + sandbox)
+              .isNull();
         } else {
           assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
           assertThat(body.at("/detail/code").asText()).isEqualTo("NO_SANDBOXES_AVAILABLE");
@@ -82,7 +85,8 @@ class AllocationConcurrencyTest {
     try (TestBroker broker = TestBroker.start()) {
       broker.seed("lab-full-", 100);
 
-      List<HttpResponse<String>> responses = concurrently(100, i -> () -> broker.allocate("student-" + i));
+      List<HttpResponse<String>> responses =
+          concurrently(100, i -> () -> broker.allocate("student-" + i));
 
       Set<String> sandboxes = new HashSet<>();
       for (HttpResponse<String> r : responses) {
@@ -98,7 +102,8 @@ class AllocationConcurrencyTest {
     try (TestBroker broker = TestBroker.start()) {
       broker.seed("lab-retry-", 20);
 
-      List<HttpResponse<String>> responses = concurrently(50, i -> () -> broker.allocate("same-learner"));
+      List<HttpResponse<String>> responses =
+          concurrently(50, i -> () -> broker.allocate("same-learner"));
 
       Set<String> bodies = new HashSet<>();
       int created = 0;
@@ -110,7 +115,9 @@ class AllocationConcurrencyTest {
       assertThat(bodies).hasSize(1);
       assertThat(created).isEqualTo(1);
       long held =
-          broker.store().allSandboxes().stream().filter(s -> s.allocatedTo().equals("same-learner")).count();
+          broker.store().allSandboxes().stream()
+              .filter(s -> s.allocatedTo().equals("same-learner"))
+              .count();
       assertThat(held).isEqualTo(1);
     }
   }

@@ -40,7 +40,8 @@ class JobResourceTest {
   }
 
   static HttpResponse<String> post(String path, String token) {
-    return broker.send(broker.request(path, token).POST(HttpRequest.BodyPublishers.noBody()).build());
+    return broker.send(
+        broker.request(path, token).POST(HttpRequest.BodyPublishers.noBody()).build());
   }
 
   static JsonNode json(HttpResponse<String> r) throws Exception {
@@ -64,23 +65,37 @@ class JobResourceTest {
     HttpResponse<String> paused = post("/v1/admin/cleanup", TestBroker.ADMIN_TOKEN);
     assertThat(paused.statusCode()).isEqualTo(409);
     assertThat(json(paused).get("detail").get("code").asText()).isEqualTo("JOB_PAUSED");
-    assertThat(post("/v1/admin/auto-expire", TestBroker.ADMIN_TOKEN).statusCode()).isEqualTo(200); // others run
-    assertThat(post("/v1/admin/jobs/cleanup/resume", TestBroker.ADMIN_TOKEN).statusCode()).isEqualTo(200);
+    assertThat(post("/v1/admin/auto-expire", TestBroker.ADMIN_TOKEN).statusCode())
+        .isEqualTo(200); // others run
+    assertThat(post("/v1/admin/jobs/cleanup/resume", TestBroker.ADMIN_TOKEN).statusCode())
+        .isEqualTo(200);
 
     // a released sandbox is deleted by cleanup, and its recycled account comes back with sync
     HttpResponse<String> a = broker.allocate("learner-1");
     assertThat(a.statusCode()).isEqualTo(201);
     String id = json(a).get("sandbox_id").asText();
-    assertThat(broker.send(broker.request("/v1/sandboxes/" + id + "/mark-for-deletion", TestBroker.TRACK_TOKEN)
-        .header("X-Instruqt-Sandbox-ID", "learner-1").POST(HttpRequest.BodyPublishers.noBody()).build()).statusCode()).isEqualTo(200);
+    assertThat(
+            broker
+                .send(
+                    broker
+                        .request(
+                            "/v1/sandboxes/" + id + "/mark-for-deletion", TestBroker.TRACK_TOKEN)
+                        .header("X-Instruqt-Sandbox-ID", "learner-1")
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build())
+                .statusCode())
+        .isEqualTo(200);
     HttpResponse<String> cleanup = post("/v1/admin/cleanup", TestBroker.ADMIN_TOKEN);
     assertThat(cleanup.statusCode()).as(cleanup.body()).isEqualTo(200);
     assertThat(json(cleanup).get("deleted").asInt()).isEqualTo(1);
     assertThat(json(cleanup).get("failed").asInt()).isZero();
-    assertThat(broker.store().findSandbox(id).orElseThrow().status()).isEqualTo(SandboxStatus.DELETED);
-    assertThat(json(post("/v1/admin/sync", TestBroker.ADMIN_TOKEN)).get("inserted").asInt()).isEqualTo(1);
+    assertThat(broker.store().findSandbox(id).orElseThrow().status())
+        .isEqualTo(SandboxStatus.DELETED);
+    assertThat(json(post("/v1/admin/sync", TestBroker.ADMIN_TOKEN)).get("inserted").asInt())
+        .isEqualTo(1);
 
-    HttpResponse<String> jobs = broker.send(broker.request("/v1/admin/jobs", TestBroker.ADMIN_TOKEN).GET().build());
+    HttpResponse<String> jobs =
+        broker.send(broker.request("/v1/admin/jobs", TestBroker.ADMIN_TOKEN).GET().build());
     assertThat(jobs.statusCode()).isEqualTo(200);
     JsonNode cleanupJob = null;
     for (JsonNode j : json(jobs).get("jobs")) {
@@ -92,13 +107,15 @@ class JobResourceTest {
     assertThat(cleanupJob.get("paused").asBoolean()).isFalse();
     assertThat(cleanupJob.get("runner").asText()).isEqualTo("in-process");
     assertThat(cleanupJob.get("last_runs")).hasSizeGreaterThanOrEqualTo(2);
-    assertThat(cleanupJob.get("last_runs").findValuesAsText("outcome")).contains("succeeded", "skipped");
+    assertThat(cleanupJob.get("last_runs").findValuesAsText("outcome"))
+        .contains("succeeded", "skipped");
   }
 
   @Test
   void aRunningJobAnswers409AndAnUnknownJob404() throws Exception {
     var jobs = new DynamoDbJobStore(broker.dynamo().client(), broker.tableName());
-    assertThat(jobs.tryLock(JobName.EXPIRY, "another-run", System.currentTimeMillis(), 60_000)).isTrue();
+    assertThat(jobs.tryLock(JobName.EXPIRY, "another-run", System.currentTimeMillis(), 60_000))
+        .isTrue();
     try {
       HttpResponse<String> r = post("/v1/admin/auto-expire", TestBroker.ADMIN_TOKEN);
       assertThat(r.statusCode()).isEqualTo(409);

@@ -36,6 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class LeaseExtensionTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long HOUR = 3600;
+
   /** The configured default cap (contract: 96 h) and lease (48 h). */
   private static final long MAX_LEASE = 96 * HOUR;
 
@@ -53,7 +54,8 @@ class LeaseExtensionTest {
   }
 
   private static HttpResponse<String> extend(String sandboxId, String identity, String body) {
-    HttpRequest.Builder b = broker.request("/v1/sandboxes/" + sandboxId + "/extend", TestBroker.TRACK_TOKEN);
+    HttpRequest.Builder b =
+        broker.request("/v1/sandboxes/" + sandboxId + "/extend", TestBroker.TRACK_TOKEN);
     if (identity != null) {
       b.header("X-Instruqt-Sandbox-ID", identity);
     }
@@ -119,7 +121,12 @@ class LeaseExtensionTest {
     assertThat(json(replay).get("expires_at").asLong()).isEqualTo(expires);
     assertThat(json(replay).get("allocated_at").asLong()).isEqualTo(allocatedAt);
     HttpResponse<String> owner =
-        broker.send(broker.request("/v1/sandboxes/" + id, TestBroker.TRACK_TOKEN).header("X-Instruqt-Sandbox-ID", "ext-move").GET().build());
+        broker.send(
+            broker
+                .request("/v1/sandboxes/" + id, TestBroker.TRACK_TOKEN)
+                .header("X-Instruqt-Sandbox-ID", "ext-move")
+                .GET()
+                .build());
     assertThat(json(owner).get("expires_at").asLong()).isEqualTo(expires);
     assertThat(broker.store().findSandbox(id).orElseThrow().expiresAt()).isEqualTo(expires);
     assertThat(lease("ext-move").expiresAt()).isEqualTo(expires);
@@ -142,7 +149,8 @@ class LeaseExtensionTest {
     assertThat(json(r).get("expires_at").asLong()).isGreaterThanOrEqualTo(original);
     // an empty JSON object is the default too
     assertThat(extend(id, "ext-default", "{}").statusCode()).isEqualTo(200);
-    assertThat(broker.store().findSandbox(id).orElseThrow().version()).isGreaterThanOrEqualTo(versionBefore);
+    assertThat(broker.store().findSandbox(id).orElseThrow().version())
+        .isGreaterThanOrEqualTo(versionBefore);
   }
 
   @Test
@@ -167,10 +175,15 @@ class LeaseExtensionTest {
   void releasedIsSandboxNotAllocatedAndExpiredIsLeaseExpired() {
     JsonNode a = allocate("ext-released");
     String id = a.get("sandbox_id").asText();
-    assertThat(broker.post("/v1/sandboxes/" + id + "/mark-for-deletion", null).statusCode()).isEqualTo(401);
+    assertThat(broker.post("/v1/sandboxes/" + id + "/mark-for-deletion", null).statusCode())
+        .isEqualTo(401);
     HttpResponse<String> mark =
-        broker.send(broker.request("/v1/sandboxes/" + id + "/mark-for-deletion", TestBroker.TRACK_TOKEN)
-            .header("X-Instruqt-Sandbox-ID", "ext-released").POST(BodyPublishers.noBody()).build());
+        broker.send(
+            broker
+                .request("/v1/sandboxes/" + id + "/mark-for-deletion", TestBroker.TRACK_TOKEN)
+                .header("X-Instruqt-Sandbox-ID", "ext-released")
+                .POST(BodyPublishers.noBody())
+                .build());
     assertThat(mark.statusCode()).isEqualTo(200);
     error(extend(id, "ext-released", null), 409, "SANDBOX_NOT_ALLOCATED");
 
@@ -192,20 +205,44 @@ class LeaseExtensionTest {
     error(extend("no-such-sandbox", "ext-owner", null), 404, "SANDBOX_NOT_FOUND");
     error(extend(id, null, null), 400, "MISSING_SANDBOX_ID");
     HttpResponse<String> admin =
-        broker.send(broker.request("/v1/sandboxes/" + id + "/extend", TestBroker.ADMIN_TOKEN)
-            .header("X-Instruqt-Sandbox-ID", "ext-owner").POST(BodyPublishers.noBody()).build());
+        broker.send(
+            broker
+                .request("/v1/sandboxes/" + id + "/extend", TestBroker.ADMIN_TOKEN)
+                .header("X-Instruqt-Sandbox-ID", "ext-owner")
+                .POST(BodyPublishers.noBody())
+                .build());
     error(admin, 403, "FORBIDDEN");
-    assertThat(broker.send(broker.request("/v1/sandboxes/" + id + "/extend", null).POST(BodyPublishers.noBody()).build()).statusCode())
+    assertThat(
+            broker
+                .send(
+                    broker
+                        .request("/v1/sandboxes/" + id + "/extend", null)
+                        .POST(BodyPublishers.noBody())
+                        .build())
+                .statusCode())
         .isEqualTo(401);
 
-    for (String bad : List.of("{\"hours\": 0}", "{\"hours\": 169}", "{\"hours\": 1.5}", "{\"hours\": \"2\"}",
-        "{\"hours\": null}", "{\"hours\": 2, \"extra\": 1}", "[2]", "2", "not json", "{\"hours\": 2} x",
-        "{\"hours\": 99999999999}")) {
+    for (String bad :
+        List.of(
+            "{\"hours\": 0}",
+            "{\"hours\": 169}",
+            "{\"hours\": 1.5}",
+            "{\"hours\": \"2\"}",
+            "{\"hours\": null}",
+            "{\"hours\": 2, \"extra\": 1}",
+            "[2]",
+            "2",
+            "not json",
+            "{\"hours\": 2} x",
+            "{\"hours\": 99999999999}")) {
       JsonNode detail = error(extend(id, "ext-owner", bad), 400, "INVALID_EXTENSION");
-      assertThat(detail.get("message").asText()).as(bad).containsAnyOf("hours", "JSON", "field", "object");
+      assertThat(detail.get("message").asText())
+          .as(bad)
+          .containsAnyOf("hours", "JSON", "field", "object");
     }
     // nothing changed by any of them
-    assertThat(broker.store().findSandbox(id).orElseThrow().expiresAt()).isEqualTo(a.get("expires_at").asLong());
+    assertThat(broker.store().findSandbox(id).orElseThrow().expiresAt())
+        .isEqualTo(a.get("expires_at").asLong());
   }
 
   @Test
@@ -220,10 +257,12 @@ class LeaseExtensionTest {
     long start = now();
     for (int i = 0; i < n; i++) {
       int hours = 49 + (i % 48); // 49..96: every one asks for more than the 48 h lease
-      results.add(pool.submit(() -> {
-        go.await();
-        return extend(id, "ext-storm", "{\"hours\": " + hours + "}");
-      }));
+      results.add(
+          pool.submit(
+              () -> {
+                go.await();
+                return extend(id, "ext-storm", "{\"hours\": " + hours + "}");
+              }));
     }
     go.countDown();
     long highest = 0;
@@ -242,14 +281,16 @@ class LeaseExtensionTest {
     Lease lease = lease("ext-storm");
     assertThat(sandbox.expiresAt()).isEqualTo(lease.expiresAt()).isEqualTo(highest);
     // the largest ask (96 h) from some moment of the storm, or the cap if that came first
-    assertThat(sandbox.expiresAt()).isBetween(Math.min(cap, start + 96 * HOUR), Math.min(cap, end + 96 * HOUR));
-    assertThat(json(broker.allocate("ext-storm")).get("expires_at").asLong()).isEqualTo(sandbox.expiresAt());
+    assertThat(sandbox.expiresAt())
+        .isBetween(Math.min(cap, start + 96 * HOUR), Math.min(cap, end + 96 * HOUR));
+    assertThat(json(broker.allocate("ext-storm")).get("expires_at").asLong())
+        .isEqualTo(sandbox.expiresAt());
   }
 
   /**
-   * Expiry's conditional write (its clock 49 h ahead so it sees the 48 h lease as ended) runs against an
-   * extension over HTTP to 72 h from now: exactly one may win, and whichever does, the sandbox
-   * and its lease agree on {@code expires_at} and the loser left no trace.
+   * Expiry's conditional write (its clock 49 h ahead so it sees the 48 h lease as ended) runs
+   * against an extension over HTTP to 72 h from now: exactly one may win, and whichever does, the
+   * sandbox and its lease agree on {@code expires_at} and the loser left no trace.
    */
   @Test
   void anExtensionRacingAutoExpiryNeverLeavesTheItemsDisagreeing() throws Exception {
@@ -264,20 +305,26 @@ class LeaseExtensionTest {
         String id = a.get("sandbox_id").asText();
         long original = a.get("expires_at").asLong();
         CountDownLatch go = new CountDownLatch(1);
-        Future<HttpResponse<String>> ext = pool.submit(() -> {
-          go.await();
-          return extend(id, identity, "{\"hours\": 72}");
-        });
-        Future<?> exp = pool.submit(() -> {
-          go.await();
-          // what the expiry job does per item (read, then the conditional write), on this
-          // sandbox only so that the other tests' allocations are not swept by the shifted clock
-          Sandbox seen = broker.store().findSandbox(id).orElseThrow();
-          if (seen.status() == SandboxStatus.ALLOCATED && seen.expiresAt() <= expiryClock.instant().getEpochSecond()) {
-            broker.store().expireAllocation(seen, expiryClock.instant().getEpochSecond());
-          }
-          return null;
-        });
+        Future<HttpResponse<String>> ext =
+            pool.submit(
+                () -> {
+                  go.await();
+                  return extend(id, identity, "{\"hours\": 72}");
+                });
+        Future<?> exp =
+            pool.submit(
+                () -> {
+                  go.await();
+                  // what the expiry job does per item (read, then the conditional write), on this
+                  // sandbox only so that the other tests' allocations are not swept by the shifted
+                  // clock
+                  Sandbox seen = broker.store().findSandbox(id).orElseThrow();
+                  if (seen.status() == SandboxStatus.ALLOCATED
+                      && seen.expiresAt() <= expiryClock.instant().getEpochSecond()) {
+                    broker.store().expireAllocation(seen, expiryClock.instant().getEpochSecond());
+                  }
+                  return null;
+                });
         go.countDown();
         HttpResponse<String> r = ext.get(2, TimeUnit.MINUTES);
         exp.get(2, TimeUnit.MINUTES);
@@ -288,7 +335,9 @@ class LeaseExtensionTest {
         if (sandbox.status() == SandboxStatus.ALLOCATED) {
           extendedWins++;
           assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-          assertThat(sandbox.expiresAt()).isGreaterThan(original).isEqualTo(json(r).get("expires_at").asLong());
+          assertThat(sandbox.expiresAt())
+              .isGreaterThan(original)
+              .isEqualTo(json(r).get("expires_at").asLong());
         } else {
           expiryWins++;
           assertThat(sandbox.status()).isEqualTo(SandboxStatus.PENDING_DELETION);
@@ -303,29 +352,54 @@ class LeaseExtensionTest {
     } finally {
       pool.shutdown();
     }
-    System.out.printf("extension vs expiry, 200 races: extension won %d, expiry won %d%n", extendedWins, expiryWins);
+    System.out.printf(
+        "extension vs expiry, 200 races: extension won %d, expiry won %d%n",
+        extendedWins, expiryWins);
     assertThat(extendedWins + expiryWins).isEqualTo(200);
   }
 
   private static void markForDeletion(String id, String identity) {
     HttpResponse<String> r =
-        broker.send(broker.request("/v1/sandboxes/" + id + "/mark-for-deletion", TestBroker.TRACK_TOKEN)
-            .header("X-Instruqt-Sandbox-ID", identity).POST(BodyPublishers.noBody()).build());
+        broker.send(
+            broker
+                .request("/v1/sandboxes/" + id + "/mark-for-deletion", TestBroker.TRACK_TOKEN)
+                .header("X-Instruqt-Sandbox-ID", identity)
+                .POST(BodyPublishers.noBody())
+                .build());
     assertThat(r.statusCode()).isEqualTo(200);
   }
 
   /** Test fixture: moves both items' clock, as if the allocation had been made long ago. */
   private static void setExpiresAt(String sandboxId, String identity, long expiresAt) {
     var dynamo = broker.dynamo().client();
-    Map<String, AttributeValue> values = Map.of(":e", AttributeValue.fromN(Long.toString(expiresAt)));
-    dynamo.updateItem(b -> b.tableName(broker.tableName())
-        .key(Map.of("PK", AttributeValue.fromS("SBX#" + sandboxId), "SK", AttributeValue.fromS("META")))
-        .updateExpression("SET expires_at = :e").expressionAttributeValues(values));
-    var leaseItem = dynamo.query(b -> b.tableName(broker.tableName())
-        .keyConditionExpression("PK = :pk")
-        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("IDN#" + identity)))).items().get(0);
-    dynamo.updateItem(b -> b.tableName(broker.tableName())
-        .key(Map.of("PK", leaseItem.get("PK"), "SK", leaseItem.get("SK")))
-        .updateExpression("SET expires_at = :e").expressionAttributeValues(values));
+    Map<String, AttributeValue> values =
+        Map.of(":e", AttributeValue.fromN(Long.toString(expiresAt)));
+    dynamo.updateItem(
+        b ->
+            b.tableName(broker.tableName())
+                .key(
+                    Map.of(
+                        "PK",
+                        AttributeValue.fromS("SBX#" + sandboxId),
+                        "SK",
+                        AttributeValue.fromS("META")))
+                .updateExpression("SET expires_at = :e")
+                .expressionAttributeValues(values));
+    var leaseItem =
+        dynamo
+            .query(
+                b ->
+                    b.tableName(broker.tableName())
+                        .keyConditionExpression("PK = :pk")
+                        .expressionAttributeValues(
+                            Map.of(":pk", AttributeValue.fromS("IDN#" + identity))))
+            .items()
+            .get(0);
+    dynamo.updateItem(
+        b ->
+            b.tableName(broker.tableName())
+                .key(Map.of("PK", leaseItem.get("PK"), "SK", leaseItem.get("SK")))
+                .updateExpression("SET expires_at = :e")
+                .expressionAttributeValues(values));
   }
 }

@@ -31,15 +31,18 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Issue 13 item 9: a write DynamoDB applied whose answer was lost. The service reaches DynamoDB
- * Local through a WireMock proxy that forwards an armed sandbox's first UpdateItem (DynamoDB applies
- * it) and answers the client 500 instead of the real answer; the SDK retries, and the retry fails
- * its condition on the change the first attempt made. The operator or owner must still get the
- * success the request had. Before the fix retry-deletion answered 409 INVALID_STATUS_TRANSITION
+ * Local through a WireMock proxy that forwards an armed sandbox's first UpdateItem (DynamoDB
+ * applies it) and answers the client 500 instead of the real answer; the SDK retries, and the retry
+ * fails its condition on the change the first attempt made. The operator or owner must still get
+ * the success the request had. Before the fix retry-deletion answered 409 INVALID_STATUS_TRANSITION
  * for a retry that had worked.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class LostAnswerRetryTest {
-  /** Lets the armed sandbox's first UpdateItem through to DynamoDB, then replaces its answer by a 500. */
+  /**
+   * Lets the armed sandbox's first UpdateItem through to DynamoDB, then replaces its answer by a
+   * 500.
+   */
   static final class LoseFirstAnswer implements ResponseTransformerV2 {
     final AtomicReference<String> armedFor = new AtomicReference<>();
     final AtomicInteger seen = new AtomicInteger();
@@ -65,7 +68,8 @@ class LostAnswerRetryTest {
       return Response.response()
           .status(500)
           .headers(new HttpHeaders(new HttpHeader("Content-Type", "application/x-amz-json-1.0")))
-          .body("{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\",\"message\":\"answer lost after apply\"}")
+          .body(
+              "{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\",\"message\":\"answer lost after apply\"}")
           .build();
     }
 
@@ -105,9 +109,26 @@ class LostAnswerRetryTest {
 
   private static Sandbox sandbox(String id, SandboxStatus status) {
     return new Sandbox(
-        id, "lab-" + id, "identity/accounts/00000000-0000-4000-8000-00000000000" + id.length(), "",
-        status, "learner", "lab", "lease-1", 100, 200, 300, 8, 0,
-        "CSP DELETE: HTTP 500", 0, 10, 10, 0, 0, 4);
+        id,
+        "lab-" + id,
+        "identity/accounts/00000000-0000-4000-8000-00000000000" + id.length(),
+        "",
+        status,
+        "learner",
+        "lab",
+        "lease-1",
+        100,
+        200,
+        300,
+        8,
+        0,
+        "CSP DELETE: HTTP 500",
+        0,
+        10,
+        10,
+        0,
+        0,
+        4);
   }
 
   @Test
@@ -115,7 +136,8 @@ class LostAnswerRetryTest {
     assertThat(store.insertSandbox(sandbox("failed-1", SandboxStatus.DELETION_FAILED))).isTrue();
     LOSE.arm("failed-1");
 
-    HttpResponse<String> r = broker.post("/v1/admin/sandboxes/failed-1/retry-deletion", TestBroker.ADMIN_TOKEN);
+    HttpResponse<String> r =
+        broker.post("/v1/admin/sandboxes/failed-1/retry-deletion", TestBroker.ADMIN_TOKEN);
 
     assertThat(LOSE.seen.get()).as("the SDK sent the write twice").isEqualTo(2);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -126,7 +148,8 @@ class LostAnswerRetryTest {
     // another request, the same admin's within the same second, is a conflict: it is not the
     // request whose change is there (before this fix a same-second guess took it for one)
     LOSE.arm(null);
-    HttpResponse<String> again = broker.post("/v1/admin/sandboxes/failed-1/retry-deletion", TestBroker.ADMIN_TOKEN);
+    HttpResponse<String> again =
+        broker.post("/v1/admin/sandboxes/failed-1/retry-deletion", TestBroker.ADMIN_TOKEN);
     assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
     assertThat(store.findAudited("failed-1").orElseThrow().adminActions()).hasSize(1);
   }
@@ -136,7 +159,8 @@ class LostAnswerRetryTest {
     assertThat(store.insertSandbox(sandbox("alloc-2", SandboxStatus.ALLOCATED))).isTrue();
     LOSE.arm("alloc-2");
 
-    HttpResponse<String> r = broker.post("/v1/admin/sandboxes/alloc-2/force-release", TestBroker.ADMIN_TOKEN);
+    HttpResponse<String> r =
+        broker.post("/v1/admin/sandboxes/alloc-2/force-release", TestBroker.ADMIN_TOKEN);
 
     assertThat(LOSE.seen.get()).as("the SDK sent the write twice").isEqualTo(2);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -156,7 +180,8 @@ class LostAnswerRetryTest {
 
     HttpResponse<String> r =
         broker.send(
-            broker.request("/v1/sandboxes/" + id + "/mark-for-deletion", TestBroker.TRACK_TOKEN)
+            broker
+                .request("/v1/sandboxes/" + id + "/mark-for-deletion", TestBroker.TRACK_TOKEN)
                 .header("X-Instruqt-Sandbox-ID", "learner-mark")
                 .POST(HttpRequest.BodyPublishers.noBody())
                 .build());

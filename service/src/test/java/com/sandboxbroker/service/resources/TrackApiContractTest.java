@@ -67,65 +67,118 @@ class TrackApiContractTest {
     JsonNode detail = json(r).get("detail");
     assertThat(detail.get("code").asText()).isEqualTo(code);
     assertThat(detail.get("message").asText()).isNotBlank();
-    assertThat(detail.get("request_id").asText()).isEqualTo(r.headers().firstValue("X-Request-ID").orElseThrow());
+    assertThat(detail.get("request_id").asText())
+        .isEqualTo(r.headers().firstValue("X-Request-ID").orElseThrow());
     assertThat(r.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
     return detail;
   }
 
   @Test
   void allocateThenReplayWithTheSameBody() {
-    HttpResponse<String> first = post("/v1/allocate", TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "contract-1");
+    HttpResponse<String> first =
+        post("/v1/allocate", TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "contract-1");
     assertThat(first.statusCode()).isEqualTo(201);
     JsonNode body = json(first);
-    assertThat(body.fieldNames()).toIterable().containsExactly(
-        "sandbox_id", "name", "external_id", "allocated_at", "expires_at", "sfdc_account_id");
+    assertThat(body.fieldNames())
+        .toIterable()
+        .containsExactly(
+            "sandbox_id", "name", "external_id", "allocated_at", "expires_at", "sfdc_account_id");
     assertThat(body.get("sfdc_account_id").isTextual()).isTrue();
     assertThat(body.get("sfdc_account_id").asText()).isEmpty();
     assertThat(body.get("external_id").asText()).startsWith("identity/accounts/");
-    assertThat(body.get("expires_at").asLong() - body.get("allocated_at").asLong()).isEqualTo(48 * 3600);
+    assertThat(body.get("expires_at").asLong() - body.get("allocated_at").asLong())
+        .isEqualTo(48 * 3600);
 
     // a hook that sends Content-Type: application/json with its empty body, and the legacy header
-    HttpResponse<String> replay = post("/v1/allocate", TestBroker.TRACK_TOKEN,
-        "X-Track-ID", "contract-1", "Content-Type", "application/json");
+    HttpResponse<String> replay =
+        post(
+            "/v1/allocate",
+            TestBroker.TRACK_TOKEN,
+            "X-Track-ID",
+            "contract-1",
+            "Content-Type",
+            "application/json");
     assertThat(replay.statusCode()).isEqualTo(200);
     assertThat(replay.body()).isEqualTo(first.body());
   }
 
   @Test
   void identityHeaderRules() {
-    HttpResponse<String> blankPrimary = post("/v1/allocate", TestBroker.TRACK_TOKEN,
-        "X-Instruqt-Sandbox-ID", "   ", "X-Track-ID", "  legacy-7  ");
+    HttpResponse<String> blankPrimary =
+        post(
+            "/v1/allocate",
+            TestBroker.TRACK_TOKEN,
+            "X-Instruqt-Sandbox-ID",
+            "   ",
+            "X-Track-ID",
+            "  legacy-7  ");
     assertThat(blankPrimary.statusCode()).isEqualTo(201);
     String id = json(blankPrimary).get("sandbox_id").asText();
-    assertThat(json(get("/v1/sandboxes/" + id, TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "legacy-7"))
-        .get("allocated_to_track").asText()).isEqualTo("legacy-7");
+    assertThat(
+            json(get(
+                    "/v1/sandboxes/" + id,
+                    TestBroker.TRACK_TOKEN,
+                    "X-Instruqt-Sandbox-ID",
+                    "legacy-7"))
+                .get("allocated_to_track")
+                .asText())
+        .isEqualTo("legacy-7");
 
-    JsonNode missing = error(post("/v1/allocate", TestBroker.TRACK_TOKEN), 400, "MISSING_SANDBOX_ID");
-    assertThat(missing.get("message").asText()).contains("X-Instruqt-Sandbox-ID").contains("X-Track-ID");
-    error(post("/v1/allocate", TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "x".repeat(257)), 400, "INVALID_SANDBOX_ID");
-    error(post("/v1/allocate", TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "a\tb"), 400, "INVALID_SANDBOX_ID");
-    assertThat(post("/v1/allocate", TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "y".repeat(256)).statusCode())
+    JsonNode missing =
+        error(post("/v1/allocate", TestBroker.TRACK_TOKEN), 400, "MISSING_SANDBOX_ID");
+    assertThat(missing.get("message").asText())
+        .contains("X-Instruqt-Sandbox-ID")
+        .contains("X-Track-ID");
+    error(
+        post("/v1/allocate", TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "x".repeat(257)),
+        400,
+        "INVALID_SANDBOX_ID");
+    error(
+        post("/v1/allocate", TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "a\tb"),
+        400,
+        "INVALID_SANDBOX_ID");
+    assertThat(
+            post("/v1/allocate", TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "y".repeat(256))
+                .statusCode())
         .isEqualTo(201);
   }
 
   @Test
   void authenticationComesFirstAndUsesTheContractShape() {
-    for (HttpResponse<String> r : List.of(
-        post("/v1/allocate", null),
-        broker.send(broker.request("/v1/allocate", null).header("Authorization", "Basic abc").POST(BodyPublishers.noBody()).build()),
-        broker.send(broker.request("/v1/allocate", null).header("Authorization", "Bearer").POST(BodyPublishers.noBody()).build()),
-        get("/v1/no-such-route", null),
-        get("/v1/allocate", null))) {
+    for (HttpResponse<String> r :
+        List.of(
+            post("/v1/allocate", null),
+            broker.send(
+                broker
+                    .request("/v1/allocate", null)
+                    .header("Authorization", "Basic abc")
+                    .POST(BodyPublishers.noBody())
+                    .build()),
+            broker.send(
+                broker
+                    .request("/v1/allocate", null)
+                    .header("Authorization", "Bearer")
+                    .POST(BodyPublishers.noBody())
+                    .build()),
+            get("/v1/no-such-route", null),
+            get("/v1/allocate", null))) {
       error(r, 401, "UNAUTHORIZED");
       assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
     }
-    HttpResponse<String> unknown = post("/v1/allocate", "not-a-token", "X-Instruqt-Sandbox-ID", "u1");
+    HttpResponse<String> unknown =
+        post("/v1/allocate", "not-a-token", "X-Instruqt-Sandbox-ID", "u1");
     error(unknown, 401, "UNAUTHORIZED");
     assertThat(unknown.body()).doesNotContain("not-a-token");
 
-    error(post("/v1/allocate", TestBroker.ADMIN_TOKEN, "X-Instruqt-Sandbox-ID", "u1"), 403, "FORBIDDEN");
+    error(
+        post("/v1/allocate", TestBroker.ADMIN_TOKEN, "X-Instruqt-Sandbox-ID", "u1"),
+        403,
+        "FORBIDDEN");
     // authenticated, then validated: a bad identity with a bad token is still a 401
-    error(post("/v1/allocate", "nope", "X-Instruqt-Sandbox-ID", "x".repeat(300)), 401, "UNAUTHORIZED");
+    error(
+        post("/v1/allocate", "nope", "X-Instruqt-Sandbox-ID", "x".repeat(300)),
+        401,
+        "UNAUTHORIZED");
   }
 
   @Test
@@ -133,7 +186,10 @@ class TrackApiContractTest {
     error(get("/v1/no-such-route", TestBroker.TRACK_TOKEN), 404, "NOT_FOUND");
     error(get("/nothing-here", null), 404, "NOT_FOUND");
     error(get("/v1/allocate", TestBroker.TRACK_TOKEN), 405, "METHOD_NOT_ALLOWED");
-    error(post("/v1/sandboxes/abc", TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "a"), 405, "METHOD_NOT_ALLOWED");
+    error(
+        post("/v1/sandboxes/abc", TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "a"),
+        405,
+        "METHOD_NOT_ALLOWED");
     error(get("/v1/sandboxes//mark-for-deletion", TestBroker.TRACK_TOKEN), 400, "BAD_REQUEST");
 
     HttpResponse<String> r = get("/healthz", null, "X-Request-ID", "trace.abc-123_X");
@@ -142,92 +198,239 @@ class TrackApiContractTest {
     assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
     assertThat(r.headers().firstValue("X-Frame-Options")).hasValue("DENY");
     assertThat(r.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
-    assertThat(r.headers().firstValue("Strict-Transport-Security")).hasValue("max-age=31536000; includeSubDomains");
-    assertThat(r.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'none'");
+    assertThat(r.headers().firstValue("Strict-Transport-Security"))
+        .hasValue("max-age=31536000; includeSubDomains");
+    assertThat(r.headers().firstValue("Content-Security-Policy").orElseThrow())
+        .contains("default-src 'none'");
 
-    HttpResponse<String> replaced = post("/v1/allocate", null, "X-Request-ID", "bad id with spaces");
-    assertThat(replaced.headers().firstValue("X-Request-ID").orElseThrow()).matches("[0-9a-f-]{36}");
+    HttpResponse<String> replaced =
+        post("/v1/allocate", null, "X-Request-ID", "bad id with spaces");
+    assertThat(replaced.headers().firstValue("X-Request-ID").orElseThrow())
+        .matches("[0-9a-f-]{36}");
     assertThat(replaced.headers().firstValue("X-Frame-Options")).hasValue("DENY");
   }
 
   @Test
   void identityCapAndIdempotencyKeys() {
-    HttpResponse<String> first = post("/v1/allocate", TestBroker.TRACK_TOKEN,
-        "X-Instruqt-Sandbox-ID", "capped", "Idempotency-Key", "k-1");
+    HttpResponse<String> first =
+        post(
+            "/v1/allocate",
+            TestBroker.TRACK_TOKEN,
+            "X-Instruqt-Sandbox-ID",
+            "capped",
+            "Idempotency-Key",
+            "k-1");
     assertThat(first.statusCode()).isEqualTo(201);
-    assertThat(post("/v1/allocate", TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "capped", "Idempotency-Key", "k-1")
-        .body()).isEqualTo(first.body());
-    error(post("/v1/allocate", TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "capped", "Idempotency-Key", "k-2"),
-        409, "IDENTITY_LIMIT_REACHED");
-    error(post("/v1/allocate", TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "capped"), 409, "IDENTITY_LIMIT_REACHED");
-    error(post("/v1/allocate", TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "capped2", "Idempotency-Key", "k".repeat(300)),
-        400, "INVALID_IDEMPOTENCY_KEY");
+    assertThat(
+            post(
+                    "/v1/allocate",
+                    TestBroker.TRACK_TOKEN,
+                    "X-Instruqt-Sandbox-ID",
+                    "capped",
+                    "Idempotency-Key",
+                    "k-1")
+                .body())
+        .isEqualTo(first.body());
+    error(
+        post(
+            "/v1/allocate",
+            TestBroker.TRACK_TOKEN,
+            "X-Instruqt-Sandbox-ID",
+            "capped",
+            "Idempotency-Key",
+            "k-2"),
+        409,
+        "IDENTITY_LIMIT_REACHED");
+    error(
+        post("/v1/allocate", TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "capped"),
+        409,
+        "IDENTITY_LIMIT_REACHED");
+    error(
+        post(
+            "/v1/allocate",
+            TestBroker.TRACK_TOKEN,
+            "X-Instruqt-Sandbox-ID",
+            "capped2",
+            "Idempotency-Key",
+            "k".repeat(300)),
+        400,
+        "INVALID_IDEMPOTENCY_KEY");
   }
 
   @Test
   void prefixBoundTokens() {
     // sha256-configured token, bound to lab-adventure- and the lab "adventure"
-    HttpResponse<String> bound = post("/v1/allocate", TestBroker.ADVENTURE_TOKEN, "X-Instruqt-Sandbox-ID", "adv-1");
+    HttpResponse<String> bound =
+        post("/v1/allocate", TestBroker.ADVENTURE_TOKEN, "X-Instruqt-Sandbox-ID", "adv-1");
     assertThat(bound.statusCode()).as(bound.body()).isEqualTo(201);
     String id = json(bound).get("sandbox_id").asText();
     assertThat(json(bound).get("name").asText()).startsWith("lab-adventure-");
-    assertThat(json(get("/v1/sandboxes/" + id, TestBroker.ADVENTURE_TOKEN, "X-Instruqt-Sandbox-ID", "adv-1"))
-        .get("track_name").asText()).isEqualTo("adventure");
+    assertThat(
+            json(get(
+                    "/v1/sandboxes/" + id,
+                    TestBroker.ADVENTURE_TOKEN,
+                    "X-Instruqt-Sandbox-ID",
+                    "adv-1"))
+                .get("track_name")
+                .asText())
+        .isEqualTo("adventure");
 
-    error(post("/v1/allocate", TestBroker.ADVENTURE_TOKEN, "X-Instruqt-Sandbox-ID", "adv-2",
-        "X-Sandbox-Name-Prefix", "lab-general-"), 403, "PREFIX_NOT_ALLOWED");
+    error(
+        post(
+            "/v1/allocate",
+            TestBroker.ADVENTURE_TOKEN,
+            "X-Instruqt-Sandbox-ID",
+            "adv-2",
+            "X-Sandbox-Name-Prefix",
+            "lab-general-"),
+        403,
+        "PREFIX_NOT_ALLOWED");
     // the token's lab wins over another X-Instruqt-Track-ID: never a 403 the deployed hook retries
-    HttpResponse<String> otherLab = post("/v1/allocate", TestBroker.ADVENTURE_TOKEN, "X-Instruqt-Sandbox-ID", "adv-2",
-        "X-Instruqt-Track-ID", "someone-elses-lab");
+    HttpResponse<String> otherLab =
+        post(
+            "/v1/allocate",
+            TestBroker.ADVENTURE_TOKEN,
+            "X-Instruqt-Sandbox-ID",
+            "adv-2",
+            "X-Instruqt-Track-ID",
+            "someone-elses-lab");
     assertThat(otherLab.statusCode()).as(otherLab.body()).isEqualTo(201);
-    assertThat(json(get("/v1/sandboxes/" + json(otherLab).get("sandbox_id").asText(), TestBroker.ADVENTURE_TOKEN,
-        "X-Instruqt-Sandbox-ID", "adv-2")).get("track_name").asText()).isEqualTo("adventure");
+    assertThat(
+            json(get(
+                    "/v1/sandboxes/" + json(otherLab).get("sandbox_id").asText(),
+                    TestBroker.ADVENTURE_TOKEN,
+                    "X-Instruqt-Sandbox-ID",
+                    "adv-2"))
+                .get("track_name")
+                .asText())
+        .isEqualTo("adventure");
 
-    HttpResponse<String> multi = post("/v1/allocate", TestBroker.MULTI_TOKEN, "X-Instruqt-Sandbox-ID", "multi-1");
+    HttpResponse<String> multi =
+        post("/v1/allocate", TestBroker.MULTI_TOKEN, "X-Instruqt-Sandbox-ID", "multi-1");
     assertThat(json(multi).get("name").asText()).startsWith("lab-dns-");
-    JsonNode noMatch = error(post("/v1/allocate", TestBroker.MULTI_TOKEN, "X-Instruqt-Sandbox-ID", "multi-2",
-        "X-Sandbox-Name-Prefix", "lab-ddi-"), 409, "NO_SANDBOXES_AVAILABLE");
+    JsonNode noMatch =
+        error(
+            post(
+                "/v1/allocate",
+                TestBroker.MULTI_TOKEN,
+                "X-Instruqt-Sandbox-ID",
+                "multi-2",
+                "X-Sandbox-Name-Prefix",
+                "lab-ddi-"),
+            409,
+            "NO_SANDBOXES_AVAILABLE");
     assertThat(noMatch.get("reason").asText()).isEqualTo("no_prefix_match");
     assertThat(noMatch.get("retry_after").asInt()).isEqualTo(30);
 
-    HttpResponse<String> narrowed = post("/v1/allocate", TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "pre-1",
-        "X-Sandbox-Name-Prefix", "lab-dns-", "X-Instruqt-Track-ID", "dns-lab");
+    HttpResponse<String> narrowed =
+        post(
+            "/v1/allocate",
+            TestBroker.TRACK_TOKEN,
+            "X-Instruqt-Sandbox-ID",
+            "pre-1",
+            "X-Sandbox-Name-Prefix",
+            "lab-dns-",
+            "X-Instruqt-Track-ID",
+            "dns-lab");
     assertThat(json(narrowed).get("name").asText()).startsWith("lab-dns-");
   }
 
   @Test
   void ownerViewAndMarkForDeletion() {
-    String id = json(post("/v1/allocate", TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "owner-1")).get("sandbox_id").asText();
+    String id =
+        json(post("/v1/allocate", TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "owner-1"))
+            .get("sandbox_id")
+            .asText();
 
-    JsonNode view = json(get("/v1/sandboxes/" + id, TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "owner-1"));
-    assertThat(view.fieldNames()).toIterable().containsExactly("sandbox_id", "name", "external_id", "status",
-        "allocated_to_track", "allocated_at", "expires_at", "track_name", "sfdc_account_id");
+    JsonNode view =
+        json(
+            get("/v1/sandboxes/" + id, TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "owner-1"));
+    assertThat(view.fieldNames())
+        .toIterable()
+        .containsExactly(
+            "sandbox_id",
+            "name",
+            "external_id",
+            "status",
+            "allocated_to_track",
+            "allocated_at",
+            "expires_at",
+            "track_name",
+            "sfdc_account_id");
     assertThat(view.get("status").asText()).isEqualTo("allocated");
     assertThat(view.get("track_name").isTextual()).isTrue();
 
-    HttpResponse<String> foreign = get("/v1/sandboxes/" + id, TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "intruder");
+    HttpResponse<String> foreign =
+        get("/v1/sandboxes/" + id, TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "intruder");
     error(foreign, 403, "NOT_SANDBOX_OWNER");
     assertThat(foreign.body()).doesNotContain("owner-1");
-    error(get("/v1/sandboxes/does-not-exist", TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "owner-1"), 404, "SANDBOX_NOT_FOUND");
-    error(post("/v1/sandboxes/" + id + "/mark-for-deletion", TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "intruder"),
-        403, "NOT_SANDBOX_OWNER");
-    error(post("/v1/sandboxes/does-not-exist/mark-for-deletion", TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "owner-1"),
-        404, "SANDBOX_NOT_FOUND");
-    error(post("/v1/sandboxes/" + id + "/mark-for-deletion", TestBroker.TRACK_TOKEN), 400, "MISSING_SANDBOX_ID");
+    error(
+        get(
+            "/v1/sandboxes/does-not-exist",
+            TestBroker.TRACK_TOKEN,
+            "X-Instruqt-Sandbox-ID",
+            "owner-1"),
+        404,
+        "SANDBOX_NOT_FOUND");
+    error(
+        post(
+            "/v1/sandboxes/" + id + "/mark-for-deletion",
+            TestBroker.TRACK_TOKEN,
+            "X-Instruqt-Sandbox-ID",
+            "intruder"),
+        403,
+        "NOT_SANDBOX_OWNER");
+    error(
+        post(
+            "/v1/sandboxes/does-not-exist/mark-for-deletion",
+            TestBroker.TRACK_TOKEN,
+            "X-Instruqt-Sandbox-ID",
+            "owner-1"),
+        404,
+        "SANDBOX_NOT_FOUND");
+    error(
+        post("/v1/sandboxes/" + id + "/mark-for-deletion", TestBroker.TRACK_TOKEN),
+        400,
+        "MISSING_SANDBOX_ID");
 
-    HttpResponse<String> marked = post("/v1/sandboxes/" + id + "/mark-for-deletion", TestBroker.TRACK_TOKEN,
-        "X-Instruqt-Sandbox-ID", "owner-1", "Content-Type", "application/json");
+    HttpResponse<String> marked =
+        post(
+            "/v1/sandboxes/" + id + "/mark-for-deletion",
+            TestBroker.TRACK_TOKEN,
+            "X-Instruqt-Sandbox-ID",
+            "owner-1",
+            "Content-Type",
+            "application/json");
     assertThat(marked.statusCode()).isEqualTo(200);
     assertThat(json(marked).get("status").asText()).isEqualTo("pending_deletion");
-    assertThat(json(marked).fieldNames()).toIterable().containsExactly("sandbox_id", "status", "deletion_requested_at");
-    HttpResponse<String> again = post("/v1/sandboxes/" + id + "/mark-for-deletion", TestBroker.TRACK_TOKEN,
-        "X-Instruqt-Sandbox-ID", "owner-1");
+    assertThat(json(marked).fieldNames())
+        .toIterable()
+        .containsExactly("sandbox_id", "status", "deletion_requested_at");
+    HttpResponse<String> again =
+        post(
+            "/v1/sandboxes/" + id + "/mark-for-deletion",
+            TestBroker.TRACK_TOKEN,
+            "X-Instruqt-Sandbox-ID",
+            "owner-1");
     assertThat(again.statusCode()).isEqualTo(200);
     assertThat(again.body()).isEqualTo(marked.body());
-    assertThat(json(get("/v1/sandboxes/" + id, TestBroker.TRACK_TOKEN, "X-Instruqt-Sandbox-ID", "owner-1"))
-        .get("status").asText()).isEqualTo("pending_deletion");
+    assertThat(
+            json(get(
+                    "/v1/sandboxes/" + id,
+                    TestBroker.TRACK_TOKEN,
+                    "X-Instruqt-Sandbox-ID",
+                    "owner-1"))
+                .get("status")
+                .asText())
+        .isEqualTo("pending_deletion");
     // an available sandbox belongs to nobody: not yours
-    error(post("/v1/sandboxes/" + broker.seed("lab-free-", 1).get(0) + "/mark-for-deletion", TestBroker.TRACK_TOKEN,
-        "X-Instruqt-Sandbox-ID", "owner-1"), 403, "NOT_SANDBOX_OWNER");
+    error(
+        post(
+            "/v1/sandboxes/" + broker.seed("lab-free-", 1).get(0) + "/mark-for-deletion",
+            TestBroker.TRACK_TOKEN,
+            "X-Instruqt-Sandbox-ID",
+            "owner-1"),
+        403,
+        "NOT_SANDBOX_OWNER");
   }
 }

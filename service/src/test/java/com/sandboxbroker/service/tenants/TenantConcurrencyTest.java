@@ -43,9 +43,10 @@ class TenantConcurrencyTest {
       List<Learner> learners = new ArrayList<>();
       for (int t = 0; t < TENANTS; t++) {
         String tenant = "tenant-" + t;
-        String spec = t == 0
-            ? "{\"tenant\":\"" + tenant + "\",\"allowed_prefixes\":[\"lab-adventure-\"]}"
-            : "{\"tenant\":\"" + tenant + "\"}";
+        String spec =
+            t == 0
+                ? "{\"tenant\":\"" + tenant + "\",\"allowed_prefixes\":[\"lab-adventure-\"]}"
+                : "{\"tenant\":\"" + tenant + "\"}";
         String token = api.issue(spec).get("token").asText();
         for (int i = 0; i < PER_TENANT; i++) {
           // the first half: the same 25 identity values in every tenant
@@ -68,11 +69,14 @@ class TenantConcurrencyTest {
         created += r.statusCode() == 201 ? 1 : 0;
         String sandbox = json(r).get("sandbox_id").asText();
         assertThat(pool).contains(sandbox);
-        assertThat(ownerBySandbox.put(sandbox, learners.get(i))).as("second owner of " + sandbox).isNull();
+        assertThat(ownerBySandbox.put(sandbox, learners.get(i)))
+            .as("second owner of " + sandbox)
+            .isNull();
         sandboxByLearner.put(learners.get(i), sandbox);
       }
       assertThat(sandboxByLearner).hasSize(TENANTS * PER_TENANT);
-      System.out.printf("TenantConcurrencyTest: %d learners, %d answered 201, %d retries after a 503%n",
+      System.out.printf(
+          "TenantConcurrencyTest: %d learners, %d answered 201, %d retries after a 503%n",
           learners.size(), created, retried.get());
 
       // the table agrees: each sandbox allocated once, to that identity of that tenant, and no
@@ -91,10 +95,12 @@ class TenantConcurrencyTest {
       assertThat(allocated).isEqualTo(TENANTS * PER_TENANT);
 
       // replays, all at once again: the same sandbox for every (tenant, identity)
-      List<HttpResponse<String>> replays = concurrently(learners, l -> () -> allocateLikeTheHook(api, l, retried));
+      List<HttpResponse<String>> replays =
+          concurrently(learners, l -> () -> allocateLikeTheHook(api, l, retried));
       for (int i = 0; i < learners.size(); i++) {
         assertThat(replays.get(i).statusCode()).as(replays.get(i).body()).isEqualTo(200);
-        assertThat(json(replays.get(i)).get("sandbox_id").asText()).isEqualTo(sandboxByLearner.get(learners.get(i)));
+        assertThat(json(replays.get(i)).get("sandbox_id").asText())
+            .isEqualTo(sandboxByLearner.get(learners.get(i)));
       }
     }
   }
@@ -104,8 +110,8 @@ class TenantConcurrencyTest {
    * "timed out waiting for a lock" when 200 requests hit it at once on a loaded 2-core machine; a
    * retry may then find the allocation its failed attempt committed (200), never a second one.
    */
-  private static HttpResponse<String> allocateLikeTheHook(TokenApi api, Learner l, AtomicInteger retried)
-      throws InterruptedException {
+  private static HttpResponse<String> allocateLikeTheHook(
+      TokenApi api, Learner l, AtomicInteger retried) throws InterruptedException {
     HttpResponse<String> r = api.allocate(l.token(), l.identity());
     for (int attempt = 0; attempt < 30 && r.statusCode() >= 500; attempt++) {
       retried.incrementAndGet();
@@ -115,7 +121,8 @@ class TenantConcurrencyTest {
     return r;
   }
 
-  private static <T> List<T> concurrently(List<Learner> learners, java.util.function.Function<Learner, Callable<T>> call)
+  private static <T> List<T> concurrently(
+      List<Learner> learners, java.util.function.Function<Learner, Callable<T>> call)
       throws Exception {
     ExecutorService threads = Executors.newFixedThreadPool(learners.size());
     try {
@@ -123,10 +130,12 @@ class TenantConcurrencyTest {
       List<Future<T>> futures = new ArrayList<>();
       for (Learner l : learners) {
         Callable<T> c = call.apply(l);
-        futures.add(threads.submit(() -> {
-          start.await();
-          return c.call();
-        }));
+        futures.add(
+            threads.submit(
+                () -> {
+                  start.await();
+                  return c.call();
+                }));
       }
       start.countDown();
       List<T> results = new ArrayList<>();

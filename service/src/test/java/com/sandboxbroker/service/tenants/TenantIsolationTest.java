@@ -44,8 +44,12 @@ class TenantIsolationTest {
 
   @Test
   void aTokenOfAnotherTenantNeverReachesTheSandbox() {
-    JsonNode a = api.issue("{\"tenant\":\"adventure\",\"name\":\"adventure-a\",\"allowed_prefixes\":[\"lab-adventure-\"],\"lab\":\"adventure\"}");
-    JsonNode b = api.issue("{\"tenant\":\"other\",\"name\":\"other-b\",\"allowed_prefixes\":[\"lab-general-\"]}");
+    JsonNode a =
+        api.issue(
+            "{\"tenant\":\"adventure\",\"name\":\"adventure-a\",\"allowed_prefixes\":[\"lab-adventure-\"],\"lab\":\"adventure\"}");
+    JsonNode b =
+        api.issue(
+            "{\"tenant\":\"other\",\"name\":\"other-b\",\"allowed_prefixes\":[\"lab-general-\"]}");
     String tokenA = a.get("token").asText();
     String tokenB = b.get("token").asText();
 
@@ -74,21 +78,28 @@ class TenantIsolationTest {
     HttpResponse<String> replayA = api.allocate(tokenA, "shared");
     assertThat(replayA.statusCode()).isEqualTo(200);
     assertThat(replayA.body()).isEqualTo(allocA.body());
-    assertThat(json(api.view(tokenA, "shared", sandboxA)).get("status").asText()).isEqualTo("allocated");
+    assertThat(json(api.view(tokenA, "shared", sandboxA)).get("status").asText())
+        .isEqualTo("allocated");
 
     // the compat token (tenant default) is a third learner and sees neither
     HttpResponse<String> allocDefault = api.allocate(TestBroker.TRACK_TOKEN, "shared");
     assertThat(allocDefault.statusCode()).isEqualTo(201);
-    assertThat(Set.of(sandboxA, sandboxB, json(allocDefault).get("sandbox_id").asText())).hasSize(3);
+    assertThat(Set.of(sandboxA, sandboxB, json(allocDefault).get("sandbox_id").asText()))
+        .hasSize(3);
     error(api.view(TestBroker.TRACK_TOKEN, "shared", sandboxA), 404, "SANDBOX_NOT_FOUND");
     error(api.mark(TestBroker.TRACK_TOKEN, "shared", sandboxB), 404, "SANDBOX_NOT_FOUND");
-    error(api.view(tokenA, "shared", json(allocDefault).get("sandbox_id").asText()), 404, "SANDBOX_NOT_FOUND");
+    error(
+        api.view(tokenA, "shared", json(allocDefault).get("sandbox_id").asText()),
+        404,
+        "SANDBOX_NOT_FOUND");
 
     // within a tenant, another identity's sandbox stays 403
     error(api.view(tokenA, "someone-else", sandboxA), 403, "NOT_SANDBOX_OWNER");
 
-    assertThat(json(api.mark(tokenA, "shared", sandboxA)).get("status").asText()).isEqualTo("pending_deletion");
-    assertThat(broker.store().findSandbox(sandboxB).orElseThrow().status()).isEqualTo(SandboxStatus.ALLOCATED);
+    assertThat(json(api.mark(tokenA, "shared", sandboxA)).get("status").asText())
+        .isEqualTo("pending_deletion");
+    assertThat(broker.store().findSandbox(sandboxB).orElseThrow().status())
+        .isEqualTo(SandboxStatus.ALLOCATED);
   }
 
   /**
@@ -99,7 +110,10 @@ class TenantIsolationTest {
    */
   @Test
   void aTokenOfAnotherTenantCannotExtendTheSandbox() {
-    String tokenA = api.issue("{\"tenant\":\"ext-owner-tenant\",\"allowed_prefixes\":[\"lab-adventure-\"]}").get("token").asText();
+    String tokenA =
+        api.issue("{\"tenant\":\"ext-owner-tenant\",\"allowed_prefixes\":[\"lab-adventure-\"]}")
+            .get("token")
+            .asText();
     String tokenB = api.issue("{\"tenant\":\"ext-other-tenant\"}").get("token").asText();
     HttpResponse<String> alloc = api.allocate(tokenA, "ext-shared");
     assertThat(alloc.statusCode()).as(alloc.body()).isEqualTo(201);
@@ -109,15 +123,22 @@ class TenantIsolationTest {
     for (String body : new String[] {null, "{\"hours\": 72}"}) {
       error(api.extend(tokenB, "ext-shared", sandboxA, body), 404, "SANDBOX_NOT_FOUND");
       error(api.extend(tokenB, "someone-else", sandboxA, body), 404, "SANDBOX_NOT_FOUND");
-      error(api.extend(TestBroker.TRACK_TOKEN, "ext-shared", sandboxA, body), 404, "SANDBOX_NOT_FOUND");
+      error(
+          api.extend(TestBroker.TRACK_TOKEN, "ext-shared", sandboxA, body),
+          404,
+          "SANDBOX_NOT_FOUND");
     }
     // the 404 says nothing about the sandbox or its owner
     HttpResponse<String> refused = api.extend(tokenB, "ext-shared", sandboxA, "{\"hours\": 72}");
-    assertThat(refused.body()).doesNotContain("ext-owner-tenant").doesNotContain(json(alloc).get("name").asText());
+    assertThat(refused.body())
+        .doesNotContain("ext-owner-tenant")
+        .doesNotContain(json(alloc).get("name").asText());
     Sandbox untouched = broker.store().findSandbox(sandboxA).orElseThrow();
     assertThat(untouched.expiresAt()).isEqualTo(expiresAt);
     assertThat(untouched.status()).isEqualTo(SandboxStatus.ALLOCATED);
-    assertThat(json(api.allocate(tokenA, "ext-shared")).get("expires_at").asLong()).as("the lease record's clock").isEqualTo(expiresAt);
+    assertThat(json(api.allocate(tokenA, "ext-shared")).get("expires_at").asLong())
+        .as("the lease record's clock")
+        .isEqualTo(expiresAt);
 
     error(api.extend(tokenA, "someone-else", sandboxA, null), 403, "NOT_SANDBOX_OWNER");
     HttpResponse<String> own = api.extend(tokenA, "ext-shared", sandboxA, "{\"hours\": 72}");
@@ -138,32 +159,55 @@ class TenantIsolationTest {
     assertThat(replay.statusCode()).isEqualTo(200);
     assertThat(replay.body()).isEqualTo(alloc.body());
     assertThat(api.revoke(first.get("token_id").asText()).statusCode()).isEqualTo(200);
-    assertThat(json(api.view(newToken, "r-1", id)).get("allocated_to_track").asText()).isEqualTo("r-1");
-    assertThat(json(api.mark(newToken, "r-1", id)).get("status").asText()).isEqualTo("pending_deletion");
+    assertThat(json(api.view(newToken, "r-1", id)).get("allocated_to_track").asText())
+        .isEqualTo("r-1");
+    assertThat(json(api.mark(newToken, "r-1", id)).get("status").asText())
+        .isEqualTo("pending_deletion");
   }
 
   @Test
   void aTokensOwnCapAndLeaseApply() {
-    JsonNode two = api.issue("{\"tenant\":\"capped\",\"identity_cap\":2,\"lease_hours\":8,\"max_lease_hours\":24}");
+    JsonNode two =
+        api.issue(
+            "{\"tenant\":\"capped\",\"identity_cap\":2,\"lease_hours\":8,\"max_lease_hours\":24}");
     assertThat(two.get("identity_cap").asInt()).isEqualTo(2);
     assertThat(two.get("max_lease_hours").asInt()).isEqualTo(24);
     String token = two.get("token").asText();
-    HttpResponse<String> first = broker.send(broker.request("/v1/allocate", token)
-        .header("X-Instruqt-Sandbox-ID", "c-1").header("Idempotency-Key", "k1").POST(TokenApi.none()).build());
-    HttpResponse<String> second = broker.send(broker.request("/v1/allocate", token)
-        .header("X-Instruqt-Sandbox-ID", "c-1").header("Idempotency-Key", "k2").POST(TokenApi.none()).build());
-    HttpResponse<String> third = broker.send(broker.request("/v1/allocate", token)
-        .header("X-Instruqt-Sandbox-ID", "c-1").header("Idempotency-Key", "k3").POST(TokenApi.none()).build());
+    HttpResponse<String> first =
+        broker.send(
+            broker
+                .request("/v1/allocate", token)
+                .header("X-Instruqt-Sandbox-ID", "c-1")
+                .header("Idempotency-Key", "k1")
+                .POST(TokenApi.none())
+                .build());
+    HttpResponse<String> second =
+        broker.send(
+            broker
+                .request("/v1/allocate", token)
+                .header("X-Instruqt-Sandbox-ID", "c-1")
+                .header("Idempotency-Key", "k2")
+                .POST(TokenApi.none())
+                .build());
+    HttpResponse<String> third =
+        broker.send(
+            broker
+                .request("/v1/allocate", token)
+                .header("X-Instruqt-Sandbox-ID", "c-1")
+                .header("Idempotency-Key", "k3")
+                .POST(TokenApi.none())
+                .build());
     assertThat(first.statusCode()).isEqualTo(201);
     assertThat(second.statusCode()).isEqualTo(201);
     error(third, 409, "IDENTITY_LIMIT_REACHED");
-    assertThat(json(first).get("expires_at").asLong() - json(first).get("allocated_at").asLong()).isEqualTo(8 * 3600);
+    assertThat(json(first).get("expires_at").asLong() - json(first).get("allocated_at").asLong())
+        .isEqualTo(8 * 3600);
   }
 
   /**
-   * Migration: a lease and a sandbox written before tenants existed (no tenant attribute, the
-   * lease at {@code IDN#<identity>}) and an earlier broker's allocation (no lease at all) stay
-   * their owners' under the compat token until they end, and stay hidden from other tenants.
+   * Migration: a lease and a sandbox written before tenants existed (no tenant attribute, the lease
+   * at {@code IDN#<identity>}) and an earlier broker's allocation (no lease at all) stay their
+   * owners' under the compat token until they end, and stay hidden from other tenants.
    */
   @Test
   void allocationsWrittenBeforeTenantsAreHonoured() {
@@ -201,14 +245,19 @@ class TenantIsolationTest {
     error(api.mark(other, "python-learner", "py-1"), 404, "SANDBOX_NOT_FOUND");
     assertThat(api.allocate(other, "old-learner").statusCode()).isEqualTo(201); // its own learner
 
-    assertThat(json(api.view(TestBroker.TRACK_TOKEN, "python-learner", "py-1")).get("status").asText()).isEqualTo("allocated");
-    assertThat(json(api.mark(TestBroker.TRACK_TOKEN, "python-learner", "py-1")).get("status").asText())
+    assertThat(
+            json(api.view(TestBroker.TRACK_TOKEN, "python-learner", "py-1")).get("status").asText())
+        .isEqualTo("allocated");
+    assertThat(
+            json(api.mark(TestBroker.TRACK_TOKEN, "python-learner", "py-1")).get("status").asText())
         .isEqualTo("pending_deletion");
-    assertThat(json(api.mark(TestBroker.TRACK_TOKEN, "old-learner", "pre-1")).get("status").asText())
+    assertThat(
+            json(api.mark(TestBroker.TRACK_TOKEN, "old-learner", "pre-1")).get("status").asText())
         .isEqualTo("pending_deletion");
   }
 
-  private static Map<String, AttributeValue> oldSandbox(String id, String owner, String leaseId, long now) {
+  private static Map<String, AttributeValue> oldSandbox(
+      String id, String owner, String leaseId, long now) {
     Map<String, AttributeValue> item = new HashMap<>();
     item.put("PK", s("SBX#" + id));
     item.put("SK", s("META"));

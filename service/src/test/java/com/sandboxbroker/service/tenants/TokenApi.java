@@ -29,7 +29,8 @@ final class TokenApi {
 
   HttpResponse<String> issueRaw(String body) {
     return broker.send(
-        broker.request("/v1/admin/tokens", TestBroker.ADMIN_TOKEN)
+        broker
+            .request("/v1/admin/tokens", TestBroker.ADMIN_TOKEN)
             .header("Content-Type", "application/json")
             .POST(BodyPublishers.ofString(body))
             .build());
@@ -52,7 +53,8 @@ final class TokenApi {
 
   HttpResponse<String> allocate(String token, String identity) {
     return broker.send(
-        broker.request("/v1/allocate", token)
+        broker
+            .request("/v1/allocate", token)
             .header("X-Instruqt-Sandbox-ID", identity)
             .POST(BodyPublishers.noBody())
             .build());
@@ -60,12 +62,17 @@ final class TokenApi {
 
   HttpResponse<String> view(String token, String identity, String sandboxId) {
     return broker.send(
-        broker.request("/v1/sandboxes/" + sandboxId, token).header("X-Instruqt-Sandbox-ID", identity).GET().build());
+        broker
+            .request("/v1/sandboxes/" + sandboxId, token)
+            .header("X-Instruqt-Sandbox-ID", identity)
+            .GET()
+            .build());
   }
 
   HttpResponse<String> mark(String token, String identity, String sandboxId) {
     return broker.send(
-        broker.request("/v1/sandboxes/" + sandboxId + "/mark-for-deletion", token)
+        broker
+            .request("/v1/sandboxes/" + sandboxId + "/mark-for-deletion", token)
             .header("X-Instruqt-Sandbox-ID", identity)
             .POST(BodyPublishers.noBody())
             .build());
@@ -74,7 +81,9 @@ final class TokenApi {
   /** {@code POST /v1/sandboxes/{id}/extend} with {@code body} (null: no body). */
   HttpResponse<String> extend(String token, String identity, String sandboxId, String body) {
     HttpRequest.Builder b =
-        broker.request("/v1/sandboxes/" + sandboxId + "/extend", token).header("X-Instruqt-Sandbox-ID", identity);
+        broker
+            .request("/v1/sandboxes/" + sandboxId + "/extend", token)
+            .header("X-Instruqt-Sandbox-ID", identity);
     return broker.send(
         (body == null
                 ? b.POST(BodyPublishers.noBody())
@@ -87,7 +96,8 @@ final class TokenApi {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
     JsonNode detail = json(r).get("detail");
     assertThat(detail.get("code").asText()).as(r.body()).isEqualTo(code);
-    assertThat(detail.get("request_id").asText()).isEqualTo(r.headers().firstValue("X-Request-ID").orElseThrow());
+    assertThat(detail.get("request_id").asText())
+        .isEqualTo(r.headers().firstValue("X-Request-ID").orElseThrow());
     return detail;
   }
 

@@ -41,7 +41,9 @@ class TokenLifecycleTest {
 
   @BeforeAll
   static void start() {
-    broker = TestBroker.start(ConfigOverride.config("auth.tokenCacheSeconds", Integer.toString(CACHE_SECONDS)));
+    broker =
+        TestBroker.start(
+            ConfigOverride.config("auth.tokenCacheSeconds", Integer.toString(CACHE_SECONDS)));
     broker.seed("lab-life-", 10);
     api = new TokenApi(broker);
   }
@@ -54,7 +56,9 @@ class TokenLifecycleTest {
   @Test
   void aRevokedTokenIsRefusedOnEveryInstanceWithinTheCacheTtl() throws Exception {
     try (TestBroker second =
-        TestBroker.startSharing(broker, ConfigOverride.config("auth.tokenCacheSeconds", Integer.toString(CACHE_SECONDS)))) {
+        TestBroker.startSharing(
+            broker,
+            ConfigOverride.config("auth.tokenCacheSeconds", Integer.toString(CACHE_SECONDS)))) {
       TokenApi other = new TokenApi(second);
       JsonNode issued = api.issue("{\"tenant\":\"revoked\"}");
       String token = issued.get("token").asText();
@@ -82,7 +86,9 @@ class TokenLifecycleTest {
             break;
           }
           assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-          assertThat(elapsed).as("instance %d still accepts a revoked token", i + 1).isLessThan(CACHE_SECONDS + 3.0);
+          assertThat(elapsed)
+              .as("instance %d still accepts a revoked token", i + 1)
+              .isLessThan(CACHE_SECONDS + 3.0);
           Thread.sleep(100);
         }
       }
@@ -101,7 +107,8 @@ class TokenLifecycleTest {
 
   @Test
   void theCacheTtlCannotExceedHalfTheRevocationBound() {
-    assertThatThrownBy(() -> TestBroker.start(ConfigOverride.config("auth.tokenCacheSeconds", "31")))
+    assertThatThrownBy(
+            () -> TestBroker.start(ConfigOverride.config("auth.tokenCacheSeconds", "31")))
         .hasMessageContaining("did not start");
   }
 
@@ -130,14 +137,20 @@ class TokenLifecycleTest {
     String tokenId;
     try {
       JsonNode issued =
-          api.issue("{\"tenant\":\"secretive\",\"name\":\"secretive-1\",\"allowed_prefixes\":[\"lab-life-\"],\"lab\":\"life\"}");
+          api.issue(
+              "{\"tenant\":\"secretive\",\"name\":\"secretive-1\",\"allowed_prefixes\":[\"lab-life-\"],\"lab\":\"life\"}");
       secret = issued.get("token").asText();
       tokenId = issued.get("token_id").asText();
       assertThat(secret).startsWith("sbk_").hasSizeGreaterThanOrEqualTo(40);
       // use it every way a track does, including with a wrong lab and a near miss
-      HttpResponse<String> alloc = broker.send(broker.request("/v1/allocate", secret)
-          .header("X-Instruqt-Sandbox-ID", "sec-1").header("X-Instruqt-Track-ID", "another-lab")
-          .POST(TokenApi.none()).build());
+      HttpResponse<String> alloc =
+          broker.send(
+              broker
+                  .request("/v1/allocate", secret)
+                  .header("X-Instruqt-Sandbox-ID", "sec-1")
+                  .header("X-Instruqt-Track-ID", "another-lab")
+                  .POST(TokenApi.none())
+                  .build());
       assertThat(alloc.statusCode()).isEqualTo(201);
       String id = json(alloc).get("sandbox_id").asText();
       api.view(secret, "sec-1", id);
@@ -146,7 +159,10 @@ class TokenLifecycleTest {
       api.mark(secret, "sec-1", id);
       HttpResponse<String> list = api.list();
       assertThat(list.statusCode()).isEqualTo(200);
-      assertThat(list.body()).contains(tokenId).doesNotContain(secret).doesNotContain(sha256(secret));
+      assertThat(list.body())
+          .contains(tokenId)
+          .doesNotContain(secret)
+          .doesNotContain(sha256(secret));
       JsonNode record = null;
       for (JsonNode t : json(list).get("tokens")) {
         if (t.get("token_id").asText().equals(tokenId)) {
@@ -175,10 +191,15 @@ class TokenLifecycleTest {
     }
     // logs: every line, its MDC and any stack trace
     assertThat(events.list).isNotEmpty();
-    assertThat(events.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("issued token " + tokenId));
+    assertThat(events.list)
+        .anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("issued token " + tokenId));
     for (ILoggingEvent e : events.list) {
-      String line = e.getFormattedMessage() + e.getMDCPropertyMap()
-          + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy()));
+      String line =
+          e.getFormattedMessage()
+              + e.getMDCPropertyMap()
+              + (e.getThrowableProxy() == null
+                  ? ""
+                  : ThrowableProxyUtil.asString(e.getThrowableProxy()));
       assertThat(line).doesNotContain(secret);
     }
     // the table: no attribute of any item holds the secret; the record's key holds its hash
@@ -186,11 +207,13 @@ class TokenLifecycleTest {
     for (Map<String, AttributeValue> item : items) {
       assertThat(item.toString()).doesNotContain(secret);
     }
-    assertThat(items).anySatisfy(i -> {
-      assertThat(i.get("PK").s()).isEqualTo("TOKENS");
-      assertThat(i.get("SK").s()).isEqualTo("HASH#" + sha256(secret));
-      assertThat(i.get("token_id").s()).isEqualTo(tokenId);
-    });
+    assertThat(items)
+        .anySatisfy(
+            i -> {
+              assertThat(i.get("PK").s()).isEqualTo("TOKENS");
+              assertThat(i.get("SK").s()).isEqualTo("HASH#" + sha256(secret));
+              assertThat(i.get("token_id").s()).isEqualTo(tokenId);
+            });
   }
 
   @Test
@@ -209,34 +232,59 @@ class TokenLifecycleTest {
     cases.add(new String[] {"{\"tenant\":\"t\",\"name\":\"\"}", "name"});
     cases.add(new String[] {"{\"tenant\":\"t\",\"name\":\"" + "n".repeat(129) + "\"}", "name"});
     cases.add(new String[] {"{\"tenant\":\"t\",\"name\":\"a\\u0001b\"}", "name"});
-    cases.add(new String[] {"{\"tenant\":\"t\",\"allowed_prefixes\":\"lab-\"}", "allowed_prefixes"});
+    cases.add(
+        new String[] {"{\"tenant\":\"t\",\"allowed_prefixes\":\"lab-\"}", "allowed_prefixes"});
     cases.add(new String[] {"{\"tenant\":\"t\",\"allowed_prefixes\":[1]}", "allowed_prefixes"});
     cases.add(new String[] {"{\"tenant\":\"t\",\"allowed_prefixes\":[\"\"]}", "allowed_prefixes"});
-    cases.add(new String[] {"{\"tenant\":\"t\",\"allowed_prefixes\":[\"" + big + "\"]}", "allowed_prefixes"});
-    cases.add(new String[] {"{\"tenant\":\"t\",\"allowed_prefixes\":" + twentyOne() + "}", "allowed_prefixes"});
+    cases.add(
+        new String[] {
+          "{\"tenant\":\"t\",\"allowed_prefixes\":[\"" + big + "\"]}", "allowed_prefixes"
+        });
+    cases.add(
+        new String[] {
+          "{\"tenant\":\"t\",\"allowed_prefixes\":" + twentyOne() + "}", "allowed_prefixes"
+        });
     cases.add(new String[] {"{\"tenant\":\"t\",\"default_prefix\":7}", "default_prefix"});
-    cases.add(new String[] {"{\"tenant\":\"t\",\"default_prefix\":\"" + big + "\"}", "default_prefix"});
-    cases.add(new String[] {"{\"tenant\":\"t\",\"allowed_prefixes\":[\"lab-a-\"],\"default_prefix\":\"lab-b-\"}", "default_prefix"});
-    cases.add(new String[] {"{\"tenant\":\"t\",\"allowed_prefixes\":[\"lab-a-\",\"lab-b-\"]}", "default_prefix"});
+    cases.add(
+        new String[] {"{\"tenant\":\"t\",\"default_prefix\":\"" + big + "\"}", "default_prefix"});
+    cases.add(
+        new String[] {
+          "{\"tenant\":\"t\",\"allowed_prefixes\":[\"lab-a-\"],\"default_prefix\":\"lab-b-\"}",
+          "default_prefix"
+        });
+    cases.add(
+        new String[] {
+          "{\"tenant\":\"t\",\"allowed_prefixes\":[\"lab-a-\",\"lab-b-\"]}", "default_prefix"
+        });
     cases.add(new String[] {"{\"tenant\":\"t\",\"lab\":true}", "lab"});
     cases.add(new String[] {"{\"tenant\":\"t\",\"lab\":\"" + big + "\"}", "lab"});
     cases.add(new String[] {"{\"tenant\":\"t\",\"lease_hours\":\"8\"}", "lease_hours"});
     cases.add(new String[] {"{\"tenant\":\"t\",\"lease_hours\":8.5}", "lease_hours"});
     cases.add(new String[] {"{\"tenant\":\"t\",\"lease_hours\":0}", "lease_hours"});
     cases.add(new String[] {"{\"tenant\":\"t\",\"lease_hours\":721}", "lease_hours"});
-    cases.add(new String[] {"{\"tenant\":\"t\",\"lease_hours\":99999999999999999999}", "lease_hours"});
+    cases.add(
+        new String[] {"{\"tenant\":\"t\",\"lease_hours\":99999999999999999999}", "lease_hours"});
     cases.add(new String[] {"{\"tenant\":\"t\",\"max_lease_hours\":\"x\"}", "max_lease_hours"});
     cases.add(new String[] {"{\"tenant\":\"t\",\"max_lease_hours\":0}", "max_lease_hours"});
     cases.add(new String[] {"{\"tenant\":\"t\",\"max_lease_hours\":721}", "max_lease_hours"});
-    cases.add(new String[] {"{\"tenant\":\"t\",\"lease_hours\":10,\"max_lease_hours\":5}", "max_lease_hours"});
+    cases.add(
+        new String[] {
+          "{\"tenant\":\"t\",\"lease_hours\":10,\"max_lease_hours\":5}", "max_lease_hours"
+        });
     cases.add(new String[] {"{\"tenant\":\"t\",\"identity_cap\":[]}", "identity_cap"});
     cases.add(new String[] {"{\"tenant\":\"t\",\"identity_cap\":0}", "identity_cap"});
     cases.add(new String[] {"{\"tenant\":\"t\",\"identity_cap\":101}", "identity_cap"});
     cases.add(new String[] {"{\"tenant\":\"t\",\"identity_cap\":2147483648}", "identity_cap"});
     cases.add(new String[] {"{\"tenant\":\"t\",\"expires_at\":\"soon\"}", "expires_at"});
     cases.add(new String[] {"{\"tenant\":\"t\",\"expires_at\":1}", "expires_at"});
-    cases.add(new String[] {"{\"tenant\":\"t\",\"expires_at\":" + (now + 11L * 366 * 86400) + "}", "expires_at"});
-    cases.add(new String[] {"{\"tenant\":\"t\",\"expires_at\":" + (now + 3600) * 1000 + "}", "expires_at"});
+    cases.add(
+        new String[] {
+          "{\"tenant\":\"t\",\"expires_at\":" + (now + 11L * 366 * 86400) + "}", "expires_at"
+        });
+    cases.add(
+        new String[] {
+          "{\"tenant\":\"t\",\"expires_at\":" + (now + 3600) * 1000 + "}", "expires_at"
+        });
     cases.add(new String[] {"{\"tenant\":\"t\",\"tennant\":\"t\"}", "tennant"});
     cases.add(new String[] {"{\"tenant\":\"t\",\"token\":\"chosen-secret\"}", "token"});
     cases.add(new String[] {"not json", "JSON"});
@@ -248,10 +296,14 @@ class TokenLifecycleTest {
       HttpResponse<String> r = api.issueRaw(c[0]);
       JsonNode detail = error(r, 400, "INVALID_TOKEN_SPEC");
       assertThat(detail.get("message").asText()).as(c[0]).contains(c[1]);
-      assertThat(r.body()).as("never echoes a value").doesNotContain(big).doesNotContain("chosen-secret");
+      assertThat(r.body())
+          .as("never echoes a value")
+          .doesNotContain(big)
+          .doesNotContain("chosen-secret");
     }
     // a body past the route's own limit is refused before it is read
-    HttpResponse<String> huge = api.issueRaw("{\"tenant\":\"t\",\"name\":\"" + "y".repeat(17_000) + "\"}");
+    HttpResponse<String> huge =
+        api.issueRaw("{\"tenant\":\"t\",\"name\":\"" + "y".repeat(17_000) + "\"}");
     error(huge, 413, "PAYLOAD_TOO_LARGE");
     assertThat(tokenItems()).isEqualTo(before);
     assertThat(json(api.list()).get("tokens").size()).isEqualTo(before);
@@ -262,14 +314,19 @@ class TokenLifecycleTest {
   void theOpenApiDocumentDescribesTheTokenRoutes() {
     JsonNode doc = json(broker.get("/v1/openapi.json", null));
     JsonNode paths = doc.get("paths");
-    JsonNode tokens = paths.has("/admin/tokens") ? paths.get("/admin/tokens") : paths.get("/v1/admin/tokens");
+    JsonNode tokens =
+        paths.has("/admin/tokens") ? paths.get("/admin/tokens") : paths.get("/v1/admin/tokens");
     assertThat(tokens.has("post")).isTrue();
     assertThat(tokens.has("get")).isTrue();
-    JsonNode one = paths.has("/admin/tokens/{tokenId}") ? paths.get("/admin/tokens/{tokenId}") : paths.get("/v1/admin/tokens/{tokenId}");
+    JsonNode one =
+        paths.has("/admin/tokens/{tokenId}")
+            ? paths.get("/admin/tokens/{tokenId}")
+            : paths.get("/v1/admin/tokens/{tokenId}");
     assertThat(one.get("delete").get("responses").has("404")).isTrue();
     JsonNode post = tokens.get("post");
     assertThat(post.get("responses").has("201")).isTrue();
-    assertThat(post.get("responses").get("400").get("description").asText()).contains("INVALID_TOKEN_SPEC");
+    assertThat(post.get("responses").get("400").get("description").asText())
+        .contains("INVALID_TOKEN_SPEC");
     JsonNode request = doc.at("/components/schemas/IssueTokenRequest");
     assertThat(request.get("properties").has("allowed_prefixes")).isTrue();
     assertThat(request.get("properties").has("allowedPrefixes")).isFalse();
@@ -288,9 +345,15 @@ class TokenLifecycleTest {
   }
 
   private static int tokenItems() {
-    return broker.dynamo().client()
-        .query(b -> b.tableName(broker.tableName()).keyConditionExpression("PK = :pk")
-            .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("TOKENS"))).consistentRead(true))
+    return broker
+        .dynamo()
+        .client()
+        .query(
+            b ->
+                b.tableName(broker.tableName())
+                    .keyConditionExpression("PK = :pk")
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("TOKENS")))
+                    .consistentRead(true))
         .count();
   }
 
@@ -299,9 +362,16 @@ class TokenLifecycleTest {
     Map<String, AttributeValue> start = null;
     do {
       Map<String, AttributeValue> from = start;
-      ScanResponse page = broker.dynamo().client().scan(b -> b.tableName(broker.tableName()).exclusiveStartKey(from));
+      ScanResponse page =
+          broker
+              .dynamo()
+              .client()
+              .scan(b -> b.tableName(broker.tableName()).exclusiveStartKey(from));
       all.addAll(page.items());
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+      start =
+          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+              ? page.lastEvaluatedKey()
+              : null;
     } while (start != null);
     return all;
   }

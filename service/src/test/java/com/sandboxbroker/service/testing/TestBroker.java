@@ -32,15 +32,20 @@ import java.util.UUID;
  */
 public final class TestBroker implements AutoCloseable {
   public static final String TRACK_TOKEN = "track-token-any";
+
   /** Bound to prefix {@code lab-adventure-} and lab {@code adventure}; config holds its hash. */
   public static final String ADVENTURE_TOKEN = "track-token-adventure";
+
   /** Bound to prefixes {@code lab-dns-} (default) and {@code lab-ddi-}. */
   public static final String MULTI_TOKEN = "track-token-multi";
+
   public static final String ADMIN_TOKEN = "admin-token-1";
 
   private final LocalDynamo dynamo;
+
   /** False for a second instance on another's table: the first one stops DynamoDB Local. */
   private final boolean ownsDynamo;
+
   private final DropwizardTestSupport<BrokerConfiguration> app;
   private final String tableName;
   private final HttpClient http;
@@ -50,19 +55,25 @@ public final class TestBroker implements AutoCloseable {
     this(LocalDynamo.start(), LocalDynamo.uniqueTableName(), true, extra);
   }
 
-  private TestBroker(LocalDynamo dynamo, String tableName, boolean ownsDynamo, ConfigOverride... extra) {
+  private TestBroker(
+      LocalDynamo dynamo, String tableName, boolean ownsDynamo, ConfigOverride... extra) {
     this(dynamo, dynamo.endpoint().toString(), tableName, ownsDynamo, extra);
   }
 
   private TestBroker(
-      LocalDynamo dynamo, String endpoint, String tableName, boolean ownsDynamo, ConfigOverride... extra) {
+      LocalDynamo dynamo,
+      String endpoint,
+      String tableName,
+      boolean ownsDynamo,
+      ConfigOverride... extra) {
     this.dynamo = dynamo;
     this.ownsDynamo = ownsDynamo;
     this.tableName = tableName;
     List<ConfigOverride> overrides = new ArrayList<>();
     overrides.add(ConfigOverride.config("dynamoDb.endpoint", endpoint));
     overrides.add(ConfigOverride.config("dynamoDb.tableName", tableName));
-    overrides.add(ConfigOverride.config("auth.trackTokens[1].token", "sha256:" + sha256Hex(ADVENTURE_TOKEN)));
+    overrides.add(
+        ConfigOverride.config("auth.trackTokens[1].token", "sha256:" + sha256Hex(ADVENTURE_TOKEN)));
     overrides.addAll(List.of(extra));
     this.app =
         new DropwizardTestSupport<>(
@@ -85,7 +96,9 @@ public final class TestBroker implements AutoCloseable {
     }
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     // the app's pool configuration, so seeded sandboxes join the pools the app would put them in
-    this.store = new DynamoDbSandboxStore(dynamo.client(), tableName, app.getConfiguration().poolAssignment());
+    this.store =
+        new DynamoDbSandboxStore(
+            dynamo.client(), tableName, app.getConfiguration().poolAssignment());
   }
 
   public static TestBroker start(ConfigOverride... overrides) {
@@ -96,7 +109,8 @@ public final class TestBroker implements AutoCloseable {
    * The app on {@code dynamo} (which it then owns) reached through {@code endpoint}, e.g. a proxy
    * that injects faults between the service and DynamoDB Local; {@link #store()} goes direct.
    */
-  public static TestBroker startThrough(LocalDynamo dynamo, String endpoint, ConfigOverride... overrides) {
+  public static TestBroker startThrough(
+      LocalDynamo dynamo, String endpoint, ConfigOverride... overrides) {
     return new TestBroker(dynamo, endpoint, LocalDynamo.uniqueTableName(), true, overrides);
   }
 
@@ -133,7 +147,11 @@ public final class TestBroker implements AutoCloseable {
     for (int i = 0; i < count; i++) {
       String id = UUID.randomUUID().toString().substring(0, 8) + i;
       UpstreamSandbox u =
-          new UpstreamSandbox(id, String.format("%s%04d", namePrefix, i), "identity/accounts/" + UUID.randomUUID(), "");
+          new UpstreamSandbox(
+              id,
+              String.format("%s%04d", namePrefix, i),
+              "identity/accounts/" + UUID.randomUUID(),
+              "");
       if (!store.insertSandbox(Sandbox.available(u, now))) {
         throw new IllegalStateException("seed collision");
       }
@@ -198,7 +216,8 @@ public final class TestBroker implements AutoCloseable {
   public static String sha256Hex(String value) {
     try {
       return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -221,7 +240,8 @@ public final class TestBroker implements AutoCloseable {
 
   /** {@code GET} on the admin connector (metrics, health checks); no token there. */
   public HttpResponse<String> adminGet(String path) {
-    return send(HttpRequest.newBuilder(adminUri(path)).timeout(Duration.ofSeconds(60)).GET().build());
+    return send(
+        HttpRequest.newBuilder(adminUri(path)).timeout(Duration.ofSeconds(60)).GET().build());
   }
 
   /** The HTTP client, for tests that build unusual requests themselves. */

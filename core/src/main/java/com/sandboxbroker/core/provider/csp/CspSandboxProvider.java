@@ -44,13 +44,16 @@ import java.util.regex.Pattern;
 public final class CspSandboxProvider implements SandboxProvider {
   /** Upstream uuids are hex and dashes; anything else must never reach a URL path. */
   private static final Pattern UUID_SEGMENT = Pattern.compile("[A-Za-z0-9-]{1,64}");
+
   /** A 429 without a usable Retry-After still deserves a pause. */
   private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
+
   /**
    * The longest Retry-After believed: CSP's own limits reset within minutes, and an unbounded value
    * (a typo, a hostile proxy, Long.MAX_VALUE seconds) overflowed the callers' nanosecond clocks.
    */
   static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
+
   /** Bounds a listing loop against a server that pages forever. */
   private static final int MAX_PAGES = 10_000;
 
@@ -68,7 +71,8 @@ public final class CspSandboxProvider implements SandboxProvider {
             RetryConfig.custom()
                 // three tries spread over about 1.5 s: rides out a blip, gives up on an outage
                 .maxAttempts(3)
-                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(300), 2.0, 0.5))
+                .intervalFunction(
+                    IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(300), 2.0, 0.5))
                 .retryExceptions(UpstreamUnavailableException.class)
                 .build());
   }
@@ -81,9 +85,11 @@ public final class CspSandboxProvider implements SandboxProvider {
     int offset = 0;
     for (int page = 0; page < MAX_PAGES; page++) {
       StringBuilder url =
-          new StringBuilder(settings.baseUrl() + "/current_user/accounts?_limit=" + settings.pageSize());
+          new StringBuilder(
+              settings.baseUrl() + "/current_user/accounts?_limit=" + settings.pageSize());
       if (pageToken != null) {
-        url.append("&_page_token=").append(java.net.URLEncoder.encode(pageToken, java.nio.charset.StandardCharsets.UTF_8));
+        url.append("&_page_token=")
+            .append(java.net.URLEncoder.encode(pageToken, java.nio.charset.StandardCharsets.UTF_8));
       } else if (offset > 0) {
         url.append("&_offset=").append(offset);
       }
@@ -97,14 +103,20 @@ public final class CspSandboxProvider implements SandboxProvider {
           continue;
         }
         added++;
-        if (!"sandbox".equals(a.path("account_type").asText()) || !"active".equals(a.path("state").asText())) {
+        if (!"sandbox".equals(a.path("account_type").asText())
+            || !"active".equals(a.path("state").asText())) {
           continue;
         }
         String sandboxId = a.hasNonNull("csp_id") ? a.get("csp_id").asText() : externalId;
         if (sandboxId.isEmpty()) {
           continue;
         }
-        out.add(new UpstreamSandbox(sandboxId, a.path("name").asText(""), externalId, a.path("sfdc_account_id").asText("")));
+        out.add(
+            new UpstreamSandbox(
+                sandboxId,
+                a.path("name").asText(""),
+                externalId,
+                a.path("sfdc_account_id").asText("")));
       }
       String nextToken = firstText(body, "next_page_token", "page_token");
       if (added == 0) {
@@ -175,7 +187,10 @@ public final class CspSandboxProvider implements SandboxProvider {
         throw new UpstreamUnavailableException("CSP " + request.method() + ": timeout");
       }
       throw new UpstreamUnavailableException(
-          "CSP " + request.method() + ": " + (cause == null ? "failed" : cause.getClass().getSimpleName()));
+          "CSP "
+              + request.method()
+              + ": "
+              + (cause == null ? "failed" : cause.getClass().getSimpleName()));
     } catch (InterruptedException e) {
       exchange.cancel(true);
       Thread.currentThread().interrupt();
@@ -195,7 +210,10 @@ public final class CspSandboxProvider implements SandboxProvider {
     return new UpstreamRejectedException(what);
   }
 
-  /** {@code Retry-After} as seconds or an HTTP date (RFC 9110 §10.2.3), at most {@link #MAX_RETRY_AFTER}. */
+  /**
+   * {@code Retry-After} as seconds or an HTTP date (RFC 9110 §10.2.3), at most {@link
+   * #MAX_RETRY_AFTER}.
+   */
   static Duration retryAfter(HttpResponse<?> response) {
     Duration asked = parseRetryAfter(response);
     return asked.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : asked;

@@ -12,10 +12,13 @@ import java.util.Objects;
  */
 public record CspSettings(URI baseUrl, String apiToken, Duration requestTimeout, int pageSize) {
   public static final URI DEFAULT_BASE_URL = URI.create("https://csp.infoblox.com/v2");
+
   /** The earlier broker's read timeout; production deletes take 5–10 s. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(15);
+
   /** Connect timeout of the earlier broker: a healthy CSP answers a TCP connect in far less. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
   /** Large pages keep a 10,000-account listing to tens of requests. */
   public static final int DEFAULT_PAGE_SIZE = 1000;
 
@@ -36,7 +39,12 @@ public record CspSettings(URI baseUrl, String apiToken, Duration requestTimeout,
   /** Never prints the token. */
   @Override
   public String toString() {
-    return "CspSettings[baseUrl=" + baseUrl + ", apiToken=***, requestTimeout=" + requestTimeout
-        + ", pageSize=" + pageSize + "]";
+    return "CspSettings[baseUrl="
+        + baseUrl
+        + ", apiToken=***, requestTimeout="
+        + requestTimeout
+        + ", pageSize="
+        + pageSize
+        + "]";
   }
 }

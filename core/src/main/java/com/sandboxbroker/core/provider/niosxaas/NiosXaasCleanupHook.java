@@ -26,9 +26,9 @@ import java.util.regex.Pattern;
 /**
  * Deletes the NIOSXaaS universal services a lab created inside a sandbox account before the account
  * is deleted, or they are orphaned upstream. Signs in with the service account once and reuses the
- * session (the earlier broker signed in per sandbox), switches into the sandbox account, deletes the
- * services with the configured name. In shadow mode it only counts. It never throws: a failure is an
- * outcome, recorded on the sandbox, and the deletion goes ahead.
+ * session (the earlier broker signed in per sandbox), switches into the sandbox account, deletes
+ * the services with the configured name. In shadow mode it only counts. It never throws: a failure
+ * is an outcome, recorded on the sandbox, and the deletion goes ahead.
  */
 public final class NiosXaasCleanupHook implements PreDeleteHook {
   private static final Pattern UUID_SEGMENT = Pattern.compile("[A-Za-z0-9-]{1,64}");
@@ -52,9 +52,11 @@ public final class NiosXaasCleanupHook implements PreDeleteHook {
     try {
       String scoped = switchInto(sandbox.externalId());
       List<String> doomed = new ArrayList<>();
-      JsonNode services = call("GET", "/api/universalinfra/v1/universalservices", scoped, null, "list");
+      JsonNode services =
+          call("GET", "/api/universalinfra/v1/universalservices", scoped, null, "list");
       for (JsonNode s : services.path("results")) {
-        if (settings.serviceName().isEmpty() || settings.serviceName().equals(s.path("name").asText())) {
+        if (settings.serviceName().isEmpty()
+            || settings.serviceName().equals(s.path("name").asText())) {
           String id = s.path("id").asText("");
           doomed.add(id.substring(id.lastIndexOf('/') + 1));
         }
@@ -80,12 +82,16 @@ public final class NiosXaasCleanupHook implements PreDeleteHook {
   private String switchInto(String externalId) {
     ObjectNode body = json.createObjectNode().put("id", externalId);
     try {
-      return call("POST", "/v2/session/account_switch", session(false), body, "account_switch").path("jwt").asText();
+      return call("POST", "/v2/session/account_switch", session(false), body, "account_switch")
+          .path("jwt")
+          .asText();
     } catch (StepFailed e) {
       if (e.status != 401) {
         throw e;
       }
-      return call("POST", "/v2/session/account_switch", session(true), body, "account_switch").path("jwt").asText();
+      return call("POST", "/v2/session/account_switch", session(true), body, "account_switch")
+          .path("jwt")
+          .asText();
     }
   }
 
@@ -95,7 +101,10 @@ public final class NiosXaasCleanupHook implements PreDeleteHook {
     }
     ObjectNode credentials =
         json.createObjectNode().put("email", settings.email()).put("password", settings.password());
-    String jwt = call("POST", "/v2/session/users/sign_in", null, credentials, "sign_in").path("jwt").asText("");
+    String jwt =
+        call("POST", "/v2/session/users/sign_in", null, credentials, "sign_in")
+            .path("jwt")
+            .asText("");
     if (jwt.isEmpty()) {
       throw new StepFailed("sign_in: no token", 0);
     }
@@ -113,7 +122,9 @@ public final class NiosXaasCleanupHook implements PreDeleteHook {
     }
     try {
       JsonNode claims = json.readTree(Base64.getUrlDecoder().decode(parts[1]));
-      return claims.has("exp") ? Instant.ofEpochSecond(claims.get("exp").asLong()).minusSeconds(60) : fallback;
+      return claims.has("exp")
+          ? Instant.ofEpochSecond(claims.get("exp").asLong()).minusSeconds(60)
+          : fallback;
     } catch (IOException | IllegalArgumentException e) {
       return fallback;
     }
@@ -129,13 +140,15 @@ public final class NiosXaasCleanupHook implements PreDeleteHook {
     }
     if (body != null) {
       b.header("Content-Type", "application/json")
-          .method(method, HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+          .method(
+              method, HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
     } else {
       b.method(method, HttpRequest.BodyPublishers.noBody());
     }
     HttpResponse<String> response;
     // a total deadline, body included (the request timeout ends at the response headers)
-    CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> exchange =
+        http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString());
     try {
       response = exchange.get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -143,7 +156,8 @@ public final class NiosXaasCleanupHook implements PreDeleteHook {
       throw new StepFailed(step + ": timeout", 0);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      throw new StepFailed(step + ": " + (cause == null ? "failed" : cause.getClass().getSimpleName()), 0);
+      throw new StepFailed(
+          step + ": " + (cause == null ? "failed" : cause.getClass().getSimpleName()), 0);
     } catch (InterruptedException e) {
       exchange.cancel(true);
       Thread.currentThread().interrupt();

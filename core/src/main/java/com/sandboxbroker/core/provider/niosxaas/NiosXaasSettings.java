@@ -20,6 +20,7 @@ public record NiosXaasSettings(
     Duration requestTimeout,
     Duration sessionLifetime) {
   public static final String DEFAULT_SERVICE_NAME = "Instrqt-SaaS";
+
   /** Comfortably below typical CSP session lifetimes; a 401 re-signs in anyway. */
   public static final Duration DEFAULT_SESSION_LIFETIME = Duration.ofMinutes(10);
 
@@ -38,7 +39,12 @@ public record NiosXaasSettings(
   /** Never prints the credentials. */
   @Override
   public String toString() {
-    return "NiosXaasSettings[baseUrl=" + baseUrl + ", email=***, password=***, serviceName="
-        + serviceName + ", shadowMode=" + shadowMode + "]";
+    return "NiosXaasSettings[baseUrl="
+        + baseUrl
+        + ", email=***, password=***, serviceName="
+        + serviceName
+        + ", shadowMode="
+        + shadowMode
+        + "]";
   }
 }

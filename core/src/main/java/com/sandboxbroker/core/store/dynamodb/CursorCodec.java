@@ -60,7 +60,8 @@ final class CursorCodec {
     try {
       String signed = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
       int lastEntry = signed.lastIndexOf(ENTRY);
-      if (lastEntry < 0 || !checksum(signed.substring(0, lastEntry)).equals(signed.substring(lastEntry + 1))) {
+      if (lastEntry < 0
+          || !checksum(signed.substring(0, lastEntry)).equals(signed.substring(lastEntry + 1))) {
         throw new InvalidCursorException();
       }
       String raw = signed.substring(0, lastEntry);

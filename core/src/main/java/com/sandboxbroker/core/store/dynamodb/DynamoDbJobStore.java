@@ -81,7 +81,8 @@ public final class DynamoDbJobStore implements JobStore {
           b ->
               b.tableName(tableName)
                   .item(item)
-                  .conditionExpression("attribute_not_exists(#pk) OR #exp <= :now OR #owner = :owner")
+                  .conditionExpression(
+                      "attribute_not_exists(#pk) OR #exp <= :now OR #owner = :owner")
                   .expressionAttributeNames(
                       Map.of("#pk", PARTITION_KEY, "#exp", LOCK_EXPIRES_AT_MS, "#owner", OWNER))
                   .expressionAttributeValues(Map.of(":now", n(nowMillis), ":owner", s(owner))));
@@ -105,7 +106,8 @@ public final class DynamoDbJobStore implements JobStore {
                   .expressionAttributeValues(
                       Map.of(
                           ":exp", n(nowMillis + ttlMillis),
-                          ":ttl", n((nowMillis + ttlMillis) / 1000 + LOCK_ITEM_TTL_MARGIN.toSeconds()),
+                          ":ttl",
+                              n((nowMillis + ttlMillis) / 1000 + LOCK_ITEM_TTL_MARGIN.toSeconds()),
                           ":owner", s(owner))));
       return true;
     } catch (ConditionalCheckFailedException e) {
@@ -141,7 +143,9 @@ public final class DynamoDbJobStore implements JobStore {
 
   @Override
   public boolean isPaused(JobName job) {
-    return get(job, PAUSE_SK).map(i -> i.containsKey(PAUSED) && Boolean.TRUE.equals(i.get(PAUSED).bool())).orElse(false);
+    return get(job, PAUSE_SK)
+        .map(i -> i.containsKey(PAUSED) && Boolean.TRUE.equals(i.get(PAUSED).bool()))
+        .orElse(false);
   }
 
   @Override
@@ -158,7 +162,10 @@ public final class DynamoDbJobStore implements JobStore {
   @Override
   public void recordRun(JobRun run, long ttl) {
     Map<String, AttributeValue> item =
-        new HashMap<>(key(run.job(), String.format("%s%012d#%s", RUN_SK_PREFIX, run.startedAt(), run.runId())));
+        new HashMap<>(
+            key(
+                run.job(),
+                String.format("%s%012d#%s", RUN_SK_PREFIX, run.startedAt(), run.runId())));
     item.put(Items.ITEM_TYPE, s("job_run"));
     // every finished run is one job.finished event on the table's stream (EventContract)
     item.put(
@@ -222,7 +229,8 @@ public final class DynamoDbJobStore implements JobStore {
   }
 
   private Optional<Map<String, AttributeValue>> get(JobName job, String sk) {
-    var item = dynamo.getItem(b -> b.tableName(tableName).key(key(job, sk)).consistentRead(true)).item();
+    var item =
+        dynamo.getItem(b -> b.tableName(tableName).key(key(job, sk)).consistentRead(true)).item();
     return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
   }
 

@@ -2,7 +2,6 @@ package com.sandboxbroker.core.store.dynamodb;
 
 import static com.sandboxbroker.core.contract.TableContract.PARTITION_KEY;
 import static com.sandboxbroker.core.contract.TableContract.POOL_ATTRIBUTE;
-import static com.sandboxbroker.core.contract.TableContract.POOL_INDEX_PARTITION_KEY;
 import static com.sandboxbroker.core.contract.TableContract.POOL_PK_PREFIX;
 import static com.sandboxbroker.core.contract.TableContract.POOL_STATE_SK;
 import static com.sandboxbroker.core.contract.TableContract.SCHEMA_VERSION;
@@ -23,11 +22,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.Set;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -53,6 +52,7 @@ public final class DynamoDbPoolStore implements PoolStore {
   private final DynamoDbClient dynamo;
   private final String tableName;
   private final PoolIndex index;
+
   /** What this process last published per pool: unchanged counts cost no write. */
   private final Map<String, Map<SandboxStatus, Long>> lastPublished = new ConcurrentHashMap<>();
 
@@ -94,15 +94,36 @@ public final class DynamoDbPoolStore implements PoolStore {
                     .conditionExpression("attribute_not_exists(#at) OR #at < :at")
                     .expressionAttributeNames(
                         Map.of(
-                            "#counts", COUNTS, "#at", COUNTED_AT_MS, "#type", Items.ITEM_TYPE,
-                            "#sv", SCHEMA_VERSION_ATTRIBUTE, "#pool", POOL_ATTRIBUTE,
-                            "#prefix", PoolIndex.PREFIX, "#shards", PoolIndex.SHARDS))
+                            "#counts",
+                            COUNTS,
+                            "#at",
+                            COUNTED_AT_MS,
+                            "#type",
+                            Items.ITEM_TYPE,
+                            "#sv",
+                            SCHEMA_VERSION_ATTRIBUTE,
+                            "#pool",
+                            POOL_ATTRIBUTE,
+                            "#prefix",
+                            PoolIndex.PREFIX,
+                            "#shards",
+                            PoolIndex.SHARDS))
                     .expressionAttributeValues(
                         Map.of(
-                            ":counts", AttributeValue.fromM(byStatus), ":at", n(countedAtMillis),
-                            ":type", s(PoolIndex.ITEM_TYPE_POOL), ":sv", n(SCHEMA_VERSION),
-                            ":pool", s(stats.pool()), ":prefix", s(stats.definition().prefix()),
-                            ":shards", n(stats.definition().shards()))));
+                            ":counts",
+                            AttributeValue.fromM(byStatus),
+                            ":at",
+                            n(countedAtMillis),
+                            ":type",
+                            s(PoolIndex.ITEM_TYPE_POOL),
+                            ":sv",
+                            n(SCHEMA_VERSION),
+                            ":pool",
+                            s(stats.pool()),
+                            ":prefix",
+                            s(stats.definition().prefix()),
+                            ":shards",
+                            n(stats.definition().shards()))));
         lastPublished.put(stats.pool(), stats.counts());
       } catch (ConditionalCheckFailedException e) {
         lastPublished.remove(stats.pool()); // someone published newer counts; write ours next time
@@ -140,7 +161,8 @@ public final class DynamoDbPoolStore implements PoolStore {
 
   @Override
   public Optional<Boolean> isLow(String pool) {
-    var item = dynamo.getItem(b -> b.tableName(tableName).key(stateKey(pool)).consistentRead(true)).item();
+    var item =
+        dynamo.getItem(b -> b.tableName(tableName).key(stateKey(pool)).consistentRead(true)).item();
     if (item == null || item.isEmpty() || !item.containsKey(LOW) || item.get(LOW).bool() == null) {
       return Optional.empty();
     }
@@ -148,7 +170,8 @@ public final class DynamoDbPoolStore implements PoolStore {
   }
 
   @Override
-  public boolean recordLowWaterFlip(String pool, boolean low, long available, long lowWater, long nowSeconds) {
+  public boolean recordLowWaterFlip(
+      String pool, boolean low, long available, long lowWater, long nowSeconds) {
     Map<String, AttributeValue> item = new HashMap<>(stateKey(pool));
     item.put(Items.ITEM_TYPE, s(ITEM_TYPE_POOL_STATE));
     item.put(SCHEMA_VERSION_ATTRIBUTE, n(SCHEMA_VERSION));
@@ -160,10 +183,13 @@ public final class DynamoDbPoolStore implements PoolStore {
     // each flip is one pool.low / pool.recovered event on the stream (EventContract)
     item.put(
         EventContract.LIFECYCLE_EVENT_ATTRIBUTE,
-        s((low ? EventContract.EventType.POOL_LOW : EventContract.EventType.POOL_RECOVERED).wireName()));
+        s(
+            (low ? EventContract.EventType.POOL_LOW : EventContract.EventType.POOL_RECOVERED)
+                .wireName()));
     // the first write is always a flip to low: a pool with no state item has never been low
     String condition = low ? "attribute_not_exists(#pk) OR #low = :previous" : "#low = :previous";
-    Map<String, String> names = low ? Map.of("#pk", PARTITION_KEY, "#low", LOW) : Map.of("#low", LOW);
+    Map<String, String> names =
+        low ? Map.of("#pk", PARTITION_KEY, "#low", LOW) : Map.of("#low", LOW);
     try {
       dynamo.putItem(
           b ->

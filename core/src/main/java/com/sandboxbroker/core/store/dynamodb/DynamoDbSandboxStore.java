@@ -71,7 +71,8 @@ public final class DynamoDbSandboxStore implements SandboxStore {
   private final DynamoDbClient dynamo;
   private final String tableName;
   private final CursorCodec indexCursors =
-      new CursorCodec(Set.of(PARTITION_KEY, SORT_KEY, STATUS_INDEX_PARTITION_KEY, STATUS_INDEX_SORT_KEY));
+      new CursorCodec(
+          Set.of(PARTITION_KEY, SORT_KEY, STATUS_INDEX_PARTITION_KEY, STATUS_INDEX_SORT_KEY));
 
   private final PoolIndex pools;
 
@@ -82,7 +83,9 @@ public final class DynamoDbSandboxStore implements SandboxStore {
 
   /** {@code poolAssignment} decides the pool of each sandbox this store inserts (issue 12). */
   public DynamoDbSandboxStore(
-      DynamoDbClient dynamo, String tableName, com.sandboxbroker.core.pool.PoolAssignment poolAssignment) {
+      DynamoDbClient dynamo,
+      String tableName,
+      com.sandboxbroker.core.pool.PoolAssignment poolAssignment) {
     this.dynamo = dynamo;
     this.tableName = tableName;
     this.pools = new PoolIndex(dynamo, tableName, poolAssignment);
@@ -171,7 +174,8 @@ public final class DynamoDbSandboxStore implements SandboxStore {
   public Optional<Sandbox> findSandbox(String sandboxId) {
     var item =
         dynamo
-            .getItem(b -> b.tableName(tableName).key(Items.sandboxKey(sandboxId)).consistentRead(true))
+            .getItem(
+                b -> b.tableName(tableName).key(Items.sandboxKey(sandboxId)).consistentRead(true))
             .item();
     return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Items.toSandbox(item));
   }
@@ -276,7 +280,8 @@ public final class DynamoDbSandboxStore implements SandboxStore {
                               Map.entry(":zero", n(0)),
                               Map.entry(":one", n(1))))
                       .returnValues(ReturnValue.ALL_NEW)
-                      .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+                      .returnValuesOnConditionCheckFailure(
+                          ReturnValuesOnConditionCheckFailure.ALL_OLD));
       return ClaimResult.claimed(Items.toSandbox(response.attributes()));
     } catch (ConditionalCheckFailedException e) {
       return ClaimResult.lost(oldSandbox(e));
@@ -294,12 +299,19 @@ public final class DynamoDbSandboxStore implements SandboxStore {
                   .conditionExpression(
                       "attribute_exists(#pk) AND (attribute_not_exists(#lease) OR #lease <> :lease)")
                   .expressionAttributeNames(
-                      Map.of("#pk", PARTITION_KEY, "#fenced", Items.FENCED_LEASES, "#lease", Items.LEASE_ID))
+                      Map.of(
+                          "#pk",
+                          PARTITION_KEY,
+                          "#fenced",
+                          Items.FENCED_LEASES,
+                          "#lease",
+                          Items.LEASE_ID))
                   .expressionAttributeValues(
                       Map.of(
                           ":fence", AttributeValue.fromSs(List.of(abandoned.leaseId())),
                           ":lease", s(abandoned.leaseId())))
-                  .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+                  .returnValuesOnConditionCheckFailure(
+                      ReturnValuesOnConditionCheckFailure.ALL_OLD));
       return true;
     } catch (ConditionalCheckFailedException e) {
       // the claim landed (the item holds the lease id), or the item is gone (nothing to claim)
@@ -318,7 +330,8 @@ public final class DynamoDbSandboxStore implements SandboxStore {
                   .conditionExpression("attribute_not_exists(#pk) OR #exp <= :now")
                   .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#exp", Items.EXPIRES_AT))
                   .expressionAttributeValues(Map.of(":now", n(now)))
-                  .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+                  .returnValuesOnConditionCheckFailure(
+                      ReturnValuesOnConditionCheckFailure.ALL_OLD));
       return LeasePutResult.success();
     } catch (ConditionalCheckFailedException e) {
       if (e.hasItem() && !e.item().isEmpty()) {
@@ -333,8 +346,14 @@ public final class DynamoDbSandboxStore implements SandboxStore {
 
   @Override
   public boolean markKeyInFlight(
-      String tenant, String identity, String idempotencyKey, String holder, long nowMillis, long untilMillis) {
-    Map<String, AttributeValue> item = new HashMap<>(Items.keyInFlightKey(tenant, identity, idempotencyKey));
+      String tenant,
+      String identity,
+      String idempotencyKey,
+      String holder,
+      long nowMillis,
+      long untilMillis) {
+    Map<String, AttributeValue> item =
+        new HashMap<>(Items.keyInFlightKey(tenant, identity, idempotencyKey));
     item.put(Items.ITEM_TYPE, s(Items.TYPE_KEY_IN_FLIGHT));
     item.put(TableContract.SCHEMA_VERSION_ATTRIBUTE, n(TableContract.SCHEMA_VERSION));
     item.put(Items.HOLDER, s(holder));
@@ -346,8 +365,11 @@ public final class DynamoDbSandboxStore implements SandboxStore {
           b ->
               b.tableName(tableName)
                   .item(item)
-                  .conditionExpression("attribute_not_exists(#pk) OR #until < :now OR #holder = :holder")
-                  .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#until", Items.UNTIL_MS, "#holder", Items.HOLDER))
+                  .conditionExpression(
+                      "attribute_not_exists(#pk) OR #until < :now OR #holder = :holder")
+                  .expressionAttributeNames(
+                      Map.of(
+                          "#pk", PARTITION_KEY, "#until", Items.UNTIL_MS, "#holder", Items.HOLDER))
                   .expressionAttributeValues(Map.of(":now", n(nowMillis), ":holder", s(holder))));
       return true;
     } catch (ConditionalCheckFailedException e) {
@@ -356,7 +378,8 @@ public final class DynamoDbSandboxStore implements SandboxStore {
   }
 
   @Override
-  public void clearKeyInFlight(String tenant, String identity, String idempotencyKey, String holder) {
+  public void clearKeyInFlight(
+      String tenant, String identity, String idempotencyKey, String holder) {
     try {
       dynamo.deleteItem(
           b ->
@@ -374,7 +397,11 @@ public final class DynamoDbSandboxStore implements SandboxStore {
   public Optional<Lease> findLease(String tenant, String identity, int slot) {
     var item =
         dynamo
-            .getItem(b -> b.tableName(tableName).key(Items.leaseKey(tenant, identity, slot)).consistentRead(true))
+            .getItem(
+                b ->
+                    b.tableName(tableName)
+                        .key(Items.leaseKey(tenant, identity, slot))
+                        .consistentRead(true))
             .item();
     return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Items.toLease(item));
   }
@@ -387,7 +414,8 @@ public final class DynamoDbSandboxStore implements SandboxStore {
               b.tableName(tableName)
                   .item(Items.toItem(next, next.expiresAt() + LEASE_TTL_MARGIN.toSeconds()))
                   .conditionExpression("#lease = :lease AND #sbx = :sbx")
-                  .expressionAttributeNames(Map.of("#lease", Items.LEASE_ID, "#sbx", Items.SANDBOX_ID))
+                  .expressionAttributeNames(
+                      Map.of("#lease", Items.LEASE_ID, "#sbx", Items.SANDBOX_ID))
                   .expressionAttributeValues(
                       Map.of(":lease", s(current.leaseId()), ":sbx", s(current.sandboxId()))));
       return true;
@@ -397,7 +425,8 @@ public final class DynamoDbSandboxStore implements SandboxStore {
   }
 
   @Override
-  public TransitionResult markForDeletion(String sandboxId, String tenant, String identity, long now) {
+  public TransitionResult markForDeletion(
+      String sandboxId, String tenant, String identity, long now) {
     // an item allocated before tenants existed has no tenant: it is the default tenant's
     String sameTenant =
         Tenant.DEFAULT.equals(tenant)
@@ -433,8 +462,11 @@ public final class DynamoDbSandboxStore implements SandboxStore {
     return all;
   }
 
-  /** Reads a status partition of {@code StatusIndex} to the end, page by page; sandbox items only. */
-  private void forEachSandboxItemInStatus(SandboxStatus status, Consumer<Map<String, AttributeValue>> action) {
+  /**
+   * Reads a status partition of {@code StatusIndex} to the end, page by page; sandbox items only.
+   */
+  private void forEachSandboxItemInStatus(
+      SandboxStatus status, Consumer<Map<String, AttributeValue>> action) {
     Map<String, AttributeValue> start = null;
     do {
       QueryResponse page =
@@ -452,7 +484,10 @@ public final class DynamoDbSandboxStore implements SandboxStore {
           action.accept(item);
         }
       }
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+      start =
+          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+              ? page.lastEvaluatedKey()
+              : null;
     } while (start != null);
   }
 
@@ -529,7 +564,8 @@ public final class DynamoDbSandboxStore implements SandboxStore {
   public boolean purgeStale(Sandbox seen, long staleBefore) {
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
-    String condition = expectation(seen, SandboxStatus.STALE, names, values) + " AND #since <= :before";
+    String condition =
+        expectation(seen, SandboxStatus.STALE, names, values) + " AND #since <= :before";
     names.put("#since", Items.STALE_SINCE);
     values.put(":before", n(staleBefore));
     try {
@@ -656,7 +692,10 @@ public final class DynamoDbSandboxStore implements SandboxStore {
    * has none, which counts as 0).
    */
   private static String expectation(
-      Sandbox seen, SandboxStatus expected, Map<String, String> names, Map<String, AttributeValue> values) {
+      Sandbox seen,
+      SandboxStatus expected,
+      Map<String, String> names,
+      Map<String, AttributeValue> values) {
     names.put("#status", Items.STATUS);
     names.put("#version", Items.VERSION);
     values.put(":expected", s(expected.wireName()));
@@ -679,12 +718,7 @@ public final class DynamoDbSandboxStore implements SandboxStore {
       update.append(", #a").append(i).append(" = :a").append(i);
       i++;
     }
-    return conditionalUpdate(
-        seen.sandboxId(),
-        update.toString(),
-        condition,
-        names,
-        values);
+    return conditionalUpdate(seen.sandboxId(), update.toString(), condition, names, values);
   }
 
   /**
@@ -733,7 +767,8 @@ public final class DynamoDbSandboxStore implements SandboxStore {
                       .expressionAttributeNames(finalNames)
                       .expressionAttributeValues(values)
                       .returnValues(ReturnValue.ALL_NEW)
-                      .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+                      .returnValuesOnConditionCheckFailure(
+                          ReturnValuesOnConditionCheckFailure.ALL_OLD));
       return new TransitionResult(true, Optional.of(Items.toSandbox(response.attributes())));
     } catch (ConditionalCheckFailedException e) {
       return new TransitionResult(e.hasItem() && ownChange.test(e.item()), oldSandbox(e));
@@ -784,7 +819,12 @@ public final class DynamoDbSandboxStore implements SandboxStore {
   private static final String ALL_STATUSES = "all_statuses";
   private final CursorCodec walkCursors =
       new CursorCodec(
-          Set.of(PARTITION_KEY, SORT_KEY, STATUS_INDEX_PARTITION_KEY, STATUS_INDEX_SORT_KEY, ALL_STATUSES));
+          Set.of(
+              PARTITION_KEY,
+              SORT_KEY,
+              STATUS_INDEX_PARTITION_KEY,
+              STATUS_INDEX_SORT_KEY,
+              ALL_STATUSES));
 
   @Override
   public Page<Sandbox> listSandboxes(
@@ -805,21 +845,29 @@ public final class DynamoDbSandboxStore implements SandboxStore {
         throw new InvalidCursorException();
       }
       segment =
-          LISTING_ORDER.indexOf(SandboxStatus.fromWireName(status.s()).orElseThrow(InvalidCursorException::new));
+          LISTING_ORDER.indexOf(
+              SandboxStatus.fromWireName(status.s()).orElseThrow(InvalidCursorException::new));
     }
-    Map<String, String> names = new HashMap<>(Map.of("#pk", PARTITION_KEY, "#status", Items.STATUS));
+    Map<String, String> names =
+        new HashMap<>(Map.of("#pk", PARTITION_KEY, "#status", Items.STATUS));
     Map<String, AttributeValue> values = new HashMap<>(Map.of(":sbx", s(SANDBOX_PK_PREFIX)));
     List<String> conditions = new ArrayList<>(List.of("begins_with(#pk, :sbx)"));
-    filter.lab().ifPresent(lab -> {
-      names.put("#lab", Items.TRACK_NAME);
-      values.put(":lab", s(lab));
-      conditions.add("#lab = :lab");
-    });
-    filter.owner().ifPresent(owner -> {
-      names.put("#owner", Items.ALLOCATED_TO);
-      values.put(":owner", s(owner));
-      conditions.add("#owner = :owner");
-    });
+    filter
+        .lab()
+        .ifPresent(
+            lab -> {
+              names.put("#lab", Items.TRACK_NAME);
+              values.put(":lab", s(lab));
+              conditions.add("#lab = :lab");
+            });
+    filter
+        .owner()
+        .ifPresent(
+            owner -> {
+              names.put("#owner", Items.ALLOCATED_TO);
+              values.put(":owner", s(owner));
+              conditions.add("#owner = :owner");
+            });
     String filterExpression = String.join(" AND ", conditions);
 
     List<Sandbox> page = new ArrayList<>(limit);
@@ -878,7 +926,8 @@ public final class DynamoDbSandboxStore implements SandboxStore {
     }
   }
 
-  private static Map<String, AttributeValue> keyOf(Map<String, AttributeValue> item, boolean indexed) {
+  private static Map<String, AttributeValue> keyOf(
+      Map<String, AttributeValue> item, boolean indexed) {
     Map<String, AttributeValue> key = new HashMap<>();
     key.put(PARTITION_KEY, item.get(PARTITION_KEY));
     key.put(SORT_KEY, item.get(SORT_KEY));
@@ -893,7 +942,8 @@ public final class DynamoDbSandboxStore implements SandboxStore {
   public Optional<com.sandboxbroker.core.store.AuditedSandbox> findAudited(String sandboxId) {
     var item =
         dynamo
-            .getItem(b -> b.tableName(tableName).key(Items.sandboxKey(sandboxId)).consistentRead(true))
+            .getItem(
+                b -> b.tableName(tableName).key(Items.sandboxKey(sandboxId)).consistentRead(true))
             .item();
     return item == null || item.isEmpty()
         ? Optional.empty()
@@ -926,7 +976,8 @@ public final class DynamoDbSandboxStore implements SandboxStore {
         action,
         "#status = :pending, #drq = :now, #lce = :lce",
         "#status = :from",
-        Map.of("#drq", Items.DELETION_REQUESTED_AT, "#lce", EventContract.LIFECYCLE_EVENT_ATTRIBUTE),
+        Map.of(
+            "#drq", Items.DELETION_REQUESTED_AT, "#lce", EventContract.LIFECYCLE_EVENT_ATTRIBUTE),
         Map.of(
             ":from", s(from.wireName()),
             ":now", n(action.at()),
@@ -935,11 +986,12 @@ public final class DynamoDbSandboxStore implements SandboxStore {
 
   /**
    * One conditional UpdateItem: the transition, the version bump and the trail entry together. The
-   * trail entry carries a token fresh to this call ({@link Items#ADMIN_REQUEST_TOKEN}): when the SDK
-   * retries a write whose answer was lost after DynamoDB applied it, the retry fails its condition
-   * on the very change it made, and the item DynamoDB returns with the failure holds this call's
-   * token. That is this call's success, not a conflict (issue 13 item 9). Any other request, even
-   * the same admin's identical one within the same second, has another token and stays a conflict.
+   * trail entry carries a token fresh to this call ({@link Items#ADMIN_REQUEST_TOKEN}): when the
+   * SDK retries a write whose answer was lost after DynamoDB applied it, the retry fails its
+   * condition on the very change it made, and the item DynamoDB returns with the failure holds this
+   * call's token. That is this call's success, not a conflict (issue 13 item 9). Any other request,
+   * even the same admin's identical one within the same second, has another token and stays a
+   * conflict.
    */
   private TransitionResult adminTransition(
       String sandboxId,
@@ -974,7 +1026,8 @@ public final class DynamoDbSandboxStore implements SandboxStore {
   @Override
   public int deleteByStatus(SandboxStatus status) {
     if (status.namesAUsedAccount()) {
-      throw new IllegalArgumentException(status.wireName() + " records name used accounts; release them instead");
+      throw new IllegalArgumentException(
+          status.wireName() + " records name used accounts; release them instead");
     }
     return deleteFromIndex(status, null, 0);
   }
@@ -1001,27 +1054,30 @@ public final class DynamoDbSandboxStore implements SandboxStore {
       values.put(":cutoff", n(cutoff));
     }
     AtomicInteger deleted = new AtomicInteger();
-    forEachSandboxItemInStatus(status, item -> {
-      try {
-        dynamo.deleteItem(
-            b ->
-                b.tableName(tableName)
-                    .key(keyOf(item, false))
-                    .conditionExpression(condition)
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values));
-        deleted.incrementAndGet();
-      } catch (ConditionalCheckFailedException e) {
-        // changed since the index read: not ours to delete any more
-      }
-    });
+    forEachSandboxItemInStatus(
+        status,
+        item -> {
+          try {
+            dynamo.deleteItem(
+                b ->
+                    b.tableName(tableName)
+                        .key(keyOf(item, false))
+                        .conditionExpression(condition)
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(values));
+            deleted.incrementAndGet();
+          } catch (ConditionalCheckFailedException e) {
+            // changed since the index read: not ours to delete any more
+          }
+        });
     return deleted.get();
   }
 
   // ---- lease extension and lifecycle events (issue 14) ----
 
   /** A fresh item stamped with the event its insert is (see {@link EventContract}). */
-  private static Map<String, AttributeValue> withEvent(Map<String, AttributeValue> item, EventType type) {
+  private static Map<String, AttributeValue> withEvent(
+      Map<String, AttributeValue> item, EventType type) {
     Map<String, AttributeValue> stamped = new HashMap<>(item);
     stamped.put(EventContract.LIFECYCLE_EVENT_ATTRIBUTE, s(type.wireName()));
     return stamped;
@@ -1031,9 +1087,9 @@ public final class DynamoDbSandboxStore implements SandboxStore {
    * The sandbox and its lease move to {@code newExpiresAt} in one transaction, so a replay of
    * allocate (which answers from the lease), the owner view and expiry (which read the sandbox)
    * never disagree. The sandbox's condition — still allocated under the same lease, not expired at
-   * {@code now}, and {@code expires_at} below the new value — is what makes an extension and
-   * expiry (conditional on {@code expires_at <= now}) exclusive, and concurrent extensions
-   * monotonic: a lost race is reported, never applied over a later value.
+   * {@code now}, and {@code expires_at} below the new value — is what makes an extension and expiry
+   * (conditional on {@code expires_at <= now}) exclusive, and concurrent extensions monotonic: a
+   * lost race is reported, never applied over a later value.
    */
   @Override
   public TransitionResult extendLease(Sandbox seen, long newExpiresAt, long now) {
@@ -1062,30 +1118,37 @@ public final class DynamoDbSandboxStore implements SandboxStore {
                     ":lease", s(seen.leaseId()),
                     ":now", n(now)))
             .build();
-    List<software.amazon.awssdk.services.dynamodb.model.TransactWriteItem> writes = new ArrayList<>();
-    writes.add(software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder().update(sandboxUpdate).build());
-    leaseKeyOf(seen).ifPresent(leaseKey -> writes.add(
+    List<software.amazon.awssdk.services.dynamodb.model.TransactWriteItem> writes =
+        new ArrayList<>();
+    writes.add(
         software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder()
-            .update(
-                software.amazon.awssdk.services.dynamodb.model.Update.builder()
-                    .tableName(tableName)
-                    .key(leaseKey)
-                    .updateExpression("SET #exp = :new, #ttl = :ttl")
-                    .conditionExpression("#lease = :lease AND #sbx = :sbx")
-                    .expressionAttributeNames(
-                        Map.of(
-                            "#exp", Items.EXPIRES_AT,
-                            "#ttl", TableContract.TTL_ATTRIBUTE,
-                            "#lease", Items.LEASE_ID,
-                            "#sbx", Items.SANDBOX_ID))
-                    .expressionAttributeValues(
-                        Map.of(
-                            ":new", n(newExpiresAt),
-                            ":ttl", n(newExpiresAt + LEASE_TTL_MARGIN.toSeconds()),
-                            ":lease", s(seen.leaseId()),
-                            ":sbx", s(seen.sandboxId())))
-                    .build())
-            .build()));
+            .update(sandboxUpdate)
+            .build());
+    leaseKeyOf(seen)
+        .ifPresent(
+            leaseKey ->
+                writes.add(
+                    software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder()
+                        .update(
+                            software.amazon.awssdk.services.dynamodb.model.Update.builder()
+                                .tableName(tableName)
+                                .key(leaseKey)
+                                .updateExpression("SET #exp = :new, #ttl = :ttl")
+                                .conditionExpression("#lease = :lease AND #sbx = :sbx")
+                                .expressionAttributeNames(
+                                    Map.of(
+                                        "#exp", Items.EXPIRES_AT,
+                                        "#ttl", TableContract.TTL_ATTRIBUTE,
+                                        "#lease", Items.LEASE_ID,
+                                        "#sbx", Items.SANDBOX_ID))
+                                .expressionAttributeValues(
+                                    Map.of(
+                                        ":new", n(newExpiresAt),
+                                        ":ttl", n(newExpiresAt + LEASE_TTL_MARGIN.toSeconds()),
+                                        ":lease", s(seen.leaseId()),
+                                        ":sbx", s(seen.sandboxId())))
+                                .build())
+                        .build()));
     try {
       dynamo.transactWriteItems(b -> b.transactItems(writes));
     } catch (software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException e) {
@@ -1100,7 +1163,8 @@ public final class DynamoDbSandboxStore implements SandboxStore {
    * (a handful of slots) with a consistent read; empty when no lease names it any more.
    */
   private Optional<Map<String, AttributeValue>> leaseKeyOf(Sandbox sandbox) {
-    AttributeValue partition = Items.leaseKey(sandbox.tenant(), sandbox.allocatedTo(), 0).get(PARTITION_KEY);
+    AttributeValue partition =
+        Items.leaseKey(sandbox.tenant(), sandbox.allocatedTo(), 0).get(PARTITION_KEY);
     Map<String, AttributeValue> start = null;
     do {
       QueryResponse page =
@@ -1110,7 +1174,8 @@ public final class DynamoDbSandboxStore implements SandboxStore {
                   .keyConditionExpression("#pk = :pk")
                   .filterExpression("#lease = :lease AND #sbx = :sbx")
                   .expressionAttributeNames(
-                      Map.of("#pk", PARTITION_KEY, "#lease", Items.LEASE_ID, "#sbx", Items.SANDBOX_ID))
+                      Map.of(
+                          "#pk", PARTITION_KEY, "#lease", Items.LEASE_ID, "#sbx", Items.SANDBOX_ID))
                   .expressionAttributeValues(
                       Map.of(
                           ":pk", partition,
@@ -1122,7 +1187,10 @@ public final class DynamoDbSandboxStore implements SandboxStore {
       if (!page.items().isEmpty()) {
         return Optional.of(keyOf(page.items().get(0), false));
       }
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+      start =
+          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+              ? page.lastEvaluatedKey()
+              : null;
     } while (start != null);
     return Optional.empty();
   }

@@ -26,11 +26,11 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
- * Run-time track tokens in the broker's one table: {@code PK = TOKENS}, {@code SK =
- * HASH#<sha256 hex of the secret>}. Authentication is one {@code GetItem} on that key; listing
- * (and finding a record by its id to revoke it) is a key {@code Query} of the one partition, never
- * a scan. Token records carry no {@code status}, so they stay out of {@code StatusIndex}; the hash
- * lives only in the key and is never read back into a record.
+ * Run-time track tokens in the broker's one table: {@code PK = TOKENS}, {@code SK = HASH#<sha256
+ * hex of the secret>}. Authentication is one {@code GetItem} on that key; listing (and finding a
+ * record by its id to revoke it) is a key {@code Query} of the one partition, never a scan. Token
+ * records carry no {@code status}, so they stay out of {@code StatusIndex}; the hash lives only in
+ * the key and is never read back into a record.
  */
 public final class DynamoDbTokenStore implements TokenStore {
   static final String TYPE_TOKEN = "token";
@@ -69,7 +69,9 @@ public final class DynamoDbTokenStore implements TokenStore {
     item.put(TOKEN_ID, s(t.tokenId()));
     item.put(Items.TENANT, s(t.tenant()));
     item.put(NAME, s(t.name()));
-    item.put(ALLOWED_PREFIXES, AttributeValue.fromL(t.allowedPrefixes().stream().map(Items::s).toList()));
+    item.put(
+        ALLOWED_PREFIXES,
+        AttributeValue.fromL(t.allowedPrefixes().stream().map(Items::s).toList()));
     item.put(DEFAULT_PREFIX, s(t.defaultPrefix()));
     item.put(LAB, s(t.lab()));
     item.put(LEASE_HOURS, n(t.leaseHours()));
@@ -97,7 +99,9 @@ public final class DynamoDbTokenStore implements TokenStore {
   @Override
   public Optional<TrackToken> findByHash(String secretHash) {
     var item =
-        dynamo.getItem(b -> b.tableName(tableName).key(key(secretHash)).consistentRead(true)).item();
+        dynamo
+            .getItem(b -> b.tableName(tableName).key(key(secretHash)).consistentRead(true))
+            .item();
     return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toToken(item));
   }
 
@@ -115,7 +119,8 @@ public final class DynamoDbTokenStore implements TokenStore {
     if (found == null) {
       return Optional.empty();
     }
-    Map<String, AttributeValue> key = Map.of(PARTITION_KEY, found.get(PARTITION_KEY), SORT_KEY, found.get(SORT_KEY));
+    Map<String, AttributeValue> key =
+        Map.of(PARTITION_KEY, found.get(PARTITION_KEY), SORT_KEY, found.get(SORT_KEY));
     try {
       var response =
           dynamo.updateItem(
@@ -124,8 +129,10 @@ public final class DynamoDbTokenStore implements TokenStore {
                       .key(key)
                       .updateExpression("SET #rat = :at, #rby = :by")
                       // the first revocation stands: a repeat changes nothing
-                      .conditionExpression("attribute_exists(#pk) AND (attribute_not_exists(#rat) OR #rat = :zero)")
-                      .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#rat", REVOKED_AT, "#rby", REVOKED_BY))
+                      .conditionExpression(
+                          "attribute_exists(#pk) AND (attribute_not_exists(#rat) OR #rat = :zero)")
+                      .expressionAttributeNames(
+                          Map.of("#pk", PARTITION_KEY, "#rat", REVOKED_AT, "#rby", REVOKED_BY))
                       .expressionAttributeValues(Map.of(":at", n(at), ":by", s(by), ":zero", n(0)))
                       .returnValues(ReturnValue.ALL_NEW));
       return Optional.of(toToken(response.attributes()));
@@ -144,7 +151,8 @@ public final class DynamoDbTokenStore implements TokenStore {
                   .key(key(secretHash))
                   .updateExpression("SET #used = :at")
                   // never creates an item, never moves the time backwards
-                  .conditionExpression("attribute_exists(#pk) AND (attribute_not_exists(#used) OR #used < :at)")
+                  .conditionExpression(
+                      "attribute_exists(#pk) AND (attribute_not_exists(#used) OR #used < :at)")
                   .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#used", LAST_USED_AT))
                   .expressionAttributeValues(Map.of(":at", n(at))));
     } catch (ConditionalCheckFailedException e) {
@@ -154,11 +162,12 @@ public final class DynamoDbTokenStore implements TokenStore {
 
   private Map<String, AttributeValue> findItemById(String tokenId) {
     List<Map<String, AttributeValue>> match = new ArrayList<>();
-    forEachTokenItem(item -> {
-      if (tokenId.equals(str(item, TOKEN_ID))) {
-        match.add(item);
-      }
-    });
+    forEachTokenItem(
+        item -> {
+          if (tokenId.equals(str(item, TOKEN_ID))) {
+            match.add(item);
+          }
+        });
     return match.isEmpty() ? null : match.get(0);
   }
 
@@ -177,14 +186,19 @@ public final class DynamoDbTokenStore implements TokenStore {
                       .consistentRead(true)
                       .exclusiveStartKey(from));
       page.items().forEach(action);
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+      start =
+          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+              ? page.lastEvaluatedKey()
+              : null;
     } while (start != null);
   }
 
   private static TrackToken toToken(Map<String, AttributeValue> item) {
     AttributeValue prefixes = item.get(ALLOWED_PREFIXES);
     List<String> allowed =
-        prefixes == null || !prefixes.hasL() ? List.of() : prefixes.l().stream().map(AttributeValue::s).toList();
+        prefixes == null || !prefixes.hasL()
+            ? List.of()
+            : prefixes.l().stream().map(AttributeValue::s).toList();
     return new TrackToken(
         str(item, TOKEN_ID),
         str(item, Items.TENANT),

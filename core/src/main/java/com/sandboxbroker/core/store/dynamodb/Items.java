@@ -52,18 +52,24 @@ final class Items {
   static final String MISSING_COUNT = "missing_count";
   static final String STALE_SINCE = "stale_since";
   static final String VERSION = "version";
+
   /** NIOSXaaS pre-delete clean-up outcome ("cleaned:2", "nothing_to_clean", "failed:<reason>"). */
   static final String PREDELETE_OUTCOME = "predelete_outcome";
+
   static final String PREDELETE_AT = "predelete_at";
+
   /** Cleanup's claim on a pending deletion: the run that made it, and when (epoch s). */
   static final String DELETION_RUN = "deletion_run";
+
   static final String DELETION_CLAIMED_AT = "deletion_claimed_at";
+
   /**
    * String set of lease ids whose claim of this sandbox must fail: written before a takeover of an
    * abandoned lease, removed by the next successful claim (a claimed sandbox never becomes
    * available again, so the fence is no longer needed).
    */
   static final String FENCED_LEASES = "fenced_leases";
+
   /** The owner's tenant on a sandbox, the allocating token's on a lease (shared contract name). */
   static final String TENANT = "tenant";
 
@@ -91,8 +97,11 @@ final class Items {
   static final String HOLDER = "holder";
   static final String UNTIL_MS = "until_ms";
 
-  /** In the identity's lease partition, beside its slots: one item per idempotency key in flight. */
-  static Map<String, AttributeValue> keyInFlightKey(String tenant, String identity, String idempotencyKey) {
+  /**
+   * In the identity's lease partition, beside its slots: one item per idempotency key in flight.
+   */
+  static Map<String, AttributeValue> keyInFlightKey(
+      String tenant, String identity, String idempotencyKey) {
     return Map.of(
         PARTITION_KEY, leaseKey(tenant, identity, 0).get(PARTITION_KEY),
         SORT_KEY, s(KEY_SK_PREFIX + idempotencyKey));
@@ -215,7 +224,9 @@ final class Items {
 
   // ---- admin API (issue 3) ----
 
-  /** The item's operator trail: a list of maps {at, by, action, from}, appended to, never rewritten. */
+  /**
+   * The item's operator trail: a list of maps {at, by, action, from}, appended to, never rewritten.
+   */
   static final String ADMIN_ACTIONS = "admin_actions";
 
   static AttributeValue toValue(com.sandboxbroker.core.sandbox.AdminAction a) {
@@ -228,8 +239,8 @@ final class Items {
   }
 
   /**
-   * Key of a trail entry holding the token of the store call that wrote it (never shown by the API):
-   * how a retried write recognises its own applied change.
+   * Key of a trail entry holding the token of the store call that wrote it (never shown by the
+   * API): how a retried write recognises its own applied change.
    */
   static final String ADMIN_REQUEST_TOKEN = "request_token";
 
@@ -245,7 +256,8 @@ final class Items {
     if (list == null || !list.hasL()) {
       return false;
     }
-    return list.l().stream().anyMatch(v -> v.hasM() && requestToken.equals(str(v.m(), ADMIN_REQUEST_TOKEN)));
+    return list.l().stream()
+        .anyMatch(v -> v.hasM() && requestToken.equals(str(v.m(), ADMIN_REQUEST_TOKEN)));
   }
 
   static java.util.List<com.sandboxbroker.core.sandbox.AdminAction> toAdminActions(
@@ -254,7 +266,8 @@ final class Items {
     if (list == null || !list.hasL()) {
       return java.util.List.of();
     }
-    java.util.List<com.sandboxbroker.core.sandbox.AdminAction> actions = new java.util.ArrayList<>();
+    java.util.List<com.sandboxbroker.core.sandbox.AdminAction> actions =
+        new java.util.ArrayList<>();
     for (AttributeValue v : list.l()) {
       if (v.hasM()) {
         Map<String, AttributeValue> m = v.m();

@@ -6,10 +6,10 @@ import static com.sandboxbroker.core.contract.TableContract.POOL_INDEX;
 import static com.sandboxbroker.core.contract.TableContract.POOL_INDEX_PARTITION_KEY;
 import static com.sandboxbroker.core.contract.TableContract.POOL_INDEX_SORT_KEY;
 import static com.sandboxbroker.core.contract.TableContract.POOL_REGISTRY_PK;
+import static com.sandboxbroker.core.contract.TableContract.SANDBOX_PK_PREFIX;
 import static com.sandboxbroker.core.contract.TableContract.SCHEMA_VERSION;
 import static com.sandboxbroker.core.contract.TableContract.SCHEMA_VERSION_ATTRIBUTE;
 import static com.sandboxbroker.core.contract.TableContract.SORT_KEY;
-import static com.sandboxbroker.core.contract.TableContract.SANDBOX_PK_PREFIX;
 import static com.sandboxbroker.core.contract.TableContract.STATUS_INDEX;
 import static com.sandboxbroker.core.store.dynamodb.Items.n;
 import static com.sandboxbroker.core.store.dynamodb.Items.num;
@@ -59,6 +59,7 @@ final class PoolIndex {
 
   /** A pool sync registers in another process is visible here within this long. */
   private static final long REGISTRY_TTL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
   /** An unknown prefix re-reads the registry at most this often, whatever callers send. */
   private static final long MISS_RELOAD_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -70,7 +71,14 @@ final class PoolIndex {
   private final PoolAssignment assignment;
   private final CursorCodec cursors =
       new CursorCodec(
-          Set.of(PARTITION_KEY, SORT_KEY, POOL_INDEX_PARTITION_KEY, POOL_INDEX_SORT_KEY, SEG_START, SEG_OFFSET));
+          Set.of(
+              PARTITION_KEY,
+              SORT_KEY,
+              POOL_INDEX_PARTITION_KEY,
+              POOL_INDEX_SORT_KEY,
+              SEG_START,
+              SEG_OFFSET));
+
   /** pool → shards this process has registered (so registration costs one write per pool). */
   private final Map<String, Integer> registered = new ConcurrentHashMap<>();
 
@@ -102,7 +110,8 @@ final class PoolIndex {
     register(def);
     return Map.of(
         POOL_ATTRIBUTE, s(pool),
-        POOL_INDEX_PARTITION_KEY, s(partitionValue(pool, PoolAssignment.shardOf(sandboxId, def.shards()))));
+        POOL_INDEX_PARTITION_KEY,
+            s(partitionValue(pool, PoolAssignment.shardOf(sandboxId, def.shards()))));
   }
 
   /**
@@ -135,13 +144,32 @@ final class PoolIndex {
                   .conditionExpression("attribute_not_exists(#shards) OR #shards < :shards")
                   .expressionAttributeNames(
                       Map.of(
-                          "#type", Items.ITEM_TYPE, "#sv", SCHEMA_VERSION_ATTRIBUTE, "#pool", POOL_ATTRIBUTE,
-                          "#shards", SHARDS, "#prefix", PREFIX, "#at", REGISTERED_AT))
+                          "#type",
+                          Items.ITEM_TYPE,
+                          "#sv",
+                          SCHEMA_VERSION_ATTRIBUTE,
+                          "#pool",
+                          POOL_ATTRIBUTE,
+                          "#shards",
+                          SHARDS,
+                          "#prefix",
+                          PREFIX,
+                          "#at",
+                          REGISTERED_AT))
                   .expressionAttributeValues(
                       Map.of(
-                          ":type", s(ITEM_TYPE_POOL), ":sv", n(SCHEMA_VERSION), ":pool", s(def.name()),
-                          ":shards", n(def.shards()), ":prefix", s(def.prefix()),
-                          ":at", n(System.currentTimeMillis() / 1000))));
+                          ":type",
+                          s(ITEM_TYPE_POOL),
+                          ":sv",
+                          n(SCHEMA_VERSION),
+                          ":pool",
+                          s(def.name()),
+                          ":shards",
+                          n(def.shards()),
+                          ":prefix",
+                          s(def.prefix()),
+                          ":at",
+                          n(System.currentTimeMillis() / 1000))));
       cachedAt = Long.MIN_VALUE / 2; // a new pool: let this process's next read see it
     } catch (ConditionalCheckFailedException e) {
       // listed already, with at least as many shards
@@ -164,13 +192,17 @@ final class PoolIndex {
                   .tableName(tableName)
                   .keyConditionExpression("#pk = :pk AND begins_with(#sk, :pool)")
                   .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#sk", SORT_KEY))
-                  .expressionAttributeValues(Map.of(":pk", s(POOL_REGISTRY_PK), ":pool", s(REGISTRY_SK_PREFIX)))
+                  .expressionAttributeValues(
+                      Map.of(":pk", s(POOL_REGISTRY_PK), ":pool", s(REGISTRY_SK_PREFIX)))
                   .exclusiveStartKey(start)
                   // the registry must list a pool as soon as its first sandbox exists
                   .consistentRead(true)
                   .build());
       items.addAll(page.items());
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+      start =
+          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+              ? page.lastEvaluatedKey()
+              : null;
     } while (start != null);
     return items;
   }
@@ -200,8 +232,13 @@ final class PoolIndex {
       pools.put(
           name,
           configured != null
-              ? new PoolDefinition(name, configured.prefix(), configured.lowWater(), Math.max(shards, configured.shards()))
-              : new PoolDefinition(name, str(item, PREFIX).isEmpty() ? name : str(item, PREFIX), 0, shards));
+              ? new PoolDefinition(
+                  name,
+                  configured.prefix(),
+                  configured.lowWater(),
+                  Math.max(shards, configured.shards()))
+              : new PoolDefinition(
+                  name, str(item, PREFIX).isEmpty() ? name : str(item, PREFIX), 0, shards));
     }
     for (PoolDefinition p : assignment.configured()) {
       pools.putIfAbsent(p.name(), p);
@@ -238,13 +275,18 @@ final class PoolIndex {
                   .tableName(tableName)
                   .indexName(POOL_INDEX)
                   .keyConditionExpression("#ps = :ps AND #status = :status")
-                  .expressionAttributeNames(Map.of("#ps", POOL_INDEX_PARTITION_KEY, "#status", POOL_INDEX_SORT_KEY))
-                  .expressionAttributeValues(Map.of(":ps", s(partition), ":status", s(status.wireName())))
+                  .expressionAttributeNames(
+                      Map.of("#ps", POOL_INDEX_PARTITION_KEY, "#status", POOL_INDEX_SORT_KEY))
+                  .expressionAttributeValues(
+                      Map.of(":ps", s(partition), ":status", s(status.wireName())))
                   .select(software.amazon.awssdk.services.dynamodb.model.Select.COUNT)
                   .exclusiveStartKey(start)
                   .build());
       count += page.count();
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+      start =
+          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+              ? page.lastEvaluatedKey()
+              : null;
     } while (start != null);
     return count;
   }
@@ -272,7 +314,9 @@ final class PoolIndex {
   Page<Sandbox> findAvailable(String prefix, Optional<String> cursor, int limit) {
     String namePrefix = prefix == null ? "" : prefix;
     List<Segment> segments = segments(namePrefix, knownPools(false));
-    if (segments.isEmpty() && cursor.isEmpty() && System.nanoTime() - lastMissReload > MISS_RELOAD_NANOS) {
+    if (segments.isEmpty()
+        && cursor.isEmpty()
+        && System.nanoTime() - lastMissReload > MISS_RELOAD_NANOS) {
       lastMissReload = System.nanoTime();
       segments = segments(namePrefix, knownPools(true)); // maybe a pool this process has not seen
     }
@@ -307,9 +351,15 @@ final class PoolIndex {
         // the segment from its start rather than fail an allocation on a position elsewhere
         exclusiveStart = null;
       }
-      Map<String, String> names = new HashMap<>(Map.of("#ps", POOL_INDEX_PARTITION_KEY, "#status", POOL_INDEX_SORT_KEY));
+      Map<String, String> names =
+          new HashMap<>(Map.of("#ps", POOL_INDEX_PARTITION_KEY, "#status", POOL_INDEX_SORT_KEY));
       Map<String, AttributeValue> values =
-          new HashMap<>(Map.of(":ps", s(segment.partition()), ":available", s(SandboxStatus.AVAILABLE.wireName())));
+          new HashMap<>(
+              Map.of(
+                  ":ps",
+                  s(segment.partition()),
+                  ":available",
+                  s(SandboxStatus.AVAILABLE.wireName())));
       QueryRequest.Builder request =
           QueryRequest.builder()
               .tableName(tableName)
@@ -324,7 +374,9 @@ final class PoolIndex {
       }
       QueryResponse response;
       try {
-        response = dynamo.query(request.expressionAttributeNames(names).expressionAttributeValues(values).build());
+        response =
+            dynamo.query(
+                request.expressionAttributeNames(names).expressionAttributeValues(values).build());
       } catch (DynamoDbException e) {
         if (firstRequest && exclusiveStart != null && e.statusCode() == 400) {
           throw new InvalidCursorException(); // a well-formed cursor that is no position here
@@ -375,8 +427,18 @@ final class PoolIndex {
                     .projectionExpression("#pk, #sk, #id, #name")
                     .expressionAttributeNames(
                         Map.of(
-                            "#status", Items.STATUS, "#pool", POOL_ATTRIBUTE, "#pk", PARTITION_KEY,
-                            "#sk", SORT_KEY, "#id", Items.SANDBOX_ID, "#name", Items.NAME))
+                            "#status",
+                            Items.STATUS,
+                            "#pool",
+                            POOL_ATTRIBUTE,
+                            "#pk",
+                            PARTITION_KEY,
+                            "#sk",
+                            SORT_KEY,
+                            "#id",
+                            Items.SANDBOX_ID,
+                            "#name",
+                            Items.NAME))
                     .expressionAttributeValues(
                         Map.of(":status", s(status.wireName()), ":sbx", s(SANDBOX_PK_PREFIX)))
                     .exclusiveStartKey(start)
@@ -386,14 +448,18 @@ final class PoolIndex {
             assigned++;
           }
         }
-        start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        start =
+            page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                ? page.lastEvaluatedKey()
+                : null;
       } while (start != null);
     }
     return assigned;
   }
 
   private boolean assign(Map<String, AttributeValue> item) {
-    Map<String, AttributeValue> poolAttributes = poolAttributes(str(item, Items.SANDBOX_ID), str(item, Items.NAME));
+    Map<String, AttributeValue> poolAttributes =
+        poolAttributes(str(item, Items.SANDBOX_ID), str(item, Items.NAME));
     try {
       dynamo.updateItem(
           b ->

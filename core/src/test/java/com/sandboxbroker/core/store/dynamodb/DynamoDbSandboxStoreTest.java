@@ -37,8 +37,12 @@ class DynamoDbSandboxStoreTest extends SandboxStoreContract {
     }
     String cursor = store.findAvailable("", java.util.Optional.empty(), 1).cursor().orElseThrow();
     assertThat(store.findAvailable("", java.util.Optional.of(cursor), 1).items()).hasSize(1);
-    for (String edited : java.util.List.of(cursor + "x", cursor + "xy", cursor.substring(0, cursor.length() - 1),
-        cursor.substring(0, cursor.length() - 2) + (cursor.endsWith("AA") ? "BB" : "AA"))) {
+    for (String edited :
+        java.util.List.of(
+            cursor + "x",
+            cursor + "xy",
+            cursor.substring(0, cursor.length() - 1),
+            cursor.substring(0, cursor.length() - 2) + (cursor.endsWith("AA") ? "BB" : "AA"))) {
       org.assertj.core.api.Assertions.assertThatThrownBy(
               () -> store.findAvailable("", java.util.Optional.of(edited), 1))
           .as(edited)

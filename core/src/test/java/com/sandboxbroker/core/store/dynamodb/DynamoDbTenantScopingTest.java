@@ -41,9 +41,13 @@ class DynamoDbTenantScopingTest extends TenantScopingContract {
   }
 
   private Map<String, AttributeValue> item(String pk, String sk) {
-    return dynamo.client()
-        .getItem(b -> b.tableName(table).consistentRead(true)
-            .key(Map.of("PK", AttributeValue.fromS(pk), "SK", AttributeValue.fromS(sk))))
+    return dynamo
+        .client()
+        .getItem(
+            b ->
+                b.tableName(table)
+                    .consistentRead(true)
+                    .key(Map.of("PK", AttributeValue.fromS(pk), "SK", AttributeValue.fromS(sk))))
         .item();
   }
 
@@ -52,9 +56,15 @@ class DynamoDbTenantScopingTest extends TenantScopingContract {
     Sandbox a = store.findSandbox("t1").orElseThrow();
     Sandbox b = store.findSandbox("t2").orElseThrow();
     long now = System.currentTimeMillis() / 1000;
-    store.putLease(new Lease("x#y", 0, "k", "L1", a.sandboxId(), a.name(), "", "", "", "", now, now + 60, 0), now);
-    store.putLease(new Lease("y", 0, "k", "L2", b.sandboxId(), b.name(), "", "", "", "", now, now + 60, 0, "x"), now);
-    assertThat(item(TableContract.LEASE_PK_PREFIX + "x#y", "SLOT#0")).containsEntry("tenant", AttributeValue.fromS("default"));
+    store.putLease(
+        new Lease("x#y", 0, "k", "L1", a.sandboxId(), a.name(), "", "", "", "", now, now + 60, 0),
+        now);
+    store.putLease(
+        new Lease(
+            "y", 0, "k", "L2", b.sandboxId(), b.name(), "", "", "", "", now, now + 60, 0, "x"),
+        now);
+    assertThat(item(TableContract.LEASE_PK_PREFIX + "x#y", "SLOT#0"))
+        .containsEntry("tenant", AttributeValue.fromS("default"));
     assertThat(item("TEN#x#IDN#y", "SLOT#0")).containsEntry("tenant", AttributeValue.fromS("x"));
     // an identity that looks like a qualified key stays the default tenant's own
     assertThat(store.findLease("x#y", 0).orElseThrow().leaseId()).isEqualTo("L1");
@@ -66,7 +76,9 @@ class DynamoDbTenantScopingTest extends TenantScopingContract {
     assertThat(item("SBX#t3", "META")).doesNotContainKey("tenant");
     Sandbox s = store.findSandbox("t3").orElseThrow();
     long now = System.currentTimeMillis() / 1000;
-    Lease lease = new Lease("i", 0, "k", "L3", s.sandboxId(), s.name(), "", "", "", "", now, now + 60, 0, "acme");
+    Lease lease =
+        new Lease(
+            "i", 0, "k", "L3", s.sandboxId(), s.name(), "", "", "", "", now, now + 60, 0, "acme");
     assertThat(store.claim(lease).claimed()).isTrue();
     assertThat(item("SBX#t3", "META")).containsEntry("tenant", AttributeValue.fromS("acme"));
     assertThat(store.findSandbox("t3").orElseThrow().status()).isEqualTo(SandboxStatus.ALLOCATED);

@@ -64,7 +64,10 @@ class PoolIndexTest {
 
   private Allocator allocator(DynamoDbSandboxStore store) {
     return new Allocator(
-        store, AllocationPolicy.defaults(), Clock.systemUTC(), () -> "lease-" + ids.incrementAndGet(),
+        store,
+        AllocationPolicy.defaults(),
+        Clock.systemUTC(),
+        () -> "lease-" + ids.incrementAndGet(),
         AllocationListener.NONE);
   }
 
@@ -73,7 +76,8 @@ class PoolIndexTest {
   }
 
   /** {@code count} available sandboxes per pool, written 25 at a time, each with its pool keys. */
-  private static void bulkSeed(DynamoDbClient client, String table, PoolIndex index, List<String> names) {
+  private static void bulkSeed(
+      DynamoDbClient client, String table, PoolIndex index, List<String> names) {
     List<List<WriteRequest>> batches = new ArrayList<>();
     List<WriteRequest> batch = new ArrayList<>();
     for (String name : names) {
@@ -86,7 +90,8 @@ class PoolIndexTest {
       }
     }
     batches.add(batch);
-    // a few writers at once: seeding 20,000 items one batch at a time takes minutes on a busy machine
+    // a few writers at once: seeding 20,000 items one batch at a time takes minutes on a busy
+    // machine
     java.util.concurrent.ForkJoinPool writers = new java.util.concurrent.ForkJoinPool(4);
     try {
       writers.submit(() -> batches.parallelStream().forEach(b -> flush(client, table, b))).get();
@@ -125,7 +130,8 @@ class PoolIndexTest {
     }
     long seedStart = System.nanoTime();
     bulkSeed(client, table, new PoolIndex(client, table, PoolAssignment.derivedOnly()), others);
-    System.out.printf("[pools] seeded 20,000 sandboxes in %d ms%n", (System.nanoTime() - seedStart) / 1_000_000);
+    System.out.printf(
+        "[pools] seeded 20,000 sandboxes in %d ms%n", (System.nanoTime() - seedStart) / 1_000_000);
     for (int i = 0; i < 5; i++) {
       assertThat(store.insertSandbox(sandbox("tiny" + i, "lab-tiny-000" + i))).isTrue();
     }
@@ -133,16 +139,20 @@ class PoolIndexTest {
 
     reads.reset();
     Allocation first = allocator.allocate(request("learner-1", "lab-tiny-"));
-    Allocation second = allocator.allocate(request("learner-2", "lab-tiny")); // a prefix of the pool name
+    Allocation second =
+        allocator.allocate(request("learner-2", "lab-tiny")); // a prefix of the pool name
     assertThat(first.name()).startsWith("lab-tiny-");
     assertThat(second.name()).startsWith("lab-tiny-");
 
     List<Map<String, AttributeValue>> returned = reads.items();
     List<Map<String, AttributeValue>> sandboxItems =
-        returned.stream().filter(i -> Items.str(i, TableContract.PARTITION_KEY).startsWith("SBX#")).toList();
+        returned.stream()
+            .filter(i -> Items.str(i, TableContract.PARTITION_KEY).startsWith("SBX#"))
+            .toList();
     assertThat(sandboxItems)
         .as("every sandbox item DynamoDB returned belongs to the requested pool")
-        .allSatisfy(i -> assertThat(Items.str(i, TableContract.POOL_ATTRIBUTE)).isEqualTo("lab-tiny"));
+        .allSatisfy(
+            i -> assertThat(Items.str(i, TableContract.POOL_ATTRIBUTE)).isEqualTo("lab-tiny"));
     // the candidate reads return at most the pool's 5 items (a second read may re-list some)
     assertThat(sandboxItems.size()).isLessThanOrEqualTo(10);
     assertThat(reads.scans()).isZero();
@@ -155,8 +165,10 @@ class PoolIndexTest {
     reads.reset();
     List<PoolStats> counts = pools.countPools();
     assertThat(reads.scans()).isZero();
-    assertThat(reads.items()).allSatisfy(i -> assertThat(Items.str(i, TableContract.PARTITION_KEY)).isEqualTo("POOLS"));
-    PoolStats tiny = counts.stream().filter(p -> p.pool().equals("lab-tiny")).findFirst().orElseThrow();
+    assertThat(reads.items())
+        .allSatisfy(i -> assertThat(Items.str(i, TableContract.PARTITION_KEY)).isEqualTo("POOLS"));
+    PoolStats tiny =
+        counts.stream().filter(p -> p.pool().equals("lab-tiny")).findFirst().orElseThrow();
     assertThat(tiny.available()).isEqualTo(3);
     assertThat(tiny.count(SandboxStatus.ALLOCATED)).isEqualTo(2);
     assertThat(counts).hasSize(41);
@@ -167,7 +179,9 @@ class PoolIndexTest {
     printCapacity(client, table);
   }
 
-  /** Read units of the two ways to count (DynamoDB Local reports consumed capacity as AWS would). */
+  /**
+   * Read units of the two ways to count (DynamoDB Local reports consumed capacity as AWS would).
+   */
   private static void printCapacity(DynamoDbClient client, String table) {
     double countUnits = 0;
     for (int pool = 0; pool < 40; pool++) {
@@ -178,12 +192,19 @@ class PoolIndexTest {
         String partition = String.format("lab-other%02d#0", pool);
         var r =
             client.query(
-                b -> b.tableName(table).indexName(TableContract.POOL_INDEX)
-                    .keyConditionExpression("#ps = :ps AND #st = :st")
-                    .expressionAttributeNames(Map.of("#ps", "pool_shard", "#st", "status"))
-                    .expressionAttributeValues(Map.of(":ps", AttributeValue.fromS(partition), ":st", AttributeValue.fromS(status.wireName())))
-                    .select("COUNT")
-                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+                b ->
+                    b.tableName(table)
+                        .indexName(TableContract.POOL_INDEX)
+                        .keyConditionExpression("#ps = :ps AND #st = :st")
+                        .expressionAttributeNames(Map.of("#ps", "pool_shard", "#st", "status"))
+                        .expressionAttributeValues(
+                            Map.of(
+                                ":ps",
+                                AttributeValue.fromS(partition),
+                                ":st",
+                                AttributeValue.fromS(status.wireName())))
+                        .select("COUNT")
+                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
         countUnits += r.consumedCapacity() == null ? 0 : r.consumedCapacity().capacityUnits();
       }
     }
@@ -191,10 +212,16 @@ class PoolIndexTest {
     Map<String, AttributeValue> start = null;
     do {
       Map<String, AttributeValue> from = start;
-      var r = client.scan(b -> b.tableName(table).consistentRead(true).exclusiveStartKey(from)
-          .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+      var r =
+          client.scan(
+              b ->
+                  b.tableName(table)
+                      .consistentRead(true)
+                      .exclusiveStartKey(from)
+                      .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
       scanUnits += r.consumedCapacity() == null ? 0 : r.consumedCapacity().capacityUnits();
-      start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+      start =
+          r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
     } while (start != null);
     System.out.printf(
         "[pools] read units to count 20,000 sandboxes of 40 pools: PoolIndex COUNT queries %.1f, strongly consistent Scan %.1f%n",
@@ -244,7 +271,8 @@ class PoolIndexTest {
     ReadRecorder reads = new ReadRecorder();
     DynamoDbClient client = dynamo.client(reads);
     String table = LocalDynamo.uniqueTableName();
-    PoolAssignment assignment = new PoolAssignment(List.of(new PoolDefinition("adventure", "lab-adventure-", 3, 1)));
+    PoolAssignment assignment =
+        new PoolAssignment(List.of(new PoolDefinition("adventure", "lab-adventure-", 3, 1)));
     DynamoDbSandboxStore store = new DynamoDbSandboxStore(client, table, assignment);
     store.createTableIfMissing();
     for (int i = 0; i < 5; i++) {
@@ -284,13 +312,22 @@ class PoolIndexTest {
     assertThat(pools.recordLowWaterFlip("adventure", false, 3, 3, now())).isFalse();
   }
 
-  private static Map<String, AttributeValue> stateItem(DynamoDbClient client, String table, String pool) {
-    return client.getItem(b -> b.tableName(table).key(DynamoDbPoolStore.stateKey(pool)).consistentRead(true)).item();
+  private static Map<String, AttributeValue> stateItem(
+      DynamoDbClient client, String table, String pool) {
+    return client
+        .getItem(b -> b.tableName(table).key(DynamoDbPoolStore.stateKey(pool)).consistentRead(true))
+        .item();
   }
 
-  private static PoolCountRefresher refresher(DynamoDbPoolStore pools, DynamoDbClient client, String table, String owner) {
+  private static PoolCountRefresher refresher(
+      DynamoDbPoolStore pools, DynamoDbClient client, String table, String owner) {
     return new PoolCountRefresher(
-        pools, new DynamoDbJobStore(client, table), Clock.systemUTC(), owner, Duration.ofSeconds(30), Duration.ofHours(6));
+        pools,
+        new DynamoDbJobStore(client, table),
+        Clock.systemUTC(),
+        owner,
+        Duration.ofSeconds(30),
+        Duration.ofHours(6));
   }
 
   @Test
@@ -325,22 +362,26 @@ class PoolIndexTest {
     ReadRecorder reads = new ReadRecorder();
     DynamoDbClient client = dynamo.client(reads);
     String table = LocalDynamo.uniqueTableName();
-    PoolAssignment assignment = new PoolAssignment(List.of(new PoolDefinition("adventure", "lab-adventure-", 2, 1)));
+    PoolAssignment assignment =
+        new PoolAssignment(List.of(new PoolDefinition("adventure", "lab-adventure-", 2, 1)));
     DynamoDbSandboxStore store = new DynamoDbSandboxStore(client, table, assignment);
     store.createTableIfMissing();
     List<UpstreamSandbox> upstream = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       Sandbox s = sandbox("copy" + i, (i % 2 == 0 ? "lab-adventure-000" : "lab-dns-000") + i);
-      client.putItem(b -> b.tableName(table).item(Items.toItem(s))); // as the copy script writes them
+      client.putItem(
+          b -> b.tableName(table).item(Items.toItem(s))); // as the copy script writes them
       upstream.add(new UpstreamSandbox(s.sandboxId(), s.name(), s.externalId(), ""));
     }
-    com.sandboxbroker.core.testing.ListProvider provider = new com.sandboxbroker.core.testing.ListProvider();
+    com.sandboxbroker.core.testing.ListProvider provider =
+        new com.sandboxbroker.core.testing.ListProvider();
     provider.set(upstream);
     reads.reset();
     new com.sandboxbroker.core.sync.PoolSync(store, provider, Clock.systemUTC()).run();
     assertThat(reads.scans()).isZero();
     Map<String, Long> available = new HashMap<>();
-    new DynamoDbPoolStore(client, table, assignment).countPools()
+    new DynamoDbPoolStore(client, table, assignment)
+        .countPools()
         .forEach(p -> available.put(p.pool(), p.available()));
     assertThat(available).isEqualTo(Map.of("adventure", 2L, "lab-dns", 2L));
     assertThat(store.assignMissingPools()).as("idempotent").isZero();
@@ -354,8 +395,18 @@ class PoolIndexTest {
     DynamoDbSandboxStore store = new DynamoDbSandboxStore(clientA, table);
     store.createTableIfMissing();
     store.insertSandbox(sandbox("t1", "lab-turns-0001"));
-    PoolCountRefresher a = refresher(new DynamoDbPoolStore(clientA, table, PoolAssignment.derivedOnly()), clientA, table, "task-a");
-    PoolCountRefresher b = refresher(new DynamoDbPoolStore(clientB, table, PoolAssignment.derivedOnly()), clientB, table, "task-b");
+    PoolCountRefresher a =
+        refresher(
+            new DynamoDbPoolStore(clientA, table, PoolAssignment.derivedOnly()),
+            clientA,
+            table,
+            "task-a");
+    PoolCountRefresher b =
+        refresher(
+            new DynamoDbPoolStore(clientB, table, PoolAssignment.derivedOnly()),
+            clientB,
+            table,
+            "task-b");
     for (int round = 0; round < 10; round++) {
       var ta = a.refresh();
       var tb = b.refresh();
