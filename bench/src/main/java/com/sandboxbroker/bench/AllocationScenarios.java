@@ -3,6 +3,7 @@ package com.sandboxbroker.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sandboxbroker.bench.TrackClient.Reply;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -36,6 +37,9 @@ final class AllocationScenarios {
    * gets the same warm-up, so both meet the same history.
    */
   static final int WARMUP_ALLOCATIONS = 6000;
+
+  /** The longest the scenario waits after its warm-up for the service's JIT to go quiet. */
+  private static final Duration JIT_SETTLE_MAX = Duration.ofSeconds(60);
 
   /** --quick (the smoke run a test makes): enough to exercise every path, not to warm the JIT. */
   static final int QUICK_WARMUP_ALLOCATIONS = 50;
@@ -89,6 +93,7 @@ final class AllocationScenarios {
         LoadGeneratorProcess load =
             LoadGeneratorProcess.start(pinning, workDir, name, broker.base(), token)) {
       warmUp(load);
+      double jitSettleSeconds = broker.awaitJitQuiet(JIT_SETTLE_MAX);
       // what the service sees at once: the pool's connections, or every learner when fresh
       int concurrency = fresh ? n : Math.min(n, connections);
       ClaimFloor.Measurement floorM = measureFloor(concurrency);
@@ -96,6 +101,9 @@ final class AllocationScenarios {
       ClaimFloor.Measurement inProcess =
           floor.allocator(concurrency, Math.max(inProcessMin, 2 * n), warmupAllocations);
       BrokerProcess.Counters before = broker.counters();
+      // the scrape above runs code the warm-up never did (the Prometheus exposition), and its
+      // compilation would otherwise land in the timed part
+      jitSettleSeconds += broker.awaitJitQuiet(JIT_SETTLE_MAX);
       ThreadCpu serviceParts0 = broker.cpuByPart();
       double serviceCpu0 = broker.cpuMillis();
 
@@ -203,6 +211,7 @@ final class AllocationScenarios {
           "service_cpu_ms_per_allocation_by_part",
           serviceParts.perUnitSince(serviceParts0, allocated));
       extra.put("inprocess_cpu_ms_per_allocation_by_part", inProcess.cpuMsPerOpByPart());
+      extra.put("service_jit_settle_s", BenchMain.round(jitSettleSeconds, 1));
       extra.put("cpu_ms", cpu(floorM, inProcess, serviceCpu, loadCpu, requests));
       extra.put("service_peak_rss_mb", BenchMain.round(rss, 0));
       extra.put("checks", checks);
@@ -231,6 +240,7 @@ final class AllocationScenarios {
         LoadGeneratorProcess load =
             LoadGeneratorProcess.start(pinning, workDir, name, broker.base(), token)) {
       warmUp(load);
+      broker.awaitJitQuiet(JIT_SETTLE_MAX);
       ClaimFloor.Measurement floorM = measureFloor(clients);
       double floorRate = floorM.claimsPerSecond();
       BrokerProcess.Counters before = broker.counters();

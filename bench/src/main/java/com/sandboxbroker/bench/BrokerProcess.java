@@ -9,7 +9,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,6 +31,10 @@ final class BrokerProcess implements AutoCloseable {
 
   /** USER_HZ: 100 on every Linux x86-64/arm64 kernel configuration in practice. */
   private static final double CLOCK_TICKS_PER_SECOND = 100;
+
+  private static final Duration JIT_SAMPLE_INTERVAL = Duration.ofMillis(250);
+  private static final int JIT_QUIET_SAMPLES = 8; // 2 s
+  private static final double JIT_QUIET_MILLIS = 20; // 1 % of 2 s
 
   private final Process process;
   private final Path log;
@@ -183,6 +189,36 @@ final class BrokerProcess implements AutoCloseable {
   /** The service's CPU so far by part (Jetty's request threads are dw-n): see {@link ThreadCpu}. */
   ThreadCpu cpuByPart() throws IOException {
     return ThreadCpu.of(process.pid(), "dw-");
+  }
+
+  /**
+   * Waits until the service's JIT compilers have gone quiet (under 1 % of a core over the last 2 s)
+   * or {@code max} has passed, and returns the seconds waited. After a warm-up C2 keeps compiling
+   * what the warm-up made hot for tens of seconds; measuring meanwhile would charge that to the
+   * measurement, and the floor, measured on the same core, would share the core with it.
+   */
+  double awaitJitQuiet(Duration max) throws IOException, InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + max.toNanos();
+    Deque<Double> window = new ArrayDeque<>();
+    while (System.nanoTime() < deadline) {
+      window.addLast(jitMillis());
+      if (window.size() > JIT_QUIET_SAMPLES) {
+        window.removeFirst();
+        if (window.getLast() - window.getFirst() < JIT_QUIET_MILLIS) {
+          break;
+        }
+      }
+      Thread.sleep(JIT_SAMPLE_INTERVAL.toMillis());
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private double jitMillis() throws IOException {
+    return cpuByPart().tasks().values().stream()
+        .filter(t -> t.part().equals(ThreadCpu.JIT_COMPILERS))
+        .mapToDouble(ThreadCpu.Task::millis)
+        .sum();
   }
 
   /** Peak resident set of the service process so far (kernel high-water mark), in MiB. */

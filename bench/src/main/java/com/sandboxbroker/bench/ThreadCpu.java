@@ -16,7 +16,10 @@ import java.util.Map;
  * while it was measured. Threads that ended between two snapshots count under {@code other}, as the
  * difference between the process's total and the parts.
  */
-record ThreadCpu(Map<String, Double> millisByPart, double totalMillis) {
+record ThreadCpu(Map<String, Task> tasks, double totalMillis) {
+  /** One thread: its part and the CPU it has used so far. */
+  record Task(String part, double millis) {}
+
   static final String REQUEST_THREADS = "request_threads";
   static final String DATABASE_THREAD = "database_thread";
   static final String JIT_COMPILERS = "jit_compilers";
@@ -33,7 +36,7 @@ record ThreadCpu(Map<String, Double> millisByPart, double totalMillis) {
   static ThreadCpu of(long pid, String requestThreads) throws IOException {
     Path proc = Path.of("/proc", Long.toString(pid));
     double total = ticksToMillis(Files.readString(proc.resolve("stat")));
-    Map<String, Double> parts = new HashMap<>();
+    Map<String, Task> threads = new HashMap<>();
     try (DirectoryStream<Path> tasks = Files.newDirectoryStream(proc.resolve("task"))) {
       for (Path task : tasks) {
         String stat;
@@ -43,10 +46,12 @@ record ThreadCpu(Map<String, Double> millisByPart, double totalMillis) {
           continue; // the thread ended while we listed them: its CPU shows under other
         }
         String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        parts.merge(partOf(name, requestThreads), ticksToMillis(stat), Double::sum);
+        threads.put(
+            task.getFileName().toString(),
+            new Task(partOf(name, requestThreads), ticksToMillis(stat)));
       }
     }
-    return new ThreadCpu(parts, total);
+    return new ThreadCpu(threads, total);
   }
 
   /** This JVM's CPU so far, by part. */
@@ -56,13 +61,19 @@ record ThreadCpu(Map<String, Double> millisByPart, double totalMillis) {
 
   /** What happened between {@code earlier} and this snapshot, per {@code units} (allocations). */
   Map<String, Object> perUnitSince(ThreadCpu earlier, long units) {
+    Map<String, Double> byPart = new HashMap<>();
+    tasks.forEach(
+        (tid, now) -> {
+          Task before = earlier.tasks.get(tid);
+          double used = now.millis() - (before == null ? 0 : before.millis());
+          byPart.merge(now.part(), used, Double::sum);
+        });
     Map<String, Object> m = new LinkedHashMap<>();
     double known = 0;
     for (String part : new String[] {REQUEST_THREADS, DATABASE_THREAD, JIT_COMPILERS, GC_AND_VM}) {
-      double d =
-          millisByPart.getOrDefault(part, 0.0) - earlier.millisByPart.getOrDefault(part, 0.0);
-      known += d;
-      m.put(part, BenchMain.round(d / Math.max(1, units), 3));
+      double used = byPart.getOrDefault(part, 0.0);
+      known += used;
+      m.put(part, BenchMain.round(used / Math.max(1, units), 3));
     }
     double other = (totalMillis - earlier.totalMillis) - known;
     m.put(OTHER, BenchMain.round(other / Math.max(1, units), 3));
