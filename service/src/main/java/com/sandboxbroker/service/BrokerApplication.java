@@ -39,6 +39,7 @@ import com.sandboxbroker.service.http.EntityAnnotationsInterceptor;
 import com.sandboxbroker.service.http.ErrorBodyFilter;
 import com.sandboxbroker.service.http.HealthServlets;
 import com.sandboxbroker.service.http.JsonErrorHandler;
+import com.sandboxbroker.service.http.JsonServerErrorHandler;
 import com.sandboxbroker.service.http.RequestBodyLimitFilter;
 import com.sandboxbroker.service.http.RequestIdFilter;
 import com.sandboxbroker.service.http.SecurityHeadersFilter;
@@ -314,7 +315,7 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
         .addFilter("security-headers", new SecurityHeadersFilter(basePath))
         .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, "/*");
     servlets
-        .addFilter("error-body", new ErrorBodyFilter(environment.getObjectMapper()))
+        .addFilter("error-body", new ErrorBodyFilter())
         .addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), true, "/*");
     if (!config.corsAllowedOrigins().isEmpty()) {
       servlets
@@ -332,8 +333,7 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
     environment.getApplicationContext().setErrorHandler(new JsonErrorHandler());
     environment
         .lifecycle()
-        .addServerLifecycleListener(
-            server -> server.setErrorHandler(new JsonErrorHandler.ServerLevel()));
+        .addServerLifecycleListener(server -> server.setErrorHandler(new JsonServerErrorHandler()));
     var json = environment.getObjectMapper();
     servlets.addServlet("healthz", new HealthServlets.Liveness(json, clock)).addMapping("/healthz");
     servlets

@@ -1,8 +1,13 @@
 package com.sandboxbroker.service;
 
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.sandboxbroker.service.api.ErrorResponse;
+import com.sandboxbroker.service.errors.ErrorWriter;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -91,6 +96,23 @@ class ArchitectureTest {
         .implement(jakarta.ws.rs.ext.ExceptionMapper.class)
         .should()
         .haveSimpleNameEndingWith("ExceptionMapper")
+        .check(classes);
+  }
+
+  /**
+   * One writer of the error body: mappers, filters, servlets and Jetty's error handlers all go
+   * through {@link ErrorWriter}, so the contract's error shape is rendered in one place.
+   */
+  @Test
+  void onlyTheErrorWriterRendersErrorBodies() {
+    noClasses()
+        .that()
+        .doNotBelongToAnyOf(ErrorWriter.class, ErrorResponse.class)
+        .should()
+        .callConstructor(ErrorResponse.class, ErrorResponse.Detail.class)
+        .orShould()
+        .callConstructorWhere(target(owner(assignableTo(ErrorResponse.Detail.class))))
+        .because("the error body is rendered by ErrorWriter alone")
         .check(classes);
   }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sandboxbroker.core.tenant.Tenant;
 import com.sandboxbroker.service.errors.ApiException;
+import com.sandboxbroker.service.errors.ErrorCode;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -53,7 +54,6 @@ public record IssueTokenRequest(
             example = "1767225600")
         Long expiresAt) {
 
-  public static final String CODE = "INVALID_TOKEN_SPEC";
   static final int MAX_NAME = 128;
   static final int MAX_PREFIXES = 20;
 
@@ -152,7 +152,7 @@ public record IssueTokenRequest(
   }
 
   private static ApiException invalid(String message) {
-    return ApiException.badRequest(CODE, message);
+    return new ApiException(ErrorCode.INVALID_TOKEN_SPEC, message);
   }
 
   private static JsonNode present(JsonNode root, String field) {

@@ -17,6 +17,7 @@ import com.sandboxbroker.service.api.SandboxResponse;
 import com.sandboxbroker.service.api.StatsResponse;
 import com.sandboxbroker.service.auth.Caller;
 import com.sandboxbroker.service.errors.ApiException;
+import com.sandboxbroker.service.errors.ErrorCode;
 import com.sandboxbroker.service.metrics.BrokerMetrics;
 import com.sandboxbroker.service.observability.ApiAction;
 import io.swagger.v3.oas.annotations.Operation;
@@ -135,7 +136,7 @@ public final class AdminResource {
             DEFAULT_LIMIT,
             1,
             MAX_LIMIT,
-            "INVALID_LIMIT",
+            ErrorCode.INVALID_LIMIT,
             "limit must be an integer from 1 to 500");
     Optional<String> position = Optional.ofNullable(cursor).filter(c -> !c.isEmpty());
     if (position.isPresent() && position.get().length() > MAX_CURSOR_LENGTH) {
@@ -213,13 +214,13 @@ public final class AdminResource {
           @QueryParam("status")
           String status) {
     if (status == null || status.isBlank()) {
-      throw ApiException.badRequest(
-          "MISSING_STATUS", "status is required (bulk-delete never removes everything)");
+      throw new ApiException(
+          ErrorCode.MISSING_STATUS, "status is required (bulk-delete never removes everything)");
     }
     SandboxStatus target = optionalStatus(status).orElseThrow();
     if (target.namesAUsedAccount()) {
-      throw ApiException.badRequest(
-          "STATUS_NOT_REMOVABLE",
+      throw new ApiException(
+          ErrorCode.STATUS_NOT_REMOVABLE,
           target.wireName()
               + " records name accounts a learner has used; removed, sync would re-import the"
               + " account for a new learner. Release them instead (force-release), and cleanup"
@@ -259,7 +260,7 @@ public final class AdminResource {
             DEFAULT_GRACE_HOURS,
             1,
             MAX_GRACE_HOURS,
-            "INVALID_GRACE_PERIOD",
+            ErrorCode.INVALID_GRACE_PERIOD,
             "grace_period_hours must be an integer of at least 1");
     long started = System.nanoTime();
     int deleted = store.deleteStale(clock.instant().getEpochSecond() - hours * 3600L);
@@ -361,7 +362,7 @@ public final class AdminResource {
   }
 
   private static ApiException conflict(String message) {
-    return new ApiException(409, "INVALID_STATUS_TRANSITION", message);
+    return new ApiException(ErrorCode.INVALID_STATUS_TRANSITION, message);
   }
 
   private static long millisSince(long startNanos) {
@@ -376,8 +377,8 @@ public final class AdminResource {
         SandboxStatus.fromWireName(value)
             .orElseThrow(
                 () ->
-                    ApiException.badRequest(
-                        "INVALID_STATUS",
+                    new ApiException(
+                        ErrorCode.INVALID_STATUS,
                         "status must be one of available, allocated, pending_deletion, deletion_failed, stale, deleted")));
   }
 
@@ -386,14 +387,15 @@ public final class AdminResource {
       return Optional.empty();
     }
     if (value.length() > MAX_FILTER_LENGTH || value.chars().anyMatch(Character::isISOControl)) {
-      throw ApiException.badRequest(
-          "INVALID_FILTER", name + " must be at most 256 characters without control characters");
+      throw new ApiException(
+          ErrorCode.INVALID_FILTER,
+          name + " must be at most 256 characters without control characters");
     }
     return Optional.of(value);
   }
 
   private static int boundedInt(
-      String value, int dflt, int min, int max, String code, String message) {
+      String value, int dflt, int min, int max, ErrorCode code, String message) {
     if (value == null || value.isEmpty()) {
       return dflt;
     }
@@ -405,6 +407,6 @@ public final class AdminResource {
     } catch (NumberFormatException e) {
       // falls through to the refusal
     }
-    throw ApiException.badRequest(code, message);
+    throw new ApiException(code, message);
   }
 }

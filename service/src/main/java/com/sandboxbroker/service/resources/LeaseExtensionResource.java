@@ -8,6 +8,7 @@ import com.sandboxbroker.service.api.ErrorResponse;
 import com.sandboxbroker.service.api.SandboxResponse;
 import com.sandboxbroker.service.auth.Caller;
 import com.sandboxbroker.service.errors.ApiException;
+import com.sandboxbroker.service.errors.ErrorCode;
 import com.sandboxbroker.service.http.TrackHeaders;
 import com.sandboxbroker.service.observability.ApiAction;
 import io.swagger.v3.oas.annotations.Operation;
@@ -177,6 +178,6 @@ public final class LeaseExtensionResource {
   }
 
   private static ApiException invalid(String message) {
-    return ApiException.badRequest("INVALID_EXTENSION", message);
+    return new ApiException(ErrorCode.INVALID_EXTENSION, message);
   }
 }
