@@ -11,6 +11,8 @@ import com.sandboxbroker.service.errors.ErrorWriter;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.ext.ExceptionMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -87,13 +89,13 @@ class ArchitectureTest {
   void resourcesAndMappersFollowTheVocabulary() {
     classes()
         .that()
-        .areAnnotatedWith(jakarta.ws.rs.Path.class)
+        .areAnnotatedWith(Path.class)
         .should()
         .haveSimpleNameEndingWith("Resource")
         .check(classes);
     classes()
         .that()
-        .implement(jakarta.ws.rs.ext.ExceptionMapper.class)
+        .implement(ExceptionMapper.class)
         .should()
         .haveSimpleNameEndingWith("ExceptionMapper")
         .check(classes);

@@ -1,5 +1,6 @@
 package com.sandboxbroker.service.api;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,10 +12,12 @@ import com.sandboxbroker.core.tenant.Tenant;
 import com.sandboxbroker.service.errors.ApiException;
 import com.sandboxbroker.service.errors.ErrorCode;
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The body of {@code POST /v1/admin/tokens}, validated field by field so that every refusal is a
@@ -94,11 +97,11 @@ public record IssueTokenRequest(
     JsonNode root;
     try {
       root = body == null || body.isBlank() ? null : STRICT.readTree(body);
-    } catch (com.fasterxml.jackson.core.JsonParseException e) {
+    } catch (JsonParseException e) {
       String duplicate = duplicateField(e.getOriginalMessage());
       throw invalid(
           duplicate != null ? duplicate + " is given twice" : "the body is not valid JSON");
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw invalid("the body is not valid JSON");
     }
     if (root == null || !root.isObject()) {
@@ -236,9 +239,7 @@ public record IssueTokenRequest(
   }
 
   private static String duplicateField(String message) {
-    var m =
-        java.util.regex.Pattern.compile("Duplicate field '([^']*)'")
-            .matcher(message == null ? "" : message);
+    var m = Pattern.compile("Duplicate field '([^']*)'").matcher(message == null ? "" : message);
     return m.find() ? printable(m.group(1)) : null;
   }
 }

@@ -1,5 +1,6 @@
 package com.sandboxbroker.service.errors;
 
+import com.sandboxbroker.core.admin.InvalidStatusTransitionException;
 import com.sandboxbroker.core.allocation.AllocationTimeoutException;
 import com.sandboxbroker.core.sandbox.IdentityLimitReachedException;
 import com.sandboxbroker.core.sandbox.LeaseExpiredException;
@@ -31,6 +32,7 @@ public final class DomainExceptionMappers {
         new LeaseLimitReachedExceptionMapper(),
         new SandboxNotAllocatedExceptionMapper(),
         new LeaseExpiredExceptionMapper(),
+        new InvalidStatusTransitionExceptionMapper(),
         new ApiExceptionMapper());
   }
 
@@ -112,6 +114,16 @@ public final class DomainExceptionMappers {
     @Override
     public Response toResponse(LeaseExpiredException e) {
       return ErrorWriter.response(ErrorCode.LEASE_EXPIRED);
+    }
+  }
+
+  // operator actions (contract §3)
+
+  public static final class InvalidStatusTransitionExceptionMapper
+      implements ExceptionMapper<InvalidStatusTransitionException> {
+    @Override
+    public Response toResponse(InvalidStatusTransitionException e) {
+      return ErrorWriter.response(ErrorCode.INVALID_STATUS_TRANSITION, e.getMessage());
     }
   }
 

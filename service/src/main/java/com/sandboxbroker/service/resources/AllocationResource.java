@@ -30,6 +30,8 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The track endpoints (contract §2). POSTs take no body; whatever content type a hook sends with
@@ -40,8 +42,7 @@ import jakarta.ws.rs.core.SecurityContext;
 @RolesAllowed(Caller.TRACK)
 @Tag(name = "track", description = "Lab track endpoints (track token)")
 public final class AllocationResource {
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(AllocationResource.class);
+  private static final Logger LOG = LoggerFactory.getLogger(AllocationResource.class);
   private final Allocator allocator;
 
   public AllocationResource(Allocator allocator) {

@@ -1,5 +1,6 @@
 package com.sandboxbroker.service.resources;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sandboxbroker.core.allocation.AllocationPolicy;
@@ -45,8 +46,7 @@ public final class LeaseExtensionResource {
 
   /** Strict: {@code {"hours": 1} trailing} is not JSON, and {@code 1.0} is not an integer. */
   private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final LeaseExtender extender;
   private final AllocationPolicy policy;

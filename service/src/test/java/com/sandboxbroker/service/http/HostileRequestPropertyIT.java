@@ -5,16 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sandboxbroker.service.testing.TestBroker;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPInputStream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -22,6 +26,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
@@ -30,7 +35,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * answers 5xx, and every 4xx is in the contract's error shape with the request id, without a token
  * or an exception's text.
  */
-class HostileRequestPropertyTest {
+class HostileRequestPropertyIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static TestBroker broker;
   private static List<String> seeded;
@@ -121,8 +126,8 @@ class HostileRequestPropertyTest {
   Arbitrary<Hostile> requests() {
     Arbitrary<String> method =
         Arbitraries.frequencyOf(
-            net.jqwik.api.Tuple.of(6, Arbitraries.of("GET", "POST")),
-            net.jqwik.api.Tuple.of(
+            Tuple.of(6, Arbitraries.of("GET", "POST")),
+            Tuple.of(
                 1,
                 Arbitraries.of(
                     "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "TRACE", "FOO", "get",
@@ -396,7 +401,7 @@ class HostileRequestPropertyTest {
     while (text.startsWith("HTTP/1.1 1")) {
       int interimEnd = text.indexOf("\r\n\r\n");
       text = text.substring(interimEnd + 4);
-      all = java.util.Arrays.copyOfRange(all, interimEnd + 4, all.length);
+      all = Arrays.copyOfRange(all, interimEnd + 4, all.length);
     }
     int end = text.indexOf("\r\n\r\n");
     assertThat(end).as("no complete response: " + abbreviate(text)).isPositive();
@@ -409,14 +414,12 @@ class HostileRequestPropertyTest {
           lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
           lines[i].substring(colon + 1).trim());
     }
-    byte[] rawBody = java.util.Arrays.copyOfRange(all, end + 4, all.length);
+    byte[] rawBody = Arrays.copyOfRange(all, end + 4, all.length);
     if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
       rawBody = dechunk(rawBody);
     }
     if ("gzip".equalsIgnoreCase(headers.get("content-encoding")) && rawBody.length > 0) {
-      rawBody =
-          new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(rawBody))
-              .readAllBytes();
+      rawBody = new GZIPInputStream(new ByteArrayInputStream(rawBody)).readAllBytes();
     }
     return new Raw(status, headers, new String(rawBody, StandardCharsets.UTF_8));
   }
@@ -429,7 +432,7 @@ class HostileRequestPropertyTest {
       while ((n = s.getInputStream().read(buffer)) != -1) {
         out.write(buffer, 0, n);
       }
-    } catch (java.net.SocketException e) {
+    } catch (SocketException e) {
       // a reset after the response (unread request bytes) still leaves the response readable
       if (out.size() == 0) {
         throw e;

@@ -8,6 +8,8 @@ import com.sandboxbroker.service.BrokerConfiguration;
 import io.dropwizard.core.Application;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.DropwizardTestSupport;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -16,24 +18,29 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Configurations the service must refuse at start-up, each with a message that names what to
  * change. Every case starts the real application on the repository's shipped {@code config.yml}.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class StartupRefusalTest {
+class StartupRefusalIT {
   private static final Map<String, String> ENV =
       Map.of("BROKER_API_TOKEN", "t-track", "BROKER_ADMIN_TOKEN", "t-admin");
 
   private static Throwable start(ConfigOverride... overrides) {
+    return start(Path.of("..", "config.yml"), overrides);
+  }
+
+  private static Throwable start(Path configFile, ConfigOverride... overrides) {
     List<ConfigOverride> all = new ArrayList<>(List.of(overrides));
     all.add(ConfigOverride.config("server.applicationConnectors[0].port", "0"));
     all.add(ConfigOverride.config("server.adminConnectors[0].port", "0"));
     var app =
         new DropwizardTestSupport<BrokerConfiguration>(
             BrokerApplication.class,
-            Path.of("..", "config.yml").toAbsolutePath().toString(),
+            configFile.toAbsolutePath().toString(),
             all.toArray(ConfigOverride[]::new)) {
           @Override
           public Application<BrokerConfiguration> newApplication() {
@@ -86,5 +93,35 @@ class StartupRefusalTest {
     assertThat(thrown.getMessage())
         .contains("leaseHoursByLab")
         .contains("must be greater than or equal to 1");
+  }
+
+  /**
+   * Substitution is strict: a {@code ${VAR}} without a default whose variable is unset stops the
+   * start naming the variable. Before, the service started with the literal text as the value.
+   */
+  @Test
+  void anUnsetVariableWithoutADefaultIsRefusedNamingIt(@TempDir Path dir) throws IOException {
+    String unset = "SANDBOX_BROKER_TEST_NEVER_SET";
+    assertThat(System.getenv(unset)).as("the variable this test needs unset").isNull();
+    String shipped = Files.readString(Path.of("..", "config.yml"));
+    String required = shipped.replace("${BROKER_STAGE:-local}", "${" + unset + "}");
+    assertThat(required).as("config.yml still has the line this test edits").isNotEqualTo(shipped);
+    Path config = Files.writeString(dir.resolve("config.yml"), required);
+
+    Throwable thrown = start(config);
+
+    assertThat(thrown).as("the service started").isNotNull();
+    assertThat(thrown)
+        .hasMessageContaining(unset)
+        .hasMessageContaining("not set and the file gives it no default");
+  }
+
+  /**
+   * The shipped config.yml gives every variable it reads a default, so strict substitution starts
+   * it.
+   */
+  @Test
+  void theShippedConfigStartsUnderStrictSubstitution() {
+    assertThat(start()).isNull();
   }
 }

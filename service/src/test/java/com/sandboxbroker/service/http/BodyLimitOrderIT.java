@@ -3,6 +3,7 @@ package com.sandboxbroker.service.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sandboxbroker.service.testing.TestBroker;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
  * unauthenticated large body got 413.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class BodyLimitOrderTest {
+class BodyLimitOrderIT {
   private static final String LARGE = "x".repeat(100_000);
   private static TestBroker broker;
 
@@ -77,7 +78,7 @@ class BodyLimitOrderTest {
           post(
               path,
               "Bearer not-a-token",
-              HttpRequest.BodyPublishers.ofInputStream(BodyLimitOrderTest::largeStream));
+              HttpRequest.BodyPublishers.ofInputStream(BodyLimitOrderIT::largeStream));
       assertThat(chunked.statusCode()).as(path + " " + chunked.body()).isEqualTo(401);
     }
   }
@@ -97,7 +98,7 @@ class BodyLimitOrderTest {
           post(
               c[0],
               "Bearer " + c[1],
-              HttpRequest.BodyPublishers.ofInputStream(BodyLimitOrderTest::largeStream));
+              HttpRequest.BodyPublishers.ofInputStream(BodyLimitOrderIT::largeStream));
       assertThat(chunked.statusCode()).as(c[0] + " " + chunked.body()).isEqualTo(413);
       assertThat(chunked.body()).contains("\"code\":\"PAYLOAD_TOO_LARGE\"");
     }
@@ -110,7 +111,7 @@ class BodyLimitOrderTest {
         post(
             "/v1/admin/tokens",
             "Bearer " + TestBroker.ADMIN_TOKEN,
-            HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(spec)));
+            HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(spec)));
     assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
     assertThat(issued.body()).contains("\"tenant\":\"chunked\"");
   }
@@ -159,6 +160,6 @@ class BodyLimitOrderTest {
   }
 
   private static InputStream largeStream() {
-    return new java.io.ByteArrayInputStream(LARGE.getBytes(StandardCharsets.US_ASCII));
+    return new ByteArrayInputStream(LARGE.getBytes(StandardCharsets.US_ASCII));
   }
 }

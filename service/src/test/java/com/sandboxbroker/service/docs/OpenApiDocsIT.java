@@ -15,6 +15,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import java.lang.reflect.Method;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** The served OpenAPI document is valid OpenAPI 3 and complete; the Swagger UI page loads. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class OpenApiDocsTest {
+class OpenApiDocsIT {
   private static TestBroker broker;
 
   @BeforeAll
@@ -174,7 +175,7 @@ class OpenApiDocsTest {
                 .request("/v1" + "/allocate", TestBroker.TRACK_TOKEN)
                 .header("X-Instruqt-Sandbox-ID", "swagger-user")
                 .header("Content-Type", "application/json")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(""))
+                .POST(HttpRequest.BodyPublishers.ofString(""))
                 .build());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
   }

@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * races — concurrent extensions, and an extension against auto-expiry.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
-class LeaseExtensionTest {
+class LeaseExtensionIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long HOUR = 3600;
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** Rate limits of contract §1 over HTTP against the real app. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class RateLimitTest {
+class RateLimitIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static HttpResponse<String> ownerView(TestBroker broker, String identity) {

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Timeout;
  * for a retry that had worked.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
-class LostAnswerRetryTest {
+class LostAnswerRetryIT {
   /**
    * Lets the armed sandbox's first UpdateItem through to DynamoDB, then replaces its answer by a
    * 500.

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** Deployed: an admin run request starts the job's state machine and answers 202 with its ARN. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class StepFunctionsJobStarterTest {
+class StepFunctionsJobStarterIT {
   static final String SYNC_MACHINE =
       "arn:aws:states:us-east-1:123456789012:stateMachine:broker-sync";
   static final String EXECUTION =

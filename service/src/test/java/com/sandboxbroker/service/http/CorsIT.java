@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** CORS is off by default and, when origins are configured, exactly the contract's lists. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class CorsTest {
+class CorsIT {
   private static final String ORIGIN = "https://dashboard.example";
 
   @Test

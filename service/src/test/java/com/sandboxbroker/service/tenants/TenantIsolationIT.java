@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * sandbox.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class TenantIsolationTest {
+class TenantIsolationIT {
   private static TestBroker broker;
   private static TokenApi api;
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** The admin job endpoints (contract §3) with the jobs run in-process on the demo pool. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class JobResourceTest {
+class JobResourceIT {
   static final ObjectMapper JSON = new ObjectMapper();
   static TestBroker broker;
 

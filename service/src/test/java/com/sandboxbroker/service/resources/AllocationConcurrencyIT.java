@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
  * idempotency under a storm of duplicates. Each test runs on its own app and table.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class AllocationConcurrencyTest {
+class AllocationConcurrencyIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test

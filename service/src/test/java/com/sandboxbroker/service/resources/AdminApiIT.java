@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.service.testing.TestBroker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -32,7 +35,7 @@ import org.junit.jupiter.api.Timeout;
  * guards, and the audited repair operations.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class AdminApiTest {
+class AdminApiIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
@@ -53,7 +56,7 @@ class AdminApiTest {
                         "/v1/sandboxes/" + allocated.get(i) + "/mark-for-deletion",
                         TestBroker.TRACK_TOKEN)
                     .header("X-Instruqt-Sandbox-ID", "pager-" + i)
-                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .POST(HttpRequest.BodyPublishers.noBody())
                     .build());
         assertThat(r.statusCode()).isEqualTo(200);
         released.add(allocated.get(i));
@@ -145,7 +148,7 @@ class AdminApiTest {
                                   "/v1/sandboxes/" + pick[1] + "/mark-for-deletion",
                                   TestBroker.TRACK_TOKEN)
                               .header("X-Instruqt-Sandbox-ID", pick[0])
-                              .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                              .POST(HttpRequest.BodyPublishers.noBody())
                               .build());
                     }
                     return null;
@@ -371,8 +374,8 @@ class AdminApiTest {
     try {
       assertThat(r.statusCode()).as(r.body()).isBetween(200, 299);
       return JSON.readTree(r.body());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

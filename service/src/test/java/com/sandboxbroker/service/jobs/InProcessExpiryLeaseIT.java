@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * {@code Expiry}, the 3-hour-old allocation of a 2-hour lab stayed allocated.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class InProcessExpiryLeaseTest {
+class InProcessExpiryLeaseIT {
   @Test
   void aMigratedAllocationWithoutExpiresAtExpiresOnItsLabsLease() {
     try (TestBroker broker =

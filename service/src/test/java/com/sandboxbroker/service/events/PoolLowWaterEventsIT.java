@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
  * again: low, recovered, low, recovered, each after several refresh intervals in that state.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
-class PoolLowWaterEventsTest {
+class PoolLowWaterEventsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int REFRESH_SECONDS = 1;
 
@@ -146,7 +147,7 @@ class PoolLowWaterEventsTest {
       // the schema checks the pool fields' types: a JSON number where the stream gives a string
       // fails
       var numeric = events.get(0).deepCopy();
-      ((com.fasterxml.jackson.databind.node.ObjectNode) numeric).put("available", 0);
+      ((ObjectNode) numeric).put("available", 0);
       assertThat(schema.validate(numeric)).isNotEmpty();
     }
   }

@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * else; every bad field refused by name with nothing written.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
-class TokenLifecycleTest {
+class TokenLifecycleIT {
   /** Shortened from the default 30 s so the test does not wait; the bound is asserted below. */
   private static final int CACHE_SECONDS = 2;
 

@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
  * owners; the table agrees, and every replay returns the same sandbox.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
-class TenantConcurrencyTest {
+class TenantConcurrencyIT {
   private static final int TENANTS = 4;
   private static final int PER_TENANT = 50;
 
@@ -76,7 +77,7 @@ class TenantConcurrencyTest {
       }
       assertThat(sandboxByLearner).hasSize(TENANTS * PER_TENANT);
       System.out.printf(
-          "TenantConcurrencyTest: %d learners, %d answered 201, %d retries after a 503%n",
+          "TenantConcurrencyIT: %d learners, %d answered 201, %d retries after a 503%n",
           learners.size(), created, retried.get());
 
       // the table agrees: each sandbox allocated once, to that identity of that tenant, and no
@@ -122,8 +123,7 @@ class TenantConcurrencyTest {
   }
 
   private static <T> List<T> concurrently(
-      List<Learner> learners, java.util.function.Function<Learner, Callable<T>> call)
-      throws Exception {
+      List<Learner> learners, Function<Learner, Callable<T>> call) throws Exception {
     ExecutorService threads = Executors.newFixedThreadPool(learners.size());
     try {
       CountDownLatch start = new CountDownLatch(1);

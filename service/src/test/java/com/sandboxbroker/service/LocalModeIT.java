@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * restart.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class LocalModeTest {
+class LocalModeIT {
   private static final Map<String, String> ENV =
       Map.of("BROKER_API_TOKEN", "local-track", "BROKER_ADMIN_TOKEN", "local-admin");
 

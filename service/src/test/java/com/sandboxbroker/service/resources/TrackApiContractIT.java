@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
  * depends on, and every error path in the contract's single error shape.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class TrackApiContractTest {
+class TrackApiContractIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static TestBroker broker;
 

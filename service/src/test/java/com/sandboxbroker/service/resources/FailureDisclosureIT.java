@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * error body carries a token or another identity's id.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class FailureDisclosureTest {
+class FailureDisclosureIT {
 
   @Test
   void unexpectedFailuresAndRefusalsDiscloseNothing() {

@@ -23,12 +23,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Pools through the real service (issue 12): {@code /v1/admin/pools} and {@code /v1/admin/stats}
- * against a direct count of the table, the Scans the service sent (none), one refresher across two
- * instances, and a pool below its low-water mark.
+ * Pools through the real service: {@code /v1/admin/pools} and {@code /v1/admin/stats} against a
+ * direct count of the table, the Scans the service sent (none), one refresher across two instances,
+ * and a pool below its low-water mark.
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
-class PoolsApiTest {
+class PoolsApiIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String[] STATUSES = {
     "available", "allocated", "pending_deletion", "stale", "deletion_failed"

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
  * a released sandbox is cleaned up and the pool refilled, and the runs show in GET /v1/admin/jobs.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class InProcessJobSchedulerTest {
+class InProcessJobSchedulerIT {
   static final ObjectMapper JSON = new ObjectMapper();
 
   @Test

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /** One structured event per API request, with the contract's fields and never a token. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class ApiEventLogTest {
+class ApiEventLogIT {
 
   @Test
   void everyApiRequestLogsOneEventWithItsFieldsAndNoToken() {

@@ -11,6 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import com.sandboxbroker.core.cleanup.Cleanup;
 import com.sandboxbroker.core.cleanup.CleanupPolicy;
 import com.sandboxbroker.core.job.Job;
@@ -26,6 +28,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,7 +52,7 @@ import org.junit.jupiter.api.Timeout;
  * expected events in order, each once, and none for the writes whose condition failed.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class LifecycleEventFeedTest {
+class LifecycleEventFeedIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static TestBroker broker;
   private static WireMockServer csp;
@@ -268,18 +272,17 @@ class LifecycleEventFeedTest {
             "sandbox.stale:" + z,
             "job.finished:sync");
     List<JsonNode> events = feedOf(expected.size());
-    assertThat(events.stream().map(LifecycleEventFeedTest::summary).toList())
+    assertThat(events.stream().map(LifecycleEventFeedIT::summary).toList())
         .containsExactlyElementsOf(expected);
     assertThat(events.stream().map(e -> e.get("id").asText()).distinct().count())
         .isEqualTo(expected.size());
 
     // every local event is valid against the documented schema the deployed events follow
     var schema =
-        com.networknt.schema.SchemaRegistry.withDefaultDialect(
-                com.networknt.schema.SpecificationVersion.DRAFT_2020_12)
+        SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
             .getSchema(
-                java.nio.file.Files.newInputStream(
-                    java.nio.file.Path.of("")
+                Files.newInputStream(
+                    Path.of("")
                         .toAbsolutePath()
                         .getParent()
                         .resolve("docs/events/lifecycle-event.schema.json")));

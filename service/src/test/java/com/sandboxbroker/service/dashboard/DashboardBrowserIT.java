@@ -7,14 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.service.testing.TestBroker;
-import io.dropwizard.testing.ConfigOverride;
 import java.io.IOException;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,17 +19,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The dashboard in a real browser (Debian's headless Chromium, driven by playwright-core from
  * {@code src/test/browser}) against the real app on DynamoDB Local: what an operator sees and
- * clicks must agree with the admin API. Screenshots land in {@code target/dashboard/}.
- *
- * <p>The browser side runs as a Node process because Playwright's Java binding downloads its own
- * browser, which this network does not allow; playwright-core drives the machine's Chromium. The
- * build installs it ({@code npm ci}, pinned by the committed package-lock.json).
+ * clicks must agree with the admin API. Screenshots land in {@code target/dashboard/}. (How the
+ * browser is driven: {@link BrowserSpec}.)
  */
-class DashboardBrowserTest {
-  private static final Path BROWSER_DIR = Path.of("src/test/browser");
-  private static final Path ARTIFACTS = Path.of("target/dashboard");
-  private static final Path CHROMIUM =
-      Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+class DashboardBrowserIT {
+  private static final Path ARTIFACTS = BrowserSpec.ARTIFACTS;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static TestBroker broker;
@@ -40,16 +31,7 @@ class DashboardBrowserTest {
 
   @BeforeAll
   static void startAndSeed() {
-    // no in-process schedule: a job run between reading the page and reading the API would make
-    // the counts differ for a reason that is not the dashboard's
-    broker =
-        TestBroker.start(
-            // the page polls the lifecycle-event feed; on here as in local mode
-            // (EventFeedBrowserTest)
-            ConfigOverride.config("events.localFeed", "true"),
-            ConfigOverride.config("jobs.syncIntervalSeconds", "0"),
-            ConfigOverride.config("jobs.cleanupIntervalSeconds", "0"),
-            ConfigOverride.config("jobs.expiryIntervalSeconds", "0"));
+    broker = BrowserSpec.startBroker();
     List<String> ids = broker.seed("lab-dash-", 14);
     // one sandbox in the configured pool "adventure" (low_water 3): below its mark, marked on the
     // page
@@ -102,40 +84,13 @@ class DashboardBrowserTest {
 
   @Test
   void operatorSeesThePoolRetriesADeletionAndPausesCleanup() throws Exception {
-    assertThat(Files.isExecutable(CHROMIUM))
-        .as(
-            "Debian's chromium: the service build installs it (src/test/browser/provision-chromium.sh)")
-        .isTrue();
-    assertThat(BROWSER_DIR.resolve("node_modules/playwright-core"))
-        .as("playwright-core is installed by the build's npm ci (exec-maven-plugin)")
-        .exists();
-    Files.createDirectories(ARTIFACTS);
-    Path log = ARTIFACTS.resolve("browser-checks.log");
-
-    ProcessBuilder node =
-        new ProcessBuilder("node", "dashboard.spec.mjs")
-            .directory(BROWSER_DIR.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    var env = node.environment();
-    env.put("BROKER_URL", broker.uri("/v1").toString());
-    env.put("ADMIN_TOKEN", TestBroker.ADMIN_TOKEN);
-    env.put("TRACK_TOKEN", TestBroker.TRACK_TOKEN);
-    env.put("FAILED_ID", failedId);
-    env.put("ARTIFACT_DIR", ARTIFACTS.toAbsolutePath().toString());
-    env.put("CHROMIUM", CHROMIUM.toString());
-    Process process = node.start();
-    boolean finished = process.waitFor(4, TimeUnit.MINUTES);
-    if (!finished) {
-      process.destroyForcibly();
-    }
-    String output = Files.readString(log, StandardCharsets.UTF_8);
-    assertThat(finished).as("browser checks finished in time:%n%s", output).isTrue();
-    assertThat(process.exitValue()).as("browser checks:%n%s", output).isZero();
+    String output =
+        BrowserSpec.run(
+            "dashboard.spec.mjs", "browser-checks.log", broker, Map.of("FAILED_ID", failedId));
     assertThat(ARTIFACTS.resolve("dashboard.png")).isNotEmptyFile();
     assertThat(ARTIFACTS.resolve("dashboard-wrong-token.png")).isNotEmptyFile();
     assertThat(output).contains("\"check\":\"counts equal GET /admin/stats\",\"ok\":true");
-    // issue 12: configured pool "adventure" (low_water 3, test-config.yml) has at most 1 available
+    // the configured pool "adventure" (low_water 3, test-config.yml) has at most 1 available
     assertThat(output)
         .contains(
             "\"check\":\"each pool shows its bar and counts as GET /admin/pools\",\"ok\":true")

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.service.testing.TestBroker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
  * lists every JAX-RS route.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class AuthorizationMatrixTest {
+class AuthorizationMatrixIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> MALFORMED =
       List.of(
@@ -173,8 +175,8 @@ class AuthorizationMatrixTest {
           String tokenId;
           try {
             tokenId = JSON.readTree(issueToken().body()).get("token_id").asText();
-          } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
           }
           return broker.call("DELETE", "/v1/admin/tokens/" + tokenId, ADMIN_TOKEN);
         }
@@ -240,8 +242,8 @@ class AuthorizationMatrixTest {
     try {
       assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
       return JSON.readTree(r.body()).get("sandbox_id").asText();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

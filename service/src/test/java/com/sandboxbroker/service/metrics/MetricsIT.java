@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
  * Prometheus metrics on the admin connector carry the contract's names; health checks there too.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class MetricsTest {
+class MetricsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
