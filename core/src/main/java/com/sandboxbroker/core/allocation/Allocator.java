@@ -9,7 +9,6 @@ import com.sandboxbroker.core.sandbox.NotSandboxOwnerException;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxNotFoundException;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
-import com.sandboxbroker.core.store.ClaimResult;
 import com.sandboxbroker.core.store.LeasePutResult;
 import com.sandboxbroker.core.store.SandboxStore;
 import com.sandboxbroker.core.store.SandboxStore.TransitionResult;
@@ -334,10 +333,10 @@ public final class Allocator {
           }
           current = restamped;
         }
-        ClaimResult claim = store.claim(current);
+        TransitionResult claim = store.claim(current);
         candidates.resolved(current.sandboxId());
         held = null;
-        if (claim.claimed()) {
+        if (claim.applied()) {
           return Allocation.of(current, created);
         }
         Optional<Sandbox> seen = claim.current();

@@ -34,9 +34,6 @@ public final class InMemorySandboxStore implements SandboxStore {
   private final Map<String, java.util.Set<String>> fences = new HashMap<>();
 
   @Override
-  public void createTableIfMissing() {}
-
-  @Override
   public boolean isReachable() {
     return true;
   }
@@ -76,17 +73,17 @@ public final class InMemorySandboxStore implements SandboxStore {
   }
 
   @Override
-  public synchronized ClaimResult claim(Lease lease) {
+  public synchronized TransitionResult claim(Lease lease) {
     Sandbox current = sandboxes.get(lease.sandboxId());
     if (current == null
         || current.status() != SandboxStatus.AVAILABLE
         || fences.getOrDefault(lease.sandboxId(), java.util.Set.of()).contains(lease.leaseId())) {
-      return ClaimResult.lost(Optional.ofNullable(current));
+      return TransitionResult.lost(Optional.ofNullable(current));
     }
     Sandbox after = SandboxTransitions.claimed(current, lease);
     sandboxes.put(after.sandboxId(), after);
     fences.remove(after.sandboxId());
-    return ClaimResult.claimed(after);
+    return TransitionResult.applied(after);
   }
 
   @Override

@@ -7,6 +7,7 @@ import com.sandboxbroker.core.job.JobResult;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
+import com.sandboxbroker.core.store.dynamodb.SandboxTable;
 import com.sandboxbroker.core.testing.LocalDynamo;
 import com.sandboxbroker.core.testing.MutableClock;
 import java.time.Duration;
@@ -69,7 +70,7 @@ class MigratedAllocationExpiryTest {
     long now = clock.instant().getEpochSecond();
     String table = LocalDynamo.uniqueTableName();
     DynamoDbSandboxStore store = new DynamoDbSandboxStore(client, table);
-    store.createTableIfMissing();
+    new SandboxTable(client, table).createIfMissing();
     long hour = 3600;
     putEarlierBrokerItem(
         table, "old-past", "lab", now - 50 * hour, now - 2 * hour); // expires_at passed

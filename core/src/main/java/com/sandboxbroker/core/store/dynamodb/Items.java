@@ -11,11 +11,15 @@ import static com.sandboxbroker.core.contract.TableContract.SORT_KEY;
 import static com.sandboxbroker.core.contract.TableContract.TENANT_LEASE_PK_PREFIX;
 import static com.sandboxbroker.core.contract.TableContract.TTL_ATTRIBUTE;
 
+import com.sandboxbroker.core.sandbox.AdminAction;
 import com.sandboxbroker.core.sandbox.Lease;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.tenant.Tenant;
+import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -219,17 +223,17 @@ final class Items {
 
   static long num(Map<String, AttributeValue> item, String name) {
     AttributeValue v = item.get(name);
-    return v == null || v.n() == null ? 0 : new java.math.BigDecimal(v.n()).longValue();
+    return v == null || v.n() == null ? 0 : new BigDecimal(v.n()).longValue();
   }
 
-  // ---- admin API (issue 3) ----
+  // ---- the operator trail of the admin API ----
 
   /**
    * The item's operator trail: a list of maps {at, by, action, from}, appended to, never rewritten.
    */
   static final String ADMIN_ACTIONS = "admin_actions";
 
-  static AttributeValue toValue(com.sandboxbroker.core.sandbox.AdminAction a) {
+  static AttributeValue toValue(AdminAction a) {
     return AttributeValue.fromM(
         Map.of(
             "at", n(a.at()),
@@ -244,8 +248,8 @@ final class Items {
    */
   static final String ADMIN_REQUEST_TOKEN = "request_token";
 
-  static AttributeValue toValue(com.sandboxbroker.core.sandbox.AdminAction a, String requestToken) {
-    Map<String, AttributeValue> entry = new java.util.HashMap<>(toValue(a).m());
+  static AttributeValue toValue(AdminAction a, String requestToken) {
+    Map<String, AttributeValue> entry = new HashMap<>(toValue(a).m());
     entry.put(ADMIN_REQUEST_TOKEN, s(requestToken));
     return AttributeValue.fromM(entry);
   }
@@ -260,19 +264,17 @@ final class Items {
         .anyMatch(v -> v.hasM() && requestToken.equals(str(v.m(), ADMIN_REQUEST_TOKEN)));
   }
 
-  static java.util.List<com.sandboxbroker.core.sandbox.AdminAction> toAdminActions(
-      Map<String, AttributeValue> item) {
+  static List<AdminAction> toAdminActions(Map<String, AttributeValue> item) {
     AttributeValue list = item.get(ADMIN_ACTIONS);
     if (list == null || !list.hasL()) {
-      return java.util.List.of();
+      return List.of();
     }
-    java.util.List<com.sandboxbroker.core.sandbox.AdminAction> actions =
-        new java.util.ArrayList<>();
+    List<AdminAction> actions = new ArrayList<>();
     for (AttributeValue v : list.l()) {
       if (v.hasM()) {
         Map<String, AttributeValue> m = v.m();
         actions.add(
-            new com.sandboxbroker.core.sandbox.AdminAction(
+            new AdminAction(
                 num(m, "at"),
                 str(m, "by"),
                 str(m, "action"),
