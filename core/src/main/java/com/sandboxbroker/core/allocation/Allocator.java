@@ -370,21 +370,7 @@ public final class Allocator {
   }
 
   private Lease restamp(Lease l) {
-    return new Lease(
-        l.identity(),
-        l.slot(),
-        l.idempotencyKey(),
-        l.leaseId(),
-        l.sandboxId(),
-        l.name(),
-        l.externalId(),
-        l.sfdcAccountId(),
-        l.trackName(),
-        l.namePrefix(),
-        l.allocatedAt(),
-        l.expiresAt(),
-        clock.millis(),
-        l.tenant());
+    return l.restampedAt(clock.millis());
   }
 
   private Lease newLease(AllocationRequest request, int slot, Sandbox candidate, long now) {

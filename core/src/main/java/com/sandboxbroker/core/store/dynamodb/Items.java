@@ -143,29 +143,30 @@ final class Items {
   }
 
   static Sandbox toSandbox(Map<String, AttributeValue> item) {
-    return new Sandbox(
-        str(item, SANDBOX_ID),
-        str(item, NAME),
-        str(item, EXTERNAL_ID),
-        str(item, SFDC_ACCOUNT_ID),
-        SandboxStatus.fromWireName(str(item, STATUS))
-            .orElseThrow(() -> new IllegalStateException("unknown sandbox status in table")),
-        str(item, ALLOCATED_TO),
-        str(item, TRACK_NAME),
-        str(item, LEASE_ID),
-        num(item, ALLOCATED_AT),
-        num(item, EXPIRES_AT),
-        num(item, DELETION_REQUESTED_AT),
-        (int) num(item, DELETION_ATTEMPTS),
-        num(item, NEXT_ATTEMPT_AT),
-        str(item, LAST_ERROR),
-        num(item, DELETED_AT),
-        num(item, CREATED_AT),
-        num(item, LAST_SEEN_AT),
-        (int) num(item, MISSING_COUNT),
-        num(item, STALE_SINCE),
-        num(item, VERSION),
-        str(item, TENANT));
+    return Sandbox.builder(str(item, SANDBOX_ID))
+        .name(str(item, NAME))
+        .externalId(str(item, EXTERNAL_ID))
+        .sfdcAccountId(str(item, SFDC_ACCOUNT_ID))
+        .status(
+            SandboxStatus.fromWireName(str(item, STATUS))
+                .orElseThrow(() -> new IllegalStateException("unknown sandbox status in table")))
+        .allocatedTo(str(item, ALLOCATED_TO))
+        .trackName(str(item, TRACK_NAME))
+        .leaseId(str(item, LEASE_ID))
+        .allocatedAt(num(item, ALLOCATED_AT))
+        .expiresAt(num(item, EXPIRES_AT))
+        .deletionRequestedAt(num(item, DELETION_REQUESTED_AT))
+        .deletionAttempts((int) num(item, DELETION_ATTEMPTS))
+        .nextAttemptAt(num(item, NEXT_ATTEMPT_AT))
+        .lastError(str(item, LAST_ERROR))
+        .deletedAt(num(item, DELETED_AT))
+        .createdAt(num(item, CREATED_AT))
+        .lastSeenAt(num(item, LAST_SEEN_AT))
+        .missingCount((int) num(item, MISSING_COUNT))
+        .staleSince(num(item, STALE_SINCE))
+        .version(num(item, VERSION))
+        .tenant(str(item, TENANT))
+        .build();
   }
 
   static Map<String, AttributeValue> toItem(Lease x, long ttl) {
