@@ -19,6 +19,7 @@ import com.sandboxbroker.core.store.dynamodb.DynamoDbJobStore;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbPoolStore;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbTokenStore;
+import com.sandboxbroker.core.store.dynamodb.SandboxTable;
 import com.sandboxbroker.core.sync.PoolSync;
 import com.sandboxbroker.core.token.TokenStore;
 import com.sandboxbroker.service.auth.BearerAuthFilter;
@@ -174,7 +175,7 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
               new DynamoDbTokenStore(dynamo, table),
               new DynamoDbJobStore(dynamo, table));
       if (config.dynamoDb().createTable()) {
-        stores.sandboxes().createTableIfMissing();
+        new SandboxTable(dynamo, table).createIfMissing();
       }
       return stores;
     }

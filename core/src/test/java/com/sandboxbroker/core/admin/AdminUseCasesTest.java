@@ -10,6 +10,7 @@ import com.sandboxbroker.core.sandbox.SandboxNotFoundException;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.store.SandboxStore;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
+import com.sandboxbroker.core.store.dynamodb.SandboxTable;
 import com.sandboxbroker.core.testing.FaultInjectingStore;
 import com.sandboxbroker.core.testing.LocalDynamo;
 import com.sandboxbroker.core.testing.MutableClock;
@@ -45,9 +46,9 @@ class AdminUseCasesTest {
 
   @BeforeEach
   void freshTable() {
-    var table = new DynamoDbSandboxStore(dynamo.client(), LocalDynamo.uniqueTableName());
-    table.createTableIfMissing();
-    store = table;
+    String table = LocalDynamo.uniqueTableName();
+    new SandboxTable(dynamo.client(), table).createIfMissing();
+    store = new DynamoDbSandboxStore(dynamo.client(), table);
   }
 
   @Test
