@@ -20,6 +20,7 @@ import com.sandboxbroker.core.provider.niosxaas.NiosXaasCleanupHook;
 import com.sandboxbroker.core.store.SandboxStore;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbJobStore;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
+import com.sandboxbroker.core.store.dynamodb.SandboxTable;
 import com.sandboxbroker.core.sync.PoolSync;
 import java.io.IOException;
 import java.io.InputStream;
@@ -183,7 +184,7 @@ public final class JobsRunner {
       DynamoDbSandboxStore store =
           new DynamoDbSandboxStore(dynamo, settings.tableName(), settings.pools());
       if (settings.createTable()) {
-        store.createTableIfMissing();
+        new SandboxTable(dynamo, settings.tableName()).createIfMissing();
       }
       DynamoDbJobStore jobStore = new DynamoDbJobStore(dynamo, settings.tableName());
       JobLauncher launcher =

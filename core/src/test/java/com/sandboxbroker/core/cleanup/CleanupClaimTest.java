@@ -11,6 +11,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static com.sandboxbroker.core.testing.LeaseFixture.aLease;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -18,7 +19,6 @@ import com.sandboxbroker.core.contract.TableContract;
 import com.sandboxbroker.core.job.JobContext;
 import com.sandboxbroker.core.job.JobResult;
 import com.sandboxbroker.core.provider.csp.CspSandboxProvider;
-import com.sandboxbroker.core.provider.csp.CspSettings;
 import com.sandboxbroker.core.provider.niosxaas.NiosXaasCleanupHook;
 import com.sandboxbroker.core.provider.niosxaas.NiosXaasSettings;
 import com.sandboxbroker.core.sandbox.Lease;
@@ -106,9 +106,8 @@ class CleanupClaimTest {
     upstream.stubFor(
         delete(urlPathMatching("/api/universalinfra/v1/universalservices/.*"))
             .willReturn(aResponse().withStatus(204)));
-    table = LocalDynamo.uniqueTableName();
+    table = LocalDynamo.newTable(client);
     store = new DynamoDbSandboxStore(client, table);
-    store.createTableIfMissing();
   }
 
   @AfterEach
@@ -117,10 +116,7 @@ class CleanupClaimTest {
   }
 
   private CspSandboxProvider csp() {
-    return new CspSandboxProvider(
-        HttpClient.newHttpClient(),
-        new CspSettings(
-            URI.create(upstream.baseUrl() + "/v2"), "secret-token", Duration.ofSeconds(30), 1000));
+    return CleanupFixtures.cspAt(upstream);
   }
 
   private Cleanup cleanup(SandboxStore cleanupStore, Clock clock) {
@@ -137,12 +133,7 @@ class CleanupClaimTest {
                 Duration.ofMinutes(10)),
             clock);
     return new Cleanup(
-        cleanupStore,
-        csp(),
-        Optional.of(hook),
-        clock,
-        new CleanupPolicy(
-            4, 3, Duration.ofSeconds(1), Duration.ofSeconds(2), 500, Duration.ofDays(30), 10));
+        cleanupStore, csp(), Optional.of(hook), clock, CleanupFixtures.policy(3, 10));
   }
 
   /**
@@ -168,21 +159,14 @@ class CleanupClaimTest {
   }
 
   private static Lease leaseFor(String identity, Sandbox s, long now) {
-    return new Lease(
-        identity,
-        0,
-        "key-" + identity,
-        "lease-" + identity,
-        s.sandboxId(),
-        s.name(),
-        s.externalId(),
-        s.sfdcAccountId(),
-        "lab",
-        "",
-        now,
-        now + 3600,
-        now * 1000,
-        "default");
+    return aLease(identity)
+        .withKey("key-" + identity)
+        .naming(s)
+        .forLab("lab")
+        .from(now)
+        .until(now + 3600)
+        .writtenAt(now * 1000)
+        .build();
   }
 
   @Test
@@ -207,7 +191,7 @@ class CleanupClaimTest {
               // sync re-imports the still-listed account; learner B is handed it
               assertThat(new PoolSync(store, csp(), clock).run().inserted()).isEqualTo(1);
               Sandbox fresh = store.findSandbox("1").orElseThrow();
-              assertThat(store.claim(leaseFor("learner-b", fresh, now)).claimed()).isTrue();
+              assertThat(store.claim(leaseFor("learner-b", fresh, now)).applied()).isTrue();
             });
     upstream.resetRequests();
 

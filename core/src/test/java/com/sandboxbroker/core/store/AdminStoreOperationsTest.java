@@ -55,8 +55,9 @@ class AdminStoreOperationsTest {
       if (dynamo == null) {
         dynamo = LocalDynamo.start();
       }
-      var store = new DynamoDbSandboxStore(dynamo.client(recorder), LocalDynamo.uniqueTableName());
-      store.createTableIfMissing();
+      var store =
+          new DynamoDbSandboxStore(
+              dynamo.client(recorder), LocalDynamo.newTable(dynamo.client(recorder)));
       return store;
     }
 
@@ -291,7 +292,7 @@ class AdminStoreOperationsTest {
               SandboxStatus.ALLOCATED,
               SandboxStatus.PENDING_DELETION,
               SandboxStatus.DELETION_FAILED)) {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.deleteByStatus(used))
+        assertThatThrownBy(() -> store.deleteByStatus(used))
             .isInstanceOf(IllegalArgumentException.class);
       }
       assertThat(store.countByStatus().get(SandboxStatus.DELETION_FAILED)).isEqualTo(2);

@@ -1,5 +1,6 @@
 package com.sandboxbroker.core.store;
 
+import static com.sandboxbroker.core.testing.LeaseFixture.aLease;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sandboxbroker.core.sandbox.Lease;
@@ -26,7 +27,6 @@ public abstract class JobTransitionsContract {
   @BeforeEach
   void setUp() {
     store = newStore();
-    store.createTableIfMissing();
   }
 
   Sandbox available(String id) {
@@ -38,20 +38,13 @@ public abstract class JobTransitionsContract {
   }
 
   Lease lease(Sandbox s, long expiresAt) {
-    return new Lease(
-        "alice",
-        0,
-        "k",
-        "L-" + s.sandboxId(),
-        s.sandboxId(),
-        s.name(),
-        s.externalId(),
-        "",
-        "",
-        "",
-        NOW,
-        expiresAt,
-        0);
+    return aLease("alice")
+        .withKey("k")
+        .withId("L-" + s.sandboxId())
+        .naming(s)
+        .from(NOW)
+        .until(expiresAt)
+        .build();
   }
 
   @Test
@@ -68,7 +61,7 @@ public abstract class JobTransitionsContract {
   @Test
   void syncNeverWritesAClaimedSandbox() {
     Sandbox seen = available("2");
-    assertThat(store.claim(lease(seen, NOW + 3600)).claimed()).isTrue();
+    assertThat(store.claim(lease(seen, NOW + 3600)).applied()).isTrue();
     assertThat(store.recordMissing(seen).applied()).isFalse();
     assertThat(store.markStale(seen, NOW).applied()).isFalse();
     assertThat(store.refreshFromUpstream(seen, new UpstreamSandbox("2", "x", "y", "")).applied())
@@ -87,7 +80,7 @@ public abstract class JobTransitionsContract {
     Sandbox stale = store.markStale(once, NOW + 60).current().orElseThrow();
     assertThat(stale.status()).isEqualTo(SandboxStatus.STALE);
     assertThat(stale.staleSince()).isEqualTo(NOW + 60);
-    assertThat(store.claim(lease(stale, NOW + 3600)).claimed())
+    assertThat(store.claim(lease(stale, NOW + 3600)).applied())
         .as("stale is not claimable")
         .isFalse();
     Sandbox back =

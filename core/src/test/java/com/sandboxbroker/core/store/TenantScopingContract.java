@@ -18,6 +18,7 @@ import com.sandboxbroker.core.sandbox.UpstreamSandbox;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,6 @@ public abstract class TenantScopingContract {
   @BeforeEach
   void setUp() {
     store = newStore();
-    store.createTableIfMissing();
     for (int i = 0; i < 8; i++) {
       store.insertSandbox(
           Sandbox.available(
@@ -66,7 +66,7 @@ public abstract class TenantScopingContract {
     assertThat(a.created()).isTrue();
     assertThat(b.created()).isTrue();
     assertThat(d.created()).isTrue();
-    assertThat(java.util.Set.of(a.sandboxId(), b.sandboxId(), d.sandboxId())).hasSize(3);
+    assertThat(Set.of(a.sandboxId(), b.sandboxId(), d.sandboxId())).hasSize(3);
 
     // each tenant's replay finds its own
     assertThat(allocator.allocate(request("adventure", "shared", "shared")).sandboxId())
@@ -145,7 +145,7 @@ public abstract class TenantScopingContract {
             Long.MAX_VALUE / 2,
             System.currentTimeMillis());
     assertThat(store.putLease(old, NOW).written()).isTrue();
-    assertThat(store.claim(old).claimed()).isTrue();
+    assertThat(store.claim(old).applied()).isTrue();
     assertThat(store.findSandbox("t7").orElseThrow().tenant()).isEqualTo("default");
 
     Allocation replay =

@@ -15,6 +15,8 @@ import com.sandboxbroker.core.sandbox.Allocation;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.sandbox.UpstreamSandbox;
+import com.sandboxbroker.core.sync.PoolSync;
+import com.sandboxbroker.core.testing.ListProvider;
 import com.sandboxbroker.core.testing.LocalDynamo;
 import com.sandboxbroker.core.testing.ReadRecorder;
 import java.time.Clock;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +41,7 @@ import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
-/** Pools on DynamoDB Local (issue 12): allocation reads only its pool; counts by key, no Scan. */
+/** Pools on DynamoDB Local: allocation reads only its pool; counts by key, no Scan. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class PoolIndexTest {
   private static LocalDynamo dynamo;
@@ -92,7 +95,7 @@ class PoolIndexTest {
     batches.add(batch);
     // a few writers at once: seeding 20,000 items one batch at a time takes minutes on a busy
     // machine
-    java.util.concurrent.ForkJoinPool writers = new java.util.concurrent.ForkJoinPool(4);
+    ForkJoinPool writers = new ForkJoinPool(4);
     try {
       writers.submit(() -> batches.parallelStream().forEach(b -> flush(client, table, b))).get();
     } catch (Exception e) {
@@ -121,7 +124,7 @@ class PoolIndexTest {
     DynamoDbClient client = dynamo.client(reads);
     String table = LocalDynamo.uniqueTableName();
     DynamoDbSandboxStore store = new DynamoDbSandboxStore(client, table);
-    store.createTableIfMissing();
+    new SandboxTable(client, table).createIfMissing();
     List<String> others = new ArrayList<>();
     for (int pool = 0; pool < 40; pool++) {
       for (int i = 0; i < 500; i++) {
@@ -236,7 +239,7 @@ class PoolIndexTest {
     PoolAssignment assignment =
         new PoolAssignment(List.of(new PoolDefinition("hot", "lab-hot-", 0, 4)));
     DynamoDbSandboxStore store = new DynamoDbSandboxStore(client, table, assignment);
-    store.createTableIfMissing();
+    new SandboxTable(client, table).createIfMissing();
     for (int i = 0; i < 40; i++) {
       store.insertSandbox(sandbox("h" + i, String.format("lab-hot-%04d", i)));
     }
@@ -274,7 +277,7 @@ class PoolIndexTest {
     PoolAssignment assignment =
         new PoolAssignment(List.of(new PoolDefinition("adventure", "lab-adventure-", 3, 1)));
     DynamoDbSandboxStore store = new DynamoDbSandboxStore(client, table, assignment);
-    store.createTableIfMissing();
+    new SandboxTable(client, table).createIfMissing();
     for (int i = 0; i < 5; i++) {
       store.insertSandbox(sandbox("a" + i, "lab-adventure-000" + i));
     }
@@ -336,7 +339,7 @@ class PoolIndexTest {
     DynamoDbClient client = dynamo.client(reads);
     String table = LocalDynamo.uniqueTableName();
     DynamoDbSandboxStore store = new DynamoDbSandboxStore(client, table);
-    store.createTableIfMissing();
+    new SandboxTable(client, table).createIfMissing();
     // as the earlier broker (or a task of the previous release) wrote them: no pool attributes
     for (int i = 0; i < 6; i++) {
       Sandbox s = sandbox("old" + i, "lab-legacy-000" + i);
@@ -365,7 +368,7 @@ class PoolIndexTest {
     PoolAssignment assignment =
         new PoolAssignment(List.of(new PoolDefinition("adventure", "lab-adventure-", 2, 1)));
     DynamoDbSandboxStore store = new DynamoDbSandboxStore(client, table, assignment);
-    store.createTableIfMissing();
+    new SandboxTable(client, table).createIfMissing();
     List<UpstreamSandbox> upstream = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       Sandbox s = sandbox("copy" + i, (i % 2 == 0 ? "lab-adventure-000" : "lab-dns-000") + i);
@@ -373,11 +376,10 @@ class PoolIndexTest {
           b -> b.tableName(table).item(Items.toItem(s))); // as the copy script writes them
       upstream.add(new UpstreamSandbox(s.sandboxId(), s.name(), s.externalId(), ""));
     }
-    com.sandboxbroker.core.testing.ListProvider provider =
-        new com.sandboxbroker.core.testing.ListProvider();
+    ListProvider provider = new ListProvider();
     provider.set(upstream);
     reads.reset();
-    new com.sandboxbroker.core.sync.PoolSync(store, provider, Clock.systemUTC()).run();
+    new PoolSync(store, provider, Clock.systemUTC()).run();
     assertThat(reads.scans()).isZero();
     Map<String, Long> available = new HashMap<>();
     new DynamoDbPoolStore(client, table, assignment)
@@ -393,7 +395,7 @@ class PoolIndexTest {
     DynamoDbClient clientA = dynamo.client();
     DynamoDbClient clientB = dynamo.client();
     DynamoDbSandboxStore store = new DynamoDbSandboxStore(clientA, table);
-    store.createTableIfMissing();
+    new SandboxTable(clientA, table).createIfMissing();
     store.insertSandbox(sandbox("t1", "lab-turns-0001"));
     PoolCountRefresher a =
         refresher(
