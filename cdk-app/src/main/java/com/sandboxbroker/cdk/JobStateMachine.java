@@ -1,6 +1,7 @@
 package com.sandboxbroker.cdk;
 
 import com.sandboxbroker.core.contract.JobsEnvironment;
+import com.sandboxbroker.core.job.JobError;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
@@ -36,7 +37,7 @@ public final class JobStateMachine extends Construct {
 
   /** Errors the runner reports for a run that may succeed if simply run again (design §6). */
   public static final List<String> TRANSIENT_JOB_ERRORS =
-      List.of("UpstreamUnavailable", "States.HeartbeatTimeout");
+      List.of(JobError.UPSTREAM_UNAVAILABLE.errorName(), "States.HeartbeatTimeout");
 
   /**
    * Errors of the RunTask call itself. ECS reports "Capacity is unavailable at this time" (and

@@ -2,6 +2,8 @@ package com.sandboxbroker.cdk;
 
 import com.sandboxbroker.core.contract.JobName;
 import com.sandboxbroker.core.contract.MetricContract;
+import com.sandboxbroker.core.job.JobOutcome;
+import com.sandboxbroker.core.job.SkipReason;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,10 +55,16 @@ public final class Monitoring extends Construct {
   /** The jobs-runner's run metric (JobRunMetrics): 1 per run, dimensions Stage, Job, Outcome. */
   public static final String JOB_OUTCOME = MetricContract.JOB_OUTCOME;
 
-  public static final String OUTCOME_SUCCEEDED = "succeeded";
-  public static final String OUTCOME_SKIPPED_PAUSED = "skipped_paused";
+  public static final String OUTCOME_SUCCEEDED = JobOutcome.SUCCEEDED.wireName();
+  public static final String OUTCOME_SKIPPED_PAUSED = SkipReason.PAUSED.metricOutcome();
+
+  /** Every value of the JobOutcome metric's Outcome dimension, as JobRunMetrics writes them. */
   public static final List<String> JOB_OUTCOMES =
-      List.of(OUTCOME_SUCCEEDED, OUTCOME_SKIPPED_PAUSED, "skipped_locked", "failed");
+      List.of(
+          OUTCOME_SUCCEEDED,
+          OUTCOME_SKIPPED_PAUSED,
+          SkipReason.LOCKED.metricOutcome(),
+          JobOutcome.FAILED.wireName());
 
   /**
    * A pause older than this is taken to be forgotten (an incident's pause lasts hours, not a day).

@@ -24,12 +24,6 @@ import org.slf4j.LoggerFactory;
  * lock is lost anyway, the job is asked to stop, because another run may now hold it.
  */
 public final class JobLauncher {
-  /** The detail of a run skipped because its job is paused (metrics tell the two skips apart). */
-  public static final String SKIPPED_PAUSED = "paused";
-
-  /** The detail of a run skipped because another live run holds the job's lock. */
-  public static final String SKIPPED_LOCKED = "another run holds the lock";
-
   private static final Logger LOG = LoggerFactory.getLogger(JobLauncher.class);
 
   private final JobStore store;
@@ -88,7 +82,7 @@ public final class JobLauncher {
           JobOutcome.SKIPPED,
           Map.of(),
           Optional.empty(),
-          SKIPPED_PAUSED);
+          SkipReason.PAUSED.detail());
     }
     if (!store.tryLock(job.name(), runId, startedMillis, lockTtl.toMillis())) {
       return finish(
@@ -99,7 +93,7 @@ public final class JobLauncher {
           JobOutcome.SKIPPED,
           Map.of(),
           Optional.empty(),
-          SKIPPED_LOCKED);
+          SkipReason.LOCKED.detail());
     }
     AtomicBoolean lockLost = new AtomicBoolean();
     AtomicLong steps = new AtomicLong();

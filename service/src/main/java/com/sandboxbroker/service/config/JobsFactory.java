@@ -2,6 +2,7 @@ package com.sandboxbroker.service.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.sandboxbroker.core.contract.JobName;
+import com.sandboxbroker.core.job.JobDefaults;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -55,11 +56,11 @@ public final class JobsFactory {
   @JsonProperty
   @Min(1)
   @Max(3600)
-  private int lockTtlSeconds = 120;
+  private int lockTtlSeconds = (int) JobDefaults.LOCK_TTL.toSeconds();
 
   @JsonProperty
   @Min(1)
-  private int runRetentionDays = 30;
+  private int runRetentionDays = (int) JobDefaults.RUN_RETENTION.toDays();
 
   /** The local demo retries failed deletes sooner than production's 60 s. */
   @JsonProperty
