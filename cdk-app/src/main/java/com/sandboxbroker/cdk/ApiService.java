@@ -13,6 +13,7 @@ import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.Peer;
 import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ecs.AlarmBehavior;
@@ -41,9 +42,11 @@ import software.amazon.awscdk.services.ecs.ScalableTaskCount;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationListener;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationListenerRule;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationLoadBalancer;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationLoadBalancerRedirectConfig;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationProtocol;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationTargetGroup;
 import software.amazon.awscdk.services.elasticloadbalancingv2.BaseApplicationListenerProps;
+import software.amazon.awscdk.services.elasticloadbalancingv2.FixedResponseOptions;
 import software.amazon.awscdk.services.elasticloadbalancingv2.HttpCodeElb;
 import software.amazon.awscdk.services.elasticloadbalancingv2.HttpCodeTarget;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ListenerAction;
@@ -181,8 +184,7 @@ public final class ApiService extends Construct {
           .allowDefaultPortFromAnyIpv4("clients (WAF filters in front)");
       ApplicationListener redirect =
           loadBalancer.addRedirect(
-              software.amazon.awscdk.services.elasticloadbalancingv2
-                  .ApplicationLoadBalancerRedirectConfig.builder()
+              ApplicationLoadBalancerRedirectConfig.builder()
                   .sourcePort(80)
                   .targetPort(HTTPS_PORT)
                   .sourceProtocol(ApplicationProtocol.HTTP)
@@ -354,8 +356,7 @@ public final class ApiService extends Construct {
     }
   }
 
-  private ApplicationTargetGroup targetGroup(
-      String id, software.amazon.awscdk.services.ec2.IVpc vpc) {
+  private ApplicationTargetGroup targetGroup(String id, IVpc vpc) {
     ApplicationTargetGroup group =
         ApplicationTargetGroup.Builder.create(this, id)
             .vpc(vpc)
@@ -393,8 +394,7 @@ public final class ApiService extends Construct {
             .defaultAction(
                 ListenerAction.fixedResponse(
                     404,
-                    software.amazon.awscdk.services.elasticloadbalancingv2.FixedResponseOptions
-                        .builder()
+                    FixedResponseOptions.builder()
                         .contentType("application/json")
                         .messageBody("{\"code\":\"NOT_FOUND\",\"message\":\"no route\"}")
                         .build()))

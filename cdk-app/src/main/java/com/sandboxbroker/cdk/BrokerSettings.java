@@ -16,6 +16,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * Everything a deployment may vary, typed and validated once. Only {@link SandboxBrokerApp#main}
@@ -52,8 +53,8 @@ public record BrokerSettings(
    * hour into a first deploy. The all-zero placeholder passes (cdk.json keeps one so a fresh clone
    * synthesizes offline) and is stopped before CloudFormation creates anything: see ApiCertificate.
    */
-  static final java.util.regex.Pattern CERTIFICATE_ARN =
-      java.util.regex.Pattern.compile(
+  static final Pattern CERTIFICATE_ARN =
+      Pattern.compile(
           "arn:aws[a-z-]*:acm:([a-z]{2}(?:-[a-z]+)+-\\d):(\\d{12}):certificate/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   public BrokerSettings {
