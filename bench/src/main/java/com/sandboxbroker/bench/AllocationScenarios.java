@@ -27,17 +27,18 @@ import java.util.concurrent.atomic.LongAdder;
 final class AllocationScenarios {
   /**
    * Allocations (then releases) before measuring, so the scenario meets a JIT-warm service, as a
-   * class meets a service that has been up for hours, rather than a cold JVM whose C2 compiler
-   * threads take most of the CPU. Profiled here (JFR ThreadCPULoad): after 400 allocations the
-   * compiler still used 40 % of the service's CPU; DynamoDB Local's large generated parser methods
-   * are the slowest to compile. 1500 is what fits the 10-minute budget on 2 shared cores.
+   * class meets a task that has been up for hours. Measured per thread (ThreadCpu, the {@code
+   * service_cpu_ms_per_allocation_by_part} field): after 1,500 warm-up allocations at 32 clients
+   * the C2 compiler still took a third of the service's CPU during class-start-200 (4.4 of 13.1 ms
+   * per allocation), and code it had not yet compiled made the request and database threads slower
+   * too; after 6,000 at the pool's 64 connections the compilers took 1.05 of 5.35 ms. DynamoDB
+   * Local's large generated parser methods are the slowest to compile. The in-process allocator
+   * gets the same warm-up, so both meet the same history.
    */
-  static final int WARMUP_ALLOCATIONS = 1500;
+  static final int WARMUP_ALLOCATIONS = 6000;
 
   /** --quick (the smoke run a test makes): enough to exercise every path, not to warm the JIT. */
   static final int QUICK_WARMUP_ALLOCATIONS = 50;
-
-  private static final int WARMUP_CLIENTS = 32;
 
   /** Readback and replay checks run after the timed part; enough parallelism to be quick. */
   private static final int CHECK_CLIENTS = 16;
@@ -95,6 +96,7 @@ final class AllocationScenarios {
       ClaimFloor.Measurement inProcess =
           floor.allocator(concurrency, Math.max(inProcessMin, 2 * n), warmupAllocations);
       BrokerProcess.Counters before = broker.counters();
+      ThreadCpu serviceParts0 = broker.cpuByPart();
       double serviceCpu0 = broker.cpuMillis();
 
       List<String> identities = new ArrayList<>(n);
@@ -133,6 +135,7 @@ final class AllocationScenarios {
         classRunning.set(false);
       }
       double serviceCpu = broker.cpuMillis() - serviceCpu0;
+      ThreadCpu serviceParts = broker.cpuByPart();
       BrokerProcess.Counters delta = broker.counters().minus(before);
       for (Thread t : jobs) {
         t.join();
@@ -196,6 +199,10 @@ final class AllocationScenarios {
           "inprocess_ddb_requests_per_allocation", BenchMain.round(inProcess.requestsPerOp(), 3));
       extra.putAll(
           cpuPerAllocation(serviceCpu, inProcess.cpuMsPerOp(), allocated, loadCpu, requests));
+      extra.put(
+          "service_cpu_ms_per_allocation_by_part",
+          serviceParts.perUnitSince(serviceParts0, allocated));
+      extra.put("inprocess_cpu_ms_per_allocation_by_part", inProcess.cpuMsPerOpByPart());
       extra.put("cpu_ms", cpu(floorM, inProcess, serviceCpu, loadCpu, requests));
       extra.put("service_peak_rss_mb", BenchMain.round(rss, 0));
       extra.put("checks", checks);
@@ -349,13 +356,16 @@ final class AllocationScenarios {
     return m;
   }
 
-  /** Warm-up allocations, then their release, so exactly the scenario's pool stays available. */
+  /**
+   * Warm-up allocations, then their release, so exactly the scenario's pool stays available; over
+   * the class starts' keep-alive connections, so the JIT compiles the paths the class start takes.
+   */
   private void warmUp(LoadGeneratorProcess load) throws Exception {
     List<String> identities = new ArrayList<>();
     for (int i = 0; i < warmupAllocations; i++) {
       identities.add("warmup-" + i);
     }
-    JsonNode run = load.burst(identities, WARMUP_CLIENTS, false, "release");
+    JsonNode run = load.burst(identities, options.connections(), false, "release");
     for (JsonNode r : run.path("records")) {
       int status = r.path("status").asInt();
       boolean ok = r.path("kind").asText().equals("release") ? status == 200 : status == 201;

@@ -74,6 +74,9 @@ final class BrokerProcess implements AutoCloseable {
       command.add("-Ddw.jobs." + job + "IntervalSeconds=0");
       command.add("-Ddw.jobs." + job + "StateMachineArn=");
     }
+    // deployed, a Pipe reads the table's stream and no task does: the local event feed's reads
+    // (every 250 ms, on the embedded database's one thread) are not part of serving allocations
+    command.add("-Ddw.events.localFeed=false");
     // the pool gauges' recount (key queries per pool and status, every 30 s by default) is off the
     // request path; an hour keeps its queries out of the per-allocation request count
     command.add("-Ddw.poolGaugeRefreshSeconds=3600");
@@ -175,6 +178,11 @@ final class BrokerProcess implements AutoCloseable {
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
     return ticks * 1000.0 / CLOCK_TICKS_PER_SECOND;
+  }
+
+  /** The service's CPU so far by part (Jetty's request threads are dw-n): see {@link ThreadCpu}. */
+  ThreadCpu cpuByPart() throws IOException {
+    return ThreadCpu.of(process.pid(), "dw-");
   }
 
   /** Peak resident set of the service process so far (kernel high-water mark), in MiB. */

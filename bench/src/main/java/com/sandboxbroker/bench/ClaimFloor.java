@@ -55,7 +55,8 @@ final class ClaimFloor {
       int claims,
       double claimsPerSecond,
       double cpuMsPerOp,
-      double requestsPerOp) {}
+      double requestsPerOp,
+      Map<String, Object> cpuMsPerOpByPart) {}
 
   /** CPU time of this JVM so far (all threads, incl. the embedded database), in milliseconds. */
   static double processCpuMillis() {
@@ -87,7 +88,12 @@ final class ClaimFloor {
         throw new IllegalStateException("floor claims lost on distinct items: " + lost.get());
       }
       return new Measurement(
-          concurrency, claims, claims / timing.seconds(), timing.cpuMillis() / claims, 1.0);
+          concurrency,
+          claims,
+          claims / timing.seconds(),
+          timing.cpuMillis() / claims,
+          1.0,
+          timing.cpuByPart().perUnitSince(timing.cpuByPartBefore(), claims));
     } finally {
       fresh.shutdown();
     }
@@ -126,7 +132,8 @@ final class ClaimFloor {
           allocations,
           allocations / timing.seconds(),
           timing.cpuMillis() / allocations,
-          (double) (counting.total() - requests0) / allocations);
+          (double) (counting.total() - requests0) / allocations,
+          timing.cpuByPart().perUnitSince(timing.cpuByPartBefore(), allocations));
     } finally {
       fresh.shutdown();
     }
@@ -160,7 +167,11 @@ final class ClaimFloor {
   }
 
   /** Wall time and this JVM's CPU (the embedded database included) from the start to the end. */
-  private record Timing(double seconds, double cpuMillis) {}
+  private record Timing(
+      double seconds, double cpuMillis, ThreadCpu cpuByPartBefore, ThreadCpu cpuByPart) {}
+
+  /** The threads that do the measured work: see {@link ThreadCpu}. */
+  static final String WORKER_THREADS = "measured-";
 
   /**
    * Runs steps 0..count-1 on {@code concurrency} threads that start together (each takes the next
@@ -170,7 +181,10 @@ final class ClaimFloor {
     AtomicInteger next = new AtomicInteger();
     CountDownLatch ready = new CountDownLatch(concurrency);
     CountDownLatch go = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+    AtomicInteger threads = new AtomicInteger();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            concurrency, r -> new Thread(r, WORKER_THREADS + threads.incrementAndGet()));
     try {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < concurrency; t++) {
@@ -187,13 +201,16 @@ final class ClaimFloor {
                 }));
       }
       ready.await();
+      ThreadCpu parts0 = ThreadCpu.ofThisProcess(WORKER_THREADS);
       double cpu0 = processCpuMillis();
       long start = System.nanoTime();
       go.countDown();
       for (Future<?> f : done) {
         f.get();
       }
-      return new Timing((System.nanoTime() - start) / 1e9, processCpuMillis() - cpu0);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double cpu = processCpuMillis() - cpu0;
+      return new Timing(seconds, cpu, parts0, ThreadCpu.ofThisProcess(WORKER_THREADS));
     } finally {
       pool.shutdownNow();
     }

@@ -1,5 +1,6 @@
 package com.sandboxbroker.bench;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
@@ -60,7 +61,8 @@ final class FloorProcess implements AutoCloseable {
                   "claims_per_s", m.claimsPerSecond(),
                   "cpu_ms_per_op", m.cpuMsPerOp(),
                   "count", m.claims(),
-                  "requests_per_op", m.requestsPerOp())));
+                  "requests_per_op", m.requestsPerOp(),
+                  "cpu_ms_per_op_by_part", m.cpuMsPerOpByPart())));
     }
     System.exit(0); // embedded DynamoDB Local leaves non-daemon threads behind
   }
@@ -105,7 +107,9 @@ final class FloorProcess implements AutoCloseable {
         a.path("count").asInt(),
         a.path("claims_per_s").asDouble(),
         a.path("cpu_ms_per_op").asDouble(),
-        a.path("requests_per_op").asDouble());
+        a.path("requests_per_op").asDouble(),
+        JSON.convertValue(
+            a.path("cpu_ms_per_op_by_part"), new TypeReference<Map<String, Object>>() {}));
   }
 
   @Override

@@ -10,8 +10,13 @@ import jakarta.validation.constraints.Min;
  * bounded feed for {@code GET /v1/admin/events} and the dashboard.
  */
 public final class EventsFactory {
-  /** Force the local feed on outside local mode (tests on a DynamoDB Local endpoint). */
-  @JsonProperty private boolean localFeed = false;
+  /**
+   * Whether the service reads the table's stream itself. Unset: in local mode only. {@code true}
+   * forces it on outside local mode (tests on a DynamoDB Local endpoint); {@code false} turns it
+   * off in local mode too, as deployed, where a Pipe reads the stream and no task does (the
+   * benchmark measures the service that way).
+   */
+  @JsonProperty private Boolean localFeed;
 
   /** Events kept in memory, newest last; older ones drop off (the bus's archive is the history). */
   @JsonProperty
@@ -26,7 +31,7 @@ public final class EventsFactory {
   private long pollMillis = 250;
 
   public boolean localFeed(boolean localMode) {
-    return localMode || localFeed;
+    return localFeed == null ? localMode : localFeed;
   }
 
   public int maxEvents() {
