@@ -9,6 +9,7 @@ import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.sandbox.UpstreamSandbox;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
+import com.sandboxbroker.core.store.dynamodb.SandboxTable;
 import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
@@ -71,7 +72,7 @@ final class ClaimFloor {
     AmazonDynamoDBLocal fresh = DynamoDBEmbedded.create(true); // the flag disables telemetry
     DynamoDbClient dynamo = fresh.dynamoDbClient();
     DynamoDbSandboxStore store = new DynamoDbSandboxStore(dynamo, TABLE);
-    store.createTableIfMissing();
+    new SandboxTable(dynamo, TABLE).createIfMissing();
     List<String> ids = seed(store, run, claims);
     AtomicInteger lost = new AtomicInteger();
     try {
@@ -114,7 +115,7 @@ final class ClaimFloor {
     try {
       CountingDynamoDb counting = new CountingDynamoDb(fresh.dynamoDbClient());
       DynamoDbSandboxStore allocStore = new DynamoDbSandboxStore(counting.client(), "alloc");
-      allocStore.createTableIfMissing();
+      new SandboxTable(counting.client(), "alloc").createIfMissing();
       seed(allocStore, run, warmup + allocations);
       Allocator allocator =
           new Allocator(

@@ -13,6 +13,7 @@ import com.sandboxbroker.core.provider.csp.CspSettings;
 import com.sandboxbroker.core.sandbox.Allocation;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
+import com.sandboxbroker.core.store.dynamodb.SandboxTable;
 import com.sandboxbroker.core.sync.PoolSync;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -51,7 +52,7 @@ final class JobScenarios {
     DynamoDbClient dynamo = counting.client();
     try (UpstreamStub upstream = new UpstreamStub(SYNC_ACCOUNTS, UPSTREAM_DELETE_LATENCY_MS)) {
       DynamoDbSandboxStore store = new DynamoDbSandboxStore(dynamo, "jobs");
-      store.createTableIfMissing();
+      new SandboxTable(dynamo, "jobs").createIfMissing();
       Clock clock = Clock.systemUTC();
       CspSandboxProvider csp =
           new CspSandboxProvider(

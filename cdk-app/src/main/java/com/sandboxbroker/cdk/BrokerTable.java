@@ -26,7 +26,7 @@ import software.constructs.Construct;
 /**
  * The broker's single table, laid out by core's {@link
  * com.sandboxbroker.core.contract.TableContract}. Attribute types match what {@code
- * DynamoDbSandboxStore.createTableIfMissing} creates locally (a test compares the two).
+ * SandboxTable.createIfMissing} creates locally (a test compares the two).
  */
 public final class BrokerTable extends Construct {
   private final Table table;

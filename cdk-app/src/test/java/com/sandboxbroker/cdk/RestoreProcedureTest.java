@@ -7,9 +7,10 @@ import com.sandboxbroker.core.sandbox.Lease;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.sandbox.UpstreamSandbox;
-import com.sandboxbroker.core.store.ClaimResult;
 import com.sandboxbroker.core.store.Page;
+import com.sandboxbroker.core.store.SandboxStore.TransitionResult;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
+import com.sandboxbroker.core.store.dynamodb.SandboxTable;
 import com.sandboxbroker.core.testing.LocalDynamo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -95,7 +96,7 @@ class RestoreProcedureTest {
       }
       Sandbox candidate =
           page.items().get(ThreadLocalRandom.current().nextInt(page.items().size()));
-      ClaimResult r =
+      TransitionResult r =
           store.claim(
               new Lease(
                   identity,
@@ -112,7 +113,7 @@ class RestoreProcedureTest {
                   now + 3600,
                   now * 1000,
                   "default"));
-      if (r.claimed()) {
+      if (r.applied()) {
         return Optional.of(candidate.sandboxId());
       }
     }
@@ -125,9 +126,9 @@ class RestoreProcedureTest {
     String live = LocalDynamo.uniqueTableName();
     String restored = LocalDynamo.uniqueTableName();
     DynamoDbSandboxStore store = new DynamoDbSandboxStore(client, live);
-    store.createTableIfMissing();
+    new SandboxTable(client, live).createIfMissing();
     DynamoDbSandboxStore restorePoint = new DynamoDbSandboxStore(client, restored);
-    restorePoint.createTableIfMissing();
+    new SandboxTable(client, restored).createIfMissing();
     for (int i = 1; i <= POOL; i++) {
       assertThat(store.insertSandbox(sandbox(i, now))).isTrue();
       assertThat(restorePoint.insertSandbox(sandbox(i, now)))

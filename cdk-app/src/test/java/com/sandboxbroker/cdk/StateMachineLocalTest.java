@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sandboxbroker.core.contract.JobName;
 import com.sandboxbroker.core.contract.JobsEnvironment;
 import com.sandboxbroker.core.contract.TableContract;
-import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
+import com.sandboxbroker.core.store.dynamodb.SandboxTable;
 import com.sandboxbroker.core.testing.LocalDynamo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -332,7 +332,7 @@ class StateMachineLocalTest {
 
   private static String freshTable() {
     String table = LocalDynamo.uniqueTableName();
-    new DynamoDbSandboxStore(client, table).createTableIfMissing();
+    new SandboxTable(client, table).createIfMissing();
     return table;
   }
 

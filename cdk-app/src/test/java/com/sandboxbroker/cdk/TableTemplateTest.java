@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sandboxbroker.core.contract.TableContract;
-import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
+import com.sandboxbroker.core.store.dynamodb.SandboxTable;
 import com.sandboxbroker.core.testing.LocalDynamo;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -94,7 +94,7 @@ class TableTemplateTest {
     try (LocalDynamo ddb = LocalDynamo.start();
         DynamoDbClient client = ddb.client()) {
       String name = LocalDynamo.uniqueTableName();
-      new DynamoDbSandboxStore(client, name).createTableIfMissing();
+      new SandboxTable(client, name).createIfMissing();
       TableDescription local = client.describeTable(b -> b.tableName(name)).table();
       Map<String, String> created = new TreeMap<>();
       local

@@ -9,6 +9,7 @@ import com.sandboxbroker.core.job.RunWatch;
 import com.sandboxbroker.core.store.SandboxStore;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbJobStore;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
+import com.sandboxbroker.core.store.dynamodb.SandboxTable;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Map;
@@ -98,7 +99,7 @@ final class JobExecution {
       DynamoDbSandboxStore store =
           new DynamoDbSandboxStore(dynamo, settings.tableName(), settings.pools());
       if (settings.createTable()) {
-        store.createTableIfMissing();
+        new SandboxTable(dynamo, settings.tableName()).createIfMissing();
       }
       DynamoDbJobStore jobStore = new DynamoDbJobStore(dynamo, settings.tableName());
       JobLauncher launcher =

@@ -3,12 +3,11 @@ package com.sandboxbroker.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sandboxbroker.core.sandbox.SandboxStatus;
-import java.util.HashMap;
+import com.sandboxbroker.core.testing.EarlierBrokerItems;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Issue 13 item 5 in the deployed path: the jobs-runner's expiry gives an allocation copied from
@@ -54,16 +53,6 @@ class ExpiryLeaseTest {
 
   private static void putEarlierBrokerItem(
       RunnerFixture f, String id, String lab, long allocatedAt) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put("PK", AttributeValue.fromS("SBX#" + id));
-    item.put("SK", AttributeValue.fromS("META"));
-    item.put("sandbox_id", AttributeValue.fromS(id));
-    item.put("name", AttributeValue.fromS("lab-" + id));
-    item.put("external_id", AttributeValue.fromS("identity/accounts/" + id));
-    item.put("status", AttributeValue.fromS("allocated"));
-    item.put("allocated_to_track", AttributeValue.fromS("learner-" + id));
-    item.put("track_name", AttributeValue.fromS(lab));
-    item.put("allocated_at", AttributeValue.fromN(Long.toString(allocatedAt)));
-    f.client.putItem(b -> b.tableName(f.table).item(item));
+    EarlierBrokerItems.putAllocation(f.client, f.table, id, lab, allocatedAt);
   }
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
+import com.sandboxbroker.core.store.dynamodb.SandboxTable;
 import com.sandboxbroker.core.testing.LocalDynamo;
 import com.sandboxbroker.core.testing.Sandboxes;
 import java.io.ByteArrayOutputStream;
@@ -42,7 +43,7 @@ final class RunnerFixture implements AutoCloseable {
     System.setProperty("aws.secretAccessKey", "local");
     csp.start();
     sfn.start();
-    store.createTableIfMissing();
+    new SandboxTable(client, table).createIfMissing();
     csp.stubFor(
         get(urlPathEqualTo("/v2/current_user/accounts")).willReturn(okJson("{\"results\":[]}")));
     for (String action : List.of("SendTaskHeartbeat", "SendTaskSuccess", "SendTaskFailure")) {

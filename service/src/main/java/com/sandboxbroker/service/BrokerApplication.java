@@ -16,6 +16,7 @@ import com.sandboxbroker.core.store.SandboxStore;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbJobStore;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbTokenStore;
+import com.sandboxbroker.core.store.dynamodb.SandboxTable;
 import com.sandboxbroker.core.sync.PoolSync;
 import com.sandboxbroker.core.sync.SyncPolicy;
 import com.sandboxbroker.core.token.TokenStore;
@@ -139,7 +140,7 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
         new com.sandboxbroker.core.store.dynamodb.DynamoDbPoolStore(
             dynamo, config.dynamoDb().tableName(), poolAssignment);
     if (config.dynamoDb().createTable()) {
-      store.createTableIfMissing();
+      new SandboxTable(dynamo, config.dynamoDb().tableName()).createIfMissing();
     }
     // one demo upstream for the import and the in-process jobs: deletions recycle into it
     StaticInventoryProvider demoPool = config.demoPool().build();

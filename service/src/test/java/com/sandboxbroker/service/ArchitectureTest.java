@@ -56,7 +56,7 @@ class ArchitectureTest {
         .that()
         .resideInAPackage("com.sandboxbroker.core.store.dynamodb..")
         .and()
-        .haveNameNotMatching(".*\\.DynamoDb[A-Za-z]*Store")
+        .haveNameNotMatching(".*\\.(DynamoDb[A-Za-z]*Store|SandboxTable)")
         .should()
         .notBePublic()
         .check(classes);

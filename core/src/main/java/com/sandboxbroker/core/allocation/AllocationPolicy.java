@@ -70,9 +70,9 @@ public record AllocationPolicy(
   /**
    * The longest one store call may take, all SDK attempts and backoff included (the SDK's {@code
    * apiCallTimeout}): half the claim budget. A claim sent just before the budget runs out then
-   * lands or fails by budget + call timeout = 1.5 × budget, before {@link #takeoverAge()} (issue 13
-   * item 2: bound every call, so a late claim cannot outlive the lease that named it). Every
-   * DynamoDB client of the service and the jobs-runner is built with it.
+   * lands or fails by budget + call timeout = 1.5 × budget, before {@link #takeoverAge()}: every
+   * call is bounded, so a late claim cannot outlive the lease that named it. Every DynamoDB client
+   * of the service and the jobs-runner is built with it.
    */
   public Duration storeCallTimeout() {
     return claimBudget.dividedBy(2);

@@ -9,7 +9,6 @@ import com.sandboxbroker.core.sandbox.NotSandboxOwnerException;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxNotFoundException;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
-import com.sandboxbroker.core.store.ClaimResult;
 import com.sandboxbroker.core.store.LeasePutResult;
 import com.sandboxbroker.core.store.SandboxStore;
 import com.sandboxbroker.core.store.SandboxStore.TransitionResult;
@@ -334,10 +333,10 @@ public final class Allocator {
           }
           current = restamped;
         }
-        ClaimResult claim = store.claim(current);
+        TransitionResult claim = store.claim(current);
         candidates.resolved(current.sandboxId());
         held = null;
-        if (claim.claimed()) {
+        if (claim.applied()) {
           return Allocation.of(current, created);
         }
         Optional<Sandbox> seen = claim.current();
@@ -371,21 +370,7 @@ public final class Allocator {
   }
 
   private Lease restamp(Lease l) {
-    return new Lease(
-        l.identity(),
-        l.slot(),
-        l.idempotencyKey(),
-        l.leaseId(),
-        l.sandboxId(),
-        l.name(),
-        l.externalId(),
-        l.sfdcAccountId(),
-        l.trackName(),
-        l.namePrefix(),
-        l.allocatedAt(),
-        l.expiresAt(),
-        clock.millis(),
-        l.tenant());
+    return l.restampedAt(clock.millis());
   }
 
   private Lease newLease(AllocationRequest request, int slot, Sandbox candidate, long now) {

@@ -70,6 +70,7 @@ public record Lease(
         Tenant.DEFAULT);
   }
 
+  /** The same lease naming another candidate sandbox (a replay that moves on to the next one). */
   public Lease withCandidate(Sandbox candidate) {
     return new Lease(
         identity,
@@ -84,6 +85,44 @@ public record Lease(
         namePrefix,
         allocatedAt,
         expiresAt,
+        createdAtMillis,
+        tenant);
+  }
+
+  /** The same lease written again at {@code nowMillis}: a takeover restarts its in-flight clock. */
+  public Lease restampedAt(long nowMillis) {
+    return new Lease(
+        identity,
+        slot,
+        idempotencyKey,
+        leaseId,
+        sandboxId,
+        name,
+        externalId,
+        sfdcAccountId,
+        trackName,
+        namePrefix,
+        allocatedAt,
+        expiresAt,
+        nowMillis,
+        tenant);
+  }
+
+  /** The same lease ending at {@code newExpiresAt} (an extension moves it with its sandbox). */
+  public Lease extendedTo(long newExpiresAt) {
+    return new Lease(
+        identity,
+        slot,
+        idempotencyKey,
+        leaseId,
+        sandboxId,
+        name,
+        externalId,
+        sfdcAccountId,
+        trackName,
+        namePrefix,
+        allocatedAt,
+        newExpiresAt,
         createdAtMillis,
         tenant);
   }

@@ -1,10 +1,14 @@
 package com.sandboxbroker.core.store;
 
+import com.sandboxbroker.core.sandbox.AdminAction;
 import com.sandboxbroker.core.sandbox.Lease;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.sandbox.UpstreamSandbox;
+import com.sandboxbroker.core.tenant.Tenant;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -13,9 +17,6 @@ import java.util.Optional;
  * single items are strongly consistent.
  */
 public interface SandboxStore {
-
-  /** Creates the table and its indexes when missing (local mode, tests); no-op when present. */
-  void createTableIfMissing();
 
   /** Cheap reachability probe for readiness checks. */
   boolean isReachable();
@@ -48,7 +49,7 @@ public interface SandboxStore {
    * not fenced against this lease ({@link #fenceClaim}). Stamps owner, the owner's tenant, lab,
    * lease id and the lease's times on the sandbox.
    */
-  ClaimResult claim(Lease lease);
+  TransitionResult claim(Lease lease);
 
   /**
    * Before a lease that looks abandoned is taken over: makes any later {@link #claim} of {@code
@@ -89,7 +90,7 @@ public interface SandboxStore {
 
   /** The lease in a slot of an identity of the {@code default} tenant. */
   default Optional<Lease> findLease(String identity, int slot) {
-    return findLease(com.sandboxbroker.core.tenant.Tenant.DEFAULT, identity, slot);
+    return findLease(Tenant.DEFAULT, identity, slot);
   }
 
   /**
@@ -107,7 +108,7 @@ public interface SandboxStore {
 
   /** The owner's release by an identity of the {@code default} tenant. */
   default TransitionResult markForDeletion(String sandboxId, String identity, long now) {
-    return markForDeletion(sandboxId, com.sandboxbroker.core.tenant.Tenant.DEFAULT, identity, now);
+    return markForDeletion(sandboxId, Tenant.DEFAULT, identity, now);
   }
 
   // ---- background jobs (sync, cleanup, expiry). Each is one conditional write on the state the
@@ -183,12 +184,25 @@ public interface SandboxStore {
    */
   TransitionResult extendLease(Sandbox seen, long newExpiresAt, long now);
 
-  /** The outcome of a conditional status transition. */
-  record TransitionResult(boolean applied, Optional<Sandbox> current) {}
+  /**
+   * The outcome of a conditional transition (a claim included).
+   *
+   * @param current the item after the write when applied, or as it stood when the condition failed;
+   *     empty when the item no longer exists
+   */
+  record TransitionResult(boolean applied, Optional<Sandbox> current) {
+    public static TransitionResult applied(Sandbox after) {
+      return new TransitionResult(true, Optional.of(after));
+    }
+
+    public static TransitionResult lost(Optional<Sandbox> current) {
+      return new TransitionResult(false, current);
+    }
+  }
 
   /** Counts sandboxes by status exactly (reads to the end). */
-  default java.util.Map<SandboxStatus, Long> countByStatus() {
-    var counts = new java.util.EnumMap<SandboxStatus, Long>(SandboxStatus.class);
+  default Map<SandboxStatus, Long> countByStatus() {
+    var counts = new EnumMap<SandboxStatus, Long>(SandboxStatus.class);
     for (SandboxStatus s : SandboxStatus.values()) {
       counts.put(s, 0L);
     }
@@ -198,7 +212,7 @@ public interface SandboxStore {
     return counts;
   }
 
-  // ---- admin API (issue 3) ----
+  // ---- admin API: operator listing and repairs ----
 
   /**
    * One page of sandboxes matching {@code filter}. A page is never short while more items match:
@@ -215,8 +229,7 @@ public interface SandboxStore {
    * Admin repair: {@code deletion_failed} → {@code pending_deletion}, with the attempt counter and
    * back-off reset so cleanup tries again at once; {@code action} is appended to the item's trail.
    */
-  TransitionResult retryDeletion(
-      String sandboxId, com.sandboxbroker.core.sandbox.AdminAction action);
+  TransitionResult retryDeletion(String sandboxId, AdminAction action);
 
   /**
    * Admin release: any live status except {@code pending_deletion} → {@code pending_deletion},
@@ -224,8 +237,7 @@ public interface SandboxStore {
    * the item's trail. The condition is the status the caller saw ({@code action.fromStatus()}), so
    * a concurrent change is reported, never overwritten.
    */
-  TransitionResult forceRelease(
-      String sandboxId, com.sandboxbroker.core.sandbox.AdminAction action);
+  TransitionResult forceRelease(String sandboxId, AdminAction action);
 
   /**
    * Removes every sandbox record in {@code status} from the table (never upstream), each with a

@@ -57,8 +57,7 @@ class AllocatorFaultsTest {
 
   @BeforeEach
   void table() {
-    real = new DynamoDbSandboxStore(client, LocalDynamo.uniqueTableName());
-    real.createTableIfMissing();
+    real = new DynamoDbSandboxStore(client, LocalDynamo.newTable(client));
   }
 
   private void seed(int n) {

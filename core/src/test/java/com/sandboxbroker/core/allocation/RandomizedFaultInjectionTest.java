@@ -137,8 +137,7 @@ class RandomizedFaultInjectionTest {
     // DynamoDB Local embedded (no HTTP hop): the same engine and conditions, ~1.7x the throughput
     AmazonDynamoDBLocal embedded = DynamoDBEmbedded.create(true);
     try (var client = embedded.dynamoDbClient()) {
-      DynamoDbSandboxStore real = new DynamoDbSandboxStore(client, LocalDynamo.uniqueTableName());
-      real.createTableIfMissing();
+      DynamoDbSandboxStore real = new DynamoDbSandboxStore(client, LocalDynamo.newTable(client));
       World world = new World(seed, real);
       world.sync.run(JobContext.UNSUPERVISED); // the initial import, fault-free
 

@@ -26,6 +26,7 @@ import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.store.SandboxStore;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
+import com.sandboxbroker.core.store.dynamodb.SandboxTable;
 import com.sandboxbroker.core.sync.PoolSync;
 import com.sandboxbroker.core.testing.LocalDynamo;
 import com.sandboxbroker.core.testing.Sandboxes;
@@ -108,7 +109,7 @@ class CleanupClaimTest {
             .willReturn(aResponse().withStatus(204)));
     table = LocalDynamo.uniqueTableName();
     store = new DynamoDbSandboxStore(client, table);
-    store.createTableIfMissing();
+    new SandboxTable(client, table).createIfMissing();
   }
 
   @AfterEach
@@ -207,7 +208,7 @@ class CleanupClaimTest {
               // sync re-imports the still-listed account; learner B is handed it
               assertThat(new PoolSync(store, csp(), clock).run().inserted()).isEqualTo(1);
               Sandbox fresh = store.findSandbox("1").orElseThrow();
-              assertThat(store.claim(leaseFor("learner-b", fresh, now)).claimed()).isTrue();
+              assertThat(store.claim(leaseFor("learner-b", fresh, now)).applied()).isTrue();
             });
     upstream.resetRequests();
 

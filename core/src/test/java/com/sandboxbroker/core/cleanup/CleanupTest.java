@@ -21,6 +21,7 @@ import com.sandboxbroker.core.provider.csp.CspSettings;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
+import com.sandboxbroker.core.store.dynamodb.SandboxTable;
 import com.sandboxbroker.core.testing.LocalDynamo;
 import com.sandboxbroker.core.testing.MutableClock;
 import com.sandboxbroker.core.testing.Sandboxes;
@@ -105,7 +106,7 @@ class CleanupTest {
         get(urlPathEqualTo("/v2/current_user/accounts")).willReturn(okJson("{\"results\": []}")));
     table = LocalDynamo.uniqueTableName();
     store = new DynamoDbSandboxStore(client, table);
-    store.createTableIfMissing();
+    new SandboxTable(client, table).createIfMissing();
   }
 
   @AfterEach

@@ -47,8 +47,7 @@ class ExpiryTest {
   @Test
   void expiresOnlyAllocationsPastTheirLeaseAndPurgesStaleAfterGrace() {
     MutableClock clock = new MutableClock(java.time.Instant.now());
-    DynamoDbSandboxStore store = new DynamoDbSandboxStore(client, LocalDynamo.uniqueTableName());
-    store.createTableIfMissing();
+    DynamoDbSandboxStore store = new DynamoDbSandboxStore(client, LocalDynamo.newTable(client));
     ListProvider upstream = new ListProvider();
     upstream.set(ListProvider.accounts(0, 20));
     PoolSync sync = new PoolSync(store, upstream, clock, new SyncPolicy(0.5, 4));

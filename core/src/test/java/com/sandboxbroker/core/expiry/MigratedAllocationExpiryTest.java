@@ -7,19 +7,20 @@ import com.sandboxbroker.core.job.JobResult;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
+import com.sandboxbroker.core.store.dynamodb.SandboxTable;
+import com.sandboxbroker.core.testing.EarlierBrokerItems;
 import com.sandboxbroker.core.testing.LocalDynamo;
 import com.sandboxbroker.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Issue 13 item 5: allocations copied from the earlier broker's table (no {@code lease_id}, no
@@ -42,25 +43,10 @@ class MigratedAllocationExpiryTest {
     ddb.close();
   }
 
-  /**
-   * An allocated item exactly as the earlier broker wrote it: none of our bookkeeping attributes.
-   */
   private static void putEarlierBrokerItem(
       String table, String id, String lab, long allocatedAt, Long expiresAt) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put("PK", AttributeValue.fromS("SBX#" + id));
-    item.put("SK", AttributeValue.fromS("META"));
-    item.put("sandbox_id", AttributeValue.fromS(id));
-    item.put("name", AttributeValue.fromS("lab-" + id));
-    item.put("external_id", AttributeValue.fromS("identity/accounts/" + id));
-    item.put("status", AttributeValue.fromS("allocated"));
-    item.put("allocated_to_track", AttributeValue.fromS("learner-" + id));
-    item.put("track_name", AttributeValue.fromS(lab));
-    item.put("allocated_at", AttributeValue.fromN(Long.toString(allocatedAt)));
-    if (expiresAt != null) {
-      item.put("expires_at", AttributeValue.fromN(Long.toString(expiresAt)));
-    }
-    client.putItem(b -> b.tableName(table).item(item));
+    EarlierBrokerItems.putAllocation(
+        client, table, id, lab, allocatedAt, Optional.ofNullable(expiresAt));
   }
 
   @Test
@@ -69,7 +55,7 @@ class MigratedAllocationExpiryTest {
     long now = clock.instant().getEpochSecond();
     String table = LocalDynamo.uniqueTableName();
     DynamoDbSandboxStore store = new DynamoDbSandboxStore(client, table);
-    store.createTableIfMissing();
+    new SandboxTable(client, table).createIfMissing();
     long hour = 3600;
     putEarlierBrokerItem(
         table, "old-past", "lab", now - 50 * hour, now - 2 * hour); // expires_at passed

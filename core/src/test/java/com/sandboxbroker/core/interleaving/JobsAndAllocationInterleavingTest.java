@@ -19,6 +19,7 @@ import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.sandbox.UpstreamSandbox;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbJobStore;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
+import com.sandboxbroker.core.store.dynamodb.SandboxTable;
 import com.sandboxbroker.core.sync.PoolSync;
 import com.sandboxbroker.core.sync.SyncPolicy;
 import com.sandboxbroker.core.testing.LocalDynamo;
@@ -64,7 +65,7 @@ class JobsAndAllocationInterleavingTest {
         var client = ddb.client()) {
       String table = LocalDynamo.uniqueTableName();
       DynamoDbSandboxStore store = new DynamoDbSandboxStore(client, table);
-      store.createTableIfMissing();
+      new SandboxTable(client, table).createIfMissing();
       MutableClock clock = MutableClock.systemUtc();
       StaticInventoryProvider upstream =
           new StaticInventoryProvider(

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sandboxbroker.core.contract.JobName;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbJobStore;
-import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
+import com.sandboxbroker.core.store.dynamodb.SandboxTable;
 import com.sandboxbroker.core.testing.LocalDynamo;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,7 +49,7 @@ class JobLauncherTest {
   @BeforeEach
   void table() {
     table = LocalDynamo.uniqueTableName();
-    new DynamoDbSandboxStore(client, table).createTableIfMissing();
+    new SandboxTable(client, table).createIfMissing();
     jobs = new DynamoDbJobStore(client, table);
   }
 

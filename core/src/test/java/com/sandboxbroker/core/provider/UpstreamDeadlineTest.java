@@ -142,8 +142,7 @@ class UpstreamDeadlineTest {
 
     LocalDynamo ddb = LocalDynamo.start();
     try (var client = ddb.client()) {
-      DynamoDbSandboxStore store = new DynamoDbSandboxStore(client, LocalDynamo.uniqueTableName());
-      store.createTableIfMissing();
+      DynamoDbSandboxStore store = new DynamoDbSandboxStore(client, LocalDynamo.newTable(client));
       long now = Clock.systemUTC().instant().getEpochSecond();
       for (int i = 1; i <= 3; i++) {
         store.insertSandbox(Sandboxes.pendingDeletion(Integer.toString(i), "owner-" + i, now - 5));

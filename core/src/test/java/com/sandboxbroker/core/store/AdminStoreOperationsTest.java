@@ -55,8 +55,9 @@ class AdminStoreOperationsTest {
       if (dynamo == null) {
         dynamo = LocalDynamo.start();
       }
-      var store = new DynamoDbSandboxStore(dynamo.client(recorder), LocalDynamo.uniqueTableName());
-      store.createTableIfMissing();
+      var store =
+          new DynamoDbSandboxStore(
+              dynamo.client(recorder), LocalDynamo.newTable(dynamo.client(recorder)));
       return store;
     }
 

@@ -26,7 +26,6 @@ public abstract class JobTransitionsContract {
   @BeforeEach
   void setUp() {
     store = newStore();
-    store.createTableIfMissing();
   }
 
   Sandbox available(String id) {
@@ -68,7 +67,7 @@ public abstract class JobTransitionsContract {
   @Test
   void syncNeverWritesAClaimedSandbox() {
     Sandbox seen = available("2");
-    assertThat(store.claim(lease(seen, NOW + 3600)).claimed()).isTrue();
+    assertThat(store.claim(lease(seen, NOW + 3600)).applied()).isTrue();
     assertThat(store.recordMissing(seen).applied()).isFalse();
     assertThat(store.markStale(seen, NOW).applied()).isFalse();
     assertThat(store.refreshFromUpstream(seen, new UpstreamSandbox("2", "x", "y", "")).applied())
@@ -87,7 +86,7 @@ public abstract class JobTransitionsContract {
     Sandbox stale = store.markStale(once, NOW + 60).current().orElseThrow();
     assertThat(stale.status()).isEqualTo(SandboxStatus.STALE);
     assertThat(stale.staleSince()).isEqualTo(NOW + 60);
-    assertThat(store.claim(lease(stale, NOW + 3600)).claimed())
+    assertThat(store.claim(lease(stale, NOW + 3600)).applied())
         .as("stale is not claimable")
         .isFalse();
     Sandbox back =

@@ -7,6 +7,7 @@ import com.sandboxbroker.core.sandbox.Lease;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.sandbox.UpstreamSandbox;
+import com.sandboxbroker.core.store.SandboxStore.TransitionResult;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,7 +30,6 @@ public abstract class SandboxStoreContract {
   @BeforeEach
   void setUp() {
     store = newStore();
-    store.createTableIfMissing();
   }
 
   protected static Sandbox sandbox(String id, String name) {
@@ -74,11 +74,11 @@ public abstract class SandboxStoreContract {
 
     assertThat(store.fenceClaim(abandoned)).isTrue();
     assertThat(store.fenceClaim(abandoned)).isTrue(); // idempotent: a retried fence still holds
-    assertThat(store.claim(abandoned).claimed()).isFalse();
+    assertThat(store.claim(abandoned).applied()).isFalse();
     assertThat(store.findSandbox("250").orElseThrow().status()).isEqualTo(SandboxStatus.AVAILABLE);
 
-    ClaimResult other = store.claim(lease("bob", 0, "k2", "L-new", s));
-    assertThat(other.claimed()).isTrue();
+    TransitionResult other = store.claim(lease("bob", 0, "k2", "L-new", s));
+    assertThat(other.applied()).isTrue();
     // the claim under the new lease landed: fencing that lease now reports it was too late
     assertThat(store.fenceClaim(lease("bob", 0, "k2", "L-new", s))).isFalse();
     // nothing can be claimed on a missing sandbox: it counts as fenced
@@ -92,8 +92,8 @@ public abstract class SandboxStoreContract {
     store.insertSandbox(s);
     Lease first = lease("alice", 0, "k1", "L1", s);
 
-    ClaimResult won = store.claim(first);
-    assertThat(won.claimed()).isTrue();
+    TransitionResult won = store.claim(first);
+    assertThat(won.applied()).isTrue();
     Sandbox after = won.current().orElseThrow();
     assertThat(after.status()).isEqualTo(SandboxStatus.ALLOCATED);
     assertThat(after.allocatedTo()).isEqualTo("alice");
@@ -104,13 +104,13 @@ public abstract class SandboxStoreContract {
     assertThat(after.version()).isEqualTo(s.version() + 1);
     assertThat(store.findSandbox("200")).contains(after);
 
-    ClaimResult lost = store.claim(lease("bob", 0, "k2", "L2", s));
-    assertThat(lost.claimed()).isFalse();
+    TransitionResult lost = store.claim(lease("bob", 0, "k2", "L2", s));
+    assertThat(lost.applied()).isFalse();
     assertThat(lost.current().orElseThrow().allocatedTo()).isEqualTo("alice");
     assertThat(store.findSandbox("200").orElseThrow().allocatedTo()).isEqualTo("alice");
 
-    ClaimResult missing = store.claim(lease("bob", 0, "k2", "L3", sandbox("404", "x")));
-    assertThat(missing.claimed()).isFalse();
+    TransitionResult missing = store.claim(lease("bob", 0, "k2", "L3", sandbox("404", "x")));
+    assertThat(missing.applied()).isFalse();
     assertThat(missing.current()).isEmpty();
   }
 

@@ -37,7 +37,6 @@ public abstract class TenantScopingContract {
   @BeforeEach
   void setUp() {
     store = newStore();
-    store.createTableIfMissing();
     for (int i = 0; i < 8; i++) {
       store.insertSandbox(
           Sandbox.available(
@@ -145,7 +144,7 @@ public abstract class TenantScopingContract {
             Long.MAX_VALUE / 2,
             System.currentTimeMillis());
     assertThat(store.putLease(old, NOW).written()).isTrue();
-    assertThat(store.claim(old).claimed()).isTrue();
+    assertThat(store.claim(old).applied()).isTrue();
     assertThat(store.findSandbox("t7").orElseThrow().tenant()).isEqualTo("default");
 
     Allocation replay =

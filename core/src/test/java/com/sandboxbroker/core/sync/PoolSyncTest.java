@@ -50,8 +50,7 @@ class PoolSyncTest {
 
   @BeforeEach
   void table() {
-    store = new DynamoDbSandboxStore(client, LocalDynamo.uniqueTableName());
-    store.createTableIfMissing();
+    store = new DynamoDbSandboxStore(client, LocalDynamo.newTable(client));
   }
 
   PoolSync sync(double fraction) {

@@ -1,5 +1,6 @@
 package com.sandboxbroker.core.testing;
 
+import com.sandboxbroker.core.store.dynamodb.SandboxTable;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.util.ArrayList;
@@ -66,6 +67,13 @@ public final class LocalDynamo implements AutoCloseable {
   }
 
   /** A fresh table name, so tests sharing one server never see each other's items. */
+  /** Creates a table with a fresh unique name, laid out as the broker's; returns the name. */
+  public static String newTable(DynamoDbClient client) {
+    String name = uniqueTableName();
+    new SandboxTable(client, name).createIfMissing();
+    return name;
+  }
+
   public static String uniqueTableName() {
     return "t-" + UUID.randomUUID();
   }

@@ -3,8 +3,8 @@ package com.sandboxbroker.service.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbTokenStore;
+import com.sandboxbroker.core.store.dynamodb.SandboxTable;
 import com.sandboxbroker.core.testing.LocalDynamo;
 import com.sandboxbroker.core.token.TrackToken;
 import java.time.Clock;
@@ -31,7 +31,7 @@ class RunTimeTokensTest {
   static void start() {
     dynamo = LocalDynamo.start();
     String table = LocalDynamo.uniqueTableName();
-    new DynamoDbSandboxStore(dynamo.client(), table).createTableIfMissing();
+    new SandboxTable(dynamo.client(), table).createIfMissing();
     store = new DynamoDbTokenStore(dynamo.client(), table);
   }
 

@@ -3,15 +3,13 @@ package com.sandboxbroker.service.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sandboxbroker.core.sandbox.SandboxStatus;
+import com.sandboxbroker.core.testing.EarlierBrokerItems;
 import com.sandboxbroker.service.testing.TestBroker;
 import io.dropwizard.testing.ConfigOverride;
 import java.net.http.HttpResponse;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Issue 13 item 5, the service's in-process expiry: an allocation copied from the earlier broker
@@ -42,16 +40,7 @@ class InProcessExpiryLeaseTest {
   /** An allocated item as the earlier broker wrote it: no lease_id, version or expires_at. */
   private static void putEarlierBrokerItem(
       TestBroker broker, String id, String lab, long allocatedAt) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put("PK", AttributeValue.fromS("SBX#" + id));
-    item.put("SK", AttributeValue.fromS("META"));
-    item.put("sandbox_id", AttributeValue.fromS(id));
-    item.put("name", AttributeValue.fromS("lab-" + id));
-    item.put("external_id", AttributeValue.fromS("identity/accounts/" + id));
-    item.put("status", AttributeValue.fromS("allocated"));
-    item.put("allocated_to_track", AttributeValue.fromS("learner-" + id));
-    item.put("track_name", AttributeValue.fromS(lab));
-    item.put("allocated_at", AttributeValue.fromN(Long.toString(allocatedAt)));
-    broker.dynamo().client().putItem(b -> b.tableName(broker.tableName()).item(item));
+    EarlierBrokerItems.putAllocation(
+        broker.dynamo().client(), broker.tableName(), id, lab, allocatedAt);
   }
 }

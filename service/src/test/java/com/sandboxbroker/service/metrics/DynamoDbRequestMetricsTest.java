@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.codahale.metrics.MetricRegistry;
-import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
+import com.sandboxbroker.core.store.dynamodb.SandboxTable;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,7 +27,7 @@ class DynamoDbRequestMetricsTest {
       MetricRegistry registry = new MetricRegistry();
       DynamoDbClient dynamo =
           new DynamoDbRequestMetrics(registry).counting(embedded.dynamoDbClient());
-      new DynamoDbSandboxStore(dynamo, "table").createTableIfMissing();
+      new SandboxTable(dynamo, "table").createIfMissing();
       long before = registry.meter("dynamodb.requests").getCount();
 
       Map<String, AttributeValue> item = Map.of("PK", s("x"), "SK", s("META"));

@@ -86,7 +86,7 @@ public final class DynamoDbPoolStore implements PoolStore {
         dynamo.updateItem(
             b ->
                 b.tableName(tableName)
-                    .key(PoolIndex.registryKey(stats.pool()))
+                    .key(PoolRegistry.registryKey(stats.pool()))
                     .updateExpression(
                         "SET #counts = :counts, #at = :at, #type = :type, #sv = :sv, #pool = :pool,"
                             + " #prefix = if_not_exists(#prefix, :prefix), #shards = if_not_exists(#shards, :shards)")
@@ -105,9 +105,9 @@ public final class DynamoDbPoolStore implements PoolStore {
                             "#pool",
                             POOL_ATTRIBUTE,
                             "#prefix",
-                            PoolIndex.PREFIX,
+                            PoolRegistry.PREFIX,
                             "#shards",
-                            PoolIndex.SHARDS))
+                            PoolRegistry.SHARDS))
                     .expressionAttributeValues(
                         Map.of(
                             ":counts",
@@ -115,7 +115,7 @@ public final class DynamoDbPoolStore implements PoolStore {
                             ":at",
                             n(countedAtMillis),
                             ":type",
-                            s(PoolIndex.ITEM_TYPE_POOL),
+                            s(PoolRegistry.ITEM_TYPE_POOL),
                             ":sv",
                             n(SCHEMA_VERSION),
                             ":pool",
@@ -135,11 +135,11 @@ public final class DynamoDbPoolStore implements PoolStore {
   public List<PoolStats> published() {
     List<PoolStats> result = new ArrayList<>();
     Map<String, Map<String, AttributeValue>> byPool = new HashMap<>();
-    List<Map<String, AttributeValue>> registry = index.registryItems();
+    List<Map<String, AttributeValue>> registry = index.registry().registryItems();
     for (Map<String, AttributeValue> item : registry) {
       byPool.put(str(item, POOL_ATTRIBUTE), item);
     }
-    for (PoolDefinition pool : index.knownPools(registry, System.nanoTime())) {
+    for (PoolDefinition pool : index.registry().knownPools(registry, System.nanoTime())) {
       Map<SandboxStatus, Long> counts = new EnumMap<>(SandboxStatus.class);
       Map<String, AttributeValue> item = byPool.get(pool.name());
       if (item != null && item.containsKey(COUNTS) && item.get(COUNTS).hasM()) {
@@ -178,7 +178,7 @@ public final class DynamoDbPoolStore implements PoolStore {
     item.put(POOL_ATTRIBUTE, s(pool));
     item.put(LOW, AttributeValue.fromBool(low));
     item.put(AVAILABLE, n(available));
-    item.put(PoolIndex.LOW_WATER, n(lowWater));
+    item.put(PoolRegistry.LOW_WATER, n(lowWater));
     item.put(CHANGED_AT, n(nowSeconds));
     // each flip is one pool.low / pool.recovered event on the stream (EventContract)
     item.put(

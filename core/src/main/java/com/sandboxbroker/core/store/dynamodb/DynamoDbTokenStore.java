@@ -19,10 +19,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
@@ -171,26 +171,18 @@ public final class DynamoDbTokenStore implements TokenStore {
     return match.isEmpty() ? null : match.get(0);
   }
 
-  /** Reads the token partition to the end, page by page. */
-  private void forEachTokenItem(java.util.function.Consumer<Map<String, AttributeValue>> action) {
-    Map<String, AttributeValue> start = null;
-    do {
-      Map<String, AttributeValue> from = start;
-      QueryResponse page =
-          dynamo.query(
-              b ->
-                  b.tableName(tableName)
-                      .keyConditionExpression("#pk = :pk")
-                      .expressionAttributeNames(Map.of("#pk", PARTITION_KEY))
-                      .expressionAttributeValues(Map.of(":pk", s(TOKEN_PK)))
-                      .consistentRead(true)
-                      .exclusiveStartKey(from));
-      page.items().forEach(action);
-      start =
-          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-              ? page.lastEvaluatedKey()
-              : null;
-    } while (start != null);
+  /** Reads the token partition to the end, page by page (the SDK's paginator). */
+  private void forEachTokenItem(Consumer<Map<String, AttributeValue>> action) {
+    dynamo
+        .queryPaginator(
+            b ->
+                b.tableName(tableName)
+                    .keyConditionExpression("#pk = :pk")
+                    .expressionAttributeNames(Map.of("#pk", PARTITION_KEY))
+                    .expressionAttributeValues(Map.of(":pk", s(TOKEN_PK)))
+                    .consistentRead(true))
+        .items()
+        .forEach(action);
   }
 
   private static TrackToken toToken(Map<String, AttributeValue> item) {

@@ -11,11 +11,15 @@ import static com.sandboxbroker.core.contract.TableContract.SORT_KEY;
 import static com.sandboxbroker.core.contract.TableContract.TENANT_LEASE_PK_PREFIX;
 import static com.sandboxbroker.core.contract.TableContract.TTL_ATTRIBUTE;
 
+import com.sandboxbroker.core.sandbox.AdminAction;
 import com.sandboxbroker.core.sandbox.Lease;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.tenant.Tenant;
+import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -139,29 +143,30 @@ final class Items {
   }
 
   static Sandbox toSandbox(Map<String, AttributeValue> item) {
-    return new Sandbox(
-        str(item, SANDBOX_ID),
-        str(item, NAME),
-        str(item, EXTERNAL_ID),
-        str(item, SFDC_ACCOUNT_ID),
-        SandboxStatus.fromWireName(str(item, STATUS))
-            .orElseThrow(() -> new IllegalStateException("unknown sandbox status in table")),
-        str(item, ALLOCATED_TO),
-        str(item, TRACK_NAME),
-        str(item, LEASE_ID),
-        num(item, ALLOCATED_AT),
-        num(item, EXPIRES_AT),
-        num(item, DELETION_REQUESTED_AT),
-        (int) num(item, DELETION_ATTEMPTS),
-        num(item, NEXT_ATTEMPT_AT),
-        str(item, LAST_ERROR),
-        num(item, DELETED_AT),
-        num(item, CREATED_AT),
-        num(item, LAST_SEEN_AT),
-        (int) num(item, MISSING_COUNT),
-        num(item, STALE_SINCE),
-        num(item, VERSION),
-        str(item, TENANT));
+    return Sandbox.builder(str(item, SANDBOX_ID))
+        .name(str(item, NAME))
+        .externalId(str(item, EXTERNAL_ID))
+        .sfdcAccountId(str(item, SFDC_ACCOUNT_ID))
+        .status(
+            SandboxStatus.fromWireName(str(item, STATUS))
+                .orElseThrow(() -> new IllegalStateException("unknown sandbox status in table")))
+        .allocatedTo(str(item, ALLOCATED_TO))
+        .trackName(str(item, TRACK_NAME))
+        .leaseId(str(item, LEASE_ID))
+        .allocatedAt(num(item, ALLOCATED_AT))
+        .expiresAt(num(item, EXPIRES_AT))
+        .deletionRequestedAt(num(item, DELETION_REQUESTED_AT))
+        .deletionAttempts((int) num(item, DELETION_ATTEMPTS))
+        .nextAttemptAt(num(item, NEXT_ATTEMPT_AT))
+        .lastError(str(item, LAST_ERROR))
+        .deletedAt(num(item, DELETED_AT))
+        .createdAt(num(item, CREATED_AT))
+        .lastSeenAt(num(item, LAST_SEEN_AT))
+        .missingCount((int) num(item, MISSING_COUNT))
+        .staleSince(num(item, STALE_SINCE))
+        .version(num(item, VERSION))
+        .tenant(str(item, TENANT))
+        .build();
   }
 
   static Map<String, AttributeValue> toItem(Lease x, long ttl) {
@@ -219,17 +224,17 @@ final class Items {
 
   static long num(Map<String, AttributeValue> item, String name) {
     AttributeValue v = item.get(name);
-    return v == null || v.n() == null ? 0 : new java.math.BigDecimal(v.n()).longValue();
+    return v == null || v.n() == null ? 0 : new BigDecimal(v.n()).longValue();
   }
 
-  // ---- admin API (issue 3) ----
+  // ---- the operator trail of the admin API ----
 
   /**
    * The item's operator trail: a list of maps {at, by, action, from}, appended to, never rewritten.
    */
   static final String ADMIN_ACTIONS = "admin_actions";
 
-  static AttributeValue toValue(com.sandboxbroker.core.sandbox.AdminAction a) {
+  static AttributeValue toValue(AdminAction a) {
     return AttributeValue.fromM(
         Map.of(
             "at", n(a.at()),
@@ -244,8 +249,8 @@ final class Items {
    */
   static final String ADMIN_REQUEST_TOKEN = "request_token";
 
-  static AttributeValue toValue(com.sandboxbroker.core.sandbox.AdminAction a, String requestToken) {
-    Map<String, AttributeValue> entry = new java.util.HashMap<>(toValue(a).m());
+  static AttributeValue toValue(AdminAction a, String requestToken) {
+    Map<String, AttributeValue> entry = new HashMap<>(toValue(a).m());
     entry.put(ADMIN_REQUEST_TOKEN, s(requestToken));
     return AttributeValue.fromM(entry);
   }
@@ -260,19 +265,17 @@ final class Items {
         .anyMatch(v -> v.hasM() && requestToken.equals(str(v.m(), ADMIN_REQUEST_TOKEN)));
   }
 
-  static java.util.List<com.sandboxbroker.core.sandbox.AdminAction> toAdminActions(
-      Map<String, AttributeValue> item) {
+  static List<AdminAction> toAdminActions(Map<String, AttributeValue> item) {
     AttributeValue list = item.get(ADMIN_ACTIONS);
     if (list == null || !list.hasL()) {
-      return java.util.List.of();
+      return List.of();
     }
-    java.util.List<com.sandboxbroker.core.sandbox.AdminAction> actions =
-        new java.util.ArrayList<>();
+    List<AdminAction> actions = new ArrayList<>();
     for (AttributeValue v : list.l()) {
       if (v.hasM()) {
         Map<String, AttributeValue> m = v.m();
         actions.add(
-            new com.sandboxbroker.core.sandbox.AdminAction(
+            new AdminAction(
                 num(m, "at"),
                 str(m, "by"),
                 str(m, "action"),

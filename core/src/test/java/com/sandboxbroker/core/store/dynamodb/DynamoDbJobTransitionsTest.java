@@ -25,6 +25,6 @@ class DynamoDbJobTransitionsTest extends JobTransitionsContract {
 
   @Override
   protected SandboxStore newStore() {
-    return new DynamoDbSandboxStore(dynamo.client(), LocalDynamo.uniqueTableName());
+    return new DynamoDbSandboxStore(dynamo.client(), LocalDynamo.newTable(dynamo.client()));
   }
 }

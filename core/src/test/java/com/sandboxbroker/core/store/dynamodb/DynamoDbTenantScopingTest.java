@@ -36,7 +36,7 @@ class DynamoDbTenantScopingTest extends TenantScopingContract {
 
   @Override
   protected SandboxStore newStore() {
-    table = LocalDynamo.uniqueTableName();
+    table = LocalDynamo.newTable(dynamo.client());
     return new DynamoDbSandboxStore(dynamo.client(), table);
   }
 
@@ -79,7 +79,7 @@ class DynamoDbTenantScopingTest extends TenantScopingContract {
     Lease lease =
         new Lease(
             "i", 0, "k", "L3", s.sandboxId(), s.name(), "", "", "", "", now, now + 60, 0, "acme");
-    assertThat(store.claim(lease).claimed()).isTrue();
+    assertThat(store.claim(lease).applied()).isTrue();
     assertThat(item("SBX#t3", "META")).containsEntry("tenant", AttributeValue.fromS("acme"));
     assertThat(store.findSandbox("t3").orElseThrow().status()).isEqualTo(SandboxStatus.ALLOCATED);
     assertThat(new UpstreamSandbox("z", "z", "z", "").sandboxId()).isEqualTo("z");

@@ -121,7 +121,7 @@ class PoolIndexTest {
     DynamoDbClient client = dynamo.client(reads);
     String table = LocalDynamo.uniqueTableName();
     DynamoDbSandboxStore store = new DynamoDbSandboxStore(client, table);
-    store.createTableIfMissing();
+    new SandboxTable(client, table).createIfMissing();
     List<String> others = new ArrayList<>();
     for (int pool = 0; pool < 40; pool++) {
       for (int i = 0; i < 500; i++) {
@@ -236,7 +236,7 @@ class PoolIndexTest {
     PoolAssignment assignment =
         new PoolAssignment(List.of(new PoolDefinition("hot", "lab-hot-", 0, 4)));
     DynamoDbSandboxStore store = new DynamoDbSandboxStore(client, table, assignment);
-    store.createTableIfMissing();
+    new SandboxTable(client, table).createIfMissing();
     for (int i = 0; i < 40; i++) {
       store.insertSandbox(sandbox("h" + i, String.format("lab-hot-%04d", i)));
     }
@@ -274,7 +274,7 @@ class PoolIndexTest {
     PoolAssignment assignment =
         new PoolAssignment(List.of(new PoolDefinition("adventure", "lab-adventure-", 3, 1)));
     DynamoDbSandboxStore store = new DynamoDbSandboxStore(client, table, assignment);
-    store.createTableIfMissing();
+    new SandboxTable(client, table).createIfMissing();
     for (int i = 0; i < 5; i++) {
       store.insertSandbox(sandbox("a" + i, "lab-adventure-000" + i));
     }
@@ -336,7 +336,7 @@ class PoolIndexTest {
     DynamoDbClient client = dynamo.client(reads);
     String table = LocalDynamo.uniqueTableName();
     DynamoDbSandboxStore store = new DynamoDbSandboxStore(client, table);
-    store.createTableIfMissing();
+    new SandboxTable(client, table).createIfMissing();
     // as the earlier broker (or a task of the previous release) wrote them: no pool attributes
     for (int i = 0; i < 6; i++) {
       Sandbox s = sandbox("old" + i, "lab-legacy-000" + i);
@@ -365,7 +365,7 @@ class PoolIndexTest {
     PoolAssignment assignment =
         new PoolAssignment(List.of(new PoolDefinition("adventure", "lab-adventure-", 2, 1)));
     DynamoDbSandboxStore store = new DynamoDbSandboxStore(client, table, assignment);
-    store.createTableIfMissing();
+    new SandboxTable(client, table).createIfMissing();
     List<UpstreamSandbox> upstream = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       Sandbox s = sandbox("copy" + i, (i % 2 == 0 ? "lab-adventure-000" : "lab-dns-000") + i);
@@ -393,7 +393,7 @@ class PoolIndexTest {
     DynamoDbClient clientA = dynamo.client();
     DynamoDbClient clientB = dynamo.client();
     DynamoDbSandboxStore store = new DynamoDbSandboxStore(clientA, table);
-    store.createTableIfMissing();
+    new SandboxTable(clientA, table).createIfMissing();
     store.insertSandbox(sandbox("t1", "lab-turns-0001"));
     PoolCountRefresher a =
         refresher(

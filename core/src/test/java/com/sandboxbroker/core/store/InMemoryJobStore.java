@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +32,7 @@ public final class InMemoryJobStore implements JobStore {
     return true;
   }
 
-  private final Map<String, Lock> namedLocks = new java.util.HashMap<>();
+  private final Map<String, Lock> namedLocks = new HashMap<>();
 
   @Override
   public synchronized boolean tryLock(

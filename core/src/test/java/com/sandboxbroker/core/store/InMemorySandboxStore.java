@@ -1,5 +1,6 @@
 package com.sandboxbroker.core.store;
 
+import com.sandboxbroker.core.sandbox.AdminAction;
 import com.sandboxbroker.core.sandbox.Lease;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
@@ -8,11 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * A faithful in-process fake of the store for fast domain tests: one lock makes every operation
@@ -31,10 +35,7 @@ public final class InMemorySandboxStore implements SandboxStore {
   private final Map<String, Long> ttls = new HashMap<>();
 
   /** sandbox id → lease ids whose claim of it must fail (the item's fenced_leases set) */
-  private final Map<String, java.util.Set<String>> fences = new HashMap<>();
-
-  @Override
-  public void createTableIfMissing() {}
+  private final Map<String, Set<String>> fences = new HashMap<>();
 
   @Override
   public boolean isReachable() {
@@ -76,17 +77,17 @@ public final class InMemorySandboxStore implements SandboxStore {
   }
 
   @Override
-  public synchronized ClaimResult claim(Lease lease) {
+  public synchronized TransitionResult claim(Lease lease) {
     Sandbox current = sandboxes.get(lease.sandboxId());
     if (current == null
         || current.status() != SandboxStatus.AVAILABLE
-        || fences.getOrDefault(lease.sandboxId(), java.util.Set.of()).contains(lease.leaseId())) {
-      return ClaimResult.lost(Optional.ofNullable(current));
+        || fences.getOrDefault(lease.sandboxId(), Set.of()).contains(lease.leaseId())) {
+      return TransitionResult.lost(Optional.ofNullable(current));
     }
     Sandbox after = SandboxTransitions.claimed(current, lease);
     sandboxes.put(after.sandboxId(), after);
     fences.remove(after.sandboxId());
-    return ClaimResult.claimed(after);
+    return TransitionResult.applied(after);
   }
 
   @Override
@@ -98,9 +99,7 @@ public final class InMemorySandboxStore implements SandboxStore {
     if (current.leaseId().equals(abandoned.leaseId())) {
       return false;
     }
-    fences
-        .computeIfAbsent(abandoned.sandboxId(), k -> new java.util.HashSet<>())
-        .add(abandoned.leaseId());
+    fences.computeIfAbsent(abandoned.sandboxId(), k -> new HashSet<>()).add(abandoned.leaseId());
     return true;
   }
 
@@ -244,20 +243,7 @@ public final class InMemorySandboxStore implements SandboxStore {
     leases.replaceAll(
         (key, l) ->
             l.leaseId().equals(current.leaseId()) && l.sandboxId().equals(current.sandboxId())
-                ? new Lease(
-                    l.identity(),
-                    l.slot(),
-                    l.idempotencyKey(),
-                    l.leaseId(),
-                    l.sandboxId(),
-                    l.name(),
-                    l.externalId(),
-                    l.sfdcAccountId(),
-                    l.trackName(),
-                    l.namePrefix(),
-                    l.allocatedAt(),
-                    newExpiresAt,
-                    l.createdAtMillis())
+                ? l.extendedTo(newExpiresAt)
                 : l);
     return new TransitionResult(true, Optional.of(after));
   }
@@ -339,7 +325,7 @@ public final class InMemorySandboxStore implements SandboxStore {
 
   /** Applies {@code change} only if the item is still in {@code expected} at the version read. */
   private TransitionResult transition(
-      Sandbox seen, SandboxStatus expected, java.util.function.UnaryOperator<Sandbox> change) {
+      Sandbox seen, SandboxStatus expected, UnaryOperator<Sandbox> change) {
     Sandbox current = sandboxes.get(seen.sandboxId());
     if (current == null || current.status() != expected || current.version() != seen.version()) {
       return new TransitionResult(false, Optional.ofNullable(current));
@@ -371,11 +357,10 @@ public final class InMemorySandboxStore implements SandboxStore {
     }
   }
 
-  // ---- admin API (issue 3) ----
+  // ---- admin API: operator listing and repairs ----
 
   /** Operator actions per sandbox id; DynamoDB keeps them on the sandbox item itself. */
-  private final Map<String, List<com.sandboxbroker.core.sandbox.AdminAction>> adminActions =
-      new HashMap<>();
+  private final Map<String, List<AdminAction>> adminActions = new HashMap<>();
 
   @Override
   public synchronized Page<Sandbox> listSandboxes(
@@ -403,8 +388,7 @@ public final class InMemorySandboxStore implements SandboxStore {
   }
 
   @Override
-  public synchronized TransitionResult retryDeletion(
-      String sandboxId, com.sandboxbroker.core.sandbox.AdminAction action) {
+  public synchronized TransitionResult retryDeletion(String sandboxId, AdminAction action) {
     Sandbox current = sandboxes.get(sandboxId);
     if (current == null || current.status() != SandboxStatus.DELETION_FAILED) {
       return new TransitionResult(false, Optional.ofNullable(current));
@@ -413,8 +397,7 @@ public final class InMemorySandboxStore implements SandboxStore {
   }
 
   @Override
-  public synchronized TransitionResult forceRelease(
-      String sandboxId, com.sandboxbroker.core.sandbox.AdminAction action) {
+  public synchronized TransitionResult forceRelease(String sandboxId, AdminAction action) {
     Sandbox current = sandboxes.get(sandboxId);
     if (current == null
         || current.status() != action.fromStatus()
@@ -445,8 +428,7 @@ public final class InMemorySandboxStore implements SandboxStore {
     return before - sandboxes.size();
   }
 
-  private TransitionResult applyAdmin(
-      Sandbox after, com.sandboxbroker.core.sandbox.AdminAction action) {
+  private TransitionResult applyAdmin(Sandbox after, AdminAction action) {
     sandboxes.put(after.sandboxId(), after);
     adminActions.computeIfAbsent(after.sandboxId(), k -> new ArrayList<>()).add(action);
     return new TransitionResult(true, Optional.of(after));
