@@ -1,5 +1,5 @@
 // Drives the dashboard in Debian's headless Chromium with playwright-core and checks what an
-// operator sees against the admin API. Started by DashboardBrowserTest, which runs the broker on
+// operator sees against the admin API. Started by DashboardBrowserIT, which runs the broker on
 // DynamoDB Local, seeds the pool and passes everything in the environment:
 //   BROKER_URL      http://127.0.0.1:<port>/v1
 //   ADMIN_TOKEN     an admin token; TRACK_TOKEN a track token

@@ -1,5 +1,5 @@
 // Drives the dashboard's live lifecycle-event feed in Debian's headless Chromium (playwright-core).
-// Started by EventFeedBrowserTest, which runs the broker on DynamoDB Local with the local feed on
+// Started by EventFeedBrowserIT, which runs the broker on DynamoDB Local with the local feed on
 // and seeds a pool. Environment:
 //   BROKER_URL, ADMIN_TOKEN, TRACK_TOKEN, ARTIFACT_DIR, CHROMIUM  (as dashboard.spec.mjs)
 // Checks: the feed shows what GET /admin/events holds; an allocation and an extension made while

@@ -1,15 +1,21 @@
 package com.sandboxbroker.service;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.sandboxbroker.core.pool.PoolAssignment;
 import com.sandboxbroker.service.config.AllocationFactory;
 import com.sandboxbroker.service.config.AuthFactory;
 import com.sandboxbroker.service.config.DemoPoolFactory;
 import com.sandboxbroker.service.config.DynamoDbFactory;
+import com.sandboxbroker.service.config.EventsFactory;
 import com.sandboxbroker.service.config.JobsFactory;
+import com.sandboxbroker.service.config.PoolSettings;
+import com.sandboxbroker.service.ratelimit.RateLimitFactory;
 import io.dropwizard.core.Configuration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The service's configuration ({@code config.yml}); validated at start-up, fails fast. */
 public final class BrokerConfiguration extends Configuration {
@@ -44,15 +50,13 @@ public final class BrokerConfiguration extends Configuration {
     return demoPool;
   }
 
-  // ---- admin API, observability and HTTP hardening (issue 3) ----
+  // admin API, observability and HTTP hardening
 
   @JsonProperty @jakarta.validation.Valid @NotNull
-  private com.sandboxbroker.service.ratelimit.RateLimitFactory rateLimit =
-      new com.sandboxbroker.service.ratelimit.RateLimitFactory();
+  private RateLimitFactory rateLimit = new RateLimitFactory();
 
   /** Browser origins allowed to call the API; empty (the default) leaves CORS off. */
-  @JsonProperty @NotNull
-  private java.util.List<String> corsAllowedOrigins = new java.util.ArrayList<>();
+  @JsonProperty @NotNull private List<String> corsAllowedOrigins = new ArrayList<>();
 
   /** Largest request body accepted: POSTs take none, a stray {@code {}} is fine. */
   @JsonProperty
@@ -64,11 +68,11 @@ public final class BrokerConfiguration extends Configuration {
   @jakarta.validation.constraints.Min(1)
   private int poolGaugeRefreshSeconds = 30;
 
-  public com.sandboxbroker.service.ratelimit.RateLimitFactory rateLimit() {
+  public RateLimitFactory rateLimit() {
     return rateLimit;
   }
 
-  public java.util.List<String> corsAllowedOrigins() {
+  public List<String> corsAllowedOrigins() {
     return corsAllowedOrigins;
   }
 
@@ -84,23 +88,20 @@ public final class BrokerConfiguration extends Configuration {
     return jobs;
   }
 
-  // ---- pools (issue 12) ----
+  // pools: per-pool counts, low-water marks and their refresh
 
   /**
    * Configured pools; a sandbox no prefix matches is pooled by its name without trailing digits.
    */
-  @JsonProperty @Valid @NotNull
-  private java.util.List<com.sandboxbroker.service.config.PoolSettings> pools =
-      new java.util.ArrayList<>();
+  @JsonProperty @Valid @NotNull private List<PoolSettings> pools = new ArrayList<>();
 
   /** How often the pool refresher re-reads every status partition for items without a pool. */
   @JsonProperty
   @jakarta.validation.constraints.Min(1)
   private int poolBackfillIntervalMinutes = 360;
 
-  public com.sandboxbroker.core.pool.PoolAssignment poolAssignment() {
-    return new com.sandboxbroker.core.pool.PoolAssignment(
-        pools.stream().map(com.sandboxbroker.service.config.PoolSettings::toDefinition).toList());
+  public PoolAssignment poolAssignment() {
+    return new PoolAssignment(pools.stream().map(PoolSettings::toDefinition).toList());
   }
 
   public int poolBackfillIntervalMinutes() {
@@ -144,12 +145,10 @@ public final class BrokerConfiguration extends Configuration {
     return metricsStage;
   }
 
-  /** Lifecycle events: the local feed (issue 14). */
-  @JsonProperty @Valid @NotNull
-  private com.sandboxbroker.service.config.EventsFactory events =
-      new com.sandboxbroker.service.config.EventsFactory();
+  /** Lifecycle events: the local feed of the table stream, where there is no Pipe. */
+  @JsonProperty @Valid @NotNull private EventsFactory events = new EventsFactory();
 
-  public com.sandboxbroker.service.config.EventsFactory events() {
+  public EventsFactory events() {
     return events;
   }
 }

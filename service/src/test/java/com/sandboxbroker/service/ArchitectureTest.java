@@ -1,11 +1,18 @@
 package com.sandboxbroker.service;
 
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.sandboxbroker.service.api.ErrorResponse;
+import com.sandboxbroker.service.errors.ErrorWriter;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.ext.ExceptionMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -82,15 +89,32 @@ class ArchitectureTest {
   void resourcesAndMappersFollowTheVocabulary() {
     classes()
         .that()
-        .areAnnotatedWith(jakarta.ws.rs.Path.class)
+        .areAnnotatedWith(Path.class)
         .should()
         .haveSimpleNameEndingWith("Resource")
         .check(classes);
     classes()
         .that()
-        .implement(jakarta.ws.rs.ext.ExceptionMapper.class)
+        .implement(ExceptionMapper.class)
         .should()
         .haveSimpleNameEndingWith("ExceptionMapper")
+        .check(classes);
+  }
+
+  /**
+   * One writer of the error body: mappers, filters, servlets and Jetty's error handlers all go
+   * through {@link ErrorWriter}, so the contract's error shape is rendered in one place.
+   */
+  @Test
+  void onlyTheErrorWriterRendersErrorBodies() {
+    noClasses()
+        .that()
+        .doNotBelongToAnyOf(ErrorWriter.class, ErrorResponse.class)
+        .should()
+        .callConstructor(ErrorResponse.class, ErrorResponse.Detail.class)
+        .orShould()
+        .callConstructorWhere(target(owner(assignableTo(ErrorResponse.Detail.class))))
+        .because("the error body is rendered by ErrorWriter alone")
         .check(classes);
   }
 }

@@ -1,5 +1,6 @@
 package com.sandboxbroker.core.expiry;
 
+import com.sandboxbroker.core.admin.StalePurge;
 import com.sandboxbroker.core.allocation.AllocationPolicy;
 import com.sandboxbroker.core.contract.JobName;
 import com.sandboxbroker.core.job.Job;
@@ -28,6 +29,7 @@ public final class Expiry implements Job {
   private final SandboxStore store;
   private final Clock clock;
   private final ExpiryPolicy policy;
+  private final StalePurge stalePurge;
 
   /** The lease duration of a lab label: the allocation policy's rule (default 48 h). */
   private final Function<String, Duration> leaseForLab;
@@ -46,6 +48,7 @@ public final class Expiry implements Job {
     this.clock = clock;
     this.policy = policy;
     this.leaseForLab = leaseForLab;
+    this.stalePurge = new StalePurge(store, clock);
   }
 
   /**
@@ -68,7 +71,6 @@ public final class Expiry implements Job {
   public JobResult run(JobContext context) {
     long now = clock.instant().getEpochSecond();
     long expired = 0;
-    long purged = 0;
     long conflicts = 0;
     for (Sandbox s : store.sandboxesInStatus(SandboxStatus.ALLOCATED)) {
       if (context.shouldStop()) {
@@ -83,23 +85,11 @@ public final class Expiry implements Job {
         }
       }
     }
-    long staleBefore = now - policy.staleGrace().toSeconds();
-    for (Sandbox s : store.sandboxesInStatus(SandboxStatus.STALE)) {
-      if (context.shouldStop()) {
-        break;
-      }
-      if (s.staleSince() <= staleBefore) {
-        if (store.purgeStale(s, staleBefore)) {
-          purged++;
-        } else {
-          conflicts++;
-        }
-      }
-    }
+    StalePurge.Outcome stale = stalePurge.purgeOlderThan(policy.staleGrace(), context::shouldStop);
     Map<String, Long> counts = new LinkedHashMap<>();
     counts.put("expired", expired);
-    counts.put("purged_stale", purged);
-    counts.put("conflicts", conflicts);
+    counts.put("purged_stale", stale.purged());
+    counts.put("conflicts", conflicts + stale.conflicts());
     return JobResult.succeeded(counts);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sandboxbroker.core.sandbox.Allocation;
+import com.sandboxbroker.core.sandbox.IdentityLimitReachedException;
 import com.sandboxbroker.core.sandbox.Lease;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
@@ -21,8 +22,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,8 +35,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The allocation protocol under injected store faults (issue 13), on DynamoDB Local through a store
- * decorator that fails, delays or blocks real calls.
+ * The allocation protocol under injected store faults (lost answers, stalls, takeovers), on
+ * DynamoDB Local through a store decorator that fails, delays or blocks real calls.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class AllocatorFaultsTest {
@@ -136,7 +139,7 @@ class AllocatorFaultsTest {
     AtomicBoolean stolen = new AtomicBoolean();
     AtomicBoolean stalled = new AtomicBoolean();
     Duration budget = Duration.ofSeconds(5);
-    java.util.concurrent.atomic.AtomicLong eveStarts = new java.util.concurrent.atomic.AtomicLong();
+    AtomicLong eveStarts = new AtomicLong();
     SandboxStore racing =
         FaultInjectingStore.wrap(
             real,
@@ -215,7 +218,7 @@ class AllocatorFaultsTest {
     assertThat(real.findSandbox(takenOver.sandboxId()).orElseThrow().isHeldBy("gil")).isTrue();
     // and the taken-over key is told the truth: its slot is used by the other key
     assertThatThrownBy(() -> allocator.allocate(request("gil", "key-a")))
-        .isInstanceOf(com.sandboxbroker.core.sandbox.IdentityLimitReachedException.class);
+        .isInstanceOf(IdentityLimitReachedException.class);
   }
 
   /**
@@ -258,7 +261,7 @@ class AllocatorFaultsTest {
             real,
             (method, args, call) -> {
               if (method.equals("putLease")
-                  && args[0] instanceof com.sandboxbroker.core.sandbox.Lease lease
+                  && args[0] instanceof Lease lease
                   && lease.slot() == 1
                   && lease.idempotencyKey().equals("k")
                   && "A".equals(Thread.currentThread().getName())) {
@@ -290,7 +293,7 @@ class AllocatorFaultsTest {
     Allocation bGot;
     try {
       bGot = b.get(3, TimeUnit.SECONDS); // before the fix B was through at once
-    } catch (java.util.concurrent.TimeoutException waiting) {
+    } catch (TimeoutException waiting) {
       bGot = null; // B waits for A's request of the same key: let A go on
     }
     bDone.countDown();

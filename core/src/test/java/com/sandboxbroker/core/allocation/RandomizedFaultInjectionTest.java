@@ -14,9 +14,13 @@ import com.sandboxbroker.core.provider.UpstreamUnavailableException;
 import com.sandboxbroker.core.sandbox.AdminAction;
 import com.sandboxbroker.core.sandbox.Allocation;
 import com.sandboxbroker.core.sandbox.IdentityLimitReachedException;
+import com.sandboxbroker.core.sandbox.Lease;
+import com.sandboxbroker.core.sandbox.LeaseExpiredException;
+import com.sandboxbroker.core.sandbox.LeaseLimitReachedException;
 import com.sandboxbroker.core.sandbox.NoSandboxAvailableException;
 import com.sandboxbroker.core.sandbox.NotSandboxOwnerException;
 import com.sandboxbroker.core.sandbox.Sandbox;
+import com.sandboxbroker.core.sandbox.SandboxNotAllocatedException;
 import com.sandboxbroker.core.sandbox.SandboxNotFoundException;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.sandbox.UpstreamSandbox;
@@ -24,6 +28,7 @@ import com.sandboxbroker.core.store.SandboxStore;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
 import com.sandboxbroker.core.sync.PoolSync;
 import com.sandboxbroker.core.sync.SyncPolicy;
+import com.sandboxbroker.core.tenant.Tenant;
 import com.sandboxbroker.core.testing.FaultInjectingStore;
 import com.sandboxbroker.core.testing.LocalDynamo;
 import com.sandboxbroker.core.testing.MutableClock;
@@ -364,9 +369,9 @@ class RandomizedFaultInjectionTest {
         count(op.name() + ":ok");
       } catch (SdkException
           | AllocationTimeoutException
-          | com.sandboxbroker.core.sandbox.SandboxNotAllocatedException
-          | com.sandboxbroker.core.sandbox.LeaseExpiredException
-          | com.sandboxbroker.core.sandbox.LeaseLimitReachedException
+          | SandboxNotAllocatedException
+          | LeaseExpiredException
+          | LeaseLimitReachedException
           | NoSandboxAvailableException
           | IdentityLimitReachedException
           | NotSandboxOwnerException
@@ -451,7 +456,7 @@ class RandomizedFaultInjectionTest {
               .get(r.nextInt(extenders.size()))
               .extend(
                   pick.getKey(),
-                  com.sandboxbroker.core.tenant.Tenant.DEFAULT,
+                  Tenant.DEFAULT,
                   pick.getValue().identity(),
                   hours,
                   s -> Duration.ofHours(48),
@@ -603,7 +608,7 @@ class RandomizedFaultInjectionTest {
         violations.add(
             "step " + step + ": " + s.sandboxId() + " extended past allocated_at + " + MAX_LEASE);
       }
-      Optional<com.sandboxbroker.core.sandbox.Lease> lease =
+      Optional<Lease> lease =
           IntStream.range(0, CAP)
               .mapToObj(slot -> real.findLease(s.tenant(), s.allocatedTo(), slot))
               .flatMap(Optional::stream)

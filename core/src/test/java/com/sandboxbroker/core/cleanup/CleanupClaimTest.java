@@ -11,6 +11,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static com.sandboxbroker.core.testing.LeaseFixture.aLease;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -18,7 +19,6 @@ import com.sandboxbroker.core.contract.TableContract;
 import com.sandboxbroker.core.job.JobContext;
 import com.sandboxbroker.core.job.JobResult;
 import com.sandboxbroker.core.provider.csp.CspSandboxProvider;
-import com.sandboxbroker.core.provider.csp.CspSettings;
 import com.sandboxbroker.core.provider.niosxaas.NiosXaasCleanupHook;
 import com.sandboxbroker.core.provider.niosxaas.NiosXaasSettings;
 import com.sandboxbroker.core.sandbox.Lease;
@@ -26,7 +26,6 @@ import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.store.SandboxStore;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
-import com.sandboxbroker.core.store.dynamodb.SandboxTable;
 import com.sandboxbroker.core.sync.PoolSync;
 import com.sandboxbroker.core.testing.LocalDynamo;
 import com.sandboxbroker.core.testing.Sandboxes;
@@ -107,9 +106,8 @@ class CleanupClaimTest {
     upstream.stubFor(
         delete(urlPathMatching("/api/universalinfra/v1/universalservices/.*"))
             .willReturn(aResponse().withStatus(204)));
-    table = LocalDynamo.uniqueTableName();
+    table = LocalDynamo.newTable(client);
     store = new DynamoDbSandboxStore(client, table);
-    new SandboxTable(client, table).createIfMissing();
   }
 
   @AfterEach
@@ -118,10 +116,7 @@ class CleanupClaimTest {
   }
 
   private CspSandboxProvider csp() {
-    return new CspSandboxProvider(
-        HttpClient.newHttpClient(),
-        new CspSettings(
-            URI.create(upstream.baseUrl() + "/v2"), "secret-token", Duration.ofSeconds(30), 1000));
+    return CleanupFixtures.cspAt(upstream);
   }
 
   private Cleanup cleanup(SandboxStore cleanupStore, Clock clock) {
@@ -138,12 +133,7 @@ class CleanupClaimTest {
                 Duration.ofMinutes(10)),
             clock);
     return new Cleanup(
-        cleanupStore,
-        csp(),
-        Optional.of(hook),
-        clock,
-        new CleanupPolicy(
-            4, 3, Duration.ofSeconds(1), Duration.ofSeconds(2), 500, Duration.ofDays(30), 10));
+        cleanupStore, csp(), Optional.of(hook), clock, CleanupFixtures.policy(3, 10));
   }
 
   /**
@@ -169,21 +159,14 @@ class CleanupClaimTest {
   }
 
   private static Lease leaseFor(String identity, Sandbox s, long now) {
-    return new Lease(
-        identity,
-        0,
-        "key-" + identity,
-        "lease-" + identity,
-        s.sandboxId(),
-        s.name(),
-        s.externalId(),
-        s.sfdcAccountId(),
-        "lab",
-        "",
-        now,
-        now + 3600,
-        now * 1000,
-        "default");
+    return aLease(identity)
+        .withKey("key-" + identity)
+        .naming(s)
+        .forLab("lab")
+        .from(now)
+        .until(now + 3600)
+        .writtenAt(now * 1000)
+        .build();
   }
 
   @Test

@@ -17,16 +17,12 @@ import com.sandboxbroker.core.job.JobContext;
 import com.sandboxbroker.core.job.JobError;
 import com.sandboxbroker.core.job.JobResult;
 import com.sandboxbroker.core.provider.csp.CspSandboxProvider;
-import com.sandboxbroker.core.provider.csp.CspSettings;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
-import com.sandboxbroker.core.store.dynamodb.SandboxTable;
 import com.sandboxbroker.core.testing.LocalDynamo;
 import com.sandboxbroker.core.testing.MutableClock;
 import com.sandboxbroker.core.testing.Sandboxes;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,9 +100,8 @@ class CleanupTest {
     csp.start();
     csp.stubFor(
         get(urlPathEqualTo("/v2/current_user/accounts")).willReturn(okJson("{\"results\": []}")));
-    table = LocalDynamo.uniqueTableName();
+    table = LocalDynamo.newTable(client);
     store = new DynamoDbSandboxStore(client, table);
-    new SandboxTable(client, table).createIfMissing();
   }
 
   @AfterEach
@@ -115,10 +110,7 @@ class CleanupTest {
   }
 
   CspSandboxProvider provider() {
-    return new CspSandboxProvider(
-        HttpClient.newHttpClient(),
-        new CspSettings(
-            URI.create(csp.baseUrl() + "/v2"), "secret-token", Duration.ofSeconds(30), 1000));
+    return CleanupFixtures.cspAt(csp);
   }
 
   Cleanup cleanup(Clock clock, int maxAttempts, int breakerMinimumCalls) {
@@ -127,14 +119,7 @@ class CleanupTest {
         provider(),
         Optional.empty(),
         clock,
-        new CleanupPolicy(
-            4,
-            maxAttempts,
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(2),
-            500,
-            Duration.ofDays(30),
-            breakerMinimumCalls));
+        CleanupFixtures.policy(maxAttempts, breakerMinimumCalls));
   }
 
   void seed(int n, long now) {

@@ -18,6 +18,7 @@ import com.sandboxbroker.core.testing.ListProvider;
 import com.sandboxbroker.core.testing.LocalDynamo;
 import com.sandboxbroker.core.testing.MutableClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +47,7 @@ class ExpiryTest {
 
   @Test
   void expiresOnlyAllocationsPastTheirLeaseAndPurgesStaleAfterGrace() {
-    MutableClock clock = new MutableClock(java.time.Instant.now());
+    MutableClock clock = new MutableClock(Instant.now());
     DynamoDbSandboxStore store = new DynamoDbSandboxStore(client, LocalDynamo.newTable(client));
     ListProvider upstream = new ListProvider();
     upstream.set(ListProvider.accounts(0, 20));

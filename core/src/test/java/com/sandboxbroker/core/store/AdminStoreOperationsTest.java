@@ -292,7 +292,7 @@ class AdminStoreOperationsTest {
               SandboxStatus.ALLOCATED,
               SandboxStatus.PENDING_DELETION,
               SandboxStatus.DELETION_FAILED)) {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.deleteByStatus(used))
+        assertThatThrownBy(() -> store.deleteByStatus(used))
             .isInstanceOf(IllegalArgumentException.class);
       }
       assertThat(store.countByStatus().get(SandboxStatus.DELETION_FAILED)).isEqualTo(2);

@@ -1,5 +1,6 @@
 package com.sandboxbroker.core.store;
 
+import static com.sandboxbroker.core.testing.LeaseFixture.aLease;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sandboxbroker.core.sandbox.Lease;
@@ -37,20 +38,13 @@ public abstract class JobTransitionsContract {
   }
 
   Lease lease(Sandbox s, long expiresAt) {
-    return new Lease(
-        "alice",
-        0,
-        "k",
-        "L-" + s.sandboxId(),
-        s.sandboxId(),
-        s.name(),
-        s.externalId(),
-        "",
-        "",
-        "",
-        NOW,
-        expiresAt,
-        0);
+    return aLease("alice")
+        .withKey("k")
+        .withId("L-" + s.sandboxId())
+        .naming(s)
+        .from(NOW)
+        .until(expiresAt)
+        .build();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package com.sandboxbroker.core.store;
 
+import static com.sandboxbroker.core.testing.LeaseFixture.aLease;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -41,20 +42,16 @@ public abstract class SandboxStoreContract {
 
   protected static Lease lease(
       String identity, int slot, String key, String leaseId, Sandbox candidate) {
-    return new Lease(
-        identity,
-        slot,
-        key,
-        leaseId,
-        candidate.sandboxId(),
-        candidate.name(),
-        candidate.externalId(),
-        candidate.sfdcAccountId(),
-        "lab-x",
-        "",
-        NOW,
-        NOW + 3600,
-        System.currentTimeMillis());
+    return aLease(identity)
+        .inSlot(slot)
+        .withKey(key)
+        .withId(leaseId)
+        .naming(candidate)
+        .forLab("lab-x")
+        .from(NOW)
+        .until(NOW + 3600)
+        .writtenAt(System.currentTimeMillis())
+        .build();
   }
 
   @Test

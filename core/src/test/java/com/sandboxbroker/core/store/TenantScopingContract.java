@@ -18,6 +18,7 @@ import com.sandboxbroker.core.sandbox.UpstreamSandbox;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,7 @@ public abstract class TenantScopingContract {
     assertThat(a.created()).isTrue();
     assertThat(b.created()).isTrue();
     assertThat(d.created()).isTrue();
-    assertThat(java.util.Set.of(a.sandboxId(), b.sandboxId(), d.sandboxId())).hasSize(3);
+    assertThat(Set.of(a.sandboxId(), b.sandboxId(), d.sandboxId())).hasSize(3);
 
     // each tenant's replay finds its own
     assertThat(allocator.allocate(request("adventure", "shared", "shared")).sandboxId())

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 /**
  * The one error shape of the contract: {@code {"detail": {"code", "message", "request_id",
  * "retry_after"?, "reason"?}}}. Deployed cleanup hooks print {@code detail.code} and {@code
- * detail.message}.
+ * detail.message}. Only {@code ErrorWriter} builds one (ArchitectureTest holds it).
  */
 public record ErrorResponse(Detail detail) {
 
@@ -26,9 +26,5 @@ public record ErrorResponse(Detail detail) {
         String code, String message, String requestId, Integer retryAfter, String reason) {
       this(code, message, requestId, retryAfter, reason, null);
     }
-  }
-
-  public static ErrorResponse of(String code, String message, String requestId) {
-    return new ErrorResponse(new Detail(code, message, requestId, null, null));
   }
 }

@@ -1,5 +1,6 @@
 package com.sandboxbroker.service.api;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,11 +10,14 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sandboxbroker.core.tenant.Tenant;
 import com.sandboxbroker.service.errors.ApiException;
+import com.sandboxbroker.service.errors.ErrorCode;
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The body of {@code POST /v1/admin/tokens}, validated field by field so that every refusal is a
@@ -53,7 +57,6 @@ public record IssueTokenRequest(
             example = "1767225600")
         Long expiresAt) {
 
-  public static final String CODE = "INVALID_TOKEN_SPEC";
   static final int MAX_NAME = 128;
   static final int MAX_PREFIXES = 20;
 
@@ -94,11 +97,11 @@ public record IssueTokenRequest(
     JsonNode root;
     try {
       root = body == null || body.isBlank() ? null : STRICT.readTree(body);
-    } catch (com.fasterxml.jackson.core.JsonParseException e) {
+    } catch (JsonParseException e) {
       String duplicate = duplicateField(e.getOriginalMessage());
       throw invalid(
           duplicate != null ? duplicate + " is given twice" : "the body is not valid JSON");
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw invalid("the body is not valid JSON");
     }
     if (root == null || !root.isObject()) {
@@ -152,7 +155,7 @@ public record IssueTokenRequest(
   }
 
   private static ApiException invalid(String message) {
-    return ApiException.badRequest(CODE, message);
+    return new ApiException(ErrorCode.INVALID_TOKEN_SPEC, message);
   }
 
   private static JsonNode present(JsonNode root, String field) {
@@ -236,9 +239,7 @@ public record IssueTokenRequest(
   }
 
   private static String duplicateField(String message) {
-    var m =
-        java.util.regex.Pattern.compile("Duplicate field '([^']*)'")
-            .matcher(message == null ? "" : message);
+    var m = Pattern.compile("Duplicate field '([^']*)'").matcher(message == null ? "" : message);
     return m.find() ? printable(m.group(1)) : null;
   }
 }

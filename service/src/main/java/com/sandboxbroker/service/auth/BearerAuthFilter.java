@@ -1,6 +1,7 @@
 package com.sandboxbroker.service.auth;
 
 import com.sandboxbroker.service.errors.ApiException;
+import com.sandboxbroker.service.errors.ErrorCode;
 import io.dropwizard.auth.AuthFilter;
 import io.dropwizard.auth.Authorizer;
 import jakarta.annotation.Priority;
@@ -47,10 +48,11 @@ public final class BearerAuthFilter extends AuthFilter<String, Caller> {
         credentials(request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION))
             .orElseThrow(
                 () ->
-                    ApiException.unauthorized(
+                    new ApiException(
+                        ErrorCode.UNAUTHORIZED,
                         "Missing or malformed Authorization header; expected 'Bearer <token>'"));
     if (!authenticate(request, token, SCHEME)) {
-      throw ApiException.unauthorized("Invalid token");
+      throw new ApiException(ErrorCode.UNAUTHORIZED, "Invalid token");
     }
   }
 

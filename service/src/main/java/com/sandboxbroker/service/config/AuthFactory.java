@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.sandboxbroker.core.contract.ServiceEnvironment;
 import com.sandboxbroker.core.tenant.Tenant;
 import com.sandboxbroker.service.auth.Caller;
+import com.sandboxbroker.service.auth.RunTimeTokens;
 import com.sandboxbroker.service.auth.TokenRegistry;
 import jakarta.validation.Valid;
 import java.security.SecureRandom;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.regex.Pattern;
 
 /**
  * Builds the token registry from config and from the earlier broker's environment variables ({@code
@@ -33,8 +35,7 @@ public final class AuthFactory {
   @JsonProperty
   @jakarta.validation.constraints.Min(1)
   @jakarta.validation.constraints.Max(30)
-  private int tokenCacheSeconds =
-      (int) com.sandboxbroker.service.auth.RunTimeTokens.MAX_CACHE_TTL.toSeconds();
+  private int tokenCacheSeconds = (int) RunTimeTokens.MAX_CACHE_TTL.toSeconds();
 
   public Duration tokenCacheTtl() {
     return Duration.ofSeconds(tokenCacheSeconds);
@@ -107,8 +108,7 @@ public final class AuthFactory {
    * padding ({@code abc==}) stays a bare token.
    */
   record NamedToken(String name, String token) {
-    private static final java.util.regex.Pattern NAMED =
-        java.util.regex.Pattern.compile("([A-Za-z0-9._-]{1,64})=(.*[^=].*)");
+    private static final Pattern NAMED = Pattern.compile("([A-Za-z0-9._-]{1,64})=(.*[^=].*)");
 
     static NamedToken parse(String entry, String positionalName) {
       var m = NAMED.matcher(entry);

@@ -1,6 +1,7 @@
 package com.sandboxbroker.service.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.sandboxbroker.core.allocation.AllocationPolicy;
 import com.sandboxbroker.core.contract.TableContract;
 import com.sandboxbroker.service.metrics.DynamoDbRequestMetrics;
 import io.dropwizard.lifecycle.Managed;
@@ -15,6 +16,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
 import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
 
@@ -95,15 +97,14 @@ public final class DynamoDbFactory {
   }
 
   /** The embedded instance's Streams API, once {@link #build} made one (local mode). */
-  private software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient embeddedStreams;
+  private DynamoDbStreamsClient embeddedStreams;
 
   /**
    * The Streams API of the same DynamoDB {@link #build} connected to: the embedded instance's in
    * local mode, else a client for the region (and endpoint, e.g. DynamoDB Local over HTTP). Call
    * after {@link #build}. Used by the local event feed only; deployed, a Pipe reads the stream.
    */
-  public software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient buildStreams(
-      LifecycleEnvironment lifecycle) {
+  public DynamoDbStreamsClient buildStreams(LifecycleEnvironment lifecycle) {
     if (mode == Mode.LOCAL) {
       if (embeddedStreams == null) {
         throw new IllegalStateException(
@@ -112,7 +113,7 @@ public final class DynamoDbFactory {
       return embeddedStreams;
     }
     var builder =
-        software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient.builder()
+        DynamoDbStreamsClient.builder()
             .region(Region.of(region))
             .httpClient(ApacheHttpClient.builder().build());
     if (endpoint != null && !endpoint.isBlank()) {
@@ -137,19 +138,16 @@ public final class DynamoDbFactory {
    * As {@link #build(LifecycleEnvironment)}, every request counted by {@code metrics} (if given).
    */
   public DynamoDbClient build(LifecycleEnvironment lifecycle, DynamoDbRequestMetrics metrics) {
-    return build(lifecycle, metrics, com.sandboxbroker.core.allocation.AllocationPolicy.defaults());
+    return build(lifecycle, metrics, AllocationPolicy.defaults());
   }
 
   /**
    * As {@link #build(LifecycleEnvironment, DynamoDbRequestMetrics)}, every call bounded by the
    * allocation policy's {@code storeCallTimeout} (and its per-attempt share), so no claim outlives
-   * the takeover age (issue 13 item 2). The embedded store has no SDK pipeline to bound, and no
-   * network to stall on.
+   * the takeover age. The embedded store has no SDK pipeline to bound, and no network to stall on.
    */
   public DynamoDbClient build(
-      LifecycleEnvironment lifecycle,
-      DynamoDbRequestMetrics metrics,
-      com.sandboxbroker.core.allocation.AllocationPolicy bounds) {
+      LifecycleEnvironment lifecycle, DynamoDbRequestMetrics metrics, AllocationPolicy bounds) {
     if (mode == Mode.LOCAL) {
       AmazonDynamoDBLocal embedded;
       if (local.inMemory) {

@@ -1,8 +1,12 @@
 package com.sandboxbroker.service.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.sandboxbroker.service.events.LocalEventFeed;
+import io.dropwizard.lifecycle.setup.LifecycleEnvironment;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Lifecycle events (contract §8). Deployed, an EventBridge Pipe moves the table's stream to the bus
@@ -40,5 +44,24 @@ public final class EventsFactory {
 
   public long pollMillis() {
     return pollMillis;
+  }
+
+  /**
+   * Local mode: the feed of lifecycle events read from the table's stream, started and stopped with
+   * the service (deployed, a Pipe does it and there is no feed).
+   */
+  public Optional<LocalEventFeed> buildLocalFeed(
+      boolean localMode,
+      DynamoDbClient dynamo,
+      DynamoDbFactory dynamoDb,
+      LifecycleEnvironment lifecycle) {
+    if (!localFeed(localMode)) {
+      return Optional.empty();
+    }
+    LocalEventFeed feed =
+        new LocalEventFeed(
+            dynamo, dynamoDb.buildStreams(lifecycle), dynamoDb.tableName(), maxEvents, pollMillis);
+    lifecycle.manage(feed);
+    return Optional.of(feed);
   }
 }

@@ -1,16 +1,35 @@
 package com.sandboxbroker.service.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.sandboxbroker.core.allocation.AllocationPolicy;
+import com.sandboxbroker.core.cleanup.Cleanup;
+import com.sandboxbroker.core.cleanup.CleanupPolicy;
 import com.sandboxbroker.core.contract.JobName;
+import com.sandboxbroker.core.expiry.Expiry;
+import com.sandboxbroker.core.expiry.ExpiryPolicy;
+import com.sandboxbroker.core.job.Job;
 import com.sandboxbroker.core.job.JobDefaults;
+import com.sandboxbroker.core.job.JobLauncher;
+import com.sandboxbroker.core.job.JobStore;
+import com.sandboxbroker.core.provider.StaticInventoryProvider;
+import com.sandboxbroker.core.store.SandboxStore;
+import com.sandboxbroker.core.sync.PoolSync;
+import com.sandboxbroker.core.sync.SyncPolicy;
+import com.sandboxbroker.service.jobs.StepFunctionsJobStarter;
+import com.sandboxbroker.service.metrics.JobMetrics;
+import io.dropwizard.lifecycle.Managed;
+import io.dropwizard.lifecycle.setup.LifecycleEnvironment;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -128,8 +147,80 @@ public final class JobsFactory {
     }
   }
 
+  /**
+   * The starter of the configured state machines, when any is configured; its client is closed when
+   * the service stops.
+   */
+  public Optional<StepFunctionsJobStarter> buildStepFunctions(LifecycleEnvironment lifecycle) {
+    return buildStepFunctionsClient()
+        .map(
+            sfn -> {
+              lifecycle.manage(
+                  new Managed() {
+                    @Override
+                    public void stop() {
+                      sfn.close();
+                    }
+                  });
+              return new StepFunctionsJobStarter(sfn, stateMachines());
+            });
+  }
+
+  /** The launcher every run of a job goes through, in-process or on demand. */
+  public JobLauncher buildLauncher(
+      JobStore jobStore, Clock clock, JobMetrics metrics, ScheduledExecutorService threads) {
+    return new JobLauncher(
+        jobStore,
+        clock,
+        () -> UUID.randomUUID().toString(),
+        lockTtl(),
+        runRetention(),
+        threads,
+        metrics);
+  }
+
+  /**
+   * The jobs the service runs itself: expiry always (migrated allocations without expires_at expire
+   * on their lab's lease, as allocate would set it); sync and cleanup against the demo upstream
+   * when that is the in-process provider.
+   */
+  public Map<JobName, Job> buildInProcessJobs(
+      SandboxStore store,
+      StaticInventoryProvider demoPool,
+      Clock clock,
+      AllocationPolicy leasePolicy) {
+    Map<JobName, Job> jobs = new EnumMap<>(JobName.class);
+    jobs.put(
+        JobName.EXPIRY,
+        new Expiry(
+            store,
+            clock,
+            ExpiryPolicy.defaults(),
+            lab -> leasePolicy.leaseFor(lab, Optional.empty())));
+    if (inProcessProvider() == Provider.DEMO) {
+      CleanupPolicy defaults = CleanupPolicy.defaults();
+      jobs.put(JobName.SYNC, new PoolSync(store, demoPool, clock, SyncPolicy.defaults()));
+      jobs.put(
+          JobName.CLEANUP,
+          new Cleanup(
+              store,
+              demoPool,
+              Optional.empty(),
+              clock,
+              new CleanupPolicy(
+                  defaults.parallelism(),
+                  defaults.maxAttempts(),
+                  cleanupBackoffBase(),
+                  defaults.backoffMax(),
+                  defaults.maxItems(),
+                  defaults.deletedRetention(),
+                  defaults.breakerMinimumCalls())));
+    }
+    return jobs;
+  }
+
   /** A Step Functions client when any state machine is configured. */
-  public Optional<SfnClient> buildStepFunctions() {
+  private Optional<SfnClient> buildStepFunctionsClient() {
     if (stateMachines().isEmpty()) {
       return Optional.empty();
     }

@@ -2,13 +2,17 @@ package com.sandboxbroker.service.docs;
 
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Properties;
 
 /**
  * The public documentation routes under the base path: the OpenAPI document and the Swagger UI
@@ -74,20 +78,20 @@ public final class ApiDocsResource {
    */
   @GET
   @Path("swagger-ui/{file}")
-  public jakarta.ws.rs.core.Response swaggerUi(@jakarta.ws.rs.PathParam("file") String file) {
+  public Response swaggerUi(@jakarta.ws.rs.PathParam("file") String file) {
     String type = SWAGGER_UI_FILES.get(file);
     if (type == null) {
-      throw new jakarta.ws.rs.NotFoundException();
+      throw new NotFoundException();
     }
     InputStream in = ApiDocsResource.class.getResourceAsStream(swaggerUiAssets + file);
     if (in == null) {
-      throw new jakarta.ws.rs.NotFoundException();
+      throw new NotFoundException();
     }
-    return jakarta.ws.rs.core.Response.ok(in, type).build();
+    return Response.ok(in, type).build();
   }
 
-  private static final java.util.Map<String, String> SWAGGER_UI_FILES =
-      java.util.Map.of(
+  private static final Map<String, String> SWAGGER_UI_FILES =
+      Map.of(
           "swagger-ui.css", "text/css",
           "swagger-ui-bundle.js", "text/javascript",
           "swagger-ui-standalone-preset.js", "text/javascript",
@@ -107,7 +111,7 @@ public final class ApiDocsResource {
 
   /** Where the swagger-ui webjar keeps its files (its version read from the webjar itself). */
   public static String swaggerUiAssets() {
-    var props = new java.util.Properties();
+    var props = new Properties();
     try (InputStream in =
         ApiDocsResource.class.getResourceAsStream(
             "/META-INF/maven/org.webjars/swagger-ui/pom.properties")) {

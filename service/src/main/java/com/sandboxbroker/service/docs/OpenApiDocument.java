@@ -1,5 +1,6 @@
 package com.sandboxbroker.service.docs;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.sandboxbroker.service.api.ErrorResponse;
 import com.sandboxbroker.service.http.RequestIdFilter;
 import com.sandboxbroker.service.ratelimit.RateLimitFilter;
@@ -75,7 +76,7 @@ public final class OpenApiDocument {
     addHealthEndpoints(api);
     try {
       return Json.mapper().writeValueAsString(api);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("OpenAPI document not serializable", e);
     }
   }

@@ -2,35 +2,23 @@ package com.sandboxbroker.service.errors;
 
 /**
  * A request the service refuses for a reason of its own (validation, authentication, policy),
- * carrying the contract's status and code. Domain refusals use core's exceptions instead.
+ * carrying the contract's code. Domain refusals use core's exceptions instead.
  */
 public final class ApiException extends RuntimeException {
-  private final int status;
-  private final String code;
+  private final ErrorCode code;
 
-  public ApiException(int status, String code, String message) {
+  /** A refusal with the code's default message. */
+  public ApiException(ErrorCode code) {
+    this(code, code.defaultMessage());
+  }
+
+  /** A refusal whose message says more than the code's default. */
+  public ApiException(ErrorCode code, String message) {
     super(message, null, false, false);
-    this.status = status;
     this.code = code;
   }
 
-  public int status() {
-    return status;
-  }
-
-  public String code() {
+  public ErrorCode code() {
     return code;
-  }
-
-  public static ApiException badRequest(String code, String message) {
-    return new ApiException(400, code, message);
-  }
-
-  public static ApiException unauthorized(String message) {
-    return new ApiException(401, "UNAUTHORIZED", message);
-  }
-
-  public static ApiException forbidden(String code, String message) {
-    return new ApiException(403, code, message);
   }
 }

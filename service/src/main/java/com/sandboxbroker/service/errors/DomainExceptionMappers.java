@@ -1,9 +1,13 @@
 package com.sandboxbroker.service.errors;
 
+import com.sandboxbroker.core.admin.InvalidStatusTransitionException;
 import com.sandboxbroker.core.allocation.AllocationTimeoutException;
 import com.sandboxbroker.core.sandbox.IdentityLimitReachedException;
+import com.sandboxbroker.core.sandbox.LeaseExpiredException;
+import com.sandboxbroker.core.sandbox.LeaseLimitReachedException;
 import com.sandboxbroker.core.sandbox.NoSandboxAvailableException;
 import com.sandboxbroker.core.sandbox.NotSandboxOwnerException;
+import com.sandboxbroker.core.sandbox.SandboxNotAllocatedException;
 import com.sandboxbroker.core.sandbox.SandboxNotFoundException;
 import com.sandboxbroker.core.store.InvalidCursorException;
 import jakarta.ws.rs.core.Response;
@@ -28,6 +32,7 @@ public final class DomainExceptionMappers {
         new LeaseLimitReachedExceptionMapper(),
         new SandboxNotAllocatedExceptionMapper(),
         new LeaseExpiredExceptionMapper(),
+        new InvalidStatusTransitionExceptionMapper(),
         new ApiExceptionMapper());
   }
 
@@ -35,12 +40,9 @@ public final class DomainExceptionMappers {
       implements ExceptionMapper<NoSandboxAvailableException> {
     @Override
     public Response toResponse(NoSandboxAvailableException e) {
-      return ErrorResponses.retryable(
-          409,
-          "NO_SANDBOXES_AVAILABLE",
-          "No sandbox available in the pool",
-          POOL_RETRY_AFTER_SECONDS,
-          e.reason().wireName());
+      ErrorCode code = ErrorCode.NO_SANDBOXES_AVAILABLE;
+      return ErrorWriter.retryable(
+          code, code.defaultMessage(), POOL_RETRY_AFTER_SECONDS, e.reason().wireName());
     }
   }
 
@@ -48,9 +50,8 @@ public final class DomainExceptionMappers {
       implements ExceptionMapper<IdentityLimitReachedException> {
     @Override
     public Response toResponse(IdentityLimitReachedException e) {
-      return ErrorResponses.of(
-          409,
-          "IDENTITY_LIMIT_REACHED",
+      return ErrorWriter.response(
+          ErrorCode.IDENTITY_LIMIT_REACHED,
           "This identity already holds "
               + e.cap()
               + " live allocation(s); release one or retry with the same Idempotency-Key");
@@ -61,7 +62,7 @@ public final class DomainExceptionMappers {
       implements ExceptionMapper<SandboxNotFoundException> {
     @Override
     public Response toResponse(SandboxNotFoundException e) {
-      return ErrorResponses.of(404, "SANDBOX_NOT_FOUND", "Sandbox not found");
+      return ErrorWriter.response(ErrorCode.SANDBOX_NOT_FOUND);
     }
   }
 
@@ -69,8 +70,7 @@ public final class DomainExceptionMappers {
       implements ExceptionMapper<NotSandboxOwnerException> {
     @Override
     public Response toResponse(NotSandboxOwnerException e) {
-      return ErrorResponses.of(
-          403, "NOT_SANDBOX_OWNER", "This sandbox is not allocated to your identity");
+      return ErrorWriter.response(ErrorCode.NOT_SANDBOX_OWNER);
     }
   }
 
@@ -78,8 +78,8 @@ public final class DomainExceptionMappers {
       implements ExceptionMapper<AllocationTimeoutException> {
     @Override
     public Response toResponse(AllocationTimeoutException e) {
-      return ErrorResponses.retryable(
-          503, "ALLOCATION_TIMEOUT", "Allocation is busy; retry shortly", 1, null);
+      ErrorCode code = ErrorCode.ALLOCATION_TIMEOUT;
+      return ErrorWriter.retryable(code, code.defaultMessage(), 1, null);
     }
   }
 
@@ -87,45 +87,50 @@ public final class DomainExceptionMappers {
       implements ExceptionMapper<InvalidCursorException> {
     @Override
     public Response toResponse(InvalidCursorException e) {
-      return ErrorResponses.of(400, "INVALID_CURSOR", "The cursor is not valid for this listing");
+      return ErrorWriter.response(ErrorCode.INVALID_CURSOR);
     }
   }
 
-  // ---- lease extension (contract §7) ----
+  // lease extension (contract §7)
 
   public static final class LeaseLimitReachedExceptionMapper
-      implements ExceptionMapper<com.sandboxbroker.core.sandbox.LeaseLimitReachedException> {
+      implements ExceptionMapper<LeaseLimitReachedException> {
     @Override
-    public Response toResponse(com.sandboxbroker.core.sandbox.LeaseLimitReachedException e) {
-      return ErrorResponses.leaseLimit(
-          "The lease is already at its maximum length (max_expires_at)", e.maxExpiresAt());
+    public Response toResponse(LeaseLimitReachedException e) {
+      return ErrorWriter.leaseLimit(e.maxExpiresAt());
     }
   }
 
   public static final class SandboxNotAllocatedExceptionMapper
-      implements ExceptionMapper<com.sandboxbroker.core.sandbox.SandboxNotAllocatedException> {
+      implements ExceptionMapper<SandboxNotAllocatedException> {
     @Override
-    public Response toResponse(com.sandboxbroker.core.sandbox.SandboxNotAllocatedException e) {
-      return ErrorResponses.of(
-          409,
-          "SANDBOX_NOT_ALLOCATED",
-          "The sandbox is no longer allocated (released, expired or deleted)");
+    public Response toResponse(SandboxNotAllocatedException e) {
+      return ErrorWriter.response(ErrorCode.SANDBOX_NOT_ALLOCATED);
     }
   }
 
   public static final class LeaseExpiredExceptionMapper
-      implements ExceptionMapper<com.sandboxbroker.core.sandbox.LeaseExpiredException> {
+      implements ExceptionMapper<LeaseExpiredException> {
     @Override
-    public Response toResponse(com.sandboxbroker.core.sandbox.LeaseExpiredException e) {
-      return ErrorResponses.of(
-          409, "LEASE_EXPIRED", "The lease has expired; an expired allocation cannot be extended");
+    public Response toResponse(LeaseExpiredException e) {
+      return ErrorWriter.response(ErrorCode.LEASE_EXPIRED);
+    }
+  }
+
+  // operator actions (contract §3)
+
+  public static final class InvalidStatusTransitionExceptionMapper
+      implements ExceptionMapper<InvalidStatusTransitionException> {
+    @Override
+    public Response toResponse(InvalidStatusTransitionException e) {
+      return ErrorWriter.response(ErrorCode.INVALID_STATUS_TRANSITION, e.getMessage());
     }
   }
 
   public static final class ApiExceptionMapper implements ExceptionMapper<ApiException> {
     @Override
     public Response toResponse(ApiException e) {
-      return ErrorResponses.of(e.status(), e.code(), e.getMessage());
+      return ErrorWriter.response(e.code(), e.getMessage());
     }
   }
 }

@@ -24,12 +24,8 @@ public final class SdkExceptionMapper implements ExceptionMapper<SdkException> {
       return unexpected.toResponse(e);
     }
     LOG.warn("DynamoDB unavailable: {}", e.getClass().getSimpleName());
-    return ErrorResponses.retryable(
-        503,
-        "SERVICE_UNAVAILABLE",
-        "The sandbox store is busy or unreachable; retry shortly",
-        1,
-        null);
+    ErrorCode code = ErrorCode.SERVICE_UNAVAILABLE;
+    return ErrorWriter.retryable(code, code.defaultMessage(), 1, null);
   }
 
   private static boolean isTransient(SdkException e) {

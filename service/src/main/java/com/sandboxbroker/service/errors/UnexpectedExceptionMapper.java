@@ -15,6 +15,6 @@ public final class UnexpectedExceptionMapper implements ExceptionMapper<Throwabl
   @Override
   public Response toResponse(Throwable e) {
     LOG.error("Unexpected failure", e);
-    return ErrorResponses.of(500, "INTERNAL_ERROR", "Internal error; quote the request id");
+    return ErrorWriter.response(ErrorCode.INTERNAL_ERROR);
   }
 }

@@ -1,7 +1,6 @@
 package com.sandboxbroker.service.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sandboxbroker.service.api.ErrorResponse;
+import com.sandboxbroker.service.errors.ErrorWriter;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -18,12 +17,6 @@ import java.io.IOException;
  * {@code sendError} into the contract's error body, keeping the request id and security headers.
  */
 public final class ErrorBodyFilter implements Filter {
-  private final ObjectMapper json;
-
-  public ErrorBodyFilter(ObjectMapper json) {
-    this.json = json;
-  }
-
   @Override
   public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
       throws IOException, ServletException {
@@ -43,21 +36,14 @@ public final class ErrorBodyFilter implements Filter {
         });
   }
 
-  private void write(HttpServletResponse response, int sc) throws IOException {
+  private static void write(HttpServletResponse response, int sc) throws IOException {
     if (response.isCommitted()) {
       return;
     }
     // HttpServlet answers a method it does not know with 501; for a client that is a wrong method
     int status = sc == 501 ? 405 : sc;
     response.resetBuffer();
-    response.setStatus(status);
-    response.setContentType("application/json");
     response.setHeader(RequestIdFilter.HEADER, RequestIdFilter.currentId());
-    json.writeValue(
-        response.getOutputStream(),
-        ErrorResponse.of(
-            JsonErrorHandler.codeFor(status),
-            JsonErrorHandler.messageFor(status),
-            RequestIdFilter.currentId()));
+    ErrorWriter.write(response, status);
   }
 }

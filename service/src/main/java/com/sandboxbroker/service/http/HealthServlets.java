@@ -2,6 +2,8 @@ package com.sandboxbroker.service.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sandboxbroker.core.store.SandboxStore;
+import com.sandboxbroker.service.errors.ErrorCode;
+import com.sandboxbroker.service.errors.ErrorWriter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -61,11 +63,7 @@ public final class HealthServlets {
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-      write(
-          resp,
-          404,
-          com.sandboxbroker.service.api.ErrorResponse.of(
-              "NOT_FOUND", "No such endpoint", RequestIdFilter.currentId()));
+      ErrorWriter.write(resp, ErrorCode.NOT_FOUND);
     }
   }
 }

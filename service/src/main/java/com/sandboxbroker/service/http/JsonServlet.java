@@ -1,7 +1,11 @@
 package com.sandboxbroker.service.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sandboxbroker.service.errors.ErrorCode;
+import com.sandboxbroker.service.errors.ErrorWriter;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
@@ -19,18 +23,12 @@ abstract class JsonServlet extends HttpServlet {
    * property test).
    */
   @Override
-  protected void service(jakarta.servlet.http.HttpServletRequest req, HttpServletResponse resp)
-      throws jakarta.servlet.ServletException, IOException {
+  protected void service(HttpServletRequest req, HttpServletResponse resp)
+      throws ServletException, IOException {
     String method = req.getMethod();
     if (!method.equals("GET") && !method.equals("HEAD")) {
       resp.setHeader("Allow", "GET, HEAD");
-      write(
-          resp,
-          405,
-          com.sandboxbroker.service.api.ErrorResponse.of(
-              "METHOD_NOT_ALLOWED",
-              "Method not allowed on this endpoint",
-              RequestIdFilter.currentId()));
+      ErrorWriter.write(resp, ErrorCode.METHOD_NOT_ALLOWED);
       return;
     }
     super.service(req, resp);

@@ -1,6 +1,7 @@
 package com.sandboxbroker.service.http;
 
-import com.sandboxbroker.service.api.ErrorResponse;
+import com.sandboxbroker.service.errors.ErrorCode;
+import com.sandboxbroker.service.errors.ErrorWriter;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -9,7 +10,6 @@ import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -23,10 +23,10 @@ import java.util.Map;
  * few routes that take a real body (issuing a token) have a limit of their own.
  *
  * <p>It runs right <em>after</em> authentication: a pre-matching Jersey filter one priority step
- * behind {@code BearerAuthFilter} (issue 13 item 9). A request without a valid token learns only
- * that it is unauthenticated (401) and its body is never read; only an authenticated caller's body
- * is read, and then never more than one byte past the limit. A chunked body within the limit is
- * read here and handed on to whatever reads it next (the token route, an extension).
+ * behind {@code BearerAuthFilter}. A request without a valid token learns only that it is
+ * unauthenticated (401) and its body is never read; only an authenticated caller's body is read,
+ * and then never more than one byte past the limit. A chunked body within the limit is read here
+ * and handed on to whatever reads it next (the token route, an extension).
  *
  * <p>A refusal (any 4xx/5xx) of a request that came with a body answers {@code Connection: close}:
  * the body may be partly unread (a stranger's is never read), and a client must not send its next
@@ -78,13 +78,9 @@ public final class RequestBodyLimitFilter
 
   private static void refuse(ContainerRequestContext request) {
     request.abortWith(
-        Response.status(413)
-            .type(MediaType.APPLICATION_JSON_TYPE)
+        Response.fromResponse(ErrorWriter.response(ErrorCode.PAYLOAD_TOO_LARGE))
             // the rest of the body is not read: close the connection rather than drain it
             .header("Connection", "close")
-            .entity(
-                ErrorResponse.of(
-                    "PAYLOAD_TOO_LARGE", "Request body too large", RequestIdFilter.currentId()))
             .build());
   }
 

@@ -1,6 +1,7 @@
 package com.sandboxbroker.service.http;
 
 import com.sandboxbroker.service.errors.ApiException;
+import com.sandboxbroker.service.errors.ErrorCode;
 import java.util.Optional;
 
 /**
@@ -23,13 +24,14 @@ public final class TrackHeaders {
   public static String identity(String primary, String legacy) {
     String value = isBlank(primary) ? legacy : primary;
     if (isBlank(value)) {
-      throw ApiException.badRequest(
-          "MISSING_SANDBOX_ID", "Missing X-Instruqt-Sandbox-ID (or legacy X-Track-ID) header");
+      throw new ApiException(
+          ErrorCode.MISSING_SANDBOX_ID,
+          "Missing X-Instruqt-Sandbox-ID (or legacy X-Track-ID) header");
     }
     String identity = value.trim();
     if (!isClean(identity)) {
-      throw ApiException.badRequest(
-          "INVALID_SANDBOX_ID",
+      throw new ApiException(
+          ErrorCode.INVALID_SANDBOX_ID,
           "X-Instruqt-Sandbox-ID must be at most "
               + MAX_LENGTH
               + " characters without control characters");
@@ -38,13 +40,13 @@ public final class TrackHeaders {
   }
 
   /** An optional header value, trimmed; blank means absent. */
-  public static Optional<String> optional(String value, String header, String errorCode) {
+  public static Optional<String> optional(String value, String header, ErrorCode errorCode) {
     if (isBlank(value)) {
       return Optional.empty();
     }
     String trimmed = value.trim();
     if (!isClean(trimmed)) {
-      throw ApiException.badRequest(
+      throw new ApiException(
           errorCode,
           header + " must be at most " + MAX_LENGTH + " characters without control characters");
     }

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.cloudwatchlogs.emf.exception.InvalidMetricException;
@@ -53,8 +54,7 @@ public final class EmfMetricsReporter implements Managed {
   private final MetricsLogger latencies;
 
   private final AtomicLong pending = new AtomicLong();
-  private final java.util.concurrent.atomic.LongAdder conflicts =
-      new java.util.concurrent.atomic.LongAdder();
+  private final LongAdder conflicts = new LongAdder();
   private ScheduledExecutorService timer;
 
   /**

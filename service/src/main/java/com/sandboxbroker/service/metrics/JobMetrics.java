@@ -1,5 +1,6 @@
 package com.sandboxbroker.service.metrics;
 
+import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import com.sandboxbroker.core.job.JobOutcome;
 import com.sandboxbroker.core.job.JobRun;
@@ -32,7 +33,7 @@ public final class JobMetrics implements JobRunListener {
   }
 
   /** A settable gauge (Dropwizard has none built in for a plain long). */
-  static final class LastSuccess implements com.codahale.metrics.Gauge<Long> {
+  static final class LastSuccess implements Gauge<Long> {
     private volatile long value;
 
     void set(long v) {

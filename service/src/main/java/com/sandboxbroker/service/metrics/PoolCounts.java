@@ -1,5 +1,6 @@
 package com.sandboxbroker.service.metrics;
 
+import com.codahale.metrics.Counter;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import com.sandboxbroker.core.pool.PoolCountRefresher;
@@ -66,7 +67,7 @@ public final class PoolCounts implements Managed, MultiCollector {
     return slowest;
   }
 
-  private final com.codahale.metrics.Counter counted;
+  private final Counter counted;
   private ScheduledExecutorService timer;
 
   public PoolCounts(PoolCountRefresher refresher, Duration refresh, MetricRegistry registry) {

@@ -2,6 +2,7 @@ package com.sandboxbroker.service.observability;
 
 import com.sandboxbroker.service.api.ErrorResponse;
 import com.sandboxbroker.service.auth.Caller;
+import com.sandboxbroker.service.errors.ErrorCode;
 import com.sandboxbroker.service.http.TrackHeaders;
 import com.sandboxbroker.service.metrics.BrokerMetrics;
 import jakarta.annotation.Priority;
@@ -138,7 +139,7 @@ public final class ApiEventFilter implements ContainerRequestFilter, ContainerRe
       if (status == 200) {
         return "idempotent";
       }
-      if ("NO_SANDBOXES_AVAILABLE".equals(code)) {
+      if (ErrorCode.NO_SANDBOXES_AVAILABLE.name().equals(code)) {
         return "no_sandboxes";
       }
     }

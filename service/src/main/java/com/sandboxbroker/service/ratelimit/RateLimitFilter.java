@@ -1,7 +1,8 @@
 package com.sandboxbroker.service.ratelimit;
 
 import com.sandboxbroker.service.auth.Caller;
-import com.sandboxbroker.service.errors.ErrorResponses;
+import com.sandboxbroker.service.errors.ErrorCode;
+import com.sandboxbroker.service.errors.ErrorWriter;
 import com.sandboxbroker.service.http.TrackHeaders;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
@@ -37,10 +38,9 @@ public final class RateLimitFilter implements ContainerRequestFilter, ContainerR
     request.setProperty(DECISION, d);
     if (!d.allowed()) {
       request.abortWith(
-          ErrorResponses.retryable(
-              429,
-              "RATE_LIMIT_EXCEEDED",
-              "Too many requests; retry after the indicated delay",
+          ErrorWriter.retryable(
+              ErrorCode.RATE_LIMIT_EXCEEDED,
+              ErrorCode.RATE_LIMIT_EXCEEDED.defaultMessage(),
               (int) Math.min(d.retryAfterSeconds(), Integer.MAX_VALUE),
               null));
     }

@@ -1,14 +1,16 @@
 package com.sandboxbroker.service.resources;
 
-import com.sandboxbroker.core.sandbox.AdminAction;
+import com.sandboxbroker.core.admin.DeletionRetry;
+import com.sandboxbroker.core.admin.ForcedRelease;
+import com.sandboxbroker.core.admin.StalePurge;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxNotFoundException;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.store.AuditedSandbox;
+import com.sandboxbroker.core.store.InvalidCursorException;
 import com.sandboxbroker.core.store.Page;
 import com.sandboxbroker.core.store.SandboxFilter;
 import com.sandboxbroker.core.store.SandboxStore;
-import com.sandboxbroker.core.store.SandboxStore.TransitionResult;
 import com.sandboxbroker.service.api.AdminSandboxListResponse;
 import com.sandboxbroker.service.api.AdminSandboxResponse;
 import com.sandboxbroker.service.api.BulkDeleteResponse;
@@ -17,6 +19,7 @@ import com.sandboxbroker.service.api.SandboxResponse;
 import com.sandboxbroker.service.api.StatsResponse;
 import com.sandboxbroker.service.auth.Caller;
 import com.sandboxbroker.service.errors.ApiException;
+import com.sandboxbroker.service.errors.ErrorCode;
 import com.sandboxbroker.service.metrics.BrokerMetrics;
 import com.sandboxbroker.service.observability.ApiAction;
 import io.swagger.v3.oas.annotations.Operation;
@@ -35,7 +38,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
-import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,16 +65,22 @@ public final class AdminResource {
   /** Far above any cursor the store produces; refuses abuse before decoding. */
   static final int MAX_CURSOR_LENGTH = 2048;
 
-  /** Identities and lab labels are at most this long (contract §1). */
-  static final int MAX_FILTER_LENGTH = 256;
-
   private final SandboxStore store;
-  private final Clock clock;
+  private final ForcedRelease forcedRelease;
+  private final DeletionRetry deletionRetry;
+  private final StalePurge stalePurge;
   private final BrokerMetrics metrics;
 
-  public AdminResource(SandboxStore store, Clock clock, BrokerMetrics metrics) {
+  public AdminResource(
+      SandboxStore store,
+      ForcedRelease forcedRelease,
+      DeletionRetry deletionRetry,
+      StalePurge stalePurge,
+      BrokerMetrics metrics) {
     this.store = store;
-    this.clock = clock;
+    this.forcedRelease = forcedRelease;
+    this.deletionRetry = deletionRetry;
+    this.stalePurge = stalePurge;
     this.metrics = metrics;
   }
 
@@ -128,18 +137,20 @@ public final class AdminResource {
           String owner) {
     SandboxFilter filter =
         new SandboxFilter(
-            optionalStatus(status), filterValue(lab, "lab"), filterValue(owner, "owner"));
+            AdminQueryParams.optionalStatus(status),
+            AdminQueryParams.filterValue(lab, "lab"),
+            AdminQueryParams.filterValue(owner, "owner"));
     int pageSize =
-        boundedInt(
+        AdminQueryParams.boundedInt(
             limit,
             DEFAULT_LIMIT,
             1,
             MAX_LIMIT,
-            "INVALID_LIMIT",
+            ErrorCode.INVALID_LIMIT,
             "limit must be an integer from 1 to 500");
     Optional<String> position = Optional.ofNullable(cursor).filter(c -> !c.isEmpty());
     if (position.isPresent() && position.get().length() > MAX_CURSOR_LENGTH) {
-      throw new com.sandboxbroker.core.store.InvalidCursorException();
+      throw new InvalidCursorException();
     }
     Page<Sandbox> page = store.listSandboxes(filter, position, pageSize);
     return new AdminSandboxListResponse(
@@ -213,13 +224,13 @@ public final class AdminResource {
           @QueryParam("status")
           String status) {
     if (status == null || status.isBlank()) {
-      throw ApiException.badRequest(
-          "MISSING_STATUS", "status is required (bulk-delete never removes everything)");
+      throw new ApiException(
+          ErrorCode.MISSING_STATUS, "status is required (bulk-delete never removes everything)");
     }
-    SandboxStatus target = optionalStatus(status).orElseThrow();
+    SandboxStatus target = AdminQueryParams.optionalStatus(status).orElseThrow();
     if (target.namesAUsedAccount()) {
-      throw ApiException.badRequest(
-          "STATUS_NOT_REMOVABLE",
+      throw new ApiException(
+          ErrorCode.STATUS_NOT_REMOVABLE,
           target.wireName()
               + " records name accounts a learner has used; removed, sync would re-import the"
               + " account for a new learner. Release them instead (force-release), and cleanup"
@@ -254,15 +265,15 @@ public final class AdminResource {
           @QueryParam("grace_period_hours")
           String gracePeriodHours) {
     int hours =
-        boundedInt(
+        AdminQueryParams.boundedInt(
             gracePeriodHours,
             DEFAULT_GRACE_HOURS,
             1,
             MAX_GRACE_HOURS,
-            "INVALID_GRACE_PERIOD",
+            ErrorCode.INVALID_GRACE_PERIOD,
             "grace_period_hours must be an integer of at least 1");
     long started = System.nanoTime();
-    int deleted = store.deleteStale(clock.instant().getEpochSecond() - hours * 3600L);
+    int deleted = (int) stalePurge.purgeOlderThan(Duration.ofHours(hours)).purged();
     LOG.info("admin {} removed {} stale records older than {} h", admin(security), deleted, hours);
     return new BulkDeleteResponse("completed", deleted, millisSince(started), hours);
   }
@@ -290,15 +301,8 @@ public final class AdminResource {
   public AdminSandboxResponse retryDeletion(
       @Context SecurityContext security, @PathParam("sandboxId") String sandboxId) {
     String id = SandboxIds.valid(sandboxId);
-    AdminAction action =
-        new AdminAction(now(), admin(security), "retry_deletion", SandboxStatus.DELETION_FAILED);
-    TransitionResult result = store.retryDeletion(id, action);
-    Sandbox current = result.current().orElseThrow(SandboxNotFoundException::new);
-    if (!result.applied()) {
-      throw conflict(
-          "Only a deletion_failed sandbox can be retried; it is " + current.status().wireName());
-    }
-    LOG.info("admin {} retried deletion of {}", action.by(), id);
+    deletionRetry.retry(id, admin(security));
+    LOG.info("admin {} retried deletion of {}", admin(security), id);
     return AdminSandboxResponse.from(audited(id));
   }
 
@@ -326,85 +330,25 @@ public final class AdminResource {
   public AdminSandboxResponse forceRelease(
       @Context SecurityContext security, @PathParam("sandboxId") String sandboxId) {
     String id = SandboxIds.valid(sandboxId);
-    // Conditional on the status just read; a concurrent change makes us decide again on the new
-    // one.
-    for (int attempt = 0; attempt < 5; attempt++) {
-      Sandbox current = store.findSandbox(id).orElseThrow(SandboxNotFoundException::new);
-      if (current.status() == SandboxStatus.PENDING_DELETION) {
-        return AdminSandboxResponse.from(audited(id));
-      }
-      if (!current.status().isLive()) {
-        throw conflict("The sandbox is already deleted");
-      }
-      AdminAction action =
-          new AdminAction(now(), admin(security), "force_release", current.status());
-      if (store.forceRelease(id, action).applied()) {
-        metrics.deletionMarked("admin_force_release");
-        LOG.info(
-            "admin {} force-released {} (was {})", action.by(), id, current.status().wireName());
-        return AdminSandboxResponse.from(audited(id));
-      }
-    }
-    throw conflict("The sandbox kept changing; retry");
+    forcedRelease
+        .release(id, admin(security))
+        .ifPresent(
+            was -> {
+              metrics.deletionMarked("admin_force_release");
+              LOG.info("admin {} force-released {} (was {})", admin(security), id, was.wireName());
+            });
+    return AdminSandboxResponse.from(audited(id));
   }
 
   private AuditedSandbox audited(String id) {
     return store.findAudited(id).orElseThrow(SandboxNotFoundException::new);
   }
 
-  private long now() {
-    return clock.instant().getEpochSecond();
-  }
-
   private static String admin(SecurityContext security) {
     return security.getUserPrincipal().getName();
   }
 
-  private static ApiException conflict(String message) {
-    return new ApiException(409, "INVALID_STATUS_TRANSITION", message);
-  }
-
   private static long millisSince(long startNanos) {
     return (System.nanoTime() - startNanos) / 1_000_000;
-  }
-
-  private static Optional<SandboxStatus> optionalStatus(String value) {
-    if (value == null || value.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        SandboxStatus.fromWireName(value)
-            .orElseThrow(
-                () ->
-                    ApiException.badRequest(
-                        "INVALID_STATUS",
-                        "status must be one of available, allocated, pending_deletion, deletion_failed, stale, deleted")));
-  }
-
-  private static Optional<String> filterValue(String value, String name) {
-    if (value == null || value.isEmpty()) {
-      return Optional.empty();
-    }
-    if (value.length() > MAX_FILTER_LENGTH || value.chars().anyMatch(Character::isISOControl)) {
-      throw ApiException.badRequest(
-          "INVALID_FILTER", name + " must be at most 256 characters without control characters");
-    }
-    return Optional.of(value);
-  }
-
-  private static int boundedInt(
-      String value, int dflt, int min, int max, String code, String message) {
-    if (value == null || value.isEmpty()) {
-      return dflt;
-    }
-    try {
-      int parsed = Integer.parseInt(value.trim());
-      if (parsed >= min && parsed <= max) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // falls through to the refusal
-    }
-    throw ApiException.badRequest(code, message);
   }
 }

@@ -9,6 +9,7 @@ import com.sandboxbroker.service.api.ErrorResponse;
 import com.sandboxbroker.service.api.SandboxResponse;
 import com.sandboxbroker.service.auth.Caller;
 import com.sandboxbroker.service.errors.ApiException;
+import com.sandboxbroker.service.errors.ErrorCode;
 import com.sandboxbroker.service.http.TrackHeaders;
 import com.sandboxbroker.service.observability.ApiAction;
 import io.swagger.v3.oas.annotations.Operation;
@@ -29,6 +30,8 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The track endpoints (contract §2). POSTs take no body; whatever content type a hook sends with
@@ -39,8 +42,7 @@ import jakarta.ws.rs.core.SecurityContext;
 @RolesAllowed(Caller.TRACK)
 @Tag(name = "track", description = "Lab track endpoints (track token)")
 public final class AllocationResource {
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(AllocationResource.class);
+  private static final Logger LOG = LoggerFactory.getLogger(AllocationResource.class);
   private final Allocator allocator;
 
   public AllocationResource(Allocator allocator) {
@@ -115,7 +117,8 @@ public final class AllocationResource {
     String lab = lab(caller, labHeader);
     String prefix = prefix(caller, prefixHeader);
     String key =
-        TrackHeaders.optional(keyHeader, TrackHeaders.IDEMPOTENCY_KEY, "INVALID_IDEMPOTENCY_KEY")
+        TrackHeaders.optional(
+                keyHeader, TrackHeaders.IDEMPOTENCY_KEY, ErrorCode.INVALID_IDEMPOTENCY_KEY)
             .orElse(identity);
     Allocation allocation =
         allocator.allocate(
@@ -213,7 +216,7 @@ public final class AllocationResource {
    * request that can never succeed until it times out. The mismatch is logged for the operator.
    */
   private static String lab(Caller caller, String header) {
-    var requested = TrackHeaders.optional(header, TrackHeaders.LAB, "INVALID_TRACK_ID");
+    var requested = TrackHeaders.optional(header, TrackHeaders.LAB, ErrorCode.INVALID_TRACK_ID);
     if (caller.lab().isPresent()) {
       if (requested.isPresent() && !requested.equals(caller.lab())) {
         LOG.warn(
@@ -228,10 +231,12 @@ public final class AllocationResource {
   }
 
   private static String prefix(Caller caller, String header) {
-    var requested = TrackHeaders.optional(header, TrackHeaders.NAME_PREFIX, "INVALID_NAME_PREFIX");
+    var requested =
+        TrackHeaders.optional(header, TrackHeaders.NAME_PREFIX, ErrorCode.INVALID_NAME_PREFIX);
     if (requested.isPresent() && !caller.allowsPrefix(requested.get())) {
-      throw ApiException.forbidden(
-          "PREFIX_NOT_ALLOWED", "This token may not allocate sandboxes with that name prefix");
+      throw new ApiException(
+          ErrorCode.PREFIX_NOT_ALLOWED,
+          "This token may not allocate sandboxes with that name prefix");
     }
     return requested.or(caller::defaultPrefix).orElse("");
   }

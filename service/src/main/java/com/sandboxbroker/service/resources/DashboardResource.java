@@ -1,6 +1,7 @@
 package com.sandboxbroker.service.resources;
 
 import com.sandboxbroker.service.errors.ApiException;
+import com.sandboxbroker.service.errors.ErrorCode;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -53,7 +54,7 @@ public final class DashboardResource {
   public Response asset(@PathParam("file") String file) {
     String type = ASSETS.get(file);
     if (type == null) {
-      throw new ApiException(404, "NOT_FOUND", "No such dashboard file");
+      throw new ApiException(ErrorCode.NOT_FOUND, "No such dashboard file");
     }
     return Response.ok(content.get(file), type).build();
   }

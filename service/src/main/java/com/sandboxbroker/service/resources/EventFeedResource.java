@@ -5,6 +5,7 @@ import com.sandboxbroker.service.api.ErrorResponse;
 import com.sandboxbroker.service.api.EventFeedResponse;
 import com.sandboxbroker.service.auth.Caller;
 import com.sandboxbroker.service.errors.ApiException;
+import com.sandboxbroker.service.errors.ErrorCode;
 import com.sandboxbroker.service.events.LocalEventFeed;
 import com.sandboxbroker.service.observability.ApiAction;
 import io.swagger.v3.oas.annotations.Operation;
@@ -83,15 +84,14 @@ public final class EventFeedResource {
         feed.orElseThrow(
             () ->
                 new ApiException(
-                    404,
-                    "EVENT_FEED_NOT_LOCAL",
+                    ErrorCode.EVENT_FEED_NOT_LOCAL,
                     "Events are delivered to the EventBridge bus in this deployment, not kept by the service"));
     int size = limit(limit);
     Optional<String> from = Optional.ofNullable(after).filter(a -> !a.isEmpty());
     if (from.isPresent()
         && (from.get().length() > MAX_ID_LENGTH
             || from.get().chars().anyMatch(Character::isISOControl))) {
-      throw ApiException.badRequest("INVALID_AFTER", "after must be an event id");
+      throw new ApiException(ErrorCode.INVALID_AFTER, "after must be an event id");
     }
     List<ObjectNode> events = local.page(from, size);
     String next = events.isEmpty() ? null : events.get(events.size() - 1).get("id").asText();
@@ -110,6 +110,6 @@ public final class EventFeedResource {
     } catch (NumberFormatException e) {
       // falls through to the refusal
     }
-    throw ApiException.badRequest("INVALID_LIMIT", "limit must be an integer from 1 to 500");
+    throw new ApiException(ErrorCode.INVALID_LIMIT, "limit must be an integer from 1 to 500");
   }
 }

@@ -17,6 +17,7 @@ import com.sandboxbroker.service.api.JobStatusResponse;
 import com.sandboxbroker.service.api.JobsResponse;
 import com.sandboxbroker.service.auth.Caller;
 import com.sandboxbroker.service.errors.ApiException;
+import com.sandboxbroker.service.errors.ErrorCode;
 import com.sandboxbroker.service.jobs.StepFunctionsJobStarter;
 import com.sandboxbroker.service.observability.ApiAction;
 import io.swagger.v3.oas.annotations.Operation;
@@ -229,8 +230,7 @@ public final class JobResource {
     if (job == null) {
       // the deployment's configuration, not a server fault: 409 like the other refusals here
       throw new ApiException(
-          409,
-          "JOB_NOT_AVAILABLE",
+          ErrorCode.JOB_NOT_AVAILABLE,
           "This deployment runs "
               + name.wireName()
               + " neither in-process nor through Step Functions");
@@ -245,22 +245,21 @@ public final class JobResource {
       JobError error = run.error().orElse(JobError.JOB_FAILED);
       throw error == JobError.UPSTREAM_UNAVAILABLE
           ? new ApiException(
-              503,
-              "UPSTREAM_UNAVAILABLE",
+              ErrorCode.UPSTREAM_UNAVAILABLE,
               "The upstream provider is unavailable; the job will retry")
-          : new ApiException(500, "JOB_FAILED", "The job failed; see GET /admin/jobs");
+          : new ApiException(ErrorCode.JOB_FAILED, "The job failed; see GET /admin/jobs");
     }
     return Response.ok(JobCompletedResponse.from(run)).build();
   }
 
   private static ApiException runningError(JobName name) {
     return new ApiException(
-        409, "JOB_ALREADY_RUNNING", "A " + name.wireName() + " run is already in progress");
+        ErrorCode.JOB_ALREADY_RUNNING, "A " + name.wireName() + " run is already in progress");
   }
 
   private static ApiException pausedError(JobName name) {
     return new ApiException(
-        409, "JOB_PAUSED", "The " + name.wireName() + " job is paused; resume it first");
+        ErrorCode.JOB_PAUSED, "The " + name.wireName() + " job is paused; resume it first");
   }
 
   private static JobName jobName(String job) {
@@ -268,6 +267,6 @@ public final class JobResource {
     String wire = "auto-expire".equals(job) ? JobName.EXPIRY.wireName() : job;
     return JobName.fromWireName(wire)
         .orElseThrow(
-            () -> new ApiException(404, "JOB_NOT_FOUND", "No such job (sync, cleanup, expiry)"));
+            () -> new ApiException(ErrorCode.JOB_NOT_FOUND, "No such job (sync, cleanup, expiry)"));
   }
 }

@@ -1,5 +1,6 @@
 package com.sandboxbroker.service.resources;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sandboxbroker.core.allocation.AllocationPolicy;
@@ -8,6 +9,7 @@ import com.sandboxbroker.service.api.ErrorResponse;
 import com.sandboxbroker.service.api.SandboxResponse;
 import com.sandboxbroker.service.auth.Caller;
 import com.sandboxbroker.service.errors.ApiException;
+import com.sandboxbroker.service.errors.ErrorCode;
 import com.sandboxbroker.service.http.TrackHeaders;
 import com.sandboxbroker.service.observability.ApiAction;
 import io.swagger.v3.oas.annotations.Operation;
@@ -44,8 +46,7 @@ public final class LeaseExtensionResource {
 
   /** Strict: {@code {"hours": 1} trailing} is not JSON, and {@code 1.0} is not an integer. */
   private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final LeaseExtender extender;
   private final AllocationPolicy policy;
@@ -177,6 +178,6 @@ public final class LeaseExtensionResource {
   }
 
   private static ApiException invalid(String message) {
-    return ApiException.badRequest("INVALID_EXTENSION", message);
+    return new ApiException(ErrorCode.INVALID_EXTENSION, message);
   }
 }

@@ -10,6 +10,7 @@ import com.sandboxbroker.service.api.TokenResponse;
 import com.sandboxbroker.service.auth.Caller;
 import com.sandboxbroker.service.auth.RunTimeTokens;
 import com.sandboxbroker.service.errors.ApiException;
+import com.sandboxbroker.service.errors.ErrorCode;
 import com.sandboxbroker.service.observability.ApiAction;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -173,7 +174,7 @@ public final class TokenResource {
   }
 
   private static ApiException notFound() {
-    return new ApiException(404, "TOKEN_NOT_FOUND", "No token with this id");
+    return new ApiException(ErrorCode.TOKEN_NOT_FOUND, "No token with this id");
   }
 
   private static int orZero(Integer value) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sandboxbroker.service.auth.Caller;
 import com.sandboxbroker.service.config.AuthFactory.GeneratedTokens;
+import com.sandboxbroker.service.testing.TestBroker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +55,7 @@ class AuthFactoryTest {
 
   @Test
   void adminEntriesMayBeNamedAndTheNameIsWhatTheCallerCarries() {
-    String hashed =
-        "sha256:" + com.sandboxbroker.service.testing.TestBroker.sha256Hex("hashed-secret");
+    String hashed = "sha256:" + TestBroker.sha256Hex("hashed-secret");
     var registry =
         new AuthFactory()
             .build(

@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class EmfMetricsReporterTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+  private final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
 
   /**

@@ -6,9 +6,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pool-count grid (issue 12): every task ticks on multiples of the interval since the epoch,
- * the leader a little before each grid point and the others just after it, so a reader never reads
- * the published counts just before the leader writes them (which served counts two intervals old).
+ * The pool-count grid: every task ticks on multiples of the interval since the epoch, the leader a
+ * little before each grid point and the others just after it, so a reader never reads the published
+ * counts just before the leader writes them (which served counts two intervals old).
  */
 class PoolCountsScheduleTest {
   private static final long I = 30_000;

@@ -1,5 +1,6 @@
 package com.sandboxbroker.service.testing;
 
+import com.codahale.metrics.MetricRegistry;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.UpstreamSandbox;
 import com.sandboxbroker.core.store.SandboxStore;
@@ -7,10 +8,12 @@ import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
 import com.sandboxbroker.core.testing.LocalDynamo;
 import com.sandboxbroker.service.BrokerApplication;
 import com.sandboxbroker.service.BrokerConfiguration;
+import io.dropwizard.core.Application;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.DropwizardTestSupport;
 import io.dropwizard.testing.ResourceHelpers;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -81,7 +84,7 @@ public final class TestBroker implements AutoCloseable {
             ResourceHelpers.resourceFilePath("test-config.yml"),
             overrides.toArray(ConfigOverride[]::new)) {
           @Override
-          public io.dropwizard.core.Application<BrokerConfiguration> newApplication() {
+          public Application<BrokerConfiguration> newApplication() {
             // no BROKER_* variables from the machine leak into tests
             return new BrokerApplication(Map.of(), Clock.systemUTC());
           }
@@ -173,7 +176,7 @@ public final class TestBroker implements AutoCloseable {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -209,7 +212,7 @@ public final class TestBroker implements AutoCloseable {
   }
 
   /** The running application's metric registry (request counters per DynamoDB operation etc.). */
-  public com.codahale.metrics.MetricRegistry metrics() {
+  public MetricRegistry metrics() {
     return app.getEnvironment().metrics();
   }
 
@@ -223,7 +226,7 @@ public final class TestBroker implements AutoCloseable {
     }
   }
 
-  // ---- admin API tests (issue 3) ----
+  // what the admin API tests use
 
   /** A bodiless request with a bearer token (null: no Authorization header). */
   public HttpResponse<String> call(String method, String path, String token) {

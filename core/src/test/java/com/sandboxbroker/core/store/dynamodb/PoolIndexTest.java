@@ -15,6 +15,8 @@ import com.sandboxbroker.core.sandbox.Allocation;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.sandbox.UpstreamSandbox;
+import com.sandboxbroker.core.sync.PoolSync;
+import com.sandboxbroker.core.testing.ListProvider;
 import com.sandboxbroker.core.testing.LocalDynamo;
 import com.sandboxbroker.core.testing.ReadRecorder;
 import java.time.Clock;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +41,7 @@ import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
-/** Pools on DynamoDB Local (issue 12): allocation reads only its pool; counts by key, no Scan. */
+/** Pools on DynamoDB Local: allocation reads only its pool; counts by key, no Scan. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class PoolIndexTest {
   private static LocalDynamo dynamo;
@@ -92,7 +95,7 @@ class PoolIndexTest {
     batches.add(batch);
     // a few writers at once: seeding 20,000 items one batch at a time takes minutes on a busy
     // machine
-    java.util.concurrent.ForkJoinPool writers = new java.util.concurrent.ForkJoinPool(4);
+    ForkJoinPool writers = new ForkJoinPool(4);
     try {
       writers.submit(() -> batches.parallelStream().forEach(b -> flush(client, table, b))).get();
     } catch (Exception e) {
@@ -373,11 +376,10 @@ class PoolIndexTest {
           b -> b.tableName(table).item(Items.toItem(s))); // as the copy script writes them
       upstream.add(new UpstreamSandbox(s.sandboxId(), s.name(), s.externalId(), ""));
     }
-    com.sandboxbroker.core.testing.ListProvider provider =
-        new com.sandboxbroker.core.testing.ListProvider();
+    ListProvider provider = new ListProvider();
     provider.set(upstream);
     reads.reset();
-    new com.sandboxbroker.core.sync.PoolSync(store, provider, Clock.systemUTC()).run();
+    new PoolSync(store, provider, Clock.systemUTC()).run();
     assertThat(reads.scans()).isZero();
     Map<String, Long> available = new HashMap<>();
     new DynamoDbPoolStore(client, table, assignment)
