@@ -2,6 +2,7 @@ package com.sandboxbroker.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -14,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The benchmark harness (issue 7). From the repository root:
+ * The benchmark harness. From the repository root:
  *
  * <pre>
  * mvn -B -DskipTests package -pl bench -am
@@ -192,7 +193,7 @@ public final class BenchMain {
    */
   private static void writePartial(
       BenchOptions options, List<ScenarioResult> scenarios, JobScenarios.Results jobs)
-      throws java.io.IOException {
+      throws IOException {
     Map<String, Object> partial = new LinkedHashMap<>();
     partial.put("complete", false);
     partial.put("scenarios", scenarios.stream().map(ScenarioResult::toJson).toList());

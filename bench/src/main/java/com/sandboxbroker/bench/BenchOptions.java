@@ -50,7 +50,8 @@ record BenchOptions(
     Path jar = Path.of("service/target/service-1.0.0-SNAPSHOT-all.jar");
     Path config = Path.of("config.yml");
     List<String> jvm = new ArrayList<>();
-    // issue 17's class sizes; 50 and 500 (issue 7's) on request: on a loaded 2-core machine each
+    // the class sizes of the performance study; 50 and 500 on request: on a loaded 2-core machine
+    // each
     // scenario takes minutes (its own service process, warm-up, floor, in-process allocator)
     List<Integer> sizes = List.of(200, 1000);
     int connections = 64; // an ALB's keep-alive connections to one task

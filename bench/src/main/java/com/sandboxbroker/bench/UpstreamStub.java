@@ -8,8 +8,10 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -103,15 +105,14 @@ final class UpstreamStub implements AutoCloseable {
   }
 
   private static Map<String, String> query(URI uri) {
-    Map<String, String> q = new java.util.HashMap<>();
+    Map<String, String> q = new HashMap<>();
     String raw = uri.getRawQuery();
     if (raw != null) {
       for (String kv : raw.split("&")) {
         int eq = kv.indexOf('=');
         if (eq > 0) {
           q.put(
-              kv.substring(0, eq),
-              java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+              kv.substring(0, eq), URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
         }
       }
     }

@@ -8,6 +8,7 @@ import software.amazon.awscdk.CfnRule;
 import software.amazon.awscdk.CfnRuleAssertion;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.Token;
 import software.amazon.awscdk.services.certificatemanager.Certificate;
 import software.amazon.awscdk.services.certificatemanager.CertificateValidation;
 import software.amazon.awscdk.services.certificatemanager.ICertificate;
@@ -61,7 +62,7 @@ public final class ApiCertificate extends Construct {
       throw new IllegalArgumentException("certificateArn must be an ACM certificate ARN: " + arn);
     }
     // an ALB takes certificates from its own region only: fail the synth, not the listener
-    if (!software.amazon.awscdk.Token.isUnresolved(region) && !m.group(1).equals(region)) {
+    if (!Token.isUnresolved(region) && !m.group(1).equals(region)) {
       throw new IllegalArgumentException(
           "certificateArn is in "
               + m.group(1)

@@ -2,6 +2,7 @@ package com.sandboxbroker.cdk;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.services.wafv2.CfnWebACL;
 import software.amazon.awscdk.services.wafv2.CfnWebACLAssociation;
 import software.constructs.Construct;
@@ -34,8 +35,7 @@ public final class ApiFirewall extends Construct {
                               .name(group)
                               .build())
                       .build())
-              .overrideAction(
-                  CfnWebACL.OverrideActionProperty.builder().none(java.util.Map.of()).build())
+              .overrideAction(CfnWebACL.OverrideActionProperty.builder().none(Map.of()).build())
               .visibilityConfig(visibility(props.webAclName() + "-" + group))
               .build());
     }

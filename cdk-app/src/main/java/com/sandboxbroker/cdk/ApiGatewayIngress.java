@@ -4,6 +4,7 @@ import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpAlbIntegration;
 import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpAlbIntegrationProps;
@@ -126,7 +127,7 @@ public final class ApiGatewayIngress extends Construct {
 
   private static String toJson(Map<String, String> fields) {
     StringBuilder out = new StringBuilder("{");
-    new java.util.TreeMap<>(fields)
+    new TreeMap<>(fields)
         .forEach(
             (k, v) ->
                 out.append(out.length() > 1 ? "," : "")

@@ -8,6 +8,7 @@ import software.amazon.awscdk.services.dynamodb.ITable;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ecs.ContainerImage;
 import software.amazon.awscdk.services.ecs.ICluster;
+import software.amazon.awscdk.services.ecs.Secret;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.stepfunctions.IStateMachine;
 
@@ -40,7 +41,7 @@ public record ApiServiceProps(
     ITable table,
     List<IStateMachine> jobStateMachines,
     Map<String, String> environment,
-    Map<String, software.amazon.awscdk.services.ecs.Secret> secrets,
+    Map<String, Secret> secrets,
     BrokerSettings.ApiSizing sizing,
     RetentionDays logRetention,
     String logGroupName,

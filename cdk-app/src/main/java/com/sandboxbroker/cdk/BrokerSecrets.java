@@ -5,8 +5,8 @@ import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awscdk.services.ecs.Secret;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.constructs.Construct;
 
@@ -23,7 +23,7 @@ public final class BrokerSecrets extends Construct {
     super(scope, id);
     for (String envName : props.envNames()) {
       var secret =
-          software.amazon.awscdk.services.secretsmanager.Secret.Builder.create(this, envName)
+          Secret.Builder.create(this, envName)
               .secretName(props.namePrefix() + envName)
               .description(
                   "Sandbox Broker " + envName + " (injected into the ECS task environment)")
@@ -49,21 +49,12 @@ public final class BrokerSecrets extends Construct {
     }
   }
 
-  /** The secret itself, e.g. for an output the pipeline reads. */
+  /** The secret itself: for a container's ECS secret, or an output the pipeline reads. */
   public ISecret secret(String envName) {
     ISecret secret = byEnvName.get(envName);
     if (secret == null) {
       throw new IllegalArgumentException("no secret declared for " + envName);
     }
     return secret;
-  }
-
-  /** The ECS secret for a variable, for a container definition's {@code secrets}. */
-  public Secret ecsSecret(String envName) {
-    ISecret secret = byEnvName.get(envName);
-    if (secret == null) {
-      throw new IllegalArgumentException("no secret declared for " + envName);
-    }
-    return Secret.fromSecretsManager(secret);
   }
 }

@@ -1,14 +1,22 @@
 package com.sandboxbroker.cdk;
 
+import com.sandboxbroker.core.cleanup.CleanupPolicy;
 import com.sandboxbroker.core.contract.JobName;
+import com.sandboxbroker.core.contract.JobsEnvironment;
+import com.sandboxbroker.core.expiry.ExpiryPolicy;
+import com.sandboxbroker.core.job.JobDefaults;
 import com.sandboxbroker.core.pool.PoolAssignment;
 import com.sandboxbroker.core.pool.PoolDefinition;
+import com.sandboxbroker.core.provider.csp.CspSettings;
+import com.sandboxbroker.core.provider.niosxaas.NiosXaasSettings;
+import com.sandboxbroker.core.sync.SyncPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * Everything a deployment may vary, typed and validated once. Only {@link SandboxBrokerApp#main}
@@ -45,8 +53,8 @@ public record BrokerSettings(
    * hour into a first deploy. The all-zero placeholder passes (cdk.json keeps one so a fresh clone
    * synthesizes offline) and is stopped before CloudFormation creates anything: see ApiCertificate.
    */
-  static final java.util.regex.Pattern CERTIFICATE_ARN =
-      java.util.regex.Pattern.compile(
+  static final Pattern CERTIFICATE_ARN =
+      Pattern.compile(
           "arn:aws[a-z-]*:acm:([a-z]{2}(?:-[a-z]+)+-\\d):(\\d{12}):certificate/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   public BrokerSettings {
@@ -289,8 +297,25 @@ public record BrokerSettings(
       }
     }
 
+    /** The runner's own defaults, read from the constants it falls back to. */
     public static final RunnerTuning DEFAULT =
-        new RunnerTuning(15, 30, 120, 30, 0.2, 4, 8, 60, 3600, 500, 30, 24);
+        new RunnerTuning(
+            seconds(CspSettings.DEFAULT_REQUEST_TIMEOUT),
+            seconds(JobDefaults.HEARTBEAT_PERIOD),
+            seconds(JobDefaults.LOCK_TTL),
+            (int) JobDefaults.RUN_RETENTION.toDays(),
+            SyncPolicy.DEFAULT_MAX_MISSING_FRACTION,
+            CleanupPolicy.DEFAULT_PARALLELISM,
+            CleanupPolicy.DEFAULT_MAX_ATTEMPTS,
+            seconds(CleanupPolicy.DEFAULT_BACKOFF_BASE),
+            seconds(CleanupPolicy.DEFAULT_BACKOFF_MAX),
+            CleanupPolicy.DEFAULT_MAX_ITEMS,
+            (int) CleanupPolicy.DEFAULT_DELETED_RETENTION.toDays(),
+            (int) ExpiryPolicy.DEFAULT_STALE_GRACE.toHours());
+
+    private static int seconds(Duration d) {
+      return (int) d.toSeconds();
+    }
   }
 
   /**
@@ -324,12 +349,12 @@ public record BrokerSettings(
      */
     public static final UpstreamSettings DEFAULT =
         new UpstreamSettings(
-            "csp",
-            "https://csp.infoblox.com/v2",
+            JobsEnvironment.Defaults.PROVIDER,
+            CspSettings.DEFAULT_BASE_URL.toString(),
             true,
             true,
             "https://csp.infoblox.com",
-            "Instrqt-SaaS",
+            NiosXaasSettings.DEFAULT_SERVICE_NAME,
             "/app/static-inventory.json");
   }
 }

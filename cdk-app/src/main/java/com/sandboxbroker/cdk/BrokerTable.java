@@ -18,6 +18,7 @@ import software.amazon.awscdk.services.dynamodb.BillingMode;
 import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.ProjectionType;
+import software.amazon.awscdk.services.dynamodb.StreamViewType;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import software.constructs.Construct;
@@ -46,7 +47,7 @@ public final class BrokerTable extends Construct {
             .encryption(TableEncryption.AWS_MANAGED)
             .timeToLiveAttribute(TTL_ATTRIBUTE)
             // the outbox of the lifecycle events (LifecycleEvents reads it with a Pipe)
-            .stream(software.amazon.awscdk.services.dynamodb.StreamViewType.NEW_AND_OLD_IMAGES)
+            .stream(StreamViewType.NEW_AND_OLD_IMAGES)
             .deletionProtection(true)
             // the pool's ownership records outlive any stack: never delete them with it
             .removalPolicy(RemovalPolicy.RETAIN)
@@ -64,7 +65,7 @@ public final class BrokerTable extends Construct {
                 Attribute.builder().name(STATUS_INDEX_SORT_KEY).type(AttributeType.NUMBER).build())
             .projectionType(ProjectionType.ALL)
             .build());
-    // Pools (issue 12): (pool#shard, status), only what an allocation candidate needs projected so
+    // Pools: (pool#shard, status), only what an allocation candidate needs projected so
     // Select=COUNT reads small entries. Added to a live table, DynamoDB builds it online; the
     // service's backfill gives older items their pool (docs/scaling.md, runbooks/pool-low.md).
     table.addGlobalSecondaryIndex(

@@ -2,6 +2,8 @@ package com.sandboxbroker.cdk;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -66,7 +68,7 @@ public record DeliverySettings(
     APIGATEWAY;
 
     public static Ingress parse(String value) {
-      return switch (value == null ? "alb" : value.toLowerCase(java.util.Locale.ROOT)) {
+      return switch (value == null ? "alb" : value.toLowerCase(Locale.ROOT)) {
         case "alb" -> ALB;
         case "apigateway" -> APIGATEWAY;
         default ->
@@ -97,7 +99,7 @@ public record DeliverySettings(
         throw new IllegalArgumentException(
             "ephemeralHours must be between 2 and " + MAX_HOURS + ": " + hours);
       }
-      Instant minute = now.truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plusSeconds(60);
+      Instant minute = now.truncatedTo(ChronoUnit.MINUTES).plusSeconds(60);
       return new Preview(minute.plus(Duration.ofHours(hours)), Duration.ofHours(1));
     }
 

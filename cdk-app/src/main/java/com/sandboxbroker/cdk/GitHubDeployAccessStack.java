@@ -2,6 +2,7 @@ package com.sandboxbroker.cdk;
 
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
+import io.github.cdklabs.cdknag.RegexAppliesTo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -172,7 +173,7 @@ public final class GitHubDeployAccessStack extends Stack {
                             + ":"
                             + getAccount()
                             + ":stack/SandboxBroker-*/*",
-                        io.github.cdklabs.cdknag.RegexAppliesTo.builder()
+                        RegexAppliesTo.builder()
                             .regex(
                                 "/^Resource::arn:aws:secretsmanager:.*:secret:sandbox-broker\\/[a-z0-9-]+\\/BROKER_API_TOKEN-\\*$/g")
                             .build(),

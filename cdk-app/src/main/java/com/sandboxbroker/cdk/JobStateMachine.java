@@ -1,12 +1,14 @@
 package com.sandboxbroker.cdk;
 
 import com.sandboxbroker.core.contract.JobsEnvironment;
+import com.sandboxbroker.core.job.JobError;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.ecs.FargatePlatformVersion;
+import software.amazon.awscdk.services.ecs.PropagatedTagSource;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
 import software.amazon.awscdk.services.stepfunctions.IntegrationPattern;
@@ -36,7 +38,7 @@ public final class JobStateMachine extends Construct {
 
   /** Errors the runner reports for a run that may succeed if simply run again (design §6). */
   public static final List<String> TRANSIENT_JOB_ERRORS =
-      List.of("UpstreamUnavailable", "States.HeartbeatTimeout");
+      List.of(JobError.UPSTREAM_UNAVAILABLE.errorName(), "States.HeartbeatTimeout");
 
   /**
    * Errors of the RunTask call itself. ECS reports "Capacity is unavailable at this time" (and
@@ -49,49 +51,61 @@ public final class JobStateMachine extends Construct {
 
   public JobStateMachine(Construct scope, String id, JobStateMachineProps props) {
     super(scope, id);
+    EcsRunTask runJob = runJob(props);
+    addRetries(runJob);
+    // No Catch, no notify state, no Fail state: a run that fails for good fails the execution IN
+    // RunJob, so `aws stepfunctions redrive-execution` re-runs the job (redrive restarts the
+    // failed state; with a Catch → Fail it would re-enter Fail and fail again at once). The one
+    // notification per failed execution comes from OperationsAlarms' EventBridge rule, which
+    // also sees executions that time out or are aborted, which no Catch can.
+
+    this.stateMachine = stateMachine(props, runJob);
+    suppressNagFindings(stateMachine);
+  }
+
+  /** The one state: RunTask with a task token, the job's name as the container's command. */
+  private EcsRunTask runJob(JobStateMachineProps props) {
     String job = props.job().wireName();
+    return EcsRunTask.Builder.create(this, RUN_STATE)
+        .stateName(RUN_STATE)
+        .comment("Run `jobs-runner " + job + "` and wait for its SendTaskSuccess/SendTaskFailure")
+        .integrationPattern(IntegrationPattern.WAIT_FOR_TASK_TOKEN)
+        .cluster(props.cluster())
+        .taskDefinition(props.jobsTask().taskDefinition())
+        .launchTarget(
+            new EcsFargateLaunchTarget(
+                EcsFargateLaunchTargetOptions.builder()
+                    .platformVersion(FargatePlatformVersion.LATEST)
+                    .build()))
+        .subnets(props.subnets())
+        .assignPublicIp(props.assignPublicIp())
+        // cost allocation: each run carries the task definition's tags (project, stage, owner)
+        .propagatedTagSource(PropagatedTagSource.TASK_DEFINITION)
+        .securityGroups(List.of(props.securityGroup()))
+        .containerOverrides(
+            List.of(
+                ContainerOverride.builder()
+                    .containerDefinition(props.jobsTask().container())
+                    .command(List.of(job))
+                    .environment(
+                        List.of(
+                            TaskEnvironmentVariable.builder()
+                                .name(JobsEnvironment.TASK_TOKEN.name())
+                                .value(JsonPath.getTaskToken())
+                                .build(),
+                            TaskEnvironmentVariable.builder()
+                                .name(JobsEnvironment.EXECUTION_ARN.name())
+                                .value(JsonPath.getExecutionId())
+                                .build()))
+                    .build()))
+        .heartbeatTimeout(Timeout.duration(Duration.seconds(props.heartbeatTimeout().toSeconds())))
+        .taskTimeout(Timeout.duration(Duration.seconds(props.taskTimeout().toSeconds())))
+        // keep the execution input; the runner's JSON report becomes $.report
+        .resultPath("$.report")
+        .build();
+  }
 
-    EcsRunTask runJob =
-        EcsRunTask.Builder.create(this, RUN_STATE)
-            .stateName(RUN_STATE)
-            .comment(
-                "Run `jobs-runner " + job + "` and wait for its SendTaskSuccess/SendTaskFailure")
-            .integrationPattern(IntegrationPattern.WAIT_FOR_TASK_TOKEN)
-            .cluster(props.cluster())
-            .taskDefinition(props.jobsTask().taskDefinition())
-            .launchTarget(
-                new EcsFargateLaunchTarget(
-                    EcsFargateLaunchTargetOptions.builder()
-                        .platformVersion(FargatePlatformVersion.LATEST)
-                        .build()))
-            .subnets(props.subnets())
-            .assignPublicIp(props.assignPublicIp())
-            // cost allocation: each run carries the task definition's tags (project, stage, owner)
-            .propagatedTagSource(
-                software.amazon.awscdk.services.ecs.PropagatedTagSource.TASK_DEFINITION)
-            .securityGroups(List.of(props.securityGroup()))
-            .containerOverrides(
-                List.of(
-                    ContainerOverride.builder()
-                        .containerDefinition(props.jobsTask().container())
-                        .command(List.of(job))
-                        .environment(
-                            List.of(
-                                TaskEnvironmentVariable.builder()
-                                    .name(JobsEnvironment.TASK_TOKEN.name())
-                                    .value(JsonPath.getTaskToken())
-                                    .build(),
-                                TaskEnvironmentVariable.builder()
-                                    .name(JobsEnvironment.EXECUTION_ARN.name())
-                                    .value(JsonPath.getExecutionId())
-                                    .build()))
-                        .build()))
-            .heartbeatTimeout(Timeout.duration(seconds(props.heartbeatTimeout())))
-            .taskTimeout(Timeout.duration(seconds(props.taskTimeout())))
-            // keep the execution input; the runner's JSON report becomes $.report
-            .resultPath("$.report")
-            .build();
-
+  private static void addRetries(EcsRunTask runJob) {
     // A transient job failure: the next attempt starts from scratch, which every job allows
     // (design §6). 1 min, 2 min, 4 min with full jitter, so a recovering upstream is not hit by
     // retries in lock-step; 3 retries fit well inside one schedule period of the slowest job.
@@ -114,13 +128,9 @@ public final class JobStateMachine extends Construct {
             .maxDelay(Duration.minutes(4))
             .jitterStrategy(JitterType.FULL)
             .build());
+  }
 
-    // No Catch, no notify state, no Fail state: a run that fails for good fails the execution IN
-    // RunJob, so `aws stepfunctions redrive-execution` re-runs the job (redrive restarts the
-    // failed state; with a Catch → Fail it would re-enter Fail and fail again at once). The one
-    // notification per failed execution comes from OperationsAlarms' EventBridge rule, which
-    // also sees executions that time out or are aborted, which no Catch can.
-
+  private StateMachine stateMachine(JobStateMachineProps props, EcsRunTask runJob) {
     LogGroup logs =
         LogGroup.Builder.create(this, "Logs")
             // the /aws/vendedlogs/ prefix keeps CloudWatch's log resource policy from growing per
@@ -129,22 +139,24 @@ public final class JobStateMachine extends Construct {
             .retention(props.logRetention())
             .removalPolicy(RemovalPolicy.DESTROY)
             .build();
-    this.stateMachine =
-        StateMachine.Builder.create(this, "StateMachine")
-            .stateMachineName(props.stateMachineName())
-            // Standard: exactly-once state transitions, up to a year, execution history for redrive
-            .stateMachineType(StateMachineType.STANDARD)
-            .definitionBody(DefinitionBody.fromChainable(runJob))
-            // every attempt may take the full task timeout, plus the capped retry delays
-            .timeout(seconds(props.taskTimeout().multipliedBy(4).plusMinutes(20)))
-            .tracingEnabled(true)
-            .logs(
-                LogOptions.builder()
-                    .destination(logs)
-                    .level(LogLevel.ALL)
-                    .includeExecutionData(true)
-                    .build())
-            .build();
+    return StateMachine.Builder.create(this, "StateMachine")
+        .stateMachineName(props.stateMachineName())
+        // Standard: exactly-once state transitions, up to a year, execution history for redrive
+        .stateMachineType(StateMachineType.STANDARD)
+        .definitionBody(DefinitionBody.fromChainable(runJob))
+        // every attempt may take the full task timeout, plus the capped retry delays
+        .timeout(Duration.seconds(props.taskTimeout().multipliedBy(4).plusMinutes(20).toSeconds()))
+        .tracingEnabled(true)
+        .logs(
+            LogOptions.builder()
+                .destination(logs)
+                .level(LogLevel.ALL)
+                .includeExecutionData(true)
+                .build())
+        .build();
+  }
+
+  private static void suppressNagFindings(StateMachine stateMachine) {
     NagSuppressions.addResourceSuppressions(
         stateMachine,
         List.of(
@@ -159,10 +171,6 @@ public final class JobStateMachine extends Construct {
                 .appliesTo(IamWildcards.JOB_STATE_MACHINE)
                 .build()),
         true);
-  }
-
-  private static Duration seconds(java.time.Duration d) {
-    return Duration.seconds(d.toSeconds());
   }
 
   public StateMachine stateMachine() {

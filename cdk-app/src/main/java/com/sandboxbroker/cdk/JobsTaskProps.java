@@ -3,6 +3,7 @@ package com.sandboxbroker.cdk;
 import java.util.Map;
 import software.amazon.awscdk.services.dynamodb.ITable;
 import software.amazon.awscdk.services.ecs.ContainerImage;
+import software.amazon.awscdk.services.ecs.Secret;
 import software.amazon.awscdk.services.logs.RetentionDays;
 
 /**
@@ -19,7 +20,7 @@ public record JobsTaskProps(
     ContainerImage image,
     ITable table,
     Map<String, String> environment,
-    Map<String, software.amazon.awscdk.services.ecs.Secret> secrets,
+    Map<String, Secret> secrets,
     int cpu,
     int memoryMiB,
     RetentionDays logRetention,

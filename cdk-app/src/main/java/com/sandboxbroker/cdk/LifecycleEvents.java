@@ -3,6 +3,7 @@ package com.sandboxbroker.cdk;
 import com.sandboxbroker.core.contract.EventContract;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
+import io.github.cdklabs.cdknag.RegexAppliesTo;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.CfnOutput;
@@ -12,6 +13,7 @@ import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.events.Archive;
@@ -140,7 +142,7 @@ public final class LifecycleEvents extends Construct {
                     "dynamodb:ListStreams is granted on <table>/stream/* only: the stream label is not known at synth time and ListStreams names no single stream")
                 .appliesTo(
                     List.of(
-                        io.github.cdklabs.cdknag.RegexAppliesTo.builder()
+                        RegexAppliesTo.builder()
                             .regex("/^Resource::<.*Table.*\\.Arn>\\/stream\\/\\*$/g")
                             .build()))
                 .build()),
@@ -229,11 +231,7 @@ public final class LifecycleEvents extends Construct {
         .metric(
             deadLetters
                 .metricApproximateNumberOfMessagesVisible()
-                .with(
-                    software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
-                        .period(PERIOD)
-                        .statistic("Maximum")
-                        .build()))
+                .with(MetricOptions.builder().period(PERIOD).statistic("Maximum").build()))
         .threshold(1)
         .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
         .evaluationPeriods(1)

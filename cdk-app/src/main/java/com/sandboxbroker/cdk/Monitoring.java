@@ -2,6 +2,8 @@ package com.sandboxbroker.cdk;
 
 import com.sandboxbroker.core.contract.JobName;
 import com.sandboxbroker.core.contract.MetricContract;
+import com.sandboxbroker.core.job.JobOutcome;
+import com.sandboxbroker.core.job.SkipReason;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,18 +11,13 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Dashboard;
-import software.amazon.awscdk.services.cloudwatch.GraphWidget;
-import software.amazon.awscdk.services.cloudwatch.IMetric;
-import software.amazon.awscdk.services.cloudwatch.IWidget;
 import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.Metric;
-import software.amazon.awscdk.services.cloudwatch.SingleValueWidget;
-import software.amazon.awscdk.services.cloudwatch.TextWidget;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.elasticloadbalancingv2.HttpCodeElb;
 import software.amazon.awscdk.services.elasticloadbalancingv2.HttpCodeTarget;
-import software.amazon.awscdk.services.stepfunctions.IStateMachine;
 import software.constructs.Construct;
 
 /**
@@ -53,10 +50,16 @@ public final class Monitoring extends Construct {
   /** The jobs-runner's run metric (JobRunMetrics): 1 per run, dimensions Stage, Job, Outcome. */
   public static final String JOB_OUTCOME = MetricContract.JOB_OUTCOME;
 
-  public static final String OUTCOME_SUCCEEDED = "succeeded";
-  public static final String OUTCOME_SKIPPED_PAUSED = "skipped_paused";
+  public static final String OUTCOME_SUCCEEDED = JobOutcome.SUCCEEDED.wireName();
+  public static final String OUTCOME_SKIPPED_PAUSED = SkipReason.PAUSED.metricOutcome();
+
+  /** Every value of the JobOutcome metric's Outcome dimension, as JobRunMetrics writes them. */
   public static final List<String> JOB_OUTCOMES =
-      List.of(OUTCOME_SUCCEEDED, OUTCOME_SKIPPED_PAUSED, "skipped_locked", "failed");
+      List.of(
+          OUTCOME_SUCCEEDED,
+          OUTCOME_SKIPPED_PAUSED,
+          SkipReason.LOCKED.metricOutcome(),
+          JobOutcome.FAILED.wireName());
 
   /**
    * A pause older than this is taken to be forgotten (an incident's pause lasts hours, not a day).
@@ -64,141 +67,109 @@ public final class Monitoring extends Construct {
   public static final int PAUSED_ALARM_HOURS = 6;
 
   /** Five minutes: the finest period that is free for standard metrics and still pages promptly. */
-  private static final Duration PERIOD = Duration.minutes(5);
+  static final Duration PERIOD = Duration.minutes(5);
 
   private final List<Alarm> alarms = new ArrayList<>();
   private final Dashboard dashboard;
 
   public Monitoring(Construct scope, String id, MonitoringProps props) {
     super(scope, id);
-    String prefix = props.namePrefix();
     SnsAction notify = new SnsAction(props.topic());
-    List<IWidget> jobWidgets = new ArrayList<>();
-    List<IWidget> jobCountWidgets = new ArrayList<>();
-    List<IWidget> executionWidgets = new ArrayList<>();
-
+    BrokerDashboard.JobRows rows =
+        new BrokerDashboard.JobRows(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     for (JobName job : JobName.values()) {
-      String name = job.wireName();
       // A failed execution notifies once, through OperationsAlarms' EventBridge rule (one message
       // per execution, naming it); there is no ExecutionsFailed alarm to page twice.
-
-      // No real success for N whole schedule periods: covers a disabled schedule, a state machine
-      // that is never started, runs that hang, and runs that do nothing. A paused or lock-skipped
-      // run ends in SendTaskSuccess, so ExecutionsSucceeded counts it; the runner's JobOutcome
-      // with Outcome=succeeded does not. Missing data means no success, so it breaches.
-      java.time.Duration rate = props.rates().get(job);
-      add(
-          Alarm.Builder.create(this, "JobNotSucceeded-" + name)
-              .alarmName(prefix + "-" + name + "-not-succeeded")
-              .alarmDescription(
-                  "No "
-                      + name
-                      + " run succeeded in "
-                      + props.missedPeriods()
-                      + " schedule periods of "
-                      + rate.toMinutes()
-                      + " min (JobOutcome, Outcome=succeeded: skipped runs do not"
-                      + " count). Runbook: "
-                      + RUNBOOK_JOB_NOT_SUCCEEDING)
-              .metric(
-                  jobOutcome(
-                      props.stage(), name, OUTCOME_SUCCEEDED, Duration.minutes(rate.toMinutes())))
-              .threshold(1)
-              .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
-              .evaluationPeriods(props.missedPeriods())
-              .datapointsToAlarm(props.missedPeriods())
-              .treatMissingData(TreatMissingData.BREACHING),
-          notify);
-
-      // A pause is an operator's deliberate act for an incident; one still in force after
-      // PAUSED_ALARM_HOURS is a forgotten pause. An hour counts when its runs were skipped as
-      // paused and none succeeded; N such hours in a row alarm.
-      long pausePeriodMinutes = Math.max(60, rate.toMinutes());
-      int pausePeriods = (int) Math.max(1, PAUSED_ALARM_HOURS * 60 / pausePeriodMinutes);
-      Duration pausePeriod = Duration.minutes(pausePeriodMinutes);
-      add(
-          Alarm.Builder.create(this, "JobPaused-" + name)
-              .alarmName(prefix + "-" + name + "-paused-too-long")
-              .alarmDescription(
-                  "Every "
-                      + name
-                      + " run for "
-                      + PAUSED_ALARM_HOURS
-                      + " hours was skipped because the job"
-                      + " is paused (JobOutcome, Outcome=skipped_paused). Runbook: "
-                      + RUNBOOK_JOB_PAUSED)
-              .metric(
-                  MathExpression.Builder.create()
-                      .expression("IF(FILL(paused, 0) > 0 AND FILL(succeeded, 0) == 0, 1, 0)")
-                      .usingMetrics(
-                          Map.of(
-                              "paused",
-                                  jobOutcome(
-                                      props.stage(), name, OUTCOME_SKIPPED_PAUSED, pausePeriod),
-                              "succeeded",
-                                  jobOutcome(props.stage(), name, OUTCOME_SUCCEEDED, pausePeriod)))
-                      .label(name + " hours with only paused runs")
-                      .period(pausePeriod)
-                      .build())
-              .threshold(1)
-              .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-              .evaluationPeriods(pausePeriods)
-              .datapointsToAlarm(pausePeriods)
-              .treatMissingData(TreatMissingData.NOT_BREACHING),
-          notify);
-
-      // the job cards: what the runs did (by outcome) and what they counted (every count the
-      // runner publishes, found by SEARCH so a new count needs no dashboard change)
-      List<IMetric> outcomes = new ArrayList<>();
-      for (String outcome : JOB_OUTCOMES) {
-        outcomes.add(
-            jobOutcome(props.stage(), name, outcome, PERIOD)
-                .with(
-                    software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
-                        .label(outcome)
-                        .build()));
-      }
-      jobWidgets.add(
-          GraphWidget.Builder.create()
-              .title("Job " + name + ": runs by outcome")
-              .left(outcomes)
-              .stacked(true)
-              .width(8)
-              .build());
-      jobCountWidgets.add(
-          GraphWidget.Builder.create()
-              .title("Job " + name + ": counts per run")
-              .left(
-                  List.of(
-                      MathExpression.Builder.create()
-                          .expression(
-                              "SEARCH('{"
-                                  + SERVICE_NAMESPACE
-                                  + ",Stage,Job} Stage=\""
-                                  + props.stage()
-                                  + "\" Job=\""
-                                  + name
-                                  + "\"', 'Sum', 300)")
-                          .usingMetrics(Map.of())
-                          .label(name)
-                          .period(PERIOD)
-                          .build()))
-              .width(8)
-              .build());
-      IStateMachine machine = props.stateMachines().get(job);
-      executionWidgets.add(
-          GraphWidget.Builder.create()
-              .title("Job " + name + ": executions")
-              .left(
-                  List.of(
-                      machine.metricSucceeded(),
-                      machine.metricFailed(),
-                      machine.metricTimedOut(),
-                      machine.metricAborted()))
-              .width(8)
-              .build());
+      jobNotSucceeded(props, job, notify);
+      jobPaused(props, job, notify);
+      BrokerDashboard.addJobCards(props, job, rows);
     }
+    BrokerDashboard.ServiceMetrics service =
+        new BrokerDashboard.ServiceMetrics(
+            api5xx(props, notify),
+            allocationLatency(props, notify),
+            poolLow(props, notify),
+            deletionFailed(props, notify),
+            dynamoDbThrottles(props, notify));
+    this.dashboard = BrokerDashboard.create(this, props, service, rows);
+  }
 
+  private void jobNotSucceeded(MonitoringProps props, JobName job, SnsAction notify) {
+    String name = job.wireName();
+    String prefix = props.namePrefix();
+    // No real success for N whole schedule periods: covers a disabled schedule, a state machine
+    // that is never started, runs that hang, and runs that do nothing. A paused or lock-skipped
+    // run ends in SendTaskSuccess, so ExecutionsSucceeded counts it; the runner's JobOutcome
+    // with Outcome=succeeded does not. Missing data means no success, so it breaches.
+    var rate = props.rates().get(job);
+    add(
+        Alarm.Builder.create(this, "JobNotSucceeded-" + name)
+            .alarmName(prefix + "-" + name + "-not-succeeded")
+            .alarmDescription(
+                "No "
+                    + name
+                    + " run succeeded in "
+                    + props.missedPeriods()
+                    + " schedule periods of "
+                    + rate.toMinutes()
+                    + " min (JobOutcome, Outcome=succeeded: skipped runs do not"
+                    + " count). Runbook: "
+                    + RUNBOOK_JOB_NOT_SUCCEEDING)
+            .metric(
+                jobOutcome(
+                    props.stage(), name, OUTCOME_SUCCEEDED, Duration.minutes(rate.toMinutes())))
+            .threshold(1)
+            .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
+            .evaluationPeriods(props.missedPeriods())
+            .datapointsToAlarm(props.missedPeriods())
+            .treatMissingData(TreatMissingData.BREACHING),
+        notify);
+  }
+
+  private void jobPaused(MonitoringProps props, JobName job, SnsAction notify) {
+    String name = job.wireName();
+    String prefix = props.namePrefix();
+    var rate = props.rates().get(job);
+    // A pause is an operator's deliberate act for an incident; one still in force after
+    // PAUSED_ALARM_HOURS is a forgotten pause. An hour counts when its runs were skipped as
+    // paused and none succeeded; N such hours in a row alarm.
+    long pausePeriodMinutes = Math.max(60, rate.toMinutes());
+    int pausePeriods = (int) Math.max(1, PAUSED_ALARM_HOURS * 60 / pausePeriodMinutes);
+    Duration pausePeriod = Duration.minutes(pausePeriodMinutes);
+    add(
+        Alarm.Builder.create(this, "JobPaused-" + name)
+            .alarmName(prefix + "-" + name + "-paused-too-long")
+            .alarmDescription(
+                "Every "
+                    + name
+                    + " run for "
+                    + PAUSED_ALARM_HOURS
+                    + " hours was skipped because the job"
+                    + " is paused (JobOutcome, Outcome=skipped_paused). Runbook: "
+                    + RUNBOOK_JOB_PAUSED)
+            .metric(
+                MathExpression.Builder.create()
+                    .expression("IF(FILL(paused, 0) > 0 AND FILL(succeeded, 0) == 0, 1, 0)")
+                    .usingMetrics(
+                        Map.of(
+                            "paused",
+                                jobOutcome(
+                                    props.stage(), name, OUTCOME_SKIPPED_PAUSED, pausePeriod),
+                            "succeeded",
+                                jobOutcome(props.stage(), name, OUTCOME_SUCCEEDED, pausePeriod)))
+                    .label(name + " hours with only paused runs")
+                    .period(pausePeriod)
+                    .build())
+            .threshold(1)
+            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+            .evaluationPeriods(pausePeriods)
+            .datapointsToAlarm(pausePeriods)
+            .treatMissingData(TreatMissingData.NOT_BREACHING),
+        notify);
+  }
+
+  private MathExpression api5xx(MonitoringProps props, SnsAction notify) {
+    String prefix = props.namePrefix();
     MathExpression alb5xx =
         MathExpression.Builder.create()
             .expression("FILL(target, 0) + FILL(elb, 0)")
@@ -229,7 +200,11 @@ public final class Monitoring extends Construct {
             .evaluationPeriods(2)
             .treatMissingData(TreatMissingData.NOT_BREACHING),
         notify);
+    return alb5xx;
+  }
 
+  private Metric allocationLatency(MonitoringProps props, SnsAction notify) {
+    String prefix = props.namePrefix();
     Metric allocationP99 = serviceMetric(props.stage(), ALLOCATION_LATENCY, "p99");
     add(
         Alarm.Builder.create(this, "AllocationLatency")
@@ -246,7 +221,11 @@ public final class Monitoring extends Construct {
             // no allocations, no latency: quiet hours are not an incident
             .treatMissingData(TreatMissingData.NOT_BREACHING),
         notify);
+    return allocationP99;
+  }
 
+  private Metric poolLow(MonitoringProps props, SnsAction notify) {
+    String prefix = props.namePrefix();
     Metric poolAvailable = serviceMetric(props.stage(), POOL_AVAILABLE, "Minimum");
     add(
         Alarm.Builder.create(this, "PoolLow")
@@ -264,7 +243,11 @@ public final class Monitoring extends Construct {
             // every task reports the gauge every minute: silence means nobody can see the pool
             .treatMissingData(TreatMissingData.BREACHING),
         notify);
+    return poolAvailable;
+  }
 
+  private Metric deletionFailed(MonitoringProps props, SnsAction notify) {
+    String prefix = props.namePrefix();
     Metric deletionFailed = serviceMetric(props.stage(), POOL_DELETION_FAILED, "Maximum");
     add(
         Alarm.Builder.create(this, "DeletionFailed")
@@ -279,7 +262,11 @@ public final class Monitoring extends Construct {
             .evaluationPeriods(1)
             .treatMissingData(TreatMissingData.NOT_BREACHING),
         notify);
+    return deletionFailed;
+  }
 
+  private MathExpression dynamoDbThrottles(MonitoringProps props, SnsAction notify) {
+    String prefix = props.namePrefix();
     MathExpression throttles =
         MathExpression.Builder.create()
             .expression("FILL(reads, 0) + FILL(writes, 0)")
@@ -303,73 +290,14 @@ public final class Monitoring extends Construct {
             .evaluationPeriods(3)
             .treatMissingData(TreatMissingData.NOT_BREACHING),
         notify);
-
-    this.dashboard =
-        Dashboard.Builder.create(this, "Dashboard")
-            .dashboardName(prefix)
-            .widgets(
-                List.of(
-                    List.of(
-                        TextWidget.Builder.create()
-                            .markdown(
-                                "# Sandbox Broker "
-                                    + props.stage()
-                                    + "\nAlarms link their runbook in `runbooks/`. Pool and latency"
-                                    + " metrics come from the service (namespace `"
-                                    + SERVICE_NAMESPACE
-                                    + "`).")
-                            .width(24)
-                            .height(2)
-                            .build()),
-                    List.of(
-                        SingleValueWidget.Builder.create()
-                            .title("Pool")
-                            .metrics(List.of(poolAvailable, deletionFailed))
-                            .width(8)
-                            .build(),
-                        GraphWidget.Builder.create()
-                            .title("Allocation latency")
-                            .left(
-                                List.of(
-                                    serviceMetric(props.stage(), ALLOCATION_LATENCY, "p50"),
-                                    allocationP99))
-                            .width(8)
-                            .build(),
-                        GraphWidget.Builder.create()
-                            .title("API requests and 5xx")
-                            .left(List.of(props.loadBalancer().getMetrics().requestCount()))
-                            .right(List.of(alb5xx))
-                            .width(8)
-                            .build()),
-                    jobWidgets,
-                    jobCountWidgets,
-                    executionWidgets,
-                    List.of(
-                        GraphWidget.Builder.create()
-                            .title("Target response time")
-                            .left(List.of(props.loadBalancer().getMetrics().targetResponseTime()))
-                            .width(12)
-                            .build(),
-                        GraphWidget.Builder.create()
-                            .title("DynamoDB throttles and capacity")
-                            .left(List.of(throttles))
-                            .right(
-                                List.of(
-                                    props.table().metricConsumedReadCapacityUnits(),
-                                    props.table().metricConsumedWriteCapacityUnits()))
-                            .width(12)
-                            .build())))
-            .build();
+    return throttles;
   }
 
-  private static software.amazon.awscdk.services.cloudwatch.MetricOptions sum() {
-    return software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
-        .statistic("Sum")
-        .period(PERIOD)
-        .build();
+  private static MetricOptions sum() {
+    return MetricOptions.builder().statistic("Sum").period(PERIOD).build();
   }
 
-  private static Metric serviceMetric(String stage, String name, String statistic) {
+  static Metric serviceMetric(String stage, String name, String statistic) {
     return Metric.Builder.create()
         .namespace(SERVICE_NAMESPACE)
         .metricName(name)

@@ -11,6 +11,7 @@ import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
 import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.events.EventField;
@@ -64,28 +65,22 @@ public final class OperationsAlarms extends Construct {
             props.cluster().getClusterName(),
             "ServiceName",
             props.apiService().getServiceName());
-    add(
-        Alarm.Builder.create(this, "TasksBelowDesired")
-            .alarmName(prefix + "-api-tasks-below-desired")
-            .alarmDescription(
-                "The API service ran fewer tasks than desired for 15 minutes (tasks crash, fail their"
-                    + " health check or cannot be placed). Runbook: "
-                    + RUNBOOK_TASKS_BELOW_DESIRED)
-            .metric(
-                MathExpression.Builder.create()
-                    .expression("FILL(desired, 0) - FILL(running, 0)")
-                    .usingMetrics(
-                        Map.of(
-                            "desired", insights("DesiredTaskCount", dims),
-                            "running", insights("RunningTaskCount", dims)))
-                    .label("desired minus running tasks")
-                    .period(PERIOD)
-                    .build())
-            .threshold(1)
-            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+    Map<String, IMetric> metrics = new LinkedHashMap<>();
+    metrics.put("desired", insights("DesiredTaskCount", dims));
+    metrics.put("running", insights("RunningTaskCount", dims));
+    alarm(
+        new AlarmShape(
+            "TasksBelowDesired",
+            "-api-tasks-below-desired",
+            "The API service ran fewer tasks than desired for 15 minutes (tasks crash, fail their"
+                + " health check or cannot be placed).",
+            RUNBOOK_TASKS_BELOW_DESIRED,
+            "FILL(desired, 0) - FILL(running, 0)",
+            metrics,
+            "desired minus running tasks",
             // a rolling deployment or one replaced task is below desired for a few minutes
-            .evaluationPeriods(3)
-            .treatMissingData(TreatMissingData.NOT_BREACHING),
+            3),
+        prefix,
         notify);
   }
 
@@ -106,108 +101,77 @@ public final class OperationsAlarms extends Construct {
    */
   private void unhealthyTargets(OperationsAlarmsProps props, String prefix, SnsAction notify) {
     Map<String, IMetric> groups = new LinkedHashMap<>();
-    StringBuilder expression = new StringBuilder("MAX([");
-    int i = 0;
+    List<String> terms = new ArrayList<>();
     for (var group : props.targetGroups()) {
-      String id = "group" + i;
+      String id = "group" + groups.size();
       groups.put(
           id,
           group
               .getMetrics()
               .unhealthyHostCount(
-                  software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
-                      .statistic("Maximum")
-                      .period(PERIOD)
-                      .build()));
-      expression.append(i == 0 ? "" : ", ").append("FILL(").append(id).append(", 0)");
-      i++;
+                  MetricOptions.builder().statistic("Maximum").period(PERIOD).build()));
+      terms.add("FILL(" + id + ", 0)");
     }
-    expression.append("])");
-    add(
-        Alarm.Builder.create(this, "UnhealthyTargets")
-            .alarmName(prefix + "-api-unhealthy-targets")
-            .alarmDescription(
-                "At least one API target failed the load balancer's health check for 10 minutes."
-                    + " Runbook: "
-                    + RUNBOOK_UNHEALTHY_TARGETS)
-            .metric(
-                MathExpression.Builder.create()
-                    .expression(expression.toString())
-                    .usingMetrics(groups)
-                    .label("unhealthy API targets (the worse target group)")
-                    .period(PERIOD)
-                    .build())
-            .threshold(1)
-            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-            .evaluationPeriods(2)
-            .treatMissingData(TreatMissingData.NOT_BREACHING),
+    alarm(
+        new AlarmShape(
+            "UnhealthyTargets",
+            "-api-unhealthy-targets",
+            "At least one API target failed the load balancer's health check for 10 minutes.",
+            RUNBOOK_UNHEALTHY_TARGETS,
+            "MAX([" + String.join(", ", terms) + "])",
+            groups,
+            "unhealthy API targets (the worse target group)",
+            2),
+        prefix,
         notify);
   }
 
   /** Scheduler could not start a job's state machine (after its retries) or dropped the start. */
   private void schedulerTargetErrors(OperationsAlarmsProps props, String prefix, SnsAction notify) {
     Map<String, String> group = Map.of("ScheduleGroup", props.scheduleGroup());
-    add(
-        Alarm.Builder.create(this, "SchedulerTargetErrors")
-            .alarmName(prefix + "-scheduler-target-errors")
-            .alarmDescription(
-                "EventBridge Scheduler failed to start a job's state machine (TargetErrorCount) or"
-                    + " dropped a start after its retries (InvocationDroppedCount). Runbook: "
-                    + RUNBOOK_SCHEDULER_TARGET_ERRORS)
-            .metric(
-                MathExpression.Builder.create()
-                    .expression("FILL(errors, 0) + FILL(dropped, 0)")
-                    .usingMetrics(
-                        Map.of(
-                            "errors", sum("AWS/Scheduler", "TargetErrorCount", group),
-                            "dropped", sum("AWS/Scheduler", "InvocationDroppedCount", group)))
-                    .label("schedule starts that failed or were dropped")
-                    .period(PERIOD)
-                    .build())
-            .threshold(1)
-            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-            .evaluationPeriods(1)
-            .treatMissingData(TreatMissingData.NOT_BREACHING),
+    Map<String, IMetric> metrics = new LinkedHashMap<>();
+    metrics.put("errors", sum("AWS/Scheduler", "TargetErrorCount", group));
+    metrics.put("dropped", sum("AWS/Scheduler", "InvocationDroppedCount", group));
+    alarm(
+        new AlarmShape(
+            "SchedulerTargetErrors",
+            "-scheduler-target-errors",
+            "EventBridge Scheduler failed to start a job's state machine (TargetErrorCount) or"
+                + " dropped a start after its retries (InvocationDroppedCount).",
+            RUNBOOK_SCHEDULER_TARGET_ERRORS,
+            "FILL(errors, 0) + FILL(dropped, 0)",
+            metrics,
+            "schedule starts that failed or were dropped",
+            1),
+        prefix,
         notify);
   }
 
   /** CloudWatch Logs rejected EMF lines: the metrics behind the other alarms are going missing. */
   private void emfValidationErrors(OperationsAlarmsProps props, String prefix, SnsAction notify) {
     Map<String, IMetric> metrics = new LinkedHashMap<>();
-    StringBuilder expression = new StringBuilder();
+    List<String> terms = new ArrayList<>();
     int i = 0;
     for (String logGroup : props.logGroupNames()) {
       Map<String, String> dims = Map.of("LogGroupName", logGroup);
       metrics.put("invalid" + i, sum("AWS/Logs", "EMFValidationErrors", dims));
       metrics.put("unparsed" + i, sum("AWS/Logs", "EMFParsingErrors", dims));
-      expression
-          .append(i == 0 ? "" : " + ")
-          .append("FILL(invalid")
-          .append(i)
-          .append(", 0) + FILL(unparsed")
-          .append(i)
-          .append(", 0)");
+      terms.add("FILL(invalid" + i + ", 0) + FILL(unparsed" + i + ", 0)");
       i++;
     }
-    add(
-        Alarm.Builder.create(this, "EmfValidationErrors")
-            .alarmName(prefix + "-emf-validation-errors")
-            .alarmDescription(
-                "CloudWatch Logs rejected embedded metric format lines of the API or the jobs-runner"
-                    + " (EMFValidationErrors/EMFParsingErrors): the alarms reading those metrics are"
-                    + " partly blind. Runbook: "
-                    + RUNBOOK_EMF_VALIDATION_ERRORS)
-            .metric(
-                MathExpression.Builder.create()
-                    .expression(expression.toString())
-                    .usingMetrics(metrics)
-                    .label("EMF lines rejected")
-                    .period(PERIOD)
-                    .build())
-            .threshold(1)
-            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-            .evaluationPeriods(1)
-            .treatMissingData(TreatMissingData.NOT_BREACHING),
+    alarm(
+        new AlarmShape(
+            "EmfValidationErrors",
+            "-emf-validation-errors",
+            "CloudWatch Logs rejected embedded metric format lines of the API or the jobs-runner"
+                + " (EMFValidationErrors/EMFParsingErrors): the alarms reading those metrics are"
+                + " partly blind.",
+            RUNBOOK_EMF_VALIDATION_ERRORS,
+            String.join(" + ", terms),
+            metrics,
+            "EMF lines rejected",
+            1),
+        prefix,
         notify);
   }
 
@@ -221,29 +185,23 @@ public final class OperationsAlarms extends Construct {
             props.table().getTableName(),
             "GlobalSecondaryIndexName",
             TableContract.STATUS_INDEX);
-    add(
-        Alarm.Builder.create(this, "StatusIndexThrottles")
-            .alarmName(prefix + "-status-index-throttles")
-            .alarmDescription(
-                "The table's "
-                    + TableContract.STATUS_INDEX
-                    + " throttled reads or writes in three"
-                    + " consecutive 5-minute periods (allocations read candidates from it). Runbook: "
-                    + RUNBOOK_DYNAMODB_THROTTLING)
-            .metric(
-                MathExpression.Builder.create()
-                    .expression("FILL(reads, 0) + FILL(writes, 0)")
-                    .usingMetrics(
-                        Map.of(
-                            "reads", sum("AWS/DynamoDB", "ReadThrottleEvents", dims),
-                            "writes", sum("AWS/DynamoDB", "WriteThrottleEvents", dims)))
-                    .label(TableContract.STATUS_INDEX + " throttle events")
-                    .period(PERIOD)
-                    .build())
-            .threshold(1)
-            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-            .evaluationPeriods(3)
-            .treatMissingData(TreatMissingData.NOT_BREACHING),
+    Map<String, IMetric> metrics = new LinkedHashMap<>();
+    metrics.put("reads", sum("AWS/DynamoDB", "ReadThrottleEvents", dims));
+    metrics.put("writes", sum("AWS/DynamoDB", "WriteThrottleEvents", dims));
+    alarm(
+        new AlarmShape(
+            "StatusIndexThrottles",
+            "-status-index-throttles",
+            "The table's "
+                + TableContract.STATUS_INDEX
+                + " throttled reads or writes in three"
+                + " consecutive 5-minute periods (allocations read candidates from it).",
+            RUNBOOK_DYNAMODB_THROTTLING,
+            "FILL(reads, 0) + FILL(writes, 0)",
+            metrics,
+            TableContract.STATUS_INDEX + " throttle events",
+            3),
+        prefix,
         notify);
   }
 
@@ -258,67 +216,67 @@ public final class OperationsAlarms extends Construct {
     for (IStateMachine machine : props.stateMachines()) {
       arns.add(machine.getStateMachineArn());
     }
-    rules.add(
-        Rule.Builder.create(this, "JobExecutionFailed")
-            .ruleName(prefix + "-job-execution-failed")
-            .description(
-                "A job execution failed, timed out or was aborted. Runbook: " + RUNBOOK_JOB_FAILED)
-            .eventPattern(
-                EventPattern.builder()
-                    .source(List.of("aws.states"))
-                    .detailType(List.of("Step Functions Execution Status Change"))
-                    .detail(
-                        Map.of(
-                            "status",
-                            List.of("FAILED", "TIMED_OUT", "ABORTED"),
-                            "stateMachineArn",
-                            arns))
-                    .build())
-            .targets(
-                List.of(
-                    SnsTopic.Builder.create(props.topic())
-                        .message(
-                            RuleTargetInput.fromText(
-                                "Sandbox Broker job execution "
-                                    + EventField.fromPath("$.detail.status")
-                                    + ": "
-                                    + EventField.fromPath("$.detail.executionArn")
-                                    + " Error: "
-                                    + EventField.fromPath("$.detail.error")
-                                    + " Cause: "
-                                    + EventField.fromPath("$.detail.cause")
-                                    + " Runbook: "
-                                    + RUNBOOK_JOB_FAILED))
-                        .build()))
-            .build());
+    notification(
+        props,
+        "JobExecutionFailed",
+        prefix + "-job-execution-failed",
+        "A job execution failed, timed out or was aborted.",
+        RUNBOOK_JOB_FAILED,
+        EventPattern.builder()
+            .source(List.of("aws.states"))
+            .detailType(List.of("Step Functions Execution Status Change"))
+            .detail(
+                Map.of(
+                    "status", List.of("FAILED", "TIMED_OUT", "ABORTED"), "stateMachineArn", arns))
+            .build(),
+        "Sandbox Broker job execution "
+            + EventField.fromPath("$.detail.status")
+            + ": "
+            + EventField.fromPath("$.detail.executionArn")
+            + " Error: "
+            + EventField.fromPath("$.detail.error")
+            + " Cause: "
+            + EventField.fromPath("$.detail.cause"));
   }
 
   /** The API deployment failed; with the circuit breaker's rollback on, ECS is rolling it back. */
   private void deploymentFailed(OperationsAlarmsProps props, String prefix) {
+    notification(
+        props,
+        "DeploymentFailed",
+        prefix + "-api-deployment-failed",
+        "An API deployment failed and is rolled back.",
+        RUNBOOK_DEPLOYMENT_FAILED,
+        EventPattern.builder()
+            .source(List.of("aws.ecs"))
+            .detailType(List.of("ECS Deployment State Change"))
+            .resources(List.of(props.apiService().getServiceArn()))
+            .detail(Map.of("eventName", List.of("SERVICE_DEPLOYMENT_FAILED")))
+            .build(),
+        "Sandbox Broker API deployment "
+            + EventField.fromPath("$.detail.deploymentId")
+            + " failed: "
+            + EventField.fromPath("$.detail.reason"));
+  }
+
+  /** An EventBridge rule that sends one message to the alarm topic per event, runbook appended. */
+  private void notification(
+      OperationsAlarmsProps props,
+      String id,
+      String ruleName,
+      String description,
+      String runbook,
+      EventPattern pattern,
+      String message) {
     rules.add(
-        Rule.Builder.create(this, "DeploymentFailed")
-            .ruleName(prefix + "-api-deployment-failed")
-            .description(
-                "An API deployment failed and is rolled back. Runbook: "
-                    + RUNBOOK_DEPLOYMENT_FAILED)
-            .eventPattern(
-                EventPattern.builder()
-                    .source(List.of("aws.ecs"))
-                    .detailType(List.of("ECS Deployment State Change"))
-                    .resources(List.of(props.apiService().getServiceArn()))
-                    .detail(Map.of("eventName", List.of("SERVICE_DEPLOYMENT_FAILED")))
-                    .build())
+        Rule.Builder.create(this, id)
+            .ruleName(ruleName)
+            .description(description + " Runbook: " + runbook)
+            .eventPattern(pattern)
             .targets(
                 List.of(
                     SnsTopic.Builder.create(props.topic())
-                        .message(
-                            RuleTargetInput.fromText(
-                                "Sandbox Broker API deployment "
-                                    + EventField.fromPath("$.detail.deploymentId")
-                                    + " failed: "
-                                    + EventField.fromPath("$.detail.reason")
-                                    + " Runbook: "
-                                    + RUNBOOK_DEPLOYMENT_FAILED))
+                        .message(RuleTargetInput.fromText(message + " Runbook: " + runbook))
                         .build()))
             .build());
   }
@@ -333,8 +291,40 @@ public final class OperationsAlarms extends Construct {
         .build();
   }
 
-  private void add(Alarm.Builder builder, SnsAction notify) {
-    Alarm alarm = builder.build();
+  /**
+   * The shape every alarm here has: a math expression over 5-minute metrics (missing data filled
+   * with 0) that alarms at 1 or more for {@code periods} periods running, notifies the topic, and
+   * names its runbook at the end of its description.
+   *
+   * @param nameSuffix appended to the stage's name prefix
+   */
+  private record AlarmShape(
+      String id,
+      String nameSuffix,
+      String description,
+      String runbook,
+      String expression,
+      Map<String, IMetric> metrics,
+      String label,
+      int periods) {}
+
+  private void alarm(AlarmShape shape, String prefix, SnsAction notify) {
+    Alarm alarm =
+        Alarm.Builder.create(this, shape.id())
+            .alarmName(prefix + shape.nameSuffix())
+            .alarmDescription(shape.description() + " Runbook: " + shape.runbook())
+            .metric(
+                MathExpression.Builder.create()
+                    .expression(shape.expression())
+                    .usingMetrics(shape.metrics())
+                    .label(shape.label())
+                    .period(PERIOD)
+                    .build())
+            .threshold(1)
+            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+            .evaluationPeriods(shape.periods())
+            .treatMissingData(TreatMissingData.NOT_BREACHING)
+            .build();
     alarm.addAlarmAction(notify);
     alarms.add(alarm);
   }

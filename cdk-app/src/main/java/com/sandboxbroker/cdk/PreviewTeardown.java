@@ -5,6 +5,7 @@ import io.github.cdklabs.cdknag.NagSuppressions;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -114,7 +115,7 @@ public final class PreviewTeardown extends Construct {
             .iamResources(
                 List.of(
                     stack.formatArn(
-                        software.amazon.awscdk.ArnComponents.builder()
+                        ArnComponents.builder()
                             .service("ecs")
                             .resource("service")
                             .resourceName(clusterName + "/" + serviceName)

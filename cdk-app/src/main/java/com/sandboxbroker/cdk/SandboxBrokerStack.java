@@ -1,5 +1,7 @@
 package com.sandboxbroker.cdk;
 
+import com.sandboxbroker.core.allocation.AllocationPolicy;
+import com.sandboxbroker.core.contract.EventContract;
 import com.sandboxbroker.core.contract.JobName;
 import com.sandboxbroker.core.contract.JobsEnvironment;
 import com.sandboxbroker.core.contract.ServiceEnvironment;
@@ -182,10 +184,7 @@ public final class SandboxBrokerStack extends Stack {
         this,
         "LifecycleEvents",
         new LifecycleEventsProps(
-            prefix,
-            com.sandboxbroker.core.contract.EventContract.busName(settings.stage()),
-            table.table(),
-            alarmTopic.topic()));
+            prefix, EventContract.busName(settings.stage()), table.table(), alarmTopic.topic()));
 
     if (settings.delivery().isPreview()) {
       new PreviewTeardown(
@@ -287,9 +286,7 @@ public final class SandboxBrokerStack extends Stack {
             case BROKER_STAGE -> settings.stage();
             // the deployed service runs with the allocation defaults (this stack sets no lease), so
             // expiry's lease for a migrated allocation without expires_at is the default one too
-            case LEASE_HOURS ->
-                Long.toString(
-                    com.sandboxbroker.core.allocation.AllocationPolicy.DEFAULT_LEASE.toHours());
+            case LEASE_HOURS -> Long.toString(AllocationPolicy.DEFAULT_LEASE.toHours());
             case LEASE_HOURS_BY_LAB -> "";
             // sync decides each new sandbox's pool with the same list the service has
             case BROKER_POOLS -> new PoolAssignment(settings.pools()).toJson();
@@ -309,7 +306,7 @@ public final class SandboxBrokerStack extends Stack {
     Map<String, Secret> result = new LinkedHashMap<>();
     for (JobsEnvironment v : JobsEnvironment.values()) {
       if (v.isSecret()) {
-        result.put(v.name(), secrets.ecsSecret(v.name()));
+        result.put(v.name(), Secret.fromSecretsManager(secrets.secret(v.name())));
       }
     }
     return result;
@@ -349,7 +346,7 @@ public final class SandboxBrokerStack extends Stack {
     Map<String, Secret> result = new LinkedHashMap<>();
     for (ServiceEnvironment v : ServiceEnvironment.values()) {
       if (v.isSecret()) {
-        result.put(v.name(), secrets.ecsSecret(v.name()));
+        result.put(v.name(), Secret.fromSecretsManager(secrets.secret(v.name())));
       }
     }
     return result;

@@ -1,5 +1,6 @@
 package com.sandboxbroker.cdk;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -88,6 +89,6 @@ public final class Stages {
     for (StageSettings s : stages) {
       map.put(s.name(), s);
     }
-    return java.util.Collections.unmodifiableMap(map);
+    return Collections.unmodifiableMap(map);
   }
 }

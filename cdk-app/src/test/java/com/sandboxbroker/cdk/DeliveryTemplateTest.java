@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sandboxbroker.core.contract.JobName;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -136,7 +138,7 @@ class DeliveryTemplateTest {
     s.template.hasResourceProperties(
         "AWS::ECS::Service",
         Match.objectLike(Map.of("PropagateTags", "SERVICE", "EnableECSManagedTags", true)));
-    for (var job : com.sandboxbroker.core.contract.JobName.values()) {
+    for (var job : JobName.values()) {
       JsonNode run =
           SynthesizedBroker.get().definition(job).get("States").get(JobStateMachine.RUN_STATE);
       assertThat(run.get("Parameters").get("PropagateTags").asText())
@@ -421,7 +423,7 @@ class DeliveryTemplateTest {
             SynthesizedBroker.JSON
                 .readTree(p.get("LifecyclePolicy").get("LifecyclePolicyText").asText())
                 .get("rules");
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         throw new AssertionError(e);
       }
       assertThat(rules).hasSize(2);

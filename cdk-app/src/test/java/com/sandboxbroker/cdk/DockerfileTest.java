@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.ecr.assets.DockerImageAsset;
+import software.amazon.awscdk.services.ecr.assets.DockerImageAssetProps;
+import software.amazon.awscdk.services.ecr.assets.Platform;
 
 /**
  * The root Dockerfile: it lints clean, and each image the CDK app builds from it (by target) gets
@@ -199,17 +205,17 @@ class DockerfileTest {
   }
 
   private static String assetHash(Path context) {
-    software.amazon.awscdk.App app = new software.amazon.awscdk.App();
-    software.amazon.awscdk.Stack stack = new software.amazon.awscdk.Stack(app, "Probe");
+    App app = new App();
+    Stack stack = new Stack(app, "Probe");
     var asset =
-        new software.amazon.awscdk.services.ecr.assets.DockerImageAsset(
+        new DockerImageAsset(
             stack,
             "Image",
-            software.amazon.awscdk.services.ecr.assets.DockerImageAssetProps.builder()
+            DockerImageAssetProps.builder()
                 .directory(context.toString())
                 .file("Dockerfile")
                 .target(SandboxBrokerStack.SERVICE_IMAGE_TARGET)
-                .platform(software.amazon.awscdk.services.ecr.assets.Platform.LINUX_ARM64)
+                .platform(Platform.LINUX_ARM64)
                 .build());
     return asset.getAssetHash();
   }
@@ -240,7 +246,7 @@ class DockerfileTest {
       }
       return stages;
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 

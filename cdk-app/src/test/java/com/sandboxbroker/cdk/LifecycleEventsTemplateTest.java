@@ -225,7 +225,7 @@ class LifecycleEventsTemplateTest {
   }
 
   /**
-   * The same check for a pool-state flip (issue 14: the refresher's {@code pool.low} / {@code
+   * The same check for a pool-state flip (the refresher's {@code pool.low} / {@code
    * pool.recovered}): the documented sample record of the pool-state item passes the filter and
    * renders to a schema-valid event with the pool's fields, numbers as strings of digits.
    */

@@ -1,7 +1,9 @@
 package com.sandboxbroker.cdk;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +22,8 @@ record NodeTool(int exitCode, String stdout, String stderr) {
         new ProcessBuilder(command).directory(SynthesizedBroker.MODULE_DIR.toFile());
     pb.environment().putAll(env);
     try {
-      Path out = java.nio.file.Files.createTempFile("node-out", ".txt");
-      Path err = java.nio.file.Files.createTempFile("node-err", ".txt");
+      Path out = Files.createTempFile("node-out", ".txt");
+      Path err = Files.createTempFile("node-err", ".txt");
       Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
       // generous: three JVM starts of the jobs-runner on a shared 2-core machine
       if (!p.waitFor(5, TimeUnit.MINUTES)) {
@@ -30,10 +32,10 @@ record NodeTool(int exitCode, String stdout, String stderr) {
       }
       return new NodeTool(
           p.exitValue(),
-          java.nio.file.Files.readString(out, StandardCharsets.UTF_8),
-          java.nio.file.Files.readString(err, StandardCharsets.UTF_8));
+          Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);

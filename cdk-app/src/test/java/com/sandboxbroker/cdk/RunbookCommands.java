@@ -1,6 +1,8 @@
 package com.sandboxbroker.cdk;
 
 import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -8,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -71,8 +74,7 @@ final class RunbookCommands {
    * Where cdk-app's npm dependencies are installed (the build runs {@code npm ci} before the
    * tests).
    */
-  static final java.nio.file.Path NODE_MODULES =
-      SynthesizedBroker.MODULE_DIR.resolve("node_modules");
+  static final Path NODE_MODULES = SynthesizedBroker.MODULE_DIR.resolve("node_modules");
 
   /** Shell syntax and builtins: never a missing tool. */
   static final Set<String> SHELL =
@@ -153,9 +155,7 @@ final class RunbookCommands {
    * ({@code repoScript} says whether a path is one), and non-portable flags.
    */
   static List<String> toolViolations(
-      List<Command> commands,
-      Set<String> prerequisites,
-      java.util.function.Predicate<String> repoScript) {
+      List<Command> commands, Set<String> prerequisites, Predicate<String> repoScript) {
     List<String> violations = new ArrayList<>();
     for (Command c : commands) {
       String tool = c.tool();
@@ -213,13 +213,12 @@ final class RunbookCommands {
       String service = args.get(0);
       String operation = args.get(1);
       if (JS_CLIENTS.containsKey(service)) {
-        java.nio.file.Path jsCommands =
+        Path jsCommands =
             NODE_MODULES.resolve(JS_CLIENTS.get(service)).resolve("dist-types/commands");
-        if (!java.nio.file.Files.isDirectory(jsCommands)) {
+        if (!Files.isDirectory(jsCommands)) {
           violations.add(
               c + " — " + JS_CLIENTS.get(service) + " is not installed (npm ci in cdk-app)");
-        } else if (!java.nio.file.Files.isRegularFile(
-            jsCommands.resolve(pascal(operation) + "Command.d.ts"))) {
+        } else if (!Files.isRegularFile(jsCommands.resolve(pascal(operation) + "Command.d.ts"))) {
           violations.add(
               c
                   + " — `aws "

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sandboxbroker.core.contract.JobName;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** One EventBridge Scheduler schedule per job, each starting its own job's state machine. */
@@ -48,9 +49,7 @@ class ScheduleTemplateTest {
 
   /** "rate(15 minutes)", "rate(1 hour)", "rate(2 hours)" → minutes. */
   private static long rateMinutes(String expression) {
-    var m =
-        java.util.regex.Pattern.compile("rate\\((\\d+) (minute|minutes|hour|hours)\\)")
-            .matcher(expression);
+    var m = Pattern.compile("rate\\((\\d+) (minute|minutes|hour|hours)\\)").matcher(expression);
     assertThat(m.matches()).as(expression).isTrue();
     long n = Long.parseLong(m.group(1));
     return m.group(2).startsWith("hour") ? n * 60 : n;

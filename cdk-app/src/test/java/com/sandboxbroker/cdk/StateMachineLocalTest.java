@@ -3,6 +3,7 @@ package com.sandboxbroker.cdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sandboxbroker.core.contract.JobName;
 import com.sandboxbroker.core.contract.JobsEnvironment;
 import com.sandboxbroker.core.contract.TableContract;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -188,12 +190,8 @@ class StateMachineLocalTest {
     String table = freshTable();
     Map<String, String> broken = jobEnvironment(table);
     broken.remove(JobsEnvironment.TABLE_NAME.name());
-    com.fasterxml.jackson.databind.node.ObjectNode asl =
-        (com.fasterxml.jackson.databind.node.ObjectNode)
-            SynthesizedBroker.get().definition(JobName.SYNC).deepCopy();
-    var run =
-        (com.fasterxml.jackson.databind.node.ObjectNode)
-            asl.get("States").get(JobStateMachine.RUN_STATE);
+    ObjectNode asl = (ObjectNode) SynthesizedBroker.get().definition(JobName.SYNC).deepCopy();
+    var run = (ObjectNode) asl.get("States").get(JobStateMachine.RUN_STATE);
     run.putArray("Catch")
         .addObject()
         .put("Next", "JobFailed")
@@ -304,7 +302,7 @@ class StateMachineLocalTest {
     assertThat(found).as(attempt.get("stderrTail").asText()).isNotNull();
     JsonNode outcomeLine = found;
     JsonNode directive = outcomeLine.get("_aws").get("CloudWatchMetrics").get(0);
-    Map<String, String> published = new java.util.TreeMap<>();
+    Map<String, String> published = new TreeMap<>();
     directive
         .get("Dimensions")
         .get(0)
@@ -319,7 +317,7 @@ class StateMachineLocalTest {
                         .endsWith("-" + job.wireName() + JobSchedulesGate.NOT_SUCCEEDED_SUFFIX))
             .findFirst()
             .orElseThrow();
-    Map<String, String> read = new java.util.TreeMap<>();
+    Map<String, String> read = new TreeMap<>();
     alarm.get("Dimensions").forEach(d -> read.put(d.get("Name").asText(), d.get("Value").asText()));
     assertThat(directive.get("Namespace").asText()).isEqualTo(alarm.get("Namespace").asText());
     assertThat(directive.get("Metrics").get(0).get("Name").asText())

@@ -7,6 +7,7 @@ import com.sandboxbroker.core.contract.JobName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -36,7 +37,7 @@ class StateMachineTemplateTest {
     assertThat(override.get("Name").asText()).isEqualTo(JobsTask.CONTAINER_NAME);
     assertThat(override.get("Command"))
         .containsExactly(SynthesizedBroker.JSON.getNodeFactory().textNode(job.wireName()));
-    Map<String, String> env = new java.util.TreeMap<>();
+    Map<String, String> env = new TreeMap<>();
     override
         .get("Environment")
         .forEach(e -> env.put(e.get("Name").asText(), e.path("Value.$").asText(null)));

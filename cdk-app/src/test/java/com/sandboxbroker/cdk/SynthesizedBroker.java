@@ -2,13 +2,17 @@ package com.sandboxbroker.cdk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sandboxbroker.core.contract.JobName;
+import com.sandboxbroker.core.pool.PoolDefinition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.assertions.Annotations;
@@ -36,29 +40,26 @@ final class SynthesizedBroker {
   final Path outdir;
 
   private SynthesizedBroker(int natGateways) {
-    this(natGateways, java.util.List.of());
+    this(natGateways, List.of());
   }
 
   private static SynthesizedBroker withPools;
 
-  /** Synthesized with configured pools (issue 12: one low-water alarm per pool). */
+  /** Synthesized with configured pools (one low-water alarm per pool). */
   static synchronized SynthesizedBroker withPools() {
     if (withPools == null) {
       withPools =
           new SynthesizedBroker(
               1,
-              java.util.List.of(
-                  new com.sandboxbroker.core.pool.PoolDefinition(
-                      "adventure", "lab-adventure-", 5, 1),
-                  new com.sandboxbroker.core.pool.PoolDefinition(
-                      "dns-basics", "lab-dns-basics-", 2, 2),
-                  new com.sandboxbroker.core.pool.PoolDefinition("unwatched", "lab-misc-", 0, 1)));
+              List.of(
+                  new PoolDefinition("adventure", "lab-adventure-", 5, 1),
+                  new PoolDefinition("dns-basics", "lab-dns-basics-", 2, 2),
+                  new PoolDefinition("unwatched", "lab-misc-", 0, 1)));
     }
     return withPools;
   }
 
-  private SynthesizedBroker(
-      int natGateways, java.util.List<com.sandboxbroker.core.pool.PoolDefinition> pools) {
+  private SynthesizedBroker(int natGateways, List<PoolDefinition> pools) {
     JsonNode cdkJson = read(MODULE_DIR.resolve("cdk.json"));
     Map<String, Object> context = new HashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = cdkJson.get("context").fields();
@@ -98,7 +99,7 @@ final class SynthesizedBroker {
 
   /** Resources of one CloudFormation type, by logical id. */
   Map<String, JsonNode> resources(String type) {
-    Map<String, JsonNode> result = new java.util.TreeMap<>();
+    Map<String, JsonNode> result = new TreeMap<>();
     json.get("Resources")
         .fields()
         .forEachRemaining(
@@ -115,7 +116,7 @@ final class SynthesizedBroker {
    * references; references become placeholders ("REF_X", "ATT_X_Arn"), pseudo parameters their
    * values, which is all an ASL validator or a local executor needs.
    */
-  JsonNode definition(com.sandboxbroker.core.contract.JobName job) {
+  JsonNode definition(JobName job) {
     String name = "sandbox-broker-" + settings.stage() + "-" + job.wireName();
     for (JsonNode machine : resources("AWS::StepFunctions::StateMachine").values()) {
       if (name.equals(machine.path("Properties").path("StateMachineName").asText())) {
@@ -131,7 +132,7 @@ final class SynthesizedBroker {
   }
 
   /** {@link #definition} written to target/asl/<job>.asl.json, for the node tools. */
-  Path writeDefinition(com.sandboxbroker.core.contract.JobName job) {
+  Path writeDefinition(JobName job) {
     try {
       Path file = MODULE_DIR.resolve("target/asl/" + job.wireName() + ".asl.json");
       Files.createDirectories(file.getParent());

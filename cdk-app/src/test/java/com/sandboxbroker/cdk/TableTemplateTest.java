@@ -7,6 +7,7 @@ import com.sandboxbroker.core.contract.TableContract;
 import com.sandboxbroker.core.store.dynamodb.SandboxTable;
 import com.sandboxbroker.core.testing.LocalDynamo;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,6 +15,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /** The table, from core's TableContract: keys, index, PITR, TTL, encryption, retention. */
@@ -116,14 +118,12 @@ class TableTemplateTest {
           .get("GlobalSecondaryIndexes")
           .forEach(
               i -> {
-                List<software.amazon.awssdk.services.dynamodb.model.KeySchemaElement> keys =
-                    new ArrayList<>();
+                List<KeySchemaElement> keys = new ArrayList<>();
                 i.get("KeySchema")
                     .forEach(
                         k ->
                             keys.add(
-                                software.amazon.awssdk.services.dynamodb.model.KeySchemaElement
-                                    .builder()
+                                KeySchemaElement.builder()
                                     .attributeName(k.get("AttributeName").asText())
                                     .keyType(k.get("KeyType").asText())
                                     .build()));
@@ -143,7 +143,7 @@ class TableTemplateTest {
   }
 
   private static Map<String, String> keySchema(JsonNode schema) {
-    Map<String, String> keys = new java.util.LinkedHashMap<>();
+    Map<String, String> keys = new LinkedHashMap<>();
     schema.forEach(k -> keys.put(k.get("AttributeName").asText(), k.get("KeyType").asText()));
     return keys;
   }

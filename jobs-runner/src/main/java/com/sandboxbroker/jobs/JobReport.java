@@ -2,6 +2,8 @@ package com.sandboxbroker.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sandboxbroker.core.job.JobError;
+import com.sandboxbroker.core.job.JobOutcome;
 import com.sandboxbroker.core.job.JobRun;
 
 /**
@@ -34,12 +36,12 @@ final class JobReport {
   static String invalidConfig(String job, long startedAt, String executionArn, String detail) {
     ObjectNode root = JSON.createObjectNode();
     root.put("job", job);
-    root.put("outcome", "failed");
+    root.put("outcome", JobOutcome.FAILED.wireName());
     root.putObject("counts");
     root.put("started_at", startedAt);
     root.put("duration_ms", 0);
     root.put("execution_arn", executionArn);
-    root.put("error", "InvalidConfig");
+    root.put("error", JobError.INVALID_CONFIG.errorName());
     root.put("detail", detail);
     return root.toString();
   }

@@ -2,8 +2,9 @@ package com.sandboxbroker.jobs;
 
 import com.sandboxbroker.core.contract.JobName;
 import com.sandboxbroker.core.contract.MetricContract;
-import com.sandboxbroker.core.job.JobLauncher;
+import com.sandboxbroker.core.job.JobOutcome;
 import com.sandboxbroker.core.job.JobRun;
+import com.sandboxbroker.core.job.SkipReason;
 import com.sandboxbroker.core.metrics.EmfStream;
 import java.util.Map;
 import software.amazon.cloudwatchlogs.emf.exception.InvalidMetricException;
@@ -41,12 +42,7 @@ final class JobRunMetrics {
 
   /** The Outcome dimension's value of a run. */
   static String outcome(JobRun run) {
-    return switch (run.outcome()) {
-      case SUCCEEDED -> "succeeded";
-      case FAILED -> "failed";
-      case SKIPPED ->
-          JobLauncher.SKIPPED_PAUSED.equals(run.detail()) ? "skipped_paused" : "skipped_locked";
-    };
+    return SkipReason.of(run).map(SkipReason::metricOutcome).orElse(run.outcome().wireName());
   }
 
   void publish(JobRun run) {
@@ -55,7 +51,7 @@ final class JobRunMetrics {
 
   /** A run that never got going (invalid configuration): it failed, with nothing counted. */
   void publishFailedStart(JobName job) {
-    publish(job, "failed", 0, Map.of());
+    publish(job, JobOutcome.FAILED.wireName(), 0, Map.of());
   }
 
   private void publish(JobName job, String outcome, long durationMs, Map<String, Long> counts) {

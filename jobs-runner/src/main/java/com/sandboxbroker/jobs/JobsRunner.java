@@ -5,11 +5,10 @@ import com.sandboxbroker.core.contract.JobName;
 import com.sandboxbroker.core.contract.JobsEnvironment;
 import com.sandboxbroker.core.expiry.Expiry;
 import com.sandboxbroker.core.job.Job;
+import com.sandboxbroker.core.job.JobDefaults;
 import com.sandboxbroker.core.job.JobError;
-import com.sandboxbroker.core.job.JobLauncher;
-import com.sandboxbroker.core.job.JobOutcome;
 import com.sandboxbroker.core.job.JobRun;
-import com.sandboxbroker.core.job.RunWatch;
+import com.sandboxbroker.core.job.SkipReason;
 import com.sandboxbroker.core.metrics.EmfStream;
 import com.sandboxbroker.core.provider.PreDeleteHook;
 import com.sandboxbroker.core.provider.SandboxProvider;
@@ -18,9 +17,6 @@ import com.sandboxbroker.core.provider.csp.CspSandboxProvider;
 import com.sandboxbroker.core.provider.csp.CspSettings;
 import com.sandboxbroker.core.provider.niosxaas.NiosXaasCleanupHook;
 import com.sandboxbroker.core.store.SandboxStore;
-import com.sandboxbroker.core.store.dynamodb.DynamoDbJobStore;
-import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
-import com.sandboxbroker.core.store.dynamodb.SandboxTable;
 import com.sandboxbroker.core.sync.PoolSync;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,46 +29,66 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.UsageMessageSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.TypeConversionException;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * {@code jobs-runner <sync|cleanup|expiry>}: runs one job once and exits (design §6). The only
- * composition root of this deployable.
+ * composition root of this deployable: it parses the command line (picocli), reads the settings and
+ * wires the job; {@link JobExecution} runs it.
  *
  * <p>stdout carries exactly one line, the JSON report; logs go to stderr (slf4j-simple), and so do
- * the run's CloudWatch metrics as EMF lines ({@link JobRunMetrics}). Exit codes are a contract: 0
- * succeeded or skipped, 1 failed, 2 invalid configuration, 3 upstream unavailable. With {@code
+ * the run's CloudWatch metrics as EMF lines ({@link JobRunMetrics}). Exit codes are a contract
+ * ({@link JobError}'s, {@link JobRun#EXIT_OK} for a run that succeeded or was skipped). With {@code
  * TASK_TOKEN} set, Step Functions is told the outcome with the same report.
  */
 public final class JobsRunner {
-  static final int EXIT_OK = 0;
-  static final int EXIT_FAILED = 1;
-  static final int EXIT_INVALID_CONFIG = 2;
-  static final int EXIT_UPSTREAM_UNAVAILABLE = 3;
-
   private static final Logger LOG = LoggerFactory.getLogger(JobsRunner.class);
 
-  /** How often the stall watch looks; fine enough for limits of seconds (tests) to minutes. */
-  private static final long STALL_CHECK_MILLIS = 500;
+  private static final String JOBS =
+      Arrays.stream(JobName.values()).map(JobName::wireName).collect(Collectors.joining("|"));
 
-  private static final long AWAIT_POLL_MILLIS = 200;
+  private static final String USAGE = "usage: jobs-runner <" + JOBS + "> (or --help)";
 
-  /** A stopped job's moment to return by itself (its upstream calls abort on the interrupt). */
-  private static final long STOP_GRACE_MILLIS = 5_000;
+  /** The command line: one job, by its wire name, or {@code --help}. */
+  @Command(name = "jobs-runner")
+  static final class Arguments {
+    @Parameters(
+        index = "0",
+        paramLabel = "<sync|cleanup|expiry>",
+        converter = JobNameConverter.class,
+        description = "the job to run once")
+    JobName job;
+
+    @Option(
+        names = {"-h", "--help"},
+        usageHelp = true,
+        description = "print this help (the whole environment contract) and exit")
+    boolean help;
+  }
+
+  /** A job by its wire name; anything else is a usage error (an invalid configuration). */
+  static final class JobNameConverter implements ITypeConverter<JobName> {
+    @Override
+    public JobName convert(String value) {
+      return JobName.fromWireName(value)
+          .orElseThrow(() -> new TypeConversionException("unknown job"));
+    }
+  }
 
   private JobsRunner() {}
 
@@ -95,10 +111,19 @@ public final class JobsRunner {
       PrintStream out,
       PrintStream metricsOut,
       Clock clock) {
-    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
-      out.print(help());
-      out.flush();
-      return EXIT_OK;
+    CommandLine cli = commandLine();
+    Optional<JobName> job = Optional.empty();
+    try {
+      cli.parseArgs(args);
+      if (cli.isUsageHelpRequested()) {
+        out.print(help());
+        out.flush();
+        return JobRun.EXIT_OK;
+      }
+      job = Optional.of(cli.<Arguments>getCommand().job);
+    } catch (ParameterException e) {
+      // not a job this runner knows: an invalid configuration, reported like any other
+      job = Optional.empty();
     }
     long startedMillis = clock.millis();
     JobRunMetrics metrics =
@@ -106,15 +131,11 @@ public final class JobsRunner {
             new EmfStream(metricsOut, clock),
             Optional.ofNullable(env.get(JobsEnvironment.BROKER_STAGE.name()))
                 .filter(s -> !s.isBlank())
-                .orElse("local"));
+                .orElse(JobDefaults.STAGE));
     String executionArn = env.getOrDefault(JobsEnvironment.EXECUTION_ARN.name(), "");
-    Optional<JobName> job = args.length == 1 ? JobName.fromWireName(args[0]) : Optional.empty();
     RunnerSettings settings;
     try {
-      if (job.isEmpty()) {
-        throw new InvalidConfigException("usage: jobs-runner <sync|cleanup|expiry> (or --help)");
-      }
-      settings = RunnerSettings.from(job.get(), env);
+      settings = RunnerSettings.from(job.orElseThrow(() -> new InvalidConfigException(USAGE)), env);
     } catch (InvalidConfigException e) {
       LOG.error("invalid configuration: {}", e.getMessage());
       out.println(
@@ -126,127 +147,15 @@ public final class JobsRunner {
       out.flush();
       job.ifPresent(j -> publish(() -> metrics.publishFailedStart(j)));
       reportInvalidConfig(env, e.getMessage());
-      return EXIT_INVALID_CONFIG;
+      return JobError.INVALID_CONFIG.exitCode();
     }
     LOG.info("starting {}", settings);
-
-    ScheduledExecutorService scheduler =
-        Executors.newScheduledThreadPool(
-            2,
-            r -> {
-              Thread t = new Thread(r, "jobs-runner-timer");
-              t.setDaemon(true); // never keeps the process alive past its report
-              return t;
-            });
-    AwsClientFactory aws = new AwsClientFactory(settings.region());
-    Optional<TaskTokenReporter> reporter = Optional.empty();
-    String runId = UUID.randomUUID().toString();
-    RunProgress progress = new RunProgress();
-    // why this run must stop early (the task token is no longer valid, or no step for too long)
-    AtomicReference<String> stopReason = new AtomicReference<>();
-    ExecutorService jobThread =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "jobs-runner-job");
-              t.setDaemon(true); // a job wedged past its stop must not keep the process alive
-              return t;
-            });
-    try (DynamoDbClient dynamo = aws.dynamoDb(settings.dynamoDbEndpoint());
-        SfnClient sfn =
-            settings.taskToken().isPresent() ? aws.stepFunctions(settings.sfnEndpoint()) : null) {
-      if (sfn != null) {
-        reporter = Optional.of(new TaskTokenReporter(sfn, settings.taskToken().get()));
-        reporter
-            .get()
-            .startHeartbeats(
-                scheduler,
-                settings.heartbeatPeriod(),
-                progress::steps,
-                () ->
-                    stopReason.compareAndSet(
-                        null,
-                        "stopped: the task token is no longer valid (Step Functions ended the task)"));
-      }
-      long stallNanos = settings.stallLimit().toNanos();
-      scheduler.scheduleAtFixedRate(
-          () -> {
-            if (progress.nanosSinceLastStep() > stallNanos) {
-              stopReason.compareAndSet(
-                  null,
-                  "stopped: no progress for "
-                      + settings.stallLimit().toSeconds()
-                      + " s (past the heartbeat timeout)");
-            }
-          },
-          STALL_CHECK_MILLIS,
-          STALL_CHECK_MILLIS,
-          TimeUnit.MILLISECONDS);
-      DynamoDbSandboxStore store =
-          new DynamoDbSandboxStore(dynamo, settings.tableName(), settings.pools());
-      if (settings.createTable()) {
-        new SandboxTable(dynamo, settings.tableName()).createIfMissing();
-      }
-      DynamoDbJobStore jobStore = new DynamoDbJobStore(dynamo, settings.tableName());
-      JobLauncher launcher =
-          new JobLauncher(
-              jobStore, clock, () -> runId, settings.lockTtl(), settings.runRetention(), scheduler);
-      Job work = job(settings, progressReporting(store, progress::step), clock, progress::step);
-      RunWatch watch = new RunWatch(() -> stopReason.get() != null, progress::step, true);
-      Future<JobRun> running = jobThread.submit(() -> launcher.launch(work, executionArn, watch));
-      JobRun run = await(running, stopReason);
-      if (stopReason.get() != null) {
-        return stopped(
-            settings,
-            jobStore,
-            runId,
-            running,
-            run,
-            stopReason.get(),
-            startedMillis,
-            executionArn,
-            clock,
-            out,
-            reporter,
-            metrics);
-      }
-      String report = JobReport.toJson(run);
-      out.println(report);
-      out.flush();
-      publish(() -> metrics.publish(run));
-      int exit =
-          run.outcome() == JobOutcome.FAILED
-              ? run.error().orElse(JobError.JOB_FAILED).exitCode()
-              : EXIT_OK;
-      reporter.ifPresent(r -> tell(r, run, report));
-      return exit;
-    } catch (RuntimeException e) {
-      // the table unreachable for the lock, a broken inventory file: the run never got going
-      LOG.error("{} could not run: {}", settings.job().wireName(), e.getClass().getSimpleName(), e);
-      JobRun failed =
-          new JobRun(
-              settings.job(),
-              "",
-              JobOutcome.FAILED,
-              Map.of(),
-              startedMillis / 1000,
-              clock.millis() - startedMillis,
-              executionArn,
-              Optional.of(JobError.JOB_FAILED),
-              e.getClass().getSimpleName());
-      String report = JobReport.toJson(failed);
-      out.println(report);
-      out.flush();
-      publish(() -> metrics.publish(failed));
-      reporter.ifPresent(r -> tell(r, failed, report));
-      return EXIT_FAILED;
-    } finally {
-      jobThread.shutdownNow();
-      scheduler.shutdownNow();
-    }
+    return new JobExecution(settings, out, metrics, clock, startedMillis, executionArn)
+        .run((store, step) -> job(settings, store, clock, step));
   }
 
   /** Metrics are an observation of the run: failing to write them never changes its outcome. */
-  private static void publish(Runnable publication) {
+  static void publish(Runnable publication) {
     try {
       publication.run();
     } catch (RuntimeException e) {
@@ -254,103 +163,11 @@ public final class JobsRunner {
     }
   }
 
-  /** The finished run, or null as soon as the run is asked to stop. */
-  private static JobRun await(Future<JobRun> running, AtomicReference<String> stopReason) {
-    while (true) {
-      try {
-        return running.get(AWAIT_POLL_MILLIS, TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        if (stopReason.get() != null) {
-          return null;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        stopReason.compareAndSet(null, "stopped: interrupted");
-        return null;
-      } catch (ExecutionException e) {
-        throw e.getCause() instanceof RuntimeException r
-            ? r
-            : new IllegalStateException(e.getCause());
-      }
-    }
-  }
-
-  /**
-   * A run that must stop: the job is interrupted (its upstream calls abort at once) and given a
-   * moment to return; the lock is released either way (a conditional delete on this run's id: a
-   * no-op if the launcher already did it or another run holds it now), and the run ends failed,
-   * exit 1. Step Functions is told only while the token is still valid.
-   */
-  private static int stopped(
-      RunnerSettings settings,
-      DynamoDbJobStore jobStore,
-      String runId,
-      Future<JobRun> running,
-      JobRun finished,
-      String reason,
-      long startedMillis,
-      String executionArn,
-      Clock clock,
-      PrintStream out,
-      Optional<TaskTokenReporter> reporter,
-      JobRunMetrics metrics) {
-    LOG.error("{} run {}: {}", settings.job().wireName(), runId, reason);
-    JobRun run = finished;
-    if (run == null) {
-      running.cancel(true);
-      try {
-        run = running.get(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (ExecutionException
-          | TimeoutException
-          | java.util.concurrent.CancellationException e) {
-        // still wedged (or gone): the lock is released below all the same
-      }
-    }
-    try {
-      jobStore.unlock(settings.job(), runId);
-    } catch (RuntimeException e) {
-      LOG.warn(
-          "{} lock not released (it expires by itself): {}",
-          settings.job().wireName(),
-          e.getClass().getSimpleName());
-    }
-    JobRun result =
-        new JobRun(
-            settings.job(),
-            runId,
-            JobOutcome.FAILED,
-            run == null ? Map.of() : run.counts(),
-            startedMillis / 1000,
-            clock.millis() - startedMillis,
-            executionArn,
-            Optional.of(JobError.JOB_FAILED),
-            reason);
-    if (run == null) {
-      try {
-        jobStore.recordRun(result, clock.millis() / 1000 + settings.runRetention().toSeconds());
-      } catch (RuntimeException e) {
-        LOG.warn(
-            "{} run record not written: {}",
-            settings.job().wireName(),
-            e.getClass().getSimpleName());
-      }
-    }
-    String report = JobReport.toJson(result);
-    out.println(report);
-    out.flush();
-    // a stopped run is a failed one for the JobOutcome alarms too
-    publish(() -> metrics.publish(result));
-    reporter.filter(r -> !r.tokenInvalid()).ifPresent(r -> tell(r, result, report));
-    return EXIT_FAILED;
-  }
-
   /**
    * Every answered call of the job's store is a step of the run. A dynamic proxy: the store port
    * has some thirty methods and this is one concern, kept in the composition root.
    */
-  private static SandboxStore progressReporting(SandboxStore store, Runnable step) {
+  static SandboxStore progressReporting(SandboxStore store, Runnable step) {
     return (SandboxStore)
         Proxy.newProxyInstance(
             SandboxStore.class.getClassLoader(),
@@ -381,7 +198,7 @@ public final class JobsRunner {
               store,
               clock,
               settings.expiry(),
-              lab -> settings.leases().leaseFor(lab, java.util.Optional.empty()));
+              lab -> settings.leases().leaseFor(lab, Optional.empty()));
     };
   }
 
@@ -411,21 +228,6 @@ public final class JobsRunner {
         step);
   }
 
-  private static void tell(TaskTokenReporter reporter, JobRun run, String report) {
-    try {
-      if (run.outcome() == JobOutcome.FAILED) {
-        reporter.failed(
-            run.error().orElse(JobError.JOB_FAILED).errorName(),
-            run.detail().isEmpty() ? run.outcome().wireName() : run.detail());
-      } else {
-        reporter.succeeded(report);
-      }
-    } catch (RuntimeException e) {
-      // Step Functions will time the task out on missing heartbeats and retry it
-      LOG.error("could not report to Step Functions: {}", e.getClass().getSimpleName());
-    }
-  }
-
   /**
    * Even a misconfigured task must not leave its state machine waiting for the heartbeat timeout.
    */
@@ -451,40 +253,85 @@ public final class JobsRunner {
     }
   }
 
+  private static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Arguments());
+    // no stack traces or colours: the help is read in a terminal and in CloudWatch alike
+    cli.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
+    return cli;
+  }
+
+  /**
+   * The help: picocli's usage, then what the job contract says (the report line, the exit codes of
+   * {@link JobError}, the task-token protocol) and every variable of {@link JobsEnvironment}.
+   */
   static String help() {
+    CommandLine cli = commandLine();
+    // wide enough that no variable's line wraps: the environment table is read line by line
+    cli.setUsageHelpWidth(220);
+    UsageMessageSpec usage = cli.getCommandSpec().usageMessage();
+    usage
+        .synopsisHeading("usage: ")
+        .customSynopsis("jobs-runner <" + JOBS + ">%n")
+        .description(
+            "Runs one background job of the Sandbox Broker once and exits.",
+            "stdout: one JSON line {\"job\",\"outcome\",\"counts\",\"started_at\",\"duration_ms\","
+                + "\"execution_arn\"}",
+            "        (outcome: succeeded | skipped | failed); logs go to stderr, and so do the run's",
+            "        CloudWatch metrics (EMF lines: JobOutcome by Stage/Job/Outcome, JobDuration and"
+                + " counts).",
+            "")
+        .exitCodeListHeading("%nexit codes:%n")
+        .exitCodeList(exitCodes())
+        .footerHeading("%n")
+        .footer(footer());
+    return cli.getUsageMessage();
+  }
+
+  private static Map<String, String> exitCodes() {
+    Map<String, String> codes = new LinkedHashMap<>();
+    codes.put(
+        Integer.toString(JobRun.EXIT_OK),
+        "succeeded or skipped ("
+            + Arrays.stream(SkipReason.values())
+                .map(SkipReason::detail)
+                .collect(Collectors.joining(", or "))
+            + ")");
+    Arrays.stream(JobError.values())
+        .sorted((a, b) -> Integer.compare(a.exitCode(), b.exitCode()))
+        .forEach(e -> codes.put(Integer.toString(e.exitCode()), describe(e)));
+    return codes;
+  }
+
+  private static String describe(JobError error) {
+    return switch (error) {
+      case JOB_FAILED -> "failed";
+      case INVALID_CONFIG -> "invalid configuration";
+      case UPSTREAM_UNAVAILABLE -> "upstream unavailable";
+    };
+  }
+
+  private static String[] footer() {
+    String errors =
+        Arrays.stream(JobError.values())
+            .map(JobError::errorName)
+            .collect(Collectors.joining(" | "));
     StringBuilder b = new StringBuilder();
-    b.append("usage: jobs-runner <sync|cleanup|expiry>\n\n")
-        .append("Runs one background job of the Sandbox Broker once and exits.\n")
-        .append(
-            "stdout: one JSON line {\"job\",\"outcome\",\"counts\",\"started_at\",\"duration_ms\",\"execution_arn\"}\n")
-        .append(
-            "        (outcome: succeeded | skipped | failed); logs go to stderr, and so do the run's\n")
-        .append(
-            "        CloudWatch metrics (EMF lines: JobOutcome by Stage/Job/Outcome, JobDuration and counts).\n\n")
-        .append(
-            "exit codes: 0 succeeded or skipped (paused, or another run holds the job's lock)\n")
-        .append("            1 failed\n")
-        .append("            2 invalid configuration\n")
-        .append("            3 upstream unavailable\n\n")
-        .append(
-            "With TASK_TOKEN set: SendTaskHeartbeat every SFN_HEARTBEAT_SECONDS while the job completes steps\n")
-        .append(
-            "(none while it makes no progress, so a wedged job ends in the state's heartbeat timeout), then\n")
-        .append(
-            "SendTaskSuccess (output: the report) or SendTaskFailure (error: UpstreamUnavailable | JobFailed |\n")
-        .append(
-            "InvalidConfig). A token Step Functions no longer accepts, or no step for JOB_STALL_SECONDS, stops\n")
-        .append("the run: lock released, exit 1.\n\n")
-        .append("environment:\n");
-    Arrays.stream(JobsEnvironment.values())
-        .forEach(
-            v ->
-                b.append(
-                    String.format(
-                        "  %-30s %-8s %s%n",
-                        v.name(),
-                        v.kind().name().toLowerCase(java.util.Locale.ROOT),
-                        v.description())));
-    return b.toString();
+    b.append("With TASK_TOKEN set: SendTaskHeartbeat every SFN_HEARTBEAT_SECONDS while the job")
+        .append(" completes steps\n(none while it makes no progress, so a wedged job ends in the")
+        .append(" state's heartbeat timeout), then\nSendTaskSuccess (output: the report) or")
+        .append(" SendTaskFailure (error: ")
+        .append(errors)
+        .append(").\nA token Step Functions no longer accepts, or no step for JOB_STALL_SECONDS,")
+        .append(" stops the run: lock released, exit ")
+        .append(JobError.JOB_FAILED.exitCode())
+        .append(".\n\nenvironment:\n");
+    for (JobsEnvironment v : JobsEnvironment.values()) {
+      b.append(
+          String.format(
+              "  %-30s %-8s %s%n",
+              v.name(), v.kind().name().toLowerCase(Locale.ROOT), v.description()));
+    }
+    // picocli formats footer lines: a literal percent sign must not be read as a conversion
+    return b.toString().replace("%", "%%").split("\n");
   }
 }

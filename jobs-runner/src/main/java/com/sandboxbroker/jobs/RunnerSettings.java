@@ -2,10 +2,13 @@ package com.sandboxbroker.jobs;
 
 import static com.sandboxbroker.core.contract.JobsEnvironment.*;
 
+import com.sandboxbroker.core.allocation.AllocationPolicy;
 import com.sandboxbroker.core.cleanup.CleanupPolicy;
 import com.sandboxbroker.core.contract.JobName;
 import com.sandboxbroker.core.contract.JobsEnvironment;
 import com.sandboxbroker.core.expiry.ExpiryPolicy;
+import com.sandboxbroker.core.job.JobDefaults;
+import com.sandboxbroker.core.pool.PoolAssignment;
 import com.sandboxbroker.core.provider.csp.CspSettings;
 import com.sandboxbroker.core.provider.niosxaas.NiosXaasSettings;
 import com.sandboxbroker.core.sync.SyncPolicy;
@@ -13,6 +16,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -40,30 +45,16 @@ record RunnerSettings(
     SyncPolicy sync,
     CleanupPolicy cleanup,
     ExpiryPolicy expiry,
-    // the lease a migrated allocation without expires_at expires on: the service's rule (issue 13
-    // item 5)
-    com.sandboxbroker.core.allocation.AllocationPolicy leases,
+    // the lease a migrated allocation without expires_at expires on: the service's own rule, so a
+    // migrated allocation expires when the service would have said it does
+    AllocationPolicy leases,
     // which pool a sandbox sync inserts joins (BROKER_POOLS, the service's pools setting as JSON)
-    com.sandboxbroker.core.pool.PoolAssignment pools) {
+    PoolAssignment pools) {
 
   enum ProviderKind {
     CSP,
     STATIC
   }
-
-  /** Step Functions' heartbeat timeout is set well above this by the CDK app. */
-  static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(30);
-
-  /** Four heartbeats' worth: a crashed run blocks its job for at most two minutes. */
-  static final Duration DEFAULT_LOCK_TTL = Duration.ofSeconds(120);
-
-  static final Duration DEFAULT_RUN_RETENTION = Duration.ofDays(30);
-
-  /**
-   * The CDK app's default heartbeat timeout (5 min) plus 30 s: Step Functions times a wedged run
-   * out first; the run then stops instead of idling until the task timeout.
-   */
-  static final Duration DEFAULT_STALL_LIMIT = Duration.ofSeconds(330);
 
   /** Never prints secrets (the nested settings redact theirs; the task token is a capability). */
   @Override
@@ -82,77 +73,27 @@ record RunnerSettings(
   static RunnerSettings from(JobName job, Map<String, String> env) {
     Reader r = new Reader(env);
     String table = r.required(TABLE_NAME);
-    ProviderKind provider =
-        switch (r.optional(PROVIDER).orElse("csp")) {
-          case "csp" -> ProviderKind.CSP;
-          case "static" -> ProviderKind.STATIC;
-          default -> throw new InvalidConfigException(PROVIDER.name() + " must be csp or static");
-        };
-    boolean needsProvider = job != JobName.EXPIRY;
+    ProviderKind provider = providerKind(r);
     Optional<Path> inventory = r.optional(STATIC_INVENTORY_PATH).map(Path::of);
-    Optional<CspSettings> csp = Optional.empty();
-    if (needsProvider && provider == ProviderKind.STATIC) {
-      if (inventory.isEmpty() || !Files.isReadable(inventory.get())) {
-        throw new InvalidConfigException(
-            STATIC_INVENTORY_PATH.name() + " must name a readable file");
-      }
+    boolean needsProvider = job != JobName.EXPIRY;
+    if (needsProvider
+        && provider == ProviderKind.STATIC
+        && (inventory.isEmpty() || !Files.isReadable(inventory.get()))) {
+      throw new InvalidConfigException(STATIC_INVENTORY_PATH.name() + " must name a readable file");
     }
-    if (needsProvider && provider == ProviderKind.CSP) {
-      String token =
-          r.optional(CSP_API_TOKEN)
-              .orElseThrow(
-                  () ->
-                      new InvalidConfigException(
-                          CSP_API_TOKEN.name() + " is required for PROVIDER=csp"));
-      csp =
-          Optional.of(
-              new CspSettings(
-                  r.upstreamUri(CSP_BASE_URL).orElse(CspSettings.DEFAULT_BASE_URL),
-                  token,
-                  r.seconds(CSP_TIMEOUT_SECONDS, CspSettings.DEFAULT_REQUEST_TIMEOUT),
-                  CspSettings.DEFAULT_PAGE_SIZE));
-    }
-    Optional<NiosXaasSettings> nios = Optional.empty();
-    if (job == JobName.CLEANUP && r.bool(NIOSXAAS_ENABLED)) {
-      URI base =
-          r.upstreamUri(NIOSXAAS_BASE_URL)
-              .orElseThrow(
-                  () ->
-                      new InvalidConfigException(
-                          NIOSXAAS_BASE_URL.name() + " is required when NIOSXaaS is enabled"));
-      String email =
-          r.optional(NIOSXAAS_EMAIL)
-              .orElseThrow(
-                  () ->
-                      new InvalidConfigException(
-                          NIOSXAAS_EMAIL.name() + " is required when NIOSXaaS is enabled"));
-      String password =
-          r.optional(NIOSXAAS_PASSWORD)
-              .orElseThrow(
-                  () ->
-                      new InvalidConfigException(
-                          NIOSXAAS_PASSWORD.name() + " is required when NIOSXaaS is enabled"));
-      nios =
-          Optional.of(
-              new NiosXaasSettings(
-                  base,
-                  email,
-                  password,
-                  // present but empty means "all services" (upstream-csp.md)
-                  env.containsKey(NIOSXAAS_SERVICE_NAME.name())
-                      ? env.get(NIOSXAAS_SERVICE_NAME.name()).trim()
-                      : NiosXaasSettings.DEFAULT_SERVICE_NAME,
-                  r.bool(NIOSXAAS_SHADOW_MODE),
-                  r.seconds(CSP_TIMEOUT_SECONDS, CspSettings.DEFAULT_REQUEST_TIMEOUT),
-                  NiosXaasSettings.DEFAULT_SESSION_LIFETIME));
-    }
-    Duration lockTtl = r.seconds(JOB_LOCK_TTL_SECONDS, DEFAULT_LOCK_TTL);
-    Duration heartbeat = r.seconds(SFN_HEARTBEAT_SECONDS, DEFAULT_HEARTBEAT);
+    Optional<CspSettings> csp =
+        needsProvider && provider == ProviderKind.CSP ? Optional.of(csp(r)) : Optional.empty();
+    Optional<NiosXaasSettings> nios =
+        job == JobName.CLEANUP && r.bool(NIOSXAAS_ENABLED)
+            ? Optional.of(niosXaas(r, env))
+            : Optional.empty();
+    Duration lockTtl = r.seconds(JOB_LOCK_TTL_SECONDS, JobDefaults.LOCK_TTL);
+    Duration heartbeat = r.seconds(SFN_HEARTBEAT_SECONDS, JobDefaults.HEARTBEAT_PERIOD);
     if (lockTtl.toSeconds() < 1 || heartbeat.toSeconds() < 1) {
       throw new InvalidConfigException(
           JOB_LOCK_TTL_SECONDS.name() + " and " + SFN_HEARTBEAT_SECONDS.name() + " must be >= 1");
     }
-    Duration stall = r.seconds(JOB_STALL_SECONDS, DEFAULT_STALL_LIMIT);
+    Duration stall = r.seconds(JOB_STALL_SECONDS, JobDefaults.STALL_LIMIT);
     if (stall.compareTo(heartbeat) <= 0) {
       throw new InvalidConfigException(
           JOB_STALL_SECONDS.name() + " must exceed " + SFN_HEARTBEAT_SECONDS.name());
@@ -174,38 +115,85 @@ record RunnerSettings(
           heartbeat,
           stall,
           lockTtl,
-          r.days(JOB_RUN_RETENTION_DAYS, DEFAULT_RUN_RETENTION),
+          r.days(JOB_RUN_RETENTION_DAYS, JobDefaults.RUN_RETENTION),
           new SyncPolicy(
               r.fraction(SYNC_MAX_STALE_FRACTION, SyncPolicy.DEFAULT_MAX_MISSING_FRACTION),
               SyncPolicy.DEFAULT_WRITE_PARALLELISM),
-          new CleanupPolicy(
-              r.integer(CLEANUP_PARALLELISM, CleanupPolicy.DEFAULT_PARALLELISM),
-              r.integer(CLEANUP_MAX_ATTEMPTS, CleanupPolicy.DEFAULT_MAX_ATTEMPTS),
-              r.seconds(CLEANUP_BACKOFF_BASE_SECONDS, CleanupPolicy.DEFAULT_BACKOFF_BASE),
-              r.seconds(CLEANUP_BACKOFF_MAX_SECONDS, CleanupPolicy.DEFAULT_BACKOFF_MAX),
-              r.integer(CLEANUP_MAX_ITEMS, CleanupPolicy.DEFAULT_MAX_ITEMS),
-              r.days(DELETED_RETENTION_DAYS, CleanupPolicy.DEFAULT_DELETED_RETENTION),
-              CleanupPolicy.DEFAULT_BREAKER_MINIMUM_CALLS),
+          cleanupPolicy(r),
           new ExpiryPolicy(r.hours(STALE_GRACE_HOURS, ExpiryPolicy.DEFAULT_STALE_GRACE)),
           leases(r),
-          com.sandboxbroker.core.pool.PoolAssignment.fromJson(r.optional(BROKER_POOLS).orElse("")));
+          PoolAssignment.fromJson(r.optional(BROKER_POOLS).orElse("")));
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(e.getMessage()); // the policies' range checks
     }
   }
 
+  private static ProviderKind providerKind(Reader r) {
+    return switch (r.optional(PROVIDER).orElse(JobsEnvironment.Defaults.PROVIDER)) {
+      case "csp" -> ProviderKind.CSP;
+      case "static" -> ProviderKind.STATIC;
+      default -> throw new InvalidConfigException(PROVIDER.name() + " must be csp or static");
+    };
+  }
+
+  private static CspSettings csp(Reader r) {
+    String token =
+        r.optional(CSP_API_TOKEN)
+            .orElseThrow(
+                () ->
+                    new InvalidConfigException(
+                        CSP_API_TOKEN.name() + " is required for PROVIDER=csp"));
+    return new CspSettings(
+        r.upstreamUri(CSP_BASE_URL).orElse(CspSettings.DEFAULT_BASE_URL),
+        token,
+        r.seconds(CSP_TIMEOUT_SECONDS, CspSettings.DEFAULT_REQUEST_TIMEOUT),
+        CspSettings.DEFAULT_PAGE_SIZE);
+  }
+
+  private static NiosXaasSettings niosXaas(Reader r, Map<String, String> env) {
+    URI base =
+        r.upstreamUri(NIOSXAAS_BASE_URL).orElseThrow(() -> requiredWithNiosXaas(NIOSXAAS_BASE_URL));
+    String email =
+        r.optional(NIOSXAAS_EMAIL).orElseThrow(() -> requiredWithNiosXaas(NIOSXAAS_EMAIL));
+    String password =
+        r.optional(NIOSXAAS_PASSWORD).orElseThrow(() -> requiredWithNiosXaas(NIOSXAAS_PASSWORD));
+    return new NiosXaasSettings(
+        base,
+        email,
+        password,
+        // present but empty means "all services" (upstream-csp.md)
+        env.containsKey(NIOSXAAS_SERVICE_NAME.name())
+            ? env.get(NIOSXAAS_SERVICE_NAME.name()).trim()
+            : NiosXaasSettings.DEFAULT_SERVICE_NAME,
+        r.bool(NIOSXAAS_SHADOW_MODE),
+        r.seconds(CSP_TIMEOUT_SECONDS, CspSettings.DEFAULT_REQUEST_TIMEOUT),
+        NiosXaasSettings.DEFAULT_SESSION_LIFETIME);
+  }
+
+  private static InvalidConfigException requiredWithNiosXaas(JobsEnvironment v) {
+    return new InvalidConfigException(v.name() + " is required when NIOSXaaS is enabled");
+  }
+
+  private static CleanupPolicy cleanupPolicy(Reader r) {
+    return new CleanupPolicy(
+        r.integer(CLEANUP_PARALLELISM, CleanupPolicy.DEFAULT_PARALLELISM),
+        r.integer(CLEANUP_MAX_ATTEMPTS, CleanupPolicy.DEFAULT_MAX_ATTEMPTS),
+        r.seconds(CLEANUP_BACKOFF_BASE_SECONDS, CleanupPolicy.DEFAULT_BACKOFF_BASE),
+        r.seconds(CLEANUP_BACKOFF_MAX_SECONDS, CleanupPolicy.DEFAULT_BACKOFF_MAX),
+        r.integer(CLEANUP_MAX_ITEMS, CleanupPolicy.DEFAULT_MAX_ITEMS),
+        r.days(DELETED_RETENTION_DAYS, CleanupPolicy.DEFAULT_DELETED_RETENTION),
+        CleanupPolicy.DEFAULT_BREAKER_MINIMUM_CALLS);
+  }
+
   /**
    * LEASE_HOURS and LEASE_HOURS_BY_LAB as the allocation policy's lease rule; every lease >= 1 h.
    */
-  private static com.sandboxbroker.core.allocation.AllocationPolicy leases(Reader r) {
-    long hours =
-        r.positive(
-            LEASE_HOURS,
-            com.sandboxbroker.core.allocation.AllocationPolicy.DEFAULT_LEASE.toHours());
+  private static AllocationPolicy leases(Reader r) {
+    long hours = r.positive(LEASE_HOURS, AllocationPolicy.DEFAULT_LEASE.toHours());
     if (hours < 1) {
       throw new InvalidConfigException(LEASE_HOURS.name() + " must be at least 1");
     }
-    Map<String, Duration> byLab = new java.util.HashMap<>();
+    Map<String, Duration> byLab = new HashMap<>();
     for (String entry : r.optional(LEASE_HOURS_BY_LAB).orElse("").split(",")) {
       if (entry.isBlank()) {
         continue;
@@ -223,8 +211,8 @@ record RunnerSettings(
       }
       byLab.put(entry.substring(0, eq).trim(), Duration.ofHours(labHours));
     }
-    var defaults = com.sandboxbroker.core.allocation.AllocationPolicy.defaults();
-    return new com.sandboxbroker.core.allocation.AllocationPolicy(
+    var defaults = AllocationPolicy.defaults();
+    return new AllocationPolicy(
         defaults.identityCap(),
         Duration.ofHours(hours),
         byLab,
@@ -247,7 +235,7 @@ record RunnerSettings(
       return optional(v)
           .map(
               s ->
-                  switch (s.toLowerCase(java.util.Locale.ROOT)) {
+                  switch (s.toLowerCase(Locale.ROOT)) {
                     case "true", "1", "yes" -> true;
                     case "false", "0", "no" -> false;
                     default ->
@@ -282,7 +270,7 @@ record RunnerSettings(
       return uri(v)
           .map(
               u -> {
-                String scheme = u.getScheme().toLowerCase(java.util.Locale.ROOT);
+                String scheme = u.getScheme().toLowerCase(Locale.ROOT);
                 if (scheme.equals("https") || (scheme.equals("http") && isLoopback(u.getHost()))) {
                   return u;
                 }
@@ -293,7 +281,7 @@ record RunnerSettings(
     }
 
     private static boolean isLoopback(String host) {
-      String h = host.toLowerCase(java.util.Locale.ROOT);
+      String h = host.toLowerCase(Locale.ROOT);
       return h.equals("localhost") || h.equals("[::1]") || h.matches("127(\\.\\d{1,3}){3}");
     }
 

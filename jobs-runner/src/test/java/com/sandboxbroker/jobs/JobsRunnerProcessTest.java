@@ -7,7 +7,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.sandboxbroker.core.contract.JobName;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
+import com.sandboxbroker.core.store.dynamodb.DynamoDbJobStore;
+import com.sandboxbroker.core.testing.Sandboxes;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -79,11 +83,8 @@ class JobsRunnerProcessTest {
   void aCleanupKilledMidRunIsFinishedByTheNextRun() throws Exception {
     fx.csp.resetAll();
     fx.csp.stubFor(
-        com.github.tomakehurst.wiremock.client.WireMock.get(
-                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(
-                    "/v2/current_user/accounts"))
-            .willReturn(
-                com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"results\":[]}")));
+        WireMock.get(WireMock.urlPathEqualTo("/v2/current_user/accounts"))
+            .willReturn(WireMock.okJson("{\"results\":[]}")));
     fx.csp.stubFor(
         delete(urlPathMatching("/v2/sandbox/accounts/.*"))
             .willReturn(aResponse().withStatus(204).withFixedDelay(700)));
@@ -106,13 +107,9 @@ class JobsRunnerProcessTest {
     assertThat(fx.store.sandboxesInStatus(SandboxStatus.PENDING_DELETION)).isNotEmpty();
 
     // the dead run's lock is still live: until it expires a re-run would be skipped, not doubled up
-    var jobs = new com.sandboxbroker.core.store.dynamodb.DynamoDbJobStore(fx.client, fx.table);
-    assertThat(
-            jobs.isLocked(
-                com.sandboxbroker.core.contract.JobName.CLEANUP, System.currentTimeMillis()))
-        .isTrue();
-    while (jobs.isLocked(
-        com.sandboxbroker.core.contract.JobName.CLEANUP, System.currentTimeMillis())) {
+    var jobs = new DynamoDbJobStore(fx.client, fx.table);
+    assertThat(jobs.isLocked(JobName.CLEANUP, System.currentTimeMillis())).isTrue();
+    while (jobs.isLocked(JobName.CLEANUP, System.currentTimeMillis())) {
       assertThat(System.nanoTime())
           .as("the crashed run's lock expires")
           .isLessThan(deadline + TimeUnit.SECONDS.toNanos(30));
@@ -140,8 +137,7 @@ class JobsRunnerProcessTest {
             .willReturn(aResponse().withStatus(204).withFixedDelay(1500)));
     long now = System.currentTimeMillis() / 1000;
     for (int i = 101; i <= 103; i++) {
-      fx.store.insertSandbox(
-          com.sandboxbroker.core.testing.Sandboxes.pendingDeletion(Integer.toString(i), "o", now));
+      fx.store.insertSandbox(Sandboxes.pendingDeletion(Integer.toString(i), "o", now));
     }
     Map<String, String> env = Map.of("CLEANUP_PARALLELISM", "1", "JOB_LOCK_TTL_SECONDS", "30");
     Process a = launch("cleanup", env, "a");

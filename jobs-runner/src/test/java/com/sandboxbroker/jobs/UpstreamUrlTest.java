@@ -2,6 +2,7 @@ package com.sandboxbroker.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sandboxbroker.core.contract.JobName;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -69,14 +70,12 @@ class UpstreamUrlTest {
     env.put("NIOSXAAS_BASE_URL", "http://127.0.0.1:8443");
     env.put("NIOSXAAS_EMAIL", "svc@example.com");
     env.put("NIOSXAAS_PASSWORD", "pw-secret");
-    RunnerSettings settings =
-        RunnerSettings.from(com.sandboxbroker.core.contract.JobName.CLEANUP, env);
+    RunnerSettings settings = RunnerSettings.from(JobName.CLEANUP, env);
     assertThat(settings.csp().orElseThrow().baseUrl().toString())
         .isEqualTo("https://csp.infoblox.com/v2");
     assertThat(settings.niosXaas().orElseThrow().baseUrl().toString())
         .isEqualTo("http://127.0.0.1:8443");
     env.put("CSP_BASE_URL", "http://localhost:9/v2");
-    assertThat(RunnerSettings.from(com.sandboxbroker.core.contract.JobName.SYNC, env).csp())
-        .isPresent();
+    assertThat(RunnerSettings.from(JobName.SYNC, env).csp()).isPresent();
   }
 }

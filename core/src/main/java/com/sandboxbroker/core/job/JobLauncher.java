@@ -24,12 +24,6 @@ import org.slf4j.LoggerFactory;
  * lock is lost anyway, the job is asked to stop, because another run may now hold it.
  */
 public final class JobLauncher {
-  /** The detail of a run skipped because its job is paused (metrics tell the two skips apart). */
-  public static final String SKIPPED_PAUSED = "paused";
-
-  /** The detail of a run skipped because another live run holds the job's lock. */
-  public static final String SKIPPED_LOCKED = "another run holds the lock";
-
   private static final Logger LOG = LoggerFactory.getLogger(JobLauncher.class);
 
   private final JobStore store;
@@ -80,56 +74,14 @@ public final class JobLauncher {
     String runId = runIds.get();
     long startedMillis = clock.millis();
     if (store.isPaused(job.name())) {
-      return finish(
-          job,
-          runId,
-          startedMillis,
-          executionArn,
-          JobOutcome.SKIPPED,
-          Map.of(),
-          Optional.empty(),
-          SKIPPED_PAUSED);
+      return skipped(job, runId, startedMillis, executionArn, SkipReason.PAUSED);
     }
     if (!store.tryLock(job.name(), runId, startedMillis, lockTtl.toMillis())) {
-      return finish(
-          job,
-          runId,
-          startedMillis,
-          executionArn,
-          JobOutcome.SKIPPED,
-          Map.of(),
-          Optional.empty(),
-          SKIPPED_LOCKED);
+      return skipped(job, runId, startedMillis, executionArn, SkipReason.LOCKED);
     }
     AtomicBoolean lockLost = new AtomicBoolean();
     AtomicLong steps = new AtomicLong();
-    AtomicLong stepsAtLastRenewal = new AtomicLong();
-    long period = Math.max(1, lockTtl.toMillis() / 3);
-    ScheduledFuture<?> renewal =
-        renewals.scheduleAtFixedRate(
-            () -> {
-              try {
-                long done = steps.get();
-                if (watch.renewLockOnlyOnProgress() && done == stepsAtLastRenewal.get()) {
-                  return; // no step since the last renewal: a wedged run lets its lock lapse
-                }
-                if (!lockLost.get()
-                    && !store.renewLock(job.name(), runId, clock.millis(), lockTtl.toMillis())) {
-                  LOG.warn("{} run {} lost its lock; stopping early", job.name().wireName(), runId);
-                  lockLost.set(true);
-                }
-                stepsAtLastRenewal.set(done);
-              } catch (RuntimeException e) {
-                // a transient store error: the lock still has two renewals' worth of life left
-                LOG.warn(
-                    "{} lock renewal failed: {}",
-                    job.name().wireName(),
-                    e.getClass().getSimpleName());
-              }
-            },
-            period,
-            period,
-            TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> renewal = renewWhileRunning(job, runId, watch, steps, lockLost);
     JobResult result;
     try {
       result =
@@ -165,6 +117,51 @@ public final class JobLauncher {
         counts,
         result.failure(),
         result.detail());
+  }
+
+  /**
+   * Renews the lock every third of its lifetime while the run makes progress (or always, when the
+   * watch does not ask for progress); sets {@code lockLost} when another run has taken it.
+   */
+  private ScheduledFuture<?> renewWhileRunning(
+      Job job, String runId, RunWatch watch, AtomicLong steps, AtomicBoolean lockLost) {
+    AtomicLong stepsAtLastRenewal = new AtomicLong();
+    long period = Math.max(1, lockTtl.toMillis() / 3);
+    return renewals.scheduleAtFixedRate(
+        () -> {
+          try {
+            long done = steps.get();
+            if (watch.renewLockOnlyOnProgress() && done == stepsAtLastRenewal.get()) {
+              return; // no step since the last renewal: a wedged run lets its lock lapse
+            }
+            if (!lockLost.get()
+                && !store.renewLock(job.name(), runId, clock.millis(), lockTtl.toMillis())) {
+              LOG.warn("{} run {} lost its lock; stopping early", job.name().wireName(), runId);
+              lockLost.set(true);
+            }
+            stepsAtLastRenewal.set(done);
+          } catch (RuntimeException e) {
+            // a transient store error: the lock still has two renewals' worth of life left
+            LOG.warn(
+                "{} lock renewal failed: {}", job.name().wireName(), e.getClass().getSimpleName());
+          }
+        },
+        period,
+        period,
+        TimeUnit.MILLISECONDS);
+  }
+
+  private JobRun skipped(
+      Job job, String runId, long startedMillis, String executionArn, SkipReason reason) {
+    return finish(
+        job,
+        runId,
+        startedMillis,
+        executionArn,
+        JobOutcome.SKIPPED,
+        Map.of(),
+        Optional.empty(),
+        reason.detail());
   }
 
   private JobRun finish(

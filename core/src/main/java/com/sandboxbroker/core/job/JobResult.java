@@ -1,5 +1,6 @@
 package com.sandboxbroker.core.job;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +14,7 @@ import java.util.Optional;
  */
 public record JobResult(Map<String, Long> counts, Optional<JobError> failure, String detail) {
   public JobResult {
-    counts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(counts));
+    counts = Collections.unmodifiableMap(new LinkedHashMap<>(counts));
     detail = detail == null ? "" : detail;
   }
 

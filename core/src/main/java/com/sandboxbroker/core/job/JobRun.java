@@ -1,6 +1,7 @@
 package com.sandboxbroker.core.job;
 
 import com.sandboxbroker.core.contract.JobName;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -25,8 +26,16 @@ public record JobRun(
     String detail) {
 
   public JobRun {
-    counts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(counts));
+    counts = Collections.unmodifiableMap(new LinkedHashMap<>(counts));
     executionArn = executionArn == null ? "" : executionArn;
     detail = detail == null ? "" : detail;
+  }
+
+  /** The runner's exit code of a run that succeeded or was skipped (design §6). */
+  public static final int EXIT_OK = 0;
+
+  /** The runner's exit code for this run: {@link #EXIT_OK} unless it failed, then its error's. */
+  public int exitCode() {
+    return outcome == JobOutcome.FAILED ? error.orElse(JobError.JOB_FAILED).exitCode() : EXIT_OK;
   }
 }

@@ -1,6 +1,7 @@
 package com.sandboxbroker.core.metrics;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.sandboxbroker.core.contract.MetricContract;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -29,10 +30,10 @@ import software.amazon.cloudwatchlogs.emf.sinks.ISink;
  */
 public final class EmfStream implements Environment {
   /** The namespace of every metric the broker publishes. */
-  public static final String NAMESPACE = com.sandboxbroker.core.contract.MetricContract.NAMESPACE;
+  public static final String NAMESPACE = MetricContract.NAMESPACE;
 
   /** The stage a metric comes from: two stages in one account must not mix. */
-  public static final String STAGE = com.sandboxbroker.core.contract.MetricContract.STAGE;
+  public static final String STAGE = MetricContract.STAGE;
 
   private final PrintStream out;
   private final Clock clock;

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -66,7 +67,7 @@ public final class StaticInventoryProvider implements SandboxProvider {
           new UpstreamSandbox(
               id,
               sandbox.name(),
-              "identity/accounts/" + java.util.UUID.randomUUID(),
+              "identity/accounts/" + UUID.randomUUID(),
               sandbox.sfdcAccountId()));
     }
   }

@@ -130,24 +130,8 @@ public final class PoolSync implements Job {
         pool++;
       }
     }
-
-    AtomicLong inserted = new AtomicLong();
-    AtomicLong refreshed = new AtomicLong();
-    AtomicLong revived = new AtomicLong();
-    AtomicLong conflicts = new AtomicLong();
-    List<Runnable> writes = new ArrayList<>();
-    for (UpstreamSandbox u : listed.values()) {
-      Sandbox s = known.get(u.sandboxId());
-      if (s == null) {
-        writes.add(
-            () -> count(store.insertSandbox(Sandbox.available(u, now)), inserted, conflicts));
-      } else if (s.status() == SandboxStatus.AVAILABLE && (differs(s, u) || s.missingCount() > 0)) {
-        writes.add(() -> count(store.refreshFromUpstream(s, u), refreshed, conflicts));
-      } else if (s.status() == SandboxStatus.STALE) {
-        writes.add(() -> count(store.reviveStale(s, u), revived, conflicts));
-      }
-    }
-
+    Tally tally = new Tally();
+    List<Runnable> writes = upserts(listed, known, now, tally);
     List<Sandbox> absent =
         known.values().stream()
             .filter(
@@ -156,8 +140,6 @@ public final class PoolSync implements Job {
     boolean refused =
         !absent.isEmpty()
             && (listed.isEmpty() || absent.size() > policy.maxMissingFraction() * pool);
-    AtomicLong missing = new AtomicLong();
-    AtomicLong markedStale = new AtomicLong();
     if (refused) {
       LOG.warn(
           "sync refused to count {} of {} pooled sandboxes missing (listing had {}): treated as an upstream fault",
@@ -165,13 +147,7 @@ public final class PoolSync implements Job {
           pool,
           listed.size());
     } else {
-      for (Sandbox s : absent) {
-        if (s.missingCount() + 1 >= SyncPolicy.STRIKES_TO_STALE) {
-          writes.add(() -> count(store.markStale(s, now), markedStale, conflicts));
-        } else {
-          writes.add(() -> count(store.recordMissing(s), missing, conflicts));
-        }
-      }
+      writes.addAll(strikes(absent, now, tally));
     }
     execute(writes, stop);
     // sync is where sandboxes get their pool; items from before pools (or a table copy) get it here
@@ -181,13 +157,58 @@ public final class PoolSync implements Job {
     }
     return new Result(
         listed.size(),
-        (int) inserted.get(),
-        (int) refreshed.get(),
-        (int) revived.get(),
-        (int) missing.get(),
-        (int) markedStale.get(),
+        (int) tally.inserted.get(),
+        (int) tally.refreshed.get(),
+        (int) tally.revived.get(),
+        (int) tally.missing.get(),
+        (int) tally.markedStale.get(),
         refused,
-        (int) conflicts.get());
+        (int) tally.conflicts.get());
+  }
+
+  /** What the writes of one sync did, counted as they land (they run in parallel). */
+  private static final class Tally {
+    final AtomicLong inserted = new AtomicLong();
+    final AtomicLong refreshed = new AtomicLong();
+    final AtomicLong revived = new AtomicLong();
+    final AtomicLong missing = new AtomicLong();
+    final AtomicLong markedStale = new AtomicLong();
+    final AtomicLong conflicts = new AtomicLong();
+  }
+
+  /** The writes for listed sandboxes: new ones inserted, changed ones refreshed, stale revived. */
+  private List<Runnable> upserts(
+      Map<String, UpstreamSandbox> listed, Map<String, Sandbox> known, long now, Tally tally) {
+    List<Runnable> writes = new ArrayList<>();
+    for (UpstreamSandbox u : listed.values()) {
+      Sandbox s = known.get(u.sandboxId());
+      if (s == null) {
+        writes.add(
+            () ->
+                count(
+                    store.insertSandbox(Sandbox.available(u, now)),
+                    tally.inserted,
+                    tally.conflicts));
+      } else if (s.status() == SandboxStatus.AVAILABLE && (differs(s, u) || s.missingCount() > 0)) {
+        writes.add(() -> count(store.refreshFromUpstream(s, u), tally.refreshed, tally.conflicts));
+      } else if (s.status() == SandboxStatus.STALE) {
+        writes.add(() -> count(store.reviveStale(s, u), tally.revived, tally.conflicts));
+      }
+    }
+    return writes;
+  }
+
+  /** The writes for pooled sandboxes the listing lacks: a strike each, stale at the last one. */
+  private List<Runnable> strikes(List<Sandbox> absent, long now, Tally tally) {
+    List<Runnable> writes = new ArrayList<>();
+    for (Sandbox s : absent) {
+      if (s.missingCount() + 1 >= SyncPolicy.STRIKES_TO_STALE) {
+        writes.add(() -> count(store.markStale(s, now), tally.markedStale, tally.conflicts));
+      } else {
+        writes.add(() -> count(store.recordMissing(s), tally.missing, tally.conflicts));
+      }
+    }
+    return writes;
   }
 
   private void execute(List<Runnable> writes, BooleanSupplier stop) {

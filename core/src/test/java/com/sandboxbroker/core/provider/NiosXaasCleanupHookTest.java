@@ -18,6 +18,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.sandboxbroker.core.cleanup.Cleanup;
 import com.sandboxbroker.core.cleanup.CleanupPolicy;
@@ -53,7 +54,7 @@ class NiosXaasCleanupHookTest {
   WireMockServer wm;
   InMemorySandboxStore store = new InMemorySandboxStore();
   ListAppender<ILoggingEvent> logs = new ListAppender<>();
-  Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+  Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
 
   @BeforeEach
   void start() {
@@ -199,7 +200,7 @@ class NiosXaasCleanupHookTest {
         post(urlPathEqualTo("/v2/session/account_switch"))
             .withHeader("Authorization", equalTo("Bearer session-jwt"))
             .inScenario("expiry")
-            .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+            .whenScenarioStateIs(Scenario.STARTED)
             .willReturn(aResponse().withStatus(401))
             .willSetStateTo("renewed"));
     wm.stubFor(

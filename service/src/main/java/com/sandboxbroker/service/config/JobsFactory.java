@@ -8,6 +8,7 @@ import com.sandboxbroker.core.contract.JobName;
 import com.sandboxbroker.core.expiry.Expiry;
 import com.sandboxbroker.core.expiry.ExpiryPolicy;
 import com.sandboxbroker.core.job.Job;
+import com.sandboxbroker.core.job.JobDefaults;
 import com.sandboxbroker.core.job.JobLauncher;
 import com.sandboxbroker.core.job.JobStore;
 import com.sandboxbroker.core.provider.StaticInventoryProvider;
@@ -74,11 +75,11 @@ public final class JobsFactory {
   @JsonProperty
   @Min(1)
   @Max(3600)
-  private int lockTtlSeconds = 120;
+  private int lockTtlSeconds = (int) JobDefaults.LOCK_TTL.toSeconds();
 
   @JsonProperty
   @Min(1)
-  private int runRetentionDays = 30;
+  private int runRetentionDays = (int) JobDefaults.RUN_RETENTION.toDays();
 
   /** The local demo retries failed deletes sooner than production's 60 s. */
   @JsonProperty

@@ -7,6 +7,7 @@ import com.sandboxbroker.core.job.JobLauncher;
 import com.sandboxbroker.core.job.JobOutcome;
 import com.sandboxbroker.core.job.JobRun;
 import com.sandboxbroker.core.job.JobStore;
+import com.sandboxbroker.core.job.SkipReason;
 import com.sandboxbroker.service.api.ErrorResponse;
 import com.sandboxbroker.service.api.JobCompletedResponse;
 import com.sandboxbroker.service.api.JobPauseResponse;
@@ -236,7 +237,9 @@ public final class JobResource {
     }
     JobRun run = launcher.launch(job, "");
     if (run.outcome() == JobOutcome.SKIPPED) {
-      throw "paused".equals(run.detail()) ? pausedError(name) : runningError(name);
+      throw SkipReason.of(run).orElseThrow() == SkipReason.PAUSED
+          ? pausedError(name)
+          : runningError(name);
     }
     if (run.outcome() == JobOutcome.FAILED) {
       JobError error = run.error().orElse(JobError.JOB_FAILED);

@@ -13,10 +13,12 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -88,8 +90,7 @@ public final class CspSandboxProvider implements SandboxProvider {
           new StringBuilder(
               settings.baseUrl() + "/current_user/accounts?_limit=" + settings.pageSize());
       if (pageToken != null) {
-        url.append("&_page_token=")
-            .append(java.net.URLEncoder.encode(pageToken, java.nio.charset.StandardCharsets.UTF_8));
+        url.append("&_page_token=").append(URLEncoder.encode(pageToken, StandardCharsets.UTF_8));
       } else if (offset > 0) {
         url.append("&_offset=").append(offset);
       }
