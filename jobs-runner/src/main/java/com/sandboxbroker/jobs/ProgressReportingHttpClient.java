@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -65,7 +66,7 @@ final class ProgressReportingHttpClient extends HttpClient {
         (response, error) -> {
           if (error != null) {
             result.completeExceptionally(
-                error instanceof java.util.concurrent.CompletionException
+                error instanceof CompletionException
                         && error.getCause() != null
                     ? error.getCause()
                     : error);

@@ -1,5 +1,7 @@
 package com.sandboxbroker.core.contract;
 
+import java.util.List;
+
 /**
  * The DynamoDB table layout, declared once: read by the store adapter at run time and by the CDK
  * app when it defines the table. Sandbox items keep the earlier broker's layout ({@code PK =
@@ -23,7 +25,7 @@ public final class TableContract {
   public static final String STATUS_INDEX_SORT_KEY = "allocated_at";
 
   /**
-   * GSI over sandbox items by pool (issue 12, design §10): partition {@code pool_shard} = {@code
+   * GSI over sandbox items by pool (design §10): partition {@code pool_shard} = {@code
    * <pool>#<shard>}, sort {@code status}. The key is the pool and the status together, so
    * allocation reads only the {@code available} items of its own pool(s) and counting is one key
    * query per (pool, shard, status). Status is the sort key rather than part of a denormalised
@@ -40,8 +42,8 @@ public final class TableContract {
   public static final String POOL_ATTRIBUTE = "pool";
 
   /** Non-key attributes {@code PoolIndex} projects: what an allocation candidate is made of. */
-  public static final java.util.List<String> POOL_INDEX_PROJECTED =
-      java.util.List.of("sandbox_id", "name", "external_id", "sfdc_account_id", POOL_ATTRIBUTE);
+  public static final List<String> POOL_INDEX_PROJECTED =
+      List.of("sandbox_id", "name", "external_id", "sfdc_account_id", POOL_ATTRIBUTE);
 
   /** The pool registry: one partition, {@code SK = POOL#<pool>} per known pool. */
   public static final String POOL_REGISTRY_PK = "POOLS";

@@ -11,6 +11,7 @@ import static com.sandboxbroker.core.store.dynamodb.Items.num;
 import static com.sandboxbroker.core.store.dynamodb.Items.s;
 import static com.sandboxbroker.core.store.dynamodb.Items.str;
 
+import com.sandboxbroker.core.contract.EventContract;
 import com.sandboxbroker.core.contract.JobName;
 import com.sandboxbroker.core.job.JobError;
 import com.sandboxbroker.core.job.JobOutcome;
@@ -169,8 +170,8 @@ public final class DynamoDbJobStore implements JobStore {
     item.put(Items.ITEM_TYPE, s("job_run"));
     // every finished run is one job.finished event on the table's stream (EventContract)
     item.put(
-        com.sandboxbroker.core.contract.EventContract.LIFECYCLE_EVENT_ATTRIBUTE,
-        s(com.sandboxbroker.core.contract.EventContract.EventType.JOB_FINISHED.wireName()));
+        EventContract.LIFECYCLE_EVENT_ATTRIBUTE,
+        s(EventContract.EventType.JOB_FINISHED.wireName()));
     item.put(SCHEMA_VERSION_ATTRIBUTE, n(SCHEMA_VERSION));
     item.put(JOB, s(run.job().wireName()));
     item.put(RUN_ID, s(run.runId()));
