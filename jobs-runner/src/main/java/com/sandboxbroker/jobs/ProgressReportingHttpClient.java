@@ -66,8 +66,7 @@ final class ProgressReportingHttpClient extends HttpClient {
         (response, error) -> {
           if (error != null) {
             result.completeExceptionally(
-                error instanceof CompletionException
-                        && error.getCause() != null
+                error instanceof CompletionException && error.getCause() != null
                     ? error.getCause()
                     : error);
           } else {
