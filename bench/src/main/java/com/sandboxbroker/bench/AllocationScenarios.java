@@ -105,7 +105,6 @@ final class AllocationScenarios {
       // compilation would otherwise land in the timed part
       jitSettleSeconds += broker.awaitJitQuiet(JIT_SETTLE_MAX);
       ThreadCpu serviceParts0 = broker.cpuByPart();
-      double serviceCpu0 = broker.cpuMillis();
 
       List<String> identities = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
@@ -142,8 +141,8 @@ final class AllocationScenarios {
       } finally {
         classRunning.set(false);
       }
-      double serviceCpu = broker.cpuMillis() - serviceCpu0;
       ThreadCpu serviceParts = broker.cpuByPart();
+      double serviceCpu = serviceParts.totalMillis() - serviceParts0.totalMillis();
       BrokerProcess.Counters delta = broker.counters().minus(before);
       for (Thread t : jobs) {
         t.join();

@@ -30,9 +30,8 @@ final class BrokerProcess implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
 
   /** USER_HZ: 100 on every Linux x86-64/arm64 kernel configuration in practice. */
-  private static final double CLOCK_TICKS_PER_SECOND = 100;
-
   private static final Duration JIT_SAMPLE_INTERVAL = Duration.ofMillis(250);
+
   private static final int JIT_QUIET_SAMPLES = 8; // 2 s
   private static final double JIT_QUIET_MILLIS = 20; // 1 % of 2 s
 
@@ -179,11 +178,7 @@ final class BrokerProcess implements AutoCloseable {
 
   /** CPU time (user + system) the service process has used so far, in milliseconds. */
   double cpuMillis() throws IOException {
-    String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-    // fields after the ")" that closes the command name: utime and stime are the 12th and 13th
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-    return ticks * 1000.0 / CLOCK_TICKS_PER_SECOND;
+    return ThreadCpu.processMillis(process.pid());
   }
 
   /** The service's CPU so far by part (Jetty's request threads are dw-n): see {@link ThreadCpu}. */

@@ -35,7 +35,7 @@ record ThreadCpu(Map<String, Task> tasks, double totalMillis) {
    */
   static ThreadCpu of(long pid, String requestThreads) throws IOException {
     Path proc = Path.of("/proc", Long.toString(pid));
-    double total = ticksToMillis(Files.readString(proc.resolve("stat")));
+    double total = processMillis(pid);
     Map<String, Task> threads = new HashMap<>();
     try (DirectoryStream<Path> tasks = Files.newDirectoryStream(proc.resolve("task"))) {
       for (Path task : tasks) {
@@ -52,6 +52,11 @@ record ThreadCpu(Map<String, Task> tasks, double totalMillis) {
       }
     }
     return new ThreadCpu(threads, total);
+  }
+
+  /** The CPU time (user + system) process {@code pid} has used so far, in milliseconds. */
+  static double processMillis(long pid) throws IOException {
+    return ticksToMillis(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
   }
 
   /** This JVM's CPU so far, by part. */
