@@ -1,11 +1,15 @@
 package com.sandboxbroker.cdk;
 
+import static com.sandboxbroker.cdk.Templates.containing;
+import static com.sandboxbroker.cdk.Templates.everySelected;
+import static com.sandboxbroker.cdk.Templates.findAnyType;
+import static com.sandboxbroker.cdk.Templates.metricNamed;
+import static com.sandboxbroker.cdk.Templates.withProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sandboxbroker.core.contract.JobName;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Capture;
 import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Matcher;
 import software.amazon.awscdk.assertions.Template;
 
 /**
@@ -74,51 +80,76 @@ class DeliveryTemplateTest {
 
   @Test
   void ecsBlueGreenWithAlternateTargetGroupTestListenerBakeTimeAndAlarmRollback() {
-    StageSynth s = stage("prod");
-    JsonNode service = only(s.resources("AWS::ECS::Service")).get("Properties");
-    JsonNode deployment = service.get("DeploymentConfiguration");
-    assertThat(deployment.get("Strategy").asText()).isEqualTo("BLUE_GREEN");
-    assertThat(deployment.get("BakeTimeInMinutes").asInt()).isEqualTo(10);
-    assertThat(deployment.get("Alarms").get("Enable").asBoolean()).isTrue();
-    assertThat(deployment.get("Alarms").get("Rollback").asBoolean()).isTrue();
-    // the names are Refs to the alarms of this template: resolve them to their AlarmName
-    Map<String, JsonNode> alarms = s.resources("AWS::CloudWatch::Alarm");
-    List<String> alarmNames = new ArrayList<>();
-    deployment
-        .get("Alarms")
-        .get("AlarmNames")
-        .forEach(
-            n -> {
-              JsonNode alarm = alarms.get(n.get("Ref").asText());
-              assertThat(alarm).as(n.toString()).isNotNull();
-              alarmNames.add(alarm.get("Properties").get("AlarmName").asText());
-            });
-    assertThat(alarmNames)
-        .containsExactlyInAnyOrder(
-            "sandbox-broker-prod-api-deploy-5xx", "sandbox-broker-prod-api-deploy-latency-p99");
-    JsonNode fiveXx =
-        alarms.values().stream()
-            .filter(a -> a.get("Properties").get("AlarmName").asText().endsWith("-api-deploy-5xx"))
-            .findFirst()
-            .orElseThrow();
-    assertThat(fiveXx.get("Properties").get("EvaluationPeriods").asInt()).isEqualTo(3);
-    assertThat(fiveXx.get("Properties").get("DatapointsToAlarm").asInt()).isEqualTo(2);
-    assertThat(fiveXx.get("Properties").get("Metrics").toString())
-        .contains("HTTPCode_Target_5XX_Count")
-        .contains("HTTPCode_ELB_5XX_Count");
-    assertThat(deployment.get("DeploymentCircuitBreaker").get("Rollback").asBoolean()).isTrue();
+    Template t = stage("prod").template;
+    t.resourceCountIs("AWS::ECS::Service", 1);
+    // the names are Refs to the alarms of this template, found by their AlarmName
+    String fiveXx =
+        t.getResourceId(
+            "AWS::CloudWatch::Alarm",
+            withProperties(Map.of("AlarmName", "sandbox-broker-prod-api-deploy-5xx")));
+    String latency =
+        t.getResourceId(
+            "AWS::CloudWatch::Alarm",
+            withProperties(Map.of("AlarmName", "sandbox-broker-prod-api-deploy-latency-p99")));
+    Capture alarmNames = new Capture();
+    t.hasResourceProperties(
+        "AWS::ECS::Service",
+        Match.objectLike(
+            Map.of(
+                "DeploymentConfiguration",
+                Match.objectLike(
+                    Map.of(
+                        "Strategy",
+                        "BLUE_GREEN",
+                        "BakeTimeInMinutes",
+                        10,
+                        "Alarms",
+                        Match.objectLike(
+                            Map.of("Enable", true, "Rollback", true, "AlarmNames", alarmNames)),
+                        "DeploymentCircuitBreaker",
+                        Match.objectLike(Map.of("Rollback", true)))),
+                "LoadBalancers",
+                Match.arrayWith(
+                    List.of(
+                        Match.objectLike(
+                            Map.of(
+                                "AdvancedConfiguration",
+                                Match.objectLike(
+                                    Map.of(
+                                        "AlternateTargetGroupArn", Match.anyValue(),
+                                        "ProductionListenerRule", Match.anyValue(),
+                                        "TestListenerRule", Match.anyValue(),
+                                        "RoleArn", Match.anyValue())))))))));
+    assertThat(alarmNames.asArray())
+        .containsExactlyInAnyOrder(Map.of("Ref", fiveXx), Map.of("Ref", latency));
+    t.hasResourceProperties(
+        "AWS::CloudWatch::Alarm",
+        Match.objectLike(
+            Map.of(
+                "AlarmName",
+                "sandbox-broker-prod-api-deploy-5xx",
+                "EvaluationPeriods",
+                3,
+                "DatapointsToAlarm",
+                2)));
+    // one metric at a time: the order of the alarm's metrics is not fixed
+    for (String metric : List.of("HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count")) {
+      t.hasResourceProperties(
+          "AWS::CloudWatch::Alarm",
+          Match.objectLike(
+              Map.of(
+                  "AlarmName",
+                  "sandbox-broker-prod-api-deploy-5xx",
+                  "Metrics",
+                  Match.arrayWith(List.of(metricNamed(metric))))));
+    }
 
-    JsonNode advanced = service.get("LoadBalancers").get(0).get("AdvancedConfiguration");
-    assertThat(advanced.has("AlternateTargetGroupArn")).isTrue();
-    assertThat(advanced.has("ProductionListenerRule")).isTrue();
-    assertThat(advanced.has("TestListenerRule")).isTrue();
-    assertThat(advanced.has("RoleArn")).isTrue();
-    assertThat(s.resources("AWS::ElasticLoadBalancingV2::TargetGroup")).hasSize(2);
-    s.template.hasResourceProperties(
+    t.resourceCountIs("AWS::ElasticLoadBalancingV2::TargetGroup", 2);
+    t.hasResourceProperties(
         "AWS::ElasticLoadBalancingV2::Listener",
         Match.objectLike(Map.of("Port", ApiService.TEST_PORT, "Protocol", "HTTPS")));
     // the test listener is reachable from inside the VPC only
-    s.template.hasResourceProperties(
+    t.hasResourceProperties(
         "AWS::EC2::SecurityGroup",
         Match.objectLike(
             Map.of(
@@ -149,39 +180,32 @@ class DeliveryTemplateTest {
 
   @Test
   void jobSchedulesAreDisabledUntilTheStageIsDeployedWithThemEnabled() {
-    for (JsonNode schedule : stage("test").resources("AWS::Scheduler::Schedule").values()) {
-      assertThat(schedule.get("Properties").get("State").asText()).isEqualTo("DISABLED");
-    }
+    Template test = stage("test").template;
+    test.allResourcesProperties(
+        "AWS::Scheduler::Schedule", Match.objectLike(Map.of("State", "DISABLED")));
     // and the alarms that would page about the schedules being off stay quiet meanwhile
-    stage("test").resources("AWS::CloudWatch::Alarm").values().stream()
-        .filter(
-            a ->
-                a.get("Properties")
-                    .path("AlarmName")
-                    .asText()
-                    .endsWith(JobSchedulesGate.NOT_SUCCEEDED_SUFFIX))
-        .forEach(a -> assertThat(a.get("Properties").get("ActionsEnabled").asBoolean()).isFalse());
-    StageSynth enabled = StageSynth.of("stage", "test", "jobSchedules", "enabled");
-    for (JsonNode schedule : enabled.resources("AWS::Scheduler::Schedule").values()) {
-      assertThat(schedule.get("Properties").path("State").asText("ENABLED")).isEqualTo("ENABLED");
-    }
+    everySelected(
+        test,
+        "AWS::CloudWatch::Alarm",
+        Map.of("AlarmName", Match.stringLikeRegexp(JobSchedulesGate.NOT_SUCCEEDED_SUFFIX + "$")),
+        Match.objectLike(Map.of("ActionsEnabled", false)));
+    Template enabled = StageSynth.of("stage", "test", "jobSchedules", "enabled").template;
+    // State left out means ENABLED
+    assertThat(
+            enabled.findResources(
+                "AWS::Scheduler::Schedule", withProperties(Map.of("State", Match.not("ENABLED")))))
+        .isEmpty();
   }
 
   @Test
   void thePlaceholderCertificateStopsTheDeployBeforeAnyResourceIsCreated() {
     // cdk.json's all-zero ARN: synth passes (offline clone), a CloudFormation rule refuses the
     // deploy
-    JsonNode rules = stage("dev").json.path("Rules");
-    assertThat(rules.has(ApiCertificate.PLACEHOLDER_RULE)).as(rules.toString()).isTrue();
-    String assertion = rules.get(ApiCertificate.PLACEHOLDER_RULE).toString();
-    assertThat(assertion).contains("Fn::Not").contains(ApiCertificate.PLACEHOLDER_ID);
+    stage("dev").template.templateMatches(rules(placeholderRule()));
     // a real ARN: no rule
-    assertThat(
-            StageSynth.of("stage", "dev", "certificateArn", REAL_CERT)
-                .json
-                .path("Rules")
-                .has(ApiCertificate.PLACEHOLDER_RULE))
-        .isFalse();
+    StageSynth.of("stage", "dev", "certificateArn", REAL_CERT)
+        .template
+        .templateMatches(rules(Match.absent()));
     // malformed, or in another region than the stage: refused at synth
     assertThatThrownBy(
             () ->
@@ -198,69 +222,87 @@ class DeliveryTemplateTest {
         .hasStackTraceContaining("but the stage deploys to eu-west-1");
   }
 
+  /** A template whose Rules section has the placeholder rule like this (absent: no such rule). */
+  static Matcher rules(Matcher placeholderRule) {
+    return Match.objectLike(
+        Map.of(
+            "Rules", Match.objectLike(Map.of(ApiCertificate.PLACEHOLDER_RULE, placeholderRule))));
+  }
+
+  /** The rule asserts the certificate ARN is not the placeholder. */
+  static Matcher placeholderRule() {
+    return Match.objectLike(
+        Map.of(
+            "Assertions",
+            Match.arrayWith(
+                List.of(
+                    Match.objectLike(
+                        Map.of(
+                            "Assert",
+                            Map.of(
+                                "Fn::Not",
+                                List.of(
+                                    Map.of(
+                                        "Fn::Equals",
+                                        Match.arrayWith(
+                                            List.of(
+                                                containing(
+                                                    ApiCertificate.PLACEHOLDER_ID))))))))))));
+  }
+
   @Test
   void aLongLivedStageRetainsItsDataExceptWhenItsFirstCreateRollsBack() {
-    StageSynth s = stage("prod");
-    List<String> policies = new ArrayList<>();
-    s.json
-        .get("Resources")
-        .fields()
-        .forEachRemaining(
-            e -> {
-              String policy = e.getValue().path("DeletionPolicy").asText("");
-              assertThat(policy).as(e.getKey()).isNotEqualTo("Retain");
-              policies.add(e.getValue().path("Type").asText() + "=" + policy);
-            });
-    assertThat(policies)
-        .contains(
-            "AWS::DynamoDB::Table=RetainExceptOnCreate",
-            "AWS::KMS::Key=RetainExceptOnCreate",
-            "AWS::S3::Bucket=RetainExceptOnCreate");
-    s.template.hasResourceProperties(
+    Template t = stage("prod").template;
+    assertThat(findAnyType(t, Map.of("DeletionPolicy", "Retain"))).isEmpty();
+    for (String type : List.of("AWS::DynamoDB::Table", "AWS::KMS::Key", "AWS::S3::Bucket")) {
+      t.hasResource(type, Match.objectLike(Map.of("DeletionPolicy", "RetainExceptOnCreate")));
+    }
+    t.hasResourceProperties(
         "AWS::DynamoDB::Table", Match.objectLike(Map.of("DeletionProtectionEnabled", true)));
   }
 
   @Test
   void apiScalingTracksCpuOnlySoAJvmCanScaleIn() {
-    List<String> metrics = new ArrayList<>();
-    stage("prod")
-        .resources("AWS::ApplicationAutoScaling::ScalingPolicy")
-        .values()
-        .forEach(
-            p ->
-                metrics.add(
-                    p.get("Properties")
-                        .get("TargetTrackingScalingPolicyConfiguration")
-                        .get("PredefinedMetricSpecification")
-                        .get("PredefinedMetricType")
-                        .asText()));
-    assertThat(metrics).containsExactly("ECSServiceAverageCPUUtilization");
+    Template t = stage("prod").template;
+    t.resourceCountIs("AWS::ApplicationAutoScaling::ScalingPolicy", 1);
+    t.hasResourceProperties(
+        "AWS::ApplicationAutoScaling::ScalingPolicy",
+        Match.objectLike(
+            Map.of(
+                "TargetTrackingScalingPolicyConfiguration",
+                Match.objectLike(
+                    Map.of(
+                        "PredefinedMetricSpecification",
+                        Match.objectLike(
+                            Map.of("PredefinedMetricType", "ECSServiceAverageCPUUtilization")))))));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"dev", "pr42"})
   void everyIam5AcknowledgementNamesTheWildcardsItCovers(String name) {
-    StageSynth s = name.equals("dev") ? stage("dev") : preview();
-    List<JsonNode> acknowledgements = new ArrayList<>();
-    for (Stack stack : List.of(s.stack)) {
-      JsonNode json = SynthesizedBroker.JSON.valueToTree(Template.fromStack(stack).toJSON());
-      json.get("Resources")
-          .fields()
-          .forEachRemaining(
-              e -> {
-                for (JsonNode rule :
-                    e.getValue().path("Metadata").path("cdk_nag").path("rules_to_suppress")) {
-                  if (rule.get("id").asText().equals("AwsSolutions-IAM5")) {
-                    acknowledgements.add(rule);
-                    assertThat(rule.path("applies_to").isArray())
-                        .as(e.getKey() + " " + rule)
-                        .isTrue();
-                    assertThat(rule.path("applies_to")).as(e.getKey()).isNotEmpty();
-                  }
-                }
-              });
-    }
-    assertThat(acknowledgements).isNotEmpty();
+    Template t = (name.equals("dev") ? stage("dev") : preview()).template;
+    assertThat(findAnyType(t, iam5Acknowledgement(Match.anyValue()))).isNotEmpty();
+    // none leaves applies_to out, and none gives an empty list or something not a list
+    // (arrayWith takes no anyValue(): "not absent" is an element that is there)
+    Matcher anElement = Match.not(Match.absent());
+    assertThat(findAnyType(t, iam5Acknowledgement(Match.absent()))).isEmpty();
+    assertThat(findAnyType(t, iam5Acknowledgement(Match.not(Match.arrayWith(List.of(anElement))))))
+        .isEmpty();
+  }
+
+  /** A resource with an AwsSolutions-IAM5 acknowledgement whose applies_to is like this. */
+  private static Matcher iam5Acknowledgement(Matcher appliesTo) {
+    Map<String, Object> rule = Map.of("id", "AwsSolutions-IAM5", "applies_to", appliesTo);
+    return Match.objectLike(
+        Map.of(
+            "Metadata",
+            Match.objectLike(
+                Map.of(
+                    "cdk_nag",
+                    Match.objectLike(
+                        Map.of(
+                            "rules_to_suppress",
+                            Match.arrayWith(List.of(Match.objectLike(rule)))))))));
   }
 
   // ---- preview ------------------------------------------------------------------------------
@@ -269,46 +311,61 @@ class DeliveryTemplateTest {
   void aPreviewRetainsNothingAndSchedulesItsOwnTeardown() {
     StageSynth s = preview();
     assertThat(StageSynth.nagFindings(s.stack)).isEmpty();
-    s.json
-        .get("Resources")
-        .fields()
-        .forEachRemaining(
-            e -> {
-              assertThat(e.getValue().path("DeletionPolicy").asText("Delete"))
-                  .as(e.getKey())
-                  .isEqualTo("Delete");
-              assertThat(e.getValue().path("UpdateReplacePolicy").asText("Delete"))
-                  .as(e.getKey())
-                  .isEqualTo("Delete");
-            });
-    s.template.hasResourceProperties(
+    Template t = s.template;
+    // left out, a policy is Delete
+    assertThat(findAnyType(t, Map.of("DeletionPolicy", Match.not("Delete")))).isEmpty();
+    assertThat(findAnyType(t, Map.of("UpdateReplacePolicy", Match.not("Delete")))).isEmpty();
+    t.hasResourceProperties(
         "AWS::DynamoDB::Table", Match.objectLike(Map.of("DeletionProtectionEnabled", false)));
-    s.template.resourceCountIs("AWS::S3::Bucket", 0);
-    s.resources("AWS::SecretsManager::Secret")
-        .values()
-        .forEach(secret -> assertThat(secret.get("Properties").has("Name")).isFalse());
+    t.resourceCountIs("AWS::S3::Bucket", 0);
+    t.allResourcesProperties(
+        "AWS::SecretsManager::Secret", Match.objectLike(Map.of("Name", Match.absent())));
 
     DeliverySettings.Preview expected = DeliverySettings.Preview.after(StageSynth.NOW, 24);
-    JsonNode teardown =
-        s.resources("AWS::Scheduler::Schedule").values().stream()
-            .filter(
-                x ->
-                    x.get("Properties").get("Name").asText().equals("sandbox-broker-pr42-teardown"))
-            .findFirst()
-            .orElseThrow()
-            .get("Properties");
-    assertThat(teardown.get("ScheduleExpression").asText())
-        .isEqualTo("at(" + expected.warnAt().toString().replace("Z", "") + ")");
-    assertThat(teardown.path("ScheduleExpressionTimezone").asText("UTC")).isIn("UTC", "Etc/UTC");
-    assertThat(teardown.get("Target").get("Input").toString())
-        .contains(expected.deleteAt().toString());
-    assertThat(teardown.get("Target").get("Arn").get("Ref").asText())
-        .startsWith("TeardownStateMachine");
+    t.hasResourceProperties(
+        "AWS::Scheduler::Schedule",
+        Match.objectLike(
+            Map.of(
+                "Name",
+                "sandbox-broker-pr42-teardown",
+                "ScheduleExpression",
+                "at(" + expected.warnAt().toString().replace("Z", "") + ")",
+                "Target",
+                Match.objectLike(
+                    Map.of(
+                        "Input",
+                        Match.serializedJson(
+                            Match.objectLike(Map.of("deleteAt", expected.deleteAt().toString()))),
+                        "Arn",
+                        Map.of("Ref", Match.stringLikeRegexp("^TeardownStateMachine")))))));
+    // left out, the time zone is UTC
+    assertThat(
+            t.findResources(
+                "AWS::Scheduler::Schedule",
+                withProperties(
+                    Map.of(
+                        "Name",
+                        "sandbox-broker-pr42-teardown",
+                        "ScheduleExpressionTimezone",
+                        Match.not(Match.stringLikeRegexp("^(Etc/)?UTC$"))))))
+        .isEmpty();
     // the teardown may delete exactly this stack, nothing else
-    String policies = s.resources("AWS::IAM::Policy").toString();
-    assertThat(policies)
-        .contains("cloudformation:DeleteStack")
-        .contains("\"Ref\":\"AWS::StackId\"");
+    t.hasResourceProperties(
+        "AWS::IAM::Policy",
+        Match.objectLike(
+            Map.of(
+                "PolicyDocument",
+                Match.objectLike(
+                    Map.of(
+                        "Statement",
+                        Match.arrayWith(
+                            List.of(
+                                Match.objectLike(
+                                    Map.of(
+                                        "Action",
+                                        "cloudformation:DeleteStack",
+                                        "Resource",
+                                        Map.of("Ref", "AWS::StackId"))))))))));
   }
 
   // ---- DNS, ingress -------------------------------------------------------------------------
@@ -346,9 +403,8 @@ class DeliveryTemplateTest {
                 ZONE_ID,
                 "AliasTarget",
                 Match.anyValue())));
-    assertThat(s.json.get("Outputs").get("ApiUrl").get("Value").asText())
-        .isEqualTo("https://api.broker.example.org");
-    assertThat(s.json.path("Rules").has(ApiCertificate.PLACEHOLDER_RULE)).isFalse();
+    s.template.hasOutput("ApiUrl", Map.of("Value", "https://api.broker.example.org"));
+    s.template.templateMatches(rules(Match.absent()));
     assertThat(StageSynth.nagFindings(s.stack)).isEmpty();
   }
 
@@ -396,8 +452,7 @@ class DeliveryTemplateTest {
     s.template.hasResourceProperties(
         "AWS::ElasticLoadBalancingV2::Listener",
         Match.objectLike(Map.of("Port", ApiService.INTERNAL_HTTP_PORT, "Protocol", "HTTP")));
-    assertThat(s.json.get("Outputs").get("ApiUrl").get("Value").asText())
-        .isEqualTo("https://dev.broker.example.org");
+    s.template.hasOutput("ApiUrl", Map.of("Value", "https://dev.broker.example.org"));
     assertThat(StageSynth.nagFindings(s.stack)).isEmpty();
   }
 
@@ -408,45 +463,64 @@ class DeliveryTemplateTest {
     Stack registry = stage("dev").other(ImageRegistryStack.STACK_NAME);
     assertThat(registry.getAccount()).isEqualTo(Stages.DEV.account());
     Template t = Template.fromStack(registry);
-    JsonNode json = SynthesizedBroker.JSON.valueToTree(t.toJSON());
-    Map<String, JsonNode> repositories = StageSynth.resources(json, "AWS::ECR::Repository");
-    assertThat(repositories).hasSize(2);
-    List<String> names = new ArrayList<>();
-    for (JsonNode repository : repositories.values()) {
-      JsonNode p = repository.get("Properties");
-      names.add(p.get("RepositoryName").asText());
-      assertThat(p.get("ImageScanningConfiguration").get("ScanOnPush").asBoolean()).isTrue();
-      assertThat(p.get("ImageTagMutability").asText()).isEqualTo("IMMUTABLE");
-      JsonNode rules;
-      try {
-        rules =
-            SynthesizedBroker.JSON
-                .readTree(p.get("LifecyclePolicy").get("LifecyclePolicyText").asText())
-                .get("rules");
-      } catch (IOException e) {
-        throw new AssertionError(e);
-      }
-      assertThat(rules).hasSize(2);
-      assertThat(rules.get(0).get("selection").get("tagStatus").asText()).isEqualTo("untagged");
-      assertThat(rules.get(0).get("selection").get("countNumber").asInt())
-          .isEqualTo(ImageRegistryStack.UNTAGGED_DAYS);
-      assertThat(rules.get(1).get("selection").get("tagStatus").asText()).isEqualTo("any");
-      assertThat(rules.get(1).get("selection").get("countNumber").asInt())
-          .isEqualTo(ImageRegistryStack.KEEP_IMAGES);
-      // test's and prod's accounts may pull (cross-account), nobody else
-      String policy = p.get("RepositoryPolicyText").toString();
-      assertThat(policy)
-          .contains(Stages.TEST.account())
-          .contains(Stages.PROD.account())
-          .contains("ecr:BatchGetImage");
-      assertThat(repository.path("DeletionPolicy").asText()).isEqualTo("RetainExceptOnCreate");
+    t.resourceCountIs("AWS::ECR::Repository", 2);
+    for (String target :
+        List.of(SandboxBrokerStack.SERVICE_IMAGE_TARGET, SandboxBrokerStack.JOBS_IMAGE_TARGET)) {
+      t.hasResource(
+          "AWS::ECR::Repository",
+          Match.objectLike(
+              Map.of(
+                  "DeletionPolicy",
+                  "RetainExceptOnCreate",
+                  "Properties",
+                  Match.objectLike(
+                      Map.of(
+                          "RepositoryName",
+                          ImageRegistryStack.repositoryName(target),
+                          "ImageScanningConfiguration",
+                          Map.of("ScanOnPush", true),
+                          "ImageTagMutability",
+                          "IMMUTABLE",
+                          "LifecyclePolicy",
+                          Map.of("LifecyclePolicyText", Match.serializedJson(lifecycleRules())),
+                          "RepositoryPolicyText",
+                          pullableBy(Stages.TEST.account(), Stages.PROD.account()))))));
     }
-    assertThat(names)
-        .containsExactlyInAnyOrder(
-            ImageRegistryStack.repositoryName(SandboxBrokerStack.SERVICE_IMAGE_TARGET),
-            ImageRegistryStack.repositoryName(SandboxBrokerStack.JOBS_IMAGE_TARGET));
-    String policies = t.toJSON().toString();
-    assertThat(policies).contains(Stages.TEST.account()).contains(Stages.PROD.account());
+  }
+
+  /** Untagged images expire after days, and only the newest images are kept. */
+  private static Matcher lifecycleRules() {
+    return Match.objectLike(
+        Map.of(
+            "rules",
+            List.of(
+                Map.of(
+                    "selection",
+                    Map.of(
+                        "tagStatus", "untagged", "countNumber", ImageRegistryStack.UNTAGGED_DAYS)),
+                Map.of(
+                    "selection",
+                    Map.of("tagStatus", "any", "countNumber", ImageRegistryStack.KEEP_IMAGES)))));
+  }
+
+  /** A repository policy that lets these accounts (cross-account) pull. */
+  private static Matcher pullableBy(String... accounts) {
+    List<Object> principals = new ArrayList<>();
+    for (String account : accounts) {
+      principals.add(
+          Map.of("Fn::Join", List.of("", Match.arrayWith(List.of(containing(account))))));
+    }
+    return Match.objectLike(
+        Map.of(
+            "Statement",
+            Match.arrayWith(
+                List.of(
+                    Match.objectLike(
+                        Map.of(
+                            "Action",
+                            Match.arrayWith(List.of("ecr:BatchGetImage")),
+                            "Principal",
+                            Map.of("AWS", Match.arrayWith(principals))))))));
   }
 
   @Test
@@ -462,57 +536,119 @@ class DeliveryTemplateTest {
                 GitHubDeployAccessStack.GITHUB_OIDC_URL,
                 "ClientIdList",
                 List.of("sts.amazonaws.com"))));
-    JsonNode role =
-        only(StageSynth.resources(SynthesizedBroker.JSON.valueToTree(t.toJSON()), "AWS::IAM::Role"))
-            .get("Properties");
-    assertThat(role.get("RoleName").asText()).isEqualTo(GitHubDeployAccessStack.ROLE_NAME);
-    assertThat(role.get("MaxSessionDuration").asInt()).isEqualTo(3600);
-    JsonNode trust = role.get("AssumeRolePolicyDocument").get("Statement");
-    assertThat(trust).hasSize(1);
-    assertThat(trust.get(0).get("Action").asText()).isEqualTo("sts:AssumeRoleWithWebIdentity");
-    assertThat(trust.get(0).get("Principal").get("Federated").toString()).contains("GitHubOidc");
-    JsonNode condition = trust.get(0).get("Condition");
-    assertThat(
-            condition.get("StringEquals").get("token.actions.githubusercontent.com:aud").asText())
-        .isEqualTo("sts.amazonaws.com");
+    t.resourceCountIs("AWS::IAM::Role", 1);
     // exactly this repository's prod environment: no branch, no pull request, no other repository
-    assertThat(
-            condition.get("StringLike").get("token.actions.githubusercontent.com:sub").toString())
-        .isIn(
-            "\"repo:your-org/sandbox-broker:environment:prod\"",
-            "[\"repo:your-org/sandbox-broker:environment:prod\"]");
+    t.hasResourceProperties(
+        "AWS::IAM::Role",
+        Match.objectLike(
+            Map.of(
+                "RoleName",
+                GitHubDeployAccessStack.ROLE_NAME,
+                "MaxSessionDuration",
+                3600,
+                "AssumeRolePolicyDocument",
+                Match.objectLike(
+                    Map.of(
+                        "Statement",
+                        List.of(
+                            Match.objectLike(
+                                Map.of(
+                                    "Action",
+                                    "sts:AssumeRoleWithWebIdentity",
+                                    "Principal",
+                                    Map.of(
+                                        "Federated",
+                                        Map.of("Ref", Match.stringLikeRegexp("GitHubOidc"))),
+                                    "Condition",
+                                    Map.of(
+                                        "StringEquals",
+                                        Map.of(
+                                            "token.actions.githubusercontent.com:aud",
+                                            "sts.amazonaws.com"),
+                                        "StringLike",
+                                        Map.of(
+                                            "token.actions.githubusercontent.com:sub",
+                                            List.of(
+                                                "repo:your-org/sandbox-broker:environment:prod")))))))))));
     // no user, no access key anywhere: OIDC only
     t.resourceCountIs("AWS::IAM::User", 0);
     t.resourceCountIs("AWS::IAM::AccessKey", 0);
-    // prod's role cannot push images (the registry lives in dev's account)
+    // prod's role cannot push images (the registry lives in dev's account): searched in the whole
+    // template, as the grant could come in through any kind of policy resource
     assertThat(t.toJSON().toString()).doesNotContain("ecr:PutImage");
-    String devAccess =
-        Template.fromStack(stage("dev").other("SandboxBroker-GitHubAccess-dev"))
-            .toJSON()
-            .toString();
-    assertThat(devAccess).contains("ecr:PutImage").contains("environment:preview");
+    Template devAccess = Template.fromStack(stage("dev").other("SandboxBroker-GitHubAccess-dev"));
+    devAccess.hasResourceProperties(
+        "AWS::IAM::Policy",
+        Match.objectLike(
+            Map.of(
+                "PolicyDocument",
+                Match.objectLike(
+                    Map.of(
+                        "Statement",
+                        Match.arrayWith(
+                            List.of(
+                                Match.objectLike(
+                                    Map.of(
+                                        "Action", Match.arrayWith(List.of("ecr:PutImage")))))))))));
+    devAccess.hasResourceProperties(
+        "AWS::IAM::Role",
+        Match.objectLike(
+            Map.of(
+                "AssumeRolePolicyDocument",
+                Match.objectLike(
+                    Map.of(
+                        "Statement",
+                        Match.arrayWith(
+                            List.of(
+                                Match.objectLike(
+                                    Map.of(
+                                        "Condition",
+                                        Match.objectLike(
+                                            Map.of(
+                                                "StringLike",
+                                                Map.of(
+                                                    "token.actions.githubusercontent.com:sub",
+                                                    Match.arrayWith(
+                                                        List.of(
+                                                            containing(
+                                                                "environment:preview")))))))))))))));
   }
 
   @Test
   void thePipelineDeploysTheScannedImagesByDigest() {
     String service = "sha256:" + "a".repeat(64);
     String jobs = "sha256:" + "b".repeat(64);
-    StageSynth s =
-        StageSynth.of("stage", "test", "serviceImageDigest", service, "jobsImageDigest", jobs);
-    String images = s.resources("AWS::ECS::TaskDefinition").toString();
-    assertThat(images)
-        .contains("sandbox-broker/service@" + service)
-        .contains("sandbox-broker/jobs-runner@" + jobs)
-        .contains(Stages.DEV.account() + ".dkr.ecr." + Stages.DEV.region());
+    Template t =
+        StageSynth.of("stage", "test", "serviceImageDigest", service, "jobsImageDigest", jobs)
+            .template;
+    for (String image :
+        List.of("sandbox-broker/service@" + service, "sandbox-broker/jobs-runner@" + jobs)) {
+      t.hasResourceProperties(
+          "AWS::ECS::TaskDefinition",
+          Match.objectLike(
+              Map.of(
+                  "ContainerDefinitions",
+                  Match.arrayWith(
+                      List.of(
+                          Match.objectLike(
+                              Map.of(
+                                  "Image",
+                                  Map.of(
+                                      "Fn::Join",
+                                      List.of(
+                                          "",
+                                          Match.arrayWith(
+                                              List.of(
+                                                  containing(
+                                                      Stages.DEV.account()
+                                                          + ".dkr.ecr."
+                                                          + Stages.DEV.region()),
+                                                  containing(image))))))))))));
+    }
     assertThatThrownBy(
             () ->
                 StageSynth.of(
                     "stage", "test", "serviceImageDigest", "latest", "jobsImageDigest", jobs))
         .hasStackTraceContaining("sha256:<64 hex>");
-  }
-
-  private static JsonNode only(Map<String, JsonNode> resources) {
-    assertThat(resources).hasSize(1);
-    return resources.values().iterator().next();
   }
 }

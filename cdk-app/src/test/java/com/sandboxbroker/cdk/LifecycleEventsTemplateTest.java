@@ -1,5 +1,8 @@
 package com.sandboxbroker.cdk;
 
+import static com.sandboxbroker.cdk.Templates.assertMatches;
+import static com.sandboxbroker.cdk.Templates.containing;
+import static com.sandboxbroker.cdk.Templates.withProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,9 +17,13 @@ import com.sandboxbroker.core.events.EventInputTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Capture;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
 
 /**
  * Lifecycle events deployed (contract §8): the table's stream, one pipe from it (filter, input
@@ -29,102 +36,192 @@ class LifecycleEventsTemplateTest {
 
   private final SynthesizedBroker broker = SynthesizedBroker.get();
 
-  private JsonNode only(String type) {
-    Map<String, JsonNode> found = broker.resources(type);
-    assertThat(found).as(type).hasSize(1);
-    return found.values().iterator().next();
+  private static final String PIPE = "AWS::Pipes::Pipe";
+
+  private final Template template = broker.template;
+
+  /** A reference to the Arn (or another attribute) of the resource. */
+  private static Map<String, Object> attributeOf(String logicalId) {
+    return Map.of("Fn::GetAtt", List.of(logicalId, Match.anyValue()));
   }
 
-  private String logicalId(String type) {
-    Map<String, JsonNode> found = broker.resources(type);
-    assertThat(found).as(type).hasSize(1);
-    return found.keySet().iterator().next();
-  }
+  /** The pipe's filter (its one filter's pattern) and its input template, as synthesized. */
+  private record Transformation(EventFilterPattern filter, EventInputTemplate template) {}
 
-  private JsonNode pipeProps() {
-    return only("AWS::Pipes::Pipe").get("Properties");
+  private Transformation transformation() {
+    Capture pattern = new Capture();
+    Capture inputTemplate = new Capture();
+    template.resourceCountIs(PIPE, 1);
+    template.hasResourceProperties(
+        PIPE,
+        Match.objectLike(
+            Map.of(
+                "SourceParameters",
+                Match.objectLike(
+                    Map.of(
+                        "FilterCriteria", Map.of("Filters", List.of(Map.of("Pattern", pattern))))),
+                "TargetParameters",
+                Match.objectLike(Map.of("InputTemplate", inputTemplate)))));
+    return new Transformation(
+        new EventFilterPattern(pattern.asString()),
+        new EventInputTemplate(inputTemplate.asString()));
   }
 
   @Test
   void theTableStreamsNewAndOldImages() {
-    JsonNode spec = only("AWS::DynamoDB::Table").get("Properties").get("StreamSpecification");
-    assertThat(spec.get("StreamViewType").asText()).isEqualTo("NEW_AND_OLD_IMAGES");
+    template.resourceCountIs("AWS::DynamoDB::Table", 1);
+    template.hasResourceProperties(
+        "AWS::DynamoDB::Table",
+        Match.objectLike(
+            Map.of(
+                "StreamSpecification",
+                Match.objectLike(Map.of("StreamViewType", "NEW_AND_OLD_IMAGES")))));
   }
 
   @Test
-  void onePipeFromTheTableStreamToTheStagesBus() {
-    JsonNode props = pipeProps();
-    String table = logicalId("AWS::DynamoDB::Table");
-    assertThat(props.get("Source").get("Fn::GetAtt").get(0).asText()).isEqualTo(table);
-    assertThat(props.get("Source").get("Fn::GetAtt").get(1).asText()).isEqualTo("StreamArn");
-    String bus = logicalId("AWS::Events::EventBus");
-    assertThat(props.get("Target").get("Fn::GetAtt").get(0).asText()).isEqualTo(bus);
-    assertThat(only("AWS::Events::EventBus").get("Properties").get("Name").asText())
-        .isEqualTo(EventContract.busName(broker.settings.stage()));
-
-    JsonNode stream = props.get("SourceParameters").get("DynamoDBStreamParameters");
-    assertThat(stream.get("StartingPosition").asText()).isEqualTo("LATEST");
-    assertThat(stream.get("MaximumRetryAttempts").asInt()).isBetween(1, 185);
-    String dlq = logicalId("AWS::SQS::Queue");
-    assertThat(stream.get("DeadLetterConfig").get("Arn").get("Fn::GetAtt").get(0).asText())
-        .isEqualTo(dlq);
-
-    JsonNode filters = props.get("SourceParameters").get("FilterCriteria").get("Filters");
-    assertThat(filters).hasSize(1);
-    JsonNode pattern = parse(filters.get(0).get("Pattern").asText());
-    assertThat(pattern).isEqualTo(parse(EventContract.FILTER_PATTERN));
-
-    JsonNode target = props.get("TargetParameters");
-    assertThat(target.get("InputTemplate").asText()).isEqualTo(EventContract.INPUT_TEMPLATE);
-    assertThat(target.get("EventBridgeEventBusParameters").get("Source").asText())
-        .isEqualTo(EventContract.SOURCE);
-    assertThat(target.get("EventBridgeEventBusParameters").get("DetailType").asText())
-        .isEqualTo(EventContract.DETAIL_TYPE_PATH);
+  void onePipeFromTheTableStreamToTheStagesBus() throws Exception {
+    // getResourceId without properties: there is exactly one of each
+    String table = template.getResourceId("AWS::DynamoDB::Table");
+    String bus = template.getResourceId("AWS::Events::EventBus");
+    String dlq = template.getResourceId("AWS::SQS::Queue");
+    template.hasResourceProperties(
+        "AWS::Events::EventBus",
+        Match.objectLike(Map.of("Name", EventContract.busName(broker.settings.stage()))));
+    template.resourceCountIs(PIPE, 1);
+    Capture retries = new Capture();
+    template.hasResourceProperties(
+        PIPE,
+        Match.objectLike(
+            Map.of(
+                "Source",
+                Map.of("Fn::GetAtt", List.of(table, "StreamArn")),
+                "Target",
+                attributeOf(bus),
+                "SourceParameters",
+                Match.objectLike(
+                    Map.of(
+                        "DynamoDBStreamParameters",
+                        Match.objectLike(
+                            Map.of(
+                                "StartingPosition",
+                                "LATEST",
+                                "MaximumRetryAttempts",
+                                retries,
+                                "DeadLetterConfig",
+                                Map.of("Arn", attributeOf(dlq)))),
+                        "FilterCriteria",
+                        Map.of(
+                            "Filters",
+                            List.of(
+                                Map.of(
+                                    "Pattern",
+                                    Match.serializedJson(
+                                        Match.exact(
+                                            SynthesizedBroker.JSON.readValue(
+                                                EventContract.FILTER_PATTERN, Map.class)))))))),
+                "TargetParameters",
+                Match.objectLike(
+                    Map.of(
+                        "InputTemplate",
+                        EventContract.INPUT_TEMPLATE,
+                        "EventBridgeEventBusParameters",
+                        Match.objectLike(
+                            Map.of(
+                                "Source",
+                                EventContract.SOURCE,
+                                "DetailType",
+                                EventContract.DETAIL_TYPE_PATH)))))));
+    assertThat(retries.asNumber().intValue()).isBetween(1, 185);
   }
 
   @Test
   void theBusIsArchivedForReplay() {
-    JsonNode archive = only("AWS::Events::Archive").get("Properties");
-    assertThat(archive.get("SourceArn").get("Fn::GetAtt").get(0).asText())
-        .isEqualTo(logicalId("AWS::Events::EventBus"));
-    assertThat(archive.get("EventPattern").get("source").get(0).asText())
-        .isEqualTo(EventContract.SOURCE);
-    assertThat(archive.get("RetentionDays").asInt()).isGreaterThanOrEqualTo(90);
+    template.resourceCountIs("AWS::Events::Archive", 1);
+    Capture retentionDays = new Capture();
+    template.hasResourceProperties(
+        "AWS::Events::Archive",
+        Match.objectLike(
+            Map.of(
+                "SourceArn",
+                attributeOf(template.getResourceId("AWS::Events::EventBus")),
+                "EventPattern",
+                Match.objectLike(Map.of("source", Match.arrayWith(List.of(EventContract.SOURCE)))),
+                "RetentionDays",
+                retentionDays)));
+    assertThat(retentionDays.asNumber().intValue()).isGreaterThanOrEqualTo(90);
   }
 
   @Test
   void theDeadLetterQueueIsEncryptedAndRefusesPlainHttp() {
-    JsonNode queue = only("AWS::SQS::Queue").get("Properties");
-    assertThat(queue.get("SqsManagedSseEnabled").asBoolean()).isTrue();
-    assertThat(queue.get("MessageRetentionPeriod").asInt()).isEqualTo(14 * 24 * 3600);
-    JsonNode policy =
-        only("AWS::SQS::QueuePolicy")
-            .get("Properties")
-            .get("PolicyDocument")
-            .get("Statement")
-            .get(0);
-    assertThat(policy.get("Effect").asText()).isEqualTo("Deny");
-    assertThat(policy.get("Condition").get("Bool").get("aws:SecureTransport").asText())
-        .isEqualTo("false");
+    template.resourceCountIs("AWS::SQS::Queue", 1);
+    template.hasResourceProperties(
+        "AWS::SQS::Queue",
+        Match.objectLike(
+            Map.of("SqsManagedSseEnabled", true, "MessageRetentionPeriod", 14 * 24 * 3600)));
+    template.resourceCountIs("AWS::SQS::QueuePolicy", 1);
+    template.hasResourceProperties(
+        "AWS::SQS::QueuePolicy",
+        Match.objectLike(
+            Map.of(
+                "PolicyDocument",
+                Match.objectLike(
+                    Map.of(
+                        "Statement",
+                        Match.arrayWith(
+                            List.of(
+                                Match.objectLike(
+                                    Map.of(
+                                        "Effect",
+                                        "Deny",
+                                        "Condition",
+                                        Match.objectLike(
+                                            Map.of(
+                                                "Bool",
+                                                Match.objectLike(
+                                                    Map.of(
+                                                        "aws:SecureTransport", "false")))))))))))));
   }
 
   @Test
   void thePipeRoleMayOnlyReadTheStreamPutOnTheBusAndDeadLetter() {
-    String roleId = pipeProps().get("RoleArn").get("Fn::GetAtt").get(0).asText();
-    JsonNode role = broker.json.get("Resources").get(roleId).get("Properties");
-    JsonNode trust = role.get("AssumeRolePolicyDocument").get("Statement").get(0);
-    assertThat(trust.get("Principal").get("Service").asText()).isEqualTo("pipes.amazonaws.com");
-    assertThat(trust.get("Condition").get("StringEquals").has("aws:SourceAccount")).isTrue();
-    assertThat(role.has("ManagedPolicyArns")).isFalse();
+    Map<String, Object> trustsPipes =
+        Map.of(
+            "AssumeRolePolicyDocument",
+            Match.objectLike(
+                Map.of(
+                    "Statement",
+                    Match.arrayWith(
+                        List.of(
+                            Match.objectLike(
+                                Map.of(
+                                    "Principal",
+                                    Map.of("Service", "pipes.amazonaws.com"),
+                                    "Condition",
+                                    Match.objectLike(
+                                        Map.of(
+                                            "StringEquals",
+                                            Match.objectLike(
+                                                Map.of(
+                                                    "aws:SourceAccount",
+                                                    Match.anyValue())))))))))));
+    String roleId = template.getResourceId("AWS::IAM::Role", withProperties(trustsPipes));
+    template.hasResourceProperties(
+        PIPE, Match.objectLike(Map.of("RoleArn", Map.of("Fn::GetAtt", List.of(roleId, "Arn")))));
+    Capture policies = new Capture();
+    Map<String, Object> role = new HashMap<>(trustsPipes);
+    role.put("ManagedPolicyArns", Match.absent());
+    role.put("Policies", policies);
+    template.hasResourceProperties("AWS::IAM::Role", Match.objectLike(role));
     List<String> grants = new ArrayList<>();
-    for (JsonNode policy : role.get("Policies")) {
-      for (JsonNode st : policy.get("PolicyDocument").get("Statement")) {
-        assertThat(st.get("Effect").asText()).isEqualTo("Allow");
-        assertThat(st.get("Resource").toString()).doesNotContain("\"*\"");
-        JsonNode actions = st.get("Action");
-        (actions.isArray() ? actions : List.of(actions))
-            .forEach(a -> grants.add(((JsonNode) a).asText()));
-      }
+    for (Object statement : statements(policies.asArray())) {
+      // allowed, and on named resources: no statement on "*"
+      assertMatches(roleId, statement, Match.objectLike(Map.of("Effect", "Allow")));
+      assertMatches(
+          roleId,
+          statement,
+          Match.objectLike(Map.of("Resource", Match.not(Match.arrayWith(List.of("*"))))));
+      assertMatches(roleId, statement, Match.objectLike(Map.of("Resource", Match.not("*"))));
+      grants.addAll(actions(statement));
     }
     assertThat(grants)
         .containsExactlyInAnyOrder(
@@ -135,35 +232,92 @@ class LifecycleEventsTemplateTest {
             "events:PutEvents",
             "sqs:SendMessage");
     // no other policy is attached to the role
-    broker
-        .resources("AWS::IAM::Policy")
-        .values()
-        .forEach(
-            p -> assertThat(p.get("Properties").get("Roles").toString()).doesNotContain(roleId));
+    assertThat(
+            template.findResources(
+                "AWS::IAM::Policy",
+                withProperties(Map.of("Roles", Match.arrayWith(List.of(Map.of("Ref", roleId)))))))
+        .isEmpty();
+  }
+
+  /**
+   * The statements of a role's inline policies (a captured list of policy documents): the API
+   * matches one statement at a time, and the test needs all of them.
+   */
+  @SuppressWarnings("unchecked")
+  private static List<Object> statements(List<Object> policies) {
+    List<Object> statements = new ArrayList<>();
+    for (Object policy : policies) {
+      Map<String, Object> document =
+          (Map<String, Object>) ((Map<String, Object>) policy).get("PolicyDocument");
+      statements.addAll((List<Object>) document.get("Statement"));
+    }
+    return statements;
+  }
+
+  /** A statement's Action: one action or a list of them. */
+  @SuppressWarnings("unchecked")
+  private static List<String> actions(Object statement) {
+    Object action = ((Map<String, Object>) statement).get("Action");
+    return action instanceof List<?> list ? (List<String>) list : List.of((String) action);
   }
 
   @Test
   void pipeFailuresAndDeadLettersAlarmWithTheirRunbook() {
-    List<JsonNode> alarms = new ArrayList<>();
-    broker
-        .resources("AWS::CloudWatch::Alarm")
-        .values()
-        .forEach(
-            a -> {
-              if (a.get("Properties")
-                  .get("AlarmDescription")
-                  .asText()
-                  .contains(LifecycleEvents.RUNBOOK)) {
-                alarms.add(a.get("Properties"));
-              }
-            });
-    assertThat(alarms).hasSize(2);
-    String pipeName = pipeProps().get("Name").asText();
-    String all = alarms.toString();
-    assertThat(all)
-        .contains("AWS/EventBridge/Pipes", "ExecutionFailed", "TargetStageFailed", pipeName);
-    assertThat(all).contains("ApproximateNumberOfMessagesVisible");
-    alarms.forEach(a -> assertThat(a.get("AlarmActions")).isNotEmpty());
+    Map<String, Object> namesTheRunbook =
+        Map.of("AlarmDescription", containing(LifecycleEvents.RUNBOOK));
+    assertThat(template.findResources("AWS::CloudWatch::Alarm", withProperties(namesTheRunbook)))
+        .hasSize(2);
+    // both notify someone
+    assertThat(
+            template.findResources(
+                "AWS::CloudWatch::Alarm",
+                withProperties(
+                    Map.of(
+                        "AlarmDescription",
+                        containing(LifecycleEvents.RUNBOOK),
+                        "AlarmActions",
+                        Match.arrayWith(List.of(Match.not(Match.absent())))))))
+        .hasSize(2);
+    Capture pipeName = new Capture();
+    template.hasResourceProperties(PIPE, Match.objectLike(Map.of("Name", pipeName)));
+    for (String metric : List.of("ExecutionFailed", "TargetStageFailed")) {
+      template.hasResourceProperties(
+          "AWS::CloudWatch::Alarm",
+          Match.objectLike(
+              Map.of(
+                  "AlarmDescription",
+                  containing(LifecycleEvents.RUNBOOK),
+                  "Metrics",
+                  Match.arrayWith(
+                      List.of(
+                          Match.objectLike(
+                              Map.of(
+                                  "MetricStat",
+                                  Match.objectLike(
+                                      Map.of(
+                                          "Metric",
+                                          Match.objectLike(
+                                              Map.of(
+                                                  "Namespace",
+                                                  "AWS/EventBridge/Pipes",
+                                                  "MetricName",
+                                                  metric,
+                                                  "Dimensions",
+                                                  List.of(
+                                                      Map.of(
+                                                          "Name",
+                                                          "PipeName",
+                                                          "Value",
+                                                          pipeName.asString())))))))))))));
+    }
+    template.hasResourceProperties(
+        "AWS::CloudWatch::Alarm",
+        Match.objectLike(
+            Map.of(
+                "AlarmDescription",
+                containing(LifecycleEvents.RUNBOOK),
+                "MetricName",
+                "ApproximateNumberOfMessagesVisible")));
     assertThat(Files.isRegularFile(SynthesizedBroker.REPO_ROOT.resolve(LifecycleEvents.RUNBOOK)))
         .isTrue();
   }
@@ -176,18 +330,9 @@ class LifecycleEventsTemplateTest {
    */
   @Test
   void theTransformationOfASampleStreamRecordMatchesTheDocumentedSchema() throws Exception {
-    JsonNode props = pipeProps();
-    EventFilterPattern filter =
-        new EventFilterPattern(
-            props
-                .get("SourceParameters")
-                .get("FilterCriteria")
-                .get("Filters")
-                .get(0)
-                .get("Pattern")
-                .asText());
-    EventInputTemplate template =
-        new EventInputTemplate(props.get("TargetParameters").get("InputTemplate").asText());
+    Transformation pipe = transformation();
+    EventFilterPattern filter = pipe.filter();
+    EventInputTemplate template = pipe.template();
     JsonNode record =
         SynthesizedBroker.JSON.readTree(EVENTS_DOCS.resolve("sample-stream-record.json").toFile());
 
@@ -231,18 +376,9 @@ class LifecycleEventsTemplateTest {
    */
   @Test
   void theTransformationOfAPoolStateFlipMatchesTheDocumentedSchema() throws Exception {
-    JsonNode props = pipeProps();
-    EventFilterPattern filter =
-        new EventFilterPattern(
-            props
-                .get("SourceParameters")
-                .get("FilterCriteria")
-                .get("Filters")
-                .get(0)
-                .get("Pattern")
-                .asText());
-    EventInputTemplate template =
-        new EventInputTemplate(props.get("TargetParameters").get("InputTemplate").asText());
+    Transformation pipe = transformation();
+    EventFilterPattern filter = pipe.filter();
+    EventInputTemplate template = pipe.template();
     JsonNode record =
         SynthesizedBroker.JSON.readTree(
             EVENTS_DOCS.resolve("sample-pool-stream-record.json").toFile());
@@ -273,13 +409,5 @@ class LifecycleEventsTemplateTest {
         SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
             .getSchema(Files.newInputStream(EVENTS_DOCS.resolve("lifecycle-event.schema.json")));
     return schema.validate(event);
-  }
-
-  private static JsonNode parse(String json) {
-    try {
-      return SynthesizedBroker.JSON.readTree(json);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
   }
 }

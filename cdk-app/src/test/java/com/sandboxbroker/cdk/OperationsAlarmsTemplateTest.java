@@ -1,17 +1,24 @@
 package com.sandboxbroker.cdk;
 
+import static com.sandboxbroker.cdk.Templates.assertMatches;
+import static com.sandboxbroker.cdk.Templates.matching;
+import static com.sandboxbroker.cdk.Templates.metricNamed;
+import static com.sandboxbroker.cdk.Templates.property;
+import static com.sandboxbroker.cdk.Templates.someMatchesAll;
+import static com.sandboxbroker.cdk.Templates.withProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.sandboxbroker.core.contract.TableContract;
 import java.nio.file.Files;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Capture;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Matcher;
+import software.amazon.awscdk.assertions.Template;
 
 /**
  * The alarms on AWS's own metrics and the event notifications, read from the synthesized template:
@@ -19,49 +26,48 @@ import org.junit.jupiter.api.Test;
  */
 class OperationsAlarmsTemplateTest {
   private static final Pattern RUNBOOK = Pattern.compile("runbooks/[a-z0-9-]+\\.md");
+  private static final String ALARM = "AWS::CloudWatch::Alarm";
+  private static final String RULE = "AWS::Events::Rule";
   private final SynthesizedBroker broker = SynthesizedBroker.get();
+  private final Template template = broker.template;
   private final String p = "sandbox-broker-" + broker.settings.stage() + "-";
 
-  private JsonNode alarm(String name) {
-    return broker.resources("AWS::CloudWatch::Alarm").values().stream()
-        .map(a -> a.get("Properties"))
-        .filter(a -> a.get("AlarmName").asText().equals(p + name))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no alarm " + p + name));
+  /** An entry of an alarm's Metrics reading this metric, whatever its dimensions. */
+  static Matcher metric(String namespace, String metricName) {
+    return Match.objectLike(
+        Map.of(
+            "MetricStat",
+            Match.objectLike(
+                Map.of(
+                    "Metric",
+                    Match.objectLike(Map.of("Namespace", namespace, "MetricName", metricName))))));
   }
 
-  private JsonNode rule(String name) {
-    return broker.resources("AWS::Events::Rule").values().stream()
-        .map(r -> r.get("Properties"))
-        .filter(r -> r.path("Name").asText().equals(p + name))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no rule " + p + name));
+  /** An entry of an alarm's Metrics whose dimensions are like these. */
+  static Matcher dimensions(Object dimensions) {
+    return Match.objectLike(
+        Map.of(
+            "MetricStat",
+            Match.objectLike(
+                Map.of("Metric", Match.objectLike(Map.of("Dimensions", dimensions))))));
   }
 
-  /** id → "namespace/metric {dims}" of every metric the alarm's expression reads. */
-  private static Map<String, String> metrics(JsonNode alarm) {
-    Map<String, String> byId = new TreeMap<>();
-    for (JsonNode m : alarm.get("Metrics")) {
-      if (m.has("MetricStat")) {
-        JsonNode metric = m.get("MetricStat").get("Metric");
-        Map<String, String> dims = new TreeMap<>();
-        metric
-            .path("Dimensions")
-            .forEach(d -> dims.put(d.get("Name").asText(), d.get("Value").toString()));
-        byId.put(
-            m.get("Id").asText(),
-            metric.get("Namespace").asText()
-                + "/"
-                + metric.get("MetricName").asText()
-                + " "
-                + dims);
-      }
-    }
-    return byId;
+  /** An entry of an alarm's Metrics with this dimension, among others in any order. */
+  static Matcher withDimension(String name, Object value) {
+    return dimensions(Match.arrayWith(List.of(dimension(name, value))));
+  }
+
+  static Map<String, Object> dimension(String name, Object value) {
+    return Map.of("Name", name, "Value", value);
+  }
+
+  /** The alarm's first action is the alarm topic. */
+  static Matcher notifiesTheTopic() {
+    return Match.arrayWith(List.of(Map.of("Ref", Match.stringLikeRegexp("^AlarmTopic"))));
   }
 
   private static void namesAnExistingRunbook(String what, String text, String page) {
-    Matcher m = RUNBOOK.matcher(text);
+    var m = RUNBOOK.matcher(text);
     assertThat(m.find()).as(what + " names a runbook: " + text).isTrue();
     assertThat(m.group()).as(what).isEqualTo(page);
     assertThat(Files.isRegularFile(SynthesizedBroker.REPO_ROOT.resolve(page)))
@@ -69,33 +75,49 @@ class OperationsAlarmsTemplateTest {
         .isTrue();
   }
 
-  private static void notifiesTheTopic(String what, JsonNode alarm) {
-    assertThat(alarm.get("AlarmActions").get(0).get("Ref").asText())
-        .as(what)
-        .startsWith("AlarmTopic");
+  /**
+   * The named alarm notifies the topic and is like the given properties; returns its description,
+   * for the runbook it names.
+   */
+  private String alarm(String name, Map<String, Object> like) {
+    Capture description = new Capture();
+    Map<String, Object> pattern = new HashMap<>(like);
+    pattern.put("AlarmName", p + name);
+    pattern.put("AlarmActions", notifiesTheTopic());
+    pattern.put("AlarmDescription", description);
+    template.hasResourceProperties(ALARM, Match.objectLike(pattern));
+    return description.asString();
   }
 
   @Test
   void runningTasksBelowDesiredReadsContainerInsightsForTheApiService() {
-    JsonNode a = alarm("api-tasks-below-desired");
-    assertThat(metrics(a).values())
-        .anySatisfy(
-            m ->
-                assertThat(m)
-                    .startsWith("ECS/ContainerInsights/DesiredTaskCount")
-                    .contains("ClusterName")
-                    .contains("ServiceName"))
-        .anySatisfy(m -> assertThat(m).startsWith("ECS/ContainerInsights/RunningTaskCount"));
-    assertThat(a.get("ComparisonOperator").asText()).isEqualTo("GreaterThanOrEqualToThreshold");
-    notifiesTheTopic("tasks below desired", a);
+    Capture metrics = new Capture();
+    String description =
+        alarm(
+            "api-tasks-below-desired",
+            Map.of("Metrics", metrics, "ComparisonOperator", "GreaterThanOrEqualToThreshold"));
+    someMatchesAll(
+        "desired",
+        metrics.asArray(),
+        metric("ECS/ContainerInsights", "DesiredTaskCount"),
+        withDimension("ClusterName", Match.anyValue()),
+        withDimension("ServiceName", Match.anyValue()));
+    someMatchesAll(
+        "running", metrics.asArray(), metric("ECS/ContainerInsights", "RunningTaskCount"));
     namesAnExistingRunbook(
-        "tasks below desired",
-        a.get("AlarmDescription").asText(),
-        OperationsAlarms.RUNBOOK_TASKS_BELOW_DESIRED);
+        "tasks below desired", description, OperationsAlarms.RUNBOOK_TASKS_BELOW_DESIRED);
     // Container Insights must be on for the metric to exist
-    JsonNode cluster =
-        broker.resources("AWS::ECS::Cluster").values().iterator().next().get("Properties");
-    assertThat(cluster.get("ClusterSettings").toString()).contains("containerInsights");
+    template.hasResourceProperties(
+        "AWS::ECS::Cluster",
+        Match.objectLike(
+            Map.of(
+                "ClusterSettings",
+                Match.arrayWith(List.of(Match.objectLike(Map.of("Name", "containerInsights")))))));
+  }
+
+  /** The entries of an alarm's Metrics that read a metric (not the math expression). */
+  private static List<Object> metricStats(Capture metrics) {
+    return matching(metrics.asArray(), Match.objectLike(Map.of("MetricStat", Match.anyValue())));
   }
 
   /**
@@ -104,122 +126,137 @@ class OperationsAlarmsTemplateTest {
    */
   @Test
   void unhealthyTargetsReadsTheUnhealthyHostCountOfBothBlueGreenTargetGroups() {
-    JsonNode a = alarm("api-unhealthy-targets");
-    Map<String, String> metrics = metrics(a);
-    assertThat(metrics).hasSize(2);
-    assertThat(metrics.values())
-        .allSatisfy(
-            m ->
-                assertThat(m)
-                    .startsWith("AWS/ApplicationELB/UnHealthyHostCount")
-                    .contains("TargetGroup")
-                    .contains("LoadBalancer"));
-    List<String> targetGroups =
-        new ArrayList<>(broker.resources("AWS::ElasticLoadBalancingV2::TargetGroup").keySet());
+    Capture metrics = new Capture();
+    String description = alarm("api-unhealthy-targets", Map.of("Metrics", metrics));
+    List<Object> stats = metricStats(metrics);
+    assertThat(stats).hasSize(2);
+    for (Object stat : stats) {
+      someMatchesAll(
+          "unhealthy targets",
+          List.of(stat),
+          metric("AWS/ApplicationELB", "UnHealthyHostCount"),
+          withDimension("LoadBalancer", Match.anyValue()),
+          withDimension("TargetGroup", Match.anyValue()));
+    }
+    var targetGroups = template.findResources("AWS::ElasticLoadBalancingV2::TargetGroup").keySet();
     assertThat(targetGroups).hasSize(2);
     for (String id : targetGroups) {
-      assertThat(metrics.values()).as(id).anySatisfy(m -> assertThat(m).contains(id));
+      someMatchesAll(
+          id,
+          stats,
+          withDimension("TargetGroup", Map.of("Fn::GetAtt", Match.arrayWith(List.of(id)))));
     }
-    notifiesTheTopic("unhealthy targets", a);
     namesAnExistingRunbook(
-        "unhealthy targets",
-        a.get("AlarmDescription").asText(),
-        OperationsAlarms.RUNBOOK_UNHEALTHY_TARGETS);
+        "unhealthy targets", description, OperationsAlarms.RUNBOOK_UNHEALTHY_TARGETS);
   }
 
   @Test
   void withApiGatewayIngressTheUnhealthyTargetsAlarmStillReadsBothTargetGroups() {
-    StageSynth s =
+    Template t =
         StageSynth.of(
-            "stage",
-            "dev",
-            "ingress",
-            "apigateway",
-            "hostedZoneId",
-            DeliveryTemplateTest.ZONE_ID,
-            "hostedZoneName",
-            "broker.example.org");
-    JsonNode a =
-        s.resources("AWS::CloudWatch::Alarm").values().stream()
-            .map(x -> x.get("Properties"))
-            .filter(x -> x.get("AlarmName").asText().endsWith("-api-unhealthy-targets"))
-            .findFirst()
-            .orElseThrow();
-    assertThat(metrics(a).values())
-        .hasSize(2)
-        .allSatisfy(m -> assertThat(m).startsWith("AWS/ApplicationELB/UnHealthyHostCount"));
-    assertThat(s.resources("AWS::ElasticLoadBalancingV2::TargetGroup")).hasSize(2);
+                "stage",
+                "dev",
+                "ingress",
+                "apigateway",
+                "hostedZoneId",
+                DeliveryTemplateTest.ZONE_ID,
+                "hostedZoneName",
+                "broker.example.org")
+            .template;
+    Capture metrics = new Capture();
+    t.hasResourceProperties(
+        ALARM,
+        Match.objectLike(
+            Map.of(
+                "AlarmName",
+                Match.stringLikeRegexp("-api-unhealthy-targets$"),
+                "Metrics",
+                metrics)));
+    List<Object> stats = metricStats(metrics);
+    assertThat(stats).hasSize(2);
+    stats.forEach(
+        m ->
+            assertMatches(
+                "unhealthy targets", m, metric("AWS/ApplicationELB", "UnHealthyHostCount")));
+    t.resourceCountIs("AWS::ElasticLoadBalancingV2::TargetGroup", 2);
   }
 
   @Test
   void schedulerTargetErrorsReadsTheScheduleGroupsErrorsAndDrops() {
-    JsonNode a = alarm("scheduler-target-errors");
-    assertThat(metrics(a).values())
-        .anySatisfy(
-            m ->
-                assertThat(m)
-                    .isEqualTo("AWS/Scheduler/TargetErrorCount {ScheduleGroup=\"default\"}"))
-        .anySatisfy(
-            m ->
-                assertThat(m)
-                    .isEqualTo("AWS/Scheduler/InvocationDroppedCount {ScheduleGroup=\"default\"}"));
-    // the schedules really are in that group
-    broker
-        .resources("AWS::Scheduler::Schedule")
-        .values()
-        .forEach(
-            s ->
-                assertThat(s.get("Properties").path("GroupName").asText(JobSchedule.SCHEDULE_GROUP))
-                    .isEqualTo(JobSchedule.SCHEDULE_GROUP));
-    notifiesTheTopic("scheduler", a);
+    Capture metrics = new Capture();
+    String description = alarm("scheduler-target-errors", Map.of("Metrics", metrics));
+    Matcher defaultGroup = dimensions(List.of(dimension("ScheduleGroup", "default")));
+    for (String name : List.of("TargetErrorCount", "InvocationDroppedCount")) {
+      someMatchesAll(name, metrics.asArray(), metric("AWS/Scheduler", name), defaultGroup);
+    }
+    // the schedules really are in that group (left out, a schedule is in it)
+    assertThat(
+            template.findResources(
+                "AWS::Scheduler::Schedule",
+                withProperties(Map.of("GroupName", Match.not(JobSchedule.SCHEDULE_GROUP)))))
+        .isEmpty();
     namesAnExistingRunbook(
-        "scheduler",
-        a.get("AlarmDescription").asText(),
-        OperationsAlarms.RUNBOOK_SCHEDULER_TARGET_ERRORS);
+        "scheduler", description, OperationsAlarms.RUNBOOK_SCHEDULER_TARGET_ERRORS);
   }
 
   @Test
   void emfValidationErrorsCoverBothLogGroupsThatCarryEmf() {
-    JsonNode a = alarm("emf-validation-errors");
-    List<String> logGroups = new ArrayList<>();
-    broker
-        .resources("AWS::Logs::LogGroup")
-        .values()
-        .forEach(
-            g -> {
-              String name = g.get("Properties").path("LogGroupName").asText();
-              if (name.endsWith("/api") || name.endsWith("/jobs")) {
-                logGroups.add(name);
-              }
-            });
+    Capture metrics = new Capture();
+    String description = alarm("emf-validation-errors", Map.of("Metrics", metrics));
+    var logGroups =
+        template.findResources(
+            "AWS::Logs::LogGroup",
+            withProperties(Map.of("LogGroupName", Match.stringLikeRegexp("/(api|jobs)$"))));
     assertThat(logGroups).hasSize(2);
-    for (String group : logGroups) {
-      assertThat(metrics(a).values())
-          .contains("AWS/Logs/EMFValidationErrors {LogGroupName=\"" + group + "\"}")
-          .contains("AWS/Logs/EMFParsingErrors {LogGroupName=\"" + group + "\"}");
+    for (var logGroup : logGroups.values()) {
+      Object group = property(logGroup, "LogGroupName");
+      Matcher byName = dimensions(List.of(dimension("LogGroupName", group)));
+      for (String name : List.of("EMFValidationErrors", "EMFParsingErrors")) {
+        someMatchesAll(group + " " + name, metrics.asArray(), metric("AWS/Logs", name), byName);
+      }
     }
-    notifiesTheTopic("emf", a);
-    namesAnExistingRunbook(
-        "emf", a.get("AlarmDescription").asText(), OperationsAlarms.RUNBOOK_EMF_VALIDATION_ERRORS);
+    namesAnExistingRunbook("emf", description, OperationsAlarms.RUNBOOK_EMF_VALIDATION_ERRORS);
   }
 
   @Test
   void statusIndexThrottlesReadTheIndexDimension() {
-    JsonNode a = alarm("status-index-throttles");
-    assertThat(metrics(a).values())
-        .anySatisfy(
-            m ->
-                assertThat(m)
-                    .startsWith("AWS/DynamoDB/ReadThrottleEvents")
-                    .contains("GlobalSecondaryIndexName=\"" + TableContract.STATUS_INDEX + "\""))
-        .anySatisfy(
-            m ->
-                assertThat(m)
-                    .startsWith("AWS/DynamoDB/WriteThrottleEvents")
-                    .contains("GlobalSecondaryIndexName=\"" + TableContract.STATUS_INDEX + "\""));
-    notifiesTheTopic("status index", a);
-    namesAnExistingRunbook(
-        "status index", a.get("AlarmDescription").asText(), Monitoring.RUNBOOK_DYNAMODB_THROTTLING);
+    Capture metrics = new Capture();
+    String description = alarm("status-index-throttles", Map.of("Metrics", metrics));
+    for (String name : List.of("ReadThrottleEvents", "WriteThrottleEvents")) {
+      someMatchesAll(
+          name,
+          metrics.asArray(),
+          metric("AWS/DynamoDB", name),
+          withDimension("GlobalSecondaryIndexName", TableContract.STATUS_INDEX));
+    }
+    namesAnExistingRunbook("status index", description, Monitoring.RUNBOOK_DYNAMODB_THROTTLING);
+  }
+
+  /** The named rule has this event pattern and one target, the topic; returns its message. */
+  private String rule(String name, Map<String, Object> eventPattern, Map<String, Object> paths) {
+    Capture message = new Capture();
+    template.hasResourceProperties(
+        RULE,
+        Match.objectLike(
+            Map.of(
+                "Name",
+                p + name,
+                "EventPattern",
+                Match.objectLike(eventPattern),
+                "Targets",
+                List.of(
+                    Match.objectLike(
+                        Map.of(
+                            "Arn",
+                            Map.of("Ref", Match.stringLikeRegexp("^AlarmTopic")),
+                            "InputTransformer",
+                            Match.objectLike(
+                                Map.of(
+                                    "InputPathsMap",
+                                    Match.objectLike(paths),
+                                    "InputTemplate",
+                                    message))))))));
+    return message.asString();
   }
 
   /**
@@ -227,81 +264,101 @@ class OperationsAlarmsTemplateTest {
    */
   @Test
   void everyFailedJobExecutionNotifiesOnceThroughOneRule() {
-    JsonNode r = rule("job-execution-failed");
-    JsonNode pattern = r.get("EventPattern");
-    assertThat(pattern.get("source").toString()).isEqualTo("[\"aws.states\"]");
-    assertThat(pattern.get("detail-type").toString())
-        .isEqualTo("[\"Step Functions Execution Status Change\"]");
-    assertThat(pattern.get("detail").get("status").toString())
-        .isEqualTo("[\"FAILED\",\"TIMED_OUT\",\"ABORTED\"]");
-    assertThat(pattern.get("detail").get("stateMachineArn")).hasSize(3);
-    assertThat(r.get("Targets")).hasSize(1);
-    JsonNode target = r.get("Targets").get(0);
-    assertThat(target.get("Arn").get("Ref").asText()).startsWith("AlarmTopic");
-    String message = target.get("InputTransformer").toString();
-    assertThat(message).contains("$.detail.executionArn");
+    String message =
+        rule(
+            "job-execution-failed",
+            Map.of(
+                "source",
+                List.of("aws.states"),
+                "detail-type",
+                List.of("Step Functions Execution Status Change"),
+                "detail",
+                Match.objectLike(
+                    Map.of(
+                        "status",
+                        List.of("FAILED", "TIMED_OUT", "ABORTED"),
+                        "stateMachineArn",
+                        List.of(Match.anyValue(), Match.anyValue(), Match.anyValue())))),
+            Map.of("detail-executionArn", "$.detail.executionArn"));
     namesAnExistingRunbook("job execution failed", message, Monitoring.RUNBOOK_JOB_FAILED);
 
     // nothing else notifies for a failed execution: no ExecutionsFailed alarm, no SNS state
-    broker
-        .resources("AWS::CloudWatch::Alarm")
-        .values()
-        .forEach(
-            alarm ->
-                assertThat(alarm.get("Properties").toString()).doesNotContain("ExecutionsFailed"));
-    broker
-        .resources("AWS::StepFunctions::StateMachine")
-        .values()
-        .forEach(
-            sm ->
-                assertThat(sm.get("Properties").get("DefinitionString").toString())
-                    .doesNotContain("sns:publish"));
     assertThat(
-            broker.resources("AWS::Events::Rule").values().stream()
-                .filter(
-                    x ->
-                        x.get("Properties")
-                            .path("EventPattern")
-                            .path("source")
-                            .toString()
-                            .contains("aws.states")))
+            template.findResources(ALARM, withProperties(Map.of("MetricName", "ExecutionsFailed"))))
+        .isEmpty();
+    assertThat(
+            template.findResources(
+                ALARM,
+                withProperties(
+                    Map.of("Metrics", Match.arrayWith(List.of(metricNamed("ExecutionsFailed")))))))
+        .isEmpty();
+    // the definitions are Fn::Join strings of ASL: searched as text
+    assertThat(template.findResources("AWS::StepFunctions::StateMachine").toString())
+        .doesNotContain("sns:publish");
+    assertThat(
+            template.findResources(
+                RULE,
+                withProperties(
+                    Map.of(
+                        "EventPattern",
+                        Match.objectLike(
+                            Map.of("source", Match.arrayWith(List.of("aws.states"))))))))
         .hasSize(1);
   }
 
   @Test
   void aFailedOrRolledBackApiDeploymentNotifiesThroughARule() {
-    JsonNode r = rule("api-deployment-failed");
-    JsonNode pattern = r.get("EventPattern");
-    assertThat(pattern.get("source").toString()).isEqualTo("[\"aws.ecs\"]");
-    assertThat(pattern.get("detail-type").toString())
-        .isEqualTo("[\"ECS Deployment State Change\"]");
-    assertThat(pattern.get("detail").get("eventName").toString())
-        .isEqualTo("[\"SERVICE_DEPLOYMENT_FAILED\"]");
-    assertThat(pattern.get("resources")).hasSize(1);
-    JsonNode target = r.get("Targets").get(0);
-    assertThat(target.get("Arn").get("Ref").asText()).startsWith("AlarmTopic");
+    String message =
+        rule(
+            "api-deployment-failed",
+            Map.of(
+                "source",
+                List.of("aws.ecs"),
+                "detail-type",
+                List.of("ECS Deployment State Change"),
+                "detail",
+                Match.objectLike(Map.of("eventName", List.of("SERVICE_DEPLOYMENT_FAILED"))),
+                "resources",
+                List.of(Match.anyValue())),
+            Map.of());
     namesAnExistingRunbook(
-        "deployment failed",
-        target.get("InputTransformer").toString(),
-        OperationsAlarms.RUNBOOK_DEPLOYMENT_FAILED);
+        "deployment failed", message, OperationsAlarms.RUNBOOK_DEPLOYMENT_FAILED);
     // the circuit breaker with rollback is what sends the event
-    JsonNode service =
-        broker.resources("AWS::ECS::Service").values().iterator().next().get("Properties");
-    assertThat(service.at("/DeploymentConfiguration/DeploymentCircuitBreaker/Rollback").asBoolean())
-        .isTrue();
+    template.hasResourceProperties(
+        "AWS::ECS::Service",
+        Match.objectLike(
+            Map.of(
+                "DeploymentConfiguration",
+                Match.objectLike(
+                    Map.of(
+                        "DeploymentCircuitBreaker", Match.objectLike(Map.of("Rollback", true)))))));
   }
 
   /** EventBridge publishes to the KMS-encrypted topic as a service: the key policy lets it in. */
   @Test
   void eventBridgeMayUseTheTopicsKey() {
-    JsonNode key =
-        broker.resources("AWS::KMS::Key").values().stream()
-            .filter(k -> k.get("Properties").path("Description").asText().contains("alarm topic"))
-            .findFirst()
-            .orElseThrow();
-    assertThat(key.get("Properties").get("KeyPolicy").toString()).contains("events.amazonaws.com");
-    JsonNode policy =
-        broker.resources("AWS::SNS::TopicPolicy").values().iterator().next().get("Properties");
-    assertThat(policy.toString()).contains("events.amazonaws.com");
+    template.hasResourceProperties(
+        "AWS::KMS::Key",
+        Match.objectLike(
+            Map.of(
+                "Description",
+                Match.stringLikeRegexp("alarm topic"),
+                "KeyPolicy",
+                statementFor(Match.arrayWith(List.of("events.amazonaws.com"))))));
+    template.resourceCountIs("AWS::SNS::TopicPolicy", 1);
+    template.hasResourceProperties(
+        "AWS::SNS::TopicPolicy",
+        Match.objectLike(Map.of("PolicyDocument", statementFor("events.amazonaws.com"))));
+  }
+
+  /** A policy document with a statement whose service principal is like this. */
+  private static Matcher statementFor(Object service) {
+    return Match.objectLike(
+        Map.of(
+            "Statement",
+            Match.arrayWith(
+                List.of(
+                    Match.objectLike(
+                        Map.of("Principal", Match.objectLike(Map.of("Service", service))))))));
   }
 }
