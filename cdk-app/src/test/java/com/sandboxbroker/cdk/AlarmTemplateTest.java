@@ -1,36 +1,35 @@
 package com.sandboxbroker.cdk;
 
+import static com.sandboxbroker.cdk.Templates.everySelected;
+import static com.sandboxbroker.cdk.Templates.matching;
+import static com.sandboxbroker.cdk.Templates.metricNamed;
+import static com.sandboxbroker.cdk.Templates.property;
+import static com.sandboxbroker.cdk.Templates.someMatchesAll;
+import static com.sandboxbroker.cdk.Templates.withProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.sandboxbroker.core.contract.JobName;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Capture;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Matcher;
+import software.amazon.awscdk.assertions.Template;
 
 /** Every alarm the design lists exists, notifies the topic, and names a runbook that exists. */
 class AlarmTemplateTest {
   private static final Pattern RUNBOOK = Pattern.compile("runbooks/[a-z0-9-]+\\.md");
+  private static final String ALARM = "AWS::CloudWatch::Alarm";
   private final SynthesizedBroker broker = SynthesizedBroker.get();
-
-  private Map<String, JsonNode> alarmsByName() {
-    Map<String, JsonNode> byName = new TreeMap<>();
-    broker
-        .resources("AWS::CloudWatch::Alarm")
-        .values()
-        .forEach(
-            a -> byName.put(a.get("Properties").get("AlarmName").asText(), a.get("Properties")));
-    return byName;
-  }
+  private final Template template = broker.template;
+  private final String p = "sandbox-broker-" + broker.settings.stage() + "-";
 
   @Test
   void everyListedAlarmExists() {
-    String p = "sandbox-broker-" + broker.settings.stage() + "-";
     List<String> expected = new ArrayList<>();
     for (JobName job : JobName.values()) {
       expected.add(p + job.wireName() + "-not-succeeded");
@@ -54,26 +53,45 @@ class AlarmTemplateTest {
     expected.addAll(List.of(p + "events-pipe-failures", p + "events-dlq-not-empty"));
     // issue #15: the blue/green rollback alarms (ECS watches them; they notify nobody)
     expected.addAll(List.of(p + "api-deploy-5xx", p + "api-deploy-latency-p99"));
-    assertThat(alarmsByName().keySet()).containsExactlyInAnyOrderElementsOf(expected);
+    // each exactly once, and no other
+    for (String name : expected) {
+      template.getResourceId(ALARM, withProperties(Map.of("AlarmName", name)));
+    }
+    template.resourceCountIs(ALARM, expected.size());
   }
 
   @Test
   void everyAlarmNamesARunbookThatExistsAndNotifiesTheTopic() {
-    alarmsByName()
+    template
+        .findResources(ALARM)
         .forEach(
-            (name, alarm) -> {
-              Matcher m = RUNBOOK.matcher(alarm.get("AlarmDescription").asText());
-              assertThat(m.find()).as(name + " names a runbook").isTrue();
+            (id, alarm) -> {
+              var m = RUNBOOK.matcher((String) property(alarm, "AlarmDescription"));
+              assertThat(m.find()).as(id + " names a runbook").isTrue();
               assertThat(Files.isRegularFile(SynthesizedBroker.REPO_ROOT.resolve(m.group())))
-                  .as(name + " → " + m.group())
+                  .as(id + " → " + m.group())
                   .isTrue();
-              if (!name.contains(
-                  "-api-deploy-")) { // rollback alarms: ECS is their action (DeliveryTemplateTest)
-                assertThat(alarm.get("AlarmActions").get(0).get("Ref").asText())
-                    .as(name)
-                    .startsWith("AlarmTopic");
-              }
             });
+    // rollback alarms: ECS is their action (DeliveryTemplateTest)
+    everySelected(
+        template,
+        ALARM,
+        Map.of("AlarmName", Match.not(Match.stringLikeRegexp("-api-deploy-"))),
+        Match.objectLike(
+            Map.of(
+                "AlarmActions",
+                Match.arrayWith(List.of(Map.of("Ref", Match.stringLikeRegexp("^AlarmTopic")))))));
+  }
+
+  /** Exactly these dimensions, in any order (the app gives them as a map). */
+  private static void dimensionsAre(String what, Capture dimensions, Map<String, String> expected) {
+    assertThat(dimensions.asArray()).as(what).hasSize(expected.size());
+    expected.forEach(
+        (name, value) ->
+            someMatchesAll(
+                what + " " + name,
+                dimensions.asArray(),
+                Match.objectLike(Map.of("Name", name, "Value", value))));
   }
 
   /**
@@ -83,141 +101,208 @@ class AlarmTemplateTest {
   @Test
   void notSucceededAlarmsReadOnlySucceededJobOutcomesAndTreatMissingDataAsBreaching() {
     for (JobName job : JobName.values()) {
-      JsonNode alarm =
-          alarmsByName()
-              .get(
-                  "sandbox-broker-"
-                      + broker.settings.stage()
-                      + "-"
-                      + job.wireName()
-                      + "-not-succeeded");
-      assertThat(alarm.get("MetricName").asText()).isEqualTo(Monitoring.JOB_OUTCOME);
-      assertThat(alarm.get("Namespace").asText()).isEqualTo(Monitoring.SERVICE_NAMESPACE);
-      assertThat(dimensions(alarm))
-          .containsExactlyInAnyOrderEntriesOf(
+      Capture dimensions = new Capture();
+      template.hasResourceProperties(
+          ALARM,
+          Match.objectLike(
               Map.of(
-                  "Stage", broker.settings.stage(), "Job", job.wireName(), "Outcome", "succeeded"));
-      assertThat(alarm.get("Statistic").asText()).isEqualTo("Sum");
-      assertThat(alarm.get("Period").asLong())
-          .isEqualTo(broker.settings.jobs().rate(job).toSeconds());
-      assertThat(alarm.get("EvaluationPeriods").asInt())
-          .isEqualTo(broker.settings.jobs().missedPeriods());
-      assertThat(alarm.get("TreatMissingData").asText()).isEqualTo("breaching");
-      assertThat(alarm.get("ComparisonOperator").asText()).isEqualTo("LessThanThreshold");
-      assertThat(alarm.get("Threshold").asDouble()).isEqualTo(1.0);
+                  "AlarmName",
+                  p + job.wireName() + "-not-succeeded",
+                  "MetricName",
+                  Monitoring.JOB_OUTCOME,
+                  "Namespace",
+                  Monitoring.SERVICE_NAMESPACE,
+                  "Dimensions",
+                  dimensions,
+                  "Statistic",
+                  "Sum",
+                  "Period",
+                  broker.settings.jobs().rate(job).toSeconds(),
+                  "EvaluationPeriods",
+                  broker.settings.jobs().missedPeriods(),
+                  "TreatMissingData",
+                  "breaching",
+                  "ComparisonOperator",
+                  "LessThanThreshold",
+                  "Threshold",
+                  1)));
+      dimensionsAre(
+          job.wireName(),
+          dimensions,
+          Map.of("Stage", broker.settings.stage(), "Job", job.wireName(), "Outcome", "succeeded"));
     }
   }
 
   @Test
   void pausedTooLongAlarmsCountHoursWithOnlyPausedRuns() {
     for (JobName job : JobName.values()) {
-      JsonNode alarm =
-          alarmsByName()
-              .get(
-                  "sandbox-broker-"
-                      + broker.settings.stage()
-                      + "-"
-                      + job.wireName()
-                      + "-paused-too-long");
-      Map<String, Map<String, String>> byId = new TreeMap<>();
-      String expression = null;
-      long period = 0;
-      for (JsonNode m : alarm.get("Metrics")) {
-        if (m.has("Expression")) {
-          expression = m.get("Expression").asText();
-        } else {
-          byId.put(m.get("Id").asText(), dimensions(m.get("MetricStat").get("Metric")));
-          assertThat(m.get("MetricStat").get("Metric").get("MetricName").asText())
-              .isEqualTo(Monitoring.JOB_OUTCOME);
-          period = m.get("MetricStat").get("Period").asLong();
-          assertThat(period).isGreaterThanOrEqualTo(3600);
-        }
-      }
-      assertThat(expression).contains("paused").contains("succeeded");
-      assertThat(byId.get("paused"))
-          .containsEntry("Outcome", "skipped_paused")
-          .containsEntry("Job", job.wireName());
-      assertThat(byId.get("succeeded"))
-          .containsEntry("Outcome", "succeeded")
-          .containsEntry("Job", job.wireName());
+      String name = p + job.wireName() + "-paused-too-long";
+      Capture metrics = new Capture();
+      Capture periods = new Capture();
+      Capture datapoints = new Capture();
+      template.hasResourceProperties(
+          ALARM,
+          Match.objectLike(
+              Map.of(
+                  "AlarmName",
+                  name,
+                  "Metrics",
+                  metrics,
+                  "EvaluationPeriods",
+                  periods,
+                  "DatapointsToAlarm",
+                  datapoints,
+                  "TreatMissingData",
+                  "notBreaching")));
+      List<Object> all = metrics.asArray();
+      someMatchesAll(
+          name,
+          all,
+          Match.objectLike(Map.of("Expression", Match.stringLikeRegexp("paused"))),
+          Match.objectLike(Map.of("Expression", Match.stringLikeRegexp("succeeded"))));
+      List<Object> stats = matching(all, Match.objectLike(Map.of("MetricStat", Match.anyValue())));
+      assertThat(matching(stats, metricNamed(Monitoring.JOB_OUTCOME))).isEqualTo(stats);
+      someMatchesAll(
+          name + " paused",
+          stats,
+          Match.objectLike(Map.of("Id", "paused")),
+          withDimension("Outcome", "skipped_paused"),
+          withDimension("Job", job.wireName()));
+      someMatchesAll(
+          name + " succeeded",
+          stats,
+          Match.objectLike(Map.of("Id", "succeeded")),
+          withDimension("Outcome", "succeeded"),
+          withDimension("Job", job.wireName()));
       // N hours of consecutive hourly (or longer) periods, all of them breaching
-      int periods = alarm.get("EvaluationPeriods").asInt();
-      assertThat(alarm.get("DatapointsToAlarm").asInt()).isEqualTo(periods);
-      assertThat(periods * period).isGreaterThanOrEqualTo(Monitoring.PAUSED_ALARM_HOURS * 3600L);
-      assertThat(alarm.get("TreatMissingData").asText()).isEqualTo("notBreaching");
+      long period = 0;
+      for (Object stat : stats) {
+        Capture statPeriod = new Capture();
+        Templates.assertMatches(
+            name,
+            stat,
+            Match.objectLike(Map.of("MetricStat", Match.objectLike(Map.of("Period", statPeriod)))));
+        period = statPeriod.asNumber().longValue();
+        assertThat(period).isGreaterThanOrEqualTo(3600);
+      }
+      assertThat(datapoints.asNumber()).isEqualTo(periods.asNumber());
+      assertThat(periods.asNumber().intValue() * period)
+          .isGreaterThanOrEqualTo(Monitoring.PAUSED_ALARM_HOURS * 3600L);
     }
+  }
+
+  /** An entry of an alarm's Metrics with this dimension, among others in any order. */
+  private static Matcher withDimension(String name, Object value) {
+    return Match.objectLike(
+        Map.of(
+            "MetricStat",
+            Match.objectLike(
+                Map.of(
+                    "Metric",
+                    Match.objectLike(
+                        Map.of(
+                            "Dimensions",
+                            Match.arrayWith(List.of(Map.of("Name", name, "Value", value)))))))));
   }
 
   /** Every alarm on a service metric selects its stage: two stages in one account never mix. */
   @Test
   void everyServiceMetricOfAnAlarmCarriesTheStageDimension() {
-    alarmsByName()
-        .forEach(
-            (name, alarm) -> {
-              List<JsonNode> metrics = new ArrayList<>();
-              if (alarm.has("MetricName")) {
-                metrics.add(alarm);
-              }
-              alarm
-                  .path("Metrics")
-                  .forEach(
-                      m -> {
-                        if (m.has("MetricStat")) metrics.add(m.get("MetricStat").get("Metric"));
-                      });
-              for (JsonNode m : metrics) {
-                if (Monitoring.SERVICE_NAMESPACE.equals(m.get("Namespace").asText())) {
-                  assertThat(dimensions(m))
-                      .as(name)
-                      .containsEntry("Stage", broker.settings.stage());
-                }
-              }
-            });
-  }
-
-  private static Map<String, String> dimensions(JsonNode metric) {
-    Map<String, String> dims = new TreeMap<>();
-    metric
-        .path("Dimensions")
-        .forEach(d -> dims.put(d.get("Name").asText(), d.get("Value").asText()));
-    return dims;
+    Map<String, Object> stage = Map.of("Name", "Stage", "Value", broker.settings.stage());
+    for (Object withoutStage :
+        List.of(Match.absent(), Match.not(Match.arrayWith(List.of(stage))))) {
+      // a single-metric alarm
+      assertThat(
+              template.findResources(
+                  ALARM,
+                  withProperties(
+                      Map.of(
+                          "Namespace", Monitoring.SERVICE_NAMESPACE, "Dimensions", withoutStage))))
+          .isEmpty();
+      // a metric of a math expression
+      assertThat(
+              template.findResources(
+                  ALARM,
+                  withProperties(
+                      Map.of(
+                          "Metrics",
+                          Match.arrayWith(
+                              List.of(
+                                  Match.objectLike(
+                                      Map.of(
+                                          "MetricStat",
+                                          Match.objectLike(
+                                              Map.of(
+                                                  "Metric",
+                                                  Match.objectLike(
+                                                      Map.of(
+                                                          "Namespace",
+                                                          Monitoring.SERVICE_NAMESPACE,
+                                                          "Dimensions",
+                                                          withoutStage))))))))))))
+          .isEmpty();
+    }
   }
 
   @Test
   void serviceMetricAlarmsUseTheDocumentedNamespaceAndThresholds() {
-    String p = "sandbox-broker-" + broker.settings.stage() + "-";
-    JsonNode latency = alarmsByName().get(p + "allocation-latency-p99");
-    assertThat(latency.get("Namespace").asText()).isEqualTo(Monitoring.SERVICE_NAMESPACE);
-    assertThat(latency.get("MetricName").asText()).isEqualTo(Monitoring.ALLOCATION_LATENCY);
-    assertThat(latency.get("ExtendedStatistic").asText()).isEqualTo("p99");
-
-    JsonNode low = alarmsByName().get(p + "pool-available-low");
-    assertThat(low.get("MetricName").asText()).isEqualTo(Monitoring.POOL_AVAILABLE);
-    assertThat(low.get("Threshold").asDouble()).isEqualTo(broker.settings.alarms().poolLowWater());
-    assertThat(low.get("ComparisonOperator").asText()).isEqualTo("LessThanThreshold");
-
-    JsonNode failed = alarmsByName().get(p + "deletion-failed");
-    assertThat(failed.get("MetricName").asText()).isEqualTo(Monitoring.POOL_DELETION_FAILED);
-    assertThat(failed.get("Threshold").asDouble()).isZero();
-    assertThat(failed.get("ComparisonOperator").asText()).isEqualTo("GreaterThanThreshold");
-
-    JsonNode throttles = alarmsByName().get(p + "dynamodb-throttles");
-    List<String> metricNames = new ArrayList<>();
-    throttles
-        .get("Metrics")
-        .forEach(
-            m -> metricNames.add(m.path("MetricStat").path("Metric").path("MetricName").asText()));
-    assertThat(metricNames).contains("ReadThrottleEvents", "WriteThrottleEvents");
-
-    JsonNode api5xx = alarmsByName().get(p + "api-5xx");
-    List<String> codes = new ArrayList<>();
-    api5xx
-        .get("Metrics")
-        .forEach(m -> codes.add(m.path("MetricStat").path("Metric").path("MetricName").asText()));
-    assertThat(codes).contains("HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count");
+    template.hasResourceProperties(
+        ALARM,
+        Match.objectLike(
+            Map.of(
+                "AlarmName",
+                p + "allocation-latency-p99",
+                "Namespace",
+                Monitoring.SERVICE_NAMESPACE,
+                "MetricName",
+                Monitoring.ALLOCATION_LATENCY,
+                "ExtendedStatistic",
+                "p99")));
+    template.hasResourceProperties(
+        ALARM,
+        Match.objectLike(
+            Map.of(
+                "AlarmName",
+                p + "pool-available-low",
+                "MetricName",
+                Monitoring.POOL_AVAILABLE,
+                "Threshold",
+                broker.settings.alarms().poolLowWater(),
+                "ComparisonOperator",
+                "LessThanThreshold")));
+    template.hasResourceProperties(
+        ALARM,
+        Match.objectLike(
+            Map.of(
+                "AlarmName",
+                p + "deletion-failed",
+                "MetricName",
+                Monitoring.POOL_DELETION_FAILED,
+                "Threshold",
+                0,
+                "ComparisonOperator",
+                "GreaterThanThreshold")));
+    Map<String, List<String>> metricsOf =
+        Map.of(
+            "dynamodb-throttles", List.of("ReadThrottleEvents", "WriteThrottleEvents"),
+            "api-5xx", List.of("HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count"));
+    metricsOf.forEach(
+        (alarm, metrics) -> {
+          for (String metric : metrics) {
+            template.hasResourceProperties(
+                ALARM,
+                Match.objectLike(
+                    Map.of(
+                        "AlarmName",
+                        p + alarm,
+                        "Metrics",
+                        Match.arrayWith(List.of(metricNamed(metric))))));
+          }
+        });
   }
 
   @Test
   void aDashboardExists() {
-    assertThat(broker.resources("AWS::CloudWatch::Dashboard")).hasSize(1);
+    template.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
   }
 }

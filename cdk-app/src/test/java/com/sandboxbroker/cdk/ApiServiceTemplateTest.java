@@ -1,13 +1,18 @@
 package com.sandboxbroker.cdk;
 
+import static com.sandboxbroker.cdk.Templates.assertMatches;
+import static com.sandboxbroker.cdk.Templates.matching;
+import static com.sandboxbroker.cdk.Templates.property;
+import static com.sandboxbroker.cdk.Templates.resourceTypes;
+import static com.sandboxbroker.cdk.Templates.withProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Capture;
 import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Matcher;
 
 /** The API service: Fargate ARM64 behind HTTPS, WAF, autoscaling, circuit breaker, logs, tags. */
 class ApiServiceTemplateTest {
@@ -78,75 +83,88 @@ class ApiServiceTemplateTest {
                         "BLUE_GREEN",
                         "DeploymentCircuitBreaker",
                         Map.of("Enable", true, "Rollback", true))))));
-    for (JsonNode td : broker.resources("AWS::ECS::TaskDefinition").values()) {
-      assertThat(td.get("Properties").get("RuntimePlatform").get("CpuArchitecture").asText())
-          .isEqualTo("ARM64");
-    }
+    broker.template.allResourcesProperties(
+        "AWS::ECS::TaskDefinition",
+        Match.objectLike(
+            Map.of("RuntimePlatform", Match.objectLike(Map.of("CpuArchitecture", "ARM64")))));
   }
 
   @Test
   void autoscalesOnCpuOnly() {
     // issue #15: memory tracking blocked scale-in on a JVM; request count follows one target group,
     // which blue/green swaps
-    List<String> metrics = new ArrayList<>();
-    broker
-        .resources("AWS::ApplicationAutoScaling::ScalingPolicy")
-        .values()
-        .forEach(
-            p ->
-                metrics.add(
-                    p.get("Properties")
-                        .get("TargetTrackingScalingPolicyConfiguration")
-                        .get("PredefinedMetricSpecification")
-                        .get("PredefinedMetricType")
-                        .asText()));
-    assertThat(metrics).containsExactly("ECSServiceAverageCPUUtilization");
+    broker.template.resourceCountIs("AWS::ApplicationAutoScaling::ScalingPolicy", 1);
+    broker.template.hasResourceProperties(
+        "AWS::ApplicationAutoScaling::ScalingPolicy",
+        Match.objectLike(
+            Map.of(
+                "TargetTrackingScalingPolicyConfiguration",
+                Match.objectLike(
+                    Map.of(
+                        "PredefinedMetricSpecification",
+                        Match.objectLike(
+                            Map.of("PredefinedMetricType", "ECSServiceAverageCPUUtilization")))))));
   }
 
   @Test
   void wafWithManagedRuleGroupsAndARateRuleIsAssociatedWithTheAlb() {
-    JsonNode acl =
-        broker.resources("AWS::WAFv2::WebACL").values().iterator().next().get("Properties");
-    assertThat(acl.get("Scope").asText()).isEqualTo("REGIONAL");
-    List<String> groups = new ArrayList<>();
-    boolean rateRule = false;
-    for (JsonNode rule : acl.get("Rules")) {
-      JsonNode statement = rule.get("Statement");
-      if (statement.has("ManagedRuleGroupStatement")) {
-        groups.add(statement.get("ManagedRuleGroupStatement").get("Name").asText());
-      }
-      if (statement.has("RateBasedStatement")) {
-        rateRule = rule.get("Action").has("Block");
-      }
+    broker.template.resourceCountIs("AWS::WAFv2::WebACL", 1);
+    Capture rules = new Capture();
+    broker.template.hasResourceProperties(
+        "AWS::WAFv2::WebACL", Match.objectLike(Map.of("Scope", "REGIONAL", "Rules", rules)));
+    // the managed rule groups, in the documented order
+    List<Object> managed =
+        matching(rules.asArray(), statement("ManagedRuleGroupStatement", Match.anyValue()));
+    assertThat(managed).hasSameSizeAs(ApiFirewall.MANAGED_RULE_GROUPS);
+    for (int i = 0; i < managed.size(); i++) {
+      String group = ApiFirewall.MANAGED_RULE_GROUPS.get(i);
+      assertMatches(
+          group,
+          managed.get(i),
+          statement("ManagedRuleGroupStatement", Match.objectLike(Map.of("Name", group))));
     }
-    assertThat(groups).containsExactlyElementsOf(ApiFirewall.MANAGED_RULE_GROUPS);
-    assertThat(rateRule).isTrue();
-    JsonNode association =
-        broker.resources("AWS::WAFv2::WebACLAssociation").values().iterator().next();
-    assertThat(association.get("Properties").get("ResourceArn").get("Ref").asText()).contains("LB");
+    // and a rate rule that blocks
+    List<Object> rateRules =
+        matching(rules.asArray(), statement("RateBasedStatement", Match.anyValue()));
+    assertThat(rateRules).isNotEmpty();
+    assertMatches(
+        "rate rule",
+        rateRules.get(rateRules.size() - 1),
+        Match.objectLike(Map.of("Action", Match.objectLike(Map.of("Block", Match.anyValue())))));
+    broker.template.hasResourceProperties(
+        "AWS::WAFv2::WebACLAssociation",
+        Match.objectLike(Map.of("ResourceArn", Map.of("Ref", Match.stringLikeRegexp("LB")))));
+  }
+
+  /** A WAF rule whose statement is of this kind, like this. */
+  private static Matcher statement(String kind, Matcher like) {
+    return Match.objectLike(Map.of("Statement", Match.objectLike(Map.of(kind, like))));
   }
 
   @Test
   void everyLogGroupHasARetention() {
-    broker
-        .resources("AWS::Logs::LogGroup")
-        .forEach(
-            (id, lg) ->
-                assertThat(lg.get("Properties").path("RetentionInDays").asInt())
-                    .as(id)
-                    .isEqualTo(30));
+    broker.template.allResourcesProperties(
+        "AWS::Logs::LogGroup", Match.objectLike(Map.of("RetentionInDays", 30)));
   }
 
   @Test
   void costAllocationTagsOnEveryTaggedResource() {
+    // tagged: a Tags list of Key/Value pairs (a few types take a map instead; the stack tags
+    // those too, but the check reads the list form)
+    Map<String, Object> tagList =
+        withProperties(
+            Map.of(
+                "Tags",
+                Match.arrayWith(List.of(Match.objectLike(Map.of("Key", Match.anyValue()))))));
     int tagged = 0;
-    for (var e :
-        (Iterable<Map.Entry<String, JsonNode>>) () -> broker.json.get("Resources").fields()) {
-      JsonNode tags = e.getValue().path("Properties").path("Tags");
-      if (tags.isArray()) {
-        List<String> keys = new ArrayList<>();
-        tags.forEach(t -> keys.add(t.get("Key").asText()));
-        assertThat(keys).as(e.getKey()).contains("project", "stage", "owner");
+    for (String type : resourceTypes(broker.template)) {
+      for (var e : broker.template.findResources(type, tagList).entrySet()) {
+        for (String key : List.of("project", "stage", "owner")) {
+          assertMatches(
+              e.getKey(),
+              property(e.getValue(), "Tags"),
+              Match.arrayWith(List.of(Match.objectLike(Map.of("Key", key)))));
+        }
         tagged++;
       }
     }

@@ -66,12 +66,16 @@ final class Templates {
     selected.forEach((id, resource) -> assertMatches(id, resource.get("Properties"), expected));
   }
 
-  /** The value (from a {@code Capture} or a found resource) matches, or the API says why not. */
+  /**
+   * The value (from a {@code Capture} or a found resource) matches, or the API says why not; the
+   * pattern's own captures then hold their values.
+   */
   static void assertMatches(String what, Object actual, Matcher pattern) {
     MatchResult result = pattern.test(actual);
     if (result.hasFailed()) {
       throw new AssertionError(what + ":\n" + String.join("\n", result.toHumanStrings()));
     }
+    result.finished(); // commits the values of any Capture in the pattern
   }
 
   /** The values that match the pattern (elements of a captured array, found resources). */
