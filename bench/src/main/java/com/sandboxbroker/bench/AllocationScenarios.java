@@ -26,23 +26,11 @@ import java.util.concurrent.atomic.LongAdder;
  * is needed and no scenario sees another's leftovers.
  */
 final class AllocationScenarios {
-  /**
-   * Allocations (then releases) before measuring, so the scenario meets a JIT-warm service, as a
-   * class meets a task that has been up for hours. Measured per thread (ThreadCpu, the {@code
-   * service_cpu_ms_per_allocation_by_part} field): after 1,500 warm-up allocations at 32 clients
-   * the C2 compiler still took a third of the service's CPU during class-start-200 (4.4 of 13.1 ms
-   * per allocation), and code it had not yet compiled made the request and database threads slower
-   * too; after 6,000 at the pool's 64 connections the compilers took 1.05 of 5.35 ms. DynamoDB
-   * Local's large generated parser methods are the slowest to compile. The in-process allocator
-   * gets the same warm-up, so both meet the same history.
-   */
-  static final int WARMUP_ALLOCATIONS = 6000;
+  /** The sustained mix's warm-up rounds (a class start's rounds are its class size). */
+  private static final int SUSTAINED_WARMUP_ROUND = 500;
 
-  /** The longest the scenario waits after its warm-up for the service's JIT to go quiet. */
+  /** The longest the scenario waits for the service's JIT to go quiet before measuring. */
   private static final Duration JIT_SETTLE_MAX = Duration.ofSeconds(60);
-
-  /** --quick (the smoke run a test makes): enough to exercise every path, not to warm the JIT. */
-  static final int QUICK_WARMUP_ALLOCATIONS = 50;
 
   /** Readback and replay checks run after the timed part; enough parallelism to be quick. */
   private static final int CHECK_CLIENTS = 16;
@@ -65,7 +53,7 @@ final class AllocationScenarios {
     this.pinning = pinning;
     this.workDir = workDir;
     this.floor = floor;
-    this.warmupAllocations = options.quick() ? QUICK_WARMUP_ALLOCATIONS : WARMUP_ALLOCATIONS;
+    this.warmupAllocations = options.quick() ? WarmUp.QUICK_ALLOCATIONS : WarmUp.ALLOCATIONS;
     this.inProcessMin = options.quick() ? 200 : 2000;
   }
 
@@ -87,12 +75,13 @@ final class AllocationScenarios {
    */
   ScenarioResult classStart(String name, int n, int connections, boolean fresh, boolean withJobs)
       throws Exception {
-    Path inventory = InventoryFile.write(workDir, name, warmupAllocations + n);
+    WarmUp.Plan plan = WarmUp.Plan.of(n, options.quick());
+    Path inventory = InventoryFile.write(workDir, name, plan.pools(), n, n);
     try (BrokerProcess broker =
             BrokerProcess.start(options, pinning, workDir, name, inventory, token);
         LoadGeneratorProcess load =
             LoadGeneratorProcess.start(pinning, workDir, name, broker.base(), token)) {
-      warmUp(load);
+      // the floor shares the service's core: the service's start-up compiles finish first
       double jitSettleSeconds = broker.awaitJitQuiet(JIT_SETTLE_MAX);
       // what the service sees at once: the pool's connections, or every learner when fresh
       int concurrency = fresh ? n : Math.min(n, connections);
@@ -100,9 +89,13 @@ final class AllocationScenarios {
       double floorRate = floorM.claimsPerSecond();
       ClaimFloor.Measurement inProcess =
           floor.allocator(concurrency, Math.max(inProcessMin, 2 * n), warmupAllocations);
+      // the warm-up comes last, so the burst follows its last round by seconds: after a minute
+      // idle (the floor and the in-process allocator) caches had expired and the burst compiled
+      // their refill paths
+      WarmUp.Outcome warm = new WarmUp(plan, options.connections(), fresh).run(load, broker);
+      jitSettleSeconds += warm.jitSettleSeconds();
       BrokerProcess.Counters before = broker.counters();
-      // the scrape above runs code the warm-up never did (the Prometheus exposition), and its
-      // compilation would otherwise land in the timed part
+      // whatever the service still compiles after the scrape would otherwise land in the timed part
       jitSettleSeconds += broker.awaitJitQuiet(JIT_SETTLE_MAX);
       ThreadCpu serviceParts0 = broker.cpuByPart();
 
@@ -137,7 +130,13 @@ final class AllocationScenarios {
       }
       JsonNode run;
       try {
-        run = load.burst(identities, connections, fresh, withJobs ? "replay" : "none");
+        run =
+            load.burst(
+                identities,
+                connections,
+                fresh,
+                withJobs ? "replay" : "none",
+                InventoryFile.SCENARIO_POOL);
       } finally {
         classRunning.set(false);
       }
@@ -211,6 +210,11 @@ final class AllocationScenarios {
           serviceParts.perUnitSince(serviceParts0, allocated));
       extra.put("inprocess_cpu_ms_per_allocation_by_part", inProcess.cpuMsPerOpByPart());
       extra.put("service_jit_settle_s", BenchMain.round(jitSettleSeconds, 1));
+      extra.put("service_warmup_allocations", warm.allocations());
+      if (Double.isFinite(warm.lastRoundJitShare())) { // --quick has no settle rounds
+        extra.put(
+            "service_warmup_last_round_jit_share", BenchMain.round(warm.lastRoundJitShare(), 3));
+      }
       extra.put("cpu_ms", cpu(floorM, inProcess, serviceCpu, loadCpu, requests));
       extra.put("service_peak_rss_mb", BenchMain.round(rss, 0));
       extra.put("checks", checks);
@@ -233,19 +237,22 @@ final class AllocationScenarios {
    */
   ScenarioResult sustained(int clients, int seconds, int pool) throws Exception {
     String name = "sustained-" + clients;
-    Path inventory = InventoryFile.write(workDir, name, warmupAllocations + pool);
+    WarmUp.Plan plan =
+        WarmUp.Plan.of(Math.min(SUSTAINED_WARMUP_ROUND, warmupAllocations), options.quick());
+    Path inventory = InventoryFile.write(workDir, name, plan.pools(), plan.roundSize(), pool);
     try (BrokerProcess broker =
             BrokerProcess.start(options, pinning, workDir, name, inventory, token);
         LoadGeneratorProcess load =
             LoadGeneratorProcess.start(pinning, workDir, name, broker.base(), token)) {
-      warmUp(load);
       broker.awaitJitQuiet(JIT_SETTLE_MAX);
       ClaimFloor.Measurement floorM = measureFloor(clients);
       double floorRate = floorM.claimsPerSecond();
+      new WarmUp(plan, clients, false).run(load, broker);
       BrokerProcess.Counters before = broker.counters();
+      broker.awaitJitQuiet(JIT_SETTLE_MAX);
       double serviceCpu0 = broker.cpuMillis();
 
-      JsonNode run = load.mix(clients, seconds, name);
+      JsonNode run = load.mix(clients, seconds, name, InventoryFile.SCENARIO_POOL);
 
       double serviceCpu = broker.cpuMillis() - serviceCpu0;
       BrokerProcess.Counters delta = broker.counters().minus(before);
@@ -369,27 +376,6 @@ final class AllocationScenarios {
    * Warm-up allocations, then their release, so exactly the scenario's pool stays available; over
    * the class starts' keep-alive connections, so the JIT compiles the paths the class start takes.
    */
-  private void warmUp(LoadGeneratorProcess load) throws Exception {
-    List<String> identities = new ArrayList<>();
-    for (int i = 0; i < warmupAllocations; i++) {
-      identities.add("warmup-" + i);
-    }
-    JsonNode run = load.burst(identities, options.connections(), false, "release");
-    for (JsonNode r : run.path("records")) {
-      int status = r.path("status").asInt();
-      boolean ok = r.path("kind").asText().equals("release") ? status == 200 : status == 201;
-      if (!ok) {
-        throw new IllegalStateException(
-            "warm-up "
-                + r.path("kind").asText()
-                + " failed: "
-                + status
-                + " "
-                + r.path("code").asText(""));
-      }
-    }
-  }
-
   /**
    * CPU per operation: where the time goes on a CPU-bound shared box. The floor's and the
    * in-process allocator's include their embedded database; the service's likewise (embedded), the

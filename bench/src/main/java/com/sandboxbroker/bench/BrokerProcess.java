@@ -41,7 +41,11 @@ final class BrokerProcess implements AutoCloseable {
   private final URI admin;
   private final String adminToken;
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          // HTTP/2's default would send h2c upgrade headers the service never sees from an ALB
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   private BrokerProcess(Process process, Path log, int port, int adminPort, String adminToken) {
     this.process = process;

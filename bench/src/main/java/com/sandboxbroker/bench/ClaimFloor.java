@@ -116,7 +116,8 @@ final class ClaimFloor {
       CountingDynamoDb counting = new CountingDynamoDb(fresh.dynamoDbClient());
       DynamoDbSandboxStore allocStore = new DynamoDbSandboxStore(counting.client(), "alloc");
       new SandboxTable(counting.client(), "alloc").createIfMissing();
-      seed(allocStore, run, warmup + allocations);
+      // named and asked for like the service's scenario pool (its learners send the prefix)
+      seed(allocStore, run, warmup + allocations, InventoryFile.SCENARIO_POOL + "-");
       Allocator allocator =
           new Allocator(
               allocStore,
@@ -154,7 +155,8 @@ final class ClaimFloor {
           String identity = identityPrefix + i;
           var allocation =
               allocator.allocate(
-                  new AllocationRequest(identity, identity, "", "", Optional.empty()));
+                  new AllocationRequest(
+                      identity, identity, "", InventoryFile.SCENARIO_POOL, Optional.empty()));
           if (release) {
             allocator.markForDeletion(allocation.sandboxId(), identity);
           }
@@ -266,6 +268,12 @@ final class ClaimFloor {
   /** Inserts fresh available sandboxes through the service's store code (untimed). */
   private static List<String> seed(DynamoDbSandboxStore store, int run, int count)
       throws Exception {
+    return seed(store, run, count, "floor-");
+  }
+
+  /** {@code count} available sandboxes named {@code namePrefix}&lt;id&gt;. */
+  private static List<String> seed(
+      DynamoDbSandboxStore store, int run, int count, String namePrefix) throws Exception {
     List<String> ids = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       ids.add("floor" + run + "-" + i);
@@ -282,7 +290,7 @@ final class ClaimFloor {
                     store.insertSandbox(
                         Sandbox.available(
                             new UpstreamSandbox(
-                                id, "floor-" + id, "identity/accounts/" + UUID.randomUUID(), ""),
+                                id, namePrefix + id, "identity/accounts/" + UUID.randomUUID(), ""),
                             now))));
       }
       for (Future<?> f : done) {

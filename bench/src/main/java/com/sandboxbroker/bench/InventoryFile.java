@@ -10,20 +10,45 @@ import java.util.UUID;
 final class InventoryFile {
   private InventoryFile() {}
 
-  /** {@code count} accounts named like the demo pool's, with ids unique within the file. */
-  static Path write(Path dir, String name, int count) throws IOException {
+  /**
+   * The measured scenario's pool, whose name its learners send as their X-Sandbox-Name-Prefix (a
+   * derived pool is named for its members' common prefix, so the read needs no name filter).
+   */
+  static final String SCENARIO_POOL = "lab-bench";
+
+  /** The pool of warm-up round {@code round}: each round drains a pool of its own. */
+  static String warmupPool(int round) {
+    return String.format("lab-warmup%03d", round);
+  }
+
+  /**
+   * {@code rounds} warm-up pools of {@code roundSize} accounts each, then the scenario's pool of
+   * {@code count}; ids numeric like upstream's and unique within the file.
+   */
+  static Path write(Path dir, String name, int rounds, int roundSize, int count)
+      throws IOException {
     ObjectMapper json = new ObjectMapper();
     ArrayNode accounts = json.createArrayNode();
+    long id = 3_000_000L;
+    for (int r = 0; r < rounds; r++) {
+      for (int i = 0; i < roundSize; i++) {
+        add(accounts, id++, String.format("%s-%06d", warmupPool(r), i));
+      }
+    }
     for (int i = 0; i < count; i++) {
-      accounts
-          .addObject()
-          .put("sandbox_id", Long.toString(3_000_000L + i)) // numeric, like upstream ids
-          .put("name", String.format("lab-bench-%06d", i))
-          .put("external_id", "identity/accounts/" + UUID.randomUUID())
-          .put("sfdc_account_id", "");
+      add(accounts, id++, String.format("%s-%06d", SCENARIO_POOL, i));
     }
     Path file = dir.resolve(name + "-inventory.json");
     json.writeValue(file.toFile(), accounts);
     return file;
+  }
+
+  private static void add(ArrayNode accounts, long id, String name) {
+    accounts
+        .addObject()
+        .put("sandbox_id", Long.toString(id))
+        .put("name", name)
+        .put("external_id", "identity/accounts/" + UUID.randomUUID())
+        .put("sfdc_account_id", "");
   }
 }

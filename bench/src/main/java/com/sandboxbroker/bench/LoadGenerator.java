@@ -32,15 +32,17 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Protocol: one JSON command per line on stdin, one JSON result per line on stdout.
  *
  * <ul>
- *   <li>{@code {"mode":"burst","connections":64,"fresh":false,"identities":[…],"follow":"none"}}:
+ *   <li>{@code
+ *       {"mode":"burst","connections":64,"fresh":false,"identities":[…],"follow":"none","pool":"lab-bench"}}:
  *       every identity allocates at the same instant t0; requests queue for a free connection, as
  *       at an ALB. {@code follow}: {@code release} (after a 201, release the sandbox: the warm-up)
  *       or {@code replay} (after a 201, allocate again as the same identity: must be 200, same
  *       sandbox). {@code fresh}: one new connection per request, all opened at t0, closed after the
  *       answer (learners' hooks without an ALB).
- *   <li>{@code {"mode":"mix","connections":64,"seconds":60,"prefix":"sustained"}}: each connection
- *       is one client looping 80 % new allocations, 10 % replays of a held allocation, 10 %
- *       releases of one, for the given time.
+ *   <li>{@code
+ *       {"mode":"mix","connections":64,"seconds":60,"prefix":"sustained","pool":"lab-bench"}}: each
+ *       connection is one client looping 80 % new allocations, 10 % replays of a held allocation,
+ *       10 % releases of one, for the given time.
  * </ul>
  *
  * <p>Each result holds one record per request: kind, identity, status, sandbox id, error code,
@@ -149,6 +151,10 @@ public final class LoadGenerator {
     final List<String> identities = new ArrayList<>();
     final long mixNanos;
     final String prefix;
+
+    /** The X-Sandbox-Name-Prefix header line of allocations and replays; empty when none. */
+    final byte[] poolHeader;
+
     final Deque<Req> queue = new ArrayDeque<>();
     final List<Req> done = new ArrayList<>();
     long t0;
@@ -165,6 +171,10 @@ public final class LoadGenerator {
       c.path("identities").forEach(i -> identities.add(i.asText()));
       this.mixNanos = c.path("seconds").asLong(0) * 1_000_000_000L;
       this.prefix = c.path("prefix").asText("mix");
+      String pool = c.path("pool").asText("");
+      this.poolHeader =
+          (pool.isEmpty() ? "" : "X-Sandbox-Name-Prefix: " + pool + "\r\n")
+              .getBytes(StandardCharsets.US_ASCII);
     }
 
     void execute() throws IOException {
@@ -418,14 +428,16 @@ public final class LoadGenerator {
         byte[] start = (method + " " + path).getBytes(StandardCharsets.US_ASCII);
         byte[] id = r.identity.getBytes(StandardCharsets.UTF_8);
         byte[] end = fresh ? "Connection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII) : CRLF;
+        byte[] pool = r.kind == Kind.RELEASE ? new byte[0] : poolHeader;
         out =
             ByteBuffer.allocate(
                 start.length
                     + headerPrefixA.length
                     + id.length
                     + headerPrefixB.length
+                    + pool.length
                     + end.length);
-        out.put(start).put(headerPrefixA).put(id).put(headerPrefixB).put(end).flip();
+        out.put(start).put(headerPrefixA).put(id).put(headerPrefixB).put(pool).put(end).flip();
         write();
       }
 

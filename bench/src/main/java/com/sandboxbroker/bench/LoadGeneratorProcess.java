@@ -48,11 +48,16 @@ final class LoadGeneratorProcess implements AutoCloseable {
     return new LoadGeneratorProcess(b.start());
   }
 
-  /** All identities allocate at once over {@code connections} (fresh: one new connection each). */
-  JsonNode burst(List<String> identities, int connections, boolean fresh, String follow)
+  /**
+   * All identities allocate at once over {@code connections} (fresh: one new connection each), from
+   * the pool {@code pool} selects (its X-Sandbox-Name-Prefix).
+   */
+  JsonNode burst(
+      List<String> identities, int connections, boolean fresh, String follow, String pool)
       throws IOException {
     ObjectNode c = JSON.createObjectNode();
     c.put("mode", "burst");
+    c.put("pool", pool);
     c.put("connections", connections);
     c.put("fresh", fresh);
     c.put("follow", follow);
@@ -61,9 +66,10 @@ final class LoadGeneratorProcess implements AutoCloseable {
   }
 
   /** The sustained mix, one client per connection, for {@code seconds}. */
-  JsonNode mix(int connections, int seconds, String prefix) throws IOException {
+  JsonNode mix(int connections, int seconds, String prefix, String pool) throws IOException {
     ObjectNode c = JSON.createObjectNode();
     c.put("mode", "mix");
+    c.put("pool", pool);
     c.put("connections", connections);
     c.put("seconds", seconds);
     c.put("prefix", prefix);

@@ -98,21 +98,16 @@ class RestoreProcedureTest {
           page.items().get(ThreadLocalRandom.current().nextInt(page.items().size()));
       TransitionResult r =
           store.claim(
-              new Lease(
-                  identity,
-                  0,
-                  identity,
-                  "lease-" + identity,
-                  candidate.sandboxId(),
-                  candidate.name(),
-                  candidate.externalId(),
-                  candidate.sfdcAccountId(),
-                  "restore",
-                  "",
-                  now,
-                  now + 3600,
-                  now * 1000,
-                  "default"));
+              Lease.builder()
+                  .identity(identity)
+                  .idempotencyKey(identity)
+                  .leaseId("lease-" + identity)
+                  .candidate(candidate)
+                  .trackName("restore")
+                  .allocatedAt(now)
+                  .expiresAt(now + 3600)
+                  .createdAtMillis(now * 1000)
+                  .build());
       if (r.applied()) {
         return Optional.of(candidate.sandboxId());
       }

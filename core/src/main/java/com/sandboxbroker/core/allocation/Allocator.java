@@ -375,21 +375,19 @@ public final class Allocator {
 
   private Lease newLease(AllocationRequest request, int slot, Sandbox candidate, long now) {
     long lease = policy.leaseFor(request.lab(), request.leaseOverride()).toSeconds();
-    return new Lease(
-        request.identity(),
-        slot,
-        request.idempotencyKey(),
-        leaseIds.get(),
-        candidate.sandboxId(),
-        candidate.name(),
-        candidate.externalId(),
-        candidate.sfdcAccountId(),
-        request.lab(),
-        request.namePrefix(),
-        now,
-        now + lease,
-        clock.millis(),
-        request.tenant());
+    return Lease.builder()
+        .tenant(request.tenant())
+        .identity(request.identity())
+        .slot(slot)
+        .idempotencyKey(request.idempotencyKey())
+        .leaseId(leaseIds.get())
+        .candidate(candidate)
+        .trackName(request.lab())
+        .namePrefix(request.namePrefix())
+        .allocatedAt(now)
+        .expiresAt(now + lease)
+        .createdAtMillis(clock.millis())
+        .build();
   }
 
   private long epochSecond() {

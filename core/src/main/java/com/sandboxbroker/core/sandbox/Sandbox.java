@@ -50,52 +50,6 @@ public record Sandbox(
     lastError = nonNull(lastError);
   }
 
-  /** A sandbox of the {@code default} tenant (or never allocated). */
-  public Sandbox(
-      String sandboxId,
-      String name,
-      String externalId,
-      String sfdcAccountId,
-      SandboxStatus status,
-      String allocatedTo,
-      String trackName,
-      String leaseId,
-      long allocatedAt,
-      long expiresAt,
-      long deletionRequestedAt,
-      int deletionAttempts,
-      long nextAttemptAt,
-      String lastError,
-      long deletedAt,
-      long createdAt,
-      long lastSeenAt,
-      int missingCount,
-      long staleSince,
-      long version) {
-    this(
-        sandboxId,
-        name,
-        externalId,
-        sfdcAccountId,
-        status,
-        allocatedTo,
-        trackName,
-        leaseId,
-        allocatedAt,
-        expiresAt,
-        deletionRequestedAt,
-        deletionAttempts,
-        nextAttemptAt,
-        lastError,
-        deletedAt,
-        createdAt,
-        lastSeenAt,
-        missingCount,
-        staleSince,
-        version,
-        Tenant.DEFAULT);
-  }
-
   private static String nonNull(String s) {
     return s == null ? "" : s;
   }

@@ -227,26 +227,20 @@ class AdminUseCasesTest {
             || status == SandboxStatus.PENDING_DELETION
             || status == SandboxStatus.DELETION_FAILED;
     store.insertSandbox(
-        new Sandbox(
-            id,
-            "lab-" + id,
-            "identity/accounts/" + id,
-            "",
-            status,
-            held ? "learner" : "",
-            held ? "dns" : "",
-            held ? "lease-" + id : "",
-            held ? NOW.getEpochSecond() - 60 : 0,
-            held ? NOW.getEpochSecond() + 3600 : 0,
-            0,
-            status == SandboxStatus.DELETION_FAILED ? 5 : 0,
-            0,
-            "",
-            0,
-            10,
-            10,
-            0,
-            staleSince,
-            1));
+        Sandbox.builder(id)
+            .name("lab-" + id)
+            .externalId("identity/accounts/" + id)
+            .status(status)
+            .allocatedTo(held ? "learner" : "")
+            .trackName(held ? "dns" : "")
+            .leaseId(held ? "lease-" + id : "")
+            .allocatedAt(held ? NOW.getEpochSecond() - 60 : 0)
+            .expiresAt(held ? NOW.getEpochSecond() + 3600 : 0)
+            .deletionAttempts(status == SandboxStatus.DELETION_FAILED ? 5 : 0)
+            .createdAt(10)
+            .lastSeenAt(10)
+            .staleSince(staleSince)
+            .version(1)
+            .build());
   }
 }

@@ -148,20 +148,17 @@ class AllocatorFaultsTest {
                 // another instance claims this candidate first, so this claim is lost
                 Lease lease = (Lease) args[0];
                 real.claim(
-                    new Lease(
-                        "thief",
-                        0,
-                        "t",
-                        "t-lease",
-                        lease.sandboxId(),
-                        lease.name(),
-                        lease.externalId(),
-                        "",
-                        "",
-                        "",
-                        1,
-                        Instant.now().getEpochSecond() + 3600,
-                        clock.millis()));
+                    Lease.builder()
+                        .identity("thief")
+                        .idempotencyKey("t")
+                        .leaseId("t-lease")
+                        .sandboxId(lease.sandboxId())
+                        .name(lease.name())
+                        .externalId(lease.externalId())
+                        .allocatedAt(1)
+                        .expiresAt(Instant.now().getEpochSecond() + 3600)
+                        .createdAtMillis(clock.millis())
+                        .build());
               }
               Object result = call.proceed();
               if (method.equals("replaceLease") && stalled.compareAndSet(false, true)) {

@@ -1,11 +1,11 @@
 package com.sandboxbroker.core.allocation;
 
+import static com.sandboxbroker.core.testing.LeaseFixture.aLease;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sandboxbroker.core.sandbox.Allocation;
 import com.sandboxbroker.core.sandbox.IdentityLimitReachedException;
-import com.sandboxbroker.core.sandbox.Lease;
 import com.sandboxbroker.core.sandbox.NoSandboxAvailableException;
 import com.sandboxbroker.core.sandbox.NotSandboxOwnerException;
 import com.sandboxbroker.core.sandbox.Sandbox;
@@ -124,20 +124,13 @@ class AllocatorTest {
     long now = clock.instant().getEpochSecond();
     // the state a crash between the two writes leaves behind
     store.putLease(
-        new Lease(
-            "erin",
-            0,
-            "erin",
-            "crashed",
-            candidate.sandboxId(),
-            candidate.name(),
-            candidate.externalId(),
-            "",
-            "",
-            "",
-            now,
-            now + 3600,
-            clock.millis()),
+        aLease("erin")
+            .withId("crashed")
+            .naming(candidate)
+            .from(now)
+            .until(now + 3600)
+            .writtenAt(clock.millis())
+            .build(),
         now);
 
     Allocation resumed = allocator(1).allocate(request("erin", "erin"));
@@ -154,20 +147,14 @@ class AllocatorTest {
     Sandbox candidate = store.findSandbox("lab-f-0").orElseThrow();
     long now = clock.instant().getEpochSecond();
     store.putLease(
-        new Lease(
-            "fay",
-            0,
-            "old-key",
-            "abandoned",
-            candidate.sandboxId(),
-            candidate.name(),
-            candidate.externalId(),
-            "",
-            "",
-            "",
-            now,
-            now + 3600,
-            clock.millis()),
+        aLease("fay")
+            .withKey("old-key")
+            .withId("abandoned")
+            .naming(candidate)
+            .from(now)
+            .until(now + 3600)
+            .writtenAt(clock.millis())
+            .build(),
         now);
     Allocator allocator = allocator(1);
 
@@ -197,20 +184,14 @@ class AllocatorTest {
     for (Sandbox s : store.allSandboxes()) {
       if (s.status() == SandboxStatus.AVAILABLE && !s.sandboxId().equals(spare)) {
         store.claim(
-            new Lease(
-                "elsewhere-" + s.sandboxId(),
-                0,
-                "k",
-                "x" + s.sandboxId(),
-                s.sandboxId(),
-                s.name(),
-                s.externalId(),
-                "",
-                "",
-                "",
-                1,
-                2_000_000_000L,
-                clock.millis()));
+            aLease("elsewhere-" + s.sandboxId())
+                .withKey("k")
+                .withId("x" + s.sandboxId())
+                .naming(s)
+                .from(1)
+                .until(2_000_000_000L)
+                .writtenAt(clock.millis())
+                .build());
       }
     }
     Allocation next = allocator.allocate(request("hal", "hal"));

@@ -139,27 +139,21 @@ class AdminStoreOperationsTest {
         String id = String.format("sbx-%05d", seq++);
         boolean allocatedish = !owner.isEmpty();
         store.insertSandbox(
-            new Sandbox(
-                id,
-                "lab-" + id,
-                "identity/accounts/" + id,
-                "",
-                status,
-                owner,
-                lab,
-                allocatedish ? "lease-" + id : "",
-                allocatedish ? 1000 + seq : 0,
-                allocatedish ? 9000 + seq : 0,
-                0,
-                status == SandboxStatus.DELETION_FAILED ? 5 : 0,
-                0,
-                "",
-                0,
-                10,
-                10,
-                0,
-                status == SandboxStatus.STALE ? 500 + seq : 0,
-                1));
+            Sandbox.builder(id)
+                .name("lab-" + id)
+                .externalId("identity/accounts/" + id)
+                .status(status)
+                .allocatedTo(owner)
+                .trackName(lab)
+                .leaseId(allocatedish ? "lease-" + id : "")
+                .allocatedAt(allocatedish ? 1000 + seq : 0)
+                .expiresAt(allocatedish ? 9000 + seq : 0)
+                .deletionAttempts(status == SandboxStatus.DELETION_FAILED ? 5 : 0)
+                .createdAt(10)
+                .lastSeenAt(10)
+                .staleSince(status == SandboxStatus.STALE ? 500 + seq : 0)
+                .version(1)
+                .build());
         ids.add(id);
       }
       return ids;

@@ -1,5 +1,6 @@
 package com.sandboxbroker.core.store;
 
+import static com.sandboxbroker.core.testing.LeaseFixture.aLease;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -130,20 +131,13 @@ public abstract class TenantScopingContract {
     Sandbox s = store.findSandbox("t7").orElseThrow();
     // written the way the broker wrote them before tenants: no tenant anywhere
     Lease old =
-        new Lease(
-            "legacy",
-            0,
-            "legacy",
-            "L-old",
-            s.sandboxId(),
-            s.name(),
-            s.externalId(),
-            "",
-            "",
-            "",
-            NOW,
-            Long.MAX_VALUE / 2,
-            System.currentTimeMillis());
+        aLease("legacy")
+            .withId("L-old")
+            .naming(s)
+            .from(NOW)
+            .until(Long.MAX_VALUE / 2)
+            .writtenAt(System.currentTimeMillis())
+            .build();
     assertThat(store.putLease(old, NOW).written()).isTrue();
     assertThat(store.claim(old).applied()).isTrue();
     assertThat(store.findSandbox("t7").orElseThrow().tenant()).isEqualTo("default");

@@ -78,21 +78,17 @@ public final class LeaseFixture {
   }
 
   public Lease build() {
-    return new Lease(
-            identity,
-            slot,
-            key,
-            leaseId,
-            "",
-            "",
-            "",
-            "",
-            lab,
-            "",
-            allocatedAt,
-            expiresAt,
-            writtenAtMillis,
-            tenant)
-        .withCandidate(candidate);
+    return Lease.builder()
+        .tenant(tenant)
+        .identity(identity)
+        .slot(slot)
+        .idempotencyKey(key)
+        .leaseId(leaseId)
+        .candidate(candidate)
+        .trackName(lab)
+        .allocatedAt(allocatedAt)
+        .expiresAt(expiresAt)
+        .createdAtMillis(writtenAtMillis)
+        .build();
   }
 }

@@ -130,27 +130,20 @@ class DashboardBrowserIT {
 
   private static void insertFailed(String id, String name, long now) {
     Sandbox failed =
-        new Sandbox(
-            id,
-            name,
-            "identity/accounts/" + id,
-            "",
-            SandboxStatus.DELETION_FAILED,
-            "",
-            "adventure",
-            "",
-            now - 7200,
-            now + 86400,
-            now - 3600,
-            5,
-            0,
-            "upstream answered 500",
-            0,
-            now - 86400,
-            now - 3600,
-            0,
-            0,
-            3);
+        Sandbox.builder(id)
+            .name(name)
+            .externalId("identity/accounts/" + id)
+            .status(SandboxStatus.DELETION_FAILED)
+            .trackName("adventure")
+            .allocatedAt(now - 7200)
+            .expiresAt(now + 86400)
+            .deletionRequestedAt(now - 3600)
+            .deletionAttempts(5)
+            .lastError("upstream answered 500")
+            .createdAt(now - 86400)
+            .lastSeenAt(now - 3600)
+            .version(3)
+            .build();
     assertThat(broker.store().insertSandbox(failed)).isTrue();
   }
 

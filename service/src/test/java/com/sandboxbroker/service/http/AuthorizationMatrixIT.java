@@ -215,27 +215,15 @@ class AuthorizationMatrixIT {
     broker
         .store()
         .insertSandbox(
-            new Sandbox(
-                id,
-                "lab-matrix-" + id,
-                "identity/accounts/" + id,
-                "",
-                status,
-                "",
-                "",
-                "",
-                0,
-                0,
-                0,
-                5,
-                0,
-                "",
-                0,
-                1,
-                1,
-                0,
-                0,
-                1));
+            Sandbox.builder(id)
+                .name("lab-matrix-" + id)
+                .externalId("identity/accounts/" + id)
+                .status(status)
+                .deletionAttempts(5)
+                .createdAt(1)
+                .lastSeenAt(1)
+                .version(1)
+                .build());
   }
 
   private static String sandboxIdOf(HttpResponse<String> r) {

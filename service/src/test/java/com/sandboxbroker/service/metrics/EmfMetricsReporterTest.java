@@ -71,27 +71,12 @@ class EmfMetricsReporterTest {
 
   private static Sandbox deletionFailed(String name) {
     Sandbox s = available(name);
-    return new Sandbox(
-        s.sandboxId(),
-        s.name(),
-        s.externalId(),
-        s.sfdcAccountId(),
-        SandboxStatus.DELETION_FAILED,
-        "",
-        "",
-        "",
-        0,
-        0,
-        1,
-        3,
-        0,
-        "upstream 500",
-        0,
-        1,
-        1,
-        0,
-        0,
-        0);
+    return s.toBuilder()
+        .status(SandboxStatus.DELETION_FAILED)
+        .deletionRequestedAt(1)
+        .deletionAttempts(3)
+        .lastError("upstream 500")
+        .build();
   }
 
   private static List<Sandbox> lab(int n) {

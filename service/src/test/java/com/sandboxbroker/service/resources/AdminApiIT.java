@@ -318,27 +318,17 @@ class AdminApiIT {
     broker
         .store()
         .insertSandbox(
-            new Sandbox(
-                id,
-                "lab-x-" + id,
-                "identity/accounts/" + id,
-                "",
-                status,
-                "",
-                "",
-                "",
-                0,
-                0,
-                0,
-                status == SandboxStatus.DELETION_FAILED ? 5 : 0,
-                0,
-                status == SandboxStatus.DELETION_FAILED ? "upstream 500" : "",
-                0,
-                1,
-                1,
-                0,
-                staleSince,
-                1));
+            Sandbox.builder(id)
+                .name("lab-x-" + id)
+                .externalId("identity/accounts/" + id)
+                .status(status)
+                .deletionAttempts(status == SandboxStatus.DELETION_FAILED ? 5 : 0)
+                .lastError(status == SandboxStatus.DELETION_FAILED ? "upstream 500" : "")
+                .createdAt(1)
+                .lastSeenAt(1)
+                .staleSince(staleSince)
+                .version(1)
+                .build());
   }
 
   static long scans(TestBroker broker) {

@@ -108,27 +108,22 @@ class LostAnswerRetryIT {
   }
 
   private static Sandbox sandbox(String id, SandboxStatus status) {
-    return new Sandbox(
-        id,
-        "lab-" + id,
-        "identity/accounts/00000000-0000-4000-8000-00000000000" + id.length(),
-        "",
-        status,
-        "learner",
-        "lab",
-        "lease-1",
-        100,
-        200,
-        300,
-        8,
-        0,
-        "CSP DELETE: HTTP 500",
-        0,
-        10,
-        10,
-        0,
-        0,
-        4);
+    return Sandbox.builder(id)
+        .name("lab-" + id)
+        .externalId("identity/accounts/00000000-0000-4000-8000-00000000000" + id.length())
+        .status(status)
+        .allocatedTo("learner")
+        .trackName("lab")
+        .leaseId("lease-1")
+        .allocatedAt(100)
+        .expiresAt(200)
+        .deletionRequestedAt(300)
+        .deletionAttempts(8)
+        .lastError("CSP DELETE: HTTP 500")
+        .createdAt(10)
+        .lastSeenAt(10)
+        .version(4)
+        .build();
   }
 
   @Test

@@ -192,21 +192,22 @@ final class Items {
   }
 
   static Lease toLease(Map<String, AttributeValue> item) {
-    return new Lease(
-        str(item, IDENTITY),
-        (int) num(item, SLOT),
-        str(item, IDEMPOTENCY_KEY),
-        str(item, LEASE_ID),
-        str(item, SANDBOX_ID),
-        str(item, NAME),
-        str(item, EXTERNAL_ID),
-        str(item, SFDC_ACCOUNT_ID),
-        str(item, TRACK_NAME),
-        str(item, NAME_PREFIX),
-        num(item, ALLOCATED_AT),
-        num(item, EXPIRES_AT),
-        num(item, CREATED_AT_MS),
-        str(item, TENANT));
+    return Lease.builder()
+        .identity(str(item, IDENTITY))
+        .slot((int) num(item, SLOT))
+        .idempotencyKey(str(item, IDEMPOTENCY_KEY))
+        .leaseId(str(item, LEASE_ID))
+        .sandboxId(str(item, SANDBOX_ID))
+        .name(str(item, NAME))
+        .externalId(str(item, EXTERNAL_ID))
+        .sfdcAccountId(str(item, SFDC_ACCOUNT_ID))
+        .trackName(str(item, TRACK_NAME))
+        .namePrefix(str(item, NAME_PREFIX))
+        .allocatedAt(num(item, ALLOCATED_AT))
+        .expiresAt(num(item, EXPIRES_AT))
+        .createdAtMillis(num(item, CREATED_AT_MS))
+        .tenant(str(item, TENANT))
+        .build();
   }
 
   static AttributeValue s(String v) {

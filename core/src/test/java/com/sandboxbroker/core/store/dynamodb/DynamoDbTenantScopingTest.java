@@ -57,11 +57,27 @@ class DynamoDbTenantScopingTest extends TenantScopingContract {
     Sandbox b = store.findSandbox("t2").orElseThrow();
     long now = System.currentTimeMillis() / 1000;
     store.putLease(
-        new Lease("x#y", 0, "k", "L1", a.sandboxId(), a.name(), "", "", "", "", now, now + 60, 0),
+        Lease.builder()
+            .identity("x#y")
+            .idempotencyKey("k")
+            .leaseId("L1")
+            .sandboxId(a.sandboxId())
+            .name(a.name())
+            .allocatedAt(now)
+            .expiresAt(now + 60)
+            .build(),
         now);
     store.putLease(
-        new Lease(
-            "y", 0, "k", "L2", b.sandboxId(), b.name(), "", "", "", "", now, now + 60, 0, "x"),
+        Lease.builder()
+            .tenant("x")
+            .identity("y")
+            .idempotencyKey("k")
+            .leaseId("L2")
+            .sandboxId(b.sandboxId())
+            .name(b.name())
+            .allocatedAt(now)
+            .expiresAt(now + 60)
+            .build(),
         now);
     assertThat(item(TableContract.LEASE_PK_PREFIX + "x#y", "SLOT#0"))
         .containsEntry("tenant", AttributeValue.fromS("default"));
@@ -77,8 +93,16 @@ class DynamoDbTenantScopingTest extends TenantScopingContract {
     Sandbox s = store.findSandbox("t3").orElseThrow();
     long now = System.currentTimeMillis() / 1000;
     Lease lease =
-        new Lease(
-            "i", 0, "k", "L3", s.sandboxId(), s.name(), "", "", "", "", now, now + 60, 0, "acme");
+        Lease.builder()
+            .tenant("acme")
+            .identity("i")
+            .idempotencyKey("k")
+            .leaseId("L3")
+            .sandboxId(s.sandboxId())
+            .name(s.name())
+            .allocatedAt(now)
+            .expiresAt(now + 60)
+            .build();
     assertThat(store.claim(lease).applied()).isTrue();
     assertThat(item("SBX#t3", "META")).containsEntry("tenant", AttributeValue.fromS("acme"));
     assertThat(store.findSandbox("t3").orElseThrow().status()).isEqualTo(SandboxStatus.ALLOCATED);
