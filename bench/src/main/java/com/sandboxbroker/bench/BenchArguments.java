@@ -15,11 +15,12 @@ import picocli.CommandLine.TypeConversionException;
 @Command(
     name = "java -jar bench/target/bench-1.0.0-SNAPSHOT-all.jar",
     sortOptions = false,
-    description = {
-      "Run from the repository root. Starts the broker (local mode, embedded DynamoDB Local,",
-      "in memory) as a separate process per scenario on core 0, drives it from a load generator",
-      "process on core 1, prints a table and writes the JSON results."
-    })
+    separator = " ",
+    usageHelpWidth = 100,
+    description =
+        "Run from the repository root. Starts the broker (local mode, embedded DynamoDB Local, in"
+            + " memory) as a separate process per scenario on core 0, drives it from a load"
+            + " generator process on core 1, prints a table and writes the JSON results.")
 final class BenchArguments {
   @Option(
       names = "--out",
@@ -84,7 +85,10 @@ final class BenchArguments {
   @Option(names = "--skip-jobs", description = "skip the sync and cleanup job scenarios")
   boolean skipJobs;
 
-  @Option(names = "--no-pin", description = "do not pin the service and the load to cores")
+  @Option(
+      names = "--no-pin",
+      description =
+          "do not pin the processes to cores (service on core 0, load generator on core 1)")
   boolean noPin;
 
   @Option(
