@@ -47,19 +47,40 @@ public final class BenchMain {
   /** --quick: a short mix that cannot run dry. */
   private static final int SUSTAINED_POOL_QUICK = 2_000;
 
-  private BenchMain() {}
+  private final BenchOptions options;
+
+  /** The run's start on the monotonic clock: the progress lines' and duration_s's origin. */
+  private final long t0;
+
+  private final List<ScenarioResult> scenarios = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
+  private JobScenarios.Results jobResults;
+
+  private BenchMain(BenchOptions options, long t0) {
+    this.options = options;
+    this.t0 = t0;
+  }
 
   public static void main(String[] args) throws Exception {
     BenchOptions options;
     try {
       options = BenchOptions.parse(args);
+    } catch (BenchOptions.HelpRequested help) {
+      System.out.print(help.getMessage());
+      System.out.flush();
+      System.exit(0);
+      return;
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.exit(2);
       return;
     }
     Instant started = Instant.now();
-    long t0 = System.nanoTime();
+    new BenchMain(options, System.nanoTime()).run(started);
+    System.exit(0); // embedded DynamoDB Local leaves non-daemon threads behind
+  }
+
+  private void run(Instant started) throws Exception {
     Path workDir = Files.createTempDirectory("sandbox-broker-bench-");
     PrintStream out = System.out;
     // before pinning this JVM (after it, the JVM sees one core)
@@ -68,13 +89,32 @@ public final class BenchMain {
     out.printf(
         "bench: work dir %s (service logs), %d cores, load %s%n", workDir, cores, loadAtStart);
 
-    List<ScenarioResult> scenarios = new ArrayList<>();
-    Map<String, Object> results = new LinkedHashMap<>();
-    List<String> notes = new ArrayList<>();
     Pinning pinning = Pinning.detect(options.pin());
     pinning.pinSelf(); // the harness shares the load generator's core, never the service's
-    AllocationScenarios allocation;
-    JobScenarios.Results jobResults = null;
+    AllocationScenarios allocation = measure(pinning, workDir);
+
+    Map<String, Object> results = results(allocation, started);
+    Map<String, Object> machine = new LinkedHashMap<>();
+    machine.put("cores", cores);
+    machine.put("load_at_start", loadAtStart);
+    machine.put("load_at_end", loadAverage());
+    results.put("machine", machine);
+    results.put("pinning", pinning.describe());
+    results.put("quick", options.quick());
+    results.put("complete", true);
+    addNotes();
+    results.put("notes", notes);
+
+    out.println();
+    out.print(table(results, scenarios));
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    json.writeValue(options.out().toFile(), results);
+    out.printf(
+        "%nwrote %s in %.0f s%n", options.out().toAbsolutePath(), (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Every scenario, in the JSON's order; writes the partial results after each. */
+  private AllocationScenarios measure(Pinning pinning, Path workDir) throws Exception {
     try (FloorProcess floor = FloorProcess.start(pinning, workDir)) {
       // JIT warm-up of the floor's and the in-process allocator's paths, discarded: a first run
       // measured the floor at 1.6 ms CPU per claim early in the run and 0.5 ms at its end
@@ -83,53 +123,67 @@ public final class BenchMain {
         floor.allocator(32, 2000, 500);
       }
       progress(t0, "floor warmed up");
-      allocation = new AllocationScenarios(options, pinning, workDir, floor);
-      double bestRate = 0;
-      int connections = options.connections();
-      for (int n : options.classSizes()) {
-        ScenarioResult r = allocation.classStart("class-start-" + n, n, connections, false, false);
-        scenarios.add(r);
-        bestRate = Math.max(bestRate, r.throughputPerS());
-        progress(t0, row(r));
-        writePartial(options, scenarios, jobResults);
-      }
-      for (int n : options.jobsSizes()) {
-        ScenarioResult r =
-            allocation.classStart("class-start-" + n + "-with-jobs", n, connections, false, true);
-        scenarios.add(r);
-        progress(t0, row(r));
-        writePartial(options, scenarios, jobResults);
-      }
-      for (int n : options.freshSizes()) {
-        ScenarioResult r = allocation.classStart("class-start-" + n + "-fresh", n, n, true, false);
-        scenarios.add(r);
-        progress(t0, row(r));
-        writePartial(options, scenarios, jobResults);
-      }
+      AllocationScenarios allocation = new AllocationScenarios(options, pinning, workDir, floor);
+      double bestRate = classStarts(allocation);
       // the job scenarios before the sustained run, so a run cut short still has them
       if (!options.skipJobs()) {
         jobResults = JobScenarios.run(notes);
         progress(t0, "jobs done");
-        writePartial(options, scenarios, jobResults);
+        writePartial();
       }
       if (options.sustainSeconds() > 0) { // 0: skip (for profiling the class starts alone)
-        int pool =
-            options.quick()
-                ? SUSTAINED_POOL_QUICK
-                : (int)
-                    Math.min(
-                        SUSTAINED_POOL_MAX,
-                        Math.max(
-                            SUSTAINED_POOL_MIN,
-                            SUSTAINED_POOL_HEADROOM * options.sustainSeconds() * bestRate));
         ScenarioResult sustained =
-            allocation.sustained(options.sustainedClients(), options.sustainSeconds(), pool);
+            allocation.sustained(
+                options.sustainedClients(), options.sustainSeconds(), sustainedPool(bestRate));
         scenarios.add(sustained);
         progress(t0, row(sustained));
-        writePartial(options, scenarios, jobResults);
+        writePartial();
       }
+      return allocation;
     }
+  }
 
+  /** The class starts: keep-alive, with jobs, fresh. Returns the best keep-alive throughput. */
+  private double classStarts(AllocationScenarios allocation) throws Exception {
+    double bestRate = 0;
+    int connections = options.connections();
+    for (int n : options.classSizes()) {
+      ScenarioResult r = allocation.classStart("class-start-" + n, n, connections, false, false);
+      scenarios.add(r);
+      bestRate = Math.max(bestRate, r.throughputPerS());
+      progress(t0, row(r));
+      writePartial();
+    }
+    for (int n : options.jobsSizes()) {
+      ScenarioResult r =
+          allocation.classStart("class-start-" + n + "-with-jobs", n, connections, false, true);
+      scenarios.add(r);
+      progress(t0, row(r));
+      writePartial();
+    }
+    for (int n : options.freshSizes()) {
+      ScenarioResult r = allocation.classStart("class-start-" + n + "-fresh", n, n, true, false);
+      scenarios.add(r);
+      progress(t0, row(r));
+      writePartial();
+    }
+    return bestRate;
+  }
+
+  private int sustainedPool(double bestRate) {
+    return options.quick()
+        ? SUSTAINED_POOL_QUICK
+        : (int)
+            Math.min(
+                SUSTAINED_POOL_MAX,
+                Math.max(
+                    SUSTAINED_POOL_MIN,
+                    SUSTAINED_POOL_HEADROOM * options.sustainSeconds() * bestRate));
+  }
+
+  /** The figures, up to the machine's description. */
+  private Map<String, Object> results(AllocationScenarios allocation, Instant started) {
+    Map<String, Object> results = new LinkedHashMap<>();
     Map<String, Double> floors = allocation.floorByConcurrency();
     // the floor class-start-200 is set against (at its concurrency: the pool's connections)
     results.put(
@@ -141,7 +195,6 @@ public final class BenchMain {
             .orElse(floors.values().stream().findFirst().orElse(null)));
     results.put("floor_claims_per_s_by_concurrency", floors);
     results.put("scenarios", scenarios.stream().map(ScenarioResult::toJson).toList());
-
     if (jobResults == null) {
       results.put("sync", null);
       results.put("cleanup", null);
@@ -153,14 +206,11 @@ public final class BenchMain {
     results.put("service_peak_rss_mb", round(allocation.classStartPeakRssMb(), 0));
     results.put("started_at", started.toString());
     results.put("duration_s", round((System.nanoTime() - t0) / 1e9, 1));
-    Map<String, Object> machine = new LinkedHashMap<>();
-    machine.put("cores", cores);
-    machine.put("load_at_start", loadAtStart);
-    machine.put("load_at_end", loadAverage());
-    results.put("machine", machine);
-    results.put("pinning", pinning.describe());
-    results.put("quick", options.quick());
-    results.put("complete", true);
+    return results;
+  }
+
+  /** What the figures mean, in the JSON itself. */
+  private void addNotes() {
     notes.add(
         "floor: raw conditional UpdateItem (the service's claim request verbatim) on embedded in-memory "
             + "DynamoDB Local 3.1.0 in a JVM pinned to the service's core, measured right before each scenario at "
@@ -175,15 +225,6 @@ public final class BenchMain {
     notes.add(
         "ddb_requests_per_allocation: every DynamoDB request the service made during the timed part over "
             + "successful new allocations (the sustained figure includes its replays and releases).");
-    results.put("notes", notes);
-
-    out.println();
-    out.print(table(results, scenarios));
-    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    json.writeValue(options.out().toFile(), results);
-    out.printf(
-        "%nwrote %s in %.0f s%n", options.out().toAbsolutePath(), (System.nanoTime() - t0) / 1e9);
-    System.exit(0); // embedded DynamoDB Local leaves non-daemon threads behind
   }
 
   /**
@@ -191,9 +232,8 @@ public final class BenchMain {
    * machine (each scenario takes minutes there) still leaves its finished scenarios on disk. The
    * final write replaces it.
    */
-  private static void writePartial(
-      BenchOptions options, List<ScenarioResult> scenarios, JobScenarios.Results jobs)
-      throws IOException {
+  private void writePartial() throws IOException {
+    JobScenarios.Results jobs = jobResults;
     Map<String, Object> partial = new LinkedHashMap<>();
     partial.put("complete", false);
     partial.put("scenarios", scenarios.stream().map(ScenarioResult::toJson).toList());

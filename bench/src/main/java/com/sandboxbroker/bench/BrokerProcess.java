@@ -131,7 +131,7 @@ final class BrokerProcess implements AutoCloseable {
             .build();
     try {
       HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-      String code = LoadGenerator.field(r.body(), "\"code\":\"");
+      String code = WireResponse.field(r.body(), "\"code\":\"");
       return code == null ? Integer.toString(r.statusCode()) : r.statusCode() + " " + code;
     } catch (IOException e) {
       return "0 " + e.getClass().getSimpleName();

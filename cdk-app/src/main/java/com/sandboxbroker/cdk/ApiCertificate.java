@@ -33,34 +33,41 @@ public final class ApiCertificate extends Construct {
   public ApiCertificate(Construct scope, String id, ApiCertificateProps props) {
     super(scope, id);
     DomainSettings domain = props.domain();
-    String region = Stack.of(this).getRegion();
     if (domain != null) {
-      this.zone =
-          HostedZone.fromHostedZoneAttributes(
-              this,
-              "Zone",
-              HostedZoneAttributes.builder()
-                  .hostedZoneId(domain.hostedZoneId())
-                  .zoneName(domain.zoneName())
-                  .build());
-      this.certificate =
-          Certificate.Builder.create(this, "Certificate")
-              .domainName(domain.hostName())
-              // ACM writes the validation CNAME into the zone itself; renewals need nothing either
-              .validation(CertificateValidation.fromDns(zone))
-              .build();
+      this.zone = zone(domain);
+      this.certificate = dnsValidated(domain);
       return;
     }
     this.zone = null;
     String arn = props.certificateArn();
-    if (arn == null) {
-      this.certificate = null;
-      return;
-    }
+    this.certificate = arn == null ? null : imported(arn);
+  }
+
+  private IHostedZone zone(DomainSettings domain) {
+    return HostedZone.fromHostedZoneAttributes(
+        this,
+        "Zone",
+        HostedZoneAttributes.builder()
+            .hostedZoneId(domain.hostedZoneId())
+            .zoneName(domain.zoneName())
+            .build());
+  }
+
+  private ICertificate dnsValidated(DomainSettings domain) {
+    return Certificate.Builder.create(this, "Certificate")
+        .domainName(domain.hostName())
+        // ACM writes the validation CNAME into the zone itself; renewals need nothing either
+        .validation(CertificateValidation.fromDns(zone))
+        .build();
+  }
+
+  /** The context's ARN, refused at synth when malformed or in another region. */
+  private ICertificate imported(String arn) {
     Matcher m = BrokerSettings.CERTIFICATE_ARN.matcher(arn);
     if (!m.matches()) {
       throw new IllegalArgumentException("certificateArn must be an ACM certificate ARN: " + arn);
     }
+    String region = Stack.of(this).getRegion();
     // an ALB takes certificates from its own region only: fail the synth, not the listener
     if (!Token.isUnresolved(region) && !m.group(1).equals(region)) {
       throw new IllegalArgumentException(
@@ -72,32 +79,39 @@ public final class ApiCertificate extends Construct {
               + arn);
     }
     if (arn.endsWith(PLACEHOLDER_ID)) {
-      // Synth stays offline-friendly, but CloudFormation evaluates rules before it creates or
-      // changes any resource: the deploy stops at the change set, nothing is left to retain.
-      CfnParameter check =
-          CfnParameter.Builder.create(Stack.of(this), "CertificateArnCheck")
-              .type("String")
-              .defaultValue(arn)
-              .description(
-                  "The API certificate ARN (the placeholder rule refuses cdk.json's all-zero one)")
-              .build();
-      CfnRule.Builder.create(Stack.of(this), PLACEHOLDER_RULE)
-          .assertions(
-              List.of(
-                  CfnRuleAssertion.builder()
-                      .assertValue(
-                          Fn.conditionNot(Fn.conditionEquals(check.getValueAsString(), arn)))
-                      .assertDescription(
-                          "cdk.json's certificateArn is a placeholder: deploy with -c certificateArn=<ACM ARN>"
-                              + " or -c hostedZoneId=... -c hostedZoneName=...")
-                      .build()))
-          .build();
-      Annotations.of(this)
-          .addWarningV2(
-              "@sandbox-broker/placeholder-certificate",
-              "certificateArn is cdk.json's placeholder: synth works, a deploy is refused before it creates anything");
+      refuseAtDeploy(arn);
     }
-    this.certificate = Certificate.fromCertificateArn(this, "Certificate", arn);
+    return Certificate.fromCertificateArn(this, "Certificate", arn);
+  }
+
+  /**
+   * Synth stays offline-friendly, but CloudFormation evaluates rules before it creates or changes
+   * any resource: the deploy stops at the change set, nothing is left to retain.
+   */
+  private void refuseAtDeploy(String placeholderArn) {
+    CfnParameter check =
+        CfnParameter.Builder.create(Stack.of(this), "CertificateArnCheck")
+            .type("String")
+            .defaultValue(placeholderArn)
+            .description(
+                "The API certificate ARN (the placeholder rule refuses cdk.json's all-zero one)")
+            .build();
+    CfnRule.Builder.create(Stack.of(this), PLACEHOLDER_RULE)
+        .assertions(
+            List.of(
+                CfnRuleAssertion.builder()
+                    .assertValue(
+                        Fn.conditionNot(
+                            Fn.conditionEquals(check.getValueAsString(), placeholderArn)))
+                    .assertDescription(
+                        "cdk.json's certificateArn is a placeholder: deploy with -c certificateArn=<ACM ARN>"
+                            + " or -c hostedZoneId=... -c hostedZoneName=...")
+                    .build()))
+        .build();
+    Annotations.of(this)
+        .addWarningV2(
+            "@sandbox-broker/placeholder-certificate",
+            "certificateArn is cdk.json's placeholder: synth works, a deploy is refused before it creates anything");
   }
 
   /** Null when neither a zone nor an ARN was given (only API Gateway ingress manages without). */

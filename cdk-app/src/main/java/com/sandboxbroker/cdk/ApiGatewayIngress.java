@@ -13,7 +13,6 @@ import software.amazon.awscdk.services.apigatewayv2.DomainMappingOptions;
 import software.amazon.awscdk.services.apigatewayv2.DomainName;
 import software.amazon.awscdk.services.apigatewayv2.HttpApi;
 import software.amazon.awscdk.services.apigatewayv2.VpcLink;
-import software.amazon.awscdk.services.certificatemanager.ICertificate;
 import software.amazon.awscdk.services.ec2.Peer;
 import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
@@ -39,9 +38,22 @@ public final class ApiGatewayIngress extends Construct {
 
   public ApiGatewayIngress(Construct scope, String id, ApiGatewayIngressProps props) {
     super(scope, id);
-    String apiName = props.apiName();
+    VpcLink link = vpcLink(props);
+    this.domainName =
+        props.certificate() == null
+            ? null
+            : DomainName.Builder.create(this, "DomainName")
+                .domainName(props.hostName())
+                .certificate(props.certificate())
+                .build();
+    this.api = httpApi(props, link);
+    logAccessAndThrottle(props);
+    acknowledgeFindings();
+  }
+
+  /** The VPC link and its security group, which may reach the internal ALB's listener only. */
+  private VpcLink vpcLink(ApiGatewayIngressProps props) {
     var vpc = props.vpc();
-    ICertificate certificate = props.certificate();
     SecurityGroup linkSecurityGroup =
         SecurityGroup.Builder.create(this, "VpcLinkSecurityGroup")
             .vpc(vpc)
@@ -52,38 +64,33 @@ public final class ApiGatewayIngress extends Construct {
         Peer.ipv4(vpc.getVpcCidrBlock()),
         Port.tcp(ApiService.INTERNAL_HTTP_PORT),
         "to the internal ALB");
-    VpcLink link =
-        VpcLink.Builder.create(this, "VpcLink")
-            .vpcLinkName(apiName)
-            .vpc(vpc)
-            .subnets(props.subnets())
-            .securityGroups(List.of(linkSecurityGroup))
-            .build();
-    this.domainName =
-        certificate == null
-            ? null
-            : DomainName.Builder.create(this, "DomainName")
-                .domainName(props.hostName())
-                .certificate(certificate)
-                .build();
-    this.api =
-        HttpApi.Builder.create(this, "Api")
-            .apiName(apiName)
-            .description("Sandbox Broker API (issue #15 ingress option)")
-            .defaultIntegration(
-                new HttpAlbIntegration(
-                    "Alb",
-                    props.listener(),
-                    HttpAlbIntegrationProps.builder().vpcLink(link).build()))
-            .defaultDomainMapping(
-                domainName == null
-                    ? null
-                    : DomainMappingOptions.builder().domainName(domainName).build())
-            // with a custom domain, that is the only way in (the same TLS name the certificate
-            // proves)
-            .disableExecuteApiEndpoint(domainName != null)
-            .build();
+    return VpcLink.Builder.create(this, "VpcLink")
+        .vpcLinkName(props.apiName())
+        .vpc(vpc)
+        .subnets(props.subnets())
+        .securityGroups(List.of(linkSecurityGroup))
+        .build();
+  }
 
+  private HttpApi httpApi(ApiGatewayIngressProps props, VpcLink link) {
+    return HttpApi.Builder.create(this, "Api")
+        .apiName(props.apiName())
+        .description("Sandbox Broker API (issue #15 ingress option)")
+        .defaultIntegration(
+            new HttpAlbIntegration(
+                "Alb", props.listener(), HttpAlbIntegrationProps.builder().vpcLink(link).build()))
+        .defaultDomainMapping(
+            domainName == null
+                ? null
+                : DomainMappingOptions.builder().domainName(domainName).build())
+        // with a custom domain, that is the only way in (the same TLS name the certificate
+        // proves)
+        .disableExecuteApiEndpoint(domainName != null)
+        .build();
+  }
+
+  /** JSON access logs and the stage-wide throttling that stands in for the WAF rate rule. */
+  private void logAccessAndThrottle(ApiGatewayIngressProps props) {
     LogGroup accessLogs =
         LogGroup.Builder.create(this, "AccessLogs")
             .retention(props.logRetention())
@@ -112,7 +119,9 @@ public final class ApiGatewayIngress extends Construct {
             .throttlingRateLimit(RATE_LIMIT_PER_SECOND)
             .throttlingBurstLimit(BURST_LIMIT)
             .build());
+  }
 
+  private void acknowledgeFindings() {
     NagSuppressions.addResourceSuppressions(
         api,
         List.of(

@@ -57,6 +57,18 @@ public final class GitHubDeployAccessStack extends Stack {
         id,
         StackProps.builder().env(env).description("GitHub Actions OIDC deploy role").build());
     Tags.of(this).add("project", "sandbox-broker");
+    this.role = deployRole(githubRepository, environments);
+    allowDeploying();
+    allowReadingSmokeTokens(stages);
+    if (pushesImages) {
+      allowPushingImages();
+    }
+    acknowledgeFindings();
+    CfnOutput.Builder.create(this, "DeployRoleArn").value(role.getRoleArn()).build();
+  }
+
+  /** The account's GitHub OIDC provider and the role only this repository's jobs may assume. */
+  private Role deployRole(String githubRepository, List<String> environments) {
     OidcProviderNative provider =
         OidcProviderNative.Builder.create(this, "GitHubOidc")
             .url(GITHUB_OIDC_URL)
@@ -66,44 +78,37 @@ public final class GitHubDeployAccessStack extends Stack {
     for (String environment : environments) {
       subjects.add("repo:" + githubRepository + ":environment:" + environment);
     }
-    this.role =
-        Role.Builder.create(this, "DeployRole")
-            .roleName(ROLE_NAME)
-            .description(
-                "Assumed by " + githubRepository + " workflows through GitHub's OIDC provider")
-            .maxSessionDuration(MAX_SESSION)
-            .assumedBy(
-                new WebIdentityPrincipal(
-                    provider.getOidcProviderArn(),
-                    Map.of(
-                        "StringEquals", Map.of(GITHUB_OIDC_HOST + ":aud", "sts.amazonaws.com"),
-                        "StringLike", Map.of(GITHUB_OIDC_HOST + ":sub", subjects))))
-            .build();
+    return Role.Builder.create(this, "DeployRole")
+        .roleName(ROLE_NAME)
+        .description("Assumed by " + githubRepository + " workflows through GitHub's OIDC provider")
+        .maxSessionDuration(MAX_SESSION)
+        .assumedBy(
+            new WebIdentityPrincipal(
+                provider.getOidcProviderArn(),
+                Map.of(
+                    "StringEquals", Map.of(GITHUB_OIDC_HOST + ":aud", "sts.amazonaws.com"),
+                    "StringLike", Map.of(GITHUB_OIDC_HOST + ":sub", subjects))))
+        .build();
+  }
+
+  /** The CDK bootstrap roles do the deploying; the pipeline reads the stacks' outputs after. */
+  private void allowDeploying() {
     role.addToPolicy(
         PolicyStatement.Builder.create()
             .sid("AssumeCdkBootstrapRoles")
             .actions(List.of("sts:AssumeRole", "sts:TagSession"))
-            .resources(
-                List.of(
-                    "arn:aws:iam::"
-                        + getAccount()
-                        + ":role/cdk-hnb659fds-*-"
-                        + getAccount()
-                        + "-"
-                        + getRegion()))
+            .resources(List.of(bootstrapRolesArn()))
             .build());
     role.addToPolicy(
         PolicyStatement.Builder.create()
             .sid("ReadStackOutputs")
             .actions(List.of("cloudformation:DescribeStacks"))
-            .resources(
-                List.of(
-                    "arn:aws:cloudformation:"
-                        + getRegion()
-                        + ":"
-                        + getAccount()
-                        + ":stack/SandboxBroker-*/*"))
+            .resources(List.of(stackOutputsArn()))
             .build());
+  }
+
+  /** The smoke test calls each stage's API with that stage's track token. */
+  private void allowReadingSmokeTokens(List<String> stages) {
     List<String> tokens = new ArrayList<>();
     for (String stage : stages) {
       tokens.add(
@@ -121,35 +126,34 @@ public final class GitHubDeployAccessStack extends Stack {
             .actions(List.of("secretsmanager:GetSecretValue"))
             .resources(tokens)
             .build());
-    if (pushesImages) {
-      role.addToPolicy(
-          PolicyStatement.Builder.create()
-              .sid("EcrLogin")
-              .actions(List.of("ecr:GetAuthorizationToken"))
-              .resources(List.of("*"))
-              .build());
-      role.addToPolicy(
-          PolicyStatement.Builder.create()
-              .sid("PushAndScanResults")
-              .actions(
-                  List.of(
-                      "ecr:BatchCheckLayerAvailability",
-                      "ecr:BatchGetImage",
-                      "ecr:CompleteLayerUpload",
-                      "ecr:DescribeImages",
-                      "ecr:DescribeImageScanFindings",
-                      "ecr:InitiateLayerUpload",
-                      "ecr:PutImage",
-                      "ecr:UploadLayerPart"))
-              .resources(
-                  List.of(
-                      "arn:aws:ecr:"
-                          + getRegion()
-                          + ":"
-                          + getAccount()
-                          + ":repository/sandbox-broker/*"))
-              .build());
-    }
+  }
+
+  /** In the registry's account: push the images and read their scan results. */
+  private void allowPushingImages() {
+    role.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("EcrLogin")
+            .actions(List.of("ecr:GetAuthorizationToken"))
+            .resources(List.of("*"))
+            .build());
+    role.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("PushAndScanResults")
+            .actions(
+                List.of(
+                    "ecr:BatchCheckLayerAvailability",
+                    "ecr:BatchGetImage",
+                    "ecr:CompleteLayerUpload",
+                    "ecr:DescribeImages",
+                    "ecr:DescribeImageScanFindings",
+                    "ecr:InitiateLayerUpload",
+                    "ecr:PutImage",
+                    "ecr:UploadLayerPart"))
+            .resources(List.of(repositoriesArn()))
+            .build());
+  }
+
+  private void acknowledgeFindings() {
     NagSuppressions.addResourceSuppressions(
         role,
         List.of(
@@ -162,30 +166,41 @@ public final class GitHubDeployAccessStack extends Stack {
                         + " repositories; ecr:GetAuthorizationToken has no resource-level permission.")
                 .appliesTo(
                     List.of(
-                        "Resource::arn:aws:iam::"
-                            + getAccount()
-                            + ":role/cdk-hnb659fds-*-"
-                            + getAccount()
-                            + "-"
-                            + getRegion(),
-                        "Resource::arn:aws:cloudformation:"
-                            + getRegion()
-                            + ":"
-                            + getAccount()
-                            + ":stack/SandboxBroker-*/*",
+                        "Resource::" + bootstrapRolesArn(),
+                        "Resource::" + stackOutputsArn(),
                         RegexAppliesTo.builder()
                             .regex(
                                 "/^Resource::arn:aws:secretsmanager:.*:secret:sandbox-broker\\/[a-z0-9-]+\\/BROKER_API_TOKEN-\\*$/g")
                             .build(),
-                        "Resource::arn:aws:ecr:"
-                            + getRegion()
-                            + ":"
-                            + getAccount()
-                            + ":repository/sandbox-broker/*",
+                        "Resource::" + repositoriesArn(),
                         IamWildcards.ANY_RESOURCE))
                 .build()),
         true);
-    CfnOutput.Builder.create(this, "DeployRoleArn").value(role.getRoleArn()).build();
+  }
+
+  /**
+   * The CDK bootstrap roles by their documented name pattern,
+   * cdk-hnb659fds-<kind>-<account>-<region>.
+   */
+  private String bootstrapRolesArn() {
+    return "arn:aws:iam::"
+        + getAccount()
+        + ":role/cdk-hnb659fds-*-"
+        + getAccount()
+        + "-"
+        + getRegion();
+  }
+
+  private String stackOutputsArn() {
+    return "arn:aws:cloudformation:"
+        + getRegion()
+        + ":"
+        + getAccount()
+        + ":stack/SandboxBroker-*/*";
+  }
+
+  private String repositoriesArn() {
+    return "arn:aws:ecr:" + getRegion() + ":" + getAccount() + ":repository/sandbox-broker/*";
   }
 
   public Role role() {

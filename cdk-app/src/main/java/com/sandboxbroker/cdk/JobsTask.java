@@ -33,45 +33,61 @@ public final class JobsTask extends Construct {
 
   public JobsTask(Construct scope, String id, JobsTaskProps props) {
     super(scope, id);
-    this.taskDefinition =
-        FargateTaskDefinition.Builder.create(this, "TaskDefinition")
-            .cpu(props.cpu())
-            .memoryLimitMiB(props.memoryMiB())
-            // Graviton: about 20 % cheaper per vCPU-hour on Fargate, and the image is built for it
-            .runtimePlatform(
-                RuntimePlatform.builder()
-                    .cpuArchitecture(CpuArchitecture.ARM64)
-                    .operatingSystemFamily(OperatingSystemFamily.LINUX)
-                    .build())
-            .build();
-    LogGroup logs =
-        LogGroup.Builder.create(this, "Logs")
-            .logGroupName(props.logGroupName())
-            .retention(props.logRetention())
-            .removalPolicy(RemovalPolicy.DESTROY)
-            .build();
-    this.container =
-        taskDefinition.addContainer(
-            CONTAINER_NAME,
-            ContainerDefinitionOptions.builder()
-                .image(props.image())
-                .containerName(CONTAINER_NAME)
-                // sorted, so the synthesized template is stable between runs
-                .environment(new TreeMap<>(props.environment()))
-                .secrets(new TreeMap<>(props.secrets()))
-                .logging(
-                    LogDriver.awsLogs(
-                        AwsLogDriverProps.builder().logGroup(logs).streamPrefix("job").build()))
-                // the runner is a batch process: when it exits the task is done
-                .essential(true)
-                // nothing in the image is writable; the JVM's scratch space is the /tmp volume
-                // below
-                .readonlyRootFilesystem(true)
-                .build());
+    this.taskDefinition = taskDefinition(props);
+    this.container = addContainer(props, logGroup(props));
+    mountScratchVolume();
+    grant(props);
+    acknowledgeFindings();
+  }
+
+  private FargateTaskDefinition taskDefinition(JobsTaskProps props) {
+    return FargateTaskDefinition.Builder.create(this, "TaskDefinition")
+        .cpu(props.cpu())
+        .memoryLimitMiB(props.memoryMiB())
+        // Graviton: about 20 % cheaper per vCPU-hour on Fargate, and the image is built for it
+        .runtimePlatform(
+            RuntimePlatform.builder()
+                .cpuArchitecture(CpuArchitecture.ARM64)
+                .operatingSystemFamily(OperatingSystemFamily.LINUX)
+                .build())
+        .build();
+  }
+
+  private LogGroup logGroup(JobsTaskProps props) {
+    return LogGroup.Builder.create(this, "Logs")
+        .logGroupName(props.logGroupName())
+        .retention(props.logRetention())
+        .removalPolicy(RemovalPolicy.DESTROY)
+        .build();
+  }
+
+  private ContainerDefinition addContainer(JobsTaskProps props, LogGroup logs) {
+    return taskDefinition.addContainer(
+        CONTAINER_NAME,
+        ContainerDefinitionOptions.builder()
+            .image(props.image())
+            .containerName(CONTAINER_NAME)
+            // sorted, so the synthesized template is stable between runs
+            .environment(new TreeMap<>(props.environment()))
+            .secrets(new TreeMap<>(props.secrets()))
+            .logging(
+                LogDriver.awsLogs(
+                    AwsLogDriverProps.builder().logGroup(logs).streamPrefix("job").build()))
+            // the runner is a batch process: when it exits the task is done
+            .essential(true)
+            // nothing in the image is writable; the JVM's scratch space is the /tmp volume below
+            .readonlyRootFilesystem(true)
+            .build());
+  }
+
+  /** The JVM's scratch space: the root filesystem is read-only. */
+  private void mountScratchVolume() {
     taskDefinition.addVolume(Volume.builder().name("tmp").build());
     container.addMountPoints(
         MountPoint.builder().sourceVolume("tmp").containerPath("/tmp").readOnly(false).build());
+  }
 
+  private void grant(JobsTaskProps props) {
     props.table().grantReadWriteData(taskDefinition.getTaskRole());
     // The runner reports to Step Functions itself with the task token (design §6).
     taskDefinition.addToTaskRolePolicy(
@@ -81,7 +97,9 @@ public final class JobsTask extends Construct {
                     "states:SendTaskHeartbeat", "states:SendTaskSuccess", "states:SendTaskFailure"))
             .resources(List.of("*"))
             .build());
+  }
 
+  private void acknowledgeFindings() {
     NagSuppressions.addResourceSuppressions(
         taskDefinition,
         List.of(

@@ -65,6 +65,19 @@ public final class LifecycleEvents extends Construct {
     super(scope, id);
     String prefix = props.namePrefix();
     this.bus = EventBus.Builder.create(this, "Bus").eventBusName(props.busName()).build();
+    archive(prefix);
+    this.deadLetters = deadLetterQueue(prefix);
+    String streamArn = props.table().getTableStreamArn();
+    Role role = pipeRole(props, streamArn);
+    String pipeName = prefix + "-lifecycle-events";
+    this.pipe = pipe(props, pipeName, role, streamArn);
+    pipe.getNode().addDependency(role);
+    alarmOnUndelivered(props, pipeName);
+    CfnOutput.Builder.create(this, "EventBusName").value(bus.getEventBusName()).build();
+    CfnOutput.Builder.create(this, "EventBusArn").value(bus.getEventBusArn()).build();
+  }
+
+  private void archive(String prefix) {
     Archive.Builder.create(this, "Archive")
         .sourceEventBus(bus)
         .archiveName(prefix + "-events")
@@ -72,8 +85,10 @@ public final class LifecycleEvents extends Construct {
         .eventPattern(EventPattern.builder().source(List.of(EventContract.SOURCE)).build())
         .retention(ARCHIVE_RETENTION)
         .build();
+  }
 
-    this.deadLetters =
+  private Queue deadLetterQueue(String prefix) {
+    Queue queue =
         Queue.Builder.create(this, "DeadLetters")
             .queueName(prefix + "-events-dlq")
             .encryption(QueueEncryption.SQS_MANAGED)
@@ -81,15 +96,18 @@ public final class LifecycleEvents extends Construct {
             .retentionPeriod(DLQ_RETENTION)
             .build();
     NagSuppressions.addResourceSuppressions(
-        deadLetters,
+        queue,
         List.of(
             NagPackSuppression.builder()
                 .id("AwsSolutions-SQS3")
                 .reason(
                     "This queue is itself the dead-letter queue of the lifecycle-events pipe; a DLQ of a DLQ would only move the same records again")
                 .build()));
+    return queue;
+  }
 
-    String streamArn = props.table().getTableStreamArn();
+  /** What the pipe may do: read the stream, put on the bus, dead-letter; nothing else. */
+  private Role pipeRole(LifecycleEventsProps props, String streamArn) {
     Role role =
         Role.Builder.create(this, "PipeRole")
             .description(
@@ -101,37 +119,7 @@ public final class LifecycleEvents extends Construct {
                             "StringEquals",
                             Map.of("aws:SourceAccount", Stack.of(this).getAccount())))
                     .build())
-            .inlinePolicies(
-                Map.of(
-                    "lifecycle-events",
-                    PolicyDocument.Builder.create()
-                        .statements(
-                            List.of(
-                                PolicyStatement.Builder.create()
-                                    .effect(Effect.ALLOW)
-                                    .actions(
-                                        List.of(
-                                            "dynamodb:DescribeStream",
-                                            "dynamodb:GetRecords",
-                                            "dynamodb:GetShardIterator"))
-                                    .resources(List.of(streamArn))
-                                    .build(),
-                                PolicyStatement.Builder.create()
-                                    .effect(Effect.ALLOW)
-                                    .actions(List.of("dynamodb:ListStreams"))
-                                    .resources(List.of(props.table().getTableArn() + "/stream/*"))
-                                    .build(),
-                                PolicyStatement.Builder.create()
-                                    .effect(Effect.ALLOW)
-                                    .actions(List.of("events:PutEvents"))
-                                    .resources(List.of(bus.getEventBusArn()))
-                                    .build(),
-                                PolicyStatement.Builder.create()
-                                    .effect(Effect.ALLOW)
-                                    .actions(List.of("sqs:SendMessage"))
-                                    .resources(List.of(deadLetters.getQueueArn()))
-                                    .build()))
-                        .build()))
+            .inlinePolicies(Map.of("lifecycle-events", pipePolicy(props, streamArn)))
             .build();
     NagSuppressions.addResourceSuppressions(
         role,
@@ -147,55 +135,86 @@ public final class LifecycleEvents extends Construct {
                             .build()))
                 .build()),
         true);
+    return role;
+  }
 
-    String pipeName = prefix + "-lifecycle-events";
-    this.pipe =
-        CfnPipe.Builder.create(this, "Pipe")
-            .name(pipeName)
-            .description(
-                "Broker table stream -> lifecycle events on "
-                    + props.busName()
-                    + " (contract section 8)")
-            .roleArn(role.getRoleArn())
-            .source(streamArn)
-            .sourceParameters(
-                CfnPipe.PipeSourceParametersProperty.builder()
-                    .dynamoDbStreamParameters(
-                        CfnPipe.PipeSourceDynamoDBStreamParametersProperty.builder()
-                            // events begin when the pipe does; the archive keeps them from then on
-                            .startingPosition("LATEST")
-                            .batchSize(10)
-                            .maximumRetryAttempts(MAX_RETRY_ATTEMPTS)
-                            // a poison record is isolated by halving its batch, not retried with
-                            // its neighbours
-                            .onPartialBatchItemFailure("AUTOMATIC_BISECT")
-                            .deadLetterConfig(
-                                CfnPipe.DeadLetterConfigProperty.builder()
-                                    .arn(deadLetters.getQueueArn())
-                                    .build())
-                            .build())
-                    .filterCriteria(
-                        CfnPipe.FilterCriteriaProperty.builder()
-                            .filters(
-                                List.of(
-                                    CfnPipe.FilterProperty.builder()
-                                        .pattern(EventContract.FILTER_PATTERN)
-                                        .build()))
-                            .build())
-                    .build())
-            .target(bus.getEventBusArn())
-            .targetParameters(
-                CfnPipe.PipeTargetParametersProperty.builder()
-                    .inputTemplate(EventContract.INPUT_TEMPLATE)
-                    .eventBridgeEventBusParameters(
-                        CfnPipe.PipeTargetEventBridgeEventBusParametersProperty.builder()
-                            .source(EventContract.SOURCE)
-                            .detailType(EventContract.DETAIL_TYPE_PATH)
-                            .build())
-                    .build())
-            .build();
-    pipe.getNode().addDependency(role);
+  private PolicyDocument pipePolicy(LifecycleEventsProps props, String streamArn) {
+    return PolicyDocument.Builder.create()
+        .statements(
+            List.of(
+                allow(
+                    List.of(
+                        "dynamodb:DescribeStream",
+                        "dynamodb:GetRecords",
+                        "dynamodb:GetShardIterator"),
+                    streamArn),
+                allow(List.of("dynamodb:ListStreams"), props.table().getTableArn() + "/stream/*"),
+                allow(List.of("events:PutEvents"), bus.getEventBusArn()),
+                allow(List.of("sqs:SendMessage"), deadLetters.getQueueArn())))
+        .build();
+  }
 
+  private static PolicyStatement allow(List<String> actions, String resource) {
+    return PolicyStatement.Builder.create()
+        .effect(Effect.ALLOW)
+        .actions(actions)
+        .resources(List.of(resource))
+        .build();
+  }
+
+  private CfnPipe pipe(LifecycleEventsProps props, String pipeName, Role role, String streamArn) {
+    return CfnPipe.Builder.create(this, "Pipe")
+        .name(pipeName)
+        .description(
+            "Broker table stream -> lifecycle events on "
+                + props.busName()
+                + " (contract section 8)")
+        .roleArn(role.getRoleArn())
+        .source(streamArn)
+        .sourceParameters(streamSource())
+        .target(bus.getEventBusArn())
+        .targetParameters(
+            CfnPipe.PipeTargetParametersProperty.builder()
+                .inputTemplate(EventContract.INPUT_TEMPLATE)
+                .eventBridgeEventBusParameters(
+                    CfnPipe.PipeTargetEventBridgeEventBusParametersProperty.builder()
+                        .source(EventContract.SOURCE)
+                        .detailType(EventContract.DETAIL_TYPE_PATH)
+                        .build())
+                .build())
+        .build();
+  }
+
+  /** The stream, filtered to the records that carry a lifecycle event, with retries and a DLQ. */
+  private CfnPipe.PipeSourceParametersProperty streamSource() {
+    return CfnPipe.PipeSourceParametersProperty.builder()
+        .dynamoDbStreamParameters(
+            CfnPipe.PipeSourceDynamoDBStreamParametersProperty.builder()
+                // events begin when the pipe does; the archive keeps them from then on
+                .startingPosition("LATEST")
+                .batchSize(10)
+                .maximumRetryAttempts(MAX_RETRY_ATTEMPTS)
+                // a poison record is isolated by halving its batch, not retried with its
+                // neighbours
+                .onPartialBatchItemFailure("AUTOMATIC_BISECT")
+                .deadLetterConfig(
+                    CfnPipe.DeadLetterConfigProperty.builder()
+                        .arn(deadLetters.getQueueArn())
+                        .build())
+                .build())
+        .filterCriteria(
+            CfnPipe.FilterCriteriaProperty.builder()
+                .filters(
+                    List.of(
+                        CfnPipe.FilterProperty.builder()
+                            .pattern(EventContract.FILTER_PATTERN)
+                            .build()))
+                .build())
+        .build();
+  }
+
+  /** Both kinds of failure page: puts the pipe retries, and records it gave up on. */
+  private void alarmOnUndelivered(LifecycleEventsProps props, String pipeName) {
     SnsAction notify = new SnsAction(props.alarmTopic());
     MathExpression failures =
         MathExpression.Builder.create()
@@ -208,7 +227,7 @@ public final class LifecycleEvents extends Construct {
             .period(PERIOD)
             .build();
     Alarm.Builder.create(this, "PipeFailures")
-        .alarmName(prefix + "-events-pipe-failures")
+        .alarmName(props.namePrefix() + "-events-pipe-failures")
         .alarmDescription(
             "The lifecycle-events pipe failed to put events on "
                 + props.busName()
@@ -222,10 +241,10 @@ public final class LifecycleEvents extends Construct {
         .build()
         .addAlarmAction(notify);
     Alarm.Builder.create(this, "DeadLettersWaiting")
-        .alarmName(prefix + "-events-dlq-not-empty")
+        .alarmName(props.namePrefix() + "-events-dlq-not-empty")
         .alarmDescription(
             "Stream records the lifecycle-events pipe could not deliver are waiting in "
-                + prefix
+                + props.namePrefix()
                 + "-events-dlq: subscribers missed those events. Runbook: "
                 + RUNBOOK)
         .metric(
@@ -238,9 +257,6 @@ public final class LifecycleEvents extends Construct {
         .treatMissingData(TreatMissingData.NOT_BREACHING)
         .build()
         .addAlarmAction(notify);
-
-    CfnOutput.Builder.create(this, "EventBusName").value(bus.getEventBusName()).build();
-    CfnOutput.Builder.create(this, "EventBusArn").value(bus.getEventBusArn()).build();
   }
 
   private static Metric pipeMetric(String pipeName, String name) {

@@ -36,25 +36,47 @@ public final class Network extends Construct {
     super(scope, id);
     boolean natFree = props.natGateways() == 0;
     SubnetType privateType = natFree ? SubnetType.PRIVATE_ISOLATED : SubnetType.PRIVATE_WITH_EGRESS;
-    this.vpc =
-        Vpc.Builder.create(this, "Vpc")
-            .ipAddresses(IpAddresses.cidr(VPC_CIDR))
-            // two AZs: survives one AZ failing; a third would add endpoint and NAT cost only
-            .maxAzs(2)
-            .natGateways(props.natGateways())
-            .subnetConfiguration(
-                List.of(
-                    SubnetConfiguration.builder()
-                        .name("public")
-                        .subnetType(SubnetType.PUBLIC)
-                        .cidrMask(24)
-                        .build(),
-                    SubnetConfiguration.builder()
-                        .name("private")
-                        .subnetType(privateType)
-                        .cidrMask(23)
-                        .build()))
+    this.vpc = vpc(props, privateType);
+    logRejectedFlows(props);
+    addGatewayEndpoints();
+    addInterfaceEndpoints(privateType);
+    this.serviceSubnets = SubnetSelection.builder().subnetType(privateType).build();
+    this.jobsNeedPublicIp = natFree;
+    this.jobsSecurityGroup =
+        SecurityGroup.Builder.create(this, "JobsSecurityGroup")
+            .vpc(vpc)
+            .description(
+                "jobs-runner tasks: no inbound; outbound to AWS endpoints and the upstream provider")
+            .allowAllOutbound(true)
             .build();
+    this.jobsSubnets =
+        SubnetSelection.builder()
+            .subnetType(natFree ? SubnetType.PUBLIC : SubnetType.PRIVATE_WITH_EGRESS)
+            .build();
+  }
+
+  private Vpc vpc(NetworkProps props, SubnetType privateType) {
+    return Vpc.Builder.create(this, "Vpc")
+        .ipAddresses(IpAddresses.cidr(VPC_CIDR))
+        // two AZs: survives one AZ failing; a third would add endpoint and NAT cost only
+        .maxAzs(2)
+        .natGateways(props.natGateways())
+        .subnetConfiguration(
+            List.of(
+                SubnetConfiguration.builder()
+                    .name("public")
+                    .subnetType(SubnetType.PUBLIC)
+                    .cidrMask(24)
+                    .build(),
+                SubnetConfiguration.builder()
+                    .name("private")
+                    .subnetType(privateType)
+                    .cidrMask(23)
+                    .build()))
+        .build();
+  }
+
+  private void logRejectedFlows(NetworkProps props) {
     vpc.addFlowLog(
         "FlowLog",
         FlowLogOptions.builder()
@@ -66,13 +88,22 @@ public final class Network extends Construct {
                         .retention(props.flowLogRetention())
                         .build()))
             .build());
+  }
 
-    // Gateway endpoints are free; ECR serves image layers from S3, so S3 is needed for pulls.
+  /** Gateway endpoints are free; ECR serves image layers from S3, so S3 is needed for pulls. */
+  private void addGatewayEndpoints() {
     vpc.addGatewayEndpoint(
         "DynamoDb",
         GatewayVpcEndpointOptions.builder().service(GatewayVpcEndpointAwsService.DYNAMODB).build());
     vpc.addGatewayEndpoint(
         "S3", GatewayVpcEndpointOptions.builder().service(GatewayVpcEndpointAwsService.S3).build());
+  }
+
+  /**
+   * Interface endpoints for what the tasks and the ECS agent call: image pulls, secrets injection,
+   * awslogs, and the runner's task-token callbacks / the service's StartExecution.
+   */
+  private void addInterfaceEndpoints(SubnetType privateType) {
     // One security group for all interface endpoints: HTTPS from inside the VPC only. The CIDR is
     // the literal (not the VPC's CidrBlock attribute) so the rule can be checked at synth time.
     SecurityGroup endpointsGroup =
@@ -83,8 +114,6 @@ public final class Network extends Construct {
             .build();
     endpointsGroup.addIngressRule(
         Peer.ipv4(VPC_CIDR), Port.tcp(443), "HTTPS from tasks in the VPC");
-    // Interface endpoints for what the tasks and the ECS agent call: image pulls, secrets
-    // injection, awslogs, and the runner's task-token callbacks / the service's StartExecution.
     List.of(
             InterfaceVpcEndpointAwsService.ECR,
             InterfaceVpcEndpointAwsService.ECR_DOCKER,
@@ -102,20 +131,6 @@ public final class Network extends Construct {
                         .securityGroups(List.of(endpointsGroup))
                         .subnets(SubnetSelection.builder().subnetType(privateType).build())
                         .build()));
-
-    this.serviceSubnets = SubnetSelection.builder().subnetType(privateType).build();
-    this.jobsNeedPublicIp = natFree;
-    this.jobsSecurityGroup =
-        SecurityGroup.Builder.create(this, "JobsSecurityGroup")
-            .vpc(vpc)
-            .description(
-                "jobs-runner tasks: no inbound; outbound to AWS endpoints and the upstream provider")
-            .allowAllOutbound(true)
-            .build();
-    this.jobsSubnets =
-        SubnetSelection.builder()
-            .subnetType(natFree ? SubnetType.PUBLIC : SubnetType.PRIVATE_WITH_EGRESS)
-            .build();
   }
 
   private static String endpointId(InterfaceVpcEndpointAwsService service) {

@@ -17,6 +17,7 @@ import software.amazon.awscdk.services.scheduler.targets.ScheduleTargetBaseProps
 import software.amazon.awscdk.services.scheduler.targets.StepFunctionsStartExecution;
 import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.stepfunctions.CatchProps;
+import software.amazon.awscdk.services.stepfunctions.Chain;
 import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
 import software.amazon.awscdk.services.stepfunctions.Fail;
 import software.amazon.awscdk.services.stepfunctions.JsonPath;
@@ -54,99 +55,16 @@ public final class PreviewTeardown extends Construct {
   public PreviewTeardown(Construct scope, String id, PreviewTeardownProps props) {
     super(scope, id);
     String stage = props.stage();
-    DeliverySettings.Preview preview = props.preview();
-    String clusterName = props.clusterName();
-    String serviceName = props.serviceName();
-    ITopic topic = props.topic();
-    Stack stack = Stack.of(this);
-    String deleteAt = DateTimeFormatter.ISO_INSTANT.format(preview.deleteAt());
-
-    SnsPublish warn =
-        SnsPublish.Builder.create(this, WARN_STATE)
-            .stateName(WARN_STATE)
-            .topic(topic)
-            .subject("Sandbox Broker preview " + stage + " is deleted in one hour")
-            .message(
-                TaskInput.fromText(
-                    JsonPath.format(
-                        "Preview stage "
-                            + stage
-                            + " (stack {}) will be scaled to zero and deleted at {}."
-                            + " Deploy it again to start a new TTL.",
-                        JsonPath.stringAt("$.stackName"),
-                        JsonPath.stringAt("$.deleteAt"))))
-            .resultPath(JsonPath.DISCARD)
-            .build();
+    SnsPublish warn = warn(stage, props.topic());
     Wait wait =
         Wait.Builder.create(this, WAIT_STATE)
             .stateName(WAIT_STATE)
             .time(WaitTime.timestampPath("$.deleteAt"))
             .build();
-    String resourceId = "service/" + clusterName + "/" + serviceName;
-    CallAwsService floor =
-        CallAwsService.Builder.create(this, FLOOR_STATE)
-            .stateName(FLOOR_STATE)
-            .service("applicationautoscaling")
-            .action("registerScalableTarget")
-            .parameters(
-                Map.of(
-                    "ServiceNamespace",
-                    "ecs",
-                    "ResourceId",
-                    resourceId,
-                    "ScalableDimension",
-                    "ecs:service:DesiredCount",
-                    "MinCapacity",
-                    0,
-                    "MaxCapacity",
-                    0))
-            // RegisterScalableTarget has no resource-level permissions
-            .iamResources(List.of("*"))
-            .iamAction("application-autoscaling:RegisterScalableTarget")
-            .resultPath(JsonPath.DISCARD)
-            .build();
-    CallAwsService scale =
-        CallAwsService.Builder.create(this, SCALE_STATE)
-            .stateName(SCALE_STATE)
-            .service("ecs")
-            .action("updateService")
-            .parameters(Map.of("Cluster", clusterName, "Service", serviceName, "DesiredCount", 0))
-            .iamAction("ecs:UpdateService")
-            .iamResources(
-                List.of(
-                    stack.formatArn(
-                        ArnComponents.builder()
-                            .service("ecs")
-                            .resource("service")
-                            .resourceName(clusterName + "/" + serviceName)
-                            .build())))
-            .resultPath(JsonPath.DISCARD)
-            .build();
-    CallAwsService delete =
-        CallAwsService.Builder.create(this, DELETE_STATE)
-            .stateName(DELETE_STATE)
-            .service("cloudformation")
-            .action("deleteStack")
-            .parameters(Map.of("StackName", JsonPath.stringAt("$.stackName")))
-            .iamAction("cloudformation:DeleteStack")
-            .iamResources(List.of(stack.getStackId()))
-            .resultPath(JsonPath.DISCARD)
-            .build();
-    SnsPublish notifyFailed =
-        SnsPublish.Builder.create(this, NOTIFY_FAILED_STATE)
-            .stateName(NOTIFY_FAILED_STATE)
-            .topic(topic)
-            .subject("Sandbox Broker preview " + stage + " could not delete itself")
-            .message(
-                TaskInput.fromText(
-                    JsonPath.format(
-                        "DeleteStack for {} failed: {} {}. Delete it by hand: aws cloudformation delete-stack --stack-name {}",
-                        JsonPath.stringAt("$.stackName"),
-                        JsonPath.stringAt("$.error.Error"),
-                        JsonPath.stringAt("$.error.Cause"),
-                        JsonPath.stringAt("$.stackName"))))
-            .resultPath(JsonPath.DISCARD)
-            .build();
+    CallAwsService floor = scalingFloorToZero(props);
+    CallAwsService scale = scaleToZero(props);
+    CallAwsService delete = deleteStack();
+    SnsPublish notifyFailed = notifyFailed(stage, props.topic());
     Fail failed =
         Fail.Builder.create(this, FAILED_STATE)
             .stateName(FAILED_STATE)
@@ -165,47 +83,154 @@ public final class PreviewTeardown extends Construct {
         notifyFailed.next(failed),
         CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.error").build());
 
+    this.stateMachine = stateMachine(props, warn.next(wait).next(floor).next(scale).next(delete));
+    props.topic().grantPublish(stateMachine);
+    this.schedule = schedule(stage, props.preview());
+    acknowledgeFindings();
+  }
+
+  private SnsPublish warn(String stage, ITopic topic) {
+    return SnsPublish.Builder.create(this, WARN_STATE)
+        .stateName(WARN_STATE)
+        .topic(topic)
+        .subject("Sandbox Broker preview " + stage + " is deleted in one hour")
+        .message(
+            TaskInput.fromText(
+                JsonPath.format(
+                    "Preview stage "
+                        + stage
+                        + " (stack {}) will be scaled to zero and deleted at {}."
+                        + " Deploy it again to start a new TTL.",
+                    JsonPath.stringAt("$.stackName"),
+                    JsonPath.stringAt("$.deleteAt"))))
+        .resultPath(JsonPath.DISCARD)
+        .build();
+  }
+
+  /** The autoscaling floor goes first, so nothing scales the service back up. */
+  private CallAwsService scalingFloorToZero(PreviewTeardownProps props) {
+    String resourceId = "service/" + props.clusterName() + "/" + props.serviceName();
+    return CallAwsService.Builder.create(this, FLOOR_STATE)
+        .stateName(FLOOR_STATE)
+        .service("applicationautoscaling")
+        .action("registerScalableTarget")
+        .parameters(
+            Map.of(
+                "ServiceNamespace",
+                "ecs",
+                "ResourceId",
+                resourceId,
+                "ScalableDimension",
+                "ecs:service:DesiredCount",
+                "MinCapacity",
+                0,
+                "MaxCapacity",
+                0))
+        // RegisterScalableTarget has no resource-level permissions
+        .iamResources(List.of("*"))
+        .iamAction("application-autoscaling:RegisterScalableTarget")
+        .resultPath(JsonPath.DISCARD)
+        .build();
+  }
+
+  private CallAwsService scaleToZero(PreviewTeardownProps props) {
+    String clusterName = props.clusterName();
+    String serviceName = props.serviceName();
+    return CallAwsService.Builder.create(this, SCALE_STATE)
+        .stateName(SCALE_STATE)
+        .service("ecs")
+        .action("updateService")
+        .parameters(Map.of("Cluster", clusterName, "Service", serviceName, "DesiredCount", 0))
+        .iamAction("ecs:UpdateService")
+        .iamResources(
+            List.of(
+                Stack.of(this)
+                    .formatArn(
+                        ArnComponents.builder()
+                            .service("ecs")
+                            .resource("service")
+                            .resourceName(clusterName + "/" + serviceName)
+                            .build())))
+        .resultPath(JsonPath.DISCARD)
+        .build();
+  }
+
+  /** CloudFormation deletes the stack with its own service role: this needs DeleteStack only. */
+  private CallAwsService deleteStack() {
+    return CallAwsService.Builder.create(this, DELETE_STATE)
+        .stateName(DELETE_STATE)
+        .service("cloudformation")
+        .action("deleteStack")
+        .parameters(Map.of("StackName", JsonPath.stringAt("$.stackName")))
+        .iamAction("cloudformation:DeleteStack")
+        .iamResources(List.of(Stack.of(this).getStackId()))
+        .resultPath(JsonPath.DISCARD)
+        .build();
+  }
+
+  private SnsPublish notifyFailed(String stage, ITopic topic) {
+    return SnsPublish.Builder.create(this, NOTIFY_FAILED_STATE)
+        .stateName(NOTIFY_FAILED_STATE)
+        .topic(topic)
+        .subject("Sandbox Broker preview " + stage + " could not delete itself")
+        .message(
+            TaskInput.fromText(
+                JsonPath.format(
+                    "DeleteStack for {} failed: {} {}. Delete it by hand: aws cloudformation delete-stack --stack-name {}",
+                    JsonPath.stringAt("$.stackName"),
+                    JsonPath.stringAt("$.error.Error"),
+                    JsonPath.stringAt("$.error.Cause"),
+                    JsonPath.stringAt("$.stackName"))))
+        .resultPath(JsonPath.DISCARD)
+        .build();
+  }
+
+  private StateMachine stateMachine(PreviewTeardownProps props, Chain definition) {
+    String stage = props.stage();
     LogGroup logs =
         LogGroup.Builder.create(this, "Logs")
             .logGroupName("/aws/vendedlogs/states/sandbox-broker-" + stage + "-teardown")
             .retention(props.logRetention())
             .removalPolicy(RemovalPolicy.DESTROY)
             .build();
-    this.stateMachine =
-        StateMachine.Builder.create(this, "StateMachine")
-            .stateMachineName("sandbox-broker-" + stage + "-teardown")
-            .stateMachineType(StateMachineType.STANDARD)
-            .definitionBody(
-                DefinitionBody.fromChainable(warn.next(wait).next(floor).next(scale).next(delete)))
-            // the wait is one hour; the rest takes seconds
-            .timeout(Duration.hours(2))
-            .tracingEnabled(true)
-            .logs(
-                LogOptions.builder()
-                    .destination(logs)
-                    .level(LogLevel.ALL)
-                    .includeExecutionData(true)
-                    .build())
-            .build();
-    topic.grantPublish(stateMachine);
+    return StateMachine.Builder.create(this, "StateMachine")
+        .stateMachineName("sandbox-broker-" + stage + "-teardown")
+        .stateMachineType(StateMachineType.STANDARD)
+        .definitionBody(DefinitionBody.fromChainable(definition))
+        // the wait is one hour; the rest takes seconds
+        .timeout(Duration.hours(2))
+        .tracingEnabled(true)
+        .logs(
+            LogOptions.builder()
+                .destination(logs)
+                .level(LogLevel.ALL)
+                .includeExecutionData(true)
+                .build())
+        .build();
+  }
 
-    this.schedule =
-        Schedule.Builder.create(this, "Schedule")
-            .scheduleName("sandbox-broker-" + stage + "-teardown")
-            .description("Warns, then deletes preview stage " + stage + " at " + deleteAt)
-            .schedule(ScheduleExpression.at(preview.warnAt()))
-            .target(
-                new StepFunctionsStartExecution(
-                    stateMachine,
-                    ScheduleTargetBaseProps.builder()
-                        .input(
-                            ScheduleTargetInput.fromObject(
-                                Map.of("stackName", stack.getStackName(), "deleteAt", deleteAt)))
-                        .retryAttempts(10)
-                        .maxEventAge(Duration.hours(1))
-                        .build()))
-            .build();
+  /** One-time, at the warning: the execution waits out the last hour itself. */
+  private Schedule schedule(String stage, DeliverySettings.Preview preview) {
+    String deleteAt = DateTimeFormatter.ISO_INSTANT.format(preview.deleteAt());
+    Stack stack = Stack.of(this);
+    return Schedule.Builder.create(this, "Schedule")
+        .scheduleName("sandbox-broker-" + stage + "-teardown")
+        .description("Warns, then deletes preview stage " + stage + " at " + deleteAt)
+        .schedule(ScheduleExpression.at(preview.warnAt()))
+        .target(
+            new StepFunctionsStartExecution(
+                stateMachine,
+                ScheduleTargetBaseProps.builder()
+                    .input(
+                        ScheduleTargetInput.fromObject(
+                            Map.of("stackName", stack.getStackName(), "deleteAt", deleteAt)))
+                    .retryAttempts(10)
+                    .maxEventAge(Duration.hours(1))
+                    .build()))
+        .build();
+  }
 
+  private void acknowledgeFindings() {
     NagSuppressions.addResourceSuppressions(
         stateMachine,
         List.of(

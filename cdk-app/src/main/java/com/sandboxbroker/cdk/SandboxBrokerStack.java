@@ -1,15 +1,11 @@
 package com.sandboxbroker.cdk;
 
-import com.sandboxbroker.core.allocation.AllocationPolicy;
 import com.sandboxbroker.core.contract.EventContract;
 import com.sandboxbroker.core.contract.JobName;
-import com.sandboxbroker.core.contract.JobsEnvironment;
 import com.sandboxbroker.core.contract.ServiceEnvironment;
 import com.sandboxbroker.core.contract.TableContract;
-import com.sandboxbroker.core.pool.PoolAssignment;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Aspects;
@@ -19,12 +15,14 @@ import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.Tags;
 import software.amazon.awscdk.services.ecs.Cluster;
 import software.amazon.awscdk.services.ecs.ContainerInsights;
-import software.amazon.awscdk.services.ecs.Secret;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.stepfunctions.IStateMachine;
 import software.constructs.Construct;
 
-/** The whole deployment of one stage. Thin: it only wires the constructs together. */
+/**
+ * The whole deployment of one stage. Thin: it only wires the constructs together, in the order the
+ * constructor lists them (construct ids and order are the template's logical ids: keep them).
+ */
 public final class SandboxBrokerStack extends Stack {
   /** Dockerfile targets (stage names); a test checks they exist and produce the expected jars. */
   public static final String SERVICE_IMAGE_TARGET = "service";
@@ -34,6 +32,11 @@ public final class SandboxBrokerStack extends Stack {
   /** Logs are operational data: a month covers incident reviews without paying to keep noise. */
   private static final RetentionDays LOG_RETENTION = RetentionDays.ONE_MONTH;
 
+  private final BrokerSettings settings;
+
+  /** The stage's resource names: {@code sandbox-broker-<stage>}. */
+  private final String prefix;
+
   public SandboxBrokerStack(Construct scope, String id, SandboxBrokerStackProps props) {
     super(
         scope,
@@ -42,9 +45,32 @@ public final class SandboxBrokerStack extends Stack {
             .env(props.env())
             .description("Sandbox Broker (" + props.settings().stage() + ")")
             .build());
-    BrokerSettings settings = props.settings();
-    String prefix = "sandbox-broker-" + settings.stage();
+    this.settings = props.settings();
+    this.prefix = "sandbox-broker-" + settings.stage();
+    tagAndGate();
 
+    Network network =
+        new Network(this, "Network", new NetworkProps(settings.natGateways(), LOG_RETENTION));
+    Cluster cluster = cluster(network);
+    BrokerTable table = table();
+    BrokerSecrets secrets = secrets();
+    AlarmTopic alarmTopic = alarmTopic();
+    Map<JobName, IStateMachine> machines =
+        jobStateMachines(network, cluster, jobsTask(table, secrets));
+    ApiCertificate certificate = certificate();
+    ApiService api = apiService(network, cluster, table, secrets, machines, certificate);
+    String apiUrl = Delivery.ingress(this, settings, api, certificate, network, LOG_RETENTION);
+    monitoring(alarmTopic, machines, cluster, api, table);
+    lifecycleEvents(table, alarmTopic);
+    if (settings.delivery().isPreview()) {
+      previewTeardown(alarmTopic);
+    }
+    poolAlarms(alarmTopic);
+    outputs(apiUrl, secrets, table, alarmTopic);
+  }
+
+  /** Cost-allocation tags, the retention policy and the job schedules' gate, stage-wide. */
+  private void tagAndGate() {
     // cost-allocation tags on every taggable resource of the stage
     Tags.of(this).add("project", "sandbox-broker");
     Tags.of(this).add("stage", settings.stage());
@@ -53,43 +79,56 @@ public final class SandboxBrokerStack extends Stack {
     Aspects.of(this).add(new RetentionAspect(settings.delivery().isPreview()));
     // job schedules (and the alarms that expect them) stay off until the upstream secrets are set
     Aspects.of(this).add(new JobSchedulesGate(settings.delivery().jobSchedulesEnabled()));
+  }
 
-    Network network =
-        new Network(this, "Network", new NetworkProps(settings.natGateways(), LOG_RETENTION));
-    Cluster cluster =
-        Cluster.Builder.create(this, "Cluster")
-            .clusterName(prefix)
-            .vpc(network.vpc())
-            .containerInsightsV2(ContainerInsights.ENABLED)
-            .build();
-    BrokerTable table =
-        new BrokerTable(
-            this,
-            "BrokerTable",
-            new BrokerTableProps(TableContract.DEFAULT_TABLE_NAME + "-" + settings.stage()));
-    BrokerSecrets secrets =
-        new BrokerSecrets(
-            this,
-            "Secrets",
-            new BrokerSecretsProps("sandbox-broker/" + settings.stage() + "/", secretEnvNames()));
-    AlarmTopic alarmTopic =
-        new AlarmTopic(
-            this, "AlarmTopic", new AlarmTopicProps(prefix + "-alarms", settings.alarms().email()));
+  private Cluster cluster(Network network) {
+    return Cluster.Builder.create(this, "Cluster")
+        .clusterName(prefix)
+        .vpc(network.vpc())
+        .containerInsightsV2(ContainerInsights.ENABLED)
+        .build();
+  }
 
-    JobsTask jobsTask =
-        new JobsTask(
-            this,
-            "JobsTask",
-            new JobsTaskProps(
-                ImageSource.image(this, settings, JOBS_IMAGE_TARGET),
-                table.table(),
-                jobsEnvironment(settings, table),
-                jobsSecrets(secrets),
-                settings.jobs().cpu(),
-                settings.jobs().memoryMiB(),
-                LOG_RETENTION,
-                jobsLogGroupName(settings)));
+  private BrokerTable table() {
+    return new BrokerTable(
+        this,
+        "BrokerTable",
+        new BrokerTableProps(TableContract.DEFAULT_TABLE_NAME + "-" + settings.stage()));
+  }
 
+  /** One Secrets Manager secret per secret variable of either container. */
+  private BrokerSecrets secrets() {
+    return new BrokerSecrets(
+        this,
+        "Secrets",
+        new BrokerSecretsProps(
+            "sandbox-broker/" + settings.stage() + "/", TaskEnvironments.secretNames()));
+  }
+
+  private AlarmTopic alarmTopic() {
+    return new AlarmTopic(
+        this, "AlarmTopic", new AlarmTopicProps(prefix + "-alarms", settings.alarms().email()));
+  }
+
+  /** The one jobs-runner task definition every job's state machine runs. */
+  private JobsTask jobsTask(BrokerTable table, BrokerSecrets secrets) {
+    return new JobsTask(
+        this,
+        "JobsTask",
+        new JobsTaskProps(
+            ImageSource.image(this, settings, JOBS_IMAGE_TARGET),
+            table.table(),
+            TaskEnvironments.jobs(this, settings, table),
+            TaskEnvironments.jobsSecrets(secrets),
+            settings.jobs().cpu(),
+            settings.jobs().memoryMiB(),
+            LOG_RETENTION,
+            jobsLogGroupName()));
+  }
+
+  /** Per job: its state machine and the schedule that starts it. */
+  private Map<JobName, IStateMachine> jobStateMachines(
+      Network network, Cluster cluster, JobsTask jobsTask) {
     Map<JobName, IStateMachine> machines = new EnumMap<>(JobName.class);
     for (JobName job : JobName.values()) {
       String name = prefix + "-" + job.wireName();
@@ -114,12 +153,24 @@ public final class SandboxBrokerStack extends Stack {
           "Schedule-" + job.wireName(),
           new JobScheduleProps(job, name, machine.stateMachine(), settings.jobs().rate(job)));
     }
+    return machines;
+  }
 
-    ApiCertificate certificate =
-        new ApiCertificate(
-            this,
-            "ApiCertificate",
-            new ApiCertificateProps(settings.delivery().domain(), settings.certificateArn()));
+  private ApiCertificate certificate() {
+    return new ApiCertificate(
+        this,
+        "ApiCertificate",
+        new ApiCertificateProps(settings.delivery().domain(), settings.certificateArn()));
+  }
+
+  /** The API behind its ALB, and the WAF when that ALB faces the internet. */
+  private ApiService apiService(
+      Network network,
+      Cluster cluster,
+      BrokerTable table,
+      BrokerSecrets secrets,
+      Map<JobName, IStateMachine> machines,
+      ApiCertificate certificate) {
     boolean apiGateway = settings.delivery().ingress() == DeliverySettings.Ingress.APIGATEWAY;
     ApiService api =
         new ApiService(
@@ -134,11 +185,11 @@ public final class SandboxBrokerStack extends Stack {
                 !apiGateway,
                 table.table(),
                 new ArrayList<>(machines.values()),
-                serviceEnvironment(settings, table, machines),
-                serviceSecrets(secrets),
+                TaskEnvironments.service(this, settings, table, machines),
+                TaskEnvironments.serviceSecrets(secrets),
                 settings.api(),
                 LOG_RETENTION,
-                apiLogGroupName(settings),
+                apiLogGroupName(),
                 !settings.delivery().isPreview(),
                 Delivery.blueGreen(settings)));
     if (!apiGateway) {
@@ -151,7 +202,16 @@ public final class SandboxBrokerStack extends Stack {
               api.service().getLoadBalancer().getLoadBalancerArn(),
               settings.api().wafRequestsPer5MinPerIp()));
     }
-    String apiUrl = Delivery.ingress(this, settings, api, certificate, network, LOG_RETENTION);
+    return api;
+  }
+
+  /** The metric alarms and dashboard, then the alarms on AWS's own metrics and events. */
+  private void monitoring(
+      AlarmTopic alarmTopic,
+      Map<JobName, IStateMachine> machines,
+      Cluster cluster,
+      ApiService api,
+      BrokerTable table) {
     new Monitoring(
         this,
         "Monitoring",
@@ -177,33 +237,42 @@ public final class SandboxBrokerStack extends Stack {
             api.service().getService(),
             List.of(api.service().getTargetGroup(), api.service().getAlternateTargetGroup()),
             table.table(),
-            List.of(apiLogGroupName(settings), jobsLogGroupName(settings)),
+            List.of(apiLogGroupName(), jobsLogGroupName()),
             JobSchedule.SCHEDULE_GROUP));
+  }
 
+  /** The table's stream as events on the stage's bus. */
+  private void lifecycleEvents(BrokerTable table, AlarmTopic alarmTopic) {
     new LifecycleEvents(
         this,
         "LifecycleEvents",
         new LifecycleEventsProps(
             prefix, EventContract.busName(settings.stage()), table.table(), alarmTopic.topic()));
+  }
 
-    if (settings.delivery().isPreview()) {
-      new PreviewTeardown(
-          this,
-          "Teardown",
-          new PreviewTeardownProps(
-              settings.stage(),
-              settings.delivery().preview(),
-              prefix,
-              prefix + "-api",
-              alarmTopic.topic(),
-              LOG_RETENTION));
-    }
+  private void previewTeardown(AlarmTopic alarmTopic) {
+    new PreviewTeardown(
+        this,
+        "Teardown",
+        new PreviewTeardownProps(
+            settings.stage(),
+            settings.delivery().preview(),
+            prefix,
+            prefix + "-api",
+            alarmTopic.topic(),
+            LOG_RETENTION));
+  }
 
+  /** A low-water alarm per configured pool. */
+  private void poolAlarms(AlarmTopic alarmTopic) {
     new PoolAlarms(
         this,
         "PoolAlarms",
         new PoolAlarmsProps(prefix, settings.stage(), alarmTopic.topic(), settings.pools()));
+  }
 
+  private void outputs(
+      String apiUrl, BrokerSecrets secrets, BrokerTable table, AlarmTopic alarmTopic) {
     CfnOutput.Builder.create(this, "ApiUrl").value(apiUrl).build();
     // the pipeline's smoke test reads the track token from here (previews have generated names)
     CfnOutput.Builder.create(this, "ApiTokenSecretArn")
@@ -214,141 +283,12 @@ public final class SandboxBrokerStack extends Stack {
   }
 
   /** The API's log group: its EMF lines become the service's metrics. */
-  private static String apiLogGroupName(BrokerSettings settings) {
+  private String apiLogGroupName() {
     return "/sandbox-broker/" + settings.stage() + "/api";
   }
 
   /** The jobs-runner's log group: its EMF lines become the runs' metrics. */
-  private static String jobsLogGroupName(BrokerSettings settings) {
+  private String jobsLogGroupName() {
     return "/sandbox-broker/" + settings.stage() + "/jobs";
-  }
-
-  private static List<String> secretEnvNames() {
-    List<String> names = new ArrayList<>();
-    for (ServiceEnvironment v : ServiceEnvironment.values()) {
-      if (v.isSecret()) {
-        names.add(v.name());
-      }
-    }
-    for (JobsEnvironment v : JobsEnvironment.values()) {
-      if (v.isSecret() && !names.contains(v.name())) {
-        names.add(v.name());
-      }
-    }
-    return names;
-  }
-
-  /**
-   * Every JobsEnvironment variable is accounted for here (the switch must be exhaustive, so a new
-   * contract variable fails compilation until it is decided): plain value, secret, or set per
-   * execution by the state machine.
-   */
-  private Map<String, String> jobsEnvironment(BrokerSettings settings, BrokerTable table) {
-    Map<String, String> env = new LinkedHashMap<>();
-    BrokerSettings.UpstreamSettings upstream = settings.upstream();
-    BrokerSettings.RunnerTuning tuning = settings.jobs().tuning();
-    for (JobsEnvironment v : JobsEnvironment.values()) {
-      String value =
-          switch (v) {
-            case TABLE_NAME -> table.table().getTableName();
-            case AWS_REGION -> getRegion();
-            // the regional endpoint, explicitly: it resolves through the DynamoDB gateway endpoint
-            case DYNAMODB_ENDPOINT -> "https://dynamodb." + getRegion() + "." + getUrlSuffix();
-            case PROVIDER -> upstream.provider();
-            // read only when PROVIDER=static (demo stages); the path inside the image
-            case STATIC_INVENTORY_PATH -> upstream.staticInventoryPath();
-            case CSP_BASE_URL -> upstream.cspBaseUrl();
-            case NIOSXAAS_ENABLED -> Boolean.toString(upstream.niosxaasEnabled());
-            case NIOSXAAS_SHADOW_MODE -> Boolean.toString(upstream.niosxaasShadowMode());
-            case NIOSXAAS_BASE_URL -> upstream.niosxaasBaseUrl();
-            case NIOSXAAS_SERVICE_NAME -> upstream.niosxaasServiceName();
-            case CREATE_TABLE -> "false"; // this stack owns the table and its settings
-            case CSP_TIMEOUT_SECONDS -> Integer.toString(tuning.cspTimeoutSeconds());
-            // the regional endpoint, explicitly: it resolves to the Step Functions VPC endpoint
-            case SFN_ENDPOINT -> "https://states." + getRegion() + "." + getUrlSuffix();
-            case SFN_HEARTBEAT_SECONDS -> Integer.toString(tuning.heartbeatSeconds());
-            // past the heartbeat timeout: Step Functions times a wedged run out first, then it
-            // stops
-            case JOB_STALL_SECONDS ->
-                Long.toString(settings.jobs().heartbeatTimeout().toSeconds() + 30);
-            case JOB_LOCK_TTL_SECONDS -> Integer.toString(tuning.lockTtlSeconds());
-            case JOB_RUN_RETENTION_DAYS -> Integer.toString(tuning.runRetentionDays());
-            case SYNC_MAX_STALE_FRACTION -> Double.toString(tuning.syncMaxStaleFraction());
-            case CLEANUP_PARALLELISM -> Integer.toString(tuning.cleanupParallelism());
-            case CLEANUP_MAX_ATTEMPTS -> Integer.toString(tuning.cleanupMaxAttempts());
-            case CLEANUP_BACKOFF_BASE_SECONDS ->
-                Integer.toString(tuning.cleanupBackoffBaseSeconds());
-            case CLEANUP_BACKOFF_MAX_SECONDS -> Integer.toString(tuning.cleanupBackoffMaxSeconds());
-            case CLEANUP_MAX_ITEMS -> Integer.toString(tuning.cleanupMaxItems());
-            case DELETED_RETENTION_DAYS -> Integer.toString(tuning.deletedRetentionDays());
-            case STALE_GRACE_HOURS -> Integer.toString(tuning.staleGraceHours());
-            // the Stage dimension of the run's metrics: Monitoring's alarms select on it
-            case BROKER_STAGE -> settings.stage();
-            // the deployed service runs with the allocation defaults (this stack sets no lease), so
-            // expiry's lease for a migrated allocation without expires_at is the default one too
-            case LEASE_HOURS -> Long.toString(AllocationPolicy.DEFAULT_LEASE.toHours());
-            case LEASE_HOURS_BY_LAB -> "";
-            // sync decides each new sandbox's pool with the same list the service has
-            case BROKER_POOLS -> new PoolAssignment(settings.pools()).toJson();
-            case CSP_API_TOKEN, NIOSXAAS_EMAIL, NIOSXAAS_PASSWORD ->
-                null; // secrets, see jobsSecrets
-            case TASK_TOKEN, EXECUTION_ARN ->
-                null; // per execution: JobStateMachine's container overrides
-          };
-      if (value != null) {
-        env.put(v.name(), value);
-      }
-    }
-    return env;
-  }
-
-  private static Map<String, Secret> jobsSecrets(BrokerSecrets secrets) {
-    Map<String, Secret> result = new LinkedHashMap<>();
-    for (JobsEnvironment v : JobsEnvironment.values()) {
-      if (v.isSecret()) {
-        result.put(v.name(), Secret.fromSecretsManager(secrets.secret(v.name())));
-      }
-    }
-    return result;
-  }
-
-  private Map<String, String> serviceEnvironment(
-      BrokerSettings settings, BrokerTable table, Map<JobName, IStateMachine> machines) {
-    Map<String, String> env = new LinkedHashMap<>();
-    for (ServiceEnvironment v : ServiceEnvironment.values()) {
-      String value =
-          switch (v) {
-            case BROKER_STORE -> "aws";
-            case TABLE_NAME -> table.table().getTableName();
-            case AWS_REGION -> getRegion();
-            // unset: the SDK's regional default is right in AWS; the override is for DynamoDB Local
-            case DYNAMODB_ENDPOINT -> null;
-            case BROKER_JOBS_MODE -> "step-functions";
-            // the service refuses the demo provider on a real table (the jobs-runner talks to CSP)
-            case BROKER_JOBS_PROVIDER -> "none";
-            case SYNC_STATE_MACHINE_ARN -> machines.get(JobName.SYNC).getStateMachineArn();
-            case CLEANUP_STATE_MACHINE_ARN -> machines.get(JobName.CLEANUP).getStateMachineArn();
-            case EXPIRY_STATE_MACHINE_ARN -> machines.get(JobName.EXPIRY).getStateMachineArn();
-            case BROKER_API_TOKEN, BROKER_ADMIN_TOKEN -> null; // secrets, see serviceSecrets
-            // the Stage dimension of every service metric: Monitoring's alarms, the per-pool ones
-            // included, select on it
-            case BROKER_STAGE -> settings.stage();
-            case BROKER_POOLS -> new PoolAssignment(settings.pools()).toJson();
-          };
-      if (value != null) {
-        env.put(v.name(), value);
-      }
-    }
-    return env;
-  }
-
-  private static Map<String, Secret> serviceSecrets(BrokerSecrets secrets) {
-    Map<String, Secret> result = new LinkedHashMap<>();
-    for (ServiceEnvironment v : ServiceEnvironment.values()) {
-      if (v.isSecret()) {
-        result.put(v.name(), Secret.fromSecretsManager(secrets.secret(v.name())));
-      }
-    }
-    return result;
   }
 }

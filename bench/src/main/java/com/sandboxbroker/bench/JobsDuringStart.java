@@ -1,0 +1,63 @@
+package com.sandboxbroker.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Sync, cleanup and expiry run back to back through the service's admin API for as long as a class
+ * start lasts; their outcomes join the scenario's.
+ */
+final class JobsDuringStart {
+  private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+  private final AtomicBoolean classRunning = new AtomicBoolean(true);
+  private final List<Thread> threads = new ArrayList<>();
+
+  /** Starts the jobs; with {@code enabled} false, none (the outcomes stay empty). */
+  static JobsDuringStart start(BrokerProcess broker, boolean enabled) {
+    JobsDuringStart jobs = new JobsDuringStart();
+    if (enabled) {
+      for (String job : new String[] {"sync", "cleanup", "auto-expire"}) {
+        jobs.startJob(broker, job);
+      }
+    }
+    return jobs;
+  }
+
+  private void startJob(BrokerProcess broker, String job) {
+    // one thread per job, so no run ever meets its own job's lock
+    Thread t =
+        new Thread(
+            () -> {
+              do {
+                try {
+                  String outcome = broker.runJob(job);
+                  outcomes
+                      .computeIfAbsent("job " + job + " " + outcome, k -> new LongAdder())
+                      .increment();
+                } catch (InterruptedException e) {
+                  return;
+                }
+              } while (classRunning.get());
+            },
+            "bench-job-" + job);
+    t.start();
+    threads.add(t);
+  }
+
+  /** The class start is over: each job finishes the run it is in and stops. */
+  void classOver() {
+    classRunning.set(false);
+  }
+
+  /** Waits for the jobs' last runs; their outcomes by job and outcome. */
+  Map<String, LongAdder> join() throws InterruptedException {
+    for (Thread t : threads) {
+      t.join();
+    }
+    return outcomes;
+  }
+}
