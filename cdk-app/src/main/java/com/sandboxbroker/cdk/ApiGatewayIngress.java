@@ -75,7 +75,7 @@ public final class ApiGatewayIngress extends Construct {
   private HttpApi httpApi(ApiGatewayIngressProps props, VpcLink link) {
     return HttpApi.Builder.create(this, "Api")
         .apiName(props.apiName())
-        .description("Sandbox Broker API (issue #15 ingress option)")
+        .description("Sandbox Broker API (API Gateway ingress)")
         .defaultIntegration(
             new HttpAlbIntegration(
                 "Alb", props.listener(), HttpAlbIntegrationProps.builder().vpcLink(link).build()))

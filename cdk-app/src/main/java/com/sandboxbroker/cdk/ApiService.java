@@ -44,7 +44,7 @@ import software.amazon.awscdk.services.stepfunctions.IStateMachine;
 import software.constructs.Construct;
 
 /**
- * The API: Fargate (ARM64) tasks behind an ALB, deployed blue/green by ECS itself (issue #15).
+ * The API: Fargate (ARM64) tasks behind an ALB, deployed blue/green by ECS itself.
  *
  * <p>Two target groups: the production listener rule forwards to the live one; a deployment
  * registers the new tasks in the other, routes the test listener to them, shifts production

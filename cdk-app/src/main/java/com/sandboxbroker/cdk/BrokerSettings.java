@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * @param jobs sizing and timing of the jobs
  * @param alarms alarm thresholds and where alarms go
  * @param upstream non-secret upstream provider settings handed to the jobs-runner
- * @param delivery ingress, DNS, images, schedules and preview lifetime (issue #15)
+ * @param delivery ingress, DNS, images, schedules and preview lifetime
  * @param pools configured pools (contract §9): per-pool alarms, and BROKER_POOLS for the tasks
  */
 public record BrokerSettings(

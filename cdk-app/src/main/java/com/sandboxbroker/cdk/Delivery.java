@@ -9,7 +9,7 @@ import software.amazon.awscdk.services.route53.targets.ApiGatewayv2DomainPropert
 import software.amazon.awscdk.services.route53.targets.LoadBalancerTarget;
 import software.constructs.Construct;
 
-/** How the stack is reached and rolled out (issue #15); SandboxBrokerStack calls these. */
+/** How the stack is reached and rolled out; SandboxBrokerStack calls these. */
 final class Delivery {
   private Delivery() {}
 

@@ -7,8 +7,8 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * How a stage is delivered and reached (issue #15): ingress, DNS, the images to run, whether the
- * job schedules run, and, for a preview, when it deletes itself.
+ * How a stage is delivered and reached: ingress, DNS, the images to run, whether the job schedules
+ * run, and, for a preview, when it deletes itself.
  *
  * @param ingress what faces the internet
  * @param domain the API's host name in a hosted zone; null: the certificate ARN (ALB) or the API

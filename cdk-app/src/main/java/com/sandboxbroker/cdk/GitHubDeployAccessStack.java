@@ -19,12 +19,12 @@ import software.amazon.awscdk.services.iam.WebIdentityPrincipal;
 import software.constructs.Construct;
 
 /**
- * The GitHub Actions deploy role of one account (issue #15): OIDC federation, no stored keys. A
- * workflow job gets it only from this repository and only in the GitHub environments of the stages
- * that live in this account (the environment is where prod's manual approval sits). The role can do
- * nothing itself but assume the CDK bootstrap roles (which do the deploying), push to and read the
- * scan results of the project's repositories, read stack outputs, and read the stage's track token
- * for the smoke test.
+ * The GitHub Actions deploy role of one account: OIDC federation, no stored keys. A workflow job
+ * gets it only from this repository and only in the GitHub environments of the stages that live in
+ * this account (the environment is where prod's manual approval sits). The role can do nothing
+ * itself but assume the CDK bootstrap roles (which do the deploying), push to and read the scan
+ * results of the project's repositories, read stack outputs, and read the stage's track token for
+ * the smoke test.
  */
 public final class GitHubDeployAccessStack extends Stack {
   public static final String GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";

@@ -4,8 +4,8 @@ import io.github.cdklabs.cdknag.RegexAppliesTo;
 import java.util.List;
 
 /**
- * The exact IAM wildcards cdk-nag's AwsSolutions-IAM5 may be acknowledged for (issue #15: an
- * acknowledgement names what it covers, so a new wildcard in the same policy is still a finding).
+ * The exact IAM wildcards cdk-nag's AwsSolutions-IAM5 may be acknowledged for (an acknowledgement
+ * names what it covers, so a new wildcard in the same policy is still a finding).
  */
 final class IamWildcards {
   private IamWildcards() {}

@@ -18,10 +18,10 @@ import software.amazon.awscdk.services.iam.AccountPrincipal;
 import software.constructs.Construct;
 
 /**
- * The project's image repositories (issue #15), in their own stack in dev's account: the pipeline
- * pushes each image once, tagged with the commit, and every stage pulls it by digest (test and prod
- * across accounts, granted here). Scan on push is the pipeline's gate; tags are immutable so a tag
- * always names the bytes that were scanned; lifecycle rules bound the storage.
+ * The project's image repositories, in their own stack in dev's account: the pipeline pushes each
+ * image once, tagged with the commit, and every stage pulls it by digest (test and prod across
+ * accounts, granted here). Scan on push is the pipeline's gate; tags are immutable so a tag always
+ * names the bytes that were scanned; lifecycle rules bound the storage.
  */
 public final class ImageRegistryStack extends Stack {
   public static final String STACK_NAME = "SandboxBroker-Registry";

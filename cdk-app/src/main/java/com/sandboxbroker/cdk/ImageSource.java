@@ -9,9 +9,9 @@ import software.amazon.awscdk.services.ecs.ContainerImage;
 import software.constructs.Construct;
 
 /**
- * Where a stage's two images come from (issue #15). The pipeline builds each image once, pushes it
- * to the project's repository (ImageRegistryStack) and deploys every stage with its digest ({@code
- * -c serviceImageDigest=sha256:… -c jobsImageDigest=sha256:…}), so dev, test and prod run the same
+ * Where a stage's two images come from. The pipeline builds each image once, pushes it to the
+ * project's repository (ImageRegistryStack) and deploys every stage with its digest ({@code -c
+ * serviceImageDigest=sha256:… -c jobsImageDigest=sha256:…}), so dev, test and prod run the same
  * scanned bytes. Without digests the images are CDK assets built from the Dockerfile on the
  * deploying machine: the workstation path.
  */

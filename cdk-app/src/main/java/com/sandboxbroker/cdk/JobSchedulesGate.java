@@ -8,11 +8,10 @@ import software.constructs.IConstruct;
 /**
  * A new stage's secrets hold random placeholders until an operator puts the real upstream
  * credentials (README "Deploy"). Until then every scheduled run would fail with InvalidConfig and
- * page each period (issue #15). So, until the stage is deployed with {@code -c
- * jobSchedules=enabled}: the job schedules are created DISABLED and the "no success in N periods"
- * alarms, which would otherwise page about the schedules being off, have their actions disabled.
- * Everything else (the failed-execution alarms for an execution an operator starts by hand) stays
- * armed.
+ * page each period. So, until the stage is deployed with {@code -c jobSchedules=enabled}: the job
+ * schedules are created DISABLED and the "no success in N periods" alarms, which would otherwise
+ * page about the schedules being off, have their actions disabled. Everything else (the
+ * failed-execution alarms for an execution an operator starts by hand) stays armed.
  */
 final class JobSchedulesGate implements IAspect {
   /** Alarm names Monitoring gives the per-job "not succeeded" alarms end with this. */

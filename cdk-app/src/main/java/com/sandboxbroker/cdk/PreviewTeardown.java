@@ -33,9 +33,9 @@ import software.amazon.awscdk.services.stepfunctions.tasks.SnsPublish;
 import software.constructs.Construct;
 
 /**
- * A preview stage's self-deletion (issue #15): a one-time EventBridge Scheduler schedule starts,
- * one hour before the deadline, a state machine that warns on SNS, waits until the deadline, scales
- * the API to zero (autoscaling floor first, so nothing scales it back), and deletes the stack.
+ * A preview stage's self-deletion: a one-time EventBridge Scheduler schedule starts, one hour
+ * before the deadline, a state machine that warns on SNS, waits until the deadline, scales the API
+ * to zero (autoscaling floor first, so nothing scales it back), and deletes the stack.
  * CloudFormation deletes it with the stack's own service role (the CDK bootstrap's execution role),
  * so this role needs only DeleteStack on this one stack. A failed DeleteStack notifies SNS and
  * fails the execution; a failed scale-down does not stop the deletion.

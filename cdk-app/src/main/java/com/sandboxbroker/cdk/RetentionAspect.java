@@ -9,7 +9,7 @@ import software.constructs.IConstruct;
 
 /**
  * What a stage keeps when it goes away, applied to every resource of the stack (including those
- * later issues add) rather than construct by construct (issue #15).
+ * later issues add) rather than construct by construct.
  *
  * <ul>
  *   <li>A long-lived stage: Retain becomes RetainExceptOnCreate. The table, bucket and key survive

@@ -3,8 +3,8 @@ package com.sandboxbroker.cdk;
 import java.util.Objects;
 
 /**
- * What differs between the stages of the one app (issue #15): where a stage lives, how big it is,
- * how it is reached and who hears its alarms. {@link Stages} holds one per long-lived stage.
+ * What differs between the stages of the one app: where a stage lives, how big it is, how it is
+ * reached and who hears its alarms. {@link Stages} holds one per long-lived stage.
  *
  * @param name the stage name: part of every physical name and the {@code stage} tag
  * @param account the AWS account the stage deploys to (each stage its own account)

@@ -5,9 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The stages of the one app, typed (issue #15). {@code -c stage=<name>} picks one; a name not in
- * the map is refused unless it is a preview ({@code -c ephemeralHours=<n>}), which is shaped like
- * dev, runs in dev's account at the smallest size, and deletes itself.
+ * The stages of the one app, typed. {@code -c stage=<name>} picks one; a name not in the map is
+ * refused unless it is a preview ({@code -c ephemeralHours=<n>}), which is shaped like dev, runs in
+ * dev's account at the smallest size, and deletes itself.
  *
  * <p>The account ids are this repository's placeholders for the three accounts: replace them with
  * the real ones before the first deploy. A wrong account cannot leave anything behind: the CDK CLI

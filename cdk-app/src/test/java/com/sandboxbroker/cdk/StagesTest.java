@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** The typed stage map, previews' lifetimes and the settings' validation (issue #15). */
+/** The typed stage map, previews' lifetimes and the settings' validation. */
 class StagesTest {
   @Test
   void theMapHoldsDevTestProdEachInItsOwnAccount() {

@@ -14,10 +14,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The GitHub Actions workflows (issue #15): each passes action-validator (installed by the build
- * from cdk-app/package-lock.json), and the delivery rules hold: OIDC only, one concurrency group
- * per stage, dev → test → prod on the same digests, prod behind its environment, previews torn
- * down.
+ * The GitHub Actions workflows: each passes action-validator (installed by the build from
+ * cdk-app/package-lock.json), and the delivery rules hold: OIDC only, one concurrency group per
+ * stage, dev → test → prod on the same digests, prod behind its environment, previews torn down.
  */
 class WorkflowTest {
   static final Path WORKFLOWS = SynthesizedBroker.REPO_ROOT.resolve(".github/workflows");

@@ -3,7 +3,7 @@ package com.sandboxbroker.core.contract;
 /**
  * The CloudWatch metrics the deployables publish (as EMF lines) and the CDK app's alarms read: one
  * definition of the namespace, metric names and dimension names for both sides, so an alarm cannot
- * drift from what is written (issues #12 and #16).
+ * drift from what is written.
  */
 public final class MetricContract {
   /** The namespace of every metric the broker publishes. */

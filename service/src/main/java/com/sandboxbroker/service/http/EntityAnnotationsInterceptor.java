@@ -15,9 +15,9 @@ import java.lang.annotation.Annotation;
  * AnnotationBundleKey}). Our resource methods carry the whole OpenAPI description
  * ({@code @Operation}, six {@code @ApiResponse}s with nested {@code @Content}/{@code @Schema}), so
  * that hash walked dozens of annotation members per request: 4 % of the service's CPU per
- * allocation in a JFR profile of a class start (benchmark issue 17). None of those annotations is
- * one the writer acts on (no {@code @JsonView}, no Jackson annotations on resource methods), so the
- * body is the same without them.
+ * allocation in a JFR profile of a class start. None of those annotations is one the writer acts on
+ * (no {@code @JsonView}, no Jackson annotations on resource methods), so the body is the same
+ * without them.
  */
 @Priority(Priorities.ENTITY_CODER)
 public final class EntityAnnotationsInterceptor implements WriterInterceptor {

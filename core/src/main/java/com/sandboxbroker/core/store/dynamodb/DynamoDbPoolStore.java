@@ -43,7 +43,7 @@ public final class DynamoDbPoolStore implements PoolStore {
   static final String COUNTS = "counts";
   static final String COUNTED_AT_MS = "counted_at_ms";
 
-  // the pool-state item (shared contract: issue 14 turns its flips into events)
+  // the pool-state item (shared contract: its flips become pool.low / pool.recovered events)
   static final String ITEM_TYPE_POOL_STATE = "pool_state";
   static final String LOW = "low";
   static final String AVAILABLE = "available";
