@@ -97,15 +97,16 @@ final class WarmUp {
 
   /**
    * One class start against warm-up pool {@code round}: every identity allocates at once, the pool
-   * ends empty; releases follow in even rounds and replays in odd ones (the paths the scenarios
-   * take after a 201). Then the scrape the measurement makes before its burst.
+   * ends empty; over keep-alive connections releases follow in even rounds and replays in odd ones
+   * (the paths the scenarios take after a 201). Then the scrape the measurement makes.
    */
   private void round(LoadGeneratorProcess load, BrokerProcess broker, int round) throws Exception {
     List<String> identities = new ArrayList<>(plan.roundSize());
     for (int i = 0; i < plan.roundSize(); i++) {
       identities.add("warmup-" + round + "-" + i);
     }
-    String follow = round % 2 == 0 ? "release" : "replay";
+    // a fresh connection closes after its answer and nothing follows on it, as in the fresh burst
+    String follow = fresh ? "none" : round % 2 == 0 ? "release" : "replay";
     JsonNode run =
         load.burst(identities, connections, fresh, follow, InventoryFile.warmupPool(round));
     for (JsonNode r : run.path("records")) {
