@@ -352,20 +352,12 @@ class DeliveryTemplateTest {
     // the teardown may delete exactly this stack, nothing else
     t.hasResourceProperties(
         "AWS::IAM::Policy",
-        Match.objectLike(
+        Templates.policyWithStatement(
             Map.of(
-                "PolicyDocument",
-                Match.objectLike(
-                    Map.of(
-                        "Statement",
-                        Match.arrayWith(
-                            List.of(
-                                Match.objectLike(
-                                    Map.of(
-                                        "Action",
-                                        "cloudformation:DeleteStack",
-                                        "Resource",
-                                        Map.of("Ref", "AWS::StackId"))))))))));
+                "Action",
+                "cloudformation:DeleteStack",
+                "Resource",
+                Map.of("Ref", "AWS::StackId"))));
   }
 
   // ---- DNS, ingress -------------------------------------------------------------------------
@@ -579,17 +571,7 @@ class DeliveryTemplateTest {
     Template devAccess = Template.fromStack(stage("dev").other("SandboxBroker-GitHubAccess-dev"));
     devAccess.hasResourceProperties(
         "AWS::IAM::Policy",
-        Match.objectLike(
-            Map.of(
-                "PolicyDocument",
-                Match.objectLike(
-                    Map.of(
-                        "Statement",
-                        Match.arrayWith(
-                            List.of(
-                                Match.objectLike(
-                                    Map.of(
-                                        "Action", Match.arrayWith(List.of("ecr:PutImage")))))))))));
+        Templates.policyWithStatement(Map.of("Action", Match.arrayWith(List.of("ecr:PutImage")))));
     devAccess.hasResourceProperties(
         "AWS::IAM::Role",
         Match.objectLike(

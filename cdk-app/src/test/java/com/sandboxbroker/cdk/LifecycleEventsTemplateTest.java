@@ -161,25 +161,13 @@ class LifecycleEventsTemplateTest {
     template.resourceCountIs("AWS::SQS::QueuePolicy", 1);
     template.hasResourceProperties(
         "AWS::SQS::QueuePolicy",
-        Match.objectLike(
+        Templates.policyWithStatement(
             Map.of(
-                "PolicyDocument",
+                "Effect",
+                "Deny",
+                "Condition",
                 Match.objectLike(
-                    Map.of(
-                        "Statement",
-                        Match.arrayWith(
-                            List.of(
-                                Match.objectLike(
-                                    Map.of(
-                                        "Effect",
-                                        "Deny",
-                                        "Condition",
-                                        Match.objectLike(
-                                            Map.of(
-                                                "Bool",
-                                                Match.objectLike(
-                                                    Map.of(
-                                                        "aws:SecureTransport", "false")))))))))))));
+                    Map.of("Bool", Match.objectLike(Map.of("aws:SecureTransport", "false")))))));
   }
 
   @Test

@@ -27,6 +27,18 @@ final class Templates {
   }
 
   /** A string that contains the text, character for character (a regexp with it escaped). */
+  /**
+   * Properties whose {@code PolicyDocument} has (among others) a statement like {@code statement}:
+   * the shape of every IAM, SNS and SQS policy resource.
+   */
+  static Matcher policyWithStatement(Map<String, ?> statement) {
+    return Match.objectLike(
+        Map.of(
+            "PolicyDocument",
+            Match.objectLike(
+                Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(statement)))))));
+  }
+
   static Matcher containing(String text) {
     return Match.stringLikeRegexp(text.replaceAll("[.*+?^${}()|\\[\\]\\\\/]", "\\\\$0"));
   }
