@@ -30,6 +30,7 @@ import com.sandboxbroker.service.config.DynamoDbFactory;
 import com.sandboxbroker.service.config.JobsFactory;
 import com.sandboxbroker.service.docs.ApiDocsResource;
 import com.sandboxbroker.service.docs.OpenApiDocument;
+import com.sandboxbroker.service.errors.ExceptionResponses;
 import com.sandboxbroker.service.health.DynamoDbHealthCheck;
 import com.sandboxbroker.service.http.EntityAnnotationsInterceptor;
 import com.sandboxbroker.service.http.HealthServlets;
@@ -39,10 +40,14 @@ import com.sandboxbroker.service.metrics.BrokerMetrics;
 import com.sandboxbroker.service.metrics.DynamoDbRequestMetrics;
 import com.sandboxbroker.service.metrics.EmfMetricsReporter;
 import com.sandboxbroker.service.metrics.JobMetrics;
+import com.sandboxbroker.service.metrics.LockFreeMetricRegistry;
 import com.sandboxbroker.service.metrics.PoolCounts;
 import com.sandboxbroker.service.observability.ApiEventFilter;
+import com.sandboxbroker.service.observability.ApiEvents;
 import com.sandboxbroker.service.ratelimit.RateLimitFilter;
+import com.sandboxbroker.service.ratelimit.RateLimiter;
 import com.sandboxbroker.service.resources.AdminResource;
+import com.sandboxbroker.service.resources.AllocateServletFilter;
 import com.sandboxbroker.service.resources.AllocationResource;
 import com.sandboxbroker.service.resources.DashboardResource;
 import com.sandboxbroker.service.resources.EventFeedResource;
@@ -106,6 +111,8 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
    */
   @Override
   public void initialize(Bootstrap<BrokerConfiguration> bootstrap) {
+    // before Dropwizard registers anything: Jetty's request timers then get lock-free reservoirs
+    bootstrap.setMetricRegistry(new LockFreeMetricRegistry());
     ConfigurationSourceProvider substituting =
         new SubstitutingSourceProvider(
             bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(true));
@@ -155,10 +162,23 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
             () -> UUID.randomUUID().toString(),
             metrics);
 
-    HttpHardening.register(
-        environment, basePath, config.maxRequestBodyBytes(), config.corsAllowedOrigins());
-    registerAccessControl(environment.jersey(), config, tokens);
-    registerApi(environment, config, stores, allocator, metrics, dynamo, localMode);
+    ExceptionResponses exceptions =
+        HttpHardening.register(
+            environment, basePath, config.maxRequestBodyBytes(), config.corsAllowedOrigins());
+    RateLimiter limiter = registerAccessControl(environment.jersey(), config, tokens);
+    ApiEvents events = new ApiEvents(metrics);
+    AllocationResource allocations =
+        registerApi(environment, config, stores, allocator, events, metrics, dynamo, localMode);
+    // the common allocate request is answered before Jersey (AllocateServletFilter says why)
+    new AllocateServletFilter(
+            tokens,
+            limiter,
+            allocations,
+            exceptions,
+            events,
+            environment.getObjectMapper(),
+            environment.metrics().counter(AllocateServletFilter.SERVED))
+        .mountAt(environment, basePath);
     registerJobs(environment, config, stores, demoPool);
     registerOperations(environment, stores.sandboxes(), metrics, poolCounts);
   }
@@ -247,34 +267,39 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
   }
 
   /**
-   * Bearer tokens, the role check and the rate limit. The dashboard page and its assets hold no
-   * data and need no token: the page asks the operator for an admin token and every API call it
-   * makes is authorized like any other.
+   * Bearer tokens, the role check and the rate limit (its limiter returned, null when off). The
+   * dashboard page and its assets hold no data and need no token: the page asks the operator for an
+   * admin token and every API call it makes is authorized like any other.
    */
-  private static void registerAccessControl(
+  private static RateLimiter registerAccessControl(
       JerseyEnvironment jersey, BrokerConfiguration config, TokenRegistry tokens) {
     jersey.register(
         new BearerAuthFilter(
             tokens, Set.of("docs", "openapi.json", "swagger-ui", "admin/dashboard")));
     jersey.register(RolesAllowedDynamicFeature.class);
-    if (config.rateLimit().enabled()) {
-      jersey.register(new RateLimitFilter(config.rateLimit().build()));
+    if (!config.rateLimit().enabled()) {
+      return null;
     }
+    RateLimiter limiter = config.rateLimit().build();
+    jersey.register(new RateLimitFilter(limiter));
+    return limiter;
   }
 
-  /** The API's resources, its event log and its OpenAPI document. */
-  private void registerApi(
+  /** The API's resources, its event log and its OpenAPI document; returns the allocation one. */
+  private AllocationResource registerApi(
       Environment environment,
       BrokerConfiguration config,
       Stores stores,
       Allocator allocator,
+      ApiEvents events,
       BrokerMetrics metrics,
       DynamoDbClient dynamo,
       boolean localMode) {
     var jersey = environment.jersey();
-    jersey.register(new ApiEventFilter(metrics));
+    jersey.register(new ApiEventFilter(events));
     jersey.register(new EntityAnnotationsInterceptor());
-    jersey.register(new AllocationResource(allocator));
+    AllocationResource allocations = new AllocationResource(allocator);
+    jersey.register(allocations);
     jersey.register(
         new LeaseExtensionResource(
             new LeaseExtender(allocator, stores.sandboxes(), clock),
@@ -309,6 +334,7 @@ public class BrokerApplication extends Application<BrokerConfiguration> {
                     PoolResource.class,
                     LeaseExtensionResource.class,
                     EventFeedResource.class))));
+    return allocations;
   }
 
   /** In-process jobs on their schedules, and the admin job endpoints (design §8). */

@@ -60,7 +60,8 @@ public final class BearerAuthFilter extends AuthFilter<String, Caller> {
     return publicPaths.stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "/"));
   }
 
-  private static Optional<String> credentials(String header) {
+  /** The token of an {@code Authorization: Bearer <token>} header; empty when malformed. */
+  public static Optional<String> credentials(String header) {
     if (header == null) {
       return Optional.empty();
     }

@@ -1,10 +1,7 @@
 package com.sandboxbroker.service.http;
 
 import com.sandboxbroker.service.api.IssueTokenRequest;
-import com.sandboxbroker.service.errors.DomainExceptionMappers;
-import com.sandboxbroker.service.errors.SdkExceptionMapper;
-import com.sandboxbroker.service.errors.UnexpectedExceptionMapper;
-import com.sandboxbroker.service.errors.WebApplicationExceptionMapper;
+import com.sandboxbroker.service.errors.ExceptionResponses;
 import io.dropwizard.core.setup.Environment;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
@@ -25,22 +22,21 @@ public final class HttpHardening {
    *
    * @param maxRequestBodyBytes the body limit of every route but the token route's own
    * @param corsAllowedOrigins empty: no CORS headers at all
+   * @return the API's exception mappers it registered with Jersey, for answers written outside it
    */
-  public static void register(
+  public static ExceptionResponses register(
       Environment environment,
       String basePath,
       long maxRequestBodyBytes,
       List<String> corsAllowedOrigins) {
+    ExceptionResponses exceptions = ExceptionResponses.standard();
     var jersey = environment.jersey();
     // the body limit runs right after authentication: a stranger gets 401 and its body is never
     // read
     jersey.register(
         new RequestBodyLimitFilter(
             maxRequestBodyBytes, Map.of("admin/tokens", IssueTokenRequest.MAX_BODY_BYTES)));
-    DomainExceptionMappers.all().forEach(jersey::register);
-    jersey.register(new WebApplicationExceptionMapper());
-    jersey.register(new SdkExceptionMapper());
-    jersey.register(new UnexpectedExceptionMapper());
+    exceptions.mappers().forEach(jersey::register);
 
     var servlets = environment.servlets();
     servlets
@@ -65,5 +61,6 @@ public final class HttpHardening {
     environment
         .lifecycle()
         .addServerLifecycleListener(server -> server.setErrorHandler(new JsonServerErrorHandler()));
+    return exceptions;
   }
 }

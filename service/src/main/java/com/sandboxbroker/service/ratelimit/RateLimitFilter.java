@@ -10,6 +10,8 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.core.Response;
+import java.util.function.UnaryOperator;
 
 /**
  * Applies the {@link RateLimiter} to authenticated API requests, after authentication and the role
@@ -34,16 +36,20 @@ public final class RateLimitFilter implements ContainerRequestFilter, ContainerR
         || !(request.getSecurityContext().getUserPrincipal() instanceof Caller caller)) {
       return;
     }
-    RateLimiter.Decision d = limiter.acquire(caller.name(), identityKey(request));
+    RateLimiter.Decision d = limiter.acquire(caller.name(), identityKey(request::getHeaderString));
     request.setProperty(DECISION, d);
     if (!d.allowed()) {
-      request.abortWith(
-          ErrorWriter.retryable(
-              ErrorCode.RATE_LIMIT_EXCEEDED,
-              ErrorCode.RATE_LIMIT_EXCEEDED.defaultMessage(),
-              (int) Math.min(d.retryAfterSeconds(), Integer.MAX_VALUE),
-              null));
+      request.abortWith(refusal(d));
     }
+  }
+
+  /** The contract's 429 for a refused request. */
+  public static Response refusal(RateLimiter.Decision d) {
+    return ErrorWriter.retryable(
+        ErrorCode.RATE_LIMIT_EXCEEDED,
+        ErrorCode.RATE_LIMIT_EXCEEDED.defaultMessage(),
+        (int) Math.min(d.retryAfterSeconds(), Integer.MAX_VALUE),
+        null);
   }
 
   @Override
@@ -54,11 +60,14 @@ public final class RateLimitFilter implements ContainerRequestFilter, ContainerR
     }
   }
 
-  /** The identity as the track sends it, bounded so a forged header cannot inflate the key. */
-  private static String identityKey(ContainerRequestContext request) {
-    String id = request.getHeaderString(TrackHeaders.IDENTITY);
+  /**
+   * The identity as the track sends it ({@code header} looks up the request's headers), bounded so
+   * a forged header cannot inflate the key.
+   */
+  public static String identityKey(UnaryOperator<String> header) {
+    String id = header.apply(TrackHeaders.IDENTITY);
     if (id == null || id.isBlank()) {
-      id = request.getHeaderString(TrackHeaders.LEGACY_IDENTITY);
+      id = header.apply(TrackHeaders.LEGACY_IDENTITY);
     }
     if (id == null) {
       return "";

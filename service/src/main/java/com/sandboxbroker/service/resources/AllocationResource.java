@@ -112,7 +112,26 @@ public final class AllocationResource {
       @Parameter(description = "Defaults to the identity; the same key replays the same allocation")
           @HeaderParam(TrackHeaders.IDEMPOTENCY_KEY)
           String keyHeader) {
-    Caller caller = (Caller) security.getUserPrincipal();
+    return answer(
+        (Caller) security.getUserPrincipal(),
+        identityHeader,
+        legacyIdentity,
+        labHeader,
+        prefixHeader,
+        keyHeader);
+  }
+
+  /**
+   * Allocate for {@code caller} from the request's track headers: what both the JAX-RS method and
+   * {@link AllocateServletFilter} answer with. A refusal is an exception for the mappers.
+   */
+  Response answer(
+      Caller caller,
+      String identityHeader,
+      String legacyIdentity,
+      String labHeader,
+      String prefixHeader,
+      String keyHeader) {
     String identity = TrackHeaders.identity(identityHeader, legacyIdentity);
     String lab = lab(caller, labHeader);
     String prefix = prefix(caller, prefixHeader);
