@@ -31,7 +31,6 @@ final class AllocationScenarios {
   private final Path workDir;
   private final FloorProcess floor;
   private final int warmupAllocations;
-  private final int inProcessMin;
   private final String token = "bench-track-" + Long.toHexString(new Random().nextLong());
   private final Map<String, Double> floorByConcurrency = new LinkedHashMap<>();
   private double peakRssMb;
@@ -42,7 +41,6 @@ final class AllocationScenarios {
     this.workDir = workDir;
     this.floor = floor;
     this.warmupAllocations = options.quick() ? WarmUp.QUICK_ALLOCATIONS : WarmUp.ALLOCATIONS;
-    this.inProcessMin = options.quick() ? 200 : 2000;
   }
 
   Map<String, Double> floorByConcurrency() {
@@ -129,8 +127,8 @@ final class AllocationScenarios {
       // the floor shares the service's core: the service's start-up compiles finish first
       double jitSettleSeconds = broker.awaitJitQuiet(JIT_SETTLE_MAX);
       ClaimFloor.Measurement floorM = measureFloor(concurrency());
-      ClaimFloor.Measurement inProcess =
-          floor.allocator(concurrency(), Math.max(inProcessMin, 2 * n), warmupAllocations);
+      // the same class start in-process: N learners, a pool of exactly N, the same concurrency
+      ClaimFloor.Measurement inProcess = floor.allocator(concurrency(), n, plan);
       // the warm-up comes last, so the burst follows its last round by seconds: after a minute
       // idle (the floor and the in-process allocator) caches had expired and the burst compiled
       // their refill paths
@@ -198,6 +196,7 @@ final class AllocationScenarios {
       extra.put("inprocess_cpu_ms_per_allocation_by_part", inProcess.cpuMsPerOpByPart());
       extra.put("service_jit_settle_s", BenchMain.round(run.jitSettleSeconds(), 1));
       extra.put("service_warmup_allocations", run.warm().allocations());
+      extra.put("inprocess_warmup_allocations", inProcess.warmupAllocations());
       double lastRoundJitShare = run.warm().lastRoundJitShare();
       if (Double.isFinite(lastRoundJitShare)) { // --quick has no settle rounds
         extra.put("service_warmup_last_round_jit_share", BenchMain.round(lastRoundJitShare, 3));

@@ -120,7 +120,7 @@ public final class BenchMain {
       // measured the floor at 1.6 ms CPU per claim early in the run and 0.5 ms at its end
       if (!options.quick()) {
         floor.floor(32, 8000);
-        floor.allocator(32, 2000, 500);
+        floor.allocator(32, 2000, new WarmUp.Plan(250, 2, 0));
       }
       progress(t0, "floor warmed up");
       AllocationScenarios allocation = new AllocationScenarios(options, pinning, workDir, floor);

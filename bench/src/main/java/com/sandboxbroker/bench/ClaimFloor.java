@@ -1,9 +1,5 @@
 package com.sandboxbroker.bench;
 
-import com.sandboxbroker.core.allocation.AllocationListener;
-import com.sandboxbroker.core.allocation.AllocationPolicy;
-import com.sandboxbroker.core.allocation.AllocationRequest;
-import com.sandboxbroker.core.allocation.Allocator;
 import com.sandboxbroker.core.contract.TableContract;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
@@ -12,11 +8,9 @@ import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
 import com.sandboxbroker.core.store.dynamodb.SandboxTable;
 import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -57,7 +51,8 @@ final class ClaimFloor {
       double claimsPerSecond,
       double cpuMsPerOp,
       double requestsPerOp,
-      Map<String, Object> cpuMsPerOpByPart) {}
+      Map<String, Object> cpuMsPerOpByPart,
+      int warmupAllocations) {}
 
   /** CPU time of this JVM so far (all threads, incl. the embedded database), in milliseconds. */
   static double processCpuMillis() {
@@ -68,7 +63,7 @@ final class ClaimFloor {
   /** Claims {@code claims} fresh items with {@code concurrency} threads; returns claims/s. */
   Measurement measure(int concurrency, int claims) throws Exception {
     int run = runs.incrementAndGet();
-    // a database of its own, like each scenario's service (see measureAllocator)
+    // a database of its own, like each scenario's service (and InProcessAllocator)
     AmazonDynamoDBLocal fresh = DynamoDBEmbedded.create(true); // the flag disables telemetry
     DynamoDbClient dynamo = fresh.dynamoDbClient();
     DynamoDbSandboxStore store = new DynamoDbSandboxStore(dynamo, TABLE);
@@ -94,84 +89,21 @@ final class ClaimFloor {
           claims / timing.seconds(),
           timing.cpuMillis() / claims,
           1.0,
-          timing.cpuByPart().perUnitSince(timing.cpuByPartBefore(), claims));
+          timing.cpuByPart().perUnitSince(timing.cpuByPartBefore(), claims),
+          0);
     } finally {
       fresh.shutdown();
     }
-  }
-
-  /**
-   * Core's {@link Allocator} itself (lease PutItem + claim UpdateItem, candidate buffer) without
-   * HTTP, at the same concurrency, one allocation per identity: what the service's CPU per
-   * allocation is compared with. Like the service in its scenario, it gets a database of its own,
-   * created for this measurement, and the same warm-up ({@code warmup} allocations, each released
-   * again), so both meet a database with the same history: a long-lived database that has seen
-   * every earlier measurement costs more per write (DynamoDB Local re-reads its table and stream
-   * metadata on every write), which once made this figure look 20× the service's.
-   */
-  Measurement measureAllocator(int concurrency, int allocations, int warmup) throws Exception {
-    int run = runs.incrementAndGet();
-    AmazonDynamoDBLocal fresh = DynamoDBEmbedded.create(true);
-    try {
-      CountingDynamoDb counting = new CountingDynamoDb(fresh.dynamoDbClient());
-      DynamoDbSandboxStore allocStore = new DynamoDbSandboxStore(counting.client(), "alloc");
-      new SandboxTable(counting.client(), "alloc").createIfMissing();
-      // named and asked for like the service's scenario pool (its learners send the prefix)
-      seed(allocStore, run, warmup + allocations, InventoryFile.SCENARIO_POOL + "-");
-      Allocator allocator =
-          new Allocator(
-              allocStore,
-              AllocationPolicy.defaults(),
-              Clock.systemUTC(),
-              () -> UUID.randomUUID().toString(),
-              AllocationListener.NONE);
-      allocateAll(allocator, concurrency, "warmup-" + run + "-", warmup, true);
-      long requests0 = counting.total();
-      Timing timing =
-          allocateAll(allocator, concurrency, "learner-" + run + "-", allocations, false);
-      return new Measurement(
-          concurrency,
-          allocations,
-          allocations / timing.seconds(),
-          timing.cpuMillis() / allocations,
-          (double) (counting.total() - requests0) / allocations,
-          timing.cpuByPart().perUnitSince(timing.cpuByPartBefore(), allocations));
-    } finally {
-      fresh.shutdown();
-    }
-  }
-
-  /**
-   * {@code count} identities allocate (and, {@code release}, release again) over {@code
-   * concurrency} threads.
-   */
-  private static Timing allocateAll(
-      Allocator allocator, int concurrency, String identityPrefix, int count, boolean release)
-      throws Exception {
-    return runTogether(
-        concurrency,
-        count,
-        i -> {
-          String identity = identityPrefix + i;
-          var allocation =
-              allocator.allocate(
-                  new AllocationRequest(
-                      identity, identity, "", InventoryFile.SCENARIO_POOL, Optional.empty()));
-          if (release) {
-            allocator.markForDeletion(allocation.sandboxId(), identity);
-          }
-        });
   }
 
   /** One unit of a measured run: the {@code i}-th of its {@code count}. */
   @FunctionalInterface
-  private interface Step {
+  interface Step {
     void run(int i) throws Exception;
   }
 
   /** Wall time and this JVM's CPU (the embedded database included) from the start to the end. */
-  private record Timing(
-      double seconds, double cpuMillis, ThreadCpu cpuByPartBefore, ThreadCpu cpuByPart) {}
+  record Timing(double seconds, double cpuMillis, ThreadCpu cpuByPartBefore, ThreadCpu cpuByPart) {}
 
   /** The threads that do the measured work: see {@link ThreadCpu}. */
   static final String WORKER_THREADS = "measured-";
@@ -180,7 +112,7 @@ final class ClaimFloor {
    * Runs steps 0..count-1 on {@code concurrency} threads that start together (each takes the next
    * step when done, as the service's request threads would), timing only the run itself.
    */
-  private static Timing runTogether(int concurrency, int count, Step step) throws Exception {
+  static Timing runTogether(int concurrency, int count, Step step) throws Exception {
     AtomicInteger next = new AtomicInteger();
     CountDownLatch ready = new CountDownLatch(concurrency);
     CountDownLatch go = new CountDownLatch(1);
@@ -268,29 +200,34 @@ final class ClaimFloor {
   /** Inserts fresh available sandboxes through the service's store code (untimed). */
   private static List<String> seed(DynamoDbSandboxStore store, int run, int count)
       throws Exception {
-    return seed(store, run, count, "floor-");
-  }
-
-  /** {@code count} available sandboxes named {@code namePrefix}&lt;id&gt;. */
-  private static List<String> seed(
-      DynamoDbSandboxStore store, int run, int count, String namePrefix) throws Exception {
     List<String> ids = new ArrayList<>(count);
+    List<String> names = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       ids.add("floor" + run + "-" + i);
+      names.add("floor-floor" + run + "-" + i);
     }
+    seed(store, ids, names);
+    return ids;
+  }
+
+  /** Available sandboxes with these ids and names, through the service's store code (untimed). */
+  static void seed(DynamoDbSandboxStore store, List<String> ids, List<String> names)
+      throws Exception {
     long now = System.currentTimeMillis() / 1000;
     // a few writers: seeding is not measured, only needs to be quick on 2 cores
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Future<?>> done = new ArrayList<>();
-      for (String id : ids) {
+      for (int i = 0; i < ids.size(); i++) {
+        String id = ids.get(i);
+        String name = names.get(i);
         done.add(
             pool.submit(
                 () ->
                     store.insertSandbox(
                         Sandbox.available(
                             new UpstreamSandbox(
-                                id, namePrefix + id, "identity/accounts/" + UUID.randomUUID(), ""),
+                                id, name, "identity/accounts/" + UUID.randomUUID(), ""),
                             now))));
       }
       for (Future<?> f : done) {
@@ -299,7 +236,6 @@ final class ClaimFloor {
     } finally {
       pool.shutdownNow();
     }
-    return ids;
   }
 
   private static AttributeValue s(String v) {

@@ -12,15 +12,17 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The floor and the in-process allocator ({@link ClaimFloor}) in a JVM of their own, pinned to the
- * service's core, so that they are measured on exactly the CPU the service gets and with the same
- * JVM ergonomics (a 1-CPU JVM). Commands on stdin, one JSON answer per line on stdout: {@code floor
- * <concurrency> <claims> 0} and {@code allocator <concurrency> <allocations> <warm-up>}.
+ * The floor ({@link ClaimFloor}) and the in-process allocator ({@link InProcessAllocator}) in a JVM
+ * of their own, pinned to the service's core, so that they are measured on exactly the CPU the
+ * service gets and with the same JVM ergonomics (a 1-CPU JVM). Commands on stdin, one JSON answer
+ * per line on stdout: {@code floor <concurrency> <claims>} and {@code allocator <concurrency>
+ * <allocations> <round size> <rounds> <settle rounds>} (the service's warm-up plan).
  */
 final class FloorProcess implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,19 +44,15 @@ final class FloorProcess implements AutoCloseable {
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     ClaimFloor floor = new ClaimFloor();
+    InProcessAllocator allocator = new InProcessAllocator();
     String line;
     while ((line = in.readLine()) != null) {
-      String[] w = line.trim().split("\\s+");
-      if (w.length != 4) {
-        continue;
-      }
-      int concurrency = Integer.parseInt(w[1]);
-      int count = Integer.parseInt(w[2]);
-      int warmup = Integer.parseInt(w[3]);
+      int[] w =
+          Arrays.stream(line.trim().split("\\s+")).skip(1).mapToInt(Integer::parseInt).toArray();
       ClaimFloor.Measurement m =
-          w[0].equals("allocator")
-              ? floor.measureAllocator(concurrency, count, warmup)
-              : floor.measure(concurrency, count);
+          line.startsWith("allocator")
+              ? allocator.measure(w[0], w[1], new WarmUp.Plan(w[2], w[3], w[4]))
+              : floor.measure(w[0], w[1]);
       out.println(
           JSON.writeValueAsString(
               Map.of(
@@ -62,7 +60,8 @@ final class FloorProcess implements AutoCloseable {
                   "cpu_ms_per_op", m.cpuMsPerOp(),
                   "count", m.claims(),
                   "requests_per_op", m.requestsPerOp(),
-                  "cpu_ms_per_op_by_part", m.cpuMsPerOpByPart())));
+                  "cpu_ms_per_op_by_part", m.cpuMsPerOpByPart(),
+                  "warmup_allocations", m.warmupAllocations())));
     }
     System.exit(0); // embedded DynamoDB Local leaves non-daemon threads behind
   }
@@ -81,18 +80,27 @@ final class FloorProcess implements AutoCloseable {
 
   /** Raw conditional claims at {@code concurrency}; see {@link ClaimFloor#measure}. */
   ClaimFloor.Measurement floor(int concurrency, int claims) throws IOException {
-    return ask("floor", concurrency, claims, 0);
+    return ask("floor", concurrency, claims);
   }
 
-  /** Core's Allocator on the same kind of database; see {@link ClaimFloor#measureAllocator}. */
-  ClaimFloor.Measurement allocator(int concurrency, int allocations, int warmup)
+  /** Core's Allocator after the service's warm-up {@code plan}; see {@link InProcessAllocator}. */
+  ClaimFloor.Measurement allocator(int concurrency, int allocations, WarmUp.Plan plan)
       throws IOException {
-    return ask("allocator", concurrency, allocations, warmup);
+    return ask(
+        "allocator",
+        concurrency,
+        allocations,
+        plan.roundSize(),
+        plan.rounds(),
+        plan.settleRounds());
   }
 
-  private synchronized ClaimFloor.Measurement ask(
-      String what, int concurrency, int count, int warmup) throws IOException {
-    commands.write(what + " " + concurrency + " " + count + " " + warmup + "\n");
+  private synchronized ClaimFloor.Measurement ask(String what, int... numbers) throws IOException {
+    StringBuilder command = new StringBuilder(what);
+    for (int n : numbers) {
+      command.append(' ').append(n);
+    }
+    commands.write(command + "\n");
     commands.flush();
     String line;
     do { // skip anything a library printed on stdout
@@ -103,13 +111,14 @@ final class FloorProcess implements AutoCloseable {
     } while (!line.startsWith("{"));
     JsonNode a = JSON.readTree(line);
     return new ClaimFloor.Measurement(
-        concurrency,
+        numbers[0],
         a.path("count").asInt(),
         a.path("claims_per_s").asDouble(),
         a.path("cpu_ms_per_op").asDouble(),
         a.path("requests_per_op").asDouble(),
         JSON.convertValue(
-            a.path("cpu_ms_per_op_by_part"), new TypeReference<Map<String, Object>>() {}));
+            a.path("cpu_ms_per_op_by_part"), new TypeReference<Map<String, Object>>() {}),
+        a.path("warmup_allocations").asInt());
   }
 
   @Override

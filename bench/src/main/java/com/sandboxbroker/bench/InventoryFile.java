@@ -22,6 +22,13 @@ final class InventoryFile {
   }
 
   /**
+   * The {@code i}-th sandbox of {@code pool}: a derived pool is its members' name minus -digits.
+   */
+  static String sandboxName(String pool, int i) {
+    return String.format("%s-%06d", pool, i);
+  }
+
+  /**
    * {@code rounds} warm-up pools of {@code roundSize} accounts each, then the scenario's pool of
    * {@code count}; ids numeric like upstream's and unique within the file.
    */
@@ -32,11 +39,11 @@ final class InventoryFile {
     long id = 3_000_000L;
     for (int r = 0; r < rounds; r++) {
       for (int i = 0; i < roundSize; i++) {
-        add(accounts, id++, String.format("%s-%06d", warmupPool(r), i));
+        add(accounts, id++, sandboxName(warmupPool(r), i));
       }
     }
     for (int i = 0; i < count; i++) {
-      add(accounts, id++, String.format("%s-%06d", SCENARIO_POOL, i));
+      add(accounts, id++, sandboxName(SCENARIO_POOL, i));
     }
     Path file = dir.resolve(name + "-inventory.json");
     json.writeValue(file.toFile(), accounts);

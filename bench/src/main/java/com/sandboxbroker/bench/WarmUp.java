@@ -24,10 +24,11 @@ import java.util.Map;
  *       each round here is a class start of its own against a pool of its own, drained exactly.
  *   <li>C2 defers a hot method while its queue is long (the thresholds scale with the queue). With
  *       the JIT idle after the warm-up, the deferred methods were compiled at their next call: in
- *       the burst. So the warm-up ends with settle rounds, each after the JIT has gone quiet, until
- *       two in a row run with the compilers under {@link #SETTLED_JIT_SHARE} of the service's CPU.
- *       One round under 5 % was not enough: the burst still spent 1.1 ms per allocation in C2;
- *       after two under 3 % (11,800 allocations in all) it spent 0.1.
+ *       the burst. So the warm-up ends with settle rounds, each after the JIT has gone quiet.
+ *       Ending them at one round under 5 % was not enough: the burst still spent 1.1 ms per
+ *       allocation in C2; after two under 3 % (11,800 allocations in all) it spent 0.1. They now
+ *       run to the plan's end (12,000 allocations for N = 200), the rounds the in-process allocator
+ *       runs too.
  * </ul>
  */
 final class WarmUp {
@@ -37,17 +38,14 @@ final class WarmUp {
   /** --quick (the smoke run a test makes): enough to exercise every path, not to warm the JIT. */
   static final int QUICK_ALLOCATIONS = 50;
 
-  /** Two rounds in a row that leave the compilers under this share of the CPU end the warm-up. */
-  static final double SETTLED_JIT_SHARE = 0.03;
-
-  /** Settle rounds add at most about this many allocations (and at least two rounds). */
+  /** Settle rounds add about this many allocations (and at least two rounds). */
   private static final int SETTLE_ALLOCATIONS = 6000;
 
   /** The longest it waits for the service's JIT to go quiet before a settle round. */
   private static final Duration JIT_SETTLE_MAX = Duration.ofSeconds(60);
 
   /** How a scenario's warm-up is cut: rounds of one class each, every round its own pool. */
-  record Plan(int roundSize, int rounds, int maxSettleRounds) {
+  record Plan(int roundSize, int rounds, int settleRounds) {
     static Plan of(int roundSize, boolean quick) {
       int allocations = quick ? QUICK_ALLOCATIONS : ALLOCATIONS;
       int rounds = (allocations + roundSize - 1) / roundSize;
@@ -57,7 +55,7 @@ final class WarmUp {
 
     /** The warm-up pools the inventory must hold. */
     int pools() {
-      return rounds + maxSettleRounds;
+      return rounds + settleRounds;
     }
   }
 
@@ -74,6 +72,11 @@ final class WarmUp {
     this.fresh = fresh;
   }
 
+  /**
+   * Every round of the plan: the first {@code rounds()} back to back, then the settle rounds, each
+   * once the JIT has gone quiet. All of them, whatever the JIT does: the in-process allocator runs
+   * the same plan ({@link InProcessAllocator}), so both meet a database with the same history.
+   */
   Outcome run(LoadGeneratorProcess load, BrokerProcess broker) throws Exception {
     int round = 0;
     for (; round < plan.rounds(); round++) {
@@ -81,16 +84,11 @@ final class WarmUp {
     }
     double share = Double.NaN;
     double settleSeconds = 0;
-    for (int settle = 0; settle < plan.maxSettleRounds(); settle++, round++) {
+    for (int settle = 0; settle < plan.settleRounds(); settle++, round++) {
       settleSeconds += broker.awaitJitQuiet(JIT_SETTLE_MAX);
       ThreadCpu before = broker.cpuByPart();
       round(load, broker, round);
-      double last = share;
       share = jitShare(before, broker.cpuByPart());
-      if (share < SETTLED_JIT_SHARE && last < SETTLED_JIT_SHARE) {
-        round++;
-        break;
-      }
     }
     return new Outcome(round * plan.roundSize(), share, settleSeconds);
   }

@@ -1,0 +1,165 @@
+package com.sandboxbroker.bench;
+
+import com.sandboxbroker.core.allocation.AllocationListener;
+import com.sandboxbroker.core.allocation.AllocationPolicy;
+import com.sandboxbroker.core.allocation.AllocationRequest;
+import com.sandboxbroker.core.allocation.Allocator;
+import com.sandboxbroker.core.sandbox.Allocation;
+import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
+import com.sandboxbroker.core.store.dynamodb.SandboxTable;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
+import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
+
+/**
+ * Core's {@link Allocator} itself (lease PutItem + claim UpdateItem, candidate buffer) without
+ * HTTP, at the scenario's concurrency: what the service's CPU per allocation is compared with.
+ *
+ * <p>Its database has the service's history when the service's class starts: a database of its own,
+ * created for this measurement, holding the service's inventory (every warm-up pool of the plan,
+ * then the scenario's pool), through the service's warm-up (every round of the plan: N learners
+ * drain a pool of their own, releases follow the allocations in even rounds and replays in odd
+ * ones; each round after the first {@code plan.rounds()} starts once the JIT is quiet). Why:
+ * DynamoDB Local's cost per write depends on what the database has seen, so a comparison between
+ * two databases of different histories would measure the histories too.
+ */
+final class InProcessAllocator {
+  private static final String TABLE = "alloc";
+  private static final long JIT_QUIET_MAX_MILLIS = 60_000;
+
+  private final AtomicInteger runs = new AtomicInteger();
+
+  ClaimFloor.Measurement measure(int concurrency, int allocations, WarmUp.Plan plan)
+      throws Exception {
+    int run = runs.incrementAndGet();
+    AmazonDynamoDBLocal fresh = DynamoDBEmbedded.create(true); // the flag disables telemetry
+    try {
+      CountingDynamoDb counting = new CountingDynamoDb(fresh.dynamoDbClient());
+      DynamoDbSandboxStore store = new DynamoDbSandboxStore(counting.client(), TABLE);
+      new SandboxTable(counting.client(), TABLE).createIfMissing();
+      seedInventory(store, run, plan, allocations);
+      Allocator allocator =
+          new Allocator(
+              store,
+              AllocationPolicy.defaults(),
+              Clock.systemUTC(),
+              () -> UUID.randomUUID().toString(),
+              AllocationListener.NONE);
+      int warmed = warmUp(allocator, concurrency, plan, run);
+      long requests0 = counting.total();
+      ClaimFloor.Timing timing =
+          classStart(
+              allocator,
+              concurrency,
+              "learner-" + run + "-",
+              allocations,
+              InventoryFile.SCENARIO_POOL,
+              Follow.NONE);
+      return new ClaimFloor.Measurement(
+          concurrency,
+          allocations,
+          allocations / timing.seconds(),
+          timing.cpuMillis() / allocations,
+          (double) (counting.total() - requests0) / allocations,
+          timing.cpuByPart().perUnitSince(timing.cpuByPartBefore(), allocations),
+          warmed);
+    } finally {
+      fresh.shutdown();
+    }
+  }
+
+  /** What follows each allocation of a round, as in the service's warm-up. */
+  private enum Follow {
+    NONE,
+    RELEASE,
+    REPLAY
+  }
+
+  /** Every warm-up pool of the plan ({@code roundSize} each), then the scenario's pool. */
+  private static void seedInventory(
+      DynamoDbSandboxStore store, int run, WarmUp.Plan plan, int scenarioSize) throws Exception {
+    List<String> ids = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (int r = 0; r < plan.pools(); r++) {
+      for (int i = 0; i < plan.roundSize(); i++) {
+        ids.add("alloc" + run + "-w" + r + "-" + i);
+        names.add(InventoryFile.sandboxName(InventoryFile.warmupPool(r), i));
+      }
+    }
+    for (int i = 0; i < scenarioSize; i++) {
+      ids.add("alloc" + run + "-s-" + i);
+      names.add(InventoryFile.sandboxName(InventoryFile.SCENARIO_POOL, i));
+    }
+    ClaimFloor.seed(store, ids, names);
+  }
+
+  /** Every round of the plan, as the service's warm-up runs them; returns its allocations. */
+  private static int warmUp(Allocator allocator, int concurrency, WarmUp.Plan plan, int run)
+      throws Exception {
+    for (int round = 0; round < plan.pools(); round++) {
+      if (round >= plan.rounds()) {
+        awaitJitQuiet();
+      }
+      classStart(
+          allocator,
+          concurrency,
+          "warmup-" + run + "-" + round + "-",
+          plan.roundSize(),
+          InventoryFile.warmupPool(round),
+          round % 2 == 0 ? Follow.RELEASE : Follow.REPLAY);
+    }
+    return plan.pools() * plan.roundSize();
+  }
+
+  /** {@code count} identities allocate from {@code pool} over {@code concurrency} threads. */
+  private static ClaimFloor.Timing classStart(
+      Allocator allocator,
+      int concurrency,
+      String identityPrefix,
+      int count,
+      String pool,
+      Follow follow)
+      throws Exception {
+    return ClaimFloor.runTogether(
+        concurrency,
+        count,
+        i -> {
+          String identity = identityPrefix + i;
+          AllocationRequest request =
+              new AllocationRequest(identity, identity, "", pool, Optional.empty());
+          Allocation allocation = allocator.allocate(request);
+          if (follow == Follow.RELEASE) {
+            allocator.markForDeletion(allocation.sandboxId(), identity);
+          } else if (follow == Follow.REPLAY
+              && !allocator.allocate(request).sandboxId().equals(allocation.sandboxId())) {
+            throw new IllegalStateException("a replay returned another sandbox: " + identity);
+          }
+        });
+  }
+
+  /** Until this JVM's compilers used no CPU for a second (at most a minute). */
+  private static void awaitJitQuiet() throws Exception {
+    long deadline = System.currentTimeMillis() + JIT_QUIET_MAX_MILLIS;
+    double last = jitMillis();
+    while (System.currentTimeMillis() < deadline) {
+      Thread.sleep(1000);
+      double now = jitMillis();
+      if (now - last < 1) {
+        return;
+      }
+      last = now;
+    }
+  }
+
+  private static double jitMillis() throws Exception {
+    return ThreadCpu.ofThisProcess(ClaimFloor.WORKER_THREADS).tasks().values().stream()
+        .filter(t -> t.part().equals(ThreadCpu.JIT_COMPILERS))
+        .mapToDouble(ThreadCpu.Task::millis)
+        .sum();
+  }
+}
