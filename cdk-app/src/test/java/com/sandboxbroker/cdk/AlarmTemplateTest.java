@@ -2,9 +2,11 @@ package com.sandboxbroker.cdk;
 
 import static com.sandboxbroker.cdk.Templates.everySelected;
 import static com.sandboxbroker.cdk.Templates.matching;
+import static com.sandboxbroker.cdk.Templates.metricLike;
 import static com.sandboxbroker.cdk.Templates.metricNamed;
 import static com.sandboxbroker.cdk.Templates.property;
 import static com.sandboxbroker.cdk.Templates.someMatchesAll;
+import static com.sandboxbroker.cdk.Templates.withDimension;
 import static com.sandboxbroker.cdk.Templates.withProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +19,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Capture;
 import software.amazon.awscdk.assertions.Match;
-import software.amazon.awscdk.assertions.Matcher;
 import software.amazon.awscdk.assertions.Template;
 
 /** Every alarm the design lists exists, notifies the topic, and names a runbook that exists. */
@@ -191,20 +192,6 @@ class AlarmTemplateTest {
     }
   }
 
-  /** An entry of an alarm's Metrics with this dimension, among others in any order. */
-  private static Matcher withDimension(String name, Object value) {
-    return Match.objectLike(
-        Map.of(
-            "MetricStat",
-            Match.objectLike(
-                Map.of(
-                    "Metric",
-                    Match.objectLike(
-                        Map.of(
-                            "Dimensions",
-                            Match.arrayWith(List.of(Map.of("Name", name, "Value", value)))))))));
-  }
-
   /** Every alarm on a service metric selects its stage: two stages in one account never mix. */
   @Test
   void everyServiceMetricOfAnAlarmCarriesTheStageDimension() {
@@ -228,18 +215,12 @@ class AlarmTemplateTest {
                           "Metrics",
                           Match.arrayWith(
                               List.of(
-                                  Match.objectLike(
+                                  metricLike(
                                       Map.of(
-                                          "MetricStat",
-                                          Match.objectLike(
-                                              Map.of(
-                                                  "Metric",
-                                                  Match.objectLike(
-                                                      Map.of(
-                                                          "Namespace",
-                                                          Monitoring.SERVICE_NAMESPACE,
-                                                          "Dimensions",
-                                                          withoutStage))))))))))))
+                                          "Namespace",
+                                          Monitoring.SERVICE_NAMESPACE,
+                                          "Dimensions",
+                                          withoutStage))))))))
           .isEmpty();
     }
   }

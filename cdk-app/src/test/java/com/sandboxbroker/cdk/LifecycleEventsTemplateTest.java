@@ -2,6 +2,8 @@ package com.sandboxbroker.cdk;
 
 import static com.sandboxbroker.cdk.Templates.assertMatches;
 import static com.sandboxbroker.cdk.Templates.containing;
+import static com.sandboxbroker.cdk.Templates.dimension;
+import static com.sandboxbroker.cdk.Templates.metricLike;
 import static com.sandboxbroker.cdk.Templates.withProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -278,25 +280,14 @@ class LifecycleEventsTemplateTest {
                   "Metrics",
                   Match.arrayWith(
                       List.of(
-                          Match.objectLike(
+                          metricLike(
                               Map.of(
-                                  "MetricStat",
-                                  Match.objectLike(
-                                      Map.of(
-                                          "Metric",
-                                          Match.objectLike(
-                                              Map.of(
-                                                  "Namespace",
-                                                  "AWS/EventBridge/Pipes",
-                                                  "MetricName",
-                                                  metric,
-                                                  "Dimensions",
-                                                  List.of(
-                                                      Map.of(
-                                                          "Name",
-                                                          "PipeName",
-                                                          "Value",
-                                                          pipeName.asString())))))))))))));
+                                  "Namespace",
+                                  "AWS/EventBridge/Pipes",
+                                  "MetricName",
+                                  metric,
+                                  "Dimensions",
+                                  List.of(dimension("PipeName", pipeName.asString())))))))));
     }
     template.hasResourceProperties(
         "AWS::CloudWatch::Alarm",

@@ -1,10 +1,13 @@
 package com.sandboxbroker.cdk;
 
 import static com.sandboxbroker.cdk.Templates.assertMatches;
+import static com.sandboxbroker.cdk.Templates.dimension;
 import static com.sandboxbroker.cdk.Templates.matching;
+import static com.sandboxbroker.cdk.Templates.metricLike;
 import static com.sandboxbroker.cdk.Templates.metricNamed;
 import static com.sandboxbroker.cdk.Templates.property;
 import static com.sandboxbroker.cdk.Templates.someMatchesAll;
+import static com.sandboxbroker.cdk.Templates.withDimension;
 import static com.sandboxbroker.cdk.Templates.withProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,31 +37,12 @@ class OperationsAlarmsTemplateTest {
 
   /** An entry of an alarm's Metrics reading this metric, whatever its dimensions. */
   static Matcher metric(String namespace, String metricName) {
-    return Match.objectLike(
-        Map.of(
-            "MetricStat",
-            Match.objectLike(
-                Map.of(
-                    "Metric",
-                    Match.objectLike(Map.of("Namespace", namespace, "MetricName", metricName))))));
+    return metricLike(Map.of("Namespace", namespace, "MetricName", metricName));
   }
 
   /** An entry of an alarm's Metrics whose dimensions are like these. */
   static Matcher dimensions(Object dimensions) {
-    return Match.objectLike(
-        Map.of(
-            "MetricStat",
-            Match.objectLike(
-                Map.of("Metric", Match.objectLike(Map.of("Dimensions", dimensions))))));
-  }
-
-  /** An entry of an alarm's Metrics with this dimension, among others in any order. */
-  static Matcher withDimension(String name, Object value) {
-    return dimensions(Match.arrayWith(List.of(dimension(name, value))));
-  }
-
-  static Map<String, Object> dimension(String name, Object value) {
-    return Map.of("Name", name, "Value", value);
+    return metricLike(Map.of("Dimensions", dimensions));
   }
 
   /** The alarm's first action is the alarm topic. */

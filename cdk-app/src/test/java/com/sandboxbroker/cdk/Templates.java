@@ -101,13 +101,24 @@ final class Templates {
     return ((Map<String, Object>) resource.get("Properties")).get(name);
   }
 
+  /** An entry of an alarm's Metrics whose MetricStat reads a metric like {@code metric}. */
+  static Matcher metricLike(Map<String, ?> metric) {
+    return Match.objectLike(
+        Map.of("MetricStat", Match.objectLike(Map.of("Metric", Match.objectLike(metric)))));
+  }
+
   /** An entry of an alarm's Metrics that reads the named metric, whatever its namespace. */
   static Matcher metricNamed(String metricName) {
-    return Match.objectLike(
-        Map.of(
-            "MetricStat",
-            Match.objectLike(
-                Map.of("Metric", Match.objectLike(Map.of("MetricName", metricName))))));
+    return metricLike(Map.of("MetricName", metricName));
+  }
+
+  /** An entry of an alarm's Metrics with this dimension, among others in any order. */
+  static Matcher withDimension(String name, Object value) {
+    return metricLike(Map.of("Dimensions", Match.arrayWith(List.of(dimension(name, value)))));
+  }
+
+  static Map<String, Object> dimension(String name, Object value) {
+    return Map.of("Name", name, "Value", value);
   }
 
   /**
