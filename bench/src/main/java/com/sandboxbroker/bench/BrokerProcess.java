@@ -214,10 +214,7 @@ final class BrokerProcess implements AutoCloseable {
   }
 
   private double jitMillis() throws IOException {
-    return cpuByPart().tasks().values().stream()
-        .filter(t -> t.part().equals(ThreadCpu.JIT_COMPILERS))
-        .mapToDouble(ThreadCpu.Task::millis)
-        .sum();
+    return cpuByPart().millisOf(ThreadCpu.JIT_COMPILERS);
   }
 
   /** Peak resident set of the service process so far (kernel high-water mark), in MiB. */

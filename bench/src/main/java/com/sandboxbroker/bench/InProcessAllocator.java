@@ -157,9 +157,6 @@ final class InProcessAllocator {
   }
 
   private static double jitMillis() throws Exception {
-    return ThreadCpu.ofThisProcess(ClaimFloor.WORKER_THREADS).tasks().values().stream()
-        .filter(t -> t.part().equals(ThreadCpu.JIT_COMPILERS))
-        .mapToDouble(ThreadCpu.Task::millis)
-        .sum();
+    return ThreadCpu.ofThisProcess(ClaimFloor.WORKER_THREADS).millisOf(ThreadCpu.JIT_COMPILERS);
   }
 }

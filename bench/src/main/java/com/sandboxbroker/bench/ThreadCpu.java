@@ -64,6 +64,14 @@ record ThreadCpu(Map<String, Task> tasks, double totalMillis) {
     return of(ProcessHandle.current().pid(), requestThreads);
   }
 
+  /** The CPU so far of the threads of one part (e.g. {@link #JIT_COMPILERS}). */
+  double millisOf(String part) {
+    return tasks.values().stream()
+        .filter(t -> t.part().equals(part))
+        .mapToDouble(Task::millis)
+        .sum();
+  }
+
   /** What happened between {@code earlier} and this snapshot, per {@code units} (allocations). */
   Map<String, Object> perUnitSince(ThreadCpu earlier, long units) {
     Map<String, Double> byPart = new HashMap<>();
