@@ -93,17 +93,7 @@ class ApiServiceTemplateTest {
   void autoscalesOnCpuOnly() {
     // issue #15: memory tracking blocked scale-in on a JVM; request count follows one target group,
     // which blue/green swaps
-    broker.template.resourceCountIs("AWS::ApplicationAutoScaling::ScalingPolicy", 1);
-    broker.template.hasResourceProperties(
-        "AWS::ApplicationAutoScaling::ScalingPolicy",
-        Match.objectLike(
-            Map.of(
-                "TargetTrackingScalingPolicyConfiguration",
-                Match.objectLike(
-                    Map.of(
-                        "PredefinedMetricSpecification",
-                        Match.objectLike(
-                            Map.of("PredefinedMetricType", "ECSServiceAverageCPUUtilization")))))));
+    Templates.scalesOnCpuOnly(broker.template);
   }
 
   @Test

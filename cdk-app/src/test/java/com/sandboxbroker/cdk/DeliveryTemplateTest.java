@@ -264,17 +264,7 @@ class DeliveryTemplateTest {
   @Test
   void apiScalingTracksCpuOnlySoAJvmCanScaleIn() {
     Template t = stage("prod").template;
-    t.resourceCountIs("AWS::ApplicationAutoScaling::ScalingPolicy", 1);
-    t.hasResourceProperties(
-        "AWS::ApplicationAutoScaling::ScalingPolicy",
-        Match.objectLike(
-            Map.of(
-                "TargetTrackingScalingPolicyConfiguration",
-                Match.objectLike(
-                    Map.of(
-                        "PredefinedMetricSpecification",
-                        Match.objectLike(
-                            Map.of("PredefinedMetricType", "ECSServiceAverageCPUUtilization")))))));
+    Templates.scalesOnCpuOnly(t);
   }
 
   @ParameterizedTest
@@ -577,23 +567,16 @@ class DeliveryTemplateTest {
         Match.objectLike(
             Map.of(
                 "AssumeRolePolicyDocument",
-                Match.objectLike(
+                Templates.documentWithStatement(
                     Map.of(
-                        "Statement",
-                        Match.arrayWith(
-                            List.of(
-                                Match.objectLike(
-                                    Map.of(
-                                        "Condition",
-                                        Match.objectLike(
-                                            Map.of(
-                                                "StringLike",
-                                                Map.of(
-                                                    "token.actions.githubusercontent.com:sub",
-                                                    Match.arrayWith(
-                                                        List.of(
-                                                            containing(
-                                                                "environment:preview")))))))))))))));
+                        "Condition",
+                        Match.objectLike(
+                            Map.of(
+                                "StringLike",
+                                Map.of(
+                                    "token.actions.githubusercontent.com:sub",
+                                    Match.arrayWith(
+                                        List.of(containing("environment:preview")))))))))));
   }
 
   @Test

@@ -177,23 +177,15 @@ class LifecycleEventsTemplateTest {
     Map<String, Object> trustsPipes =
         Map.of(
             "AssumeRolePolicyDocument",
-            Match.objectLike(
+            Templates.documentWithStatement(
                 Map.of(
-                    "Statement",
-                    Match.arrayWith(
-                        List.of(
-                            Match.objectLike(
-                                Map.of(
-                                    "Principal",
-                                    Map.of("Service", "pipes.amazonaws.com"),
-                                    "Condition",
-                                    Match.objectLike(
-                                        Map.of(
-                                            "StringEquals",
-                                            Match.objectLike(
-                                                Map.of(
-                                                    "aws:SourceAccount",
-                                                    Match.anyValue())))))))))));
+                    "Principal",
+                    Map.of("Service", "pipes.amazonaws.com"),
+                    "Condition",
+                    Match.objectLike(
+                        Map.of(
+                            "StringEquals",
+                            Match.objectLike(Map.of("aws:SourceAccount", Match.anyValue())))))));
     String roleId = template.getResourceId("AWS::IAM::Role", withProperties(trustsPipes));
     template.hasResourceProperties(
         PIPE, Match.objectLike(Map.of("RoleArn", Map.of("Fn::GetAtt", List.of(roleId, "Arn")))));

@@ -32,11 +32,28 @@ final class Templates {
    * the shape of every IAM, SNS and SQS policy resource.
    */
   static Matcher policyWithStatement(Map<String, ?> statement) {
+    return Match.objectLike(Map.of("PolicyDocument", documentWithStatement(statement)));
+  }
+
+  /** A policy document (a role's trust policy, say) with a statement like {@code statement}. */
+  static Matcher documentWithStatement(Map<String, ?> statement) {
     return Match.objectLike(
-        Map.of(
-            "PolicyDocument",
-            Match.objectLike(
-                Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(statement)))))));
+        Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(statement)))));
+  }
+
+  /** The service scales on one policy, target tracking on CPU (the one blue/green swaps). */
+  static void scalesOnCpuOnly(Template template) {
+    template.resourceCountIs("AWS::ApplicationAutoScaling::ScalingPolicy", 1);
+    template.hasResourceProperties(
+        "AWS::ApplicationAutoScaling::ScalingPolicy",
+        Match.objectLike(
+            Map.of(
+                "TargetTrackingScalingPolicyConfiguration",
+                Match.objectLike(
+                    Map.of(
+                        "PredefinedMetricSpecification",
+                        Match.objectLike(
+                            Map.of("PredefinedMetricType", "ECSServiceAverageCPUUtilization")))))));
   }
 
   static Matcher containing(String text) {
