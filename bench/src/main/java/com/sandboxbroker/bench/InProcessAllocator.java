@@ -7,6 +7,7 @@ import com.sandboxbroker.core.allocation.Allocator;
 import com.sandboxbroker.core.sandbox.Allocation;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
 import com.sandboxbroker.core.store.dynamodb.SandboxTable;
+import com.sandboxbroker.core.tenant.Tenant;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,7 +135,7 @@ final class InProcessAllocator {
               new AllocationRequest(identity, identity, "", pool, Optional.empty());
           Allocation allocation = allocator.allocate(request);
           if (follow == Follow.RELEASE) {
-            allocator.markForDeletion(allocation.sandboxId(), identity);
+            allocator.markForDeletion(allocation.sandboxId(), Tenant.DEFAULT, identity);
           } else if (follow == Follow.REPLAY
               && !allocator.allocate(request).sandboxId().equals(allocation.sandboxId())) {
             throw new IllegalStateException("a replay returned another sandbox: " + identity);

@@ -15,6 +15,7 @@ import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
 import com.sandboxbroker.core.store.dynamodb.SandboxTable;
 import com.sandboxbroker.core.sync.PoolSync;
+import com.sandboxbroker.core.tenant.Tenant;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -112,7 +113,7 @@ final class JobScenarios {
       String identity = "cleanup-" + i;
       Allocation a =
           allocator.allocate(new AllocationRequest(identity, identity, "", "", Optional.empty()));
-      allocator.markForDeletion(a.sandboxId(), identity);
+      allocator.markForDeletion(a.sandboxId(), Tenant.DEFAULT, identity);
     }
     CleanupPolicy policy = CleanupPolicy.defaults();
     Cleanup cleanup = new Cleanup(store, csp, Optional.empty(), clock, policy);

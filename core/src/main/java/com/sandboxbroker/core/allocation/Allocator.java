@@ -12,7 +12,6 @@ import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.store.LeasePutResult;
 import com.sandboxbroker.core.store.SandboxStore;
 import com.sandboxbroker.core.store.SandboxStore.TransitionResult;
-import com.sandboxbroker.core.tenant.Tenant;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -43,6 +42,7 @@ public final class Allocator {
   private final Supplier<String> leaseIds;
   private final AllocationListener listener;
   private final CandidatePool candidates;
+  private final RecentKeys recentKeys = new RecentKeys();
   private final long budgetNanos;
 
   /** A lease written this long ago and still unclaimed was abandoned by its writer. */
@@ -79,7 +79,7 @@ public final class Allocator {
     long deadline = System.nanoTime() + budgetNanos;
     int cap = request.identityCapOverride().orElse(policy.identityCap());
     if (cap == 1) {
-      return walkSlots(request, cap, deadline);
+      return allocateInOnlySlot(request, deadline);
     }
     Optional<Allocation> replay = replayInAnySlot(request, cap, deadline);
     if (replay.isPresent()) {
@@ -118,6 +118,23 @@ public final class Allocator {
         // left in place, the mark lapses by itself; the key's next request finds our lease first
       }
     }
+  }
+
+  /**
+   * With one slot, the slot's conditional lease write finds a replay by itself; a replay this
+   * instance can recognise ({@link RecentKeys}) is answered from its lease first, without reserving
+   * a candidate (two reads either way).
+   */
+  private Allocation allocateInOnlySlot(AllocationRequest request, long deadline) {
+    if (recentKeys.isLikelyReplay(request)) {
+      Optional<Allocation> replay = replayInAnySlot(request, 1, deadline);
+      if (replay.isPresent()) {
+        return replay.get();
+      }
+    }
+    Allocation allocation = walkSlots(request, 1, deadline);
+    recentKeys.remember(request);
+    return allocation;
   }
 
   private Allocation walkSlots(AllocationRequest request, int cap, long deadline) {
@@ -162,11 +179,6 @@ public final class Allocator {
     return Optional.empty();
   }
 
-  /** The owner's view for an identity of the {@code default} tenant. */
-  public Sandbox ownerView(String sandboxId, String identity) {
-    return ownerView(sandboxId, Tenant.DEFAULT, identity);
-  }
-
   /**
    * The owner's view of a sandbox, in any status, until its record is gone. Another tenant's
    * sandbox is not found (its existence is not revealed); another identity's of the same tenant is
@@ -176,11 +188,6 @@ public final class Allocator {
     Sandbox sandbox = store.findSandbox(sandboxId).orElseThrow(SandboxNotFoundException::new);
     checkOwner(sandbox, tenant, identity);
     return sandbox;
-  }
-
-  /** Mark for deletion for an identity of the {@code default} tenant. */
-  public DeletionMark markForDeletion(String sandboxId, String identity) {
-    return markForDeletion(sandboxId, Tenant.DEFAULT, identity);
   }
 
   /** The owner is done: idempotent, also after cleanup finished. */
@@ -216,8 +223,8 @@ public final class Allocator {
       Sandbox candidate;
       try {
         candidate = candidates.take(request.namePrefix(), deadline);
-      } catch (NoSandboxAvailableException empty) {
-        // The pool is dry, but a replay must still get its sandbox back.
+      } catch (NoSandboxAvailableException | AllocationTimeoutException empty) {
+        // No candidate to be had, but a replay must still get its sandbox back.
         Optional<Lease> existing = store.findLease(request.tenant(), request.identity(), slot);
         if (existing.isPresent() && existing.get().expiresAt() > now) {
           Optional<Allocation> replay = resumeExisting(request, existing.get(), deadline);
@@ -240,7 +247,7 @@ public final class Allocator {
           || put.existing().map(l -> l.leaseId().equals(lease.leaseId())).orElse(false)) {
         return Optional.of(complete(lease, true, deadline, candidate));
       }
-      candidates.giveBack(candidate);
+      candidates.giveBack(request.namePrefix(), candidate);
       Lease existing = put.existing().orElseThrow();
       Optional<Allocation> replay = resumeExisting(request, existing, deadline);
       if (replay.isPresent() || !isDead(existing, now, true)) {
@@ -259,7 +266,8 @@ public final class Allocator {
       if (replaced) {
         return Optional.of(complete(takeover, true, deadline, fresh));
       }
-      candidates.giveBack(fresh); // someone else changed the slot first; look again
+      candidates.giveBack(
+          request.namePrefix(), fresh); // someone else changed the slot first; look again
     }
   }
 
@@ -326,7 +334,7 @@ public final class Allocator {
         if (clock.millis() - current.createdAtMillis() > inFlightMillis / 2) {
           // Resuming an old pending lease: re-stamp it so no other key treats it as abandoned
           // while we claim.
-          Lease restamped = restamp(current);
+          Lease restamped = current.restampedAt(clock.millis());
           if (!store.replaceLease(current, restamped)) {
             current = reread(current);
             continue;
@@ -350,7 +358,7 @@ public final class Allocator {
         if (store.replaceLease(current, moved)) {
           current = moved;
         } else {
-          candidates.giveBack(next);
+          candidates.giveBack(current.namePrefix(), next);
           held = null;
           current = reread(current); // a concurrent replay moved it already
         }
@@ -367,10 +375,6 @@ public final class Allocator {
         .findLease(lease.tenant(), lease.identity(), lease.slot())
         .filter(l -> l.leaseId().equals(lease.leaseId()))
         .orElseThrow(AllocationTimeoutException::new); // taken over: the caller may retry
-  }
-
-  private Lease restamp(Lease l) {
-    return l.restampedAt(clock.millis());
   }
 
   private Lease newLease(AllocationRequest request, int slot, Sandbox candidate, long now) {

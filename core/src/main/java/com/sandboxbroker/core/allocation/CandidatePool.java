@@ -54,7 +54,11 @@ final class CandidatePool {
     this.batch = batch;
   }
 
-  /** A candidate no other request of this instance holds; throws when the pool has none left. */
+  /**
+   * A candidate no other request of this instance holds. Throws {@link NoSandboxAvailableException}
+   * when the pool has none left, and {@link AllocationTimeoutException} when the deadline passes
+   * while every remaining candidate is held by a claim in flight.
+   */
   Sandbox take(String prefix, long deadlineNanos) {
     Buffer buffer = buffers.computeIfAbsent(prefix, p -> new Buffer());
     while (true) {
@@ -73,18 +77,25 @@ final class CandidatePool {
         }
         waitForInFlight = refill.inFlight > 0;
       }
-      if (!waitForInFlight || System.nanoTime() > deadlineNanos) {
+      if (!waitForInFlight) {
         throw new NoSandboxAvailableException(reasonFor(prefix));
+      }
+      if (System.nanoTime() > deadlineNanos) {
+        // A claim in flight may still fail and free its candidate: a matching sandbox may still
+        // come back, so this is "retry in a second", never "none left, retry in 30 s".
+        throw new AllocationTimeoutException();
       }
       // Every remaining candidate is being claimed right now; one may yet come back.
       sleepBriefly();
     }
   }
 
-  /** Returns an unused candidate (the request turned out to be a replay). */
-  void giveBack(Sandbox candidate) {
+  /**
+   * Returns an unused candidate, taken for {@code prefix}, to the front of that prefix's buffer.
+   */
+  void giveBack(String prefix, Sandbox candidate) {
     handedOut.remove(candidate.sandboxId());
-    buffers.computeIfAbsent("", p -> new Buffer()).offer(candidate);
+    buffers.computeIfAbsent(prefix, p -> new Buffer()).offer(candidate);
   }
 
   /**

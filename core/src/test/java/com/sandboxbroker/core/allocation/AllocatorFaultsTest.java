@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sandboxbroker.core.sandbox.Allocation;
 import com.sandboxbroker.core.sandbox.IdentityLimitReachedException;
 import com.sandboxbroker.core.sandbox.Lease;
+import com.sandboxbroker.core.sandbox.NoSandboxAvailableException;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.sandbox.UpstreamSandbox;
 import com.sandboxbroker.core.store.SandboxStore;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
+import com.sandboxbroker.core.tenant.Tenant;
 import com.sandboxbroker.core.testing.FaultInjectingStore;
 import com.sandboxbroker.core.testing.LocalDynamo;
 import com.sandboxbroker.core.testing.MutableClock;
@@ -228,7 +230,7 @@ class AllocatorFaultsTest {
     Allocator allocator = allocator(real, 2, Duration.ofSeconds(2));
     Allocation k1 = allocator.allocate(request("hal", "k1"));
     Allocation k2 = allocator.allocate(request("hal", "k2"));
-    allocator.markForDeletion(k1.sandboxId(), "hal"); // slot 0 frees
+    allocator.markForDeletion(k1.sandboxId(), Tenant.DEFAULT, "hal"); // slot 0 frees
 
     Allocation replay = allocator.allocate(request("hal", "k2"));
 
@@ -284,7 +286,7 @@ class AllocatorFaultsTest {
             "A");
     ta.start();
     assertThat(aAtSlot1.await(30, TimeUnit.SECONDS)).isTrue();
-    allocator.markForDeletion(other.sandboxId(), "ivy"); // slot 0 frees
+    allocator.markForDeletion(other.sandboxId(), Tenant.DEFAULT, "ivy"); // slot 0 frees
     CompletableFuture<Allocation> b =
         CompletableFuture.supplyAsync(() -> allocator.allocate(request("ivy", "k")));
     Allocation bGot;
@@ -301,5 +303,84 @@ class AllocatorFaultsTest {
 
     assertThat(bGot.sandboxId()).as("one key, one sandbox").isEqualTo(aGot.sandboxId());
     assertThat(held("ivy")).isEqualTo(1);
+  }
+
+  /**
+   * A candidate held by a claim in flight when another request's budget runs out may still come
+   * back: that request is told to retry in a second (503), never "no sandbox" (409, retry in 30 s)
+   * while a matching sandbox is still free.
+   */
+  @Test
+  void aBudgetThatRunsOutWhileTheLastCandidateIsInFlightIsATimeoutNotNoSandbox() throws Exception {
+    seed(1);
+    CountDownLatch claimSent = new CountDownLatch(1);
+    CountDownLatch letClaimLand = new CountDownLatch(1);
+    SandboxStore store =
+        FaultInjectingStore.wrap(
+            real,
+            (method, args, call) -> {
+              if (method.equals("claim") && ((Lease) args[0]).identity().equals("cal")) {
+                claimSent.countDown();
+                letClaimLand.await(30, TimeUnit.SECONDS); // holds s0 in flight
+              }
+              return call.proceed();
+            });
+    Allocator allocator = allocator(store, 1, Duration.ofMillis(300));
+    CompletableFuture<Allocation> stalled =
+        CompletableFuture.supplyAsync(() -> allocator.allocate(request("cal", "cal")));
+    assertThat(claimSent.await(30, TimeUnit.SECONDS)).isTrue();
+
+    assertThatThrownBy(() -> allocator.allocate(request("dee", "dee")))
+        .isInstanceOf(AllocationTimeoutException.class);
+    letClaimLand.countDown();
+    assertThat(stalled.get(30, TimeUnit.SECONDS).sandboxId()).isEqualTo("s0");
+    // now the pool is truly empty, and says so
+    assertThatThrownBy(() -> allocator.allocate(request("dee", "dee")))
+        .isInstanceOf(NoSandboxAvailableException.class);
+  }
+
+  /**
+   * At the end of a class start the replays that follow each learner's answer used to reserve the
+   * last free sandbox for the length of their lease write, again and again, while the last learner
+   * waited for it. A replay this instance recognises reads its lease and reserves nothing.
+   */
+  @Test
+  void aReplayNeverHoldsTheLastFreeSandboxFromALearnerWaitingForIt() throws Exception {
+    seed(2);
+    CountDownLatch replayWriting = new CountDownLatch(1);
+    CountDownLatch letReplayGo = new CountDownLatch(1);
+    AtomicInteger ellaPuts = new AtomicInteger();
+    SandboxStore store =
+        FaultInjectingStore.wrap(
+            real,
+            (method, args, call) -> {
+              if (method.equals("putLease")
+                  && ((Lease) args[0]).identity().equals("ella")
+                  && ellaPuts.incrementAndGet() > 1) {
+                replayWriting.countDown();
+                letReplayGo.await(5, TimeUnit.SECONDS); // a slow lease write
+              }
+              return call.proceed();
+            });
+    Allocator allocator = allocator(store, 1, Duration.ofMillis(500));
+    Allocation first = allocator.allocate(request("ella", "ella"));
+
+    CompletableFuture<Allocation> replay =
+        CompletableFuture.supplyAsync(() -> allocator.allocate(request("ella", "ella")));
+    replayWriting.await(2, TimeUnit.SECONDS); // before the fix the replay now holds the last one
+    Allocation learner;
+    try {
+      learner = allocator.allocate(request("finn", "finn"));
+    } finally {
+      letReplayGo.countDown();
+    }
+
+    assertThat(learner.created()).isTrue();
+    assertThat(learner.sandboxId()).isNotEqualTo(first.sandboxId());
+    Allocation replayed = replay.get(30, TimeUnit.SECONDS);
+    assertThat(replayed.created()).isFalse();
+    assertThat(replayed.sandboxId()).isEqualTo(first.sandboxId());
+    assertThat(ellaPuts).as("the replay wrote no lease").hasValue(1);
+    assertThat(allocator.reservedCandidates()).isZero();
   }
 }

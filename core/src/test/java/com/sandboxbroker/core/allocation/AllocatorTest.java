@@ -13,6 +13,7 @@ import com.sandboxbroker.core.sandbox.SandboxNotFoundException;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.sandbox.UpstreamSandbox;
 import com.sandboxbroker.core.store.InMemorySandboxStore;
+import com.sandboxbroker.core.tenant.Tenant;
 import com.sandboxbroker.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,7 +96,7 @@ class AllocatorTest {
     seed("lab-c-", 3);
     Allocator allocator = allocator(1);
     Allocation first = allocator.allocate(request("carol", "carol"));
-    allocator.markForDeletion(first.sandboxId(), "carol");
+    allocator.markForDeletion(first.sandboxId(), Tenant.DEFAULT, "carol");
 
     Allocation next = allocator.allocate(request("carol", "carol"));
     assertThat(next.created()).isTrue();
@@ -226,17 +227,17 @@ class AllocatorTest {
     seed("lab-i-", 1);
     Allocator allocator = allocator(1);
     Allocation a = allocator.allocate(request("kim", "kim"));
-    assertThat(allocator.ownerView(a.sandboxId(), "kim").status())
+    assertThat(allocator.ownerView(a.sandboxId(), Tenant.DEFAULT, "kim").status())
         .isEqualTo(SandboxStatus.ALLOCATED);
-    assertThatThrownBy(() -> allocator.ownerView(a.sandboxId(), "lee"))
+    assertThatThrownBy(() -> allocator.ownerView(a.sandboxId(), Tenant.DEFAULT, "lee"))
         .isInstanceOf(NotSandboxOwnerException.class);
-    assertThatThrownBy(() -> allocator.ownerView("nope", "kim"))
+    assertThatThrownBy(() -> allocator.ownerView("nope", Tenant.DEFAULT, "kim"))
         .isInstanceOf(SandboxNotFoundException.class);
-    assertThatThrownBy(() -> allocator.markForDeletion(a.sandboxId(), "lee"))
+    assertThatThrownBy(() -> allocator.markForDeletion(a.sandboxId(), Tenant.DEFAULT, "lee"))
         .isInstanceOf(NotSandboxOwnerException.class);
-    var first = allocator.markForDeletion(a.sandboxId(), "kim");
+    var first = allocator.markForDeletion(a.sandboxId(), Tenant.DEFAULT, "kim");
     clock.advance(Duration.ofMinutes(1));
-    assertThat(allocator.markForDeletion(a.sandboxId(), "kim")).isEqualTo(first);
+    assertThat(allocator.markForDeletion(a.sandboxId(), Tenant.DEFAULT, "kim")).isEqualTo(first);
     assertThat(first.status()).isEqualTo(SandboxStatus.PENDING_DELETION);
   }
 }

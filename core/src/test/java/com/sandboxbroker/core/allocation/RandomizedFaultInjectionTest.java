@@ -434,7 +434,7 @@ class RandomizedFaultInjectionTest {
       }
       given.sort(Map.Entry.comparingByKey()); // the random pick must not depend on map order
       var pick = given.get(random().nextInt(given.size()));
-      anyAllocator().markForDeletion(pick.getKey(), pick.getValue().identity());
+      anyAllocator().markForDeletion(pick.getKey(), Tenant.DEFAULT, pick.getValue().identity());
     }
 
     /**
@@ -664,7 +664,7 @@ class RandomizedFaultInjectionTest {
         handedTo.put(a.sandboxId(), new Request(identity, identity));
         allocators
             .get(allocator)
-            .markForDeletion(a.sandboxId(), identity); // give it back to the churn
+            .markForDeletion(a.sandboxId(), Tenant.DEFAULT, identity); // give it back to the churn
         return Optional.empty();
       } catch (NoSandboxAvailableException e) {
         return Optional.of(allocator + " " + e.getMessage());

@@ -14,6 +14,7 @@ import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
 import com.sandboxbroker.core.sync.PoolSync;
 import com.sandboxbroker.core.sync.SyncPolicy;
+import com.sandboxbroker.core.tenant.Tenant;
 import com.sandboxbroker.core.testing.ListProvider;
 import com.sandboxbroker.core.testing.LocalDynamo;
 import com.sandboxbroker.core.testing.MutableClock;
@@ -87,7 +88,10 @@ class ExpiryTest {
     assertThat(store.findSandbox(longLease.sandboxId()).orElseThrow().status())
         .isEqualTo(SandboxStatus.ALLOCATED);
     // the owner's mark after expiry is still a 200 with the same timestamp
-    assertThat(allocator.markForDeletion(shortLease.sandboxId(), "a").deletionRequestedAt())
+    assertThat(
+            allocator
+                .markForDeletion(shortLease.sandboxId(), Tenant.DEFAULT, "a")
+                .deletionRequestedAt())
         .isEqualTo(expired.deletionRequestedAt());
 
     clock.advance(Duration.ofHours(25));

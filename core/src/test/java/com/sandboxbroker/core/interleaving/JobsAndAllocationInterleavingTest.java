@@ -22,6 +22,7 @@ import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
 import com.sandboxbroker.core.store.dynamodb.SandboxTable;
 import com.sandboxbroker.core.sync.PoolSync;
 import com.sandboxbroker.core.sync.SyncPolicy;
+import com.sandboxbroker.core.tenant.Tenant;
 import com.sandboxbroker.core.testing.LocalDynamo;
 import com.sandboxbroker.core.testing.MutableClock;
 import java.time.Duration;
@@ -124,7 +125,8 @@ class JobsAndAllocationInterleavingTest {
                     if (!given.isEmpty() && random.nextInt(4) == 0) {
                       Given g = given.get(random.nextInt(given.size()));
                       if (random.nextBoolean()) { // the owner releases it
-                        allocator.markForDeletion(g.allocation().sandboxId(), g.identity());
+                        allocator.markForDeletion(
+                            g.allocation().sandboxId(), Tenant.DEFAULT, g.identity());
                         markedByOwner.add(g.allocation().sandboxId());
                       } else { // a replay: same identity and key → same sandbox, or the window is
                         // over

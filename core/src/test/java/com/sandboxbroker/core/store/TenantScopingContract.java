@@ -16,6 +16,7 @@ import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxNotFoundException;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.sandbox.UpstreamSandbox;
+import com.sandboxbroker.core.tenant.Tenant;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -93,7 +94,7 @@ public abstract class TenantScopingContract {
     Allocation a = allocator.allocate(request("adventure", "shared", "shared"));
     assertThatThrownBy(() -> allocator.ownerView(a.sandboxId(), "other", "shared"))
         .isInstanceOf(SandboxNotFoundException.class);
-    assertThatThrownBy(() -> allocator.ownerView(a.sandboxId(), "shared"))
+    assertThatThrownBy(() -> allocator.ownerView(a.sandboxId(), Tenant.DEFAULT, "shared"))
         .isInstanceOf(SandboxNotFoundException.class);
     assertThatThrownBy(() -> allocator.markForDeletion(a.sandboxId(), "other", "shared"))
         .isInstanceOf(SandboxNotFoundException.class);

@@ -12,6 +12,7 @@ import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
 import com.sandboxbroker.core.sandbox.UpstreamSandbox;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
+import com.sandboxbroker.core.tenant.Tenant;
 import com.sandboxbroker.core.testing.ListProvider;
 import com.sandboxbroker.core.testing.LocalDynamo;
 import com.sandboxbroker.core.testing.MutableClock;
@@ -191,7 +192,7 @@ class PoolSyncTest {
     var b =
         allocator.allocate(
             new AllocationRequest("learner-2", "learner-2", "", "", Optional.empty()));
-    allocator.markForDeletion(b.sandboxId(), "learner-2");
+    allocator.markForDeletion(b.sandboxId(), Tenant.DEFAULT, "learner-2");
     Sandbox heldBefore = store.findSandbox(a.sandboxId()).orElseThrow();
 
     // both renamed upstream and then missing twice: sync must leave them alone

@@ -92,7 +92,7 @@ public final class AllocationResource {
   @ApiResponse(
       responseCode = "503",
       description =
-          "ALLOCATION_TIMEOUT (claims kept failing within the time budget) or SERVICE_UNAVAILABLE (the store is briefly unreachable): nothing was allocated twice; retry after Retry-After",
+          "ALLOCATION_TIMEOUT (claims kept failing within the time budget, or every remaining matching sandbox was held by a claim still in flight) or SERVICE_UNAVAILABLE (the store is briefly unreachable): nothing was allocated twice; retry after Retry-After",
       content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
   public Response allocate(
       @Context SecurityContext security,
