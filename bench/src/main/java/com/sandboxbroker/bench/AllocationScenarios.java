@@ -62,14 +62,19 @@ final class AllocationScenarios {
   ScenarioResult classStart(String name, int n, int connections, boolean fresh, boolean withJobs)
       throws Exception {
     WarmUp.Plan plan = WarmUp.Plan.of(n, options.quick());
-    Path inventory = InventoryFile.write(workDir, name, plan.pools(), n, n);
+    // with jobs, the jobs are part of what the class start measures: it runs once
+    int classStarts =
+        withJobs
+            ? 1
+            : options.quick() ? CpuComparison.QUICK_CLASS_STARTS : CpuComparison.CLASS_STARTS;
+    Path inventory = InventoryFile.write(workDir, name, plan.pools(), n, n, classStarts);
     try (BrokerProcess broker =
             BrokerProcess.start(options, pinning, workDir, name, inventory, token);
         LoadGeneratorProcess load =
             LoadGeneratorProcess.start(pinning, workDir, name, broker.base(), token)) {
       ClassStart start = new ClassStart(name, n, connections, fresh, withJobs);
-      ClassStartRun run = start.measure(plan, broker, load);
-      BurstRecords records = new BurstRecords(run.burst(), run.jobOutcomes());
+      ClassStartRun run = start.measure(plan, classStarts, broker, load);
+      BurstRecords records = run.records();
 
       // untimed checks: every learner reads its sandbox back, then replays its allocation
       TrackClient client = new TrackClient(TrackClient.newHttpClient(), broker.base(), token);
@@ -87,19 +92,16 @@ final class AllocationScenarios {
   /** What a class start measured while the service ran. */
   private record ClassStartRun(
       ClaimFloor.Measurement floor,
-      ClaimFloor.Measurement inProcess,
+      int inProcessWarmup,
+      CpuComparison cpu,
       WarmUp.Outcome warm,
       double jitSettleSeconds,
-      ThreadCpu serviceParts0,
-      ThreadCpu serviceParts,
+      double serviceCpu,
       BrokerProcess.Counters delta,
       double rssMb,
       JsonNode burst,
-      Map<String, LongAdder> jobOutcomes) {
-    double serviceCpu() {
-      return serviceParts.totalMillis() - serviceParts0.totalMillis();
-    }
-  }
+      BurstRecords records,
+      Map<String, Long> jobsWarmup) {}
 
   /** One class start's parameters, its timed part and its figures. */
   private final class ClassStart {
@@ -122,33 +124,33 @@ final class AllocationScenarios {
       return fresh ? n : Math.min(n, connections);
     }
 
-    ClassStartRun measure(WarmUp.Plan plan, BrokerProcess broker, LoadGeneratorProcess load)
+    ClassStartRun measure(
+        WarmUp.Plan plan, int classStarts, BrokerProcess broker, LoadGeneratorProcess load)
         throws Exception {
       // the floor shares the service's core: the service's start-up compiles finish first
       double jitSettleSeconds = broker.awaitJitQuiet(JIT_SETTLE_MAX);
       ClaimFloor.Measurement floorM = measureFloor(concurrency());
-      // the same class start in-process: N learners, a pool of exactly N, the same concurrency
-      ClaimFloor.Measurement inProcess = floor.allocator(concurrency(), n, plan);
+      // the same class starts in-process (N learners, a pool of exactly N each, the same
+      // concurrency) on a database given the service's inventory and warm-up history; each runs
+      // right after the service's (CpuComparison)
+      int inProcessWarmup = floor.prepareAllocator(concurrency(), n, classStarts, plan);
       // the warm-up comes last, so the burst follows its last round by seconds: after a minute
       // idle (the floor and the in-process allocator) caches had expired and the burst compiled
       // their refill paths
       WarmUp.Outcome warm = new WarmUp(plan, options.connections(), fresh).run(load, broker);
       jitSettleSeconds += warm.jitSettleSeconds();
+      Map<String, Long> jobsWarmup = withJobs ? JobsDuringStart.warmUp(broker) : Map.of();
       BrokerProcess.Counters before = broker.counters();
       // whatever the service still compiles after the scrape would otherwise land in the timed part
       jitSettleSeconds += broker.awaitJitQuiet(JIT_SETTLE_MAX);
       ThreadCpu serviceParts0 = broker.cpuByPart();
 
-      List<String> identities = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        identities.add(name + "-learner-" + i);
-      }
       JobsDuringStart jobs = JobsDuringStart.start(broker, withJobs);
       JsonNode run;
       try {
         run =
             load.burst(
-                identities,
+                learners(0),
                 connections,
                 fresh,
                 withJobs ? "replay" : "none",
@@ -158,20 +160,49 @@ final class AllocationScenarios {
       }
       ThreadCpu serviceParts = broker.cpuByPart();
       BrokerProcess.Counters delta = broker.counters().minus(before);
-      Map<String, LongAdder> jobOutcomes = jobs.join();
+      ClaimFloor.Measurement inProcess = floor.allocatorClassStart(0);
+      BurstRecords records = new BurstRecords(run, jobs.join());
+      double serviceCpu = serviceParts.totalMillis() - serviceParts0.totalMillis();
+      CpuComparison cpu = new CpuComparison();
+      cpu.add(
+          new CpuComparison.Pair(
+              serviceCpu,
+              records.allocated,
+              serviceParts.perUnitSince(serviceParts0, records.allocated),
+              inProcess));
+      repeat(cpu, classStarts, broker, load);
       double rss = broker.peakRssMb();
       peakRssMb = Math.max(peakRssMb, rss);
       return new ClassStartRun(
           floorM,
-          inProcess,
+          inProcessWarmup,
+          cpu,
           warm,
           jitSettleSeconds,
-          serviceParts0,
-          serviceParts,
+          serviceCpu,
           delta,
           rss,
           run,
-          jobOutcomes);
+          records,
+          jobsWarmup);
+    }
+
+    /** Class starts 1 and up, for the CPU figures' medians. */
+    private void repeat(
+        CpuComparison cpu, int classStarts, BrokerProcess broker, LoadGeneratorProcess load)
+        throws Exception {
+      for (int r = 1; r < classStarts; r++) {
+        cpu.repeat(r, learners(r), connections, fresh, broker, load, floor, JIT_SETTLE_MAX);
+      }
+    }
+
+    /** The identities of class start {@code repeat}: new learners each time. */
+    private List<String> learners(int repeat) {
+      List<String> identities = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        identities.add(name + (repeat == 0 ? "" : "-r" + repeat) + "-learner-" + i);
+      }
+      return identities;
     }
 
     ScenarioResult result(ClassStartRun run, BurstRecords records, Map<String, Long> checks) {
@@ -179,7 +210,10 @@ final class AllocationScenarios {
       double seconds = records.lastAllocation / 1e9;
       double loadCpu = run.burst().path("cpu_ms").asDouble();
       long allocated = records.allocated;
-      ClaimFloor.Measurement inProcess = run.inProcess();
+      CpuComparison cpu = run.cpu();
+      ClaimFloor.Measurement inProcess = cpu.firstInProcess();
+      cpu.repeatOutcomes()
+          .forEach((k, v) -> records.outcomes.computeIfAbsent(k, x -> new LongAdder()).add(v));
       Map<String, Object> extra =
           ScenarioFigures.extra(floorRate, allocated, records.outcomes, run.delta(), seconds);
       extra.put("connections", concurrency());
@@ -189,26 +223,31 @@ final class AllocationScenarios {
           "inprocess_ddb_requests_per_allocation", BenchMain.round(inProcess.requestsPerOp(), 3));
       extra.putAll(
           ScenarioFigures.cpuPerAllocation(
-              run.serviceCpu(), inProcess.cpuMsPerOp(), allocated, loadCpu, records.requests));
-      extra.put(
-          "service_cpu_ms_per_allocation_by_part",
-          run.serviceParts().perUnitSince(run.serviceParts0(), allocated));
-      extra.put("inprocess_cpu_ms_per_allocation_by_part", inProcess.cpuMsPerOpByPart());
+              cpu.servicePerAllocation(), cpu.inProcessPerAllocation(), loadCpu, records.requests));
+      extra.putAll(cpu.fields());
+      extra.put("service_cpu_ms_per_allocation_by_part", cpu.serviceByPart());
+      extra.put("inprocess_cpu_ms_per_allocation_by_part", cpu.inProcessByPart());
       extra.put("service_jit_settle_s", BenchMain.round(run.jitSettleSeconds(), 1));
       extra.put("service_warmup_allocations", run.warm().allocations());
-      extra.put("inprocess_warmup_allocations", inProcess.warmupAllocations());
+      extra.put("inprocess_warmup_allocations", run.inProcessWarmup());
       double lastRoundJitShare = run.warm().lastRoundJitShare();
       if (Double.isFinite(lastRoundJitShare)) { // --quick has no settle rounds
         extra.put("service_warmup_last_round_jit_share", BenchMain.round(lastRoundJitShare, 3));
       }
       extra.put(
           "cpu_ms",
-          ScenarioFigures.cpu(run.floor(), inProcess, run.serviceCpu(), loadCpu, records.requests));
+          ScenarioFigures.cpu(
+              run.floor(),
+              cpu.inProcessPerAllocation(),
+              run.serviceCpu(),
+              loadCpu,
+              records.requests));
       extra.put("service_peak_rss_mb", BenchMain.round(run.rssMb(), 0));
       extra.put("checks", checks);
       if (withJobs) {
         extra.put(
             "jobs_during_start", "sync, cleanup, auto-expire back to back through the admin API");
+        extra.put("jobs_warmup_outcomes", run.jobsWarmup());
       }
       ScenarioResult r =
           ScenarioFigures.result(
@@ -222,7 +261,7 @@ final class AllocationScenarios {
               records.ledger,
               floorRate,
               extra);
-      return ScenarioFigures.withDoubles(r, records.replayMismatches);
+      return ScenarioFigures.withDoubles(r, records.replayMismatches + cpu.repeatDoubles());
     }
   }
 
@@ -303,8 +342,9 @@ final class AllocationScenarios {
     extra.put("connection_reuse", "keep-alive, one connection per client");
     extra.put("pool", pool);
     long ops = records.operations();
-    extra.putAll(ScenarioFigures.cpuPerAllocation(serviceCpu, Double.NaN, allocated, loadCpu, ops));
-    extra.put("cpu_ms", ScenarioFigures.cpu(floorM, null, serviceCpu, loadCpu, ops));
+    double servicePerAllocation = allocated == 0 ? Double.NaN : serviceCpu / allocated;
+    extra.putAll(ScenarioFigures.cpuPerAllocation(servicePerAllocation, Double.NaN, loadCpu, ops));
+    extra.put("cpu_ms", ScenarioFigures.cpu(floorM, Double.NaN, serviceCpu, loadCpu, ops));
     extra.put("replays", records.replays.count());
     extra.put("replay_p99_ms", BenchMain.round(records.replays.percentileMs(99), 1));
     extra.put("releases", records.releases.count());

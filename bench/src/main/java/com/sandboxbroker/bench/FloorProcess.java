@@ -21,8 +21,10 @@ import java.util.concurrent.TimeUnit;
  * The floor ({@link ClaimFloor}) and the in-process allocator ({@link InProcessAllocator}) in a JVM
  * of their own, pinned to the service's core, so that they are measured on exactly the CPU the
  * service gets and with the same JVM ergonomics (a 1-CPU JVM). Commands on stdin, one JSON answer
- * per line on stdout: {@code floor <concurrency> <claims>} and {@code allocator <concurrency>
- * <allocations> <round size> <rounds> <settle rounds>} (the service's warm-up plan).
+ * per line on stdout: {@code floor <concurrency> <claims>}, {@code allocator <concurrency>
+ * <allocations> <round size> <rounds> <settle rounds>} (the service's warm-up plan, then one class
+ * start), and for a scenario's repeated class starts {@code prepare <concurrency> <allocations>
+ * <repeats> <round size> <rounds> <settle rounds>} then {@code class-start <repeat>} for each.
  */
 final class FloorProcess implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,12 +52,24 @@ final class FloorProcess implements AutoCloseable {
       int[] w =
           Arrays.stream(line.trim().split("\\s+")).skip(1).mapToInt(Integer::parseInt).toArray();
       ClaimFloor.Measurement m =
-          line.startsWith("allocator")
-              ? allocator.measure(w[0], w[1], new WarmUp.Plan(w[2], w[3], w[4]))
-              : floor.measure(w[0], w[1]);
+          switch (line.trim().split("\\s+")[0]) {
+            case "allocator" -> allocator.measure(w[0], w[1], new WarmUp.Plan(w[2], w[3], w[4]));
+            case "prepare" ->
+                new ClaimFloor.Measurement(
+                    w[0],
+                    0,
+                    0,
+                    0,
+                    0,
+                    Map.of(),
+                    allocator.prepare(w[0], w[1], w[2], new WarmUp.Plan(w[3], w[4], w[5])));
+            case "class-start" -> allocator.classStart(w[0]);
+            default -> floor.measure(w[0], w[1]);
+          };
       out.println(
           JSON.writeValueAsString(
               Map.of(
+                  "concurrency", m.concurrency(),
                   "claims_per_s", m.claimsPerSecond(),
                   "cpu_ms_per_op", m.cpuMsPerOp(),
                   "count", m.claims(),
@@ -95,6 +109,29 @@ final class FloorProcess implements AutoCloseable {
         plan.settleRounds());
   }
 
+  /**
+   * Prepares the in-process allocator for a scenario's class starts: its own database with the
+   * service's inventory ({@code repeats} scenario pools) and warm-up {@code plan}; returns the
+   * warm-up's allocations. See {@link InProcessAllocator#prepare}.
+   */
+  int prepareAllocator(int concurrency, int scenarioSize, int repeats, WarmUp.Plan plan)
+      throws IOException {
+    return ask(
+            "prepare",
+            concurrency,
+            scenarioSize,
+            repeats,
+            plan.roundSize(),
+            plan.rounds(),
+            plan.settleRounds())
+        .warmupAllocations();
+  }
+
+  /** The prepared allocator's class start on scenario pool {@code repeat}. */
+  ClaimFloor.Measurement allocatorClassStart(int repeat) throws IOException {
+    return ask("class-start", repeat);
+  }
+
   private synchronized ClaimFloor.Measurement ask(String what, int... numbers) throws IOException {
     StringBuilder command = new StringBuilder(what);
     for (int n : numbers) {
@@ -111,7 +148,7 @@ final class FloorProcess implements AutoCloseable {
     } while (!line.startsWith("{"));
     JsonNode a = JSON.readTree(line);
     return new ClaimFloor.Measurement(
-        numbers[0],
+        a.path("concurrency").asInt(),
         a.path("count").asInt(),
         a.path("claims_per_s").asDouble(),
         a.path("cpu_ms_per_op").asDouble(),

@@ -35,42 +35,83 @@ final class InProcessAllocator {
 
   private final AtomicInteger runs = new AtomicInteger();
 
+  /** The prepared database (null before {@link #prepare}), its counter and its allocator. */
+  private AmazonDynamoDBLocal database;
+
+  private CountingDynamoDb counting;
+  private Allocator allocator;
+  private int run;
+  private int concurrency;
+  private int scenarioSize;
+  private int warmed;
+
+  /** One class start after the warm-up: {@link #prepare}, {@link #classStart} 0, {@link #close}. */
   ClaimFloor.Measurement measure(int concurrency, int allocations, WarmUp.Plan plan)
       throws Exception {
-    int run = runs.incrementAndGet();
-    AmazonDynamoDBLocal fresh = DynamoDBEmbedded.create(true); // the flag disables telemetry
     try {
-      CountingDynamoDb counting = new CountingDynamoDb(fresh.dynamoDbClient());
-      DynamoDbSandboxStore store = new DynamoDbSandboxStore(counting.client(), TABLE);
-      new SandboxTable(counting.client(), TABLE).createIfMissing();
-      seedInventory(store, run, plan, allocations);
-      Allocator allocator =
-          new Allocator(
-              store,
-              AllocationPolicy.defaults(),
-              Clock.systemUTC(),
-              () -> UUID.randomUUID().toString(),
-              AllocationListener.NONE);
-      int warmed = warmUp(allocator, concurrency, plan, run);
-      long requests0 = counting.total();
-      ClaimFloor.Timing timing =
-          classStart(
-              allocator,
-              concurrency,
-              "learner-" + run + "-",
-              allocations,
-              InventoryFile.SCENARIO_POOL,
-              Follow.NONE);
-      return new ClaimFloor.Measurement(
-          concurrency,
-          allocations,
-          allocations / timing.seconds(),
-          timing.cpuMillis() / allocations,
-          (double) (counting.total() - requests0) / allocations,
-          timing.cpuByPart().perUnitSince(timing.cpuByPartBefore(), allocations),
-          warmed);
+      prepare(concurrency, allocations, 1, plan);
+      return classStart(0);
     } finally {
-      fresh.shutdown();
+      close();
+    }
+  }
+
+  /**
+   * A database of its own with the service's inventory (every warm-up pool of the plan, then {@code
+   * repeats} scenario pools of {@code scenarioSize}) and the service's warm-up history; returns the
+   * warm-up's allocations. Replaces any database prepared before.
+   */
+  int prepare(int concurrency, int scenarioSize, int repeats, WarmUp.Plan plan) throws Exception {
+    close();
+    this.run = runs.incrementAndGet();
+    this.concurrency = concurrency;
+    this.scenarioSize = scenarioSize;
+    database = DynamoDBEmbedded.create(true); // the flag disables telemetry
+    counting = new CountingDynamoDb(database.dynamoDbClient());
+    DynamoDbSandboxStore store = new DynamoDbSandboxStore(counting.client(), TABLE);
+    new SandboxTable(counting.client(), TABLE).createIfMissing();
+    seedInventory(store, run, plan, scenarioSize, repeats);
+    allocator =
+        new Allocator(
+            store,
+            AllocationPolicy.defaults(),
+            Clock.systemUTC(),
+            () -> UUID.randomUUID().toString(),
+            AllocationListener.NONE);
+    warmed = warmUp(allocator, concurrency, plan, run);
+    return warmed;
+  }
+
+  /** The scenario's class start on scenario pool {@code repeat} of the prepared database. */
+  ClaimFloor.Measurement classStart(int repeat) throws Exception {
+    if (database == null) {
+      throw new IllegalStateException("classStart before prepare");
+    }
+    long requests0 = counting.total();
+    ClaimFloor.Timing timing =
+        classStart(
+            allocator,
+            concurrency,
+            "learner-" + run + "-" + repeat + "-",
+            scenarioSize,
+            InventoryFile.scenarioPool(repeat),
+            Follow.NONE);
+    return new ClaimFloor.Measurement(
+        concurrency,
+        scenarioSize,
+        scenarioSize / timing.seconds(),
+        timing.cpuMillis() / scenarioSize,
+        (double) (counting.total() - requests0) / scenarioSize,
+        timing.cpuByPart().perUnitSince(timing.cpuByPartBefore(), scenarioSize),
+        warmed);
+  }
+
+  /** Shuts the prepared database down, if any. */
+  void close() {
+    if (database != null) {
+      database.shutdown();
+      database = null;
+      allocator = null;
     }
   }
 
@@ -81,9 +122,10 @@ final class InProcessAllocator {
     REPLAY
   }
 
-  /** Every warm-up pool of the plan ({@code roundSize} each), then the scenario's pool. */
+  /** Every warm-up pool of the plan ({@code roundSize} each), then the scenario's pools. */
   private static void seedInventory(
-      DynamoDbSandboxStore store, int run, WarmUp.Plan plan, int scenarioSize) throws Exception {
+      DynamoDbSandboxStore store, int run, WarmUp.Plan plan, int scenarioSize, int repeats)
+      throws Exception {
     List<String> ids = new ArrayList<>();
     List<String> names = new ArrayList<>();
     for (int r = 0; r < plan.pools(); r++) {
@@ -92,9 +134,11 @@ final class InProcessAllocator {
         names.add(InventoryFile.sandboxName(InventoryFile.warmupPool(r), i));
       }
     }
-    for (int i = 0; i < scenarioSize; i++) {
-      ids.add("alloc" + run + "-s-" + i);
-      names.add(InventoryFile.sandboxName(InventoryFile.SCENARIO_POOL, i));
+    for (int r = 0; r < repeats; r++) {
+      for (int i = 0; i < scenarioSize; i++) {
+        ids.add("alloc" + run + "-s" + r + "-" + i);
+        names.add(InventoryFile.sandboxName(InventoryFile.scenarioPool(r), i));
+      }
     }
     ClaimFloor.seed(store, ids, names);
   }

@@ -16,6 +16,15 @@ final class InventoryFile {
    */
   static final String SCENARIO_POOL = "lab-bench";
 
+  /**
+   * The pool of the scenario's class start {@code repeat}: {@link #SCENARIO_POOL} for the first,
+   * then one of its own for each repeat the CPU figures are measured over (named so that no pool's
+   * name is a prefix of another's).
+   */
+  static String scenarioPool(int repeat) {
+    return repeat == 0 ? SCENARIO_POOL : String.format("lab-repeat%02d", repeat);
+  }
+
   /** The pool of warm-up round {@code round}: each round drains a pool of its own. */
   static String warmupPool(int round) {
     return String.format("lab-warmup%03d", round);
@@ -34,6 +43,12 @@ final class InventoryFile {
    */
   static Path write(Path dir, String name, int rounds, int roundSize, int count)
       throws IOException {
+    return write(dir, name, rounds, roundSize, count, 1);
+  }
+
+  /** As {@link #write(Path, String, int, int, int)}, with {@code repeats} scenario pools. */
+  static Path write(Path dir, String name, int rounds, int roundSize, int count, int repeats)
+      throws IOException {
     ObjectMapper json = new ObjectMapper();
     ArrayNode accounts = json.createArrayNode();
     long id = 3_000_000L;
@@ -42,8 +57,10 @@ final class InventoryFile {
         add(accounts, id++, sandboxName(warmupPool(r), i));
       }
     }
-    for (int i = 0; i < count; i++) {
-      add(accounts, id++, sandboxName(SCENARIO_POOL, i));
+    for (int r = 0; r < repeats; r++) {
+      for (int i = 0; i < count; i++) {
+        add(accounts, id++, sandboxName(scenarioPool(r), i));
+      }
     }
     Path file = dir.resolve(name + "-inventory.json");
     json.writeValue(file.toFile(), accounts);

@@ -35,13 +35,8 @@ final class ScenarioFigures {
    * request.
    */
   static Map<String, Object> cpuPerAllocation(
-      double serviceCpu,
-      double inProcessPerAllocation,
-      long allocated,
-      double loadCpu,
-      long requests) {
+      double service, double inProcessPerAllocation, double loadCpu, long requests) {
     Map<String, Object> m = new LinkedHashMap<>();
-    double service = allocated == 0 ? Double.NaN : serviceCpu / allocated;
     m.put("service_cpu_ms_per_allocation", BenchMain.round(service, 3));
     m.put("inprocess_cpu_ms_per_allocation", BenchMain.round(inProcessPerAllocation, 3));
     m.put("service_to_inprocess_cpu_ratio", BenchMain.round(service / inProcessPerAllocation, 2));
@@ -56,14 +51,14 @@ final class ScenarioFigures {
    */
   static Map<String, Object> cpu(
       ClaimFloor.Measurement floorM,
-      ClaimFloor.Measurement inProcess,
+      double inProcessPerAllocation,
       double serviceCpu,
       double benchCpu,
       long ops) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("floor_per_claim", BenchMain.round(floorM.cpuMsPerOp(), 2));
-    if (inProcess != null) {
-      m.put("in_process_allocator_per_allocation", BenchMain.round(inProcess.cpuMsPerOp(), 2));
+    if (!Double.isNaN(inProcessPerAllocation)) { // NaN: the scenario has none
+      m.put("in_process_allocator_per_allocation", BenchMain.round(inProcessPerAllocation, 2));
     }
     m.put("service_per_request", BenchMain.round(serviceCpu / Math.max(1, ops), 2));
     m.put("bench_client_per_request", BenchMain.round(benchCpu / Math.max(1, ops), 2));

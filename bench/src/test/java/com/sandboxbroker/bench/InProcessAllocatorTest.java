@@ -23,4 +23,23 @@ class InProcessAllocatorTest {
     // a lease put and a claim per allocation, and the candidate reads a batch serves
     assertThat(m.requestsPerOp()).isBetween(2.0, 2.5);
   }
+
+  @Test
+  void aPreparedDatabaseRunsOneClassStartPerScenarioPool() throws Exception {
+    InProcessAllocator allocator = new InProcessAllocator();
+    try {
+      assertThat(allocator.prepare(4, 20, 2, new WarmUp.Plan(10, 1, 1))).isEqualTo(20);
+
+      ClaimFloor.Measurement first = allocator.classStart(0);
+      ClaimFloor.Measurement second = allocator.classStart(1);
+
+      // each pool holds exactly the class: a class start on a drained pool would throw (409)
+      assertThat(first.claims()).isEqualTo(20);
+      assertThat(second.claims()).isEqualTo(20);
+      assertThat(second.requestsPerOp()).isBetween(2.0, 2.5);
+      assertThat(second.warmupAllocations()).isEqualTo(20);
+    } finally {
+      allocator.close();
+    }
+  }
 }
