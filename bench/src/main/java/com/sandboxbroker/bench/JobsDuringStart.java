@@ -13,14 +13,14 @@ import java.util.concurrent.atomic.LongAdder;
  * start lasts; their outcomes join the scenario's.
  */
 final class JobsDuringStart {
-  private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
-  private final AtomicBoolean classRunning = new AtomicBoolean(true);
-  private final List<Thread> threads = new ArrayList<>();
-
   private static final String[] JOBS = {"sync", "cleanup", "auto-expire"};
 
   /** Runs before the timed part, each job this many times, one after the other. */
   static final int WARMUP_RUNS_PER_JOB = 2;
+
+  private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+  private final AtomicBoolean classRunning = new AtomicBoolean(true);
+  private final List<Thread> threads = new ArrayList<>();
 
   /**
    * Runs each job {@link #WARMUP_RUNS_PER_JOB} times, before the timed part: a service that has run

@@ -266,8 +266,8 @@ public final class Allocator {
       if (replaced) {
         return Optional.of(complete(takeover, true, deadline, fresh));
       }
-      candidates.giveBack(
-          request.namePrefix(), fresh); // someone else changed the slot first; look again
+      // someone else changed the slot first: look again
+      candidates.giveBack(request.namePrefix(), fresh);
     }
   }
 
