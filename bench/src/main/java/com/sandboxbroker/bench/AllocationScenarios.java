@@ -144,7 +144,6 @@ final class AllocationScenarios {
       // whatever the service still compiles after the scrape would otherwise land in the timed part
       jitSettleSeconds += broker.awaitJitQuiet(JIT_SETTLE_MAX);
       ThreadCpu serviceParts0 = broker.cpuByPart();
-
       JobsDuringStart jobs = JobsDuringStart.start(broker, withJobs);
       JsonNode run;
       try {
@@ -160,8 +159,9 @@ final class AllocationScenarios {
       }
       ThreadCpu serviceParts = broker.cpuByPart();
       BrokerProcess.Counters delta = broker.counters().minus(before);
-      ClaimFloor.Measurement inProcess = floor.allocatorClassStart(0);
+      // the jobs' last run ends first: on this core it would land in the in-process figure
       BurstRecords records = new BurstRecords(run, jobs.join());
+      ClaimFloor.Measurement inProcess = floor.allocatorClassStart(0);
       double serviceCpu = serviceParts.totalMillis() - serviceParts0.totalMillis();
       CpuComparison cpu = new CpuComparison();
       cpu.add(
