@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -69,18 +67,10 @@ final class CpuComparison {
         load.burst(identities, connections, fresh, "none", InventoryFile.scenarioPool(repeat));
     ThreadCpu after = broker.cpuByPart();
     ClaimFloor.Measurement inProcess = floor.allocatorClassStart(repeat);
-    long created = 0;
-    Set<String> sandboxes = new HashSet<>();
-    for (JsonNode r : run.path("records")) {
-      int status = r.path("status").asInt();
-      String code = r.path("code").asText("");
-      repeatOutcomes.merge("repeat " + status + (code.isEmpty() ? "" : " " + code), 1L, Long::sum);
-      if (status == 201) {
-        created++;
-        sandboxes.add(r.path("sandbox_id").asText());
-      }
-    }
-    repeatDoubles += created - sandboxes.size();
+    BurstRecords records = new BurstRecords(run, Map.of());
+    records.outcomes.forEach((k, v) -> repeatOutcomes.merge("repeat " + k, v.sum(), Long::sum));
+    repeatDoubles += records.ledger.doubles();
+    long created = records.allocated;
     add(
         new Pair(
             after.totalMillis() - before.totalMillis(),
@@ -94,7 +84,7 @@ final class CpuComparison {
     return repeatOutcomes;
   }
 
-  /** Sandboxes a repeat handed to two learners (its 201s minus its distinct sandboxes). */
+  /** What the repeats' ledgers counted as doubles (a sandbox with two owners, or the reverse). */
   long repeatDoubles() {
     return repeatDoubles;
   }
