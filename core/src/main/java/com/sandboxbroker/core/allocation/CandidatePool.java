@@ -9,7 +9,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,14 +39,8 @@ final class CandidatePool {
   /** sandbox id → until when to skip it; {@link #IN_FLIGHT} while its claim is unresolved */
   private final Map<String, Long> handedOut = new ConcurrentHashMap<>();
 
-  private final Map<String, Buffer> buffers =
-      Collections.synchronizedMap(
-          new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Buffer> eldest) {
-              return size() > MAX_PREFIX_BUFFERS; // bounded whatever prefixes callers send
-            }
-          });
+  /** Bounded whatever prefixes callers send. */
+  private final Map<String, Buffer> buffers = BoundedMaps.leastRecentlyUsed(MAX_PREFIX_BUFFERS);
 
   CandidatePool(SandboxStore store, int batch) {
     this.store = store;

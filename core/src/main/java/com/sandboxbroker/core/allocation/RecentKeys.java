@@ -1,7 +1,5 @@
 package com.sandboxbroker.core.allocation;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -18,14 +16,7 @@ import java.util.Map;
 final class RecentKeys {
   private static final int MAX_IDENTITIES = 65_536;
 
-  private final Map<String, String> keyByIdentity =
-      Collections.synchronizedMap(
-          new LinkedHashMap<>(1024, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-              return size() > MAX_IDENTITIES;
-            }
-          });
+  private final Map<String, String> keyByIdentity = BoundedMaps.leastRecentlyUsed(MAX_IDENTITIES);
 
   void remember(AllocationRequest request) {
     keyByIdentity.put(identityOf(request), request.idempotencyKey());
