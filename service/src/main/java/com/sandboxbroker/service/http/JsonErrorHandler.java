@@ -3,7 +3,6 @@ package com.sandboxbroker.service.http;
 import com.sandboxbroker.service.errors.ErrorWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.UUID;
 import org.eclipse.jetty.ee10.servlet.ErrorHandler;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -43,7 +42,7 @@ public final class JsonErrorHandler extends ErrorHandler {
   static void writeJson(Response response, Callback callback, int code) {
     String requestId = response.getHeaders().get(RequestIdFilter.HEADER);
     if (requestId == null) {
-      requestId = UUID.randomUUID().toString();
+      requestId = RequestIdFilter.freshId();
       response.getHeaders().put(RequestIdFilter.HEADER, requestId);
     }
     byte[] body = ErrorWriter.bytesForStatus(code, requestId);
