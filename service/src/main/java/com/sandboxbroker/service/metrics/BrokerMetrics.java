@@ -62,6 +62,8 @@ public final class BrokerMetrics implements AllocationListener, MultiCollector {
             .help("Time to answer POST /allocate, by the service")
             .classicUpperBounds(LATENCY_BUCKETS)
             .classicOnly()
+            // no tracing here to link to; an exemplar sampler per observation is work for nothing
+            .withoutExemplars()
             .build();
   }
 
