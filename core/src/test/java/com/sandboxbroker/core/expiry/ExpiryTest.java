@@ -11,6 +11,7 @@ import com.sandboxbroker.core.job.JobResult;
 import com.sandboxbroker.core.sandbox.Allocation;
 import com.sandboxbroker.core.sandbox.Sandbox;
 import com.sandboxbroker.core.sandbox.SandboxStatus;
+import com.sandboxbroker.core.sandbox.UpstreamSandbox;
 import com.sandboxbroker.core.store.dynamodb.DynamoDbSandboxStore;
 import com.sandboxbroker.core.sync.PoolSync;
 import com.sandboxbroker.core.sync.SyncPolicy;
@@ -20,7 +21,9 @@ import com.sandboxbroker.core.testing.LocalDynamo;
 import com.sandboxbroker.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -67,12 +70,23 @@ class ExpiryTest {
     Allocation longLease =
         allocator.allocate(new AllocationRequest("b", "b", "", "", Optional.empty()));
 
-    // two accounts vanish twice → stale
-    upstream.set(ListProvider.accounts(0, 18));
+    // two free accounts vanish twice → stale (the allocator picks at random, so the two are chosen
+    // among those it left free: an allocated sandbox is never staled)
+    Set<String> allocated = Set.of(shortLease.sandboxId(), longLease.sandboxId());
+    List<String> vanishing =
+        ListProvider.accounts(0, 20).stream()
+            .map(UpstreamSandbox::sandboxId)
+            .filter(id -> !allocated.contains(id))
+            .limit(2)
+            .toList();
+    upstream.set(
+        ListProvider.accounts(0, 20).stream()
+            .filter(a -> !vanishing.contains(a.sandboxId()))
+            .toList());
     sync.run();
     sync.run();
     long staleCount = store.sandboxesInStatus(SandboxStatus.STALE).size();
-    assertThat(staleCount).isBetween(1L, 2L); // one of them may be allocated (never staled)
+    assertThat(staleCount).isEqualTo(2L);
 
     Expiry expiry = new Expiry(store, clock, new ExpiryPolicy(Duration.ofHours(24)));
     JobResult before = expiry.run(JobContext.UNSUPERVISED);
