@@ -49,10 +49,10 @@ final class FloorProcess implements AutoCloseable {
     InProcessAllocator allocator = new InProcessAllocator();
     String line;
     while ((line = in.readLine()) != null) {
-      int[] w =
-          Arrays.stream(line.trim().split("\\s+")).skip(1).mapToInt(Integer::parseInt).toArray();
+      String[] words = line.trim().split("\\s+");
+      int[] w = Arrays.stream(words).skip(1).mapToInt(Integer::parseInt).toArray();
       ClaimFloor.Measurement m =
-          switch (line.trim().split("\\s+")[0]) {
+          switch (words[0]) {
             case "allocator" -> allocator.measure(w[0], w[1], new WarmUp.Plan(w[2], w[3], w[4]));
             case "prepare" ->
                 new ClaimFloor.Measurement(
